@@ -1,0 +1,261 @@
+//! Search that understands Vietnamese: accents and case are folded away, `đ`
+//! matches `d`, the common spelling variants (`ki`/`ky`, `qui`/`quy`) meet,
+//! and results whose accents match the query exactly rank first.
+//!
+//! The index is an in-memory list of pre-folded names: a province's catalog
+//! (hundreds) or the national one (thousands) is scanned in well under a
+//! millisecond, with no external search engine to run.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{Level, OnlineLevel, Procedure};
+
+/// Lower-cases, keeps accents (NFC), turns punctuation into spaces.
+pub fn accent_key(s: &str) -> String {
+    let lowered: String = s.nfc().flat_map(char::to_lowercase).collect();
+    squash(&lowered)
+}
+
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+const VOWELS: &[u8] = b"aeiouy";
+
+/// Folds one accent-free token's spelling variants: a final `y` after a
+/// consonant is `i` (`ky`→`ki`, `ly`→`li`), and `quy`→`qui`.
+fn fold_token(tok: &str) -> String {
+    let b = tok.as_bytes();
+    if b.len() >= 2 && b[b.len() - 1] == b'y' {
+        let prev = b[b.len() - 2];
+        let qu = b.len() >= 3 && &b[b.len() - 3..b.len() - 1] == b"qu";
+        if !VOWELS.contains(&prev) || qu {
+            let mut s = tok[..tok.len() - 1].to_string();
+            s.push('i');
+            return s;
+        }
+    }
+    tok.to_string()
+}
+
+/// Removes accents and case: `Đăng ký` → `dang ki`.
+pub fn fold(s: &str) -> String {
+    let stripped: String = s
+        .nfd()
+        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    squash(&stripped).split(' ').map(fold_token).collect::<Vec<_>>().join(" ")
+}
+
+/// The filters of a catalog search.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: String,
+    pub field: Option<String>,
+    pub agency: Option<String>,
+    pub online_level: Option<OnlineLevel>,
+    pub level: Option<Level>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    code: String,
+    code_lower: String,
+    folded: String,
+    folded_tokens: Vec<String>,
+    accent: String,
+    accent_tokens: Vec<String>,
+    field: String,
+    agencies: Vec<String>,
+    online_level: OnlineLevel,
+    levels: Vec<Level>,
+    popularity: i64,
+}
+
+/// One search hit: the procedure's code and its score (higher first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub code: String,
+    pub score: i64,
+}
+
+/// The in-memory search index.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    entries: Vec<Entry>,
+}
+
+impl Index {
+    /// Builds the index from procedures and their popularity (e.g. dossiers a year).
+    pub fn build<'a>(items: impl IntoIterator<Item = (&'a Procedure, i64)>) -> Index {
+        let entries = items
+            .into_iter()
+            .map(|(p, popularity)| {
+                let folded = fold(&p.name_vi);
+                let accent = accent_key(&p.name_vi);
+                let en = fold(&p.name_en);
+                let mut folded_tokens: Vec<String> = folded.split(' ').map(String::from).collect();
+                folded_tokens.extend(en.split(' ').map(String::from));
+                Entry {
+                    code: p.code.clone(),
+                    code_lower: p.code.to_lowercase(),
+                    accent_tokens: accent.split(' ').map(String::from).collect(),
+                    folded,
+                    folded_tokens,
+                    accent,
+                    field: p.field.clone(),
+                    agencies: p.agencies.clone(),
+                    online_level: p.online_level,
+                    levels: p.levels.clone(),
+                    popularity,
+                }
+            })
+            .collect();
+        Index { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Runs a query: every folded query word must begin a word of the name
+    /// (Vietnamese or English) or the query must match the code. Returns the
+    /// total number of matches and the first `limit` hits, best first.
+    pub fn search(&self, q: &Query) -> (usize, Vec<Hit>) {
+        let folded_q = fold(&q.text);
+        let q_tokens: Vec<&str> = folded_q.split(' ').filter(|t| !t.is_empty()).collect();
+        let accent_q = accent_key(&q.text);
+        let accent_q_tokens: Vec<&str> = accent_q.split(' ').filter(|t| !t.is_empty()).collect();
+        let code_q = q.text.trim().to_lowercase();
+        let mut hits: Vec<(i64, i64, usize, usize)> = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if q.field.as_deref().is_some_and(|f| f != e.field)
+                || q.agency.as_deref().is_some_and(|a| !e.agencies.iter().any(|x| x == a))
+                || q.online_level.is_some_and(|l| l != e.online_level)
+                || q.level.is_some_and(|l| !e.levels.contains(&l))
+            {
+                continue;
+            }
+            let score = if q_tokens.is_empty() {
+                Some(0)
+            } else if !code_q.is_empty() && e.code_lower.starts_with(&code_q) {
+                Some(5000)
+            } else if q_tokens.iter().all(|t| e.folded_tokens.iter().any(|w| w.starts_with(t))) {
+                let mut s = 100;
+                if e.accent.contains(&accent_q) {
+                    s += 2000;
+                } else if accent_q_tokens.iter().all(|t| e.accent_tokens.iter().any(|w| w == t)) {
+                    s += 1000;
+                }
+                if e.folded.contains(&folded_q) {
+                    s += 200;
+                }
+                if e.folded.starts_with(&folded_q) {
+                    s += 100;
+                }
+                Some(s)
+            } else {
+                None
+            };
+            if let Some(s) = score {
+                hits.push((s, e.popularity, e.folded.len(), i));
+            }
+        }
+        let total = hits.len();
+        let limit = if q.limit == 0 { 20 } else { q.limit };
+        let key = |h: &(i64, i64, usize, usize)| (std::cmp::Reverse(h.0), std::cmp::Reverse(h.1), h.2, h.3);
+        if hits.len() > limit {
+            hits.select_nth_unstable_by_key(limit - 1, key);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by_key(key);
+        let out = hits
+            .into_iter()
+            .map(|(score, _, _, i)| Hit { code: self.entries[i].code.clone(), score })
+            .collect();
+        (total, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::sample;
+
+    fn proc(code: &str, name: &str) -> Procedure {
+        Procedure { code: code.into(), name_vi: name.into(), name_en: "x".into(), ..sample() }
+    }
+
+    fn codes(idx: &Index, text: &str) -> Vec<String> {
+        idx.search(&Query { text: text.into(), ..Default::default() }).1.into_iter().map(|h| h.code).collect()
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("Đăng ký kết hôn"), "dang ki ket hon");
+        assert_eq!(fold("DANG KY KET HON"), "dang ki ket hon");
+        assert_eq!(fold("dang ki ket hon"), "dang ki ket hon");
+        assert_eq!(fold("Quy hoạch; quí"), "qui hoach qui");
+        assert_eq!(fold("tay huy"), "tay huy");
+        // decomposed input (NFD) folds the same as composed
+        assert_eq!(fold("Đăng ký".nfd().collect::<String>().as_str()), "dang ki");
+        assert_eq!(accent_key("Đăng  KÝ, kết-hôn"), "đăng ký kết hôn");
+    }
+
+    #[test]
+    fn finds_marriage_registration_however_typed() {
+        let procs = [proc("A", "Đăng ký kết hôn"), proc("B", "Đăng ký khai sinh"), proc("C", "Cấp giấy phép xây dựng")];
+        let idx = Index::build(procs.iter().map(|p| (p, 0)));
+        for q in ["dang ky ket hon", "DANG KY KET HON", "đăng ký kết hôn", "dang ki ket hon", "Dang Ky Ket", "đang ky ket hon"] {
+            assert_eq!(codes(&idx, q), vec!["A"], "query {q}");
+        }
+        assert_eq!(codes(&idx, "dang ky").len(), 2);
+        assert_eq!(codes(&idx, "giay phep"), vec!["C"]);
+        assert!(codes(&idx, "khong co").is_empty());
+        // code search
+        assert_eq!(codes(&idx, "b"), vec!["B"]);
+    }
+
+    #[test]
+    fn exact_accents_rank_first() {
+        // "bán" and "bản" fold alike; the one typed with its accents wins.
+        let procs = [proc("X", "Giấy phép bán lẻ"), proc("Y", "Giấy phép bản lẻ")];
+        let idx = Index::build(procs.iter().map(|p| (p, 0)));
+        assert_eq!(codes(&idx, "bản lẻ"), vec!["Y", "X"]);
+        assert_eq!(codes(&idx, "bán lẻ"), vec!["X", "Y"]);
+    }
+
+    #[test]
+    fn popularity_breaks_ties_and_filters_apply() {
+        let mut a = proc("A", "Đăng ký khai sinh");
+        let b = proc("B", "Đăng ký khai tử");
+        a.online_level = OnlineLevel::Partial;
+        let idx = Index::build([(&a, 1), (&b, 5)]);
+        assert_eq!(codes(&idx, "dang ky khai"), vec!["B", "A"]);
+        let q = Query { text: "dang ky".into(), online_level: Some(OnlineLevel::Partial), ..Default::default() };
+        assert_eq!(idx.search(&q).1.len(), 1);
+        let q = Query { text: "".into(), field: Some("none".into()), ..Default::default() };
+        assert_eq!(idx.search(&q).0, 0);
+        let q = Query { text: "".into(), limit: 1, ..Default::default() };
+        let (total, hits) = idx.search(&q);
+        assert_eq!((total, hits.len()), (2, 1));
+        assert_eq!(hits[0].code, "B");
+    }
+}

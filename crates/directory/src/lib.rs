@@ -1,0 +1,311 @@
+//! The directory: administrative units and agencies, as data with effective dates.
+//!
+//! Plain types and validation; parsing of the unit CSV format. No I/O here:
+//! callers hand in bytes and get typed rows or every error with its line.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("line {line}: {message}")]
+    Row { line: usize, message: String },
+    #[error("the file is not valid CSV: {0}")]
+    Csv(String),
+    #[error("the header must be: {expected}")]
+    Header { expected: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The level of an administrative unit (two levels since 1 Jul 2025).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitLevel {
+    Province,
+    Commune,
+}
+
+impl UnitLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "province",
+            UnitLevel::Commune => "commune",
+        }
+    }
+    pub fn parse(s: &str) -> Option<UnitLevel> {
+        match s.trim() {
+            "province" => Some(UnitLevel::Province),
+            "commune" => Some(UnitLevel::Commune),
+            _ => None,
+        }
+    }
+}
+
+/// An official unit code (General Statistics Office): 2 digits for a province,
+/// 5 for a commune.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub fn parse(s: &str, level: UnitLevel) -> Result<UnitCode, String> {
+        let s = s.trim();
+        let len = match level {
+            UnitLevel::Province => 2,
+            UnitLevel::Commune => 5,
+        };
+        if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(UnitCode(s.to_string()))
+        } else {
+            Err(format!("code '{s}' must be {len} digits for a {}", level.as_str()))
+        }
+    }
+    /// For codes already stored (trusted).
+    pub fn from_stored(s: String) -> UnitCode {
+        UnitCode(s)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An administrative unit with its period of existence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub level: UnitLevel,
+    pub parent_code: Option<UnitCode>,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    /// The unit this one was merged into.
+    pub succeeded_by: Option<UnitCode>,
+}
+
+impl AdminUnit {
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// The kinds of agency in a province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    ProvincialPeoplesCommittee,
+    PublicAdministrationCentre,
+    Department,
+    CommunePeoplesCommittee,
+    Other,
+}
+
+impl AgencyKind {
+    pub const ALL: [AgencyKind; 5] = [
+        AgencyKind::ProvincialPeoplesCommittee,
+        AgencyKind::PublicAdministrationCentre,
+        AgencyKind::Department,
+        AgencyKind::CommunePeoplesCommittee,
+        AgencyKind::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyKind::ProvincialPeoplesCommittee => "provincial_peoples_committee",
+            AgencyKind::PublicAdministrationCentre => "public_administration_centre",
+            AgencyKind::Department => "department",
+            AgencyKind::CommunePeoplesCommittee => "commune_peoples_committee",
+            AgencyKind::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AgencyKind> {
+        AgencyKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// An agency's identifier in the national document-exchange code list, e.g.
+/// `H15.50.05.13`; it prefixes the codes of the dossiers the agency receives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgencyId(String);
+
+impl AgencyId {
+    pub fn parse(s: &str) -> Result<AgencyId, String> {
+        let s = s.trim();
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if ok {
+            Ok(AgencyId(s.to_string()))
+        } else {
+            Err(format!("agency identifier '{s}' must be dot-separated letters and digits, like H15.50.05.13"))
+        }
+    }
+    pub fn from_stored(s: String) -> AgencyId {
+        AgencyId(s)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AgencyId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An agency: a node of the province's agency tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: AgencyKind,
+    pub parent_id: Option<AgencyId>,
+    /// The administrative unit the agency serves.
+    pub unit_code: UnitCode,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+}
+
+/// The columns of a unit import file, in order.
+pub const UNIT_CSV_HEADER: [&str; 7] =
+    ["code", "name", "level", "parent_code", "effective_from", "effective_to", "succeeded_by"];
+
+fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what} '{}' is not a date YYYY-MM-DD", s.trim()))
+}
+
+fn opt<'a>(s: &'a str) -> Option<&'a str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+/// Parses a unit import file. Either every row is valid and all are returned,
+/// or every error is returned with its line number: nothing half-parsed.
+pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryError>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let header = rdr.headers().map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
+    let got: Vec<&str> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
+    if got != UNIT_CSV_HEADER {
+        return Err(vec![DirectoryError::Header { expected: UNIT_CSV_HEADER.join(",") }]);
+    }
+    let mut units = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(DirectoryError::Row { line, message: e.to_string() });
+                continue;
+            }
+        };
+        match unit_from_row(&rec) {
+            Ok(u) => units.push(u),
+            Err(message) => errors.push(DirectoryError::Row { line, message }),
+        }
+    }
+    if units.is_empty() && errors.is_empty() {
+        errors.push(DirectoryError::Invalid("the file has no rows".into()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for u in &units {
+        if !seen.insert(u.code.clone()) {
+            errors.push(DirectoryError::Invalid(format!("code {} appears twice", u.code.as_str())));
+        }
+    }
+    if errors.is_empty() {
+        Ok(units)
+    } else {
+        Err(errors)
+    }
+}
+
+fn unit_from_row(rec: &csv::StringRecord) -> Result<AdminUnit, String> {
+    let f = |i: usize| rec.get(i).unwrap_or("");
+    let level = UnitLevel::parse(f(2)).ok_or_else(|| format!("level '{}' must be province or commune", f(2).trim()))?;
+    let code = UnitCode::parse(f(0), level)?;
+    let name = f(1).trim().to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err("name must have 1 to 200 characters".into());
+    }
+    let parent_code = opt(f(3)).map(|p| UnitCode::parse(p, UnitLevel::Province)).transpose()?;
+    if level == UnitLevel::Commune && parent_code.is_none() {
+        return Err("a commune needs the code of its province in parent_code".into());
+    }
+    if level == UnitLevel::Province && parent_code.is_some() {
+        return Err("a province has no parent_code".into());
+    }
+    let effective_from = parse_date(f(4), "effective_from")?;
+    let effective_to = opt(f(5)).map(|d| parse_date(d, "effective_to")).transpose()?;
+    if let Some(to) = effective_to {
+        if to < effective_from {
+            return Err("effective_to is before effective_from".into());
+        }
+    }
+    let succeeded_by = opt(f(6)).map(|c| UnitCode::parse(c, level)).transpose()?;
+    if succeeded_by.is_some() && effective_to.is_none() {
+        return Err("a unit succeeded by another needs an effective_to date".into());
+    }
+    if succeeded_by.as_ref() == Some(&code) {
+        return Err("a unit cannot succeed itself".into());
+    }
+    Ok(AdminUnit { code, name, level, parent_code, effective_from, effective_to, succeeded_by })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n\
+72,Tỉnh Tây Ninh,province,,2025-07-01,,\n\
+25480,Phường Tân Ninh,commune,72,2025-07-01,,\n\
+25481,Xã Cũ,commune,72,2000-01-01,2025-06-30,25480\n";
+
+    #[test]
+    fn parses_good_file() {
+        let units = parse_units_csv(GOOD.as_bytes()).unwrap();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units[2].succeeded_by.as_ref().unwrap().as_str(), "25480");
+        assert!(!units[2].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
+        assert!(units[1].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
+    }
+
+    #[test]
+    fn reports_every_bad_row_with_its_line() {
+        let bad = "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n\
+7,X,province,,2025-07-01,,\n\
+25480,,commune,72,2025-07-01,,\n\
+25481,Y,commune,72,2025-13-01,,\n\
+25482,Z,commune,,2025-01-01,,\n";
+        let errs = parse_units_csv(bad.as_bytes()).unwrap_err();
+        let lines: Vec<usize> = errs
+            .iter()
+            .filter_map(|e| match e {
+                DirectoryError::Row { line, .. } => Some(*line),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines, vec![2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn wrong_header_and_ragged_rows_are_errors() {
+        assert!(matches!(
+            parse_units_csv(b"a,b\n1,2\n").unwrap_err()[0],
+            DirectoryError::Header { .. }
+        ));
+        let ragged = "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n72,X,province\n";
+        assert!(parse_units_csv(ragged.as_bytes()).is_err());
+        assert!(parse_units_csv(b"").is_err());
+    }
+
+    #[test]
+    fn agency_id_format() {
+        assert!(AgencyId::parse("H15.50.05.13").is_ok());
+        assert!(AgencyId::parse("H15..13").is_err());
+        assert!(AgencyId::parse("H15 50").is_err());
+    }
+}

@@ -1,0 +1,1 @@
+pub static MESSAGES: &[(&str, &str, &str)] = &[("nav.home","Trang chủ","Home")];

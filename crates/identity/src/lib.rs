@@ -1,0 +1,353 @@
+//! Identity and access: who someone is, what they may do, and the checks on
+//! what they type when they register. Pure Rust: the store keeps the accounts,
+//! the web layer asks [`Principal::may`] before every read and write.
+
+pub mod citizen_id;
+pub mod password;
+
+use serde::{Deserialize, Serialize};
+
+pub use citizen_id::CitizenId;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    #[error("password hashing failed")]
+    Hash,
+    #[error("the operating system gave no randomness")]
+    Random,
+}
+
+/// A role an official holds within their agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Receiver,
+    Specialist,
+    Approver,
+    AgencyAdmin,
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] =
+        [Role::Receiver, Role::Specialist, Role::Approver, Role::AgencyAdmin, Role::SystemAdmin];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Receiver => "receiver",
+            Role::Specialist => "specialist",
+            Role::Approver => "approver",
+            Role::AgencyAdmin => "agency_admin",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+    /// The i18n key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Receiver => "role.receiver",
+            Role::Specialist => "role.specialist",
+            Role::Approver => "role.approver",
+            Role::AgencyAdmin => "role.agency_admin",
+            Role::SystemAdmin => "role.system_admin",
+        }
+    }
+}
+
+/// The kind of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Citizen,
+    Official,
+    System,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Citizen => "citizen",
+            AccountKind::Official => "official",
+            AccountKind::System => "system",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AccountKind> {
+        match s {
+            "citizen" => Some(AccountKind::Citizen),
+            "official" => Some(AccountKind::Official),
+            "system" => Some(AccountKind::System),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in party of a request, as loaded from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub kind: AccountKind,
+    /// The agency an official or system account belongs to.
+    pub agency_id: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+/// Something a principal may try to do; scoped actions name their agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Open the back office at all.
+    UseBackOffice,
+    /// Read an agency's own data (its profile, its staff).
+    ReadAgency(&'a str),
+    /// Change an agency's profile or staff.
+    ManageAgency(&'a str),
+    /// Create and edit procedures, forms and processes; import the catalog.
+    ManageCatalog,
+    /// Import administrative units, create agencies.
+    ManageDirectory,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    pub fn is_official(&self) -> bool {
+        matches!(self.kind, AccountKind::Official | AccountKind::System)
+    }
+    pub fn is_system_admin(&self) -> bool {
+        self.is_official() && self.has_role(Role::SystemAdmin)
+    }
+    fn in_agency(&self, agency: &str) -> bool {
+        self.agency_id.as_deref() == Some(agency)
+    }
+
+    /// The one access rule of the platform: deny unless a clause allows.
+    pub fn may(&self, action: Action<'_>) -> bool {
+        if !self.is_official() {
+            return false;
+        }
+        if self.is_system_admin() {
+            return true;
+        }
+        match action {
+            Action::UseBackOffice => !self.roles.is_empty(),
+            Action::ReadAgency(a) => self.in_agency(a) && !self.roles.is_empty(),
+            Action::ManageAgency(a) => self.in_agency(a) && self.has_role(Role::AgencyAdmin),
+            Action::ManageCatalog | Action::ManageDirectory | Action::ReadAudit => false,
+        }
+    }
+}
+
+/// A field error: the field's name and the i18n key of its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+/// What a person types to register.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Registration {
+    pub full_name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// A registration whose every field has been checked and normalised.
+#[derive(Debug, Clone)]
+pub struct ValidRegistration {
+    pub full_name: String,
+    pub citizen_id: CitizenId,
+    pub phone: String,
+    pub email: String,
+    pub password: String,
+}
+
+pub const MAX_NAME: usize = 100;
+pub const MIN_PASSWORD: usize = 8;
+pub const MAX_PASSWORD: usize = 128;
+
+/// Normalises a Vietnamese mobile number to `0xxxxxxxxx`.
+pub fn normalize_phone(s: &str) -> Option<String> {
+    let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let local = if let Some(rest) = digits.strip_prefix("+84") {
+        format!("0{rest}")
+    } else if let Some(rest) = digits.strip_prefix("84").filter(|r| r.len() == 9) {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    let ok = local.len() == 10
+        && local.bytes().all(|b| b.is_ascii_digit())
+        && matches!(&local[..2], "03" | "05" | "07" | "08" | "09");
+    ok.then_some(local)
+}
+
+/// A plain but strict check of an e-mail address; returns it lower-cased.
+pub fn normalize_email(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (local, domain) = s.rsplit_once('@')?;
+    let ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    ok.then(|| s.to_lowercase())
+}
+
+/// Usernames of officials: 3–64 of a-z, 0-9, '.', '_', '-'.
+pub fn valid_username(s: &str) -> bool {
+    (3..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+impl Registration {
+    /// Checks every field; returns all errors at once so the form can show them together.
+    pub fn validate(&self, today_year: i32) -> Result<ValidRegistration, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let name = self.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            errs.push(FieldError { field: "full_name", key: "err.required" });
+        } else if name.chars().count() > MAX_NAME {
+            errs.push(FieldError { field: "full_name", key: "err.too_long" });
+        } else if name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
+            errs.push(FieldError { field: "full_name", key: "err.name.chars" });
+        }
+        let cid = match CitizenId::parse(&self.citizen_id, today_year) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errs.push(FieldError { field: "citizen_id", key: e.key() });
+                None
+            }
+        };
+        let phone = normalize_phone(&self.phone);
+        if self.phone.trim().is_empty() {
+            errs.push(FieldError { field: "phone", key: "err.required" });
+        } else if phone.is_none() {
+            errs.push(FieldError { field: "phone", key: "err.phone" });
+        }
+        let email = normalize_email(&self.email);
+        if self.email.trim().is_empty() {
+            errs.push(FieldError { field: "email", key: "err.required" });
+        } else if email.is_none() {
+            errs.push(FieldError { field: "email", key: "err.email" });
+        }
+        let plen = self.password.chars().count();
+        if plen < MIN_PASSWORD {
+            errs.push(FieldError { field: "password", key: "err.password.short" });
+        } else if plen > MAX_PASSWORD {
+            errs.push(FieldError { field: "password", key: "err.too_long" });
+        } else if self.password != self.password_confirm {
+            errs.push(FieldError { field: "password_confirm", key: "err.password.mismatch" });
+        }
+        match (errs.is_empty(), cid, phone, email) {
+            (true, Some(citizen_id), Some(phone), Some(email)) => Ok(ValidRegistration {
+                full_name: name,
+                citizen_id,
+                phone,
+                email,
+                password: self.password.clone(),
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A fresh random secret (session id, bearer token, CSRF token) as 64 hex digits.
+pub fn random_secret() -> Result<String, IdentityError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|_| IdentityError::Random)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What the store keeps of a secret: its SHA-256, so a leaked table opens nothing.
+pub fn secret_digest(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn official(roles: &[Role], agency: &str) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "x".into(),
+            full_name: "X".into(),
+            kind: AccountKind::Official,
+            agency_id: Some(agency.into()),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn access_is_denied_by_default_and_scoped_by_agency() {
+        let citizen = Principal { kind: AccountKind::Citizen, agency_id: None, roles: vec![], ..official(&[], "A") };
+        assert!(!citizen.may(Action::UseBackOffice));
+        assert!(!citizen.may(Action::ReadAgency("A")));
+        let admin_a = official(&[Role::AgencyAdmin], "A");
+        assert!(admin_a.may(Action::ManageAgency("A")));
+        assert!(!admin_a.may(Action::ManageAgency("B")));
+        assert!(!admin_a.may(Action::ReadAgency("B")));
+        assert!(!admin_a.may(Action::ManageCatalog));
+        let receiver = official(&[Role::Receiver], "A");
+        assert!(receiver.may(Action::ReadAgency("A")));
+        assert!(!receiver.may(Action::ManageAgency("A")));
+        let sys = official(&[Role::SystemAdmin], "A");
+        assert!(sys.may(Action::ManageCatalog) && sys.may(Action::ManageAgency("B")));
+        let no_roles = official(&[], "A");
+        assert!(!no_roles.may(Action::UseBackOffice));
+    }
+
+    #[test]
+    fn phone_and_email() {
+        assert_eq!(normalize_phone("+84 912 345 678").as_deref(), Some("0912345678"));
+        assert_eq!(normalize_phone("0912.345.678").as_deref(), Some("0912345678"));
+        assert_eq!(normalize_phone("0212345678"), None);
+        assert_eq!(normalize_phone("091234567"), None);
+        assert_eq!(normalize_email(" An@Example.VN ").as_deref(), Some("an@example.vn"));
+        assert_eq!(normalize_email("an@example"), None);
+        assert_eq!(normalize_email("a b@example.vn"), None);
+        assert_eq!(normalize_email("@example.vn"), None);
+    }
+
+    #[test]
+    fn registration_reports_all_errors() {
+        let r = Registration { password: "short".into(), ..Default::default() };
+        let errs = r.validate(2026).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["full_name", "citizen_id", "phone", "email", "password"]);
+        let ok = Registration {
+            full_name: "  Nguyễn   Văn An ".into(),
+            citizen_id: "001090012345".into(),
+            phone: "0912345678".into(),
+            email: "an@example.vn".into(),
+            password: "correct horse".into(),
+            password_confirm: "correct horse".into(),
+        };
+        assert_eq!(ok.validate(2026).unwrap().full_name, "Nguyễn Văn An");
+    }
+
+    #[test]
+    fn secrets_are_random_and_digested() {
+        let a = random_secret().unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_secret().unwrap());
+        assert_eq!(secret_digest(&a).len(), 64);
+        assert_ne!(secret_digest(&a), a);
+    }
+}
