@@ -1,1 +1,222 @@
+//! The store: the only crate that knows SQL.
+//!
+//! One code path for SQLite (embedded, the default) and PostgreSQL (production),
+//! through sqlx's `Any` driver with portable SQL (`$n` parameters, TEXT and
+//! BIGINT columns). Every state-changing operation goes through a [`WriteTx`]:
+//! one transaction that first takes the audit chain's head row (which
+//! serialises writers on both databases, so a check-then-insert inside it is
+//! race-free) and, on commit, appends its audit entries to the chain.
 
+mod audit;
+mod catalog;
+mod directory;
+mod identity;
+
+use std::time::Duration;
+
+use egov_audit::Event;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+pub use audit::AuditHead;
+pub use identity::{NewUser, UserSummary};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("unsupported database URL '{0}' (use sqlite://PATH or postgres://…)")]
+    Url(String),
+    /// A uniqueness rule was broken; names the field.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Microseconds since the Unix epoch, now.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+
+impl Store {
+    /// Connects to `sqlite://…` or `postgres://…`. SQLite files are created if
+    /// missing and put in WAL mode with full sync.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Url(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let mut opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        opts = match backend {
+            Backend::Sqlite => opts.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => opts.max_connections(16),
+        };
+        let pool = opts.connect(&url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction.
+    pub async fn migrate(&self) -> Result<()> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        let serial = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        for (version, sql) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            if self.backend == Backend::Postgres {
+                // Two instances starting at once must not both migrate.
+                sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut *tx).await?;
+            }
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            let sql = sql.replace("{serial}", serial);
+            for stmt in sql.split(';') {
+                let stmt: String =
+                    stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+                if !stmt.trim().is_empty() {
+                    sqlx::query(&stmt).execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(now_micros())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write: one transaction holding the audit head.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
+        Ok(WriteTx { tx, events: Vec::new() })
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+    }
+}
+
+/// A write in progress. Dropped without [`WriteTx::commit`], it rolls back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    events: Vec<Event>,
+}
+
+impl WriteTx {
+    /// Records an audit event, appended to the chain when the write commits.
+    pub fn audit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE meta SET value = $2 WHERE key = $1")
+            .bind(key)
+            .bind(value)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(self.conn()).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn meta(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(self.conn()).await?)
+    }
+
+    /// Appends the recorded events to the audit chain and commits everything at once.
+    pub async fn commit(mut self) -> Result<()> {
+        let events = std::mem::take(&mut self.events);
+        if !events.is_empty() {
+            audit::append(&mut self.tx, events).await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn opt_date(s: Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    s.map(|s| date(&s)).transpose()
+}
+
+pub(crate) fn date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad date {s}")))
+}
+
+pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T>
+where
+    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    Ok(row.try_get(col)?)
+}

@@ -1,0 +1,107 @@
+//! Fields and procedures. A procedure is stored as its JSON definition plus
+//! the columns that lists and filters need.
+
+use egov_catalog::{Field, Procedure};
+
+use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+
+impl WriteTx {
+    pub async fn upsert_field(&mut self, f: &Field) -> Result<()> {
+        let n = sqlx::query("UPDATE fields SET name_vi = $2, name_en = $3 WHERE code = $1")
+            .bind(&f.code)
+            .bind(&f.name_vi)
+            .bind(&f.name_en)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            sqlx::query("INSERT INTO fields (code, name_vi, name_en) VALUES ($1, $2, $3)")
+                .bind(&f.code)
+                .bind(&f.name_vi)
+                .bind(&f.name_en)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn field_exists(&mut self, code: &str) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE code = $1").bind(code).fetch_one(self.conn()).await?;
+        Ok(n > 0)
+    }
+
+    pub async fn procedure(&mut self, code: &str) -> Result<Option<Procedure>> {
+        let def: Option<String> = sqlx::query_scalar("SELECT definition FROM procedures WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.conn())
+            .await?;
+        def.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    }
+
+    /// Inserts or replaces a procedure; `popularity` None keeps the stored one.
+    /// Bumps the catalog version so every instance reloads its search index.
+    pub async fn upsert_procedure(&mut self, p: &Procedure, popularity: Option<i64>) -> Result<bool> {
+        let def = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n = sqlx::query(
+            "UPDATE procedures SET name_vi = $2, field = $3, online_level = $4, definition = $5, updated_at = $6, \
+             popularity = COALESCE($7, popularity) WHERE code = $1",
+        )
+        .bind(&p.code)
+        .bind(&p.name_vi)
+        .bind(&p.field)
+        .bind(p.online_level.as_str())
+        .bind(&def)
+        .bind(now_micros())
+        .bind(popularity)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        let new = n == 0;
+        if new {
+            sqlx::query(
+                "INSERT INTO procedures (code, name_vi, field, online_level, definition, popularity, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&p.code)
+            .bind(&p.name_vi)
+            .bind(&p.field)
+            .bind(p.online_level.as_str())
+            .bind(&def)
+            .bind(popularity.unwrap_or(0))
+            .bind(now_micros())
+            .execute(self.conn())
+            .await?;
+        }
+        sqlx::query("UPDATE meta SET value = $1 WHERE key = 'catalog_version'")
+            .bind(now_micros().to_string())
+            .execute(self.conn())
+            .await?;
+        Ok(new)
+    }
+}
+
+impl Store {
+    pub async fn fields(&self) -> Result<Vec<Field>> {
+        let rows = sqlx::query("SELECT code, name_vi, name_en FROM fields ORDER BY code").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(Field { code: get(r, "code")?, name_vi: get(r, "name_vi")?, name_en: get(r, "name_en")? }))
+            .collect()
+    }
+
+    /// Every procedure with its popularity, by code.
+    pub async fn procedures(&self) -> Result<Vec<(Procedure, i64)>> {
+        let rows = sqlx::query("SELECT definition, popularity FROM procedures ORDER BY code").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let def: String = get(r, "definition")?;
+                let p: Procedure = serde_json::from_str(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((p, get(r, "popularity")?))
+            })
+            .collect()
+    }
+
+    /// Changes whenever any procedure changes.
+    pub async fn catalog_version(&self) -> Result<String> {
+        Ok(self.meta("catalog_version").await?.unwrap_or_default())
+    }
+}
