@@ -1,1 +1,476 @@
-fn main(){}
+//! `egov`: the provincial e-government platform in one binary. This file only
+//! wires the crates together: parse the command line, open the store, run.
+
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use egov_identity::{password, random_secret, secret_digest, valid_username, AccountKind, Role};
+use egov_store::{NewUser, Store};
+
+#[derive(Parser)]
+#[command(name = "egov", version, about = "Provincial e-government platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// Folder for the embedded database and files.
+    #[arg(long, env = "EGOV_DATA", default_value = "./data", global = true)]
+    data: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; default SQLite at DATA/egov.db.
+    #[arg(long, env = "EGOV_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+impl Db {
+    async fn open(&self) -> Result<Store, String> {
+        let url = match &self.database_url {
+            Some(u) => u.clone(),
+            None => {
+                std::fs::create_dir_all(&self.data)
+                    .map_err(|e| format!("cannot create {}: {e}", self.data.display()))?;
+                format!("sqlite://{}", self.data.join("egov.db").display())
+            }
+        };
+        let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
+        store
+            .migrate()
+            .await
+            .map_err(|e| format!("migration failed: {e}"))?;
+        Ok(store)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, env = "EGOV_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo data (once; again changes nothing).
+        #[arg(long, env = "EGOV_DEMO")]
+        demo: bool,
+        /// Password of the demo accounts (default: a random one, printed).
+        #[arg(long, env = "EGOV_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+        /// Send cookies without the Secure flag (plain-HTTP development only).
+        #[arg(long, env = "EGOV_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+    },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// The procedure catalog as JSON.
+    Catalog {
+        #[command(subcommand)]
+        what: CatalogCmd,
+    },
+    /// Accounts and tokens.
+    Admin {
+        #[command(subcommand)]
+        what: AdminCmd,
+    },
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCmd,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Administrative units from CSV (columns: code,name,level,parent_code,effective_from,effective_to,succeeded_by).
+    Units {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// Import a catalog document (all or nothing).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Print the catalog document.
+    Export {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Create an official or system account.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        /// The agency's identifier.
+        #[arg(long)]
+        agency: String,
+        /// Repeatable: receiver, specialist, approver, agency_admin, system_admin.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The password (or EGOV_NEW_PASSWORD).
+        #[arg(long, env = "EGOV_NEW_PASSWORD")]
+        password: String,
+        /// A system account (for other agencies' systems) instead of a person.
+        #[arg(long)]
+        system: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Issue a bearer token for an account; prints `ID TOKEN`.
+    IssueToken {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke a bearer token by its id.
+    RevokeToken {
+        id: i64,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Verify the chain; exit 0 when intact, 1 naming the first bad entry.
+    Verify {
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: draining requests");
+}
+
+async fn run(cmd: Command) -> Result<ExitCode, String> {
+    match cmd {
+        Command::Serve {
+            db,
+            listen,
+            demo,
+            demo_password,
+            insecure_cookies,
+        } => {
+            tracing_subscriber::fmt()
+                .json()
+                .with_current_span(true)
+                .with_span_list(false)
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_env("EGOV_LOG")
+                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+                )
+                .init();
+            let store = db.open().await?;
+            if demo {
+                let (pw, shown) = match demo_password {
+                    Some(p) => (p, false),
+                    None => (
+                        random_secret().map_err(|e| e.to_string())?[..16].to_string(),
+                        true,
+                    ),
+                };
+                if demo::load(&store, &pw).await? {
+                    if shown {
+                        println!("demo data loaded; every demo account's password: {pw}");
+                    } else {
+                        println!("demo data loaded");
+                    }
+                } else {
+                    println!("demo data already present: nothing changed (the demo accounts keep their first password)");
+                }
+            }
+            let settings = egov_web::Settings {
+                cookie_secure: !insecure_cookies,
+                ..Default::default()
+            };
+            let state = egov_web::AppState::new(store.clone(), settings)
+                .await
+                .map_err(|e| e.to_string())?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("egov listening on http://{addr}");
+            tracing::info!(%addr, "listening");
+            egov_web::serve(listener, state, shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            what: ImportWhat::Units { file, db },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let units = match egov_directory::parse_units_csv(&bytes) {
+                Ok(u) => u,
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    eprintln!("nothing was imported");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = db.open().await?;
+            let rep = store
+                .import_units(&units, "cli")
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("units: {} created, {} updated", rep.created, rep.updated);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalog {
+            what: CatalogCmd::Import { file, db },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let store = db.open().await?;
+            let result = match egov_catalog::CatalogDocument::parse(&bytes) {
+                Ok(doc) => store
+                    .import_catalog(&doc, "cli")
+                    .await
+                    .map_err(|e| e.to_string())?,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(rep) => {
+                    println!(
+                        "procedures: {} created, {} updated",
+                        rep.created, rep.updated
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {}: {}", file.display(), e.path, egov_i18n_text(e.key));
+                    }
+                    eprintln!("nothing was imported");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Catalog {
+            what: CatalogCmd::Export { db },
+        } => {
+            let store = db.open().await?;
+            let doc = egov_catalog::CatalogDocument {
+                version: egov_catalog::CatalogDocument::VERSION,
+                fields: store.fields().await.map_err(|e| e.to_string())?,
+                procedures: store
+                    .procedures()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .collect(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            what:
+                AdminCmd::CreateUser {
+                    username,
+                    full_name,
+                    agency,
+                    roles,
+                    password: pw,
+                    system,
+                    db,
+                },
+        } => {
+            if !valid_username(&username) {
+                return Err(format!(
+                    "username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-'"
+                ));
+            }
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role '{r}'")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if pw.chars().count() < egov_identity::MIN_PASSWORD {
+                return Err(format!(
+                    "the password needs at least {} characters",
+                    egov_identity::MIN_PASSWORD
+                ));
+            }
+            let store = db.open().await?;
+            let hash = password::hash(&pw).map_err(|e| e.to_string())?;
+            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
+            if w.agency(&agency)
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                return Err(format!("no agency '{agency}'"));
+            }
+            let user = NewUser {
+                username: username.clone(),
+                kind: if system {
+                    AccountKind::System
+                } else {
+                    AccountKind::Official
+                },
+                full_name,
+                citizen_id: None,
+                email: None,
+                phone: None,
+                agency_id: Some(agency.clone()),
+                password_hash: hash,
+                roles: roles.clone(),
+            };
+            let id = w.create_user(&user).await.map_err(|e| e.to_string())?;
+            w.audit(egov_audit::Event::new(
+                "cli",
+                "official.create",
+                format!("user:{id}"),
+                None::<&()>,
+                Some(&serde_json::json!({"username": username, "agency": agency, "roles": roles})),
+            ));
+            w.commit().await.map_err(|e| e.to_string())?;
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            what: AdminCmd::IssueToken { username, name, db },
+        } => {
+            let store = db.open().await?;
+            let token = random_secret().map_err(|e| e.to_string())?;
+            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
+            let uid = w
+                .user_id_by_username(&username)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or(format!("no user '{username}'"))?;
+            let id = w
+                .create_token(uid, &name, &secret_digest(&token))
+                .await
+                .map_err(|e| e.to_string())?;
+            w.audit(egov_audit::Event::new(
+                "cli",
+                "token.issue",
+                format!("token:{id}"),
+                None::<&()>,
+                None::<&()>,
+            ));
+            w.commit().await.map_err(|e| e.to_string())?;
+            println!("{id} {token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            what: AdminCmd::RevokeToken { id, db },
+        } => {
+            let store = db.open().await?;
+            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
+            if !w.revoke_token(id).await.map_err(|e| e.to_string())? {
+                return Err(format!("no live token {id}"));
+            }
+            w.audit(egov_audit::Event::new(
+                "cli",
+                "token.revoke",
+                format!("token:{id}"),
+                None::<&()>,
+                None::<&()>,
+            ));
+            w.commit().await.map_err(|e| e.to_string())?;
+            println!("revoked {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            what: AuditCmd::Verify { db },
+        } => {
+            let store = db.open().await?;
+            match store.verify_audit().await.map_err(|e| e.to_string())? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} entries");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("audit chain BROKEN at entry {}: {e}", e.seq());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&egov_web::openapi_document())
+                    .map_err(|e| e.to_string())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Messages for the command line are in English.
+fn egov_i18n_text(key: &'static str) -> &'static str {
+    egov_web::message(egov_web::Lang::En, key)
+}

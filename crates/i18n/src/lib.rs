@@ -125,7 +125,10 @@ mod tests {
         assert_eq!(Lang::default(), Lang::Vi);
         assert_eq!(Lang::parse("en-US"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
-        assert_eq!(Lang::from_accept_language("fr;q=0.9, en;q=0.8"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0.9, en;q=0.8"),
+            Some(Lang::En)
+        );
         assert_eq!(t(Lang::En, "nav.home"), "Home");
         assert_eq!(t(Lang::Vi, "nav.home"), "Trang chủ");
         assert_eq!(t(Lang::Vi, "no.such.key"), "no.such.key");

@@ -1,1 +1,117 @@
+//! The web crate: the only crate that knows HTTP.
+//!
+//! Server-rendered pages (askama templates, no JavaScript needed) and the JSON
+//! API under `/api/v1`, both thin over the store and the domain crates.
 
+mod admin;
+mod api;
+mod catalog_cache;
+mod ctx;
+mod error;
+mod pages;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use egov_store::Store;
+
+pub use catalog_cache::CatalogCache;
+pub use error::WebError;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (on by default; turn off only for plain-HTTP
+    /// development where the browser would refuse them).
+    pub cookie_secure: bool,
+    /// Sign-in throttle: failures allowed per account and per address in the window.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_address: i64,
+    pub failure_window_secs: i64,
+    pub session_ttl_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cookie_secure: true,
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+            failure_window_secs: 15 * 60,
+            session_ttl_secs: 8 * 3600,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub catalog: Arc<CatalogCache>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
+        let catalog = Arc::new(CatalogCache::load(&store).await?);
+        Ok(AppState {
+            store,
+            catalog,
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+/// Request bodies larger than this are refused (forms and JSON imports).
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/thu-tuc", get(pages::catalog))
+        .route("/thu-tuc/{code}", get(pages::procedure))
+        .route("/dang-ky", get(pages::register_form).post(pages::register))
+        .route("/dang-nhap", get(pages::login_form).post(pages::login))
+        .route("/dang-xuat", post(pages::logout))
+        .route("/static/egov.css", get(pages::stylesheet))
+        .route("/healthz", get(api::healthz))
+        .merge(admin::routes())
+        .merge(api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::middleware,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let reload = tokio::spawn(catalog_cache::keep_fresh(
+        state.clone(),
+        Duration::from_secs(5),
+    ));
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let r = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    reload.abort();
+    r
+}
+
+pub use api::openapi_document;
+pub use egov_i18n::Lang;
+
+/// A message of the i18n catalogue (for the command line).
+pub fn message(lang: Lang, key: &'static str) -> &'static str {
+    egov_i18n::t(lang, key)
+}

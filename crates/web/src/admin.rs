@@ -1,0 +1,508 @@
+//! The back office. Every handler checks the principal's roles and agency on
+//! the server before it reads or writes anything.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use egov_catalog::CatalogDocument;
+use egov_i18n::t;
+use egov_identity::{password, valid_username, AccountKind, Action, Principal, Role};
+use egov_store::{NewUser, StoreError};
+
+use crate::ctx::Ctx;
+use crate::pages::row;
+use crate::views::{render, role_names, FormState, Layout, ProcedureRow};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quan-tri", get(home))
+        .route("/quan-tri/co-quan", get(my_agency))
+        .route("/quan-tri/co-quan/{id}", get(agency).post(add_staff))
+        .route("/quan-tri/thu-tuc", get(procedures))
+        .route("/quan-tri/thu-tuc/nhap", get(import_form).post(import))
+        .route("/quan-tri/don-vi", get(units))
+        .route("/quan-tri/nhat-ky", get(audit))
+}
+
+/// The signed-in official allowed to do `action`; a visitor is sent to sign in.
+fn official<'a>(ctx: &'a Ctx, action: Action<'_>) -> Result<&'a Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.may(action) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn login_redirect(ctx: &Ctx) -> Response {
+    Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response()
+}
+
+/// Sends visitors to the sign-in page; other errors go through the error mapping.
+fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(WebError::Unauthorized) => login_redirect(ctx),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    roles: String,
+    agency: String,
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = official(&ctx, Action::UseBackOffice)?;
+        let agency = match &p.agency_id {
+            Some(id) => state
+                .store
+                .agency(id)
+                .await?
+                .map(|a| {
+                    if ctx.lang == egov_i18n::Lang::En {
+                        a.name_en
+                    } else {
+                        a.name_vi
+                    }
+                })
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let page = HomePage {
+            layout: Layout::new(&ctx, "admin.home.title"),
+            name: p.full_name.clone(),
+            roles: role_names(&p.roles, ctx.lang),
+            agency,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+async fn my_agency(ctx: Ctx) -> Response {
+    let r = (|| {
+        let p = official(&ctx, Action::UseBackOffice)?;
+        let id = p.agency_id.clone().ok_or(WebError::NotFound)?;
+        Ok(Redirect::to(&format!("/quan-tri/co-quan/{id}")).into_response())
+    })();
+    or_login(&ctx, r)
+}
+
+pub struct StaffRow {
+    pub username: String,
+    pub full_name: String,
+    pub roles: String,
+}
+
+pub struct RoleChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/agency.html")]
+struct AgencyPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    kind: String,
+    unit: String,
+    staff: Vec<StaffRow>,
+    can_manage: bool,
+    form: FormState,
+    roles: Vec<RoleChoice>,
+    created: bool,
+}
+
+async fn agency_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let p = official(ctx, Action::ReadAgency(id))?;
+    let a = state.store.agency(id).await?.ok_or(WebError::NotFound)?;
+    let staff = state
+        .store
+        .users_of_agency(id)
+        .await?
+        .into_iter()
+        .map(|u| StaffRow {
+            username: u.username,
+            full_name: u.full_name,
+            roles: role_names(&u.roles, ctx.lang),
+        })
+        .collect();
+    let assignable: Vec<Role> = if p.is_system_admin() {
+        Role::ALL.to_vec()
+    } else {
+        Role::ALL[..4].to_vec()
+    };
+    let roles = assignable
+        .into_iter()
+        .map(|r| RoleChoice {
+            value: r.as_str(),
+            label: t(ctx.lang, r.label_key()),
+            checked: form.checked(&format!("role_{}", r.as_str())),
+        })
+        .collect();
+    let en = ctx.lang == egov_i18n::Lang::En;
+    let page = AgencyPage {
+        layout: Layout::titled(
+            ctx,
+            if en {
+                a.name_en.clone()
+            } else {
+                a.name_vi.clone()
+            },
+        ),
+        id: a.id.as_str().to_string(),
+        name: if en { a.name_en } else { a.name_vi },
+        kind: a.kind.as_str().to_string(),
+        unit: a.unit_code.as_str().to_string(),
+        staff,
+        can_manage: p.may(Action::ManageAgency(id)),
+        created: ctx.query.contains("created=1"),
+        form,
+        roles,
+    };
+    Ok(render(status, &page))
+}
+
+async fn agency(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let r = agency_page(&state, &ctx, &id, FormState::default(), StatusCode::OK).await;
+    or_login(&ctx, r)
+}
+
+async fn add_staff(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let fields: HashMap<String, String> = f.iter().cloned().collect();
+        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = official(&ctx, Action::ManageAgency(&id))?.clone();
+        let mut form = FormState::default();
+        for k in ["username", "full_name", "email"] {
+            form.values
+                .insert(k.into(), fields.get(k).cloned().unwrap_or_default());
+        }
+        let roles: Vec<Role> = f
+            .iter()
+            .filter(|(k, _)| k == "role")
+            .filter_map(|(_, v)| Role::parse(v))
+            .collect();
+        for r in &roles {
+            form.values
+                .insert(format!("role_{}", r.as_str()), "on".into());
+        }
+        let username = form.v("username").trim().to_lowercase();
+        if !valid_username(&username) {
+            form.add("username", ctx.lang, "err.username");
+        }
+        let full_name = form.v("full_name").trim().to_string();
+        if full_name.is_empty() {
+            form.add("full_name", ctx.lang, "err.required");
+        } else if full_name.chars().count() > egov_identity::MAX_NAME {
+            form.add("full_name", ctx.lang, "err.too_long");
+        }
+        let email = match form.v("email").trim() {
+            "" => None,
+            e => match egov_identity::normalize_email(e) {
+                Some(e) => Some(e),
+                None => {
+                    form.add("email", ctx.lang, "err.email");
+                    None
+                }
+            },
+        };
+        if roles.is_empty() {
+            form.add("roles", ctx.lang, "err.roles");
+        }
+        if roles.contains(&Role::SystemAdmin) && !p.is_system_admin() {
+            return Err(WebError::Forbidden);
+        }
+        let pw = fields.get("password").cloned().unwrap_or_default();
+        if pw.chars().count() < egov_identity::MIN_PASSWORD {
+            form.add("password", ctx.lang, "err.password.short");
+        } else if pw.chars().count() > egov_identity::MAX_PASSWORD {
+            form.add("password", ctx.lang, "err.too_long");
+        }
+        if form.has_errors() {
+            return agency_page(&state, &ctx, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let user = NewUser {
+            username: username.clone(),
+            kind: AccountKind::Official,
+            full_name,
+            citizen_id: None,
+            email,
+            phone: None,
+            agency_id: Some(id.clone()),
+            password_hash: hash,
+            roles: roles.clone(),
+        };
+        let mut w = state.store.begin_write().await?;
+        match w.create_user(&user).await {
+            Ok(uid) => {
+                w.audit(egov_audit::Event::new(
+                    format!("user:{}", p.user_id),
+                    "official.create",
+                    format!("user:{uid}"),
+                    None::<&()>,
+                    Some(&serde_json::json!({"username": username, "agency": id, "roles": roles})),
+                ));
+                w.commit().await?;
+                Ok(Redirect::to(&format!("/quan-tri/co-quan/{id}?created=1")).into_response())
+            }
+            Err(StoreError::Conflict(field)) => {
+                drop(w);
+                form.add(
+                    if field == "email" {
+                        "email"
+                    } else {
+                        "username"
+                    },
+                    ctx.lang,
+                    "err.taken",
+                );
+                agency_page(&state, &ctx, &id, form, StatusCode::CONFLICT).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+#[derive(Template)]
+#[template(path = "admin/procedures.html")]
+struct ProceduresPage {
+    layout: Layout,
+    rows: Vec<ProcedureRow>,
+}
+
+async fn procedures(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = (|| {
+        official(&ctx, Action::ManageCatalog)?;
+        let snap = state.catalog.get();
+        let mut list: Vec<_> = snap.procedures.values().collect();
+        list.sort_by(|a, b| a.code.cmp(&b.code));
+        let rows = list.into_iter().map(|p| row(&snap, p, ctx.lang)).collect();
+        Ok(render(
+            StatusCode::OK,
+            &ProceduresPage {
+                layout: Layout::new(&ctx, "admin.procedures.title"),
+                rows,
+            },
+        ))
+    })();
+    or_login(&ctx, r)
+}
+
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+struct ImportPage {
+    layout: Layout,
+    document: String,
+    errors: Vec<(String, String)>,
+    done: Option<String>,
+}
+
+async fn import_form(ctx: Ctx) -> Response {
+    let r = (|| {
+        official(&ctx, Action::ManageCatalog)?;
+        let page = ImportPage {
+            layout: Layout::new(&ctx, "admin.import.title"),
+            document: String::new(),
+            errors: vec![],
+            done: None,
+        };
+        Ok(render(StatusCode::OK, &page))
+    })();
+    or_login(&ctx, r)
+}
+
+async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = official(&ctx, Action::ManageCatalog)?;
+        let document = f.get("document").cloned().unwrap_or_default();
+        let result = match CatalogDocument::parse(document.as_bytes()) {
+            Ok(doc) => {
+                state
+                    .store
+                    .import_catalog(&doc, &format!("user:{}", p.user_id))
+                    .await?
+            }
+            Err(e) => Err(e),
+        };
+        let (status, errors, done) = match result {
+            Ok(rep) => {
+                state.catalog.refresh(&state.store).await?;
+                let msg = format!(
+                    "{}: {} {}, {} {}",
+                    t(ctx.lang, "admin.import.done"),
+                    rep.created,
+                    t(ctx.lang, "admin.import.created"),
+                    rep.updated,
+                    t(ctx.lang, "admin.import.updated")
+                );
+                (StatusCode::OK, vec![], Some(msg))
+            }
+            Err(errs) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errs.into_iter()
+                    .map(|e| (e.path, t(ctx.lang, e.key).to_string()))
+                    .collect(),
+                None,
+            ),
+        };
+        let document = if done.is_some() {
+            String::new()
+        } else {
+            document
+        };
+        Ok(render(
+            status,
+            &ImportPage {
+                layout: Layout::new(&ctx, "admin.import.title"),
+                document,
+                errors,
+                done,
+            },
+        ))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct UnitRow {
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    pub from: String,
+    pub to: String,
+    pub succeeded_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct UnitsPage {
+    layout: Layout,
+    rows: Vec<UnitRow>,
+}
+
+async fn units(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        official(&ctx, Action::ManageDirectory)?;
+        let rows = state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| UnitRow {
+                code: u.code.as_str().into(),
+                name: u.name,
+                level: t(
+                    ctx.lang,
+                    if u.level == egov_directory::UnitLevel::Province {
+                        "level.province"
+                    } else {
+                        "level.commune"
+                    },
+                ),
+                from: u.effective_from.format("%d/%m/%Y").to_string(),
+                to: u
+                    .effective_to
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+                succeeded_by: u
+                    .succeeded_by
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(render(
+            StatusCode::OK,
+            &UnitsPage {
+                layout: Layout::new(&ctx, "admin.units.title"),
+                rows,
+            },
+        ))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    layout: Layout,
+    rows: Vec<AuditRow>,
+}
+
+async fn audit(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        official(&ctx, Action::ReadAudit)?;
+        let rows = state
+            .store
+            .recent_audit(200)
+            .await?
+            .into_iter()
+            .map(|e| AuditRow {
+                seq: e.seq,
+                at: chrono::DateTime::from_timestamp_micros(e.at_micros)
+                    .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_default(),
+                actor: e.event.actor,
+                action: e.event.action,
+                subject: e.event.subject,
+                hash: e.hash[..16].to_string(),
+            })
+            .collect();
+        Ok(render(
+            StatusCode::OK,
+            &AuditPage {
+                layout: Layout::new(&ctx, "admin.audit.title"),
+                rows,
+            },
+        ))
+    }
+    .await;
+    or_login(&ctx, r)
+}

@@ -1,0 +1,236 @@
+//! The request context: language, signed-in principal, CSRF token and
+//! request id, set up once per request by [`middleware`].
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use egov_i18n::Lang;
+use egov_identity::{random_secret, secret_digest, Principal};
+use tracing::Instrument;
+
+use crate::{views, AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "egov_session";
+pub const CSRF_COOKIE: &str = "egov_csrf";
+pub const LANG_COOKIE: &str = "egov_lang";
+
+/// How the principal was identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthVia {
+    None,
+    Session,
+    Token,
+    /// An `Authorization` header was sent but names no live token.
+    BadToken,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub principal: Option<Principal>,
+    pub via: AuthVia,
+    pub session_digest: Option<String>,
+    pub csrf: String,
+    pub path: String,
+    pub query: String,
+    pub addr: String,
+    pub request_id: u64,
+}
+
+impl Ctx {
+    /// Checks a submitted CSRF token in constant time.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        let (a, b) = (self.csrf.as_bytes(), submitted.as_bytes());
+        let same = a.len() == b.len()
+            && !a.is_empty()
+            && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+
+    /// The signed-in principal or 401.
+    pub fn principal(&self) -> Result<&Principal, WebError> {
+        self.principal.as_ref().ok_or(WebError::Unauthorized)
+    }
+
+    /// The principal of an API call: only bearer tokens count there.
+    pub fn api_principal(&self) -> Result<&Principal, WebError> {
+        match self.via {
+            AuthVia::Token => self.principal(),
+            _ => Err(WebError::Unauthorized),
+        }
+    }
+
+    /// The current address with `lang` set to another language.
+    pub fn switch_href(&self, to: Lang) -> String {
+        let kept: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        let mut q = kept.join("&");
+        if !q.is_empty() {
+            q.push('&');
+        }
+        format!("{}?{}lang={}", self.path, q, to.code())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| WebError::Internal("no request context".into()))
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the platform's defaults: HttpOnly, SameSite=Lax,
+/// Path=/, and Secure unless turned off.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        s.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+fn query_lang(query: &str) -> Option<Lang> {
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("lang="))
+        .and_then(Lang::parse)
+}
+
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let request_id = REQUEST_IDS.fetch_add(1, Ordering::Relaxed);
+    let span = tracing::info_span!("request", id = request_id, method = %req.method(), path = %req.uri().path());
+    async move {
+        let started = Instant::now();
+        let headers = req.headers();
+        let path = req.uri().path().to_string();
+        let query = req.uri().query().unwrap_or("").to_string();
+        let is_api = path.starts_with("/api/");
+        let addr = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let explicit_lang = query_lang(&query);
+        let lang = explicit_lang
+            .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+            .or_else(|| {
+                if is_api {
+                    headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_default();
+
+        let mut principal = None;
+        let mut via = AuthVia::None;
+        let mut session_digest = None;
+        let mut csrf = None;
+        if let Some(auth) = headers.get(AUTHORIZATION) {
+            via = AuthVia::BadToken;
+            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+            if let Some(token) = token.filter(|t| !t.is_empty()) {
+                match state.store.token_principal(&secret_digest(token)).await {
+                    Ok(Some(p)) => {
+                        principal = Some(p);
+                        via = AuthVia::Token;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return WebError::from(e).problem(lang),
+                }
+            }
+        } else if let Some(sid) = cookie(headers, SESSION_COOKIE) {
+            let digest = secret_digest(sid);
+            match state.store.session(&digest).await {
+                Ok(Some((p, token))) => {
+                    principal = Some(p);
+                    via = AuthVia::Session;
+                    csrf = Some(token);
+                    session_digest = Some(digest);
+                }
+                Ok(None) => {}
+                Err(e) => return WebError::from(e).problem(lang),
+            }
+        }
+        let mut new_csrf_cookie = None;
+        let csrf = match csrf {
+            Some(c) => c,
+            None => match cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 64) {
+                Some(c) => c.to_string(),
+                None => {
+                    let c = random_secret().unwrap_or_default();
+                    new_csrf_cookie = Some(c.clone());
+                    c
+                }
+            },
+        };
+        let ctx = Ctx { lang, principal, via, session_digest, csrf, path: path.clone(), query, addr, request_id };
+        req.extensions_mut().insert(ctx.clone());
+
+        let mut resp = next.run(req).await;
+
+        let status = resp.status();
+        let is_problem = resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+        if !is_api && is_problem {
+            resp = views::error_page(&ctx, status).into_response();
+        }
+        let secure = state.settings.cookie_secure;
+        let h = resp.headers_mut();
+        if let Some(c) = new_csrf_cookie {
+            h.append(SET_COOKIE, set_cookie(CSRF_COOKIE, &c, None, secure));
+        }
+        if let Some(l) = explicit_lang {
+            h.append(SET_COOKIE, set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600), secure));
+        }
+        if let Ok(v) = HeaderValue::from_str(&request_id.to_string()) {
+            h.insert("x-request-id", v);
+        }
+        h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+        h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+        if !is_api {
+            h.insert(
+                "content-security-policy",
+                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+            );
+        }
+        tracing::info!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "served");
+        resp
+    }
+    .instrument(span)
+    .await
+}

@@ -1,0 +1,117 @@
+//! The one mapping from errors to HTTP responses: RFC 9457 problem details
+//! for the API, a readable page for the browser.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use egov_i18n::{t, Lang};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] egov_store::StoreError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("bad CSRF token")]
+    Csrf,
+    #[error("invalid: {0}")]
+    BadRequest(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    /// Where: a form field or a path in a JSON document.
+    pub pointer: String,
+    pub detail: String,
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
+            WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn title_key(&self) -> &'static str {
+        match self.status() {
+            StatusCode::NOT_FOUND => "err.page.not_found",
+            StatusCode::FORBIDDEN if matches!(self, WebError::Csrf) => "err.page.csrf",
+            StatusCode::FORBIDDEN => "err.page.forbidden",
+            StatusCode::UNAUTHORIZED => "err.page.unauthorized",
+            StatusCode::BAD_REQUEST => "err.page.bad_request",
+            StatusCode::CONFLICT => "err.page.conflict",
+            _ => "err.page.internal",
+        }
+    }
+
+    fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+
+    pub fn problem(&self, lang: Lang) -> Response {
+        self.log();
+        let status = self.status();
+        let detail = match self {
+            WebError::BadRequest(d) => Some(d.clone()),
+            _ => None,
+        };
+        problem_response(status, t(lang, self.title_key()), detail, Vec::new())
+    }
+}
+
+pub fn problem_response(
+    status: StatusCode,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<ProblemField>,
+) -> Response {
+    let body = Problem {
+        kind: "about:blank".into(),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/problem+json"),
+    );
+    resp
+}
+
+/// Without a request context (should not happen) errors render as problems in Vietnamese.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.problem(Lang::Vi)
+    }
+}

@@ -1,0 +1,702 @@
+//! Public pages: home, catalog search, procedure, registration, sign-in.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use egov_catalog::search::{self, Hit};
+use egov_catalog::{format_vnd, OnlineLevel, Procedure, TimeUnit};
+use egov_i18n::{t, Lang};
+use egov_identity::{password, random_secret, secret_digest, AccountKind, Registration};
+use egov_store::{NewUser, StoreError};
+use serde::Deserialize;
+
+use crate::catalog_cache::Snapshot;
+use crate::ctx::{set_cookie, Ctx, SESSION_COOKIE};
+use crate::views::{render, FormState, Layout, ProcedureRow};
+use crate::{AppState, WebError};
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/egov.css"),
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+pub fn time_text(lang: Lang, amount: u32, unit: TimeUnit) -> String {
+    let key = match unit {
+        TimeUnit::WorkingDays => "unit.working_days",
+        TimeUnit::WorkingHours => "unit.working_hours",
+    };
+    format!("{amount} {}", t(lang, key))
+}
+
+pub fn row(snap: &Snapshot, p: &Procedure, lang: Lang) -> ProcedureRow {
+    let field = snap
+        .fields
+        .iter()
+        .find(|f| f.code == p.field)
+        .map(|f| {
+            if lang == Lang::En {
+                f.name_en.clone()
+            } else {
+                f.name_vi.clone()
+            }
+        })
+        .unwrap_or_else(|| p.field.clone());
+    ProcedureRow {
+        code: p.code.clone(),
+        name: if lang == Lang::En {
+            p.name_en.clone()
+        } else {
+            p.name_vi.clone()
+        },
+        field,
+        online: t(lang, p.online_level.label_key()),
+        time: time_text(lang, p.processing_time.amount, p.processing_time.unit),
+    }
+}
+
+pub struct FieldTile {
+    pub code: String,
+    pub name: String,
+    pub count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    fields: Vec<FieldTile>,
+    popular: Vec<ProcedureRow>,
+    total: usize,
+}
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let snap = state.catalog.get();
+    let fields = snap
+        .fields
+        .iter()
+        .map(|f| FieldTile {
+            code: f.code.clone(),
+            name: if ctx.lang == Lang::En {
+                f.name_en.clone()
+            } else {
+                f.name_vi.clone()
+            },
+            count: snap.field_counts.get(&f.code).copied().unwrap_or(0),
+        })
+        .collect();
+    let popular = snap
+        .popular
+        .iter()
+        .filter_map(|c| snap.procedures.get(c))
+        .map(|p| row(&snap, p, ctx.lang))
+        .collect();
+    let page = HomePage {
+        layout: Layout::new(&ctx, "home.title"),
+        fields,
+        popular,
+        total: snap.procedures.len(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Catalog search parameters, shared by the page and the API.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find, with or without accents.
+    pub q: Option<String>,
+    /// A field code.
+    pub field: Option<String>,
+    /// An agency identifier.
+    pub agency: Option<String>,
+    /// `full`, `partial` or `info_only`.
+    pub online: Option<String>,
+    /// `province` or `commune`.
+    pub level: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<usize>,
+    /// Results to skip.
+    pub offset: Option<usize>,
+}
+
+impl SearchParams {
+    /// Runs the search; returns the total and the hits of this page.
+    pub fn run(&self, snap: &Snapshot) -> (usize, Vec<Hit>) {
+        let limit = self.limit.unwrap_or(20).clamp(1, 100);
+        let offset = self.offset.unwrap_or(0).min(10_000);
+        let q = search::Query {
+            text: self
+                .q
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect(),
+            field: self.field.clone().filter(|s| !s.is_empty()),
+            agency: self.agency.clone().filter(|s| !s.is_empty()),
+            online_level: self.online.as_deref().and_then(OnlineLevel::parse),
+            level: self.level.as_deref().and_then(egov_catalog::Level::parse),
+            limit: limit + offset,
+        };
+        let (total, mut hits) = snap.index.search(&q);
+        let hits = if offset < hits.len() {
+            hits.split_off(offset)
+        } else {
+            Vec::new()
+        };
+        (total, hits)
+    }
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    layout: Layout,
+    q: String,
+    fields: Vec<Choice>,
+    online: Vec<Choice>,
+    results: Vec<ProcedureRow>,
+    total: usize,
+    searched: bool,
+}
+
+pub async fn catalog(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    let snap = state.catalog.get();
+    let (total, hits) = params.run(&snap);
+    let results = hits
+        .iter()
+        .filter_map(|h| snap.procedures.get(&h.code))
+        .map(|p| row(&snap, p, ctx.lang))
+        .collect();
+    let sel_field = params.field.clone().unwrap_or_default();
+    let fields = snap
+        .fields
+        .iter()
+        .map(|f| Choice {
+            value: f.code.clone(),
+            label: if ctx.lang == Lang::En {
+                f.name_en.clone()
+            } else {
+                f.name_vi.clone()
+            },
+            selected: f.code == sel_field,
+        })
+        .collect();
+    let sel_online = params.online.clone().unwrap_or_default();
+    let online = OnlineLevel::ALL
+        .iter()
+        .map(|l| Choice {
+            value: l.as_str().into(),
+            label: t(ctx.lang, l.label_key()).into(),
+            selected: l.as_str() == sel_online,
+        })
+        .collect();
+    let q = params.q.clone().unwrap_or_default();
+    let searched = !q.is_empty() || !sel_field.is_empty() || !sel_online.is_empty();
+    let page = CatalogPage {
+        layout: Layout::new(&ctx, "catalog.title"),
+        q,
+        fields,
+        online,
+        results,
+        total,
+        searched,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub struct DocView {
+    pub name: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub mandatory: bool,
+}
+
+pub struct FeeView {
+    pub description: String,
+    pub amount: String,
+}
+
+pub struct LegalView {
+    pub number: String,
+    pub title: String,
+    pub from: String,
+}
+
+pub struct StepView {
+    pub name: String,
+    pub role: &'static str,
+    pub share: u32,
+}
+
+pub struct AgencyView {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "procedure.html")]
+struct ProcedurePage {
+    layout: Layout,
+    p: ProcedureRow,
+    levels: String,
+    agencies: Vec<AgencyView>,
+    docs: Vec<DocView>,
+    fees: Vec<FeeView>,
+    free: bool,
+    legal: Vec<LegalView>,
+    steps: Vec<StepView>,
+    form_fields: Vec<String>,
+}
+
+pub async fn procedure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let snap = state.catalog.get();
+    let p = snap
+        .procedures
+        .get(&code)
+        .ok_or(WebError::NotFound)?
+        .clone();
+    let en = ctx.lang == Lang::En;
+    let pick = |vi: &str, en_: &str| if en { en_.to_string() } else { vi.to_string() };
+    let agencies_all = state.store.agencies().await?;
+    let agencies = p
+        .agencies
+        .iter()
+        .map(|id| AgencyView {
+            id: id.clone(),
+            name: agencies_all
+                .iter()
+                .find(|a| a.id.as_str() == id)
+                .map(|a| pick(&a.name_vi, &a.name_en))
+                .unwrap_or_else(|| id.clone()),
+        })
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    let page = ProcedurePage {
+        layout: Layout::titled(&ctx, pick(&p.name_vi, &p.name_en)),
+        p: row(&snap, &p, ctx.lang),
+        levels: p
+            .levels
+            .iter()
+            .map(|l| {
+                t(
+                    ctx.lang,
+                    if *l == egov_catalog::Level::Province {
+                        "level.province"
+                    } else {
+                        "level.commune"
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        agencies,
+        docs: p
+            .documents
+            .iter()
+            .map(|d| DocView {
+                name: pick(&d.name_vi, &d.name_en),
+                originals: d.originals,
+                copies: d.copies,
+                mandatory: d.mandatory,
+            })
+            .collect(),
+        free: p.fees.iter().all(|f| f.amount_vnd == 0),
+        fees: p
+            .fees
+            .iter()
+            .map(|f| FeeView {
+                description: pick(&f.description_vi, &f.description_en),
+                amount: format_vnd(f.amount_vnd),
+            })
+            .collect(),
+        legal: p
+            .legal_bases_on(today)
+            .map(|l| LegalView {
+                number: l.number.clone(),
+                title: l.title.clone(),
+                from: l.effective_from.format("%d/%m/%Y").to_string(),
+            })
+            .collect(),
+        steps: p
+            .process
+            .iter()
+            .map(|s| StepView {
+                name: pick(&s.name_vi, &s.name_en),
+                role: t(ctx.lang, s.role.label_key()),
+                share: s.share_percent,
+            })
+            .collect(),
+        form_fields: p
+            .form
+            .iter()
+            .map(|f| pick(&f.label_vi, &f.label_en))
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    form: FormState,
+}
+
+pub async fn register_form(ctx: Ctx) -> Response {
+    render(
+        StatusCode::OK,
+        &RegisterPage {
+            layout: Layout::new(&ctx, "register.title"),
+            form: FormState::default(),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    citizen_id: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RegisterForm>,
+) -> Result<Response, WebError> {
+    ctx.check_csrf(&f.csrf)?;
+    let reg = Registration {
+        full_name: f.full_name,
+        citizen_id: f.citizen_id,
+        phone: f.phone,
+        email: f.email,
+        password: f.password,
+        password_confirm: f.password_confirm,
+    };
+    let mut form = FormState::default();
+    for (k, v) in [
+        ("full_name", &reg.full_name),
+        ("citizen_id", &reg.citizen_id),
+        ("phone", &reg.phone),
+        ("email", &reg.email),
+    ] {
+        form.values.insert(k.into(), v.clone());
+    }
+    let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let valid = match reg.validate(year) {
+        Ok(v) => v,
+        Err(errs) => {
+            errs.iter().for_each(|e| form.add(e.field, ctx.lang, e.key));
+            let page = RegisterPage {
+                layout: Layout::new(&ctx, "register.title"),
+                form,
+            };
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
+    let pw = valid.password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let user = NewUser {
+        username: valid.citizen_id.as_str().to_string(),
+        kind: AccountKind::Citizen,
+        full_name: valid.full_name.clone(),
+        citizen_id: Some(valid.citizen_id.as_str().to_string()),
+        email: Some(valid.email.clone()),
+        phone: Some(valid.phone.clone()),
+        agency_id: None,
+        password_hash: hash,
+        roles: vec![],
+    };
+    let mut w = state.store.begin_write().await?;
+    let id = match w.create_user(&user).await {
+        Ok(id) => id,
+        Err(StoreError::Conflict(field)) => {
+            drop(w);
+            let field = if field == "username" {
+                "citizen_id"
+            } else {
+                field
+            };
+            form.add(
+                field,
+                ctx.lang,
+                if field == "email" {
+                    "err.email.taken"
+                } else {
+                    "err.citizen_id.taken"
+                },
+            );
+            let page = RegisterPage {
+                layout: Layout::new(&ctx, "register.title"),
+                form,
+            };
+            return Ok(render(StatusCode::CONFLICT, &page));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    w.audit(egov_audit::Event::new(
+        format!("user:{id}"),
+        "citizen.register",
+        format!("user:{id}"),
+        None::<&()>,
+        Some(&serde_json::json!({"username": user.username, "email": user.email})),
+    ));
+    let (cookie, _) = start_session(&mut w, &state, id).await?;
+    w.commit().await?;
+    let mut resp = Redirect::to("/?welcome=1").into_response();
+    resp.headers_mut().append(SET_COOKIE, cookie);
+    Ok(resp)
+}
+
+/// Creates a session inside a write; returns its cookie and CSRF token.
+async fn start_session(
+    w: &mut egov_store::WriteTx,
+    state: &AppState,
+    user_id: i64,
+) -> Result<(axum::http::HeaderValue, String), WebError> {
+    let sid = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
+    let csrf = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
+    w.create_session(
+        user_id,
+        &secret_digest(&sid),
+        &csrf,
+        state.settings.session_ttl_secs,
+    )
+    .await?;
+    w.audit(egov_audit::Event::new(
+        format!("user:{user_id}"),
+        "session.start",
+        format!("user:{user_id}"),
+        None::<&()>,
+        None::<&()>,
+    ));
+    Ok((
+        set_cookie(
+            SESSION_COOKIE,
+            &sid,
+            Some(state.settings.session_ttl_secs),
+            state.settings.cookie_secure,
+        ),
+        csrf,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    form: FormState,
+    next: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after sign-in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_form(ctx: Ctx, Query(q): Query<NextParam>) -> Response {
+    let page = LoginPage {
+        layout: Layout::new(&ctx, "login.title"),
+        form: FormState::default(),
+        next: safe_next(q.next.as_deref()),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Why a sign-in failed.
+pub enum LoginFailure {
+    Throttled,
+    Wrong,
+}
+
+/// Checks a login and password with the throttle; shared by the page and the token API.
+pub async fn authenticate(
+    state: &AppState,
+    addr: &str,
+    login: &str,
+    password: &str,
+) -> Result<Result<i64, LoginFailure>, WebError> {
+    let login = login.trim().to_string();
+    let s = &state.settings;
+    let since = egov_store::now_micros() - s.failure_window_secs * 1_000_000;
+    let (by_user, by_addr) = state
+        .store
+        .login_failures_since(&login.to_lowercase(), addr, since)
+        .await?;
+    if by_user >= s.max_failures_per_account || by_addr >= s.max_failures_per_address {
+        return Ok(Err(LoginFailure::Throttled));
+    }
+    let found = state.store.login_lookup(&login).await?;
+    let pw = password.to_string();
+    let (id, hash, active) = match found {
+        Some(f) => f,
+        None => (0, password::dummy_hash().to_string(), false),
+    };
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash))
+        .await
+        .unwrap_or(false);
+    if ok && active && id > 0 {
+        state
+            .store
+            .clear_login_failures(&login.to_lowercase())
+            .await?;
+        Ok(Ok(id))
+    } else {
+        state
+            .store
+            .record_login_failure(&login.to_lowercase(), addr)
+            .await?;
+        Ok(Err(LoginFailure::Wrong))
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    ctx.check_csrf(&f.csrf)?;
+    let next = safe_next(Some(&f.next));
+    let mut form = FormState::default();
+    form.values.insert("login".into(), f.login.clone());
+    if f.login.trim().is_empty() {
+        form.add("login", ctx.lang, "err.required");
+    }
+    if f.password.is_empty() {
+        form.add("password", ctx.lang, "err.required");
+    }
+    if f.login.len() > 254 || f.password.len() > 1024 {
+        form.add("login", ctx.lang, "err.login.wrong");
+    }
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if !form.has_errors() {
+        match authenticate(&state, &ctx.addr, &f.login, &f.password).await? {
+            Ok(id) => {
+                let mut w = state.store.begin_write().await?;
+                if let Some(old) = &ctx.session_digest {
+                    w.delete_session(old).await?;
+                }
+                let (cookie, _) = start_session(&mut w, &state, id).await?;
+                w.commit().await?;
+                let is_official = state
+                    .store
+                    .principal(id)
+                    .await?
+                    .is_some_and(|p| p.is_official());
+                let dest = if next == "/" && is_official {
+                    "/quan-tri".to_string()
+                } else {
+                    next
+                };
+                let mut resp = Redirect::to(&dest).into_response();
+                resp.headers_mut().append(SET_COOKIE, cookie);
+                return Ok(resp);
+            }
+            Err(LoginFailure::Throttled) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                form.add("login", ctx.lang, "err.login.throttled");
+            }
+            Err(LoginFailure::Wrong) => {
+                status = StatusCode::UNAUTHORIZED;
+                form.add("login", ctx.lang, "err.login.wrong");
+            }
+        }
+    }
+    let page = LoginPage {
+        layout: Layout::new(&ctx, "login.title"),
+        form,
+        next,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if let (Some(d), Some(p)) = (&ctx.session_digest, &ctx.principal) {
+        let mut w = state.store.begin_write().await?;
+        w.delete_session(d).await?;
+        let who = format!("user:{}", p.user_id);
+        w.audit(egov_audit::Event::new(
+            who.clone(),
+            "session.end",
+            who,
+            None::<&()>,
+            None::<&()>,
+        ));
+        w.commit().await?;
+    }
+    let mut resp = Redirect::to("/").into_response();
+    resp.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure),
+    );
+    Ok(resp)
+}
