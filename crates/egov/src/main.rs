@@ -1,7 +1,7 @@
 //! `egov`: the provincial e-government platform in one binary. This file only
 //! wires the crates together: parse the command line, open the store, run.
 
-mod demo;
+use egov::demo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

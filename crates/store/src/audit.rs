@@ -126,3 +126,14 @@ impl Store {
         Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
     }
 }
+
+impl Store {
+    /// The number of rows of a table; for tests and reports.
+    #[doc(hidden)]
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?)
+    }
+}

@@ -41,7 +41,6 @@ pub struct Ctx {
     pub path: String,
     pub query: String,
     pub addr: String,
-    pub request_id: u64,
 }
 
 impl Ctx {
@@ -198,7 +197,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
                 }
             },
         };
-        let ctx = Ctx { lang, principal, via, session_digest, csrf, path: path.clone(), query, addr, request_id };
+        let ctx = Ctx { lang, principal, via, session_digest, csrf, path: path.clone(), query, addr };
         req.extensions_mut().insert(ctx.clone());
 
         let mut resp = next.run(req).await;
@@ -206,7 +205,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let status = resp.status();
         let is_problem = resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
         if !is_api && is_problem {
-            resp = views::error_page(&ctx, status).into_response();
+            let key = resp.extensions().get::<crate::error::ErrorKey>().map(|k| k.0);
+            resp = views::error_page(&ctx, status, key).into_response();
         }
         let secure = state.settings.cookie_secure;
         let h = resp.headers_mut();

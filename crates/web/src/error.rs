@@ -26,6 +26,10 @@ pub enum WebError {
     Internal(String),
 }
 
+/// The i18n key of an error's title, carried to the page renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorKey(pub &'static str);
+
 /// RFC 9457 problem details.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -84,7 +88,9 @@ impl WebError {
             WebError::BadRequest(d) => Some(d.clone()),
             _ => None,
         };
-        problem_response(status, t(lang, self.title_key()), detail, Vec::new())
+        let mut resp = problem_response(status, t(lang, self.title_key()), detail, Vec::new());
+        resp.extensions_mut().insert(ErrorKey(self.title_key()));
+        resp
     }
 }
 

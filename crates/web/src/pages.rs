@@ -255,7 +255,6 @@ pub struct StepView {
 }
 
 pub struct AgencyView {
-    pub id: String,
     pub name: String,
 }
 
@@ -292,7 +291,6 @@ pub async fn procedure(
         .agencies
         .iter()
         .map(|id| AgencyView {
-            id: id.clone(),
             name: agencies_all
                 .iter()
                 .find(|a| a.id.as_str() == id)

@@ -144,8 +144,8 @@ pub struct ErrorPage {
     pub message: &'static str,
 }
 
-pub fn error_page(ctx: &Ctx, status: StatusCode) -> Response {
-    let key = match status.as_u16() {
+pub fn error_page(ctx: &Ctx, status: StatusCode, key: Option<&'static str>) -> Response {
+    let key = key.unwrap_or(match status.as_u16() {
         404 => "err.page.not_found",
         401 => "err.page.unauthorized",
         403 => "err.page.forbidden",
@@ -153,7 +153,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode) -> Response {
         409 => "err.page.conflict",
         413 => "err.page.too_large",
         _ => "err.page.internal",
-    };
+    });
     let page = ErrorPage {
         layout: Layout::new(ctx, key),
         status: status.as_u16(),

@@ -1,0 +1,3 @@
+//! The parts of the `egov` binary that its tests also use.
+
+pub mod demo;

@@ -1,0 +1,210 @@
+//! Test harness: the real server on a random port with a fresh database
+//! (SQLite by default, PostgreSQL when EGOV_TEST_BACKEND=postgres), and an
+//! HTTP client with its own cookie jar.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use egov_store::Store;
+
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+pub fn random_name() -> String {
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).expect("randomness");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Which database the suite runs on.
+pub fn backend() -> String {
+    std::env::var("EGOV_TEST_BACKEND").unwrap_or_else(|_| "sqlite".into())
+}
+
+/// A fresh, empty database; returns its URL.
+pub async fn fresh_database() -> String {
+    match backend().as_str() {
+        "postgres" => {
+            let base = std::env::var("EGOV_TEST_POSTGRES_URL")
+                .expect("EGOV_TEST_BACKEND=postgres needs EGOV_TEST_POSTGRES_URL (scripts/test.sh sets it)");
+            let name = format!("egov_test_{}", random_name());
+            let admin = Store::connect(&base).await.expect("connect to PostgreSQL");
+            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("URL has a database name");
+            format!("{prefix}/{name}")
+        }
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("egov-test-{}", random_name()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join("egov.db").display())
+        }
+        other => panic!("unknown EGOV_TEST_BACKEND {other}"),
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub store: Store,
+    pub db_url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Starts the server on a fresh database with the demo data.
+pub async fn spawn() -> TestApp {
+    spawn_with(egov_web::Settings::default()).await
+}
+
+pub async fn spawn_with(settings: egov_web::Settings) -> TestApp {
+    let db_url = fresh_database().await;
+    let store = Store::connect(&db_url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    assert!(egov::demo::load(&store, DEMO_PASSWORD).await.expect("demo"));
+    let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(egov_web::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    TestApp { addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// Runs the `egov` binary against this app's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_egov"))
+            .args(args)
+            .arg("--database-url")
+            .arg(&self.db_url)
+            .output()
+            .expect("run egov")
+    }
+
+    /// Issues a bearer token for a user through the CLI.
+    pub fn token(&self, username: &str) -> (i64, String) {
+        let out = self.cli(&["admin", "issue-token", "--username", username]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let s = String::from_utf8(out.stdout).expect("utf8");
+        let (id, token) = s.trim().split_once(' ').expect("ID TOKEN");
+        (id.parse().expect("id"), token.to_string())
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        self.store.count_rows(table).await.expect("count")
+    }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn location(&self) -> &str {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.text.find(marker).unwrap_or_else(|| panic!("no csrf field in: {}", self.text)) + marker.len();
+        self.text[i..i + 64].to_string()
+    }
+}
+
+/// An HTTP client that keeps cookies like a browser (Secure ones too: the
+/// test server is on loopback) and never follows redirects.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    pub cookies: Mutex<HashMap<String, String>>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Client { http, base: base.to_string(), cookies: Mutex::new(HashMap::new()), bearer: None }
+    }
+
+    pub fn with_bearer(mut self, token: &str) -> Client {
+        self.bearer = Some(token.to_string());
+        self
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.lock().expect("lock").iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        let mut req = req.header("cookie", self.cookie_header());
+        if let Some(b) = &self.bearer {
+            req = req.header("authorization", format!("Bearer {b}"));
+        }
+        let resp = req.send().await.expect("request");
+        for v in resp.headers().get_all("set-cookie") {
+            let s = v.to_str().expect("cookie");
+            let first = s.split(';').next().unwrap_or("");
+            if let Some((k, val)) = first.split_once('=') {
+                let mut jar = self.cookies.lock().expect("lock");
+                if val.is_empty() || s.contains("Max-Age=0") {
+                    jar.remove(k);
+                } else {
+                    jar.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        Resp { status, headers, text }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(self.http.get(format!("{}{}", self.base, path))).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.send(self.http.post(format!("{}{}", self.base, path)).form(form)).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &str) -> Resp {
+        self.send(self.http.post(format!("{}{}", self.base, path)).header("content-type", "application/json").body(body.to_string()))
+            .await
+    }
+
+    pub async fn put_json(&self, path: &str, body: &str) -> Resp {
+        self.send(self.http.put(format!("{}{}", self.base, path)).header("content-type", "application/json").body(body.to_string()))
+            .await
+    }
+
+    /// Signs in through the page; panics unless it succeeds.
+    pub async fn login(&self, login: &str, password: &str) -> Resp {
+        let page = self.get("/dang-nhap").await;
+        let csrf = page.csrf();
+        let r = self.post_form("/dang-nhap", &[("csrf", &csrf), ("login", login), ("password", password), ("next", "/")]).await;
+        assert_eq!(r.status, 303, "sign-in of {login} failed: {}", r.text);
+        r
+    }
+}

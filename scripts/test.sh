@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test command: runs the whole suite on SQLite, then on PostgreSQL, with
+# the browser tests in headless Chromium. Installs what is missing (Debian
+# packages) and starts a throw-away PostgreSQL server on a free local port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '== %s\n' "$*" >&2; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+{ [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ]; } || missing+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PGBIN="$(pg_bin)"
+PGWORK="$(mktemp -d "${TMPDIR:-/tmp}/egov-pg.XXXXXX")"
+PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown -R postgres "$PGWORK"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGWORK"; }
+trap stop_pg EXIT
+log "starting PostgreSQL ($PGBIN) on 127.0.0.1:$PGPORT"
+as_pg "$PGBIN/initdb" -D "$PGWORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -l "$PGWORK/log" -w -o "-p $PGPORT -k $PGWORK -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+
+export EGOV_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+
+log "suite on SQLite"
+EGOV_TEST_BACKEND=sqlite cargo test --workspace --locked "$@"
+log "suite on PostgreSQL"
+EGOV_TEST_BACKEND=postgres cargo test --workspace --locked "$@"
+log "all tests passed on SQLite and PostgreSQL"
