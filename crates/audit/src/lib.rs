@@ -97,27 +97,21 @@ pub fn entry_hash(seq: i64, at_micros: i64, event: &Event, prev_hash: &str) -> S
 pub fn seal(prev_seq: i64, prev_hash: &str, at_micros: i64, event: Event) -> Entry {
     let seq = prev_seq + 1;
     let hash = entry_hash(seq, at_micros, &event, prev_hash);
-    Entry {
-        seq,
-        at_micros,
-        event,
-        prev_hash: prev_hash.to_string(),
-        hash,
-    }
+    Entry { seq, at_micros, event, prev_hash: prev_hash.to_string(), hash }
 }
 
 /// Why a chain is broken, naming the first bad entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
-    #[error(
-        "entry {seq}: expected sequence number {expected} (an entry was removed or reordered)"
-    )]
+    #[error("entry {seq}: expected sequence number {expected} (an entry was removed or reordered)")]
     Sequence { seq: i64, expected: i64 },
     #[error("entry {seq}: its previous-hash does not match the entry before it (an entry was removed, reordered or altered)")]
     Link { seq: i64 },
     #[error("entry {seq}: its content does not match its hash (the entry was altered)")]
     Content { seq: i64 },
-    #[error("the chain ends at entry {last_seq} but its head records entry {head_seq} (entries were removed from the end)")]
+    #[error(
+        "the chain ends at entry {last_seq} but its head records entry {head_seq} (entries were removed from the end)"
+    )]
     Truncated { last_seq: i64, head_seq: i64 },
 }
 
@@ -125,9 +119,7 @@ impl ChainError {
     /// The sequence number of the first bad entry.
     pub fn seq(&self) -> i64 {
         match self {
-            ChainError::Sequence { seq, .. }
-            | ChainError::Link { seq }
-            | ChainError::Content { seq } => *seq,
+            ChainError::Sequence { seq, .. } | ChainError::Link { seq } | ChainError::Content { seq } => *seq,
             ChainError::Truncated { last_seq, .. } => last_seq + 1,
         }
     }
@@ -143,20 +135,14 @@ pub struct Verifier {
 
 impl Default for Verifier {
     fn default() -> Self {
-        Verifier {
-            expected_seq: 1,
-            prev_hash: GENESIS.to_string(),
-        }
+        Verifier { expected_seq: 1, prev_hash: GENESIS.to_string() }
     }
 }
 
 impl Verifier {
     pub fn push(&mut self, e: &Entry) -> Result<(), ChainError> {
         if e.seq != self.expected_seq {
-            return Err(ChainError::Sequence {
-                seq: e.seq,
-                expected: self.expected_seq,
-            });
+            return Err(ChainError::Sequence { seq: e.seq, expected: self.expected_seq });
         }
         if e.prev_hash != self.prev_hash {
             return Err(ChainError::Link { seq: e.seq });
@@ -174,10 +160,7 @@ impl Verifier {
     pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<i64, ChainError> {
         let last = self.expected_seq - 1;
         if last != head_seq || (head_seq > 0 && head_hash != self.prev_hash) {
-            return Err(ChainError::Truncated {
-                last_seq: last,
-                head_seq,
-            });
+            return Err(ChainError::Truncated { last_seq: last, head_seq });
         }
         Ok(last)
     }
@@ -196,17 +179,8 @@ mod tests {
     fn chain(n: i64) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();
         for i in 0..n {
-            let (ps, ph) = out
-                .last()
-                .map(|e| (e.seq, e.hash.clone()))
-                .unwrap_or((0, GENESIS.into()));
-            let ev = Event::new(
-                "user:1",
-                "thing.update",
-                format!("thing:{i}"),
-                Some(&i),
-                Some(&(i + 1)),
-            );
+            let (ps, ph) = out.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, GENESIS.into()));
+            let ev = Event::new("user:1", "thing.update", format!("thing:{i}"), Some(&i), Some(&(i + 1)));
             out.push(seal(ps, &ph, 1_000 + i, ev));
         }
         out
@@ -240,13 +214,7 @@ mod tests {
     fn removed_entry_is_named() {
         let mut c = chain(10);
         c.remove(3);
-        assert_eq!(
-            verify(&c),
-            Err(ChainError::Sequence {
-                seq: 5,
-                expected: 4
-            })
-        );
+        assert_eq!(verify(&c), Err(ChainError::Sequence { seq: 5, expected: 4 }));
     }
 
     #[test]
@@ -261,9 +229,6 @@ mod tests {
         let c = chain(10);
         let mut v = Verifier::default();
         c[..8].iter().for_each(|e| v.push(e).unwrap());
-        assert!(matches!(
-            v.finish(10, &c[9].hash),
-            Err(ChainError::Truncated { .. })
-        ));
+        assert!(matches!(v.finish(10, &c[9].hash), Err(ChainError::Truncated { .. })));
     }
 }

@@ -67,11 +67,7 @@ pub enum OnlineLevel {
 }
 
 impl OnlineLevel {
-    pub const ALL: [OnlineLevel; 3] = [
-        OnlineLevel::Full,
-        OnlineLevel::Partial,
-        OnlineLevel::InfoOnly,
-    ];
+    pub const ALL: [OnlineLevel; 3] = [OnlineLevel::Full, OnlineLevel::Partial, OnlineLevel::InfoOnly];
     pub fn as_str(self) -> &'static str {
         match self {
             OnlineLevel::Full => "full",
@@ -246,10 +242,7 @@ pub struct CatalogDocument {
 pub const MAX_NAME: usize = 300;
 
 fn bad(errs: &mut Vec<CatalogError>, path: impl Into<String>, key: &'static str) {
-    errs.push(CatalogError {
-        path: path.into(),
-        key,
-    });
+    errs.push(CatalogError { path: path.into(), key });
 }
 
 fn check_text(errs: &mut Vec<CatalogError>, path: String, s: &str, max: usize) {
@@ -263,9 +256,7 @@ fn check_text(errs: &mut Vec<CatalogError>, path: String, s: &str, max: usize) {
 
 /// Procedure codes: 1–32 of letters, digits, '.', '-', '_' (national codes look like `1.000894`).
 pub fn valid_code(s: &str) -> bool {
-    (1..=32).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    (1..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 fn valid_field_name(s: &str) -> bool {
@@ -308,47 +299,25 @@ impl Procedure {
             bad(e, format!("{at}.levels"), "err.catalog.levels");
         }
         if self.processing_time.amount == 0 || self.processing_time.amount > 3650 {
-            bad(
-                e,
-                format!("{at}.processing_time.amount"),
-                "err.catalog.time",
-            );
+            bad(e, format!("{at}.processing_time.amount"), "err.catalog.time");
         }
         for (i, lb) in self.legal_bases.iter().enumerate() {
             check_text(e, format!("{at}.legal_bases[{i}].number"), &lb.number, 100);
             check_text(e, format!("{at}.legal_bases[{i}].title"), &lb.title, 500);
             if lb.effective_to.is_some_and(|to| to < lb.effective_from) {
-                bad(
-                    e,
-                    format!("{at}.legal_bases[{i}].effective_to"),
-                    "err.catalog.dates",
-                );
+                bad(e, format!("{at}.legal_bases[{i}].effective_to"), "err.catalog.dates");
             }
         }
         for (i, d) in self.documents.iter().enumerate() {
             check_text(e, format!("{at}.documents[{i}].name_vi"), &d.name_vi, 500);
             check_text(e, format!("{at}.documents[{i}].name_en"), &d.name_en, 500);
             if d.originals + d.copies == 0 || d.originals > 100 || d.copies > 100 {
-                bad(
-                    e,
-                    format!("{at}.documents[{i}].originals"),
-                    "err.catalog.copies",
-                );
+                bad(e, format!("{at}.documents[{i}].originals"), "err.catalog.copies");
             }
         }
         for (i, f) in self.fees.iter().enumerate() {
-            check_text(
-                e,
-                format!("{at}.fees[{i}].description_vi"),
-                &f.description_vi,
-                300,
-            );
-            check_text(
-                e,
-                format!("{at}.fees[{i}].description_en"),
-                &f.description_en,
-                300,
-            );
+            check_text(e, format!("{at}.fees[{i}].description_vi"), &f.description_vi, 300);
+            check_text(e, format!("{at}.fees[{i}].description_en"), &f.description_en, 300);
         }
         if !self.process.is_empty() {
             let total: u32 = self.process.iter().map(|s| s.share_percent).sum();
@@ -360,11 +329,7 @@ impl Procedure {
             check_text(e, format!("{at}.process[{i}].name_vi"), &s.name_vi, 200);
             check_text(e, format!("{at}.process[{i}].name_en"), &s.name_en, 200);
             if s.share_percent == 0 {
-                bad(
-                    e,
-                    format!("{at}.process[{i}].share_percent"),
-                    "err.catalog.shares",
-                );
+                bad(e, format!("{at}.process[{i}].share_percent"), "err.catalog.shares");
             }
         }
         let mut names = std::collections::HashSet::new();
@@ -380,10 +345,9 @@ impl Procedure {
                 FieldKind::Select { options } if options.is_empty() => {
                     bad(e, format!("{at}.form[{i}].options"), "err.catalog.options")
                 }
-                FieldKind::Number {
-                    min: Some(lo),
-                    max: Some(hi),
-                } if lo > hi => bad(e, format!("{at}.form[{i}].min"), "err.catalog.range"),
+                FieldKind::Number { min: Some(lo), max: Some(hi) } if lo > hi => {
+                    bad(e, format!("{at}.form[{i}].min"), "err.catalog.range")
+                }
                 _ => {}
             }
         }
@@ -392,9 +356,7 @@ impl Procedure {
 
     /// The legal bases in force on a day.
     pub fn legal_bases_on(&self, day: NaiveDate) -> impl Iterator<Item = &LegalBasis> {
-        self.legal_bases
-            .iter()
-            .filter(move |l| l.effective_from <= day && l.effective_to.is_none_or(|to| day <= to))
+        self.legal_bases.iter().filter(move |l| l.effective_from <= day && l.effective_to.is_none_or(|to| day <= to))
     }
 
     /// The total fee in đồng.
@@ -409,10 +371,7 @@ impl CatalogDocument {
     /// Parses and validates a whole catalog document; all errors at once.
     pub fn parse(bytes: &[u8]) -> Result<CatalogDocument, Vec<CatalogError>> {
         let doc: CatalogDocument = serde_json::from_slice(bytes).map_err(|err| {
-            vec![CatalogError {
-                path: format!("line {} column {}", err.line(), err.column()),
-                key: "err.json",
-            }]
+            vec![CatalogError { path: format!("line {} column {}", err.line(), err.column()), key: "err.json" }]
         })?;
         let mut errs = Vec::new();
         if doc.version != Self::VERSION {
@@ -481,10 +440,7 @@ mod tests {
                 mandatory: true,
             }],
             fees: vec![],
-            processing_time: ProcessingTime {
-                amount: 1,
-                unit: TimeUnit::WorkingDays,
-            },
+            processing_time: ProcessingTime { amount: 1, unit: TimeUnit::WorkingDays },
             process: vec![
                 ProcessStep {
                     name_vi: "Tiếp nhận".into(),
@@ -515,11 +471,7 @@ mod tests {
     fn sample_is_valid_and_round_trips() {
         let p = sample();
         assert!(p.validate("p").is_empty());
-        let doc = CatalogDocument {
-            version: 1,
-            fields: vec![],
-            procedures: vec![p],
-        };
+        let doc = CatalogDocument { version: 1, fields: vec![], procedures: vec![p] };
         let json = serde_json::to_vec(&doc).unwrap();
         assert_eq!(CatalogDocument::parse(&json).unwrap(), doc);
     }
@@ -538,11 +490,7 @@ mod tests {
             kind: FieldKind::Select { options: vec![] },
             required: false,
         });
-        let keys: Vec<_> = p
-            .validate("p")
-            .into_iter()
-            .map(|e| (e.path, e.key))
-            .collect();
+        let keys: Vec<_> = p.validate("p").into_iter().map(|e| (e.path, e.key)).collect();
         assert!(keys.contains(&("p.code".into(), "err.catalog.code")));
         assert!(keys.contains(&("p.name_vi".into(), "err.required")));
         assert!(keys.contains(&("p.process".into(), "err.catalog.shares")));
@@ -556,8 +504,7 @@ mod tests {
         let errs = CatalogDocument::parse(b"{\"version\": 1,\n \"fields\": [}").unwrap_err();
         assert_eq!(errs[0].key, "err.json");
         assert!(errs[0].path.starts_with("line 2"));
-        let errs =
-            CatalogDocument::parse(br#"{"version":2,"fields":[],"procedures":[]}"#).unwrap_err();
+        let errs = CatalogDocument::parse(br#"{"version":2,"fields":[],"procedures":[]}"#).unwrap_err();
         assert_eq!(errs[0].key, "err.catalog.version");
     }
 

@@ -18,10 +18,7 @@ pub fn accent_key(s: &str) -> String {
 
 fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -59,11 +56,7 @@ pub fn fold(s: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect();
-    squash(&stripped)
-        .split(' ')
-        .map(fold_token)
-        .collect::<Vec<_>>()
-        .join(" ")
+    squash(&stripped).split(' ').map(fold_token).collect::<Vec<_>>().join(" ")
 }
 
 /// The filters of a catalog search.
@@ -154,9 +147,7 @@ impl Index {
         let mut hits: Vec<(i64, i64, usize, usize)> = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             if q.field.as_deref().is_some_and(|f| f != e.field)
-                || q.agency
-                    .as_deref()
-                    .is_some_and(|a| !e.agencies.iter().any(|x| x == a))
+                || q.agency.as_deref().is_some_and(|a| !e.agencies.iter().any(|x| x == a))
                 || q.online_level.is_some_and(|l| l != e.online_level)
                 || q.level.is_some_and(|l| !e.levels.contains(&l))
             {
@@ -166,17 +157,11 @@ impl Index {
                 Some(0)
             } else if !code_q.is_empty() && e.code_lower.starts_with(&code_q) {
                 Some(5000)
-            } else if q_tokens
-                .iter()
-                .all(|t| e.folded_tokens.iter().any(|w| w.starts_with(t)))
-            {
+            } else if q_tokens.iter().all(|t| e.folded_tokens.iter().any(|w| w.starts_with(t))) {
                 let mut s = 100;
                 if e.accent.contains(&accent_q) {
                     s += 2000;
-                } else if accent_q_tokens
-                    .iter()
-                    .all(|t| e.accent_tokens.iter().any(|w| w == t))
-                {
+                } else if accent_q_tokens.iter().all(|t| e.accent_tokens.iter().any(|w| w == t)) {
                     s += 1000;
                 }
                 if e.folded.contains(&folded_q) {
@@ -195,21 +180,13 @@ impl Index {
         }
         let total = hits.len();
         let limit = if q.limit == 0 { 20 } else { q.limit };
-        let key = |h: &(i64, i64, usize, usize)| {
-            (std::cmp::Reverse(h.0), std::cmp::Reverse(h.1), h.2, h.3)
-        };
+        let key = |h: &(i64, i64, usize, usize)| (std::cmp::Reverse(h.0), std::cmp::Reverse(h.1), h.2, h.3);
         if hits.len() > limit {
             hits.select_nth_unstable_by_key(limit - 1, key);
             hits.truncate(limit);
         }
         hits.sort_unstable_by_key(key);
-        let out = hits
-            .into_iter()
-            .map(|(score, _, _, i)| Hit {
-                code: self.entries[i].code.clone(),
-                score,
-            })
-            .collect();
+        let out = hits.into_iter().map(|(score, _, _, i)| Hit { code: self.entries[i].code.clone(), score }).collect();
         (total, out)
     }
 }
@@ -220,23 +197,11 @@ mod tests {
     use crate::tests::sample;
 
     fn proc(code: &str, name: &str) -> Procedure {
-        Procedure {
-            code: code.into(),
-            name_vi: name.into(),
-            name_en: "x".into(),
-            ..sample()
-        }
+        Procedure { code: code.into(), name_vi: name.into(), name_en: "x".into(), ..sample() }
     }
 
     fn codes(idx: &Index, text: &str) -> Vec<String> {
-        idx.search(&Query {
-            text: text.into(),
-            ..Default::default()
-        })
-        .1
-        .into_iter()
-        .map(|h| h.code)
-        .collect()
+        idx.search(&Query { text: text.into(), ..Default::default() }).1.into_iter().map(|h| h.code).collect()
     }
 
     #[test]
@@ -247,20 +212,13 @@ mod tests {
         assert_eq!(fold("Quy hoạch; quí"), "qui hoach qui");
         assert_eq!(fold("tay huy"), "tay huy");
         // decomposed input (NFD) folds the same as composed
-        assert_eq!(
-            fold("Đăng ký".nfd().collect::<String>().as_str()),
-            "dang ki"
-        );
+        assert_eq!(fold("Đăng ký".nfd().collect::<String>().as_str()), "dang ki");
         assert_eq!(accent_key("Đăng  KÝ, kết-hôn"), "đăng ký kết hôn");
     }
 
     #[test]
     fn finds_marriage_registration_however_typed() {
-        let procs = [
-            proc("A", "Đăng ký kết hôn"),
-            proc("B", "Đăng ký khai sinh"),
-            proc("C", "Cấp giấy phép xây dựng"),
-        ];
+        let procs = [proc("A", "Đăng ký kết hôn"), proc("B", "Đăng ký khai sinh"), proc("C", "Cấp giấy phép xây dựng")];
         let idx = Index::build(procs.iter().map(|p| (p, 0)));
         for q in [
             "dang ky ket hon",
@@ -295,23 +253,11 @@ mod tests {
         a.online_level = OnlineLevel::Partial;
         let idx = Index::build([(&a, 1), (&b, 5)]);
         assert_eq!(codes(&idx, "dang ky khai"), vec!["B", "A"]);
-        let q = Query {
-            text: "dang ky".into(),
-            online_level: Some(OnlineLevel::Partial),
-            ..Default::default()
-        };
+        let q = Query { text: "dang ky".into(), online_level: Some(OnlineLevel::Partial), ..Default::default() };
         assert_eq!(idx.search(&q).1.len(), 1);
-        let q = Query {
-            text: "".into(),
-            field: Some("none".into()),
-            ..Default::default()
-        };
+        let q = Query { text: "".into(), field: Some("none".into()), ..Default::default() };
         assert_eq!(idx.search(&q).0, 0);
-        let q = Query {
-            text: "".into(),
-            limit: 1,
-            ..Default::default()
-        };
+        let q = Query { text: "".into(), limit: 1, ..Default::default() };
         let (total, hits) = idx.search(&q);
         assert_eq!((total, hits.len()), (2, 1));
         assert_eq!(hits[0].code, "B");

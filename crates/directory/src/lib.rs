@@ -58,10 +58,7 @@ impl UnitCode {
         if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(UnitCode(s.to_string()))
         } else {
-            Err(format!(
-                "code '{s}' must be {len} digits for a {}",
-                level.as_str()
-            ))
+            Err(format!("code '{s}' must be {len} digits for a {}", level.as_str()))
         }
     }
     /// For codes already stored (trusted).
@@ -136,8 +133,7 @@ impl AgencyId {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 32
-            && s.split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if ok {
             Ok(AgencyId(s.to_string()))
         } else {
@@ -173,15 +169,8 @@ pub struct Agency {
 }
 
 /// The columns of a unit import file, in order.
-pub const UNIT_CSV_HEADER: [&str; 7] = [
-    "code",
-    "name",
-    "level",
-    "parent_code",
-    "effective_from",
-    "effective_to",
-    "succeeded_by",
-];
+pub const UNIT_CSV_HEADER: [&str; 7] =
+    ["code", "name", "level", "parent_code", "effective_from", "effective_to", "succeeded_by"];
 
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -196,21 +185,11 @@ fn opt<'a>(s: &'a str) -> Option<&'a str> {
 /// Parses a unit import file. Either every row is valid and all are returned,
 /// or every error is returned with its line number: nothing half-parsed.
 pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryError>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let header = rdr
-        .headers()
-        .map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
-    let got: Vec<&str> = header
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}'))
-        .collect();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let header = rdr.headers().map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
+    let got: Vec<&str> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
     if got != UNIT_CSV_HEADER {
-        return Err(vec![DirectoryError::Header {
-            expected: UNIT_CSV_HEADER.join(","),
-        }]);
+        return Err(vec![DirectoryError::Header { expected: UNIT_CSV_HEADER.join(",") }]);
     }
     let mut units = Vec::new();
     let mut errors = Vec::new();
@@ -219,10 +198,7 @@ pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryErro
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(DirectoryError::Row {
-                    line,
-                    message: e.to_string(),
-                });
+                errors.push(DirectoryError::Row { line, message: e.to_string() });
                 continue;
             }
         };
@@ -237,10 +213,7 @@ pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryErro
     let mut seen = std::collections::HashSet::new();
     for u in &units {
         if !seen.insert(u.code.clone()) {
-            errors.push(DirectoryError::Invalid(format!(
-                "code {} appears twice",
-                u.code.as_str()
-            )));
+            errors.push(DirectoryError::Invalid(format!("code {} appears twice", u.code.as_str())));
         }
     }
     if errors.is_empty() {
@@ -252,16 +225,13 @@ pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryErro
 
 fn unit_from_row(rec: &csv::StringRecord) -> Result<AdminUnit, String> {
     let f = |i: usize| rec.get(i).unwrap_or("");
-    let level = UnitLevel::parse(f(2))
-        .ok_or_else(|| format!("level '{}' must be province or commune", f(2).trim()))?;
+    let level = UnitLevel::parse(f(2)).ok_or_else(|| format!("level '{}' must be province or commune", f(2).trim()))?;
     let code = UnitCode::parse(f(0), level)?;
     let name = f(1).trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
         return Err("name must have 1 to 200 characters".into());
     }
-    let parent_code = opt(f(3))
-        .map(|p| UnitCode::parse(p, UnitLevel::Province))
-        .transpose()?;
+    let parent_code = opt(f(3)).map(|p| UnitCode::parse(p, UnitLevel::Province)).transpose()?;
     if level == UnitLevel::Commune && parent_code.is_none() {
         return Err("a commune needs the code of its province in parent_code".into());
     }
@@ -269,9 +239,7 @@ fn unit_from_row(rec: &csv::StringRecord) -> Result<AdminUnit, String> {
         return Err("a province has no parent_code".into());
     }
     let effective_from = parse_date(f(4), "effective_from")?;
-    let effective_to = opt(f(5))
-        .map(|d| parse_date(d, "effective_to"))
-        .transpose()?;
+    let effective_to = opt(f(5)).map(|d| parse_date(d, "effective_to")).transpose()?;
     if let Some(to) = effective_to {
         if to < effective_from {
             return Err("effective_to is before effective_from".into());
@@ -284,15 +252,7 @@ fn unit_from_row(rec: &csv::StringRecord) -> Result<AdminUnit, String> {
     if succeeded_by.as_ref() == Some(&code) {
         return Err("a unit cannot succeed itself".into());
     }
-    Ok(AdminUnit {
-        code,
-        name,
-        level,
-        parent_code,
-        effective_from,
-        effective_to,
-        succeeded_by,
-    })
+    Ok(AdminUnit { code, name, level, parent_code, effective_from, effective_to, succeeded_by })
 }
 
 #[cfg(test)]
@@ -333,12 +293,8 @@ mod tests {
 
     #[test]
     fn wrong_header_and_ragged_rows_are_errors() {
-        assert!(matches!(
-            parse_units_csv(b"a,b\n1,2\n").unwrap_err()[0],
-            DirectoryError::Header { .. }
-        ));
-        let ragged =
-            "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n72,X,province\n";
+        assert!(matches!(parse_units_csv(b"a,b\n1,2\n").unwrap_err()[0], DirectoryError::Header { .. }));
+        let ragged = "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n72,X,province\n";
         assert!(parse_units_csv(ragged.as_bytes()).is_err());
         assert!(parse_units_csv(b"").is_err());
     }

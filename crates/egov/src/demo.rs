@@ -39,14 +39,7 @@ fn agencies() -> Vec<Agency> {
             Some(PROVINCE_AGENCY),
             "72",
         ),
-        (
-            "H72.10",
-            "Sở Tư pháp",
-            "Department of Justice",
-            AgencyKind::Department,
-            Some(PROVINCE_AGENCY),
-            "72",
-        ),
+        ("H72.10", "Sở Tư pháp", "Department of Justice", AgencyKind::Department, Some(PROVINCE_AGENCY), "72"),
         (
             DOST,
             "Sở Khoa học và Công nghệ",
@@ -55,14 +48,7 @@ fn agencies() -> Vec<Agency> {
             Some(PROVINCE_AGENCY),
             "72",
         ),
-        (
-            "H72.12",
-            "Sở Xây dựng",
-            "Department of Construction",
-            AgencyKind::Department,
-            Some(PROVINCE_AGENCY),
-            "72",
-        ),
+        ("H72.12", "Sở Xây dựng", "Department of Construction", AgencyKind::Department, Some(PROVINCE_AGENCY), "72"),
         (
             "H72.13",
             "Sở Nông nghiệp và Môi trường",
@@ -71,22 +57,8 @@ fn agencies() -> Vec<Agency> {
             Some(PROVINCE_AGENCY),
             "72",
         ),
-        (
-            "H72.14",
-            "Sở Y tế",
-            "Department of Health",
-            AgencyKind::Department,
-            Some(PROVINCE_AGENCY),
-            "72",
-        ),
-        (
-            "H72.15",
-            "Sở Tài chính",
-            "Department of Finance",
-            AgencyKind::Department,
-            Some(PROVINCE_AGENCY),
-            "72",
-        ),
+        ("H72.14", "Sở Y tế", "Department of Health", AgencyKind::Department, Some(PROVINCE_AGENCY), "72"),
+        ("H72.15", "Sở Tài chính", "Department of Finance", AgencyKind::Department, Some(PROVINCE_AGENCY), "72"),
         (
             COMMUNE_A,
             "Ủy ban nhân dân phường Tân Ninh",
@@ -132,57 +104,64 @@ fn fields() -> Vec<Field> {
         ("chung-thuc", "Chứng thực", "Certification"),
         ("xay-dung", "Xây dựng", "Construction"),
         ("dat-dai", "Đất đai", "Land"),
-        (
-            "kinh-doanh",
-            "Thành lập và hoạt động kinh doanh",
-            "Business registration",
-        ),
+        ("kinh-doanh", "Thành lập và hoạt động kinh doanh", "Business registration"),
         ("y-te", "Y tế", "Health"),
         ("giao-duc", "Giáo dục và Đào tạo", "Education"),
         ("bao-tro-xa-hoi", "Bảo trợ xã hội", "Social protection"),
-        (
-            "khoa-hoc-cong-nghe",
-            "Khoa học và Công nghệ",
-            "Science and technology",
-        ),
+        ("khoa-hoc-cong-nghe", "Khoa học và Công nghệ", "Science and technology"),
     ]
     .into_iter()
-    .map(|(c, vi, en)| Field {
-        code: c.into(),
-        name_vi: vi.into(),
-        name_en: en.into(),
-    })
+    .map(|(c, vi, en)| Field { code: c.into(), name_vi: vi.into(), name_en: en.into() })
     .collect()
 }
 
 fn legal_basis(field: &str) -> LegalBasis {
     let (number, title, from) = match field {
-        "ho-tich" => ("123/2015/NĐ-CP", "Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch", d(2016, 1, 1)),
-        "chung-thuc" => ("23/2015/NĐ-CP", "Nghị định về cấp bản sao từ sổ gốc, chứng thực bản sao từ bản chính, chứng thực chữ ký", d(2015, 4, 10)),
-        "xay-dung" => ("175/2024/NĐ-CP", "Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Xây dựng về quản lý hoạt động xây dựng", d(2024, 12, 30)),
-        "dat-dai" => ("101/2024/NĐ-CP", "Nghị định quy định về điều tra cơ bản đất đai; đăng ký, cấp giấy chứng nhận", d(2024, 8, 1)),
+        "ho-tich" => (
+            "123/2015/NĐ-CP",
+            "Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch",
+            d(2016, 1, 1),
+        ),
+        "chung-thuc" => (
+            "23/2015/NĐ-CP",
+            "Nghị định về cấp bản sao từ sổ gốc, chứng thực bản sao từ bản chính, chứng thực chữ ký",
+            d(2015, 4, 10),
+        ),
+        "xay-dung" => (
+            "175/2024/NĐ-CP",
+            "Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Xây dựng về quản lý hoạt động xây dựng",
+            d(2024, 12, 30),
+        ),
+        "dat-dai" => (
+            "101/2024/NĐ-CP",
+            "Nghị định quy định về điều tra cơ bản đất đai; đăng ký, cấp giấy chứng nhận",
+            d(2024, 8, 1),
+        ),
         "kinh-doanh" => ("168/2025/NĐ-CP", "Nghị định về đăng ký doanh nghiệp", d(2025, 7, 1)),
-        "y-te" => ("96/2023/NĐ-CP", "Nghị định quy định chi tiết một số điều của Luật Khám bệnh, chữa bệnh", d(2024, 1, 1)),
-        "giao-duc" => ("125/2024/NĐ-CP", "Nghị định quy định về điều kiện đầu tư và hoạt động trong lĩnh vực giáo dục", d(2024, 11, 20)),
-        "bao-tro-xa-hoi" => ("20/2021/NĐ-CP", "Nghị định quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội", d(2021, 7, 1)),
-        _ => ("08/2014/NĐ-CP", "Nghị định quy định chi tiết và hướng dẫn thi hành một số điều của Luật Khoa học và Công nghệ", d(2014, 3, 20)),
+        "y-te" => {
+            ("96/2023/NĐ-CP", "Nghị định quy định chi tiết một số điều của Luật Khám bệnh, chữa bệnh", d(2024, 1, 1))
+        }
+        "giao-duc" => (
+            "125/2024/NĐ-CP",
+            "Nghị định quy định về điều kiện đầu tư và hoạt động trong lĩnh vực giáo dục",
+            d(2024, 11, 20),
+        ),
+        "bao-tro-xa-hoi" => (
+            "20/2021/NĐ-CP",
+            "Nghị định quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội",
+            d(2021, 7, 1),
+        ),
+        _ => (
+            "08/2014/NĐ-CP",
+            "Nghị định quy định chi tiết và hướng dẫn thi hành một số điều của Luật Khoa học và Công nghệ",
+            d(2014, 3, 20),
+        ),
     };
-    LegalBasis {
-        number: number.into(),
-        title: title.into(),
-        effective_from: from,
-        effective_to: None,
-    }
+    LegalBasis { number: number.into(), title: title.into(), effective_from: from, effective_to: None }
 }
 
 fn step(vi: &str, en: &str, role: Role, share: u32) -> ProcessStep {
-    ProcessStep {
-        name_vi: vi.into(),
-        name_en: en.into(),
-        role,
-        agency: StepAgency::Receiving,
-        share_percent: share,
-    }
+    ProcessStep { name_vi: vi.into(), name_en: en.into(), role, agency: StepAgency::Receiving, share_percent: share }
 }
 
 fn text(name: &str, vi: &str, en: &str, required: bool) -> FormField {
@@ -198,10 +177,7 @@ fn text(name: &str, vi: &str, en: &str, required: bool) -> FormField {
 /// The demo catalog document.
 pub fn catalog() -> CatalogDocument {
     let mut procedures = Vec::new();
-    for line in PROCEDURES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for line in PROCEDURES.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let c: Vec<&str> = line.split('\t').collect();
         if c.len() != 9 {
             continue;
@@ -250,11 +226,7 @@ pub fn catalog() -> CatalogDocument {
                 },
             ],
             fees: if fee > 0 {
-                vec![Fee {
-                    description_vi: "Lệ phí".into(),
-                    description_en: "Fee".into(),
-                    amount_vnd: fee,
-                }]
+                vec![Fee { description_vi: "Lệ phí".into(), description_en: "Fee".into(), amount_vnd: fee }]
             } else {
                 vec![]
             },
@@ -263,28 +235,13 @@ pub fn catalog() -> CatalogDocument {
                 unit: TimeUnit::parse(c[5]).unwrap_or(TimeUnit::WorkingDays),
             },
             process: vec![
-                step(
-                    "Tiếp nhận, kiểm tra hồ sơ",
-                    "Receipt and completeness check",
-                    Role::Receiver,
-                    10,
-                ),
-                step(
-                    "Thẩm định, xử lý",
-                    "Appraisal and processing",
-                    Role::Specialist,
-                    60,
-                ),
+                step("Tiếp nhận, kiểm tra hồ sơ", "Receipt and completeness check", Role::Receiver, 10),
+                step("Thẩm định, xử lý", "Appraisal and processing", Role::Specialist, 60),
                 step("Phê duyệt", "Approval", Role::Approver, 20),
                 step("Trả kết quả", "Return of the result", Role::Receiver, 10),
             ],
             form: vec![
-                text(
-                    "applicant_name",
-                    "Họ tên người nộp",
-                    "Applicant's full name",
-                    true,
-                ),
+                text("applicant_name", "Họ tên người nộp", "Applicant's full name", true),
                 FormField {
                     name: "applicant_id".into(),
                     label_vi: "Số định danh cá nhân".into(),
@@ -297,54 +254,23 @@ pub fn catalog() -> CatalogDocument {
                     name: "note".into(),
                     label_vi: "Ghi chú".into(),
                     label_en: "Note".into(),
-                    kind: FieldKind::Textarea {
-                        max_len: Some(2000),
-                    },
+                    kind: FieldKind::Textarea { max_len: Some(2000) },
                     required: false,
                 },
             ],
         });
     }
-    CatalogDocument {
-        version: CatalogDocument::VERSION,
-        fields: fields(),
-        procedures,
-    }
+    CatalogDocument { version: CatalogDocument::VERSION, fields: fields(), procedures }
 }
 
 /// The demo accounts: username, full name, agency, roles.
 pub const ACCOUNTS: [(&str, &str, Option<&str>, &[Role]); 6] = [
     ("demo.citizen", "Nguyễn Văn Dân", None, &[]),
-    (
-        "demo.receiver",
-        "Trần Thị Tiếp Nhận",
-        Some(COMMUNE_A),
-        &[Role::Receiver],
-    ),
-    (
-        "demo.specialist",
-        "Lê Văn Chuyên",
-        Some(COMMUNE_A),
-        &[Role::Specialist],
-    ),
-    (
-        "demo.approver",
-        "Phạm Thị Duyệt",
-        Some(COMMUNE_A),
-        &[Role::Approver],
-    ),
-    (
-        "demo.agency-admin",
-        "Hoàng Văn Quản",
-        Some(COMMUNE_A),
-        &[Role::AgencyAdmin],
-    ),
-    (
-        "demo.admin",
-        "Võ Thị Hệ Thống",
-        Some(DOST),
-        &[Role::SystemAdmin],
-    ),
+    ("demo.receiver", "Trần Thị Tiếp Nhận", Some(COMMUNE_A), &[Role::Receiver]),
+    ("demo.specialist", "Lê Văn Chuyên", Some(COMMUNE_A), &[Role::Specialist]),
+    ("demo.approver", "Phạm Thị Duyệt", Some(COMMUNE_A), &[Role::Approver]),
+    ("demo.agency-admin", "Hoàng Văn Quản", Some(COMMUNE_A), &[Role::AgencyAdmin]),
+    ("demo.admin", "Võ Thị Hệ Thống", Some(DOST), &[Role::SystemAdmin]),
 ];
 
 /// Loads the demo data unless it was loaded before; returns whether it loaded now.
@@ -384,11 +310,7 @@ pub async fn load(store: &Store, demo_password: &str) -> Result<bool, String> {
         let citizen = agency.is_none();
         w.create_user(&NewUser {
             username: username.into(),
-            kind: if citizen {
-                AccountKind::Citizen
-            } else {
-                AccountKind::Official
-            },
+            kind: if citizen { AccountKind::Citizen } else { AccountKind::Official },
             full_name: name.into(),
             citizen_id: citizen.then(|| "072090001234".to_string()),
             email: Some(format!("{username}@demo.egov.invalid")),
@@ -400,9 +322,7 @@ pub async fn load(store: &Store, demo_password: &str) -> Result<bool, String> {
         .await
         .map_err(err)?;
     }
-    w.set_meta("demo_loaded", &chrono::Utc::now().to_rfc3339())
-        .await
-        .map_err(err)?;
+    w.set_meta("demo_loaded", &chrono::Utc::now().to_rfc3339()).await.map_err(err)?;
     w.audit(egov_audit::Event::new(
         "cli",
         "demo.load",
@@ -419,25 +339,14 @@ mod tests {
     #[test]
     fn demo_catalog_is_valid_and_large_enough() {
         let doc = super::catalog();
-        assert!(
-            doc.procedures.len() >= 30,
-            "{} procedures",
-            doc.procedures.len()
-        );
-        let fields: std::collections::HashSet<_> =
-            doc.procedures.iter().map(|p| p.field.as_str()).collect();
+        assert!(doc.procedures.len() >= 30, "{} procedures", doc.procedures.len());
+        let fields: std::collections::HashSet<_> = doc.procedures.iter().map(|p| p.field.as_str()).collect();
         assert!(fields.len() >= 6);
         let json = serde_json::to_vec(&doc).unwrap();
         egov_catalog::CatalogDocument::parse(&json).unwrap();
         assert!(super::agencies().len() >= 8);
         let units = egov_directory::parse_units_csv(super::UNITS.as_bytes()).unwrap();
-        assert!(
-            units
-                .iter()
-                .filter(|u| u.level == egov_directory::UnitLevel::Commune)
-                .count()
-                >= 10
-        );
+        assert!(units.iter().filter(|u| u.level == egov_directory::UnitLevel::Commune).count() >= 10);
         assert_eq!(units.iter().filter(|u| u.succeeded_by.is_some()).count(), 2);
     }
 }

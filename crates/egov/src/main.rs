@@ -38,10 +38,7 @@ impl Db {
             }
         };
         let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
-        store
-            .migrate()
-            .await
-            .map_err(|e| format!("migration failed: {e}"))?;
+        store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
         Ok(store)
     }
 }
@@ -164,10 +161,7 @@ enum AuditCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: {e}");
@@ -187,14 +181,13 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
@@ -207,13 +200,7 @@ async fn shutdown_signal() {
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Serve {
-            db,
-            listen,
-            demo,
-            demo_password,
-            insecure_cookies,
-        } => {
+        Command::Serve { db, listen, demo, demo_password, insecure_cookies } => {
             tracing_subscriber::fmt()
                 .json()
                 .with_current_span(true)
@@ -227,10 +214,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             if demo {
                 let (pw, shown) = match demo_password {
                     Some(p) => (p, false),
-                    None => (
-                        random_secret().map_err(|e| e.to_string())?[..16].to_string(),
-                        true,
-                    ),
+                    None => (random_secret().map_err(|e| e.to_string())?[..16].to_string(), true),
                 };
                 if demo::load(&store, &pw).await? {
                     if shown {
@@ -239,33 +223,24 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                         println!("demo data loaded");
                     }
                 } else {
-                    println!("demo data already present: nothing changed (the demo accounts keep their first password)");
+                    println!(
+                        "demo data already present: nothing changed (the demo accounts keep their first password)"
+                    );
                 }
             }
-            let settings = egov_web::Settings {
-                cookie_secure: !insecure_cookies,
-                ..Default::default()
-            };
-            let state = egov_web::AppState::new(store.clone(), settings)
-                .await
-                .map_err(|e| e.to_string())?;
-            let listener = tokio::net::TcpListener::bind(&listen)
-                .await
-                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let settings = egov_web::Settings { cookie_secure: !insecure_cookies, ..Default::default() };
+            let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
+            let listener =
+                tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             println!("egov listening on http://{addr}");
             tracing::info!(%addr, "listening");
-            egov_web::serve(listener, state, shutdown_signal())
-                .await
-                .map_err(|e| e.to_string())?;
+            egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import {
-            what: ImportWhat::Units { file, db },
-        } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        Command::Import { what: ImportWhat::Units { file, db } } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let units = match egov_directory::parse_units_csv(&bytes) {
                 Ok(u) => u,
                 Err(errs) => {
@@ -277,32 +252,20 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
             };
             let store = db.open().await?;
-            let rep = store
-                .import_units(&units, "cli")
-                .await
-                .map_err(|e| e.to_string())?;
+            let rep = store.import_units(&units, "cli").await.map_err(|e| e.to_string())?;
             println!("units: {} created, {} updated", rep.created, rep.updated);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog {
-            what: CatalogCmd::Import { file, db },
-        } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        Command::Catalog { what: CatalogCmd::Import { file, db } } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let store = db.open().await?;
             let result = match egov_catalog::CatalogDocument::parse(&bytes) {
-                Ok(doc) => store
-                    .import_catalog(&doc, "cli")
-                    .await
-                    .map_err(|e| e.to_string())?,
+                Ok(doc) => store.import_catalog(&doc, "cli").await.map_err(|e| e.to_string())?,
                 Err(e) => Err(e),
             };
             match result {
                 Ok(rep) => {
-                    println!(
-                        "procedures: {} created, {} updated",
-                        rep.created, rep.updated
-                    );
+                    println!("procedures: {} created, {} updated", rep.created, rep.updated);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(errs) => {
@@ -314,71 +277,38 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
             }
         }
-        Command::Catalog {
-            what: CatalogCmd::Export { db },
-        } => {
+        Command::Catalog { what: CatalogCmd::Export { db } } => {
             let store = db.open().await?;
             let doc = egov_catalog::CatalogDocument {
                 version: egov_catalog::CatalogDocument::VERSION,
                 fields: store.fields().await.map_err(|e| e.to_string())?,
-                procedures: store
-                    .procedures()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .map(|(p, _)| p)
-                    .collect(),
+                procedures: store.procedures().await.map_err(|e| e.to_string())?.into_iter().map(|(p, _)| p).collect(),
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin {
-            what:
-                AdminCmd::CreateUser {
-                    username,
-                    full_name,
-                    agency,
-                    roles,
-                    password: pw,
-                    system,
-                    db,
-                },
+            what: AdminCmd::CreateUser { username, full_name, agency, roles, password: pw, system, db },
         } => {
             if !valid_username(&username) {
-                return Err(format!(
-                    "username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-'"
-                ));
+                return Err(format!("username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-'"));
             }
             let roles = roles
                 .iter()
                 .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role '{r}'")))
                 .collect::<Result<Vec<_>, _>>()?;
             if pw.chars().count() < egov_identity::MIN_PASSWORD {
-                return Err(format!(
-                    "the password needs at least {} characters",
-                    egov_identity::MIN_PASSWORD
-                ));
+                return Err(format!("the password needs at least {} characters", egov_identity::MIN_PASSWORD));
             }
             let store = db.open().await?;
             let hash = password::hash(&pw).map_err(|e| e.to_string())?;
             let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
-            if w.agency(&agency)
-                .await
-                .map_err(|e| e.to_string())?
-                .is_none()
-            {
+            if w.agency(&agency).await.map_err(|e| e.to_string())?.is_none() {
                 return Err(format!("no agency '{agency}'"));
             }
             let user = NewUser {
                 username: username.clone(),
-                kind: if system {
-                    AccountKind::System
-                } else {
-                    AccountKind::Official
-                },
+                kind: if system { AccountKind::System } else { AccountKind::Official },
                 full_name,
                 citizen_id: None,
                 email: None,
@@ -399,9 +329,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin {
-            what: AdminCmd::IssueToken { username, name, db },
-        } => {
+        Command::Admin { what: AdminCmd::IssueToken { username, name, db } } => {
             let store = db.open().await?;
             let token = random_secret().map_err(|e| e.to_string())?;
             let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
@@ -410,43 +338,24 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or(format!("no user '{username}'"))?;
-            let id = w
-                .create_token(uid, &name, &secret_digest(&token))
-                .await
-                .map_err(|e| e.to_string())?;
-            w.audit(egov_audit::Event::new(
-                "cli",
-                "token.issue",
-                format!("token:{id}"),
-                None::<&()>,
-                None::<&()>,
-            ));
+            let id = w.create_token(uid, &name, &secret_digest(&token)).await.map_err(|e| e.to_string())?;
+            w.audit(egov_audit::Event::new("cli", "token.issue", format!("token:{id}"), None::<&()>, None::<&()>));
             w.commit().await.map_err(|e| e.to_string())?;
             println!("{id} {token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin {
-            what: AdminCmd::RevokeToken { id, db },
-        } => {
+        Command::Admin { what: AdminCmd::RevokeToken { id, db } } => {
             let store = db.open().await?;
             let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
             if !w.revoke_token(id).await.map_err(|e| e.to_string())? {
                 return Err(format!("no live token {id}"));
             }
-            w.audit(egov_audit::Event::new(
-                "cli",
-                "token.revoke",
-                format!("token:{id}"),
-                None::<&()>,
-                None::<&()>,
-            ));
+            w.audit(egov_audit::Event::new("cli", "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
             w.commit().await.map_err(|e| e.to_string())?;
             println!("revoked {id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit {
-            what: AuditCmd::Verify { db },
-        } => {
+        Command::Audit { what: AuditCmd::Verify { db } } => {
             let store = db.open().await?;
             match store.verify_audit().await.map_err(|e| e.to_string())? {
                 Ok(n) => {
@@ -460,11 +369,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             }
         }
         Command::Openapi => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&egov_web::openapi_document())
-                    .map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&egov_web::openapi_document()).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
     }

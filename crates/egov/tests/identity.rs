@@ -61,15 +61,21 @@ async fn sign_in_is_throttled_per_account() {
     let c = app.client();
     for _ in 0..5 {
         let csrf = c.get("/dang-nhap").await.csrf();
-        let r = c.post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.approver"), ("password", "wrong password")]).await;
+        let r = c
+            .post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.approver"), ("password", "wrong password")])
+            .await;
         assert_eq!(r.status, 401);
         assert!(r.text.contains("không đúng"));
     }
     let csrf = c.get("/dang-nhap").await.csrf();
-    let r = c.post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.approver"), ("password", DEMO_PASSWORD)]).await;
+    let r =
+        c.post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.approver"), ("password", DEMO_PASSWORD)]).await;
     assert_eq!(r.status, 429, "the right password is refused while throttled");
     // the API's token endpoint shares the throttle
-    let r = app.client().post_json("/api/v1/auth/token", r#"{"username":"demo.approver","password":"demo-password-1"}"#).await;
+    let r = app
+        .client()
+        .post_json("/api/v1/auth/token", r#"{"username":"demo.approver","password":"demo-password-1"}"#)
+        .await;
     assert_eq!(r.status, 429);
     // other accounts are unaffected
     app.client().login("demo.specialist", DEMO_PASSWORD).await;
@@ -87,7 +93,8 @@ async fn sign_in_is_throttled_per_address() {
         assert_eq!(r.status, 401);
     }
     let csrf = c.get("/dang-nhap").await.csrf();
-    let r = c.post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.specialist"), ("password", DEMO_PASSWORD)]).await;
+    let r =
+        c.post_form("/dang-nhap", &[("csrf", &csrf), ("login", "demo.specialist"), ("password", DEMO_PASSWORD)]).await;
     assert_eq!(r.status, 429);
 }
 
@@ -111,7 +118,10 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn api_tokens_by_password_and_revocation() {
     let app = spawn().await;
-    let r = app.client().post_json("/api/v1/auth/token", r#"{"username":"demo.specialist","password":"demo-password-1"}"#).await;
+    let r = app
+        .client()
+        .post_json("/api/v1/auth/token", r#"{"username":"demo.specialist","password":"demo-password-1"}"#)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let token = r.json()["token"].as_str().unwrap().to_string();
     let me = app.client().with_bearer(&token).get("/api/v1/me").await;
@@ -137,7 +147,10 @@ async fn demo_loads_once() {
     let procs = app.count("procedures").await;
     let audit = app.count("audit_log").await;
     assert!(!egov::demo::load(&app.store, "another").await.unwrap());
-    assert_eq!((users, procs, audit), (app.count("users").await, app.count("procedures").await, app.count("audit_log").await));
+    assert_eq!(
+        (users, procs, audit),
+        (app.count("users").await, app.count("procedures").await, app.count("audit_log").await)
+    );
     assert!(procs >= 30);
     // the demo password still works: nothing changed
     app.client().login("demo.citizen", DEMO_PASSWORD).await;

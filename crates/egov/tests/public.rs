@@ -23,7 +23,8 @@ async fn healthz_is_503_when_the_database_is_gone() {
 async fn search_finds_marriage_registration_however_it_is_typed() {
     let app = spawn().await;
     let c = app.client();
-    for q in ["dang ky ket hon", "DANG KY KET HON", "đăng ký kết hôn", "dang ki ket hon", "Đăng Ký Kết Hôn"] {
+    for q in ["dang ky ket hon", "DANG KY KET HON", "đăng ký kết hôn", "dang ki ket hon", "Đăng Ký Kết Hôn"]
+    {
         let r = c.get(&format!("/api/v1/procedures?q={}", q.replace(' ', "%20"))).await;
         assert_eq!(r.status, 200);
         let j = r.json();
@@ -54,7 +55,11 @@ async fn exact_accents_rank_first_and_filters_apply() {
     assert!(j["items"].as_array().unwrap().iter().all(|p| p["online_level"] == "info_only"));
     let j = c.get("/api/v1/procedures?agency=H72.14&limit=100").await.json();
     assert!(j["total"].as_u64().unwrap() > 0);
-    assert!(j["items"].as_array().unwrap().iter().all(|p| p["agencies"].as_array().unwrap().iter().any(|a| a == "H72.14")));
+    assert!(j["items"].as_array().unwrap().iter().all(|p| p["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "H72.14")));
 }
 
 #[tokio::test]
@@ -63,7 +68,14 @@ async fn procedure_page_tells_everything_before_applying() {
     let c = app.client();
     let r = c.get("/thu-tuc/1.000689").await;
     assert_eq!(r.status, 200);
-    for needle in ["Đăng ký kết hôn có yếu tố nước ngoài", "Thành phần hồ sơ", "1.000.000", "15 ngày làm việc", "Sở Tư pháp", "123/2015/NĐ-CP"] {
+    for needle in [
+        "Đăng ký kết hôn có yếu tố nước ngoài",
+        "Thành phần hồ sơ",
+        "1.000.000",
+        "15 ngày làm việc",
+        "Sở Tư pháp",
+        "123/2015/NĐ-CP",
+    ] {
         assert!(r.text.contains(needle), "missing {needle}");
     }
     assert_eq!(c.get("/thu-tuc/nope").await.status, 404);
@@ -125,7 +137,14 @@ async fn openapi_document_is_3_1_and_lists_the_api() {
     let app = spawn().await;
     let j = app.client().get("/api/openapi.json").await.json();
     assert!(j["openapi"].as_str().unwrap().starts_with("3.1"));
-    for p in ["/api/v1/procedures", "/api/v1/procedures/{code}", "/api/v1/catalog", "/api/v1/agencies/{id}", "/api/v1/auth/token", "/healthz"] {
+    for p in [
+        "/api/v1/procedures",
+        "/api/v1/procedures/{code}",
+        "/api/v1/catalog",
+        "/api/v1/agencies/{id}",
+        "/api/v1/auth/token",
+        "/healthz",
+    ] {
         assert!(j["paths"][p].is_object(), "missing {p}");
     }
 }

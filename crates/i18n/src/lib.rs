@@ -30,10 +30,7 @@ impl Lang {
 
     /// Picks the first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(Lang::parse)
+        header.split(',').filter_map(|part| part.split(';').next()).find_map(Lang::parse)
     }
 
     pub fn code(self) -> &'static str {
@@ -62,12 +59,7 @@ impl Lang {
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        messages::MESSAGES
-            .iter()
-            .map(|(k, vi, en)| (*k, (*vi, *en)))
-            .collect()
-    })
+    TABLE.get_or_init(|| messages::MESSAGES.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect())
 }
 
 /// The text of `key` in `lang`. An unknown key returns the key itself, so that
@@ -125,10 +117,7 @@ mod tests {
         assert_eq!(Lang::default(), Lang::Vi);
         assert_eq!(Lang::parse("en-US"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
-        assert_eq!(
-            Lang::from_accept_language("fr;q=0.9, en;q=0.8"),
-            Some(Lang::En)
-        );
+        assert_eq!(Lang::from_accept_language("fr;q=0.9, en;q=0.8"), Some(Lang::En));
         assert_eq!(t(Lang::En, "nav.home"), "Home");
         assert_eq!(t(Lang::Vi, "nav.home"), "Trang chủ");
         assert_eq!(t(Lang::Vi, "no.such.key"), "no.such.key");

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 /// The province codes used in citizen IDs (the 63 provinces before 2025).
 const PROVINCE_CODES: [u16; 63] = [
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
-    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
-    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45,
+    46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92,
+    93, 94, 95, 96,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,36 +109,15 @@ mod tests {
     #[test]
     fn invalid_ids() {
         assert_eq!(CitizenId::parse("", 2026), Err(CitizenIdError::Empty));
-        assert_eq!(
-            CitizenId::parse("00109001234", 2026),
-            Err(CitizenIdError::Format)
-        );
-        assert_eq!(
-            CitizenId::parse("00109001234a", 2026),
-            Err(CitizenIdError::Format)
-        );
-        assert_eq!(
-            CitizenId::parse("003090012345", 2026),
-            Err(CitizenIdError::Province)
-        );
-        assert_eq!(
-            CitizenId::parse("099090012345", 2026),
-            Err(CitizenIdError::Province)
-        );
+        assert_eq!(CitizenId::parse("00109001234", 2026), Err(CitizenIdError::Format));
+        assert_eq!(CitizenId::parse("00109001234a", 2026), Err(CitizenIdError::Format));
+        assert_eq!(CitizenId::parse("003090012345", 2026), Err(CitizenIdError::Province));
+        assert_eq!(CitizenId::parse("099090012345", 2026), Err(CitizenIdError::Province));
         // born 2030: in the future
-        assert_eq!(
-            CitizenId::parse("001230012345", 2026),
-            Err(CitizenIdError::Century)
-        );
+        assert_eq!(CitizenId::parse("001230012345", 2026), Err(CitizenIdError::Century));
         // century digit 4 = 2100s
-        assert_eq!(
-            CitizenId::parse("001400012345", 2026),
-            Err(CitizenIdError::Century)
-        );
+        assert_eq!(CitizenId::parse("001400012345", 2026), Err(CitizenIdError::Century));
         // century digit 8 wraps to 2300: never valid today
-        assert_eq!(
-            CitizenId::parse("001890012345", 2026),
-            Err(CitizenIdError::Century)
-        );
+        assert_eq!(CitizenId::parse("001890012345", 2026), Err(CitizenIdError::Century));
     }
 }

@@ -29,13 +29,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Receiver,
-        Role::Specialist,
-        Role::Approver,
-        Role::AgencyAdmin,
-        Role::SystemAdmin,
-    ];
+    pub const ALL: [Role; 5] = [Role::Receiver, Role::Specialist, Role::Approver, Role::AgencyAdmin, Role::SystemAdmin];
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Receiver => "receiver",
@@ -181,10 +175,7 @@ pub const MAX_PASSWORD: usize = 128;
 
 /// Normalises a Vietnamese mobile number to `0xxxxxxxxx`.
 pub fn normalize_phone(s: &str) -> Option<String> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-'))
-        .collect();
+    let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
     let local = if let Some(rest) = digits.strip_prefix("+84") {
         format!("0{rest}")
     } else if let Some(rest) = digits.strip_prefix("84").filter(|r| r.len() == 9) {
@@ -212,104 +203,59 @@ pub fn normalize_email(s: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     ok.then(|| s.to_lowercase())
 }
 
 /// Usernames of officials: 3–64 of a-z, 0-9, '.', '_', '-'.
 pub fn valid_username(s: &str) -> bool {
     (3..=64).contains(&s.len())
-        && s.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        })
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 impl Registration {
     /// Checks every field; returns all errors at once so the form can show them together.
     pub fn validate(&self, today_year: i32) -> Result<ValidRegistration, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let name = self
-            .full_name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = self.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            errs.push(FieldError {
-                field: "full_name",
-                key: "err.required",
-            });
+            errs.push(FieldError { field: "full_name", key: "err.required" });
         } else if name.chars().count() > MAX_NAME {
-            errs.push(FieldError {
-                field: "full_name",
-                key: "err.too_long",
-            });
+            errs.push(FieldError { field: "full_name", key: "err.too_long" });
         } else if name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
-            errs.push(FieldError {
-                field: "full_name",
-                key: "err.name.chars",
-            });
+            errs.push(FieldError { field: "full_name", key: "err.name.chars" });
         }
         let cid = match CitizenId::parse(&self.citizen_id, today_year) {
             Ok(c) => Some(c),
             Err(e) => {
-                errs.push(FieldError {
-                    field: "citizen_id",
-                    key: e.key(),
-                });
+                errs.push(FieldError { field: "citizen_id", key: e.key() });
                 None
             }
         };
         let phone = normalize_phone(&self.phone);
         if self.phone.trim().is_empty() {
-            errs.push(FieldError {
-                field: "phone",
-                key: "err.required",
-            });
+            errs.push(FieldError { field: "phone", key: "err.required" });
         } else if phone.is_none() {
-            errs.push(FieldError {
-                field: "phone",
-                key: "err.phone",
-            });
+            errs.push(FieldError { field: "phone", key: "err.phone" });
         }
         let email = normalize_email(&self.email);
         if self.email.trim().is_empty() {
-            errs.push(FieldError {
-                field: "email",
-                key: "err.required",
-            });
+            errs.push(FieldError { field: "email", key: "err.required" });
         } else if email.is_none() {
-            errs.push(FieldError {
-                field: "email",
-                key: "err.email",
-            });
+            errs.push(FieldError { field: "email", key: "err.email" });
         }
         let plen = self.password.chars().count();
         if plen < MIN_PASSWORD {
-            errs.push(FieldError {
-                field: "password",
-                key: "err.password.short",
-            });
+            errs.push(FieldError { field: "password", key: "err.password.short" });
         } else if plen > MAX_PASSWORD {
-            errs.push(FieldError {
-                field: "password",
-                key: "err.too_long",
-            });
+            errs.push(FieldError { field: "password", key: "err.too_long" });
         } else if self.password != self.password_confirm {
-            errs.push(FieldError {
-                field: "password_confirm",
-                key: "err.password.mismatch",
-            });
+            errs.push(FieldError { field: "password_confirm", key: "err.password.mismatch" });
         }
         match (errs.is_empty(), cid, phone, email) {
-            (true, Some(citizen_id), Some(phone), Some(email)) => Ok(ValidRegistration {
-                full_name: name,
-                citizen_id,
-                phone,
-                email,
-                password: self.password.clone(),
-            }),
+            (true, Some(citizen_id), Some(phone), Some(email)) => {
+                Ok(ValidRegistration { full_name: name, citizen_id, phone, email, password: self.password.clone() })
+            }
             _ => Err(errs),
         }
     }
@@ -325,10 +271,7 @@ pub fn random_secret() -> Result<String, IdentityError> {
 /// What the store keeps of a secret: its SHA-256, so a leaked table opens nothing.
 pub fn secret_digest(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -348,12 +291,7 @@ mod tests {
 
     #[test]
     fn access_is_denied_by_default_and_scoped_by_agency() {
-        let citizen = Principal {
-            kind: AccountKind::Citizen,
-            agency_id: None,
-            roles: vec![],
-            ..official(&[], "A")
-        };
+        let citizen = Principal { kind: AccountKind::Citizen, agency_id: None, roles: vec![], ..official(&[], "A") };
         assert!(!citizen.may(Action::UseBackOffice));
         assert!(!citizen.may(Action::ReadAgency("A")));
         let admin_a = official(&[Role::AgencyAdmin], "A");
@@ -372,20 +310,11 @@ mod tests {
 
     #[test]
     fn phone_and_email() {
-        assert_eq!(
-            normalize_phone("+84 912 345 678").as_deref(),
-            Some("0912345678")
-        );
-        assert_eq!(
-            normalize_phone("0912.345.678").as_deref(),
-            Some("0912345678")
-        );
+        assert_eq!(normalize_phone("+84 912 345 678").as_deref(), Some("0912345678"));
+        assert_eq!(normalize_phone("0912.345.678").as_deref(), Some("0912345678"));
         assert_eq!(normalize_phone("0212345678"), None);
         assert_eq!(normalize_phone("091234567"), None);
-        assert_eq!(
-            normalize_email(" An@Example.VN ").as_deref(),
-            Some("an@example.vn")
-        );
+        assert_eq!(normalize_email(" An@Example.VN ").as_deref(), Some("an@example.vn"));
         assert_eq!(normalize_email("an@example"), None);
         assert_eq!(normalize_email("a b@example.vn"), None);
         assert_eq!(normalize_email("@example.vn"), None);
@@ -393,16 +322,10 @@ mod tests {
 
     #[test]
     fn registration_reports_all_errors() {
-        let r = Registration {
-            password: "short".into(),
-            ..Default::default()
-        };
+        let r = Registration { password: "short".into(), ..Default::default() };
         let errs = r.validate(2026).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            vec!["full_name", "citizen_id", "phone", "email", "password"]
-        );
+        assert_eq!(fields, vec!["full_name", "citizen_id", "phone", "email", "password"]);
         let ok = Registration {
             full_name: "  Nguyễn   Văn An ".into(),
             citizen_id: "001090012345".into(),

@@ -14,9 +14,7 @@ pub struct AuditHead {
 }
 
 pub(crate) async fn append(tx: &mut Transaction<'static, Any>, events: Vec<Event>) -> Result<()> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
     let mut seq: i64 = get(&row, "seq")?;
     let mut hash: String = get(&row, "hash")?;
     let at = now_micros();
@@ -68,34 +66,25 @@ const COLS: &str = "seq, at, actor, action, subject, before_digest, after_digest
 
 impl Store {
     pub async fn audit_head(&self) -> Result<AuditHead> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(AuditHead {
-            seq: get(&row, "seq")?,
-            hash: get(&row, "hash")?,
-        })
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(AuditHead { seq: get(&row, "seq")?, hash: get(&row, "hash")? })
     }
 
     /// Verifies the whole chain in stored (physical) order, page by page, in
     /// one read snapshot. Returns the number of entries or the first bad one.
     pub async fn verify_audit(&self) -> Result<std::result::Result<i64, egov_audit::ChainError>> {
         let mut tx = self.pool.begin().await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
         let (head_seq, head_hash): (i64, String) = (get(&head, "seq")?, get(&head, "hash")?);
         let mut v = Verifier::default();
         // Entries are read by the position they claim; an entry moved to
         // another position no longer links to the hash of the one before it.
         let mut offset = 0i64;
         loop {
-            let rows = sqlx::query(&format!(
-                "SELECT {COLS} FROM audit_log ORDER BY seq LIMIT 1000 OFFSET $1"
-            ))
-            .bind(offset)
-            .fetch_all(&mut *tx)
-            .await?;
+            let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq LIMIT 1000 OFFSET $1"))
+                .bind(offset)
+                .fetch_all(&mut *tx)
+                .await?;
             if rows.is_empty() {
                 break;
             }
@@ -111,12 +100,10 @@ impl Store {
 
     /// The latest entries, newest first.
     pub async fn recent_audit(&self, limit: i64) -> Result<Vec<Entry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1"))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(entry).collect()
     }
 

@@ -26,30 +26,22 @@ impl WriteTx {
     }
 
     pub async fn field_exists(&mut self, code: &str) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE code = $1")
-            .bind(code)
-            .fetch_one(self.conn())
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE code = $1").bind(code).fetch_one(self.conn()).await?;
         Ok(n > 0)
     }
 
     pub async fn procedure(&mut self, code: &str) -> Result<Option<Procedure>> {
-        let def: Option<String> =
-            sqlx::query_scalar("SELECT definition FROM procedures WHERE code = $1")
-                .bind(code)
-                .fetch_optional(self.conn())
-                .await?;
-        def.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()
+        let def: Option<String> = sqlx::query_scalar("SELECT definition FROM procedures WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.conn())
+            .await?;
+        def.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
 
     /// Inserts or replaces a procedure; `popularity` None keeps the stored one.
     /// Bumps the catalog version so every instance reloads its search index.
-    pub async fn upsert_procedure(
-        &mut self,
-        p: &Procedure,
-        popularity: Option<i64>,
-    ) -> Result<bool> {
+    pub async fn upsert_procedure(&mut self, p: &Procedure, popularity: Option<i64>) -> Result<bool> {
         let def = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let n = sqlx::query(
             "UPDATE procedures SET name_vi = $2, field = $3, online_level = $4, definition = $5, updated_at = $6, \
@@ -91,30 +83,20 @@ impl WriteTx {
 
 impl Store {
     pub async fn fields(&self) -> Result<Vec<Field>> {
-        let rows = sqlx::query("SELECT code, name_vi, name_en FROM fields ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT code, name_vi, name_en FROM fields ORDER BY code").fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| {
-                Ok(Field {
-                    code: get(r, "code")?,
-                    name_vi: get(r, "name_vi")?,
-                    name_en: get(r, "name_en")?,
-                })
-            })
+            .map(|r| Ok(Field { code: get(r, "code")?, name_vi: get(r, "name_vi")?, name_en: get(r, "name_en")? }))
             .collect()
     }
 
     /// Every procedure with its popularity, by code.
     pub async fn procedures(&self) -> Result<Vec<(Procedure, i64)>> {
-        let rows = sqlx::query("SELECT definition, popularity FROM procedures ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT definition, popularity FROM procedures ORDER BY code").fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let def: String = get(r, "definition")?;
-                let p: Procedure =
-                    serde_json::from_str(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let p: Procedure = serde_json::from_str(&def).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Ok((p, get(r, "popularity")?))
             })
             .collect()
@@ -174,29 +156,15 @@ impl Store {
             } else {
                 report.updated += 1;
             }
-            let action = if before.is_some() {
-                "procedure.update"
-            } else {
-                "procedure.create"
-            };
-            w.audit(egov_audit::Event::new(
-                actor,
-                action,
-                format!("procedure:{}", p.code),
-                before.as_ref(),
-                Some(p),
-            ));
+            let action = if before.is_some() { "procedure.update" } else { "procedure.create" };
+            w.audit(egov_audit::Event::new(actor, action, format!("procedure:{}", p.code), before.as_ref(), Some(p)));
         }
         w.commit().await?;
         Ok(Ok(report))
     }
 
     /// Imports administrative units in one write (insert or update by code).
-    pub async fn import_units(
-        &self,
-        units: &[egov_directory::AdminUnit],
-        actor: &str,
-    ) -> Result<ImportReport> {
+    pub async fn import_units(&self, units: &[egov_directory::AdminUnit], actor: &str) -> Result<ImportReport> {
         let mut w = self.begin_write().await?;
         let mut report = ImportReport::default();
         for u in units {

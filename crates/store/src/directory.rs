@@ -10,8 +10,7 @@ fn unit(row: &AnyRow) -> Result<AdminUnit> {
     Ok(AdminUnit {
         code: UnitCode::from_stored(get(row, "code")?),
         name: get(row, "name")?,
-        level: UnitLevel::parse(&level)
-            .ok_or_else(|| StoreError::Corrupt(format!("unit level {level}")))?,
+        level: UnitLevel::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("unit level {level}")))?,
         parent_code: get::<Option<String>>(row, "parent_code")?.map(UnitCode::from_stored),
         effective_from: date(&get::<String>(row, "effective_from")?)?,
         effective_to: opt_date(get(row, "effective_to")?)?,
@@ -25,8 +24,7 @@ fn agency(row: &AnyRow) -> Result<Agency> {
         id: AgencyId::from_stored(get(row, "id")?),
         name_vi: get(row, "name_vi")?,
         name_en: get(row, "name_en")?,
-        kind: AgencyKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("agency kind {kind}")))?,
+        kind: AgencyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("agency kind {kind}")))?,
         parent_id: get::<Option<String>>(row, "parent_id")?.map(AgencyId::from_stored),
         unit_code: UnitCode::from_stored(get(row, "unit_code")?),
         effective_from: date(&get::<String>(row, "effective_from")?)?,
@@ -34,10 +32,8 @@ fn agency(row: &AnyRow) -> Result<Agency> {
     })
 }
 
-const UNIT_COLS: &str =
-    "code, name, level, parent_code, effective_from, effective_to, succeeded_by";
-const AGENCY_COLS: &str =
-    "id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to";
+const UNIT_COLS: &str = "code, name, level, parent_code, effective_from, effective_to, succeeded_by";
+const AGENCY_COLS: &str = "id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to";
 
 impl WriteTx {
     /// Inserts a unit or updates the one with the same code; returns whether it was new.
@@ -59,18 +55,16 @@ impl WriteTx {
         if n > 0 {
             return Ok(false);
         }
-        sqlx::query(&format!(
-            "INSERT INTO admin_units ({UNIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        ))
-        .bind(u.code.as_str())
-        .bind(&u.name)
-        .bind(u.level.as_str())
-        .bind(u.parent_code.as_ref().map(|c| c.as_str().to_string()))
-        .bind(fmt(u.effective_from))
-        .bind(u.effective_to.map(fmt))
-        .bind(u.succeeded_by.as_ref().map(|c| c.as_str().to_string()))
-        .execute(self.conn())
-        .await?;
+        sqlx::query(&format!("INSERT INTO admin_units ({UNIT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+            .bind(u.code.as_str())
+            .bind(&u.name)
+            .bind(u.level.as_str())
+            .bind(u.parent_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(fmt(u.effective_from))
+            .bind(u.effective_to.map(fmt))
+            .bind(u.succeeded_by.as_ref().map(|c| c.as_str().to_string()))
+            .execute(self.conn())
+            .await?;
         Ok(true)
     }
 
@@ -110,37 +104,31 @@ impl WriteTx {
         if n > 0 {
             return Ok(false);
         }
-        sqlx::query(&format!(
-            "INSERT INTO agencies ({AGENCY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ))
-        .bind(a.id.as_str())
-        .bind(&a.name_vi)
-        .bind(&a.name_en)
-        .bind(a.kind.as_str())
-        .bind(a.parent_id.as_ref().map(|p| p.as_str().to_string()))
-        .bind(a.unit_code.as_str())
-        .bind(fmt(a.effective_from))
-        .bind(a.effective_to.map(fmt))
-        .execute(self.conn())
-        .await?;
+        sqlx::query(&format!("INSERT INTO agencies ({AGENCY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+            .bind(a.id.as_str())
+            .bind(&a.name_vi)
+            .bind(&a.name_en)
+            .bind(a.kind.as_str())
+            .bind(a.parent_id.as_ref().map(|p| p.as_str().to_string()))
+            .bind(a.unit_code.as_str())
+            .bind(fmt(a.effective_from))
+            .bind(a.effective_to.map(fmt))
+            .execute(self.conn())
+            .await?;
         Ok(true)
     }
 }
 
 impl Store {
     pub async fn units(&self) -> Result<Vec<AdminUnit>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {UNIT_COLS} FROM admin_units ORDER BY code"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {UNIT_COLS} FROM admin_units ORDER BY code")).fetch_all(&self.pool).await?;
         rows.iter().map(unit).collect()
     }
 
     pub async fn agencies(&self) -> Result<Vec<Agency>> {
-        let rows = sqlx::query(&format!("SELECT {AGENCY_COLS} FROM agencies ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {AGENCY_COLS} FROM agencies ORDER BY id")).fetch_all(&self.pool).await?;
         rows.iter().map(agency).collect()
     }
 

@@ -33,11 +33,10 @@ pub struct UserSummary {
 const USER_COLS: &str = "id, username, kind, full_name, agency_id";
 
 async fn roles_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Vec<Role>> {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(user_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(names.iter().filter_map(|r| Role::parse(r)).collect())
 }
 
@@ -47,8 +46,7 @@ fn principal_base(row: &AnyRow) -> Result<Principal> {
         user_id: get(row, "id")?,
         username: get(row, "username")?,
         full_name: get(row, "full_name")?,
-        kind: AccountKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("account kind {kind}")))?,
+        kind: AccountKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("account kind {kind}")))?,
         agency_id: get(row, "agency_id")?,
         roles: Vec::new(),
     })
@@ -64,11 +62,10 @@ impl WriteTx {
             ("citizen_id", u.citizen_id.as_ref(), "citizen_id"),
         ] {
             if let Some(v) = value {
-                let n: i64 =
-                    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {col} = $1"))
-                        .bind(v)
-                        .fetch_one(self.conn())
-                        .await?;
+                let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users WHERE {col} = $1"))
+                    .bind(v)
+                    .fetch_one(self.conn())
+                    .await?;
                 if n > 0 {
                     return Err(StoreError::Conflict(field));
                 }
@@ -100,21 +97,13 @@ impl WriteTx {
     }
 
     pub async fn user_id_by_username(&mut self, username: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-                .bind(username)
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(self.conn())
+            .await?)
     }
 
-    pub async fn create_session(
-        &mut self,
-        user_id: i64,
-        digest: &str,
-        csrf: &str,
-        ttl_secs: i64,
-    ) -> Result<()> {
+    pub async fn create_session(&mut self, user_id: i64, digest: &str, csrf: &str, ttl_secs: i64) -> Result<()> {
         let now = now_micros();
         sqlx::query("INSERT INTO sessions (digest, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(digest)
@@ -137,25 +126,25 @@ impl WriteTx {
     }
 
     pub async fn create_token(&mut self, user_id: i64, name: &str, digest: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar("INSERT INTO api_tokens (digest, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(digest)
-            .bind(user_id)
-            .bind(name)
-            .bind(now_micros())
-            .fetch_one(self.conn())
-            .await?)
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_tokens (digest, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(digest)
+        .bind(user_id)
+        .bind(name)
+        .bind(now_micros())
+        .fetch_one(self.conn())
+        .await?)
     }
 
     /// Revokes a token; returns false when there was no live token of that id.
     pub async fn revoke_token(&mut self, id: i64) -> Result<bool> {
-        Ok(sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-        )
-        .bind(id)
-        .bind(now_micros())
-        .execute(self.conn())
-        .await?
-        .rows_affected()
+        Ok(sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(now_micros())
+            .execute(self.conn())
+            .await?
+            .rows_affected()
             > 0)
     }
 }
@@ -171,24 +160,15 @@ impl Store {
         .bind(login.to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok((
-                get(&r, "id")?,
-                get(&r, "password_hash")?,
-                get::<i64>(&r, "active")? != 0,
-            ))
-        })
-        .transpose()
+        row.map(|r| Ok((get(&r, "id")?, get(&r, "password_hash")?, get::<i64>(&r, "active")? != 0))).transpose()
     }
 
     pub async fn principal(&self, user_id: i64) -> Result<Option<Principal>> {
         let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLS} FROM users WHERE id = $1 AND active = 1"
-        ))
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1 AND active = 1"))
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let mut p = principal_base(&row)?;
         p.roles = roles_of(&mut conn, p.user_id).await?;
@@ -197,28 +177,23 @@ impl Store {
 
     /// The principal and CSRF token of a live session.
     pub async fn session(&self, digest: &str) -> Result<Option<(Principal, String)>> {
-        let row =
-            sqlx::query("SELECT user_id, csrf FROM sessions WHERE digest = $1 AND expires_at > $2")
-                .bind(digest)
-                .bind(now_micros())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query("SELECT user_id, csrf FROM sessions WHERE digest = $1 AND expires_at > $2")
+            .bind(digest)
+            .bind(now_micros())
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let user_id: i64 = get(&row, "user_id")?;
-        Ok(self
-            .principal(user_id)
-            .await?
-            .map(|p| (p, get(&row, "csrf").unwrap_or_default())))
+        Ok(self.principal(user_id).await?.map(|p| (p, get(&row, "csrf").unwrap_or_default())))
     }
 
     /// The principal of a live (unrevoked) bearer token.
     pub async fn token_principal(&self, digest: &str) -> Result<Option<Principal>> {
-        let user_id: Option<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL",
-        )
-        .bind(digest)
-        .fetch_optional(&self.pool)
-        .await?;
+        let user_id: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL")
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await?;
         match user_id {
             Some(id) => self.principal(id).await,
             None => Ok(None),
@@ -236,46 +211,32 @@ impl Store {
     }
 
     /// Failures since `since_micros` for this login name and for this address.
-    pub async fn login_failures_since(
-        &self,
-        username: &str,
-        address: &str,
-        since_micros: i64,
-    ) -> Result<(i64, i64)> {
-        let by_user: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2",
-        )
-        .bind(username)
-        .bind(since_micros)
-        .fetch_one(&self.pool)
-        .await?;
-        let by_addr: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2",
-        )
-        .bind(address)
-        .bind(since_micros)
-        .fetch_one(&self.pool)
-        .await?;
+    pub async fn login_failures_since(&self, username: &str, address: &str, since_micros: i64) -> Result<(i64, i64)> {
+        let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+            .bind(username)
+            .bind(since_micros)
+            .fetch_one(&self.pool)
+            .await?;
+        let by_addr: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
+            .bind(address)
+            .bind(since_micros)
+            .fetch_one(&self.pool)
+            .await?;
         Ok((by_user, by_addr))
     }
 
     pub async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
-            .bind(username)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&self.pool).await?;
         Ok(())
     }
 
     /// The staff of an agency.
     pub async fn users_of_agency(&self, agency_id: &str) -> Result<Vec<UserSummary>> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {USER_COLS} FROM users WHERE agency_id = $1 ORDER BY username"
-        ))
-        .bind(agency_id)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE agency_id = $1 ORDER BY username"))
+            .bind(agency_id)
+            .fetch_all(&mut *conn)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let p = principal_base(row)?;

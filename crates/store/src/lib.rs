@@ -104,9 +104,11 @@ impl Store {
 
     /// Applies the migrations not yet applied, each in its own transaction.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
         let serial = match self.backend {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGSERIAL PRIMARY KEY",
@@ -115,25 +117,19 @@ impl Store {
             let mut tx = self.pool.begin().await?;
             if self.backend == Backend::Postgres {
                 // Two instances starting at once must not both migrate.
-                sqlx::query("SELECT pg_advisory_xact_lock(4242)")
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut *tx).await?;
             }
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(*version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
             if done.is_some() {
                 continue;
             }
             let sql = sql.replace("{serial}", serial);
             for stmt in sql.split(';') {
-                let stmt: String = stmt
-                    .lines()
-                    .filter(|l| !l.trim_start().starts_with("--"))
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let stmt: String =
+                    stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
                 if !stmt.trim().is_empty() {
                     sqlx::query(&stmt).execute(&mut *tx).await?;
                 }
@@ -150,10 +146,7 @@ impl Store {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 
     pub async fn close(&self) {
@@ -163,20 +156,12 @@ impl Store {
     /// Starts a write: one transaction holding the audit head.
     pub async fn begin_write(&self) -> Result<WriteTx> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        Ok(WriteTx {
-            tx,
-            events: Vec::new(),
-        })
+        sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
+        Ok(WriteTx { tx, events: Vec::new() })
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
     }
 }
 
@@ -214,10 +199,7 @@ impl WriteTx {
     }
 
     pub async fn meta(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
-            .bind(key)
-            .fetch_optional(self.conn())
-            .await?)
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(self.conn()).await?)
     }
 
     /// Appends the recorded events to the audit chain and commits everything at once.
@@ -236,8 +218,7 @@ pub(crate) fn opt_date(s: Option<String>) -> Result<Option<chrono::NaiveDate>> {
 }
 
 pub(crate) fn date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("bad date {s}")))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("bad date {s}")))
 }
 
 pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T>

@@ -70,13 +70,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 .store
                 .agency(id)
                 .await?
-                .map(|a| {
-                    if ctx.lang == egov_i18n::Lang::En {
-                        a.name_en
-                    } else {
-                        a.name_vi
-                    }
-                })
+                .map(|a| if ctx.lang == egov_i18n::Lang::En { a.name_en } else { a.name_vi })
                 .unwrap_or_default(),
             None => String::new(),
         };
@@ -142,17 +136,9 @@ async fn agency_page(
         .users_of_agency(id)
         .await?
         .into_iter()
-        .map(|u| StaffRow {
-            username: u.username,
-            full_name: u.full_name,
-            roles: role_names(&u.roles, ctx.lang),
-        })
+        .map(|u| StaffRow { username: u.username, full_name: u.full_name, roles: role_names(&u.roles, ctx.lang) })
         .collect();
-    let assignable: Vec<Role> = if p.is_system_admin() {
-        Role::ALL.to_vec()
-    } else {
-        Role::ALL[..4].to_vec()
-    };
+    let assignable: Vec<Role> = if p.is_system_admin() { Role::ALL.to_vec() } else { Role::ALL[..4].to_vec() };
     let roles = assignable
         .into_iter()
         .map(|r| RoleChoice {
@@ -163,14 +149,7 @@ async fn agency_page(
         .collect();
     let en = ctx.lang == egov_i18n::Lang::En;
     let page = AgencyPage {
-        layout: Layout::titled(
-            ctx,
-            if en {
-                a.name_en.clone()
-            } else {
-                a.name_vi.clone()
-            },
-        ),
+        layout: Layout::titled(ctx, if en { a.name_en.clone() } else { a.name_vi.clone() }),
         id: a.id.as_str().to_string(),
         name: if en { a.name_en } else { a.name_vi },
         kind: a.kind.as_str().to_string(),
@@ -201,17 +180,11 @@ async fn add_staff(
         let p = official(&ctx, Action::ManageAgency(&id))?.clone();
         let mut form = FormState::default();
         for k in ["username", "full_name", "email"] {
-            form.values
-                .insert(k.into(), fields.get(k).cloned().unwrap_or_default());
+            form.values.insert(k.into(), fields.get(k).cloned().unwrap_or_default());
         }
-        let roles: Vec<Role> = f
-            .iter()
-            .filter(|(k, _)| k == "role")
-            .filter_map(|(_, v)| Role::parse(v))
-            .collect();
+        let roles: Vec<Role> = f.iter().filter(|(k, _)| k == "role").filter_map(|(_, v)| Role::parse(v)).collect();
         for r in &roles {
-            form.values
-                .insert(format!("role_{}", r.as_str()), "on".into());
+            form.values.insert(format!("role_{}", r.as_str()), "on".into());
         }
         let username = form.v("username").trim().to_lowercase();
         if !valid_username(&username) {
@@ -278,15 +251,7 @@ async fn add_staff(
             }
             Err(StoreError::Conflict(field)) => {
                 drop(w);
-                form.add(
-                    if field == "email" {
-                        "email"
-                    } else {
-                        "username"
-                    },
-                    ctx.lang,
-                    "err.taken",
-                );
+                form.add(if field == "email" { "email" } else { "username" }, ctx.lang, "err.taken");
                 agency_page(&state, &ctx, &id, form, StatusCode::CONFLICT).await
             }
             Err(e) => Err(e.into()),
@@ -310,13 +275,7 @@ async fn procedures(State(state): State<AppState>, ctx: Ctx) -> Response {
         let mut list: Vec<_> = snap.procedures.values().collect();
         list.sort_by(|a, b| a.code.cmp(&b.code));
         let rows = list.into_iter().map(|p| row(&snap, p, ctx.lang)).collect();
-        Ok(render(
-            StatusCode::OK,
-            &ProceduresPage {
-                layout: Layout::new(&ctx, "admin.procedures.title"),
-                rows,
-            },
-        ))
+        Ok(render(StatusCode::OK, &ProceduresPage { layout: Layout::new(&ctx, "admin.procedures.title"), rows }))
     })();
     or_login(&ctx, r)
 }
@@ -344,22 +303,13 @@ async fn import_form(ctx: Ctx) -> Response {
     or_login(&ctx, r)
 }
 
-async fn import(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+async fn import(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = official(&ctx, Action::ManageCatalog)?;
         let document = f.get("document").cloned().unwrap_or_default();
         let result = match CatalogDocument::parse(document.as_bytes()) {
-            Ok(doc) => {
-                state
-                    .store
-                    .import_catalog(&doc, &format!("user:{}", p.user_id))
-                    .await?
-            }
+            Ok(doc) => state.store.import_catalog(&doc, &format!("user:{}", p.user_id)).await?,
             Err(e) => Err(e),
         };
         let (status, errors, done) = match result {
@@ -377,26 +327,12 @@ async fn import(
             }
             Err(errs) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                errs.into_iter()
-                    .map(|e| (e.path, t(ctx.lang, e.key).to_string()))
-                    .collect(),
+                errs.into_iter().map(|e| (e.path, t(ctx.lang, e.key).to_string())).collect(),
                 None,
             ),
         };
-        let document = if done.is_some() {
-            String::new()
-        } else {
-            document
-        };
-        Ok(render(
-            status,
-            &ImportPage {
-                layout: Layout::new(&ctx, "admin.import.title"),
-                document,
-                errors,
-                done,
-            },
-        ))
+        let document = if done.is_some() { String::new() } else { document };
+        Ok(render(status, &ImportPage { layout: Layout::new(&ctx, "admin.import.title"), document, errors, done }))
     }
     .await;
     or_login(&ctx, r)
@@ -431,30 +367,14 @@ async fn units(State(state): State<AppState>, ctx: Ctx) -> Response {
                 name: u.name,
                 level: t(
                     ctx.lang,
-                    if u.level == egov_directory::UnitLevel::Province {
-                        "level.province"
-                    } else {
-                        "level.commune"
-                    },
+                    if u.level == egov_directory::UnitLevel::Province { "level.province" } else { "level.commune" },
                 ),
                 from: u.effective_from.format("%d/%m/%Y").to_string(),
-                to: u
-                    .effective_to
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-                succeeded_by: u
-                    .succeeded_by
-                    .map(|c| c.as_str().to_string())
-                    .unwrap_or_default(),
+                to: u.effective_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                succeeded_by: u.succeeded_by.map(|c| c.as_str().to_string()).unwrap_or_default(),
             })
             .collect();
-        Ok(render(
-            StatusCode::OK,
-            &UnitsPage {
-                layout: Layout::new(&ctx, "admin.units.title"),
-                rows,
-            },
-        ))
+        Ok(render(StatusCode::OK, &UnitsPage { layout: Layout::new(&ctx, "admin.units.title"), rows }))
     }
     .await;
     or_login(&ctx, r)
@@ -495,13 +415,7 @@ async fn audit(State(state): State<AppState>, ctx: Ctx) -> Response {
                 hash: e.hash[..16].to_string(),
             })
             .collect();
-        Ok(render(
-            StatusCode::OK,
-            &AuditPage {
-                layout: Layout::new(&ctx, "admin.audit.title"),
-                rows,
-            },
-        ))
+        Ok(render(StatusCode::OK, &AuditPage { layout: Layout::new(&ctx, "admin.audit.title"), rows }))
     }
     .await;
     or_login(&ctx, r)

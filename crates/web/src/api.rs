@@ -88,10 +88,7 @@ pub struct ProcedureList {
 
 /// Searches the catalog, accent- and case-insensitively.
 #[utoipa::path(get, path = "/api/v1/procedures", params(SearchParams), responses((status = 200, body = ProcedureList)))]
-async fn search_procedures(
-    State(state): State<AppState>,
-    Query(params): Query<SearchParams>,
-) -> Json<ProcedureList> {
+async fn search_procedures(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Json<ProcedureList> {
     let snap = state.catalog.get();
     let (total, hits) = params.run(&snap);
     let items = hits
@@ -114,11 +111,7 @@ async fn search_procedures(
 
 /// One procedure's full definition (documents, fees, process, form, legal bases).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", params(("code" = String, Path)), responses((status = 200, description = "the procedure"), (status = 404, body = Problem)))]
-async fn get_procedure(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Response {
+async fn get_procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
     match state.catalog.get().procedures.get(&code) {
         Some(p) => Json(p.as_ref().clone()).into_response(),
         None => WebError::NotFound.problem(ctx.lang),
@@ -136,13 +129,7 @@ async fn export_catalog(State(state): State<AppState>, ctx: Ctx) -> Response {
         let doc = CatalogDocument {
             version: CatalogDocument::VERSION,
             fields: state.store.fields().await?,
-            procedures: state
-                .store
-                .procedures()
-                .await?
-                .into_iter()
-                .map(|(p, _)| p)
-                .collect(),
+            procedures: state.store.procedures().await?.into_iter().map(|(p, _)| p).collect(),
         };
         Ok(Json(doc).into_response())
     }
@@ -158,29 +145,17 @@ pub struct ImportResult {
 
 /// Imports a catalog document: all of it, or nothing with every error listed.
 #[utoipa::path(put, path = "/api/v1/catalog", security(("bearer" = [])), request_body(content = String, description = "catalog document", content_type = "application/json"), responses((status = 200, body = ImportResult), (status = 422, body = Problem)))]
-async fn import_catalog(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    body: axum::body::Bytes,
-) -> Response {
+async fn import_catalog(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let r = async {
         let p = ctx.api_principal()?;
         if !p.may(Action::ManageCatalog) {
             return Err(WebError::Forbidden);
         }
         let errors = match CatalogDocument::parse(&body) {
-            Ok(doc) => match state
-                .store
-                .import_catalog(&doc, &format!("user:{}", p.user_id))
-                .await?
-            {
+            Ok(doc) => match state.store.import_catalog(&doc, &format!("user:{}", p.user_id)).await? {
                 Ok(rep) => {
                     state.catalog.refresh(&state.store).await?;
-                    return Ok(Json(ImportResult {
-                        created: rep.created,
-                        updated: rep.updated,
-                    })
-                    .into_response());
+                    return Ok(Json(ImportResult { created: rep.created, updated: rep.updated }).into_response());
                 }
                 Err(errs) => errs,
             },
@@ -188,17 +163,9 @@ async fn import_catalog(
         };
         let fields = errors
             .iter()
-            .map(|e| ProblemField {
-                pointer: e.path.clone(),
-                detail: t(ctx.lang, e.key).to_string(),
-            })
+            .map(|e| ProblemField { pointer: e.path.clone(), detail: t(ctx.lang, e.key).to_string() })
             .collect();
-        Ok(problem_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t(ctx.lang, "err.import.invalid"),
-            None,
-            fields,
-        ))
+        Ok(problem_response(StatusCode::UNPROCESSABLE_ENTITY, t(ctx.lang, "err.import.invalid"), None, fields))
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
@@ -296,15 +263,12 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
 async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let r = async {
-        let req: TokenRequest =
-            serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let req: TokenRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
         match authenticate(&state, &ctx.addr, &req.username, &req.password).await? {
             Ok(user_id) => {
                 let token = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
                 let mut w = state.store.begin_write().await?;
-                let id = w
-                    .create_token(user_id, "api", &secret_digest(&token))
-                    .await?;
+                let id = w.create_token(user_id, "api", &secret_digest(&token)).await?;
                 w.audit(egov_audit::Event::new(
                     format!("user:{user_id}"),
                     "token.issue",
@@ -313,24 +277,14 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
                     None::<&()>,
                 ));
                 w.commit().await?;
-                Ok(Json(TokenResponse {
-                    token,
-                    token_type: "Bearer".into(),
-                })
-                .into_response())
+                Ok(Json(TokenResponse { token, token_type: "Bearer".into() }).into_response())
             }
-            Err(LoginFailure::Throttled) => Ok(problem_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                t(ctx.lang, "err.login.throttled"),
-                None,
-                vec![],
-            )),
-            Err(LoginFailure::Wrong) => Ok(problem_response(
-                StatusCode::UNAUTHORIZED,
-                t(ctx.lang, "err.login.wrong"),
-                None,
-                vec![],
-            )),
+            Err(LoginFailure::Throttled) => {
+                Ok(problem_response(StatusCode::TOO_MANY_REQUESTS, t(ctx.lang, "err.login.throttled"), None, vec![]))
+            }
+            Err(LoginFailure::Wrong) => {
+                Ok(problem_response(StatusCode::UNAUTHORIZED, t(ctx.lang, "err.login.wrong"), None, vec![]))
+            }
         }
     }
     .await;

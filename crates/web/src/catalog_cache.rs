@@ -32,34 +32,18 @@ async fn snapshot(store: &Store) -> Result<Snapshot, WebError> {
     let index = Index::build(procs.iter().map(|(p, n)| (p, *n)));
     let mut by_pop: Vec<(&Procedure, i64)> = procs.iter().map(|(p, n)| (p, *n)).collect();
     by_pop.sort_by_key(|(p, n)| (std::cmp::Reverse(*n), p.code.clone()));
-    let popular = by_pop
-        .iter()
-        .take(12)
-        .map(|(p, _)| p.code.clone())
-        .collect();
+    let popular = by_pop.iter().take(12).map(|(p, _)| p.code.clone()).collect();
     let mut field_counts = HashMap::new();
     for (p, _) in &procs {
         *field_counts.entry(p.field.clone()).or_insert(0) += 1;
     }
-    let procedures = procs
-        .into_iter()
-        .map(|(p, _)| (p.code.clone(), Arc::new(p)))
-        .collect();
-    Ok(Snapshot {
-        version,
-        index,
-        procedures,
-        popular,
-        fields,
-        field_counts,
-    })
+    let procedures = procs.into_iter().map(|(p, _)| (p.code.clone(), Arc::new(p))).collect();
+    Ok(Snapshot { version, index, procedures, popular, fields, field_counts })
 }
 
 impl CatalogCache {
     pub async fn load(store: &Store) -> Result<CatalogCache, WebError> {
-        Ok(CatalogCache {
-            current: RwLock::new(Arc::new(snapshot(store).await?)),
-        })
+        Ok(CatalogCache { current: RwLock::new(Arc::new(snapshot(store).await?)) })
     }
 
     pub fn get(&self) -> Arc<Snapshot> {

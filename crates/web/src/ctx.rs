@@ -47,9 +47,7 @@ impl Ctx {
     /// Checks a submitted CSRF token in constant time.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         let (a, b) = (self.csrf.as_bytes(), submitted.as_bytes());
-        let same = a.len() == b.len()
-            && !a.is_empty()
-            && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+        let same = a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
         if same {
             Ok(())
         } else {
@@ -72,11 +70,7 @@ impl Ctx {
 
     /// The current address with `lang` set to another language.
     pub fn switch_href(&self, to: Lang) -> String {
-        let kept: Vec<&str> = self
-            .query
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
-            .collect();
+        let kept: Vec<&str> = self.query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
         let mut q = kept.join("&");
         if !q.is_empty() {
             q.push('&');
@@ -88,11 +82,7 @@ impl Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| WebError::Internal("no request context".into()))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| WebError::Internal("no request context".into()))
     }
 }
 
@@ -121,10 +111,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
 }
 
 fn query_lang(query: &str) -> Option<Lang> {
-    query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("lang="))
-        .and_then(Lang::parse)
+    query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
 }
 
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
@@ -203,10 +190,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let mut resp = next.run(req).await;
 
         let status = resp.status();
-        let is_problem = resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-        if !is_api && is_problem {
-            let key = resp.extensions().get::<crate::error::ErrorKey>().map(|k| k.0);
-            resp = views::error_page(&ctx, status, key).into_response();
+        if status.is_client_error() || status.is_server_error() {
+            resp = uniform_error(&ctx, is_api, resp).await;
         }
         let secure = state.settings.cookie_secure;
         let h = resp.headers_mut();
@@ -233,4 +218,28 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     }
     .instrument(span)
     .await
+}
+
+/// Every error leaves in one shape: problem details from the API, a page in
+/// the user's language elsewhere — including the framework's own rejections
+/// (a malformed query, an oversized body), which come as plain text.
+async fn uniform_error(ctx: &Ctx, is_api: bool, resp: Response) -> Response {
+    let status = resp.status();
+    let content_type = resp.headers().get(CONTENT_TYPE).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    let is_problem = content_type.starts_with(b"application/problem+json");
+    let is_html = content_type.starts_with(b"text/html");
+    let key = resp.extensions().get::<crate::error::ErrorKey>().map(|k| k.0);
+    if is_api {
+        if is_problem {
+            return resp;
+        }
+        let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
+        let detail = String::from_utf8_lossy(&body).trim().to_string();
+        let title = egov_i18n::t(ctx.lang, views::status_key(status));
+        return crate::error::problem_response(status, title, (!detail.is_empty()).then_some(detail), Vec::new());
+    }
+    if is_html {
+        return resp;
+    }
+    views::error_page(ctx, status, key).into_response()
 }

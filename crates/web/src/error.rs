@@ -100,18 +100,11 @@ pub fn problem_response(
     detail: Option<String>,
     errors: Vec<ProblemField>,
 ) -> Response {
-    let body = Problem {
-        kind: "about:blank".into(),
-        title: title.to_string(),
-        status: status.as_u16(),
-        detail,
-        errors,
-    };
+    let body =
+        Problem { kind: "about:blank".into(), title: title.to_string(), status: status.as_u16(), detail, errors };
     let mut resp = (status, axum::Json(body)).into_response();
-    resp.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/problem+json"),
-    );
+    resp.headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
     resp
 }
 

@@ -58,11 +58,7 @@ pub struct AppState {
 impl AppState {
     pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
         let catalog = Arc::new(CatalogCache::load(&store).await?);
-        Ok(AppState {
-            store,
-            catalog,
-            settings: Arc::new(settings),
-        })
+        Ok(AppState { store, catalog, settings: Arc::new(settings) })
     }
 }
 
@@ -82,11 +78,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ctx::middleware,
-        ))
+        // The body limit sits inside the context middleware, so that its
+        // refusals are mapped to problem details and pages like any error.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
         .with_state(state)
 }
 
@@ -96,14 +91,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let reload = tokio::spawn(catalog_cache::keep_fresh(
-        state.clone(),
-        Duration::from_secs(5),
-    ));
+    let reload = tokio::spawn(catalog_cache::keep_fresh(state.clone(), Duration::from_secs(5)));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let r = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let r = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     reload.abort();
     r
 }

@@ -22,10 +22,7 @@ use crate::{AppState, WebError};
 
 pub async fn stylesheet() -> Response {
     (
-        [
-            (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/egov.css"),
     )
         .into_response()
@@ -48,21 +45,11 @@ pub fn row(snap: &Snapshot, p: &Procedure, lang: Lang) -> ProcedureRow {
         .fields
         .iter()
         .find(|f| f.code == p.field)
-        .map(|f| {
-            if lang == Lang::En {
-                f.name_en.clone()
-            } else {
-                f.name_vi.clone()
-            }
-        })
+        .map(|f| if lang == Lang::En { f.name_en.clone() } else { f.name_vi.clone() })
         .unwrap_or_else(|| p.field.clone());
     ProcedureRow {
         code: p.code.clone(),
-        name: if lang == Lang::En {
-            p.name_en.clone()
-        } else {
-            p.name_vi.clone()
-        },
+        name: if lang == Lang::En { p.name_en.clone() } else { p.name_vi.clone() },
         field,
         online: t(lang, p.online_level.label_key()),
         time: time_text(lang, p.processing_time.amount, p.processing_time.unit),
@@ -91,26 +78,12 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
         .iter()
         .map(|f| FieldTile {
             code: f.code.clone(),
-            name: if ctx.lang == Lang::En {
-                f.name_en.clone()
-            } else {
-                f.name_vi.clone()
-            },
+            name: if ctx.lang == Lang::En { f.name_en.clone() } else { f.name_vi.clone() },
             count: snap.field_counts.get(&f.code).copied().unwrap_or(0),
         })
         .collect();
-    let popular = snap
-        .popular
-        .iter()
-        .filter_map(|c| snap.procedures.get(c))
-        .map(|p| row(&snap, p, ctx.lang))
-        .collect();
-    let page = HomePage {
-        layout: Layout::new(&ctx, "home.title"),
-        fields,
-        popular,
-        total: snap.procedures.len(),
-    };
+    let popular = snap.popular.iter().filter_map(|c| snap.procedures.get(c)).map(|p| row(&snap, p, ctx.lang)).collect();
+    let page = HomePage { layout: Layout::new(&ctx, "home.title"), fields, popular, total: snap.procedures.len() };
     render(StatusCode::OK, &page)
 }
 
@@ -140,13 +113,7 @@ impl SearchParams {
         let limit = self.limit.unwrap_or(20).clamp(1, 100);
         let offset = self.offset.unwrap_or(0).min(10_000);
         let q = search::Query {
-            text: self
-                .q
-                .clone()
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect(),
+            text: self.q.clone().unwrap_or_default().chars().take(200).collect(),
             field: self.field.clone().filter(|s| !s.is_empty()),
             agency: self.agency.clone().filter(|s| !s.is_empty()),
             online_level: self.online.as_deref().and_then(OnlineLevel::parse),
@@ -154,11 +121,7 @@ impl SearchParams {
             limit: limit + offset,
         };
         let (total, mut hits) = snap.index.search(&q);
-        let hits = if offset < hits.len() {
-            hits.split_off(offset)
-        } else {
-            Vec::new()
-        };
+        let hits = if offset < hits.len() { hits.split_off(offset) } else { Vec::new() };
         (total, hits)
     }
 }
@@ -181,29 +144,17 @@ struct CatalogPage {
     searched: bool,
 }
 
-pub async fn catalog(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<SearchParams>,
-) -> Response {
+pub async fn catalog(State(state): State<AppState>, ctx: Ctx, Query(params): Query<SearchParams>) -> Response {
     let snap = state.catalog.get();
     let (total, hits) = params.run(&snap);
-    let results = hits
-        .iter()
-        .filter_map(|h| snap.procedures.get(&h.code))
-        .map(|p| row(&snap, p, ctx.lang))
-        .collect();
+    let results = hits.iter().filter_map(|h| snap.procedures.get(&h.code)).map(|p| row(&snap, p, ctx.lang)).collect();
     let sel_field = params.field.clone().unwrap_or_default();
     let fields = snap
         .fields
         .iter()
         .map(|f| Choice {
             value: f.code.clone(),
-            label: if ctx.lang == Lang::En {
-                f.name_en.clone()
-            } else {
-                f.name_vi.clone()
-            },
+            label: if ctx.lang == Lang::En { f.name_en.clone() } else { f.name_vi.clone() },
             selected: f.code == sel_field,
         })
         .collect();
@@ -218,15 +169,7 @@ pub async fn catalog(
         .collect();
     let q = params.q.clone().unwrap_or_default();
     let searched = !q.is_empty() || !sel_field.is_empty() || !sel_online.is_empty();
-    let page = CatalogPage {
-        layout: Layout::new(&ctx, "catalog.title"),
-        q,
-        fields,
-        online,
-        results,
-        total,
-        searched,
-    };
+    let page = CatalogPage { layout: Layout::new(&ctx, "catalog.title"), q, fields, online, results, total, searched };
     render(StatusCode::OK, &page)
 }
 
@@ -279,11 +222,7 @@ pub async fn procedure(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let snap = state.catalog.get();
-    let p = snap
-        .procedures
-        .get(&code)
-        .ok_or(WebError::NotFound)?
-        .clone();
+    let p = snap.procedures.get(&code).ok_or(WebError::NotFound)?.clone();
     let en = ctx.lang == Lang::En;
     let pick = |vi: &str, en_: &str| if en { en_.to_string() } else { vi.to_string() };
     let agencies_all = state.store.agencies().await?;
@@ -305,16 +244,7 @@ pub async fn procedure(
         levels: p
             .levels
             .iter()
-            .map(|l| {
-                t(
-                    ctx.lang,
-                    if *l == egov_catalog::Level::Province {
-                        "level.province"
-                    } else {
-                        "level.commune"
-                    },
-                )
-            })
+            .map(|l| t(ctx.lang, if *l == egov_catalog::Level::Province { "level.province" } else { "level.commune" }))
             .collect::<Vec<_>>()
             .join(", "),
         agencies,
@@ -354,11 +284,7 @@ pub async fn procedure(
                 share: s.share_percent,
             })
             .collect(),
-        form_fields: p
-            .form
-            .iter()
-            .map(|f| pick(&f.label_vi, &f.label_en))
-            .collect(),
+        form_fields: p.form.iter().map(|f| pick(&f.label_vi, &f.label_en)).collect(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -371,13 +297,7 @@ struct RegisterPage {
 }
 
 pub async fn register_form(ctx: Ctx) -> Response {
-    render(
-        StatusCode::OK,
-        &RegisterPage {
-            layout: Layout::new(&ctx, "register.title"),
-            form: FormState::default(),
-        },
-    )
+    render(StatusCode::OK, &RegisterPage { layout: Layout::new(&ctx, "register.title"), form: FormState::default() })
 }
 
 #[derive(Debug, Deserialize)]
@@ -413,12 +333,9 @@ pub async fn register(
         password_confirm: f.password_confirm,
     };
     let mut form = FormState::default();
-    for (k, v) in [
-        ("full_name", &reg.full_name),
-        ("citizen_id", &reg.citizen_id),
-        ("phone", &reg.phone),
-        ("email", &reg.email),
-    ] {
+    for (k, v) in
+        [("full_name", &reg.full_name), ("citizen_id", &reg.citizen_id), ("phone", &reg.phone), ("email", &reg.email)]
+    {
         form.values.insert(k.into(), v.clone());
     }
     let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
@@ -426,10 +343,7 @@ pub async fn register(
         Ok(v) => v,
         Err(errs) => {
             errs.iter().for_each(|e| form.add(e.field, ctx.lang, e.key));
-            let page = RegisterPage {
-                layout: Layout::new(&ctx, "register.title"),
-                form,
-            };
+            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
@@ -454,24 +368,9 @@ pub async fn register(
         Ok(id) => id,
         Err(StoreError::Conflict(field)) => {
             drop(w);
-            let field = if field == "username" {
-                "citizen_id"
-            } else {
-                field
-            };
-            form.add(
-                field,
-                ctx.lang,
-                if field == "email" {
-                    "err.email.taken"
-                } else {
-                    "err.citizen_id.taken"
-                },
-            );
-            let page = RegisterPage {
-                layout: Layout::new(&ctx, "register.title"),
-                form,
-            };
+            let field = if field == "username" { "citizen_id" } else { field };
+            form.add(field, ctx.lang, if field == "email" { "err.email.taken" } else { "err.citizen_id.taken" });
+            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
             return Ok(render(StatusCode::CONFLICT, &page));
         }
         Err(e) => return Err(e.into()),
@@ -498,13 +397,7 @@ async fn start_session(
 ) -> Result<(axum::http::HeaderValue, String), WebError> {
     let sid = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
-    w.create_session(
-        user_id,
-        &secret_digest(&sid),
-        &csrf,
-        state.settings.session_ttl_secs,
-    )
-    .await?;
+    w.create_session(user_id, &secret_digest(&sid), &csrf, state.settings.session_ttl_secs).await?;
     w.audit(egov_audit::Event::new(
         format!("user:{user_id}"),
         "session.start",
@@ -512,15 +405,7 @@ async fn start_session(
         None::<&()>,
         None::<&()>,
     ));
-    Ok((
-        set_cookie(
-            SESSION_COOKIE,
-            &sid,
-            Some(state.settings.session_ttl_secs),
-            state.settings.cookie_secure,
-        ),
-        csrf,
-    ))
+    Ok((set_cookie(SESSION_COOKIE, &sid, Some(state.settings.session_ttl_secs), state.settings.cookie_secure), csrf))
 }
 
 #[derive(Template)]
@@ -581,10 +466,7 @@ pub async fn authenticate(
     let login = login.trim().to_string();
     let s = &state.settings;
     let since = egov_store::now_micros() - s.failure_window_secs * 1_000_000;
-    let (by_user, by_addr) = state
-        .store
-        .login_failures_since(&login.to_lowercase(), addr, since)
-        .await?;
+    let (by_user, by_addr) = state.store.login_failures_since(&login.to_lowercase(), addr, since).await?;
     if by_user >= s.max_failures_per_account || by_addr >= s.max_failures_per_address {
         return Ok(Err(LoginFailure::Throttled));
     }
@@ -594,29 +476,17 @@ pub async fn authenticate(
         Some(f) => f,
         None => (0, password::dummy_hash().to_string(), false),
     };
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
     if ok && active && id > 0 {
-        state
-            .store
-            .clear_login_failures(&login.to_lowercase())
-            .await?;
+        state.store.clear_login_failures(&login.to_lowercase()).await?;
         Ok(Ok(id))
     } else {
-        state
-            .store
-            .record_login_failure(&login.to_lowercase(), addr)
-            .await?;
+        state.store.record_login_failure(&login.to_lowercase(), addr).await?;
         Ok(Err(LoginFailure::Wrong))
     }
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<LoginForm>,
-) -> Result<Response, WebError> {
+pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
     ctx.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
     let mut form = FormState::default();
@@ -640,16 +510,8 @@ pub async fn login(
                 }
                 let (cookie, _) = start_session(&mut w, &state, id).await?;
                 w.commit().await?;
-                let is_official = state
-                    .store
-                    .principal(id)
-                    .await?
-                    .is_some_and(|p| p.is_official());
-                let dest = if next == "/" && is_official {
-                    "/quan-tri".to_string()
-                } else {
-                    next
-                };
+                let is_official = state.store.principal(id).await?.is_some_and(|p| p.is_official());
+                let dest = if next == "/" && is_official { "/quan-tri".to_string() } else { next };
                 let mut resp = Redirect::to(&dest).into_response();
                 resp.headers_mut().append(SET_COOKIE, cookie);
                 return Ok(resp);
@@ -664,11 +526,7 @@ pub async fn login(
             }
         }
     }
-    let page = LoginPage {
-        layout: Layout::new(&ctx, "login.title"),
-        form,
-        next,
-    };
+    let page = LoginPage { layout: Layout::new(&ctx, "login.title"), form, next };
     Ok(render(status, &page))
 }
 
@@ -682,19 +540,10 @@ pub async fn logout(
         let mut w = state.store.begin_write().await?;
         w.delete_session(d).await?;
         let who = format!("user:{}", p.user_id);
-        w.audit(egov_audit::Event::new(
-            who.clone(),
-            "session.end",
-            who,
-            None::<&()>,
-            None::<&()>,
-        ));
+        w.audit(egov_audit::Event::new(who.clone(), "session.end", who, None::<&()>, None::<&()>));
         w.commit().await?;
     }
     let mut resp = Redirect::to("/").into_response();
-    resp.headers_mut().append(
-        SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure),
-    );
+    resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure));
     Ok(resp)
 }

@@ -70,14 +70,9 @@ impl Layout {
     }
 
     pub fn titled(ctx: &Ctx, title: String) -> Layout {
-        let is_official = ctx
-            .principal
-            .as_ref()
-            .is_some_and(|p| p.may(Action::UseBackOffice));
+        let is_official = ctx.principal.as_ref().is_some_and(|p| p.may(Action::UseBackOffice));
         let nav = match &ctx.principal {
-            Some(p) if is_official && ctx.path.starts_with("/quan-tri") => {
-                back_office_nav(p, ctx.lang, &ctx.path)
-            }
+            Some(p) if is_official && ctx.path.starts_with("/quan-tri") => back_office_nav(p, ctx.lang, &ctx.path),
             _ => Vec::new(),
         };
         let other = ctx.lang.other();
@@ -109,17 +104,13 @@ impl FormState {
         self.values.get(name).map(String::as_str).unwrap_or("")
     }
     pub fn err(&self, name: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == name)
-            .map(|(_, m)| m.as_str())
+        self.errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.as_str())
     }
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
     pub fn add(&mut self, field: &str, lang: Lang, key: &'static str) {
-        self.errors
-            .push((field.to_string(), t(lang, key).to_string()));
+        self.errors.push((field.to_string(), t(lang, key).to_string()));
     }
     pub fn checked(&self, name: &str) -> bool {
         !self.v(name).is_empty()
@@ -144,21 +135,23 @@ pub struct ErrorPage {
     pub message: &'static str,
 }
 
-pub fn error_page(ctx: &Ctx, status: StatusCode, key: Option<&'static str>) -> Response {
-    let key = key.unwrap_or(match status.as_u16() {
-        404 => "err.page.not_found",
+/// The i18n key that names an HTTP error status.
+pub fn status_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        404 | 405 => "err.page.not_found",
         401 => "err.page.unauthorized",
         403 => "err.page.forbidden",
-        400 | 422 => "err.page.bad_request",
+        400 | 415 | 422 => "err.page.bad_request",
         409 => "err.page.conflict",
         413 => "err.page.too_large",
+        429 => "err.login.throttled",
         _ => "err.page.internal",
-    });
-    let page = ErrorPage {
-        layout: Layout::new(ctx, key),
-        status: status.as_u16(),
-        message: t(ctx.lang, key),
-    };
+    }
+}
+
+pub fn error_page(ctx: &Ctx, status: StatusCode, key: Option<&'static str>) -> Response {
+    let key = key.unwrap_or_else(|| status_key(status));
+    let page = ErrorPage { layout: Layout::new(ctx, key), status: status.as_u16(), message: t(ctx.lang, key) };
     render(status, &page)
 }
 
@@ -172,9 +165,5 @@ pub struct ProcedureRow {
 }
 
 pub fn role_names(roles: &[Role], lang: Lang) -> String {
-    roles
-        .iter()
-        .map(|r| t(lang, r.label_key()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    roles.iter().map(|r| t(lang, r.label_key())).collect::<Vec<_>>().join(", ")
 }

@@ -190,20 +190,32 @@ impl Client {
     }
 
     pub async fn post_json(&self, path: &str, body: &str) -> Resp {
-        self.send(self.http.post(format!("{}{}", self.base, path)).header("content-type", "application/json").body(body.to_string()))
-            .await
+        self.send(
+            self.http
+                .post(format!("{}{}", self.base, path))
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+        )
+        .await
     }
 
     pub async fn put_json(&self, path: &str, body: &str) -> Resp {
-        self.send(self.http.put(format!("{}{}", self.base, path)).header("content-type", "application/json").body(body.to_string()))
-            .await
+        self.send(
+            self.http
+                .put(format!("{}{}", self.base, path))
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+        )
+        .await
     }
 
     /// Signs in through the page; panics unless it succeeds.
     pub async fn login(&self, login: &str, password: &str) -> Resp {
         let page = self.get("/dang-nhap").await;
         let csrf = page.csrf();
-        let r = self.post_form("/dang-nhap", &[("csrf", &csrf), ("login", login), ("password", password), ("next", "/")]).await;
+        let r = self
+            .post_form("/dang-nhap", &[("csrf", &csrf), ("login", login), ("password", password), ("next", "/")])
+            .await;
         assert_eq!(r.status, 303, "sign-in of {login} failed: {}", r.text);
         r
     }
