@@ -3,6 +3,8 @@
 //! HTTP client with its own cookie jar.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;

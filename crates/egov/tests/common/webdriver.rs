@@ -1,0 +1,173 @@
+//! A minimal W3C WebDriver client over HTTP, driving Debian's chromedriver
+//! and headless Chromium. Missing browser or driver fails the test: the test
+//! command installs them.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub struct Browser {
+    driver: Child,
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    _profile: std::path::PathBuf,
+}
+
+fn find_binary(names: &[&str]) -> String {
+    for n in names {
+        for dir in ["/usr/bin", "/usr/local/bin", "/usr/lib/chromium"] {
+            let p = format!("{dir}/{n}");
+            if std::path::Path::new(&p).exists() {
+                return p;
+            }
+        }
+    }
+    panic!("none of {names:?} is installed: run the test command (scripts/test.sh), which installs chromium and chromium-driver");
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let driver_bin = find_binary(&["chromedriver"]);
+        let chromium = find_binary(&["chromium", "chromium-browser"]);
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+            l.local_addr().expect("addr").port()
+        };
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("egov-chromium-{port}"));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display())
+            ]}
+        }}});
+        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.expect("session").json().await.expect("json");
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_string();
+        let b = Browser { driver, http, base, session, _profile: profile };
+        b.cmd("POST", "timeouts", json!({"implicit": 5000, "pageLoad": 30000})).await;
+        b
+    }
+
+    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}/{}", self.base, self.session, path);
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let v: Value = req.send().await.expect("webdriver").json().await.expect("json");
+        if v["value"].get("error").is_some() {
+            panic!("webdriver {path}: {}", v["value"]);
+        }
+        v["value"].clone()
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.cmd("POST", "url", json!({"url": url})).await;
+    }
+
+    pub async fn url(&self) -> String {
+        self.cmd("GET", "url", Value::Null).await.as_str().unwrap_or("").to_string()
+    }
+
+    pub async fn find(&self, css: &str) -> String {
+        let v = self.cmd("POST", "element", json!({"using": "css selector", "value": css})).await;
+        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
+    }
+
+    pub async fn find_link(&self, text: &str) -> String {
+        let v = self.cmd("POST", "element", json!({"using": "link text", "value": text})).await;
+        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no link {text}")).to_string()
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.cmd("POST", &format!("element/{e}/clear"), json!({})).await;
+        self.cmd("POST", &format!("element/{e}/value"), json!({"text": text})).await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.cmd("POST", &format!("element/{e}/click"), json!({})).await;
+    }
+
+    pub async fn click_element(&self, e: &str) {
+        self.cmd("POST", &format!("element/{e}/click"), json!({})).await;
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let e = self.find(css).await;
+        self.cmd("GET", &format!("element/{e}/text"), Value::Null).await.as_str().unwrap_or("").to_string()
+    }
+
+    pub async fn script(&self, js: &str) -> Value {
+        self.cmd("POST", "execute/sync", json!({"script": js, "args": []})).await
+    }
+
+    /// Presses keys (WebDriver key codes, e.g. "\u{E004}" for Tab) on the focused element.
+    pub async fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+        ]}]});
+        self.cmd("POST", "actions", actions).await;
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        let v = self.cmd("GET", "screenshot", Value::Null).await;
+        let b64 = v.as_str().unwrap_or("");
+        std::fs::write(path, base64_decode(b64)).expect("write screenshot");
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= (val(*c) as u32) << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    out
+}
