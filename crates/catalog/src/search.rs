@@ -75,7 +75,6 @@ struct Entry {
     code: String,
     code_lower: String,
     folded: String,
-    folded_tokens: Vec<String>,
     accent: String,
     accent_tokens: Vec<String>,
     field: String,
@@ -92,39 +91,83 @@ pub struct Hit {
     pub score: i64,
 }
 
-/// The in-memory search index.
+/// A set of entries, one bit each.
+#[derive(Debug, Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn empty(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn or(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+    }
+    fn and(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= b);
+    }
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut b = bits;
+            std::iter::from_fn(move || {
+                if b == 0 {
+                    return None;
+                }
+                let t = b.trailing_zeros() as usize;
+                b &= b - 1;
+                Some(w * 64 + t)
+            })
+        })
+    }
+}
+
+/// The in-memory search index: the entries, and an inverted index from each
+/// folded word (Vietnamese and English names) to the entries that contain it.
+/// Words are kept sorted, so the words a query word begins are one range.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     entries: Vec<Entry>,
+    words: Vec<(String, Bits)>,
 }
 
 impl Index {
     /// Builds the index from procedures and their popularity (e.g. dossiers a year).
     pub fn build<'a>(items: impl IntoIterator<Item = (&'a Procedure, i64)>) -> Index {
-        let entries = items
-            .into_iter()
-            .map(|(p, popularity)| {
-                let folded = fold(&p.name_vi);
-                let accent = accent_key(&p.name_vi);
-                let en = fold(&p.name_en);
-                let mut folded_tokens: Vec<String> = folded.split(' ').map(String::from).collect();
-                folded_tokens.extend(en.split(' ').map(String::from));
-                Entry {
-                    code: p.code.clone(),
-                    code_lower: p.code.to_lowercase(),
-                    accent_tokens: accent.split(' ').map(String::from).collect(),
-                    folded,
-                    folded_tokens,
-                    accent,
-                    field: p.field.clone(),
-                    agencies: p.agencies.clone(),
-                    online_level: p.online_level,
-                    levels: p.levels.clone(),
-                    popularity,
+        let mut entries = Vec::new();
+        let mut postings: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (i, (p, popularity)) in items.into_iter().enumerate() {
+            let folded = fold(&p.name_vi);
+            let accent = accent_key(&p.name_vi);
+            for w in folded.split(' ').chain(fold(&p.name_en).split(' ').collect::<Vec<_>>()) {
+                if !w.is_empty() {
+                    postings.entry(w.to_string()).or_default().push(i);
                 }
+            }
+            entries.push(Entry {
+                code: p.code.clone(),
+                code_lower: p.code.to_lowercase(),
+                accent_tokens: accent.split(' ').map(String::from).collect(),
+                folded,
+                accent,
+                field: p.field.clone(),
+                agencies: p.agencies.clone(),
+                online_level: p.online_level,
+                levels: p.levels.clone(),
+                popularity,
+            });
+        }
+        let n = entries.len();
+        let words = postings
+            .into_iter()
+            .map(|(w, ids)| {
+                let mut b = Bits::empty(n);
+                ids.into_iter().for_each(|i| b.set(i));
+                (w, b)
             })
             .collect();
-        Index { entries }
+        Index { entries, words }
     }
 
     pub fn len(&self) -> usize {
@@ -135,8 +178,18 @@ impl Index {
         self.entries.is_empty()
     }
 
+    /// The entries with a word that begins with `prefix`.
+    fn prefixed(&self, prefix: &str) -> Bits {
+        let mut out = Bits::empty(self.entries.len());
+        let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
+        for (_, b) in self.words[start..].iter().take_while(|(w, _)| w.starts_with(prefix)) {
+            out.or(b);
+        }
+        out
+    }
+
     /// Runs a query: every folded query word must begin a word of the name
-    /// (Vietnamese or English) or the query must match the code. Returns the
+    /// (Vietnamese or English) or the query must begin the code. Returns the
     /// total number of matches and the first `limit` hits, best first.
     pub fn search(&self, q: &Query) -> (usize, Vec<Hit>) {
         let folded_q = fold(&q.text);
@@ -144,8 +197,33 @@ impl Index {
         let accent_q = accent_key(&q.text);
         let accent_q_tokens: Vec<&str> = accent_q.split(' ').filter(|t| !t.is_empty()).collect();
         let code_q = q.text.trim().to_lowercase();
+        let looks_like_code = !code_q.is_empty() && !code_q.contains(' ') && code_q.bytes().any(|b| b.is_ascii_digit());
+
+        let mut candidates = match q_tokens.split_first() {
+            None => {
+                let mut all = Bits::empty(self.entries.len());
+                (0..self.entries.len()).for_each(|i| all.set(i));
+                all
+            }
+            Some((first, rest)) => {
+                let mut c = self.prefixed(first);
+                for t in rest {
+                    c.and(&self.prefixed(t));
+                }
+                c
+            }
+        };
+        if looks_like_code {
+            for (i, e) in self.entries.iter().enumerate() {
+                if e.code_lower.starts_with(&code_q) {
+                    candidates.set(i);
+                }
+            }
+        }
+
         let mut hits: Vec<(i64, i64, usize, usize)> = Vec::new();
-        for (i, e) in self.entries.iter().enumerate() {
+        for i in candidates.iter() {
+            let e = &self.entries[i];
             if q.field.as_deref().is_some_and(|f| f != e.field)
                 || q.agency.as_deref().is_some_and(|a| !e.agencies.iter().any(|x| x == a))
                 || q.online_level.is_some_and(|l| l != e.online_level)
@@ -154,10 +232,10 @@ impl Index {
                 continue;
             }
             let score = if q_tokens.is_empty() {
-                Some(0)
-            } else if !code_q.is_empty() && e.code_lower.starts_with(&code_q) {
-                Some(5000)
-            } else if q_tokens.iter().all(|t| e.folded_tokens.iter().any(|w| w.starts_with(t))) {
+                0
+            } else if looks_like_code && e.code_lower.starts_with(&code_q) {
+                5000
+            } else {
                 let mut s = 100;
                 if e.accent.contains(&accent_q) {
                     s += 2000;
@@ -170,13 +248,9 @@ impl Index {
                 if e.folded.starts_with(&folded_q) {
                     s += 100;
                 }
-                Some(s)
-            } else {
-                None
+                s
             };
-            if let Some(s) = score {
-                hits.push((s, e.popularity, e.folded.len(), i));
-            }
+            hits.push((score, e.popularity, e.folded.len(), i));
         }
         let total = hits.len();
         let limit = if q.limit == 0 { 20 } else { q.limit };
@@ -233,8 +307,11 @@ mod tests {
         assert_eq!(codes(&idx, "dang ky").len(), 2);
         assert_eq!(codes(&idx, "giay phep"), vec!["C"]);
         assert!(codes(&idx, "khong co").is_empty());
-        // code search
-        assert_eq!(codes(&idx, "b"), vec!["B"]);
+        // code search: a code-like query matches the beginning of codes
+        let procs = [proc("1.000894", "Đăng ký kết hôn"), proc("2.000908", "Chứng thực bản sao")];
+        let idx = Index::build(procs.iter().map(|p| (p, 0)));
+        assert_eq!(codes(&idx, "1.000"), vec!["1.000894"]);
+        assert_eq!(codes(&idx, "2.000908"), vec!["2.000908"]);
     }
 
     #[test]

@@ -52,7 +52,10 @@ async fn an_altered_entry_is_detected_and_named() {
 async fn an_altered_and_rehashed_entry_is_detected_at_the_next() {
     let app = with_history().await;
     // a forger who recomputes nothing but copies another entry's hash still breaks the link
-    app.store.execute_raw("UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 4").await.unwrap();
+    app.store
+        .execute_raw("UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 4")
+        .await
+        .unwrap();
     let (ok, out) = verify(&app);
     assert!(!ok);
     assert!(out.contains("BROKEN at entry 4"), "{out}");

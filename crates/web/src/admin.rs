@@ -25,7 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/co-quan", get(my_agency))
         .route("/quan-tri/co-quan/{id}", get(agency).post(add_staff))
         .route("/quan-tri/thu-tuc", get(procedures))
-        .route("/quan-tri/thu-tuc/nhap", get(import_form).post(import))
+        .route(
+            "/quan-tri/thu-tuc/nhap",
+            get(import_form).post(import).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
         .route("/quan-tri/don-vi", get(units))
         .route("/quan-tri/nhat-ky", get(audit))
 }

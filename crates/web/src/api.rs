@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/procedures", get(search_procedures))
         .route("/api/v1/procedures/{code}", get(get_procedure))
-        .route("/api/v1/catalog", get(export_catalog).put(import_catalog))
+        .route(
+            "/api/v1/catalog",
+            get(export_catalog).put(import_catalog).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
         .route("/api/v1/agencies/{id}", get(get_agency))
         .route("/api/v1/me", get(me))
         .route("/api/v1/auth/token", post(issue_token))

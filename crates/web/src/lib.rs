@@ -62,8 +62,10 @@ impl AppState {
     }
 }
 
-/// Request bodies larger than this are refused (forms and JSON imports).
+/// Request bodies larger than this are refused.
 pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Catalog imports may be larger: a national catalog is tens of megabytes.
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -78,9 +80,9 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
-        // The body limit sits inside the context middleware, so that its
+        // Body limits sit inside the context middleware, so that their
         // refusals are mapped to problem details and pages like any error.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
         .with_state(state)
 }

@@ -62,7 +62,8 @@ impl Browser {
                 format!("--user-data-dir={}", profile.display())
             ]}
         }}});
-        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.expect("session").json().await.expect("json");
+        let r: Value =
+            http.post(format!("{base}/session")).json(&caps).send().await.expect("session").json().await.expect("json");
         let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_string();
         let b = Browser { driver, http, base, session, _profile: profile };
         b.cmd("POST", "timeouts", json!({"implicit": 5000, "pageLoad": 30000})).await;

@@ -1,0 +1,57 @@
+//! A closed-loop load generator: C connections, each sending its next request
+//! when the previous answer is complete, for a fixed time; every latency kept.
+
+use std::time::{Duration, Instant};
+
+pub struct Result {
+    pub latencies: Vec<Duration>,
+    pub errors: usize,
+    pub elapsed: Duration,
+}
+
+impl Result {
+    pub fn rps(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+    pub fn p(&self, q: f64) -> Duration {
+        crate::percentile(&self.latencies, q)
+    }
+}
+
+pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Result {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let urls = urls.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            let mut i = c;
+            while Instant::now() < deadline {
+                let url = &urls[i % urls.len()];
+                i += 1;
+                let t = Instant::now();
+                match client.get(url).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    latencies.sort();
+    Result { latencies, errors, elapsed: start.elapsed() }
+}

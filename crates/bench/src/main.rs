@@ -1,0 +1,217 @@
+//! `egov-bench`: reproducible figures for BENCHMARKS.md.
+//!
+//! `egov-bench search [--procedures 6000] [--seconds 10] [--connections 16]`
+//! generates a national-scale synthetic catalog, measures the search function
+//! itself in this process, then starts the real `egov` server (a separate
+//! process, release build beside this one) on a fresh SQLite database, loads
+//! the catalog through the API, and drives the search endpoint and `/healthz`
+//! from this process over loopback, one after the other in the same run.
+
+mod catalog_gen;
+mod load;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use egov_catalog::search::{Index, Query};
+
+struct Args {
+    procedures: usize,
+    seconds: u64,
+    connections: usize,
+    seed: u64,
+}
+
+fn parse_args() -> Result<(String, Args), String> {
+    let mut it = std::env::args().skip(1);
+    let cmd =
+        it.next().ok_or("usage: egov-bench search [--procedures N] [--seconds S] [--connections C] [--seed S]")?;
+    let mut a = Args { procedures: 6000, seconds: 10, connections: 16, seed: 1 };
+    while let Some(flag) = it.next() {
+        let v = it.next().ok_or(format!("{flag} needs a value"))?;
+        let n: u64 = v.parse().map_err(|_| format!("{flag}: '{v}' is not a number"))?;
+        match flag.as_str() {
+            "--procedures" => a.procedures = n as usize,
+            "--seconds" => a.seconds = n,
+            "--connections" => a.connections = n as usize,
+            "--seed" => a.seed = n,
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    Ok((cmd, a))
+}
+
+pub const QUERIES: [&str; 12] = [
+    "dang ky ket hon",
+    "đăng ký kết hôn",
+    "giay phep xay dung",
+    "cap lai chung chi hanh nghe",
+    "ho kinh doanh",
+    "thu hoi",
+    "DANG KI KHAI SINH",
+    "xác nhận",
+    "gia han giay phep",
+    "dat dai to chuc",
+    "9.0001",
+    "cong nhan",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn egov_exe() -> Result<std::path::PathBuf, String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let p = me.with_file_name("egov");
+    if p.exists() {
+        Ok(p)
+    } else {
+        Err(format!("{} not found: build it first (cargo build --release -p egov)", p.display()))
+    }
+}
+
+async fn start_server() -> Result<Server, String> {
+    let exe = egov_exe()?;
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let dir = std::env::temp_dir().join(format!("egov-bench-{port}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let child = Command::new(&exe)
+        .args(["serve", "--demo", "--demo-password", "bench-password", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data")
+        .arg(&dir)
+        .env("EGOV_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir };
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http.get(format!("{}/healthz", server.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("the server did not start".into())
+}
+
+async fn search(a: Args) -> Result<(), String> {
+    println!("# catalog search, {} procedures, seed {}", a.procedures, a.seed);
+    let doc = catalog_gen::generate(a.procedures, a.seed);
+
+    // 1. The search function itself.
+    let t = Instant::now();
+    let index = Index::build(doc.procedures.iter().enumerate().map(|(i, p)| (p, (i % 97) as i64)));
+    println!("index build: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut lat = Vec::new();
+    let mut total_hits = 0usize;
+    for round in 0..200 {
+        for q in QUERIES {
+            let query = Query { text: q.into(), limit: 20, ..Default::default() };
+            let t = Instant::now();
+            let (n, hits) = index.search(&query);
+            let d = t.elapsed();
+            if round > 0 {
+                lat.push(d);
+            }
+            total_hits += n + hits.len();
+        }
+    }
+    lat.sort();
+    println!(
+        "search function: {} calls, p50 {}, p99 {}, max {} (checksum {total_hits})",
+        lat.len(),
+        us(percentile(&lat, 0.5)),
+        us(percentile(&lat, 0.99)),
+        us(*lat.last().unwrap_or(&Duration::ZERO))
+    );
+
+    // 2. The HTTP endpoint under load, beside /healthz in the same run.
+    let server = start_server().await?;
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/api/v1/auth/token", server.base))
+        .json(&serde_json::json!({"username": "demo.admin", "password": "bench-password"}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = token["token"].as_str().ok_or("no token")?.to_string();
+    let r = http
+        .put(format!("{}/api/v1/catalog", server.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&doc).map_err(|e| e.to_string())?)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("catalog import failed: {}", r.text().await.unwrap_or_default()));
+    }
+    let check: serde_json::Value = http
+        .get(format!("{}/api/v1/procedures?q=dang+ky+ket+hon&limit=1", server.base))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("server holds {} matches for 'dang ky ket hon'", check["total"]);
+
+    let dur = Duration::from_secs(a.seconds);
+    let urls: Vec<String> =
+        QUERIES.iter().map(|q| format!("{}/api/v1/procedures?q={}", server.base, q.replace(' ', "%20"))).collect();
+    let _warm = load::run(&urls, a.connections, Duration::from_secs(1)).await;
+    let s = load::run(&urls, a.connections, dur).await;
+    let h = load::run(&[format!("{}/healthz", server.base)], a.connections, dur).await;
+    println!("load: {} connections, {} s each, loopback, same machine as the server", a.connections, a.seconds);
+    for (name, r) in [("GET /api/v1/procedures?q=…", &s), ("GET /healthz", &h)] {
+        println!("{name}: {:.0} req/s, p50 {}, p99 {}, errors {}", r.rps(), us(r.p(0.5)), us(r.p(0.99)), r.errors);
+    }
+    println!(
+        "ratio search/healthz: throughput {:.2}, p99 {:.2}",
+        s.rps() / h.rps(),
+        s.p(0.99).as_secs_f64() / h.p(0.99).as_secs_f64()
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let r = match parse_args() {
+        Ok((cmd, a)) if cmd == "search" => search(a).await,
+        Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
