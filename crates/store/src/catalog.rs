@@ -185,3 +185,41 @@ impl Store {
         Ok(report)
     }
 }
+
+impl Store {
+    /// Saves one procedure edited in the back office: checks its field and
+    /// agencies exist and, for a new one, that its code is free; then writes
+    /// it with an audit entry, all in one transaction.
+    pub async fn save_procedure(
+        &self,
+        p: &Procedure,
+        is_new: bool,
+        actor: &str,
+    ) -> Result<std::result::Result<(), Vec<egov_catalog::CatalogError>>> {
+        let mut w = self.begin_write().await?;
+        let before = w.procedure(&p.code).await?;
+        let mut errs = Vec::new();
+        if is_new && before.is_some() {
+            errs.push(egov_catalog::CatalogError { path: "p.code".into(), key: "err.taken" });
+        }
+        if !is_new && before.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        if !w.field_exists(&p.field).await? {
+            errs.push(egov_catalog::CatalogError { path: "p.field".into(), key: "err.catalog.unknown_field" });
+        }
+        for a in &p.agencies {
+            if w.agency(a).await?.is_none() {
+                errs.push(egov_catalog::CatalogError { path: "p.agencies".into(), key: "err.catalog.unknown_agency" });
+            }
+        }
+        if !errs.is_empty() {
+            return Ok(Err(errs));
+        }
+        w.upsert_procedure(p, None).await?;
+        let action = if before.is_some() { "procedure.update" } else { "procedure.create" };
+        w.audit(egov_audit::Event::new(actor, action, format!("procedure:{}", p.code), before.as_ref(), Some(p)));
+        w.commit().await?;
+        Ok(Ok(()))
+    }
+}

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod catalog_cache;
 mod ctx;
+mod editor;
 mod error;
 mod pages;
 mod views;

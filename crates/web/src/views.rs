@@ -112,6 +112,10 @@ impl FormState {
     pub fn add(&mut self, field: &str, lang: Lang, key: &'static str) {
         self.errors.push((field.to_string(), t(lang, key).to_string()));
     }
+    /// The input name of a list row's field: `doc3_name_vi`.
+    pub fn key(&self, prefix: &str, i: &usize, field: &str) -> String {
+        format!("{prefix}{i}_{field}")
+    }
     pub fn checked(&self, name: &str) -> bool {
         !self.v(name).is_empty()
     }
