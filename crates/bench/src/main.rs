@@ -140,6 +140,18 @@ async fn search(a: Args) -> Result<(), String> {
         }
     }
     lat.sort();
+    for q in QUERIES {
+        let query = Query { text: q.into(), limit: 20, ..Default::default() };
+        let mut l: Vec<Duration> = (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(index.search(&query));
+                t.elapsed()
+            })
+            .collect();
+        l.sort();
+        println!("  {q:<28} {:>5} matches, p50 {}", index.search(&query).0, us(percentile(&l, 0.5)));
+    }
     println!(
         "search function: {} calls, p50 {}, p99 {}, max {} (checksum {total_hits})",
         lat.len(),

@@ -76,7 +76,6 @@ struct Entry {
     code_lower: String,
     folded: String,
     accent: String,
-    accent_tokens: Vec<String>,
     field: String,
     agencies: Vec<String>,
     online_level: OnlineLevel,
@@ -108,6 +107,9 @@ impl Bits {
     fn and(&mut self, other: &Bits) {
         self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= b);
     }
+    fn has(&self, i: usize) -> bool {
+        (self.0[i / 64] >> (i % 64)) & 1 == 1
+    }
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &bits)| {
             let mut b = bits;
@@ -130,6 +132,10 @@ impl Bits {
 pub struct Index {
     entries: Vec<Entry>,
     words: Vec<(String, Bits)>,
+    /// Exact accented words (lower case) → entries, for ranking.
+    accent_words: std::collections::HashMap<String, Bits>,
+    /// Lower-cased codes with their entry, sorted: a code prefix is one range.
+    codes: Vec<(String, usize)>,
 }
 
 impl Index {
@@ -137,6 +143,7 @@ impl Index {
     pub fn build<'a>(items: impl IntoIterator<Item = (&'a Procedure, i64)>) -> Index {
         let mut entries = Vec::new();
         let mut postings: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        let mut accent_postings: std::collections::HashMap<String, Vec<usize>> = Default::default();
         for (i, (p, popularity)) in items.into_iter().enumerate() {
             let folded = fold(&p.name_vi);
             let accent = accent_key(&p.name_vi);
@@ -145,10 +152,15 @@ impl Index {
                     postings.entry(w.to_string()).or_default().push(i);
                 }
             }
+            for w in accent.split(' ').filter(|w| !w.is_empty()) {
+                let ids = accent_postings.entry(w.to_string()).or_default();
+                if ids.last() != Some(&i) {
+                    ids.push(i);
+                }
+            }
             entries.push(Entry {
                 code: p.code.clone(),
                 code_lower: p.code.to_lowercase(),
-                accent_tokens: accent.split(' ').map(String::from).collect(),
                 folded,
                 accent,
                 field: p.field.clone(),
@@ -159,15 +171,17 @@ impl Index {
             });
         }
         let n = entries.len();
-        let words = postings
-            .into_iter()
-            .map(|(w, ids)| {
-                let mut b = Bits::empty(n);
-                ids.into_iter().for_each(|i| b.set(i));
-                (w, b)
-            })
-            .collect();
-        Index { entries, words }
+        let bits = |ids: Vec<usize>| {
+            let mut b = Bits::empty(n);
+            ids.into_iter().for_each(|i| b.set(i));
+            b
+        };
+        let words = postings.into_iter().map(|(w, ids)| (w, bits(ids))).collect();
+        let accent_words = accent_postings.into_iter().map(|(w, ids)| (w, bits(ids))).collect();
+        let mut codes: Vec<(String, usize)> =
+            entries.iter().enumerate().map(|(i, e)| (e.code_lower.clone(), i)).collect();
+        codes.sort();
+        Index { entries, words, accent_words, codes }
     }
 
     pub fn len(&self) -> usize {
@@ -214,13 +228,25 @@ impl Index {
             }
         };
         if looks_like_code {
-            for (i, e) in self.entries.iter().enumerate() {
-                if e.code_lower.starts_with(&code_q) {
-                    candidates.set(i);
-                }
+            let start = self.codes.partition_point(|(c, _)| c.as_str() < code_q.as_str());
+            for (_, i) in self.codes[start..].iter().take_while(|(c, _)| c.starts_with(&code_q)) {
+                candidates.set(*i);
             }
         }
 
+        // Entries holding every query word with its exact accents.
+        let mut exact = Bits::empty(self.entries.len());
+        if let Some((first, rest)) = accent_q_tokens.split_first() {
+            if let Some(b) = self.accent_words.get(*first) {
+                exact = b.clone();
+                for t in rest {
+                    match self.accent_words.get(*t) {
+                        Some(b) => exact.and(b),
+                        None => exact = Bits::empty(self.entries.len()),
+                    }
+                }
+            }
+        }
         let mut hits: Vec<(i64, i64, usize, usize)> = Vec::new();
         for i in candidates.iter() {
             let e = &self.entries[i];
@@ -237,10 +263,11 @@ impl Index {
                 5000
             } else {
                 let mut s = 100;
-                if e.accent.contains(&accent_q) {
-                    s += 2000;
-                } else if accent_q_tokens.iter().all(|t| e.accent_tokens.iter().any(|w| w == t)) {
+                if exact.has(i) {
                     s += 1000;
+                    if e.accent.contains(&accent_q) {
+                        s += 1000;
+                    }
                 }
                 if e.folded.contains(&folded_q) {
                     s += 200;

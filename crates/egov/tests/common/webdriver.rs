@@ -70,18 +70,67 @@ impl Browser {
         b
     }
 
-    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+    async fn try_cmd(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
         let url = format!("{}/session/{}/{}", self.base, self.session, path);
         let req = match method {
             "GET" => self.http.get(url),
             "DELETE" => self.http.delete(url),
             _ => self.http.post(url).json(&body),
         };
-        let v: Value = req.send().await.expect("webdriver").json().await.expect("json");
+        let v: Value = req.send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
         if v["value"].get("error").is_some() {
-            panic!("webdriver {path}: {}", v["value"]);
+            return Err(format!("webdriver {path}: {}", v["value"]["message"]));
         }
-        v["value"].clone()
+        Ok(v["value"].clone())
+    }
+
+    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        self.try_cmd(method, path, body).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Retries a step while the page is changing under it (a navigation after a
+    /// click may still be under way): up to 10 s.
+    async fn settled<T, F, Fut>(&self, mut step: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, String>>,
+    {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match step().await {
+                Ok(v) => return v,
+                Err(e)
+                    if std::time::Instant::now() < deadline
+                        && (e.contains("stale") || e.contains("no such element")) =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    async fn try_text(&self, css: &str) -> Result<String, String> {
+        let v = self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})).await?;
+        let e = v[ELEMENT].as_str().ok_or("no element")?.to_string();
+        Ok(self.try_cmd("GET", &format!("element/{e}/text"), Value::Null).await?.as_str().unwrap_or("").to_string())
+    }
+
+    /// Waits until the text of `css` satisfies `ok` (up to 10 s) and returns it;
+    /// panics with the last text seen otherwise.
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut last = String::new();
+        while std::time::Instant::now() < deadline {
+            if let Ok(t) = self.try_text(css).await {
+                if ok(&t) {
+                    return t;
+                }
+                last = t;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never matched; last text: {last}")
     }
 
     pub async fn goto(&self, url: &str) {
@@ -103,14 +152,22 @@ impl Browser {
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let e = self.find(css).await;
-        self.cmd("POST", &format!("element/{e}/clear"), json!({})).await;
-        self.cmd("POST", &format!("element/{e}/value"), json!({"text": text})).await;
+        self.settled(|| async {
+            let v = self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})).await?;
+            let e = v[ELEMENT].as_str().ok_or("no element")?.to_string();
+            self.try_cmd("POST", &format!("element/{e}/clear"), json!({})).await?;
+            self.try_cmd("POST", &format!("element/{e}/value"), json!({"text": text})).await
+        })
+        .await;
     }
 
     pub async fn click(&self, css: &str) {
-        let e = self.find(css).await;
-        self.cmd("POST", &format!("element/{e}/click"), json!({})).await;
+        self.settled(|| async {
+            let v = self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})).await?;
+            let e = v[ELEMENT].as_str().ok_or("no element")?.to_string();
+            self.try_cmd("POST", &format!("element/{e}/click"), json!({})).await
+        })
+        .await;
     }
 
     pub async fn click_element(&self, e: &str) {
@@ -118,8 +175,7 @@ impl Browser {
     }
 
     pub async fn text(&self, css: &str) -> String {
-        let e = self.find(css).await;
-        self.cmd("GET", &format!("element/{e}/text"), Value::Null).await.as_str().unwrap_or("").to_string()
+        self.settled(|| self.try_text(css)).await
     }
 
     pub async fn script(&self, js: &str) -> Value {
