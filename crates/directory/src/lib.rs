@@ -255,6 +255,105 @@ fn unit_from_row(rec: &csv::StringRecord) -> Result<AdminUnit, String> {
     Ok(AdminUnit { code, name, level, parent_code, effective_from, effective_to, succeeded_by })
 }
 
+/// The columns of an agency import file, in order.
+pub const AGENCY_CSV_HEADER: [&str; 8] =
+    ["id", "name_vi", "name_en", "kind", "parent_id", "unit_code", "effective_from", "effective_to"];
+
+/// Parses an agency import file: all rows or every error with its line.
+/// Parents must come before their children or already exist (checked by the caller).
+pub fn parse_agencies_csv(bytes: &[u8]) -> Result<Vec<Agency>, Vec<DirectoryError>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let header = rdr.headers().map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
+    let got: Vec<&str> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
+    if got != AGENCY_CSV_HEADER {
+        return Err(vec![DirectoryError::Header { expected: AGENCY_CSV_HEADER.join(",") }]);
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(DirectoryError::Row { line, message: e.to_string() });
+                continue;
+            }
+        };
+        match agency_from_row(&rec) {
+            Ok(a) => out.push(a),
+            Err(message) => errors.push(DirectoryError::Row { line, message }),
+        }
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push(DirectoryError::Invalid("the file has no rows".into()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for a in &out {
+        if !seen.insert(a.id.clone()) {
+            errors.push(DirectoryError::Invalid(format!("agency {} appears twice", a.id)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn agency_from_row(rec: &csv::StringRecord) -> Result<Agency, String> {
+    let f = |i: usize| rec.get(i).unwrap_or("");
+    let id = AgencyId::parse(f(0))?;
+    let name_vi = f(1).trim().to_string();
+    let name_en = f(2).trim().to_string();
+    if name_vi.is_empty() || name_vi.chars().count() > 300 || name_en.is_empty() || name_en.chars().count() > 300 {
+        return Err("name_vi and name_en must have 1 to 300 characters".into());
+    }
+    let kind = AgencyKind::parse(f(3).trim()).ok_or_else(|| {
+        format!(
+            "kind '{}' must be one of {}",
+            f(3).trim(),
+            AgencyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let parent_id = opt(f(4)).map(AgencyId::parse).transpose()?;
+    if parent_id.as_ref() == Some(&id) {
+        return Err("an agency cannot be its own parent".into());
+    }
+    let unit = f(5).trim();
+    let unit_code = UnitCode::parse(unit, if unit.len() == 2 { UnitLevel::Province } else { UnitLevel::Commune })?;
+    let effective_from = parse_date(f(6), "effective_from")?;
+    let effective_to = opt(f(7)).map(|d| parse_date(d, "effective_to")).transpose()?;
+    if effective_to.is_some_and(|to| to < effective_from) {
+        return Err("effective_to is before effective_from".into());
+    }
+    Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
+}
+
+/// Orders agencies as a tree: each with its depth, children after their
+/// parent, siblings by identifier. Agencies whose parent is unknown are roots.
+pub fn agency_tree(agencies: &[Agency]) -> Vec<(usize, &Agency)> {
+    let ids: std::collections::HashSet<&AgencyId> = agencies.iter().map(|a| &a.id).collect();
+    let mut out = Vec::with_capacity(agencies.len());
+    fn visit<'a>(a: &'a Agency, depth: usize, all: &'a [Agency], out: &mut Vec<(usize, &'a Agency)>) {
+        if out.iter().any(|(_, x)| x.id == a.id) {
+            return; // a cycle in stored data: show each agency once
+        }
+        out.push((depth, a));
+        let mut kids: Vec<&Agency> = all.iter().filter(|c| c.parent_id.as_ref() == Some(&a.id)).collect();
+        kids.sort_by(|x, y| x.id.cmp(&y.id));
+        for k in kids {
+            visit(k, depth + 1, all, out);
+        }
+    }
+    let mut roots: Vec<&Agency> =
+        agencies.iter().filter(|a| a.parent_id.as_ref().is_none_or(|p| !ids.contains(p))).collect();
+    roots.sort_by(|x, y| x.id.cmp(&y.id));
+    for r in roots {
+        visit(r, 0, agencies, &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +396,20 @@ mod tests {
         let ragged = "code,name,level,parent_code,effective_from,effective_to,succeeded_by\n72,X,province\n";
         assert!(parse_units_csv(ragged.as_bytes()).is_err());
         assert!(parse_units_csv(b"").is_err());
+    }
+
+    #[test]
+    fn agencies_parse_and_form_a_tree() {
+        let csv = "id,name_vi,name_en,kind,parent_id,unit_code,effective_from,effective_to\n\
+H72,UBND tỉnh,Provincial PC,provincial_peoples_committee,,72,2025-07-01,\n\
+H72.50.01,UBND phường,Ward PC,commune_peoples_committee,H72,25441,2025-07-01,\n\
+H72.10,Sở Tư pháp,Justice,department,H72,72,2025-07-01,\n";
+        let a = parse_agencies_csv(csv.as_bytes()).unwrap();
+        let tree: Vec<(usize, &str)> = agency_tree(&a).into_iter().map(|(d, a)| (d, a.id.as_str())).collect();
+        assert_eq!(tree, vec![(0, "H72"), (1, "H72.10"), (1, "H72.50.01")]);
+        let bad = "id,name_vi,name_en,kind,parent_id,unit_code,effective_from,effective_to\n\
+H72,,x,nope,H72,7,2025-07-01,\n";
+        assert!(matches!(parse_agencies_csv(bad.as_bytes()).unwrap_err()[0], DirectoryError::Row { line: 2, .. }));
     }
 
     #[test]

@@ -87,6 +87,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
+    /// Agencies from CSV (columns: id,name_vi,name_en,kind,parent_id,unit_code,effective_from,effective_to).
+    Agencies {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Administrative units from CSV (columns: code,name,level,parent_code,effective_from,effective_to,succeeded_by).
     Units {
         file: PathBuf,
@@ -238,6 +244,33 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { what: ImportWhat::Agencies { file, db } } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let agencies = match egov_directory::parse_agencies_csv(&bytes) {
+                Ok(a) => a,
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    eprintln!("nothing was imported");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = db.open().await?;
+            match store.import_agencies(&agencies, "cli").await.map_err(|e| e.to_string())? {
+                Ok(rep) => {
+                    println!("agencies: {} created, {} updated", rep.created, rep.updated);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    eprintln!("nothing was imported");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Import { what: ImportWhat::Units { file, db } } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;

@@ -205,4 +205,12 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("err.number", "Vui lòng nhập một số.", "Please enter a number."),
     ("err.date", "Vui lòng nhập ngày dạng YYYY-MM-DD.", "Please enter a date as YYYY-MM-DD."),
     ("err.options_format", "Mỗi lựa chọn có dạng giá_trị=Nhãn|Label.", "Each option looks like value=Label|Label."),
+    ("nav.admin.agencies", "Cơ quan, đơn vị", "Agencies"),
+    ("admin.agencies.title", "Cơ quan, đơn vị", "Agencies"),
+    ("admin.agencies.hint", "Cây cơ quan của tỉnh. Nhập hoặc cập nhật bằng lệnh: egov import agencies TỆP.csv", "The province's agency tree. Import or update with: egov import agencies FILE.csv"),
+    ("kind.provincial_pc", "Ủy ban nhân dân tỉnh", "Provincial People's Committee"),
+    ("kind.centre", "Trung tâm Phục vụ hành chính công", "Public administration service centre"),
+    ("kind.department", "Sở, ban, ngành", "Department"),
+    ("kind.commune_pc", "Ủy ban nhân dân cấp xã", "Commune People's Committee"),
+    ("kind.other", "Khác", "Other"),
 ];

@@ -163,6 +163,49 @@ impl Store {
         Ok(Ok(report))
     }
 
+    /// Imports agencies in one write (insert or update by identifier). Each
+    /// parent must exist in the store or the file, each unit in the store;
+    /// otherwise nothing is written and every problem is returned.
+    pub async fn import_agencies(
+        &self,
+        agencies: &[egov_directory::Agency],
+        actor: &str,
+    ) -> Result<std::result::Result<ImportReport, Vec<String>>> {
+        let mut w = self.begin_write().await?;
+        let mut errs = Vec::new();
+        for a in agencies {
+            if let Some(p) = &a.parent_id {
+                if !agencies.iter().any(|x| &x.id == p) && w.agency(p.as_str()).await?.is_none() {
+                    errs.push(format!("agency {}: no parent agency {}", a.id, p));
+                }
+            }
+            if !w.unit_exists(a.unit_code.as_str()).await? {
+                errs.push(format!("agency {}: no administrative unit {}", a.id, a.unit_code.as_str()));
+            }
+        }
+        if !errs.is_empty() {
+            return Ok(Err(errs));
+        }
+        let mut report = ImportReport::default();
+        for a in agencies {
+            let before = w.agency(a.id.as_str()).await?;
+            if w.upsert_agency(a).await? {
+                report.created += 1;
+            } else {
+                report.updated += 1;
+            }
+            w.audit(egov_audit::Event::new(
+                actor,
+                "agency.upsert",
+                format!("agency:{}", a.id),
+                before.as_ref(),
+                Some(a),
+            ));
+        }
+        w.commit().await?;
+        Ok(Ok(report))
+    }
+
     /// Imports administrative units in one write (insert or update by code).
     pub async fn import_units(&self, units: &[egov_directory::AdminUnit], actor: &str) -> Result<ImportReport> {
         let mut w = self.begin_write().await?;

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/thu-tuc/{code}/sua", get(edit_procedure))
         .route("/quan-tri/thu-tuc/luu", axum::routing::post(save_procedure))
         .route("/quan-tri/don-vi", get(units))
+        .route("/quan-tri/cac-co-quan", get(agencies))
         .route("/quan-tri/nhat-ky", get(audit))
 }
 
@@ -159,7 +160,7 @@ async fn agency_page(
         layout: Layout::titled(ctx, if en { a.name_en.clone() } else { a.name_vi.clone() }),
         id: a.id.as_str().to_string(),
         name: if en { a.name_en } else { a.name_vi },
-        kind: a.kind.as_str().to_string(),
+        kind: t(ctx.lang, agency_kind_key(a.kind)).to_string(),
         unit: a.unit_code.as_str().to_string(),
         staff,
         can_manage: p.may(Action::ManageAgency(id)),
@@ -560,4 +561,60 @@ async fn save_procedure(State(state): State<AppState>, ctx: Ctx, Form(f): Form<V
     }
     .await;
     or_login(&ctx, r)
+}
+
+pub struct AgencyRow {
+    pub depth: usize,
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub unit: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/agencies.html")]
+struct AgenciesPage {
+    layout: Layout,
+    rows: Vec<AgencyRow>,
+}
+
+async fn agencies(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        official(&ctx, Action::ManageDirectory)?;
+        let all = state.store.agencies().await?;
+        let units = state.store.units().await?;
+        let en = ctx.lang == egov_i18n::Lang::En;
+        let rows = egov_directory::agency_tree(&all)
+            .into_iter()
+            .map(|(depth, a)| AgencyRow {
+                depth: depth.min(4),
+                id: a.id.as_str().into(),
+                name: if en { a.name_en.clone() } else { a.name_vi.clone() },
+                kind: t(ctx.lang, agency_kind_key(a.kind)),
+                unit: units
+                    .iter()
+                    .find(|u| u.code == a.unit_code)
+                    .map(|u| format!("{} ({})", u.name, u.code.as_str()))
+                    .unwrap_or_else(|| a.unit_code.as_str().into()),
+                from: a.effective_from.format("%d/%m/%Y").to_string(),
+                to: a.effective_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+            })
+            .collect();
+        Ok(render(StatusCode::OK, &AgenciesPage { layout: Layout::new(&ctx, "admin.agencies.title"), rows }))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub fn agency_kind_key(k: egov_directory::AgencyKind) -> &'static str {
+    use egov_directory::AgencyKind::*;
+    match k {
+        ProvincialPeoplesCommittee => "kind.provincial_pc",
+        PublicAdministrationCentre => "kind.centre",
+        Department => "kind.department",
+        CommunePeoplesCommittee => "kind.commune_pc",
+        Other => "kind.other",
+    }
 }

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-const NAMESPACES: [&str; 19] = [
+const NAMESPACES: [&str; 20] = [
     "site", "a11y", "nav", "home", "search", "catalog", "online", "unit", "level", "proc", "common", "register",
-    "login", "form", "err", "role", "admin", "editor", "ftype",
+    "login", "form", "err", "role", "admin", "editor", "ftype", "kind",
 ];
 
 fn keys_in(text: &str) -> Vec<String> {
