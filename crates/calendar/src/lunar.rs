@@ -208,7 +208,8 @@ pub fn to_solar(l: LunarDate) -> Result<NaiveDate, LunarError> {
         return Err(LunarError::Day(l.day));
     }
     check_range(l.year, || l.to_string())?;
-    let (a11, b11) = if l.month < 11 { (month11(l.year - 1), month11(l.year)) } else { (month11(l.year), month11(l.year + 1)) };
+    let (a11, b11) =
+        if l.month < 11 { (month11(l.year - 1), month11(l.year)) } else { (month11(l.year), month11(l.year + 1)) };
     let mut off = l.month as i64 - 11;
     if off < 0 {
         off += 12;
@@ -269,7 +270,14 @@ mod tests {
     #[test]
     fn published_tet_dates() {
         // 1985 and 2007 are years where the Vietnamese calendar differs from the Chinese.
-        for (y, date) in [(1985, d(1985, 1, 21)), (2007, d(2007, 2, 17)), (2025, d(2025, 1, 29)), (2026, d(2026, 2, 17)), (2027, d(2027, 2, 6)), (2030, d(2030, 2, 2))] {
+        for (y, date) in [
+            (1985, d(1985, 1, 21)),
+            (2007, d(2007, 2, 17)),
+            (2025, d(2025, 1, 29)),
+            (2026, d(2026, 2, 17)),
+            (2027, d(2027, 2, 6)),
+            (2030, d(2030, 2, 2)),
+        ] {
             assert_eq!(tet(y).unwrap(), date, "Tết {y}");
             assert_eq!(to_lunar(date).unwrap(), LunarDate { year: y, month: 1, day: 1, leap: false });
         }
@@ -297,12 +305,21 @@ mod tests {
     fn impossible_dates_are_errors() {
         assert_eq!(to_solar(LunarDate { year: 2025, month: 13, day: 1, leap: false }), Err(LunarError::Month(13)));
         assert_eq!(to_solar(LunarDate { year: 2025, month: 1, day: 31, leap: false }), Err(LunarError::Day(31)));
-        assert!(matches!(to_solar(LunarDate { year: 2025, month: 3, day: 1, leap: true }), Err(LunarError::NoLeap { .. })));
-        assert!(matches!(to_solar(LunarDate { year: 2024, month: 6, day: 1, leap: true }), Err(LunarError::NoLeap { .. })));
+        assert!(matches!(
+            to_solar(LunarDate { year: 2025, month: 3, day: 1, leap: true }),
+            Err(LunarError::NoLeap { .. })
+        ));
+        assert!(matches!(
+            to_solar(LunarDate { year: 2024, month: 6, day: 1, leap: true }),
+            Err(LunarError::NoLeap { .. })
+        ));
         assert!(to_solar(LunarDate { year: 3000, month: 1, day: 1, leap: false }).is_err());
         // a 29-day month has no 30th
         let short = (1..=12).find(|&m| month_len(2026, m, false).unwrap() == 29).unwrap();
-        assert!(matches!(to_solar(LunarDate { year: 2026, month: short, day: 30, leap: false }), Err(LunarError::ShortMonth { .. })));
+        assert!(matches!(
+            to_solar(LunarDate { year: 2026, month: short, day: 30, leap: false }),
+            Err(LunarError::ShortMonth { .. })
+        ));
     }
 
     /// Every day of 1900–2100: solar → lunar → solar is the identity; months
