@@ -210,3 +210,105 @@ mod tests {
         assert!(errs.contains(&ScheduleError::WorkingWeekday(ymd(2026, 1, 13))));
     }
 }
+
+/// The columns of an announcement CSV file.
+pub const CSV_HEADER: [&str; 5] = ["year", "date", "kind", "name_vi", "name_en"];
+
+/// Parses announcements from CSV (`year,date,kind,name_vi,name_en`, kind
+/// `off` or `work`, one row a day) or from JSON (one announcement or a list).
+/// Either every announcement is valid or every error is returned, with its line.
+pub fn parse_announcements(bytes: &[u8]) -> Result<Vec<Announcement>, Vec<String>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| vec!["the file is not UTF-8".to_string()])?;
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let list: Vec<Announcement> = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        let parsed: Result<Vec<Announcement>, _> = if trimmed.starts_with('[') {
+            serde_json::from_str(trimmed)
+        } else {
+            serde_json::from_str::<Announcement>(trimmed).map(|a| vec![a])
+        };
+        parsed.map_err(|e| vec![format!("line {} column {}: {e}", e.line(), e.column())])?
+    } else {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(trimmed.as_bytes());
+        let header: Vec<String> =
+            rdr.headers().map_err(|e| vec![e.to_string()])?.iter().map(|h| h.trim().to_string()).collect();
+        if header != CSV_HEADER {
+            return Err(vec![format!("the header must be: {}", CSV_HEADER.join(","))]);
+        }
+        let mut by_year: std::collections::BTreeMap<i32, Announcement> = Default::default();
+        let mut errs = Vec::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let line = i + 2;
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    errs.push(format!("line {line}: {e}"));
+                    continue;
+                }
+            };
+            let f = |k: usize| rec.get(k).unwrap_or("").trim();
+            let year: i32 = match f(0).parse() {
+                Ok(y) => y,
+                Err(_) => {
+                    errs.push(format!("line {line}: year '{}' is not a number", f(0)));
+                    continue;
+                }
+            };
+            let date = match NaiveDate::parse_from_str(f(1), "%Y-%m-%d") {
+                Ok(d) => d,
+                Err(_) => {
+                    errs.push(format!("line {line}: date '{}' is not YYYY-MM-DD", f(1)));
+                    continue;
+                }
+            };
+            let day = NamedDay::new(date, f(3), if f(4).is_empty() { f(3) } else { f(4) });
+            let a = by_year.entry(year).or_insert_with(|| Announcement {
+                year,
+                days_off: vec![],
+                working_days: vec![],
+                source: String::new(),
+            });
+            match f(2) {
+                "off" => a.days_off.push(day),
+                "work" => a.working_days.push(day),
+                other => errs.push(format!("line {line}: kind '{other}' must be off or work")),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        by_year.into_values().collect()
+    };
+    let errs: Vec<String> = list
+        .iter()
+        .filter_map(|a| a.validate().err().map(|e| (a.year, e)))
+        .flat_map(|(y, e)| e.into_iter().map(move |e| format!("{y}: {e}")))
+        .collect();
+    if list.is_empty() {
+        return Err(vec!["the file holds no announcement".into()]);
+    }
+    if errs.is_empty() {
+        Ok(list)
+    } else {
+        Err(errs)
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_json() {
+        let csv = "year,date,kind,name_vi,name_en\n2026,2026-01-01,off,Tết Dương lịch,New Year\n2026,2026-01-10,work,Làm bù,Make-up\n";
+        let a = parse_announcements(csv.as_bytes()).unwrap();
+        assert_eq!((a[0].days_off.len(), a[0].working_days.len()), (1, 1));
+        let json = serde_json::to_string(&a[0]).unwrap();
+        assert_eq!(parse_announcements(json.as_bytes()).unwrap(), a);
+        let bad = "year,date,kind,name_vi,name_en\n2026,2026-02-30,off,X,X\n2026,2026-01-13,work,Y,Y\n";
+        let errs = parse_announcements(bad.as_bytes()).unwrap_err();
+        assert!(errs[0].contains("line 2"), "{errs:?}");
+        let bad = "year,date,kind,name_vi,name_en\n2026,2026-01-13,work,Y,Y\n";
+        assert!(parse_announcements(bad.as_bytes()).unwrap_err()[0].contains("Saturday or Sunday"));
+        assert!(parse_announcements(b"{\"year\": 2026,").is_err());
+    }
+}

@@ -241,14 +241,29 @@ impl Calendar {
         Ok(total)
     }
 
-    /// Where the clock of a dossier received at `receipt` starts: a receipt
-    /// on a working day after the cut-off counts from the next working day.
+    /// The first working moment at or after `t`.
+    pub fn next_working_moment(&self, t: NaiveDateTime) -> Result<NaiveDateTime, CalendarError> {
+        let mut day = t.date();
+        let mut from = minutes(t.time());
+        loop {
+            if let Some(s) = self.shifts(day)?.iter().find(|s| u32::from(s.end) > from) {
+                let m = from.max(u32::from(s.start));
+                return Ok(day.and_time(NaiveTime::from_hms_opt(m / 60, m % 60, 0).unwrap_or_default()));
+            }
+            day = day.succ_opt().ok_or_else(|| CalendarError::OutOfRange(day.to_string()))?;
+            from = 0;
+        }
+    }
+
+    /// Where the clock of a dossier received at `receipt` starts: the first
+    /// working moment, and for a receipt on a working day after the cut-off,
+    /// the start of the next working day.
     pub fn clock_start(&self, receipt: NaiveDateTime) -> Result<NaiveDateTime, CalendarError> {
         if self.is_working_day(receipt.date())? && minutes(receipt.time()) > u32::from(self.hours.cutoff) {
             let next = receipt.date().succ_opt().ok_or_else(|| CalendarError::OutOfRange(receipt.to_string()))?;
-            return Ok(next.and_time(NaiveTime::MIN));
+            return self.next_working_moment(next.and_time(NaiveTime::MIN));
         }
-        Ok(receipt)
+        self.next_working_moment(receipt)
     }
 
     fn span_minutes(&self, span: Span) -> i64 {
@@ -358,6 +373,9 @@ mod tests {
         let c = cal();
         // Friday 6 March 2026, 15:01 → clock from Monday 9 March 07:30 → 3 days: Wednesday 17:00.
         assert_eq!(c.due(at("2026-03-06 15:01"), Span::WorkingDays(3)).unwrap(), at("2026-03-11 17:00"));
+        assert_eq!(c.clock_start(at("2026-03-06 15:01")).unwrap(), at("2026-03-09 07:30"));
+        assert_eq!(c.clock_start(at("2026-03-07 10:00")).unwrap(), at("2026-03-09 07:30"), "a Saturday");
+        assert_eq!(c.clock_start(at("2026-03-09 12:00")).unwrap(), at("2026-03-09 13:00"), "lunch");
         // at 15:00 exactly it still counts from Friday 15:00
         assert_eq!(c.due(at("2026-03-06 15:00"), Span::WorkingDays(1)).unwrap(), at("2026-03-09 15:00"));
     }

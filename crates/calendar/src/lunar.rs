@@ -35,8 +35,25 @@ impl std::fmt::Display for LunarDate {
     }
 }
 
+impl LunarDate {
+    /// Reads `D/M/YYYY` (the day and month may have leading zeros).
+    pub fn parse(s: &str, leap: bool) -> Result<LunarDate, LunarError> {
+        let parts: Vec<&str> = s.trim().split('/').collect();
+        let bad = || LunarError::Format(s.trim().to_string());
+        if parts.len() != 3 {
+            return Err(bad());
+        }
+        let day: u32 = parts[0].parse().map_err(|_| bad())?;
+        let month: u32 = parts[1].parse().map_err(|_| bad())?;
+        let year: i32 = parts[2].parse().map_err(|_| bad())?;
+        Ok(LunarDate { year, month, day, leap })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LunarError {
+    #[error("'{0}' is not a lunar date D/M/YYYY")]
+    Format(String),
     #[error("{0} is outside the supported years 1800–2199")]
     OutOfRange(String),
     #[error("month {0} does not exist (1–12)")]
@@ -203,6 +220,9 @@ pub fn to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
 pub fn to_solar(l: LunarDate) -> Result<NaiveDate, LunarError> {
     if !(1..=12).contains(&l.month) {
         return Err(LunarError::Month(l.month));
+    }
+    if l.day == 0 {
+        return Err(LunarError::Day(0));
     }
     if !(1..=30).contains(&l.day) {
         return Err(LunarError::Day(l.day));

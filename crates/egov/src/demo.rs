@@ -10,6 +10,7 @@ use egov_store::{NewUser, Store};
 
 const UNITS: &str = include_str!("../demo/units.csv");
 const PROCEDURES: &str = include_str!("../demo/procedures.tsv");
+const CALENDAR: &str = include_str!("../demo/calendar.csv");
 
 pub const PROVINCE_AGENCY: &str = "H72";
 pub const CENTRE: &str = "H72.01";
@@ -322,6 +323,10 @@ pub async fn load(store: &Store, demo_password: &str) -> Result<bool, String> {
         .await
         .map_err(err)?;
     }
+    let announcements = egov_calendar::holidays::parse_announcements(CALENDAR.as_bytes()).map_err(|e| e.join("; "))?;
+    for a in &announcements {
+        w.save_announcement(a, "cli").await.map_err(err)?;
+    }
     w.set_meta("demo_loaded", &chrono::Utc::now().to_rfc3339()).await.map_err(err)?;
     w.audit(egov_audit::Event::new(
         "cli",
@@ -348,5 +353,7 @@ mod tests {
         let units = egov_directory::parse_units_csv(super::UNITS.as_bytes()).unwrap();
         assert!(units.iter().filter(|u| u.level == egov_directory::UnitLevel::Commune).count() >= 10);
         assert_eq!(units.iter().filter(|u| u.succeeded_by.is_some()).count(), 2);
+        let cal = egov_calendar::holidays::parse_announcements(super::CALENDAR.as_bytes()).unwrap();
+        assert_eq!(cal[0].year, 2026);
     }
 }

@@ -83,6 +83,48 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// The working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        what: CalendarCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// The lunar date of YYYY-MM-DD, printed D/M/YYYY (with " leap" in a leap month).
+    Lunar { date: String },
+    /// The solar date (YYYY-MM-DD) of lunar D/M/YYYY.
+    Solar {
+        date: String,
+        /// The date is in the leap month.
+        #[arg(long)]
+        leap: bool,
+    },
+    /// The days off of YEAR that fall on weekdays: YYYY-MM-DD<TAB>name.
+    Holidays {
+        year: i32,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// The due time YYYY-MM-DD HH:MM of a dossier received at --from.
+    Due {
+        /// The receipt time, "YYYY-MM-DD HH:MM".
+        #[arg(long)]
+        from: String,
+        #[arg(long, conflicts_with = "hours", required_unless_present = "hours")]
+        days: Option<u32>,
+        #[arg(long)]
+        hours: Option<u32>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Import announced schedules (CSV year,date,kind,name_vi,name_en or JSON), all or nothing.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Subcommand)]
@@ -401,6 +443,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
             }
         }
+        Command::Calendar { what } => calendar(what).await,
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&egov_web::openapi_document()).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
@@ -411,4 +454,63 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
 /// Messages for the command line are in English.
 fn egov_i18n_text(key: &'static str) -> &'static str {
     egov_web::message(egov_web::Lang::En, key)
+}
+
+async fn calendar(cmd: CalendarCmd) -> Result<ExitCode, String> {
+    use egov_calendar::{lunar, Span};
+    match cmd {
+        CalendarCmd::Lunar { date } => {
+            let d = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("'{date}' is not a date YYYY-MM-DD"))?;
+            println!("{}", lunar::to_lunar(d).map_err(|e| e.to_string())?);
+        }
+        CalendarCmd::Solar { date, leap } => {
+            let l = egov_calendar::LunarDate::parse(&date, leap).map_err(|e| e.to_string())?;
+            println!("{}", lunar::to_solar(l).map_err(|e| e.to_string())?.format("%Y-%m-%d"));
+        }
+        CalendarCmd::Holidays { year, db } => {
+            if !(egov_calendar::FIRST_YEAR..=egov_calendar::LAST_YEAR).contains(&year) {
+                return Err(format!("year {year} is outside 1900–2100"));
+            }
+            let cal = db.open().await?.calendar().await.map_err(|e| e.to_string())?;
+            for d in cal.weekday_days_off(year) {
+                println!("{}\t{}", d.date.format("%Y-%m-%d"), d.name_vi);
+            }
+        }
+        CalendarCmd::Due { from, days, hours, db } => {
+            let at = chrono::NaiveDateTime::parse_from_str(from.trim(), "%Y-%m-%d %H:%M")
+                .map_err(|_| format!("'{from}' is not a time \"YYYY-MM-DD HH:MM\""))?;
+            let span = match (days, hours) {
+                (Some(d), _) => Span::WorkingDays(d),
+                (None, Some(h)) => Span::WorkingHours(h),
+                (None, None) => return Err("give --days or --hours".into()),
+            };
+            let cal = db.open().await?.calendar().await.map_err(|e| e.to_string())?;
+            println!("{}", cal.due(at, span).map_err(|e| e.to_string())?.format("%Y-%m-%d %H:%M"));
+        }
+        CalendarCmd::Import { file, db } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let list = match egov_calendar::holidays::parse_announcements(&bytes) {
+                Ok(l) => l,
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    eprintln!("nothing was imported");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = db.open().await?;
+            match store.import_announcements(&list, "cli").await.map_err(|e| e.to_string())? {
+                Ok(rep) => println!("announcements: {} created, {} updated", rep.created, rep.updated),
+                Err(errs) => {
+                    for e in errs {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@
 //! race-free) and, on commit, appends its audit entries to the chain.
 
 mod audit;
+mod calendar;
 mod catalog;
 mod directory;
 mod identity;
@@ -57,7 +58,8 @@ pub fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_foundation.sql")), (2, include_str!("../migrations/0002_calendar.sql"))];
 
 impl Store {
     /// Connects to `sqlite://…` or `postgres://…`. SQLite files are created if

@@ -33,8 +33,16 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "egov API", description = "The provincial e-government platform's JSON API. Errors are RFC 9457 problem details."),
-    paths(healthz, search_procedures, get_procedure, export_catalog, import_catalog, get_agency, me, issue_token),
-    components(schemas(Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult)),
+    paths(
+        healthz, search_procedures, get_procedure, export_catalog, import_catalog, get_agency, me, issue_token,
+        crate::calendar_pages::api_lunar, crate::calendar_pages::api_solar, crate::calendar_pages::api_holidays,
+        crate::calendar_pages::api_due
+    ),
+    components(schemas(
+        Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
+        crate::calendar_pages::LunarView, crate::calendar_pages::HolidaysView, crate::calendar_pages::DayView,
+        crate::calendar_pages::DueView
+    )),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

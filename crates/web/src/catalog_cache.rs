@@ -73,5 +73,8 @@ pub async fn keep_fresh(state: AppState, every: Duration) {
         if let Err(e) = state.catalog.refresh(&state.store).await {
             tracing::warn!(error = %e, "catalog reload failed");
         }
+        if let Err(e) = state.calendar.refresh(&state.store).await {
+            tracing::warn!(error = %e, "calendar reload failed");
+        }
     }
 }

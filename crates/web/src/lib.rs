@@ -5,6 +5,8 @@
 
 mod admin;
 mod api;
+mod calendar_cache;
+mod calendar_pages;
 mod catalog_cache;
 mod ctx;
 mod editor;
@@ -53,13 +55,15 @@ impl Default for Settings {
 pub struct AppState {
     pub store: Store,
     pub catalog: Arc<CatalogCache>,
+    pub calendar: Arc<calendar_cache::CalendarCache>,
     pub settings: Arc<Settings>,
 }
 
 impl AppState {
     pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
         let catalog = Arc::new(CatalogCache::load(&store).await?);
-        Ok(AppState { store, catalog, settings: Arc::new(settings) })
+        let calendar = Arc::new(calendar_cache::CalendarCache::load(&store).await?);
+        Ok(AppState { store, catalog, calendar, settings: Arc::new(settings) })
     }
 }
 
@@ -79,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/egov.css", get(pages::stylesheet))
         .route("/healthz", get(api::healthz))
         .merge(admin::routes())
+        .merge(calendar_pages::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         // Body limits sit inside the context middleware, so that their

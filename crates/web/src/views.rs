@@ -46,6 +46,7 @@ pub fn back_office_nav(p: &Principal, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/quan-tri/thu-tuc/nhap", "nav.admin.import"));
     }
     if p.may(Action::ManageDirectory) {
+        items.push(("/quan-tri/lich", "nav.admin.calendar"));
         items.push(("/quan-tri/cac-co-quan", "nav.admin.agencies"));
         items.push(("/quan-tri/don-vi", "nav.admin.units"));
     }

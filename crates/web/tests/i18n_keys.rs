@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-const NAMESPACES: [&str; 20] = [
+const NAMESPACES: [&str; 21] = [
     "site", "a11y", "nav", "home", "search", "catalog", "online", "unit", "level", "proc", "common", "register",
-    "login", "form", "err", "role", "admin", "editor", "ftype", "kind",
+    "login", "form", "err", "role", "admin", "editor", "ftype", "kind", "cal",
 ];
 
 fn keys_in(text: &str) -> Vec<String> {

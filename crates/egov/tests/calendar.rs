@@ -1,0 +1,246 @@
+//! The working-day calendar end to end: command line, API, pages, back office.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn egov(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(args).output().expect("run egov");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).trim().to_string(),
+    )
+}
+
+#[test]
+fn lunar_and_solar_on_the_command_line() {
+    for (solar, lunar) in [
+        ("1985-01-21", "1/1/1985"),
+        ("2007-02-17", "1/1/2007"),
+        ("2025-01-29", "1/1/2025"),
+        ("2026-02-17", "1/1/2026"),
+        ("2027-02-06", "1/1/2027"),
+        ("2030-02-02", "1/1/2030"),
+        ("2025-04-07", "10/3/2025"),
+        ("2026-04-26", "10/3/2026"),
+        ("2027-04-16", "10/3/2027"),
+        ("2025-07-25", "1/6/2025 leap"),
+    ] {
+        assert_eq!(egov(&["calendar", "lunar", solar]).1, lunar, "{solar}");
+        let (date, leap) = lunar.split_once(' ').map(|(d, _)| (d, true)).unwrap_or((lunar, false));
+        let mut args = vec!["calendar", "solar", date];
+        if leap {
+            args.push("--leap");
+        }
+        assert_eq!(egov(&args).1, solar, "{lunar}");
+    }
+    for (args, msg) in [
+        (vec!["calendar", "solar", "31/2/2025"], "day 31"),
+        (vec!["calendar", "solar", "1/13/2025"], "month 13"),
+        (vec!["calendar", "solar", "1/3/2025", "--leap"], "no leap month 3"),
+        (vec!["calendar", "solar", "30/2/2026"], "only 29 days"),
+        (vec!["calendar", "solar", "tết"], "not a lunar date"),
+        (vec!["calendar", "lunar", "2025-02-30"], "not a date"),
+        (vec!["calendar", "lunar", "3000-01-01"], "outside"),
+    ] {
+        let (ok, _, err) = egov(&args);
+        assert!(!ok, "{args:?}");
+        assert!(err.contains(msg) && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holidays_and_due_dates_on_the_command_line_use_the_announcements() {
+    let app = spawn().await;
+    let out = app.cli(&["calendar", "holidays", "2026"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    // the demo announcement for 2026: weekdays only, sorted, tab-separated
+    assert_eq!(lines[0], "2026-01-01\tTết Dương lịch");
+    assert!(lines[1].starts_with("2026-01-02\t"));
+    assert!(
+        lines.iter().any(|l| l.starts_with("2026-02-20\t")) && !lines.iter().any(|l| l.starts_with("2026-02-21")),
+        "weekends are not listed"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("2026-11-24\t")));
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(sorted, lines);
+    // 2027 by rule
+    let out = app.cli(&["calendar", "holidays", "2027"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2027-04-16\tGiỗ Tổ Hùng Vương"));
+    let due = |from: &str, flag: &str, n: &str| {
+        let out = app.cli(&["calendar", "due", "--from", from, flag, n]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(due("2026-03-06 15:01", "--days", "3"), "2026-03-11 17:00");
+    assert_eq!(due("2026-02-12 10:00", "--days", "5"), "2026-02-26 10:00");
+    assert_eq!(due("2026-01-09 09:00", "--days", "1"), "2026-01-10 09:00");
+    assert_eq!(due("2026-03-02 10:30", "--hours", "2"), "2026-03-02 14:00");
+    let out = app.cli(&["calendar", "due", "--from", "tomorrow", "--days", "1"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD HH:MM"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_api() {
+    let app = spawn().await;
+    let c = app.client();
+    let j = c.get("/api/v1/calendar/lunar?date=2025-07-25").await.json();
+    assert_eq!((j["lunar"].as_str().unwrap(), j["leap"].as_bool().unwrap()), ("1/6/2025 leap", true));
+    let j = c.get("/api/v1/calendar/solar?date=10/3/2026").await.json();
+    assert_eq!(j["date"], "2026-04-26");
+    let j = c.get("/api/v1/calendar/holidays/2026").await.json();
+    assert_eq!(j["announced"], true);
+    assert_eq!(j["working_days"][0]["date"], "2026-01-10");
+    let j = c.get("/api/v1/calendar/due?from=2026-03-06%2015:01&days=3").await.json();
+    assert_eq!(
+        (j["clock_start"].as_str().unwrap(), j["due"].as_str().unwrap()),
+        ("2026-03-09 07:30", "2026-03-11 17:00")
+    );
+    for (path, needle) in [
+        ("/api/v1/calendar/solar?date=31/2/2025", "1 to 30"),
+        ("/api/v1/calendar/solar?date=1/13/2025", "1 to 12"),
+        ("/api/v1/calendar/solar?date=1/3/2025&leap=true", "no such leap month"),
+        ("/api/v1/calendar/lunar?date=2025-13-01", "YYYY-MM-DD"),
+        ("/api/v1/calendar/holidays/99999", "1900–2100"),
+        ("/api/v1/calendar/due?from=2026-03-06&days=3", "HH:MM"),
+        ("/api/v1/calendar/due?from=2026-03-06%2010:00", "days=N"),
+        ("/api/v1/calendar/due?from=2100-12-31%2016:00&days=30", "1900–2100"),
+    ] {
+        let r = c.get(&format!("{path}{}lang=en", if path.contains('?') { "&" } else { "?" })).await;
+        assert_eq!(r.status, 400, "{path}");
+        assert_eq!(r.header("content-type"), "application/problem+json");
+        assert!(r.json()["title"].as_str().unwrap().contains(needle), "{path}: {}", r.text);
+    }
+    let doc = c.get("/api/openapi.json").await.json();
+    for p in
+        ["/api/v1/calendar/lunar", "/api/v1/calendar/solar", "/api/v1/calendar/holidays/{year}", "/api/v1/calendar/due"]
+    {
+        assert!(doc["paths"][p].is_object(), "{p}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_year_page_shows_every_month_with_days_off_and_lunar_days() {
+    let app = spawn().await;
+    let r = app.client().get("/lich?year=2026").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text.matches("<table class=\"month\">").count(), 12);
+    assert!(r.text.contains("Ngày Văn hóa Việt Nam"));
+    assert!(r.text.contains("class=\"makeup\""), "the swapped Saturday");
+    assert!(r.text.contains("<span class=\"l\">1/1</span>"), "Tết marked with its lunar month");
+    let r = app.client().get("/lich?year=2026&lang=en").await;
+    assert!(r.text.contains("Make-up day for Friday 2 Jan"));
+    assert_eq!(app.client().get("/lich?year=abc").await.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_announces_a_year_which_then_overrides_the_rule() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.admin", DEMO_PASSWORD).await;
+    let page = c.get("/quan-tri/lich/2027").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("2027-04-16; Giỗ Tổ Hùng Vương"), "prefilled from the rules");
+    let csrf = page.csrf();
+    // a bad line and a weekday make-up day: refused, the text kept
+    let r = c
+        .post_form(
+            "/quan-tri/lich/2027",
+            &[
+                ("csrf", &csrf),
+                ("days_off", "2027-01-01; Tết Dương lịch\n2027-13-01; Sai"),
+                ("working_days", ""),
+                ("source", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Dòng 2"));
+    assert!(r.text.contains("2027-13-01; Sai"));
+    let r = c
+        .post_form(
+            "/quan-tri/lich/2027",
+            &[("csrf", &csrf), ("days_off", "2027-01-01; Tết"), ("working_days", "2027-01-05; Thứ Ba"), ("source", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("thứ Bảy hoặc Chủ nhật"));
+    assert_eq!(app.client().get("/api/v1/calendar/holidays/2027").await.json()["announced"], false);
+    // a real announcement: only New Year and a swapped Monday, worked on Saturday 9 Jan
+    let r = c
+        .post_form(
+            "/quan-tri/lich/2027",
+            &[
+                ("csrf", &csrf),
+                ("days_off", "2027-01-01; Tết Dương lịch; New Year\n2027-01-04; Nghỉ hoán đổi; Swapped"),
+                ("working_days", "2027-01-09; Làm bù; Make-up"),
+                ("source", "Thông báo 1/TB"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let j = app.client().get("/api/v1/calendar/holidays/2027").await.json();
+    assert_eq!(j["announced"], true);
+    assert_eq!(j["days_off"].as_array().unwrap().len(), 2, "the announcement replaced the rule: {j}");
+    let j = app.client().get("/api/v1/calendar/due?from=2027-01-08%2009:00&days=1").await.json();
+    assert_eq!(j["due"], "2027-01-09 09:00");
+    // the CLI sees it too, and the audit log has it
+    let out = app.cli(&["calendar", "holidays", "2027"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    assert!(app.store.recent_audit(3).await.unwrap().iter().any(|e| e.event.action == "calendar.announce"));
+    // others may not
+    let o = app.client();
+    o.login("demo.agency-admin", DEMO_PASSWORD).await;
+    assert_eq!(o.get("/quan-tri/lich/2027").await.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_import_from_csv_all_or_nothing() {
+    let app = spawn().await;
+    let dir = std::env::temp_dir().join(format!("egov-cal-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "year,date,kind,name_vi,name_en\n2028,2028-01-01,off,Tết,New Year\n2028,2028-01-04,work,Làm bù,Make-up\n",
+    )
+    .unwrap();
+    let out = app.cli(&["calendar", "import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Saturday or Sunday"));
+    assert_eq!(app.client().get("/api/v1/calendar/holidays/2028").await.json()["announced"], false);
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        "year,date,kind,name_vi,name_en\n2028,2028-01-03,off,Nghỉ,Off\n2028,2028-01-08,work,Làm bù,Make-up\n",
+    )
+    .unwrap();
+    let out = app.cli(&["calendar", "import", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // the running server picks it up within its refresh period
+    let mut announced = false;
+    for _ in 0..80 {
+        if app.client().get("/api/v1/calendar/holidays/2028").await.json()["announced"] == true {
+            announced = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(announced);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let j = app.client().get("/api/v1/calendar/holidays/2028").await.json();
+        if j["working_days"].as_array().is_some_and(|w| w.len() == 1) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{j}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
