@@ -54,7 +54,40 @@ impl Default for WorkingHours {
     }
 }
 
+fn hhmm(m: u16) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Reads `HH:MM` as minutes since midnight.
+pub fn parse_hhmm(s: &str) -> Option<u16> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+}
+
+impl Shift {
+    /// Reads `07:30-11:30, 13:00-17:00` (empty: no work that day).
+    pub fn parse_list(s: &str) -> Option<Vec<Shift>> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (a, b) = p.split_once('-')?;
+                Some(Shift { start: parse_hhmm(a)?, end: parse_hhmm(b)? })
+            })
+            .collect()
+    }
+
+    pub fn format_list(list: &[Shift]) -> String {
+        list.iter().map(|s| format!("{}-{}", hhmm(s.start), hhmm(s.end))).collect::<Vec<_>>().join(", ")
+    }
+}
+
 impl WorkingHours {
+    pub fn cutoff_text(&self) -> String {
+        hhmm(self.cutoff)
+    }
+
     pub fn validate(&self) -> Result<(), CalendarError> {
         for (i, day) in self.shifts.iter().enumerate() {
             let mut last = 0;
@@ -355,6 +388,18 @@ mod tests {
 
     fn cal() -> Calendar {
         Calendar::new(&[announced_2026()], WorkingHours::default())
+    }
+
+    #[test]
+    fn shifts_read_and_write() {
+        let s = Shift::parse_list("07:30-11:30, 13:00-17:00").unwrap();
+        assert_eq!(Shift::format_list(&s), "07:30-11:30, 13:00-17:00");
+        assert_eq!(Shift::parse_list("").unwrap(), vec![]);
+        assert!(Shift::parse_list("7h-11h").is_none());
+        assert!(Shift::parse_list("25:00-26:00").is_none());
+        let mut h = WorkingHours::default();
+        h.shifts[0] = vec![Shift { start: 600, end: 500 }];
+        assert!(h.validate().is_err());
     }
 
     #[test]

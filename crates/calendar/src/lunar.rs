@@ -171,9 +171,9 @@ fn check_range(y: i32, what: impl Fn() -> String) -> Result<(), LunarError> {
     }
 }
 
-/// The lunar date of a Gregorian date.
-pub fn to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
-    check_range(date.year(), || date.to_string())?;
+/// The lunar date of a Gregorian date, computed from the astronomy (the
+/// reference for the month table that [`to_lunar`] reads).
+pub fn compute_lunar(date: NaiveDate) -> LunarDate {
     let day = jdn(date);
     // The estimate of the month's new moon can be one off either way where a
     // new moon falls near local midnight: step until it brackets the day.
@@ -213,11 +213,81 @@ pub fn to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
     if month >= 11 && diff < 4 {
         year -= 1;
     }
-    Ok(LunarDate { year, month: month as u32, day: lunar_day, leap })
+    LunarDate { year, month: month as u32, day: lunar_day, leap }
+}
+
+/// Every lunar month from late 1799 to early 2200: the day it starts and its
+/// label, computed once from the astronomy at first use (about 5,000 months,
+/// a few milliseconds), so that a conversion is a binary search.
+struct Months {
+    starts: Vec<i64>,
+    labels: Vec<(i32, u32, bool)>,
+}
+
+fn months() -> &'static Months {
+    static MONTHS: std::sync::OnceLock<Months> = std::sync::OnceLock::new();
+    MONTHS.get_or_init(|| {
+        let first = jdn(NaiveDate::from_ymd_opt(1799, 12, 1).unwrap_or_default());
+        let last = jdn(NaiveDate::from_ymd_opt(2200, 2, 1).unwrap_or_default());
+        let mut k = ((first as f64 - K0) / SYNODIC).floor() as i64;
+        let (mut starts, mut labels) = (Vec::new(), Vec::new());
+        loop {
+            let start = new_moon_day(k);
+            if start > last {
+                break;
+            }
+            if let Some(d) = from_jdn(start) {
+                let l = compute_lunar(d);
+                starts.push(start);
+                labels.push((l.year, l.month, l.leap));
+            }
+            k += 1;
+        }
+        Months { starts, labels }
+    })
+}
+
+/// The lunar date of a Gregorian date.
+pub fn to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
+    check_range(date.year(), || date.to_string())?;
+    let m = months();
+    let day = jdn(date);
+    let i = m.starts.partition_point(|&s| s <= day);
+    if i == 0 {
+        return Err(LunarError::OutOfRange(date.to_string()));
+    }
+    let (year, month, leap) = m.labels[i - 1];
+    Ok(LunarDate { year, month, day: (day - m.starts[i - 1] + 1) as u32, leap })
 }
 
 /// The Gregorian date of a lunar date; errors name what does not exist.
 pub fn to_solar(l: LunarDate) -> Result<NaiveDate, LunarError> {
+    if !(1..=12).contains(&l.month) {
+        return Err(LunarError::Month(l.month));
+    }
+    if !(1..=30).contains(&l.day) {
+        return Err(LunarError::Day(l.day));
+    }
+    check_range(l.year, || l.to_string())?;
+    let m = months();
+    let key = (l.year, l.month, l.leap);
+    let i = m.labels.partition_point(|x| (x.0, x.1, x.2) < key);
+    if m.labels.get(i) != Some(&key) || i + 1 >= m.starts.len() {
+        return Err(if l.leap {
+            LunarError::NoLeap { year: l.year, month: l.month }
+        } else {
+            LunarError::OutOfRange(l.to_string())
+        });
+    }
+    if i64::from(l.day) > m.starts[i + 1] - m.starts[i] {
+        return Err(LunarError::ShortMonth { year: l.year, month: l.month, leap: if l.leap { " (leap)" } else { "" } });
+    }
+    from_jdn(m.starts[i] + i64::from(l.day) - 1).ok_or_else(|| LunarError::OutOfRange(l.to_string()))
+}
+
+/// The Gregorian date of a lunar date computed from the astronomy (the
+/// reference for [`to_solar`]).
+pub fn compute_solar(l: LunarDate) -> Result<NaiveDate, LunarError> {
     if !(1..=12).contains(&l.month) {
         return Err(LunarError::Month(l.month));
     }
@@ -340,6 +410,21 @@ mod tests {
             to_solar(LunarDate { year: 2026, month: short, day: 30, leap: false }),
             Err(LunarError::ShortMonth { .. })
         ));
+    }
+
+    /// The month table agrees with the direct computation on every day and
+    /// every month of 1800–2199.
+    #[test]
+    fn the_table_agrees_with_the_astronomy() {
+        let mut day = d(1800, 1, 1);
+        while day <= d(2199, 12, 31) {
+            let l = compute_lunar(day);
+            assert_eq!(to_lunar(day).unwrap(), l, "{day}");
+            if (l.day == 1 || l.day == 29) && (1800..=2199).contains(&l.year) {
+                assert_eq!(compute_solar(l).unwrap(), day, "{l}");
+            }
+            day = day.succ_opt().unwrap();
+        }
     }
 
     /// Every day of 1900–2100: solar → lunar → solar is the identity; months

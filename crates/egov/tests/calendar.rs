@@ -244,3 +244,36 @@ async fn announcements_import_from_csv_all_or_nothing() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn working_hours_and_cut_off_are_configurable() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.admin", DEMO_PASSWORD).await;
+    let page = c.get("/quan-tri/lich").await;
+    assert!(page.text.contains("value=\"07:30-11:30, 13:00-17:00\""));
+    let csrf = page.csrf();
+    let mut form = vec![("csrf", csrf.as_str()), ("cutoff", "16:00"), ("day_hours", "8")];
+    let days = ["07:00-11:00, 13:00-17:00"; 5];
+    let names = ["shifts_0", "shifts_1", "shifts_2", "shifts_3", "shifts_4"];
+    for (n, d) in names.iter().zip(days.iter()) {
+        form.push((n, d));
+    }
+    form.push(("shifts_5", ""));
+    form.push(("shifts_6", "bad"));
+    let r = c.post_form("/quan-tri/lich", &form).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text.contains("value=\"bad\"") && r.text.contains("value=\"07:00-11:00, 13:00-17:00\""),
+        "typed values kept"
+    );
+    form.pop();
+    form.push(("shifts_6", ""));
+    let r = c.post_form("/quan-tri/lich", &form).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    // 15:30 is now before the cut-off: Monday 15:30 + 1 day = Tuesday 15:30
+    let j = app.client().get("/api/v1/calendar/due?from=2026-03-02%2015:30&days=1").await.json();
+    assert_eq!(j["due"], "2026-03-03 15:30");
+    let j = app.client().get("/api/v1/calendar/due?from=2026-03-02%2016:30&days=1").await.json();
+    assert_eq!(j["clock_start"], "2026-03-03 07:00");
+}

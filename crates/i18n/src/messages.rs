@@ -257,4 +257,12 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("err.cal.twice", "ngày bị nhập hai lần.", "the date is listed twice."),
     ("err.cal.weekday", "ngày làm bù phải là thứ Bảy hoặc Chủ nhật.", "a make-up day must be a Saturday or Sunday."),
     ("err.cal.no_name", "thiếu tên ngày.", "the name is missing."),
+    ("cal.hours", "Giờ làm việc", "Working hours"),
+    ("cal.hours_hint", "Ca làm việc của từng ngày, dạng 07:30-11:30, 13:00-17:00 (để trống: ngày nghỉ). Ngày làm bù vào thứ Bảy, Chủ nhật làm theo giờ của thứ Hai.", "Each day's shifts, like 07:30-11:30, 13:00-17:00 (empty: no work). Make-up weekend days follow Monday's hours."),
+    ("cal.cutoff", "Giờ chốt buổi chiều (hồ sơ nhận sau giờ này tính từ ngày làm việc kế tiếp)", "Afternoon cut-off (dossiers received later count from the next working day)"),
+    ("cal.day_hours", "Số giờ của một ngày làm việc", "Hours in a working day"),
+    ("cal.hours_save", "Lưu giờ làm việc", "Save the working hours"),
+    ("cal.hours_saved", "Đã lưu giờ làm việc.", "The working hours were saved."),
+    ("err.cal.shifts", "Ca làm việc phải có dạng 07:30-11:30, 13:00-17:00, theo thứ tự, không chồng nhau.", "Shifts look like 07:30-11:30, 13:00-17:00, in order, not overlapping."),
+    ("err.cal.time", "Giờ phải có dạng HH:MM.", "A time looks like HH:MM."),
 ];

@@ -22,7 +22,7 @@ use crate::{AppState, WebError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/lich", get(year_page))
-        .route("/quan-tri/lich", get(admin_years))
+        .route("/quan-tri/lich", get(admin_years).post(save_hours))
         .route("/quan-tri/lich/{year}", get(edit_year).post(save_year))
         .route("/api/v1/calendar/lunar", get(api_lunar))
         .route("/api/v1/calendar/solar", get(api_solar))
@@ -291,6 +291,29 @@ async fn year_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Year
 struct YearsPage {
     layout: Layout,
     years: Vec<(i32, bool)>,
+    form: FormState,
+    weekdays: Vec<(String, &'static str)>,
+    saved: bool,
+}
+
+const DAY_KEYS: [&str; 7] = ["cal.mon", "cal.tue", "cal.wed", "cal.thu", "cal.fri", "cal.sat", "cal.sun"];
+
+async fn years_page(state: &AppState, ctx: &Ctx, form: FormState, status: StatusCode) -> Result<Response, WebError> {
+    let announced: Vec<i32> = state.store.announcements().await?.iter().map(|a| a.year).collect();
+    let now = chrono::Local::now().year();
+    let mut years: Vec<i32> = (now - 1..=now + 2).chain(announced.iter().copied()).collect();
+    years.sort();
+    years.dedup();
+    let years = years.into_iter().map(|y| (y, announced.contains(&y))).collect();
+    let weekdays = DAY_KEYS.iter().enumerate().map(|(i, k)| (format!("shifts_{i}"), t(ctx.lang, k))).collect();
+    let page = YearsPage {
+        layout: Layout::new(ctx, "cal.admin.title"),
+        years,
+        form,
+        weekdays,
+        saved: ctx.query.contains("saved=1"),
+    };
+    Ok(render(status, &page))
 }
 
 fn manager(ctx: &Ctx) -> Result<(), WebError> {
@@ -313,13 +336,58 @@ fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
 async fn admin_years(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         manager(&ctx)?;
-        let announced: Vec<i32> = state.store.announcements().await?.iter().map(|a| a.year).collect();
-        let now = chrono::Local::now().year();
-        let mut years: Vec<i32> = (now - 1..=now + 2).chain(announced.iter().copied()).collect();
-        years.sort();
-        years.dedup();
-        let years = years.into_iter().map(|y| (y, announced.contains(&y))).collect();
-        Ok(render(StatusCode::OK, &YearsPage { layout: Layout::new(&ctx, "cal.admin.title"), years }))
+        let h = state.store.working_hours().await?;
+        let mut form = FormState::default();
+        for (i, day) in h.shifts.iter().enumerate() {
+            form.values.insert(format!("shifts_{i}"), egov_calendar::Shift::format_list(day));
+        }
+        form.values.insert("cutoff".into(), h.cutoff_text());
+        form.values.insert("day_hours".into(), format!("{}", f64::from(h.day_minutes) / 60.0));
+        years_page(&state, &ctx, form, StatusCode::OK).await
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+async fn save_hours(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        manager(&ctx)?;
+        let actor = format!("user:{}", ctx.principal()?.user_id);
+        let mut form = FormState::default();
+        form.values = f.clone();
+        form.values.remove("csrf");
+        let mut hours = egov_calendar::WorkingHours::default();
+        for i in 0..7 {
+            let name = format!("shifts_{i}");
+            match egov_calendar::Shift::parse_list(form.v(&name)) {
+                Some(list) => hours.shifts[i] = list,
+                None => form.add(&name, ctx.lang, "err.cal.shifts"),
+            }
+        }
+        match egov_calendar::parse_hhmm(form.v("cutoff")) {
+            Some(m) => hours.cutoff = m,
+            None => form.add("cutoff", ctx.lang, "err.cal.time"),
+        }
+        match form.v("day_hours").trim().replace(',', ".").parse::<f64>() {
+            Ok(h) if h > 0.0 && h <= 24.0 => hours.day_minutes = (h * 60.0).round() as u32,
+            _ => form.add("day_hours", ctx.lang, "err.number"),
+        }
+        if !form.has_errors() && hours.validate().is_err() {
+            form.add("shifts_0", ctx.lang, "err.cal.shifts");
+        }
+        if form.has_errors() {
+            return years_page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        let mut w = state.store.begin_write().await?;
+        w.set_working_hours(&hours, &actor).await?;
+        w.commit().await?;
+        state.calendar.refresh(&state.store).await?;
+        Ok(Redirect::to("/quan-tri/lich?saved=1").into_response())
     }
     .await;
     or_login(&ctx, r)
