@@ -182,44 +182,52 @@ fn opt<'a>(s: &'a str) -> Option<&'a str> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Parses a unit import file. Either every row is valid and all are returned,
-/// or every error is returned with its line number: nothing half-parsed.
-pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryError>> {
+/// Reads a CSV file with the given header: either every row converts and
+/// all are returned, or every error is returned with its line number.
+fn parse_rows<T>(
+    bytes: &[u8],
+    expected: &[&str],
+    row: impl Fn(&csv::StringRecord) -> Result<T, String>,
+) -> Result<Vec<T>, Vec<DirectoryError>> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
     let header = rdr.headers().map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
     let got: Vec<&str> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
-    if got != UNIT_CSV_HEADER {
-        return Err(vec![DirectoryError::Header { expected: UNIT_CSV_HEADER.join(",") }]);
+    if got != expected {
+        return Err(vec![DirectoryError::Header { expected: expected.join(",") }]);
     }
-    let mut units = Vec::new();
+    let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(DirectoryError::Row { line, message: e.to_string() });
-                continue;
-            }
-        };
-        match unit_from_row(&rec) {
-            Ok(u) => units.push(u),
+        match rec.map_err(|e| e.to_string()).and_then(|r| row(&r)) {
+            Ok(v) => out.push(v),
             Err(message) => errors.push(DirectoryError::Row { line, message }),
         }
     }
-    if units.is_empty() && errors.is_empty() {
+    if out.is_empty() && errors.is_empty() {
         errors.push(DirectoryError::Invalid("the file has no rows".into()));
     }
-    let mut seen = std::collections::HashSet::new();
-    for u in &units {
-        if !seen.insert(u.code.clone()) {
-            errors.push(DirectoryError::Invalid(format!("code {} appears twice", u.code.as_str())));
-        }
-    }
     if errors.is_empty() {
-        Ok(units)
+        Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// Parses a unit import file. Either every row is valid and all are returned,
+/// or every error is returned with its line number: nothing half-parsed.
+pub fn parse_units_csv(bytes: &[u8]) -> Result<Vec<AdminUnit>, Vec<DirectoryError>> {
+    let units = parse_rows(bytes, &UNIT_CSV_HEADER, unit_from_row)?;
+    let mut seen = std::collections::HashSet::new();
+    let dups: Vec<DirectoryError> = units
+        .iter()
+        .filter(|u| !seen.insert(u.code.clone()))
+        .map(|u| DirectoryError::Invalid(format!("code {} appears twice", u.code.as_str())))
+        .collect();
+    if dups.is_empty() {
+        Ok(units)
+    } else {
+        Err(dups)
     }
 }
 
@@ -262,41 +270,17 @@ pub const AGENCY_CSV_HEADER: [&str; 8] =
 /// Parses an agency import file: all rows or every error with its line.
 /// Parents must come before their children or already exist (checked by the caller).
 pub fn parse_agencies_csv(bytes: &[u8]) -> Result<Vec<Agency>, Vec<DirectoryError>> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-    let header = rdr.headers().map_err(|e| vec![DirectoryError::Csv(e.to_string())])?;
-    let got: Vec<&str> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
-    if got != AGENCY_CSV_HEADER {
-        return Err(vec![DirectoryError::Header { expected: AGENCY_CSV_HEADER.join(",") }]);
-    }
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(DirectoryError::Row { line, message: e.to_string() });
-                continue;
-            }
-        };
-        match agency_from_row(&rec) {
-            Ok(a) => out.push(a),
-            Err(message) => errors.push(DirectoryError::Row { line, message }),
-        }
-    }
-    if out.is_empty() && errors.is_empty() {
-        errors.push(DirectoryError::Invalid("the file has no rows".into()));
-    }
+    let agencies = parse_rows(bytes, &AGENCY_CSV_HEADER, agency_from_row)?;
     let mut seen = std::collections::HashSet::new();
-    for a in &out {
-        if !seen.insert(a.id.clone()) {
-            errors.push(DirectoryError::Invalid(format!("agency {} appears twice", a.id)));
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
+    let dups: Vec<DirectoryError> = agencies
+        .iter()
+        .filter(|a| !seen.insert(a.id.clone()))
+        .map(|a| DirectoryError::Invalid(format!("agency {} appears twice", a.id)))
+        .collect();
+    if dups.is_empty() {
+        Ok(agencies)
     } else {
-        Err(errors)
+        Err(dups)
     }
 }
 

@@ -291,13 +291,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let agencies = match egov_directory::parse_agencies_csv(&bytes) {
                 Ok(a) => a,
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {e}", file.display());
-                    }
-                    eprintln!("nothing was imported");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(errs) => return Ok(refused(&file, errs)),
             };
             let store = db.open().await?;
             match store.import_agencies(&agencies, "cli").await.map_err(|e| e.to_string())? {
@@ -305,26 +299,14 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     println!("agencies: {} created, {} updated", rep.created, rep.updated);
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {e}", file.display());
-                    }
-                    eprintln!("nothing was imported");
-                    Ok(ExitCode::from(2))
-                }
+                Err(errs) => Ok(refused(&file, errs)),
             }
         }
         Command::Import { what: ImportWhat::Units { file, db } } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let units = match egov_directory::parse_units_csv(&bytes) {
                 Ok(u) => u,
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {e}", file.display());
-                    }
-                    eprintln!("nothing was imported");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(errs) => return Ok(refused(&file, errs)),
             };
             let store = db.open().await?;
             let rep = store.import_units(&units, "cli").await.map_err(|e| e.to_string())?;
@@ -343,13 +325,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     println!("procedures: {} created, {} updated", rep.created, rep.updated);
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {}: {}", file.display(), e.path, egov_i18n_text(e.key));
-                    }
-                    eprintln!("nothing was imported");
-                    Ok(ExitCode::from(2))
-                }
+                Err(errs) => Ok(refused(&file, errs.iter().map(|e| format!("{}: {}", e.path, egov_i18n_text(e.key))))),
             }
         }
         Command::Catalog { what: CatalogCmd::Export { db } } => {
@@ -451,6 +427,15 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
     }
 }
 
+/// Prints every error of a refused import and the exit code that says so.
+fn refused<E: std::fmt::Display>(file: &std::path::Path, errs: impl IntoIterator<Item = E>) -> ExitCode {
+    for e in errs {
+        eprintln!("{}: {e}", file.display());
+    }
+    eprintln!("nothing was imported");
+    ExitCode::from(2)
+}
+
 /// Messages for the command line are in English.
 fn egov_i18n_text(key: &'static str) -> &'static str {
     egov_web::message(egov_web::Lang::En, key)
@@ -492,23 +477,12 @@ async fn calendar(cmd: CalendarCmd) -> Result<ExitCode, String> {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let list = match egov_calendar::holidays::parse_announcements(&bytes) {
                 Ok(l) => l,
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {e}", file.display());
-                    }
-                    eprintln!("nothing was imported");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(errs) => return Ok(refused(&file, errs)),
             };
             let store = db.open().await?;
             match store.import_announcements(&list, "cli").await.map_err(|e| e.to_string())? {
                 Ok(rep) => println!("announcements: {} created, {} updated", rep.created, rep.updated),
-                Err(errs) => {
-                    for e in errs {
-                        eprintln!("{}: {e}", file.display());
-                    }
-                    return Ok(ExitCode::from(2));
-                }
+                Err(errs) => return Ok(refused(&file, errs)),
             }
         }
     }

@@ -103,7 +103,10 @@ async fn the_calendar_api() {
         (j["clock_start"].as_str().unwrap(), j["due"].as_str().unwrap()),
         ("2026-03-09 07:30", "2026-03-11 17:00")
     );
+    let j = c.get("/api/v1/calendar/working-days?from=2026-02-13&to=2026-02-24").await.json();
+    assert_eq!(j["working_days"], 2, "Friday 13 and Monday 23 around Tết");
     for (path, needle) in [
+        ("/api/v1/calendar/working-days?from=2026-02-13&to=soon", "YYYY-MM-DD"),
         ("/api/v1/calendar/solar?date=31/2/2025", "1 to 30"),
         ("/api/v1/calendar/solar?date=1/13/2025", "1 to 12"),
         ("/api/v1/calendar/solar?date=1/3/2025&leap=true", "no such leap month"),

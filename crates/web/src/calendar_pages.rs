@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/calendar/solar", get(api_solar))
         .route("/api/v1/calendar/holidays/{year}", get(api_holidays))
         .route("/api/v1/calendar/due", get(api_due))
+        .route("/api/v1/calendar/working-days", get(api_working_days))
 }
 
 fn lunar_error_key(e: &LunarError) -> &'static str {
@@ -521,5 +522,35 @@ fn schedule_error(lang: Lang, e: &egov_calendar::ScheduleError) -> String {
         WorkingWeekday(date) => format!("{date}: {}", t(lang, "err.cal.weekday")),
         NoName(date) => format!("{date}: {}", t(lang, "err.cal.no_name")),
         Year(_) => t(lang, "err.calendar.range").to_string(),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RangeParams {
+    /// First day, YYYY-MM-DD (counted).
+    from: String,
+    /// Last day, YYYY-MM-DD (not counted).
+    to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkingDaysView {
+    from: String,
+    to: String,
+    /// Working days in [from, to); negative when `to` is before `from`.
+    working_days: i64,
+}
+
+/// The number of working days from one date (counted) to another (not counted).
+#[utoipa::path(get, path = "/api/v1/calendar/working-days", params(RangeParams), responses((status = 200, body = WorkingDaysView), (status = 400, body = crate::error::Problem)))]
+pub async fn api_working_days(State(state): State<AppState>, ctx: Ctx, Query(p): Query<RangeParams>) -> Response {
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (Some(a), Some(b)) = (parse(&p.from), parse(&p.to)) else {
+        return bad(&ctx, "err.date", format!("'{}', '{}'", p.from, p.to));
+    };
+    match state.calendar.get().1.working_days_between(a, b) {
+        Ok(n) => Json(WorkingDaysView { from: p.from.trim().into(), to: p.to.trim().into(), working_days: n })
+            .into_response(),
+        Err(e) => bad(&ctx, "err.calendar.range", e.to_string()),
     }
 }
