@@ -40,7 +40,7 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn every_used_key_is_in_the_catalogue() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for dir in ["web/src", "web/templates", "identity/src", "catalog/src", "store/src"] {
+    for dir in ["web/src", "web/templates", "identity/src", "catalog/src", "store/src", "dossier/src"] {
         walk(&root.join(dir), &mut files);
     }
     let mut checked = 0;

@@ -1,0 +1,472 @@
+//! The one-stop dossier lifecycle as a typed state machine: statuses with
+//! their national codes, the commands officials and citizens give, and one
+//! function, [`apply`], that checks every precondition (who, which agency,
+//! which status) and computes the next state and its deadline. No I/O: the
+//! caller loads the dossier, supplies the time and the calendar, and stores
+//! the transition in one transaction.
+
+pub mod code;
+
+use chrono::NaiveDateTime;
+use egov_calendar::{Calendar, Span};
+use egov_identity::{AccountKind, Principal, Role};
+use serde::{Deserialize, Serialize};
+
+pub use code::{CodeError, DossierCode};
+
+/// Where a dossier is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Saved by the citizen, not yet submitted: no code, no clock.
+    Draft,
+    /// Submitted online, waiting for a receiving officer.
+    Submitted,
+    /// An online dossier returned once, incomplete, with the list of what is missing.
+    ReturnedIncomplete,
+    /// Accepted: the deadline runs; waiting for assignment.
+    Accepted,
+    /// Assigned and being processed at a step of the process.
+    Processing,
+    /// Waiting for the citizen's supplement: the clock is paused.
+    SupplementRequested,
+    /// Approved: waiting for the result to be returned.
+    Approved,
+    ResultReturned,
+    Refused,
+    Withdrawn,
+    Stopped,
+}
+
+impl Status {
+    pub const ALL: [Status; 11] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::ReturnedIncomplete,
+        Status::Accepted,
+        Status::Processing,
+        Status::SupplementRequested,
+        Status::Approved,
+        Status::ResultReturned,
+        Status::Refused,
+        Status::Withdrawn,
+        Status::Stopped,
+    ];
+
+    /// The status code used with the National Public Service Portal (1–10);
+    /// a draft has none.
+    pub fn national_code(self) -> Option<u8> {
+        Some(match self {
+            Status::Draft => return None,
+            Status::Submitted => 1,
+            Status::Accepted => 2,
+            Status::ReturnedIncomplete | Status::Refused => 3,
+            Status::Processing => 4,
+            Status::SupplementRequested => 5,
+            Status::Withdrawn => 7,
+            Status::Stopped => 8,
+            Status::Approved => 9,
+            Status::ResultReturned => 10,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::ReturnedIncomplete => "returned_incomplete",
+            Status::Accepted => "accepted",
+            Status::Processing => "processing",
+            Status::SupplementRequested => "supplement_requested",
+            Status::Approved => "approved",
+            Status::ResultReturned => "result_returned",
+            Status::Refused => "refused",
+            Status::Withdrawn => "withdrawn",
+            Status::Stopped => "stopped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether nothing more can happen to the dossier.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::ResultReturned | Status::Refused | Status::Withdrawn | Status::Stopped)
+    }
+
+    /// Whether the deadline clock runs in this status.
+    pub fn clock_runs(self) -> bool {
+        matches!(self, Status::Accepted | Status::Processing)
+    }
+}
+
+/// How a dossier came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Counter = 1,
+    Online = 2,
+    Post = 3,
+}
+
+/// The state of a dossier that the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub status: Status,
+    pub channel: Channel,
+    /// The citizen's account, when the citizen has one.
+    pub owner: Option<i64>,
+    /// The agency that received it (and returns the result).
+    pub receiving_agency: String,
+    /// The agency that holds it now.
+    pub current_agency: String,
+    /// The official processing it now.
+    pub assignee: Option<i64>,
+    /// The index of the current process step.
+    pub step: usize,
+    pub due: Option<NaiveDateTime>,
+    pub apologized: bool,
+    pub returned_once: bool,
+    pub supplements: u32,
+}
+
+impl Dossier {
+    /// A new dossier as the citizen saves it.
+    pub fn draft(owner: i64, agency: &str) -> Dossier {
+        Dossier {
+            status: Status::Draft,
+            channel: Channel::Online,
+            owner: Some(owner),
+            receiving_agency: agency.into(),
+            current_agency: agency.into(),
+            assignee: None,
+            step: 0,
+            due: None,
+            apologized: false,
+            returned_once: false,
+            supplements: 0,
+        }
+    }
+}
+
+/// An official to assign the dossier to, as the store found them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub user_id: i64,
+    pub agency: String,
+    pub roles: Vec<Role>,
+}
+
+/// What someone asks to do to a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    Submit,
+    Accept,
+    ReturnIncomplete {
+        missing: Vec<String>,
+    },
+    Assign {
+        to: Assignee,
+    },
+    /// To the next step of the process, or to another agency.
+    Forward {
+        to_agency: Option<String>,
+    },
+    RequestSupplement {
+        missing: Vec<String>,
+    },
+    Resubmit,
+    Refuse {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    Stop {
+        reason: String,
+    },
+    Approve,
+    ReturnResult,
+    Apologize {
+        new_due: NaiveDateTime,
+        reason: String,
+    },
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Submit => "submit",
+            Command::Accept => "accept",
+            Command::ReturnIncomplete { .. } => "return_incomplete",
+            Command::Assign { .. } => "assign",
+            Command::Forward { .. } => "forward",
+            Command::RequestSupplement { .. } => "request_supplement",
+            Command::Resubmit => "resubmit",
+            Command::Refuse { .. } => "refuse",
+            Command::Withdraw { .. } => "withdraw",
+            Command::Stop { .. } => "stop",
+            Command::Approve => "approve",
+            Command::ReturnResult => "return_result",
+            Command::Apologize { .. } => "apologize",
+        }
+    }
+}
+
+/// Why a command is refused; each has an i18n key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DossierError {
+    #[error("{action} is not allowed while the dossier is {status:?}")]
+    WrongStatus { action: &'static str, status: Status },
+    #[error("{action} needs the role {role:?}")]
+    WrongRole { action: &'static str, role: Role },
+    #[error("{action} belongs to another agency")]
+    WrongAgency { action: &'static str },
+    #[error("only the citizen who filed the dossier may {action}")]
+    NotOwner { action: &'static str },
+    #[error("only the assigned official may {action}")]
+    NotAssignee { action: &'static str },
+    #[error("an online dossier can be returned incomplete only once")]
+    AlreadyReturned,
+    #[error("the list of what is missing is empty")]
+    NothingMissing,
+    #[error("a reason is required")]
+    NoReason,
+    #[error("the apology and new date can be given only once")]
+    AlreadyApologized,
+    #[error("the apology must come before the due date")]
+    TooLate,
+    #[error("the new date must be after the current due date")]
+    NewDueNotLater,
+    #[error("the official to assign must be a specialist of the agency holding the dossier")]
+    BadAssignee,
+    #[error("the dossier is at the last step: approve it instead")]
+    LastStep,
+    #[error("calendar: {0}")]
+    Calendar(String),
+}
+
+impl DossierError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            DossierError::WrongStatus { .. } => "err.dossier.status",
+            DossierError::WrongRole { .. } => "err.dossier.role",
+            DossierError::WrongAgency { .. } => "err.dossier.agency",
+            DossierError::NotOwner { .. } => "err.dossier.owner",
+            DossierError::NotAssignee { .. } => "err.dossier.assignee",
+            DossierError::AlreadyReturned => "err.dossier.returned",
+            DossierError::NothingMissing => "err.dossier.missing",
+            DossierError::NoReason => "err.dossier.reason",
+            DossierError::AlreadyApologized => "err.dossier.apologized",
+            DossierError::TooLate => "err.dossier.too_late",
+            DossierError::NewDueNotLater => "err.dossier.new_due",
+            DossierError::BadAssignee => "err.dossier.bad_assignee",
+            DossierError::LastStep => "err.dossier.last_step",
+            DossierError::Calendar(_) => "err.calendar.range",
+        }
+    }
+}
+
+/// What the rules need besides the dossier: the procedure's processing time
+/// and number of process steps, and the working-day calendar.
+pub struct Rules<'a> {
+    pub calendar: &'a Calendar,
+    pub processing_time: Span,
+    pub steps: usize,
+}
+
+fn official_of(p: &Principal, agency: &str, role: Role, action: &'static str) -> Result<(), DossierError> {
+    if !p.is_official() {
+        return Err(DossierError::WrongRole { action, role });
+    }
+    if p.agency_id.as_deref() != Some(agency) {
+        return Err(DossierError::WrongAgency { action });
+    }
+    if !p.has_role(role) {
+        return Err(DossierError::WrongRole { action, role });
+    }
+    Ok(())
+}
+
+fn owner(p: &Principal, d: &Dossier, action: &'static str) -> Result<(), DossierError> {
+    if p.kind == AccountKind::Citizen && d.owner == Some(p.user_id) {
+        Ok(())
+    } else {
+        Err(DossierError::NotOwner { action })
+    }
+}
+
+fn need(status: Status, allowed: &[Status], action: &'static str) -> Result<(), DossierError> {
+    if allowed.contains(&status) {
+        Ok(())
+    } else {
+        Err(DossierError::WrongStatus { action, status })
+    }
+}
+
+fn reason(s: &str) -> Result<(), DossierError> {
+    if s.trim().is_empty() {
+        Err(DossierError::NoReason)
+    } else {
+        Ok(())
+    }
+}
+
+/// Applies a command: checks who may do it to this dossier now, and returns
+/// the next state. The dossier passed in is never changed.
+pub fn apply(
+    d: &Dossier,
+    who: &Principal,
+    cmd: &Command,
+    now: NaiveDateTime,
+    rules: &Rules<'_>,
+) -> Result<Dossier, DossierError> {
+    let action = cmd.name();
+    let mut n = d.clone();
+    let cal =
+        |r: Result<NaiveDateTime, egov_calendar::CalendarError>| r.map_err(|e| DossierError::Calendar(e.to_string()));
+    match cmd {
+        Command::Submit => {
+            need(d.status, &[Status::Draft, Status::ReturnedIncomplete], action)?;
+            owner(who, d, action)?;
+            n.status = Status::Submitted;
+        }
+        Command::Accept => {
+            need(d.status, &[Status::Submitted], action)?;
+            official_of(who, &d.receiving_agency, Role::Receiver, action)?;
+            n.status = Status::Accepted;
+            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
+        }
+        Command::ReturnIncomplete { missing } => {
+            need(d.status, &[Status::Submitted], action)?;
+            official_of(who, &d.receiving_agency, Role::Receiver, action)?;
+            if d.returned_once {
+                return Err(DossierError::AlreadyReturned);
+            }
+            if missing.iter().all(|m| m.trim().is_empty()) {
+                return Err(DossierError::NothingMissing);
+            }
+            n.status = Status::ReturnedIncomplete;
+            n.returned_once = true;
+        }
+        Command::Assign { to } => {
+            need(d.status, &[Status::Accepted, Status::Processing], action)?;
+            official_of(who, &d.current_agency, Role::Approver, action)?;
+            if to.agency != d.current_agency || !to.roles.contains(&Role::Specialist) {
+                return Err(DossierError::BadAssignee);
+            }
+            n.status = Status::Processing;
+            n.assignee = Some(to.user_id);
+            if d.status == Status::Accepted {
+                n.step = 1.min(rules.steps.saturating_sub(1));
+            }
+        }
+        Command::Forward { to_agency } => {
+            need(d.status, &[Status::Processing], action)?;
+            official_of(who, &d.current_agency, Role::Specialist, action)?;
+            if d.assignee != Some(who.user_id) {
+                return Err(DossierError::NotAssignee { action });
+            }
+            match to_agency {
+                Some(a) if a != &d.current_agency => {
+                    n.current_agency = a.clone();
+                    n.assignee = None;
+                    n.status = Status::Accepted;
+                }
+                _ => {
+                    if d.step + 1 >= rules.steps.saturating_sub(1) {
+                        return Err(DossierError::LastStep);
+                    }
+                    n.step = d.step + 1;
+                }
+            }
+        }
+        Command::RequestSupplement { missing } => {
+            need(d.status, &[Status::Accepted, Status::Processing], action)?;
+            let as_receiver = official_of(who, &d.receiving_agency, Role::Receiver, action);
+            let as_specialist = official_of(who, &d.current_agency, Role::Specialist, action);
+            if as_receiver.is_err() {
+                as_specialist?;
+            }
+            if missing.iter().all(|m| m.trim().is_empty()) {
+                return Err(DossierError::NothingMissing);
+            }
+            n.status = Status::SupplementRequested;
+            n.supplements = d.supplements + 1;
+        }
+        Command::Resubmit => {
+            need(d.status, &[Status::SupplementRequested], action)?;
+            owner(who, d, action)?;
+            // A complete resubmission restarts the deadline from zero.
+            n.status = if d.assignee.is_some() { Status::Processing } else { Status::Accepted };
+            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
+        }
+        Command::Refuse { reason: r } => {
+            reason(r)?;
+            need(d.status, &[Status::Submitted, Status::Accepted, Status::Processing], action)?;
+            if d.status == Status::Submitted {
+                official_of(who, &d.receiving_agency, Role::Receiver, action)?;
+            } else {
+                official_of(who, &d.current_agency, Role::Approver, action)?;
+            }
+            n.status = Status::Refused;
+        }
+        Command::Withdraw { reason: r } => {
+            reason(r)?;
+            need(
+                d.status,
+                &[
+                    Status::Draft,
+                    Status::Submitted,
+                    Status::ReturnedIncomplete,
+                    Status::Accepted,
+                    Status::Processing,
+                    Status::SupplementRequested,
+                ],
+                action,
+            )?;
+            owner(who, d, action)?;
+            n.status = Status::Withdrawn;
+        }
+        Command::Stop { reason: r } => {
+            reason(r)?;
+            need(d.status, &[Status::Accepted, Status::Processing, Status::SupplementRequested], action)?;
+            official_of(who, &d.current_agency, Role::Approver, action)?;
+            n.status = Status::Stopped;
+        }
+        Command::Approve => {
+            need(d.status, &[Status::Processing], action)?;
+            official_of(who, &d.current_agency, Role::Approver, action)?;
+            n.status = Status::Approved;
+            n.step = rules.steps.saturating_sub(1);
+        }
+        Command::ReturnResult => {
+            need(d.status, &[Status::Approved], action)?;
+            official_of(who, &d.receiving_agency, Role::Receiver, action)?;
+            n.status = Status::ResultReturned;
+        }
+        Command::Apologize { new_due, reason: r } => {
+            reason(r)?;
+            need(d.status, &[Status::Accepted, Status::Processing], action)?;
+            official_of(who, &d.current_agency, Role::Approver, action)?;
+            if d.apologized {
+                return Err(DossierError::AlreadyApologized);
+            }
+            let due = d.due.ok_or(DossierError::WrongStatus { action, status: d.status })?;
+            if now >= due {
+                return Err(DossierError::TooLate);
+            }
+            if *new_due <= due {
+                return Err(DossierError::NewDueNotLater);
+            }
+            n.due = Some(*new_due);
+            n.apologized = true;
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests;
