@@ -365,6 +365,78 @@ impl Procedure {
     }
 }
 
+impl FormField {
+    /// Checks one submitted value against the field's definition; returns the
+    /// i18n key of what is wrong.
+    pub fn check(&self, value: &str) -> Result<(), &'static str> {
+        let v = value.trim();
+        if v.is_empty() {
+            return if self.required && !matches!(self.kind, FieldKind::Checkbox) {
+                Err("err.required")
+            } else {
+                Ok(())
+            };
+        }
+        match &self.kind {
+            FieldKind::Text { max_len } | FieldKind::Textarea { max_len } => {
+                let max = max_len.unwrap_or(5000) as usize;
+                if v.chars().count() > max {
+                    return Err("err.too_long");
+                }
+            }
+            FieldKind::Number { min, max } => {
+                let n: i64 = v.parse().map_err(|_| "err.number")?;
+                if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                    return Err("err.range");
+                }
+            }
+            FieldKind::Date => {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| "err.date")?;
+            }
+            FieldKind::Email => {
+                egov_identity::normalize_email(v).ok_or("err.email")?;
+            }
+            FieldKind::Phone => {
+                egov_identity::normalize_phone(v).ok_or("err.phone")?;
+            }
+            FieldKind::CitizenId => {
+                egov_identity::CitizenId::parse(v, 2100).map_err(|e| e.key())?;
+            }
+            FieldKind::Select { options } => {
+                if !options.iter().any(|o| o.value == v) {
+                    return Err("err.option");
+                }
+            }
+            FieldKind::Checkbox => {
+                if !matches!(v, "on" | "true" | "1") {
+                    return Err("err.option");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Procedure {
+    /// Checks submitted form values: every error by field name; unknown
+    /// fields are refused too.
+    pub fn check_form(&self, values: &std::collections::BTreeMap<String, String>) -> Vec<(String, &'static str)> {
+        let mut errs: Vec<(String, &'static str)> = self
+            .form
+            .iter()
+            .filter_map(|f| {
+                f.check(values.get(&f.name).map(String::as_str).unwrap_or("")).err().map(|k| (f.name.clone(), k))
+            })
+            .collect();
+        for k in values.keys() {
+            if !self.form.iter().any(|f| &f.name == k) {
+                errs.push((k.clone(), "err.unknown_field"));
+            }
+        }
+        errs
+    }
+}
+
 impl CatalogDocument {
     pub const VERSION: u32 = 1;
 
@@ -506,6 +578,32 @@ mod tests {
         assert!(errs[0].path.starts_with("line 2"));
         let errs = CatalogDocument::parse(br#"{"version":2,"fields":[],"procedures":[]}"#).unwrap_err();
         assert_eq!(errs[0].key, "err.catalog.version");
+    }
+
+    #[test]
+    fn form_values_are_checked_against_the_definition() {
+        let mut p = sample();
+        p.form.push(FormField {
+            name: "age".into(),
+            label_vi: "Tuổi".into(),
+            label_en: "Age".into(),
+            kind: FieldKind::Number { min: Some(18), max: Some(120) },
+            required: false,
+        });
+        let mut v = std::collections::BTreeMap::new();
+        assert_eq!(p.check_form(&v), vec![("spouse_name".to_string(), "err.required")]);
+        v.insert("spouse_name".into(), "Trần Thị B".into());
+        v.insert("age".into(), "17".into());
+        v.insert("extra".into(), "x".into());
+        assert_eq!(
+            p.check_form(&v),
+            vec![("age".to_string(), "err.range"), ("extra".to_string(), "err.unknown_field")]
+        );
+        v.insert("age".into(), "abc".into());
+        v.remove("extra");
+        assert_eq!(p.check_form(&v), vec![("age".to_string(), "err.number")]);
+        v.insert("age".into(), "30".into());
+        assert!(p.check_form(&v).is_empty());
     }
 
     #[test]

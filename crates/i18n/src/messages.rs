@@ -278,4 +278,9 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("err.dossier.new_due", "Ngày hẹn mới phải sau ngày hẹn hiện tại.", "The new date must be after the current due date."),
     ("err.dossier.bad_assignee", "Người được phân công phải là chuyên viên của cơ quan đang giữ hồ sơ.", "The official assigned must be a specialist of the agency holding the dossier."),
     ("err.dossier.last_step", "Hồ sơ đang ở bước cuối: hãy phê duyệt.", "The dossier is at the last step: approve it."),
+    ("err.range", "Giá trị nằm ngoài khoảng cho phép.", "The value is out of range."),
+    ("err.option", "Lựa chọn không hợp lệ.", "Not one of the choices."),
+    ("err.unknown_field", "Trường này không có trong tờ khai.", "This field is not on the form."),
+    ("err.dossier.procedure", "Không có thủ tục này.", "No such procedure."),
+    ("err.dossier.not_offered", "Cơ quan này không thực hiện thủ tục đó.", "This agency does not offer that procedure."),
 ];

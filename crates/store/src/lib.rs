@@ -11,6 +11,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod directory;
+mod dossier;
 mod identity;
 
 use std::time::Duration;
@@ -21,6 +22,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
 pub use catalog::ImportReport;
+pub use dossier::{DossierEvent, NewDossier, StoredDossier};
 pub use identity::{NewUser, UserSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,8 +60,11 @@ pub fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_foundation.sql")), (2, include_str!("../migrations/0002_calendar.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_foundation.sql")),
+    (2, include_str!("../migrations/0002_calendar.sql")),
+    (3, include_str!("../migrations/0003_dossiers.sql")),
+];
 
 impl Store {
     /// Connects to `sqlite://…` or `postgres://…`. SQLite files are created if

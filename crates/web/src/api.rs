@@ -36,12 +36,16 @@ pub fn routes() -> Router<AppState> {
     paths(
         healthz, search_procedures, get_procedure, export_catalog, import_catalog, get_agency, me, issue_token,
         crate::calendar_pages::api_lunar, crate::calendar_pages::api_solar, crate::calendar_pages::api_holidays,
-        crate::calendar_pages::api_due, crate::calendar_pages::api_working_days
+        crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
+        crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act
     ),
     components(schemas(
         Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
         crate::calendar_pages::LunarView, crate::calendar_pages::HolidaysView, crate::calendar_pages::DayView,
-        crate::calendar_pages::DueView, crate::calendar_pages::WorkingDaysView
+        crate::calendar_pages::DueView, crate::calendar_pages::WorkingDaysView,
+        crate::dossier_api::CreateDossier, crate::dossier_api::Created, crate::dossier_api::DossierView,
+        crate::dossier_api::EventView, crate::dossier_api::PublicStatus, crate::dossier_api::PublicStep,
+        crate::dossier_api::ActionRequest
     )),
     modifiers(&BearerAuth)
 )]

@@ -24,6 +24,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// A domain rule refused the request: the i18n key and the detail.
+    #[error("refused: {1}")]
+    Domain(&'static str, String),
 }
 
 /// The i18n key of an error's title, carried to the page renderer.
@@ -59,11 +62,20 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Domain(
+                "err.dossier.role" | "err.dossier.agency" | "err.dossier.owner" | "err.dossier.assignee",
+                _,
+            ) => StatusCode::FORBIDDEN,
+            WebError::Domain("err.datetime", _) => StatusCode::BAD_REQUEST,
+            WebError::Domain(..) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     pub fn title_key(&self) -> &'static str {
+        if let WebError::Domain(key, _) = self {
+            return key;
+        }
         match self.status() {
             StatusCode::NOT_FOUND => "err.page.not_found",
             StatusCode::FORBIDDEN if matches!(self, WebError::Csrf) => "err.page.csrf",
@@ -85,7 +97,7 @@ impl WebError {
         self.log();
         let status = self.status();
         let detail = match self {
-            WebError::BadRequest(d) => Some(d.clone()),
+            WebError::BadRequest(d) | WebError::Domain(_, d) => Some(d.clone()),
             _ => None,
         };
         let mut resp = problem_response(status, t(lang, self.title_key()), detail, Vec::new());

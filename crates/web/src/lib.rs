@@ -9,6 +9,7 @@ mod calendar_cache;
 mod calendar_pages;
 mod catalog_cache;
 mod ctx;
+mod dossier_api;
 mod editor;
 mod error;
 mod pages;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .merge(admin::routes())
         .merge(calendar_pages::routes())
+        .merge(dossier_api::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         // Body limits sit inside the context middleware, so that their

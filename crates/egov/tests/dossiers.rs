@@ -1,0 +1,171 @@
+//! The dossier lifecycle through the API (issue 4, first part).
+
+mod common;
+
+use common::*;
+
+fn form() -> serde_json::Value {
+    serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"})
+}
+
+async fn submit(api: &Client) -> Resp {
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form()});
+    api.post_json("/api/v1/dossiers", &body.to_string()).await
+}
+
+async fn act(api: &Client, code: &str, body: serde_json::Value) -> Resp {
+    api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_lifecycle_through_the_api() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+
+    let r = submit(&citizen).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.json()["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("H72.50.01-") && code.ends_with("-0001"), "{code}");
+    assert_eq!(r.json()["national_status"], 1);
+
+    // wrong role, wrong status: refused, nothing changed
+    let r = act(&specialist, &code, serde_json::json!({"action": "accept"})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = act(&approver, &code, serde_json::json!({"action": "approve"})).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    let before = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(before["history"].as_array().unwrap().len(), 1);
+
+    for (who, body, status) in [
+        (&receiver, serde_json::json!({"action": "accept"}), "accepted"),
+        (&approver, serde_json::json!({"action": "assign", "to": "demo.specialist"}), "processing"),
+        (
+            &specialist,
+            serde_json::json!({"action": "request_supplement", "missing": ["Bản sao giấy xác nhận tình trạng hôn nhân"]}),
+            "supplement_requested",
+        ),
+        (&citizen, serde_json::json!({"action": "resubmit"}), "processing"),
+        (&approver, serde_json::json!({"action": "approve"}), "approved"),
+        (&receiver, serde_json::json!({"action": "return_result"}), "result_returned"),
+    ] {
+        let r = act(who, &code, body.clone()).await;
+        assert_eq!(r.status, 200, "{body}: {}", r.text);
+        assert_eq!(r.json()["status"], status);
+    }
+    let d = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(d["national_status"], 10);
+    assert_eq!(d["supplements"], 1);
+    assert_eq!(d["history"].as_array().unwrap().len(), 7);
+    assert!(d["due"].as_str().is_some());
+
+    // the public status: steps and dates, a masked name, nothing else personal
+    let p = app.client().get(&format!("/api/v1/dossiers/{code}/status")).await;
+    assert_eq!(p.status, 200);
+    let j = p.json();
+    assert_eq!(j["applicant"], "N. V. Dân");
+    assert_eq!(j["steps"].as_array().unwrap().len(), 7);
+    assert!(
+        !p.text.contains("072090001234") && !p.text.contains("Tân Ninh") && !p.text.contains("Bản sao"),
+        "{}",
+        p.text
+    );
+    assert_eq!(app.client().get("/api/v1/dossiers/H72.50.01-991301-0001/status").await.status, 404);
+
+    // others cannot read it; the audit chain holds every step
+    let other = app.client().with_bearer(&app.token("demo.agency-admin").1);
+    assert_eq!(other.get(&format!("/api/v1/dossiers/{code}")).await.status, 200, "same agency");
+    let out = app.cli(&[
+        "admin",
+        "create-user",
+        "--username",
+        "b.receiver",
+        "--full-name",
+        "B",
+        "--agency",
+        "H72.50.02",
+        "--role",
+        "receiver",
+        "--password",
+        "long enough",
+    ]);
+    assert!(out.status.success());
+    let b = app.client().with_bearer(&app.token("b.receiver").1);
+    assert_eq!(b.get(&format!("/api/v1/dossiers/{code}")).await.status, 403);
+    assert_eq!(act(&b, &code, serde_json::json!({"action": "accept"})).await.status, 403);
+    let out = app.cli(&["audit", "verify"]);
+    assert!(out.status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_submissions_get_unique_gap_free_codes() {
+    let app = spawn().await;
+    let token = app.token("demo.citizen").1;
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let base = app.base.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let c = Client::new(&base).with_bearer(&token);
+            let r = submit(&c).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.json()["code"].as_str().unwrap().to_string()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    let mut seqs: Vec<u32> = codes.iter().map(|c| c.rsplit('-').next().unwrap().parse().unwrap()).collect();
+    seqs.sort();
+    assert_eq!(seqs, (1..=100).collect::<Vec<_>>(), "unique and without gaps");
+    let day = codes[0].split('-').nth(1).unwrap().to_string();
+    assert!(codes.iter().all(|c| c.split('-').nth(1) == Some(day.as_str())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_submissions_are_refused_and_leave_nothing() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let before = app.count("dossiers").await;
+    for (body, pointer) in [
+        (serde_json::json!({"procedure": "nope", "agency": "H72.50.01", "form": form()}), "procedure"),
+        (serde_json::json!({"procedure": "1.000894", "agency": "H72.14", "form": form()}), "agency"),
+        (
+            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": {"address": "x"}}),
+            "form.applicant_name",
+        ),
+        (
+            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": {"applicant_name": "A", "applicant_id": "12", "address": "x"}}),
+            "form.applicant_id",
+        ),
+    ] {
+        let r = citizen.post_json("/api/v1/dossiers", &body.to_string()).await;
+        assert_eq!(r.status, 422, "{body}");
+        assert_eq!(r.json()["errors"][0]["pointer"], pointer, "{}", r.text);
+    }
+    assert_eq!(citizen.post_json("/api/v1/dossiers", "{").await.status, 400);
+    // officials do not file dossiers through the citizen's API
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    assert_eq!(submit(&receiver).await.status, 403);
+    assert_eq!(submit(&app.client()).await.status, 401);
+    assert_eq!(app.count("dossiers").await, before);
+    // a draft has no code
+    let r = citizen
+        .post_json(
+            "/api/v1/dossiers",
+            &serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form(), "draft": true})
+                .to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert!(r.json()["code"].is_null());
+    assert_eq!(
+        submit(&citizen).await.json()["code"].as_str().unwrap().rsplit('-').next(),
+        Some("0001"),
+        "drafts take no number"
+    );
+}

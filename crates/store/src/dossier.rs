@@ -1,0 +1,207 @@
+//! Dossiers: creation with a gap-free code, transitions with their history.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use egov_dossier::{Dossier, DossierCode, Status};
+use sqlx::any::AnyRow;
+
+use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+
+/// A dossier as stored.
+#[derive(Debug, Clone)]
+pub struct StoredDossier {
+    pub id: i64,
+    pub code: Option<DossierCode>,
+    pub procedure_code: String,
+    pub applicant_name: String,
+    pub state: Dossier,
+    pub form_data: std::collections::BTreeMap<String, String>,
+    pub received_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A dossier to create.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub procedure_code: String,
+    pub applicant_name: String,
+    pub state: Dossier,
+    pub form_data: std::collections::BTreeMap<String, String>,
+}
+
+/// A line of a dossier's history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DossierEvent {
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: String,
+    pub due: Option<String>,
+}
+
+const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, received_at, created_at";
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn dossier(row: &AnyRow) -> Result<StoredDossier> {
+    let code: Option<String> = get(row, "code")?;
+    Ok(StoredDossier {
+        id: get(row, "id")?,
+        code: code.map(|c| DossierCode::parse(&c)).transpose().map_err(corrupt)?,
+        procedure_code: get(row, "procedure_code")?,
+        applicant_name: get(row, "applicant_name")?,
+        state: serde_json::from_str(&get::<String>(row, "state")?).map_err(corrupt)?,
+        form_data: serde_json::from_str(&get::<String>(row, "form_data")?).map_err(corrupt)?,
+        received_at: get(row, "received_at")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+impl WriteTx {
+    /// The next number of an agency's day. Inside the write lock and the same
+    /// transaction as the dossier, so numbers are unique and without gaps: a
+    /// failed submission rolls its number back.
+    pub async fn next_dossier_seq(&mut self, agency: &str, day: NaiveDate) -> Result<u32> {
+        let day = day.format("%Y-%m-%d").to_string();
+        let last: Option<i64> = sqlx::query_scalar("SELECT last FROM dossier_counters WHERE agency = $1 AND day = $2")
+            .bind(agency)
+            .bind(&day)
+            .fetch_optional(self.conn())
+            .await?;
+        let next = last.unwrap_or(0) + 1;
+        if last.is_some() {
+            sqlx::query("UPDATE dossier_counters SET last = $3 WHERE agency = $1 AND day = $2")
+                .bind(agency)
+                .bind(&day)
+                .bind(next)
+                .execute(self.conn())
+                .await?;
+        } else {
+            sqlx::query("INSERT INTO dossier_counters (agency, day, last) VALUES ($1, $2, $3)")
+                .bind(agency)
+                .bind(&day)
+                .bind(next)
+                .execute(self.conn())
+                .await?;
+        }
+        u32::try_from(next).map_err(corrupt)
+    }
+
+    pub async fn insert_dossier(
+        &mut self,
+        d: &NewDossier,
+        code: Option<&DossierCode>,
+        received_at: Option<i64>,
+    ) -> Result<i64> {
+        let now = now_micros();
+        Ok(sqlx::query_scalar(
+            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(code.map(|c| c.to_string()))
+        .bind(&d.procedure_code)
+        .bind(d.state.owner)
+        .bind(&d.applicant_name)
+        .bind(&d.state.receiving_agency)
+        .bind(&d.state.current_agency)
+        .bind(d.state.status.as_str())
+        .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
+        .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
+        .bind(received_at)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    pub async fn dossier(&mut self, code: &str) -> Result<Option<StoredDossier>> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM dossiers WHERE code = $1"))
+            .bind(code)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(dossier).transpose()
+    }
+
+    /// Stores a dossier's new state; the caller checked the transition.
+    pub async fn update_dossier(&mut self, id: i64, state: &Dossier) -> Result<()> {
+        sqlx::query("UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5 WHERE id = $1")
+            .bind(id)
+            .bind(state.status.as_str())
+            .bind(&state.current_agency)
+            .bind(serde_json::to_string(state).map_err(corrupt)?)
+            .bind(now_micros())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_dossier_event(
+        &mut self,
+        dossier_id: i64,
+        actor_id: Option<i64>,
+        action: &str,
+        from: Status,
+        to: Status,
+        note: &str,
+        due: Option<NaiveDateTime>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(dossier_id)
+        .bind(now_micros())
+        .bind(actor_id)
+        .bind(action)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(note)
+        .bind(due.map(|d| d.format("%Y-%m-%d %H:%M").to_string()))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub async fn dossier(&self, code: &str) -> Result<Option<StoredDossier>> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM dossiers WHERE code = $1"))
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(dossier).transpose()
+    }
+
+    pub async fn dossier_events(&self, dossier_id: i64) -> Result<Vec<DossierEvent>> {
+        let rows = sqlx::query(
+            "SELECT at, actor_id, action, from_status, to_status, note, due FROM dossier_events WHERE dossier_id = $1 ORDER BY id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DossierEvent {
+                    at: get(r, "at")?,
+                    actor_id: get(r, "actor_id")?,
+                    action: get(r, "action")?,
+                    from_status: get(r, "from_status")?,
+                    to_status: get(r, "to_status")?,
+                    note: get(r, "note")?,
+                    due: get(r, "due")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The codes of an agency's day, in order (for the gap check).
+    pub async fn dossier_codes_of_day(&self, agency: &str, day: NaiveDate) -> Result<Vec<String>> {
+        let prefix = format!("{agency}-{}-", day.format("%y%m%d"));
+        Ok(sqlx::query_scalar("SELECT code FROM dossiers WHERE code LIKE $1 ORDER BY code")
+            .bind(format!("{prefix}%"))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,439 @@
+//! The dossier lifecycle through `/api/v1/dossiers` (issue 4, first part):
+//! submission with a gap-free code, actions checked by the domain's state
+//! machine, the owner's and officials' view, and the public status.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDateTime;
+use egov_calendar::Span;
+use egov_catalog::TimeUnit;
+use egov_dossier::{apply, Assignee, Command, Dossier, DossierCode, Rules};
+use egov_i18n::t;
+use egov_identity::{AccountKind, Principal};
+use egov_store::NewDossier;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ctx::Ctx;
+use crate::error::{problem_response, ProblemField};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/dossiers", post(create))
+        .route("/api/v1/dossiers/{code}", get(read))
+        .route("/api/v1/dossiers/{code}/status", get(status))
+        .route("/api/v1/dossiers/{code}/actions", post(act))
+}
+
+/// Now, on the clock of Vietnam (UTC+7), which dates codes and deadlines.
+pub fn now_vn() -> NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
+}
+
+fn micros_to_vn(m: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(m)
+        .map(|d| (d + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateDossier {
+    /// The procedure's code.
+    procedure: String,
+    /// The agency to file with (one of the procedure's agencies).
+    agency: String,
+    /// The application form's values, by field name.
+    #[serde(default)]
+    form: BTreeMap<String, String>,
+    /// Save as a draft (no code yet) instead of submitting.
+    #[serde(default)]
+    draft: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    /// The dossier code; absent for a draft.
+    code: Option<String>,
+    status: String,
+    national_status: Option<u8>,
+}
+
+fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
+    let fields =
+        errs.into_iter().map(|(p, k)| ProblemField { pointer: p, detail: t(ctx.lang, k).to_string() }).collect();
+    problem_response(StatusCode::UNPROCESSABLE_ENTITY, t(ctx.lang, "form.has_errors"), None, fields)
+}
+
+/// Files a dossier (citizens): answered only once it is committed.
+#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        if p.kind != AccountKind::Citizen {
+            return Err(WebError::Forbidden);
+        }
+        let req: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let snap = state.catalog.get();
+        let Some(proc) = snap.procedures.get(&req.procedure) else {
+            return Ok(field_problem(&ctx, vec![("procedure".into(), "err.dossier.procedure")]));
+        };
+        if !proc.agencies.iter().any(|a| a == &req.agency) {
+            return Ok(field_problem(&ctx, vec![("agency".into(), "err.dossier.not_offered")]));
+        }
+        let errs = proc.check_form(&req.form);
+        if !errs.is_empty() {
+            return Ok(field_problem(&ctx, errs.into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect()));
+        }
+        let now = now_vn();
+        let draft = Dossier::draft(p.user_id, &req.agency);
+        let state_now = if req.draft { draft } else { run(&state, &proc.code, &draft, &p, &Command::Submit, now)? };
+        let new = NewDossier {
+            procedure_code: proc.code.clone(),
+            applicant_name: p.full_name.clone(),
+            state: state_now.clone(),
+            form_data: req.form,
+        };
+        let mut w = state.store.begin_write().await?;
+        let code = if req.draft {
+            None
+        } else {
+            let seq = w.next_dossier_seq(&req.agency, now.date()).await?;
+            Some(DossierCode::new(&req.agency, now.date(), seq))
+        };
+        let received = code.as_ref().map(|_| egov_store::now_micros());
+        let id = w.insert_dossier(&new, code.as_ref(), received).await?;
+        w.add_dossier_event(
+            id,
+            Some(p.user_id),
+            if req.draft { "draft" } else { "submit" },
+            egov_dossier::Status::Draft,
+            state_now.status,
+            "",
+            None,
+        )
+        .await?;
+        let subject = code.as_ref().map(|c| format!("dossier:{c}")).unwrap_or_else(|| format!("dossier#{id}"));
+        w.audit(egov_audit::Event::new(
+            format!("user:{}", p.user_id),
+            "dossier.submit",
+            subject,
+            None::<&()>,
+            Some(&state_now),
+        ));
+        w.commit().await?;
+        let body = Created {
+            code: code.map(|c| c.to_string()),
+            status: state_now.status.as_str().into(),
+            national_status: state_now.status.national_code(),
+        };
+        Ok((StatusCode::CREATED, Json(body)).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// The procedure's processing time and number of process steps.
+fn procedure_rules(state: &AppState, procedure: &str) -> Result<(Span, usize), WebError> {
+    let snap = state.catalog.get();
+    let p = snap.procedures.get(procedure).ok_or(WebError::NotFound)?;
+    let time = match p.processing_time.unit {
+        TimeUnit::WorkingDays => Span::WorkingDays(p.processing_time.amount),
+        TimeUnit::WorkingHours => Span::WorkingHours(p.processing_time.amount),
+    };
+    Ok((time, p.process.len().max(2)))
+}
+
+/// Runs the state machine with the procedure's rules and the current calendar.
+fn run(
+    state: &AppState,
+    procedure: &str,
+    d: &Dossier,
+    who: &Principal,
+    cmd: &Command,
+    now: NaiveDateTime,
+) -> Result<Dossier, WebError> {
+    let (time, steps) = procedure_rules(state, procedure)?;
+    let cal = state.calendar.get();
+    let rules = Rules { calendar: &cal.1, processing_time: time, steps };
+    apply(d, who, cmd, now, &rules).map_err(|e| WebError::Domain(e.key(), e.to_string()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventView {
+    at: String,
+    action: String,
+    from: String,
+    to: String,
+    note: String,
+    due: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierView {
+    code: String,
+    procedure: String,
+    applicant_name: String,
+    status: String,
+    national_status: Option<u8>,
+    receiving_agency: String,
+    current_agency: String,
+    due: Option<String>,
+    supplements: u32,
+    form: BTreeMap<String, String>,
+    history: Vec<EventView>,
+}
+
+fn may_read(p: &Principal, d: &Dossier) -> bool {
+    if p.kind == AccountKind::Citizen {
+        return d.owner == Some(p.user_id);
+    }
+    p.is_system_admin()
+        || (p.is_official()
+            && [&d.receiving_agency, &d.current_agency].iter().any(|a| p.agency_id.as_deref() == Some(a.as_str())))
+}
+
+/// A dossier with its history: for its owner and the officials of the agencies holding it.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", params(("code" = String, Path)), security(("bearer" = [])), responses((status = 200, body = DossierView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        if !may_read(p, &d.state) {
+            return Err(WebError::Forbidden);
+        }
+        let history = events(&state, d.id).await?;
+        Ok(Json(DossierView {
+            code,
+            procedure: d.procedure_code,
+            applicant_name: d.applicant_name,
+            status: d.state.status.as_str().into(),
+            national_status: d.state.status.national_code(),
+            receiving_agency: d.state.receiving_agency.clone(),
+            current_agency: d.state.current_agency.clone(),
+            due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
+            supplements: d.state.supplements,
+            form: d.form_data,
+            history,
+        })
+        .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+async fn events(state: &AppState, id: i64) -> Result<Vec<EventView>, WebError> {
+    Ok(state
+        .store
+        .dossier_events(id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: micros_to_vn(e.at),
+            action: e.action,
+            from: e.from_status,
+            to: e.to_status,
+            note: e.note,
+            due: e.due,
+        })
+        .collect())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStatus {
+    code: String,
+    procedure: String,
+    /// The applicant's name, masked: only initials and the last word.
+    applicant: String,
+    status: String,
+    national_status: Option<u8>,
+    received_at: Option<String>,
+    due: Option<String>,
+    /// Each step: when, and the status it led to (no notes, no names).
+    steps: Vec<PublicStep>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStep {
+    at: String,
+    status: String,
+}
+
+/// Masks a name: `Nguyễn Văn An` → `N. V. An`.
+pub fn mask_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.split_last() {
+        Some((last, rest)) => {
+            let mut out: Vec<String> = rest.iter().filter_map(|w| w.chars().next()).map(|c| format!("{c}.")).collect();
+            out.push(last.to_string());
+            out.join(" ")
+        }
+        None => String::new(),
+    }
+}
+
+/// The public status of a dossier by its code: no personal data beyond a masked name.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path)), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem)))]
+pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = async {
+        if DossierCode::parse(&code).is_err() {
+            return Err(WebError::NotFound);
+        }
+        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        let steps = events(&state, d.id).await?.into_iter().map(|e| PublicStep { at: e.at, status: e.to }).collect();
+        Ok(Json(PublicStatus {
+            code,
+            procedure: d.procedure_code,
+            applicant: mask_name(&d.applicant_name),
+            status: d.state.status.as_str().into(),
+            national_status: d.state.status.national_code(),
+            received_at: d.received_at.map(micros_to_vn),
+            due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
+            steps,
+        })
+        .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// An action on a dossier, as the API takes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionRequest {
+    Accept,
+    ReturnIncomplete {
+        missing: Vec<String>,
+    },
+    /// `to`: the username of a specialist of the agency holding the dossier.
+    Assign {
+        to: String,
+    },
+    Forward {
+        to_agency: Option<String>,
+    },
+    RequestSupplement {
+        missing: Vec<String>,
+    },
+    Resubmit,
+    Refuse {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    Stop {
+        reason: String,
+    },
+    Approve,
+    ReturnResult,
+    /// `new_due`: "YYYY-MM-DD HH:MM".
+    Apologize {
+        new_due: String,
+        reason: String,
+    },
+}
+
+/// Applies an action; every precondition (role, agency, status) is checked,
+/// and the change and its history entry are one transaction.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", params(("code" = String, Path)), request_body = ActionRequest, security(("bearer" = [])), responses((status = 200, body = Created), (status = 409, body = crate::error::Problem)))]
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let req: ActionRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let mut w = state.store.begin_write().await?;
+        let d = w.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        if !may_read(&p, &d.state) {
+            return Err(WebError::Forbidden);
+        }
+        let note;
+        let cmd = match req {
+            ActionRequest::Accept => {
+                note = String::new();
+                Command::Accept
+            }
+            ActionRequest::ReturnIncomplete { missing } => {
+                note = missing.join("; ");
+                Command::ReturnIncomplete { missing }
+            }
+            ActionRequest::Assign { to } => {
+                note = to.clone();
+                let id = w
+                    .user_id_by_username(&to)
+                    .await?
+                    .ok_or(WebError::Domain("err.dossier.bad_assignee", to.clone()))?;
+                let who = state.store.principal(id).await?.ok_or(WebError::Domain("err.dossier.bad_assignee", to))?;
+                Command::Assign {
+                    to: Assignee { user_id: id, agency: who.agency_id.unwrap_or_default(), roles: who.roles },
+                }
+            }
+            ActionRequest::Forward { to_agency } => {
+                note = to_agency.clone().unwrap_or_default();
+                Command::Forward { to_agency }
+            }
+            ActionRequest::RequestSupplement { missing } => {
+                note = missing.join("; ");
+                Command::RequestSupplement { missing }
+            }
+            ActionRequest::Resubmit => {
+                note = String::new();
+                Command::Resubmit
+            }
+            ActionRequest::Refuse { reason } => {
+                note = reason.clone();
+                Command::Refuse { reason }
+            }
+            ActionRequest::Withdraw { reason } => {
+                note = reason.clone();
+                Command::Withdraw { reason }
+            }
+            ActionRequest::Stop { reason } => {
+                note = reason.clone();
+                Command::Stop { reason }
+            }
+            ActionRequest::Approve => {
+                note = String::new();
+                Command::Approve
+            }
+            ActionRequest::ReturnResult => {
+                note = String::new();
+                Command::ReturnResult
+            }
+            ActionRequest::Apologize { new_due, reason } => {
+                note = reason.clone();
+                let new_due = NaiveDateTime::parse_from_str(new_due.trim(), "%Y-%m-%d %H:%M")
+                    .map_err(|_| WebError::Domain("err.datetime", new_due.clone()))?;
+                Command::Apologize { new_due, reason }
+            }
+        };
+        let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
+        w.update_dossier(d.id, &next).await?;
+        w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
+        w.audit(egov_audit::Event::new(
+            format!("user:{}", p.user_id),
+            format!("dossier.{}", cmd.name()),
+            format!("dossier:{code}"),
+            Some(&d.state),
+            Some(&next),
+        ));
+        w.commit().await?;
+        Ok(Json(Created {
+            code: Some(code),
+            status: next.status.as_str().into(),
+            national_status: next.status.national_code(),
+        })
+        .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
