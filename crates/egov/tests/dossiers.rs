@@ -74,6 +74,16 @@ async fn the_whole_lifecycle_through_the_api() {
         p.text
     );
     assert_eq!(app.client().get("/api/v1/dossiers/H72.50.01-991301-0001/status").await.status, 404);
+    // the lookup page (what the slip's QR code opens), without signing in
+    let page = app.client().get(&format!("/tra-cuu/{code}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Đã trả kết quả") && page.text.contains("N. V. Dân") && page.text.contains("Chờ bổ sung hồ sơ"));
+    assert!(!page.text.contains("072090001234"));
+    let page = app.client().get(&format!("/tra-cuu?ma={code}&lang=en")).await;
+    assert!(page.text.contains("Result returned"));
+    let page = app.client().get("/tra-cuu?ma=nope").await;
+    assert_eq!(page.status, 404);
+    assert!(page.text.contains("Không tìm thấy hồ sơ"));
 
     // others cannot read it; the audit chain holds every step
     let other = app.client().with_bearer(&app.token("demo.agency-admin").1);

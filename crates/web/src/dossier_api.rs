@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
         .route("/api/v1/dossiers/{code}/actions", post(act))
+        .route("/tra-cuu", get(lookup_page))
+        .route("/tra-cuu/{code}", get(lookup_code))
 }
 
 /// Now, on the clock of Vietnam (UTC+7), which dates codes and deadlines.
@@ -244,10 +246,32 @@ async fn events(state: &AppState, id: i64) -> Result<Vec<EventView>, WebError> {
         .collect())
 }
 
+/// The public view of a dossier, shared by the API and the lookup page.
+async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
+    if DossierCode::parse(code).is_err() {
+        return Ok(None);
+    }
+    let Some(d) = state.store.dossier(code).await? else { return Ok(None) };
+    let steps = events(state, d.id).await?.into_iter().map(|e| PublicStep { at: e.at, status: e.to }).collect();
+    let name = state.catalog.get().procedures.get(&d.procedure_code).map(|p| p.name_vi.clone()).unwrap_or_default();
+    Ok(Some(PublicStatus {
+        code: code.to_string(),
+        procedure: d.procedure_code,
+        procedure_name: name,
+        applicant: mask_name(&d.applicant_name),
+        status: d.state.status.as_str().into(),
+        national_status: d.state.status.national_code(),
+        received_at: d.received_at.map(micros_to_vn),
+        due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
+        steps,
+    }))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PublicStatus {
     code: String,
     procedure: String,
+    procedure_name: String,
     /// The applicant's name, masked: only initials and the last word.
     applicant: String,
     status: String,
@@ -280,26 +304,65 @@ pub fn mask_name(name: &str) -> String {
 /// The public status of a dossier by its code: no personal data beyond a masked name.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path)), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem)))]
 pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
-    let r = async {
-        if DossierCode::parse(&code).is_err() {
-            return Err(WebError::NotFound);
-        }
-        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        let steps = events(&state, d.id).await?.into_iter().map(|e| PublicStep { at: e.at, status: e.to }).collect();
-        Ok(Json(PublicStatus {
-            code,
-            procedure: d.procedure_code,
-            applicant: mask_name(&d.applicant_name),
-            status: d.state.status.as_str().into(),
-            national_status: d.state.status.national_code(),
-            received_at: d.received_at.map(micros_to_vn),
-            due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
-            steps,
-        })
-        .into_response())
+    match public_status(&state, &code).await {
+        Ok(Some(s)) => Json(s).into_response(),
+        Ok(None) => WebError::NotFound.problem(ctx.lang),
+        Err(e) => e.problem(ctx.lang),
     }
-    .await;
-    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+#[derive(askama::Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    layout: crate::views::Layout,
+    code: String,
+    searched: bool,
+    found: Option<PublicStatus>,
+    status_label: String,
+    step_labels: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct LookupParam {
+    ma: Option<String>,
+}
+
+async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
+    let code = code.trim().chars().take(64).collect::<String>();
+    let searched = !code.is_empty();
+    let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
+    let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
+    let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
+    let step_labels = found.as_ref().map(|f| f.steps.iter().map(|s| (s.at.clone(), label(&s.status))).collect()).unwrap_or_default();
+    let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    let page = LookupPage { layout: crate::views::Layout::new(ctx, "lookup.title"), code, searched, found, status_label, step_labels };
+    crate::views::render(status, &page)
+}
+
+async fn lookup_page(State(state): State<AppState>, ctx: Ctx, axum::extract::Query(q): axum::extract::Query<LookupParam>) -> Response {
+    lookup(&state, &ctx, q.ma.unwrap_or_default()).await
+}
+
+/// The address a slip's QR code opens.
+async fn lookup_code(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    lookup(&state, &ctx, code).await
+}
+
+/// The i18n key of a status name.
+pub fn status_key(s: &str) -> &'static str {
+    match s {
+        "draft" => "status.draft",
+        "submitted" => "status.submitted",
+        "returned_incomplete" => "status.returned_incomplete",
+        "accepted" => "status.accepted",
+        "processing" => "status.processing",
+        "supplement_requested" => "status.supplement_requested",
+        "approved" => "status.approved",
+        "result_returned" => "status.result_returned",
+        "refused" => "status.refused",
+        "withdrawn" => "status.withdrawn",
+        _ => "status.stopped",
+    }
 }
 
 /// An action on a dossier, as the API takes it.

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-const NAMESPACES: [&str; 21] = [
+const NAMESPACES: [&str; 23] = [
     "site", "a11y", "nav", "home", "search", "catalog", "online", "unit", "level", "proc", "common", "register",
-    "login", "form", "err", "role", "admin", "editor", "ftype", "kind", "cal",
+    "login", "form", "err", "role", "admin", "editor", "ftype", "kind", "cal", "lookup", "status",
 ];
 
 fn keys_in(text: &str) -> Vec<String> {
