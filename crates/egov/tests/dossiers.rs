@@ -77,7 +77,11 @@ async fn the_whole_lifecycle_through_the_api() {
     // the lookup page (what the slip's QR code opens), without signing in
     let page = app.client().get(&format!("/tra-cuu/{code}")).await;
     assert_eq!(page.status, 200);
-    assert!(page.text.contains("Đã trả kết quả") && page.text.contains("N. V. Dân") && page.text.contains("Chờ bổ sung hồ sơ"));
+    assert!(
+        page.text.contains("Đã trả kết quả")
+            && page.text.contains("N. V. Dân")
+            && page.text.contains("Chờ bổ sung hồ sơ")
+    );
     assert!(!page.text.contains("072090001234"));
     let page = app.client().get(&format!("/tra-cuu?ma={code}&lang=en")).await;
     assert!(page.text.contains("Result returned"));
@@ -178,4 +182,71 @@ async fn bad_submissions_are_refused_and_leave_nothing() {
         Some("0001"),
         "drafts take no number"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        codes.push(submit(&citizen).await.json()["code"].as_str().unwrap().to_string());
+    }
+    let items = |j: serde_json::Value| -> Vec<String> {
+        j["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=to_receive").await.json()), codes);
+    for c in &codes[..2] {
+        assert_eq!(act(&receiver, c, serde_json::json!({"action": "accept"})).await.status, 200);
+    }
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=to_receive").await.json()), vec![codes[2].clone()]);
+    assert_eq!(
+        act(&approver, &codes[0], serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status,
+        200
+    );
+    assert_eq!(items(specialist.get("/api/v1/dossiers?list=mine").await.json()), vec![codes[0].clone()]);
+    let r =
+        act(&specialist, &codes[0], serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=waiting").await.json()), vec![codes[0].clone()]);
+    assert!(items(specialist.get("/api/v1/dossiers?list=mine").await.json()).is_empty());
+    let agency = items(receiver.get("/api/v1/dossiers?list=agency").await.json());
+    assert_eq!(agency.len(), 3);
+    // time-dependent lists: nothing is overdue yet; due-soon is part of the agency's open dossiers
+    assert!(items(receiver.get("/api/v1/dossiers?list=overdue").await.json()).is_empty());
+    assert!(items(receiver.get("/api/v1/dossiers?list=due_soon").await.json()).iter().all(|c| agency.contains(c)));
+    // search by code, ID number, and name with or without accents
+    assert_eq!(
+        items(receiver.get(&format!("/api/v1/dossiers?list=agency&q={}", codes[1])).await.json()),
+        vec![codes[1].clone()]
+    );
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=agency&q=072090001234").await.json()).len(), 3);
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=agency&q=van%20dan").await.json()).len(), 3);
+    assert_eq!(items(receiver.get("/api/v1/dossiers?list=agency&q=V%C4%82N%20D%C3%82N").await.json()).len(), 3);
+    assert!(items(receiver.get("/api/v1/dossiers?list=agency&q=khong%20co").await.json()).is_empty());
+    assert_eq!(receiver.get("/api/v1/dossiers?list=bogus").await.status, 400);
+    // another agency sees none of them
+    let out = app.cli(&[
+        "admin",
+        "create-user",
+        "--username",
+        "b.receiver",
+        "--full-name",
+        "B",
+        "--agency",
+        "H72.50.02",
+        "--role",
+        "receiver",
+        "--password",
+        "long enough",
+    ]);
+    assert!(out.status.success());
+    let b = app.client().with_bearer(&app.token("b.receiver").1);
+    assert!(items(b.get("/api/v1/dossiers?list=to_receive").await.json()).is_empty());
+    // the citizen's own list, newest first
+    let mine = items(citizen.get("/api/v1/dossiers").await.json());
+    assert_eq!(mine, codes.iter().rev().cloned().collect::<Vec<_>>());
 }

@@ -5,6 +5,10 @@ CREATE TABLE dossiers (
     procedure_code TEXT NOT NULL,
     owner_id BIGINT,
     applicant_name TEXT NOT NULL,
+    applicant_folded TEXT NOT NULL,
+    applicant_id_number TEXT,
+    assignee_id BIGINT,
+    due_at TEXT,
     receiving_agency TEXT NOT NULL,
     current_agency TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -16,6 +20,8 @@ CREATE TABLE dossiers (
 );
 CREATE INDEX dossiers_owner ON dossiers (owner_id);
 CREATE INDEX dossiers_agency_status ON dossiers (current_agency, status);
+CREATE INDEX dossiers_receiving_status ON dossiers (receiving_agency, status);
+CREATE INDEX dossiers_assignee ON dossiers (assignee_id);
 CREATE TABLE dossier_counters (
     agency TEXT NOT NULL,
     day TEXT NOT NULL,

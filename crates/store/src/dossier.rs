@@ -24,6 +24,9 @@ pub struct StoredDossier {
 pub struct NewDossier {
     pub procedure_code: String,
     pub applicant_name: String,
+    /// The name folded for accent-insensitive search.
+    pub applicant_folded: String,
+    pub applicant_id_number: Option<String>,
     pub state: Dossier,
     pub form_data: std::collections::BTreeMap<String, String>,
 }
@@ -41,6 +44,37 @@ pub struct DossierEvent {
 }
 
 const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, received_at, created_at";
+
+fn fmt_due(d: NaiveDateTime) -> String {
+    d.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Which worklist to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worklist {
+    /// Submitted online to this agency, waiting for a receiving officer.
+    ToReceive,
+    /// Assigned to this official.
+    Mine,
+    /// Everything open that this agency holds.
+    Agency,
+    /// Open, with the clock running, due before `until`.
+    DueBefore,
+    /// Open, with the clock running, past due.
+    Overdue,
+    /// Waiting for the citizen's supplement.
+    Waiting,
+}
+
+/// A line of a worklist.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorklistItem {
+    pub code: String,
+    pub procedure_code: String,
+    pub applicant_name: String,
+    pub status: String,
+    pub due: Option<String>,
+}
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -98,8 +132,8 @@ impl WriteTx {
     ) -> Result<i64> {
         let now = now_micros();
         Ok(sqlx::query_scalar(
-            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
         )
         .bind(code.map(|c| c.to_string()))
         .bind(&d.procedure_code)
@@ -112,6 +146,9 @@ impl WriteTx {
         .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
         .bind(received_at)
         .bind(now)
+        .bind(&d.applicant_folded)
+        .bind(d.applicant_id_number.clone())
+        .bind(d.state.due.map(fmt_due))
         .fetch_one(self.conn())
         .await?)
     }
@@ -126,12 +163,16 @@ impl WriteTx {
 
     /// Stores a dossier's new state; the caller checked the transition.
     pub async fn update_dossier(&mut self, id: i64, state: &Dossier) -> Result<()> {
-        sqlx::query("UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5 WHERE id = $1")
-            .bind(id)
-            .bind(state.status.as_str())
-            .bind(&state.current_agency)
-            .bind(serde_json::to_string(state).map_err(corrupt)?)
-            .bind(now_micros())
+        sqlx::query(
+            "UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5, assignee_id = $6, due_at = $7 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(state.status.as_str())
+        .bind(&state.current_agency)
+        .bind(serde_json::to_string(state).map_err(corrupt)?)
+        .bind(now_micros())
+        .bind(state.assignee)
+        .bind(state.due.map(fmt_due))
             .execute(self.conn())
             .await?;
         Ok(())
@@ -203,5 +244,114 @@ impl Store {
             .bind(format!("{prefix}%"))
             .fetch_all(&self.pool)
             .await?)
+    }
+}
+
+impl Store {
+    /// A worklist of an agency (or of an official for `Mine`), optionally
+    /// narrowed by a search: a code, an ID number, or part of the applicant's
+    /// folded name. `now` and `until` are "YYYY-MM-DD HH:MM" in Vietnam's time.
+    pub async fn worklist(
+        &self,
+        list: Worklist,
+        agency: &str,
+        user_id: i64,
+        now: &str,
+        until: &str,
+        search_folded: Option<&str>,
+        search_raw: Option<&str>,
+    ) -> Result<Vec<WorklistItem>> {
+        // Conditions name their text arguments by position as they are added.
+        let mut conds: Vec<String> = vec!["code IS NOT NULL".into()];
+        let open = "status IN ('accepted', 'processing')";
+        let final_ = "status NOT IN ('draft', 'result_returned', 'refused', 'withdrawn', 'stopped')";
+        let owned_agency = agency.to_string();
+        let owned_now = now.to_string();
+        let owned_until = until.to_string();
+        let mut texts: Vec<String> = Vec::new();
+        let bind_text = |v: String, texts: &mut Vec<String>, n: usize| -> String {
+            texts.push(v);
+            format!("${}", n + texts.len())
+        };
+        let uid = (list == Worklist::Mine).then_some(user_id);
+        if uid.is_some() {
+            conds.push("assignee_id = $1 AND status = 'processing'".into());
+        }
+        let base = usize::from(uid.is_some());
+        match list {
+            Worklist::ToReceive => {
+                let a = bind_text(owned_agency.clone(), &mut texts, base);
+                conds.push(format!("receiving_agency = {a} AND status = 'submitted'"));
+            }
+            Worklist::Mine => {}
+            Worklist::Agency => {
+                let a = bind_text(owned_agency.clone(), &mut texts, base);
+                conds.push(format!("current_agency = {a} AND {final_}"));
+            }
+            Worklist::DueBefore => {
+                let a = bind_text(owned_agency.clone(), &mut texts, base);
+                let n = bind_text(owned_now.clone(), &mut texts, base);
+                let u = bind_text(owned_until.clone(), &mut texts, base);
+                conds.push(format!("current_agency = {a} AND {open} AND due_at >= {n} AND due_at <= {u}"));
+            }
+            Worklist::Overdue => {
+                let a = bind_text(owned_agency.clone(), &mut texts, base);
+                let n = bind_text(owned_now.clone(), &mut texts, base);
+                conds.push(format!("current_agency = {a} AND {open} AND due_at < {n}"));
+            }
+            Worklist::Waiting => {
+                let a = bind_text(owned_agency.clone(), &mut texts, base);
+                conds.push(format!("current_agency = {a} AND status = 'supplement_requested'"));
+            }
+        }
+        if let (Some(folded), Some(raw)) = (search_folded, search_raw) {
+            let r = bind_text(raw.to_string(), &mut texts, base);
+            let f = bind_text(format!("%{folded}%"), &mut texts, base);
+            conds.push(format!("(code = {r} OR applicant_id_number = {r} OR applicant_folded LIKE {f})"));
+        }
+        let sql = format!(
+            "SELECT code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE {} ORDER BY due_at, code LIMIT 200",
+            conds.join(" AND ")
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(u) = uid {
+            q = q.bind(u);
+        }
+        for t in &texts {
+            q = q.bind(t.as_str());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WorklistItem {
+                    code: get(r, "code")?,
+                    procedure_code: get(r, "procedure_code")?,
+                    applicant_name: get(r, "applicant_name")?,
+                    status: get(r, "status")?,
+                    due: get(r, "due_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A citizen's dossiers, newest first.
+    pub async fn dossiers_of_owner(&self, owner: i64) -> Result<Vec<WorklistItem>> {
+        let rows = sqlx::query(
+            "SELECT COALESCE(code, '') AS code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE owner_id = $1 ORDER BY id DESC LIMIT 500",
+        )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WorklistItem {
+                    code: get(r, "code")?,
+                    procedure_code: get(r, "procedure_code")?,
+                    applicant_name: get(r, "applicant_name")?,
+                    status: get(r, "status")?,
+                    due: get(r, "due_at")?,
+                })
+            })
+            .collect()
     }
 }

@@ -22,7 +22,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
 pub use catalog::ImportReport;
-pub use dossier::{DossierEvent, NewDossier, StoredDossier};
+pub use dossier::{DossierEvent, NewDossier, StoredDossier, Worklist, WorklistItem};
 pub use identity::{NewUser, UserSummary};
 
 #[derive(Debug, thiserror::Error)]

@@ -37,7 +37,8 @@ pub fn routes() -> Router<AppState> {
         healthz, search_procedures, get_procedure, export_catalog, import_catalog, get_agency, me, issue_token,
         crate::calendar_pages::api_lunar, crate::calendar_pages::api_solar, crate::calendar_pages::api_holidays,
         crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
-        crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act
+        crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act,
+        crate::dossier_api::list
     ),
     components(schemas(
         Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
@@ -45,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         crate::calendar_pages::DueView, crate::calendar_pages::WorkingDaysView,
         crate::dossier_api::CreateDossier, crate::dossier_api::Created, crate::dossier_api::DossierView,
         crate::dossier_api::EventView, crate::dossier_api::PublicStatus, crate::dossier_api::PublicStep,
-        crate::dossier_api::ActionRequest
+        crate::dossier_api::ActionRequest, crate::dossier_api::ListItem, crate::dossier_api::DossierList
     )),
     modifiers(&BearerAuth)
 )]

@@ -25,7 +25,7 @@ use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/dossiers", post(create))
+        .route("/api/v1/dossiers", post(create).get(list))
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
         .route("/api/v1/dossiers/{code}/actions", post(act))
@@ -98,6 +98,8 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::B
         let new = NewDossier {
             procedure_code: proc.code.clone(),
             applicant_name: p.full_name.clone(),
+            applicant_folded: egov_catalog::search::fold(&p.full_name),
+            applicant_id_number: req.form.get("applicant_id").cloned(),
             state: state_now.clone(),
             form_data: req.form,
         };
@@ -333,13 +335,25 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
     let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
     let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
     let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
-    let step_labels = found.as_ref().map(|f| f.steps.iter().map(|s| (s.at.clone(), label(&s.status))).collect()).unwrap_or_default();
+    let step_labels =
+        found.as_ref().map(|f| f.steps.iter().map(|s| (s.at.clone(), label(&s.status))).collect()).unwrap_or_default();
     let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
-    let page = LookupPage { layout: crate::views::Layout::new(ctx, "lookup.title"), code, searched, found, status_label, step_labels };
+    let page = LookupPage {
+        layout: crate::views::Layout::new(ctx, "lookup.title"),
+        code,
+        searched,
+        found,
+        status_label,
+        step_labels,
+    };
     crate::views::render(status, &page)
 }
 
-async fn lookup_page(State(state): State<AppState>, ctx: Ctx, axum::extract::Query(q): axum::extract::Query<LookupParam>) -> Response {
+async fn lookup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<LookupParam>,
+) -> Response {
     lookup(&state, &ctx, q.ma.unwrap_or_default()).await
 }
 
@@ -363,6 +377,84 @@ pub fn status_key(s: &str) -> &'static str {
         "withdrawn" => "status.withdrawn",
         _ => "status.stopped",
     }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// For officials: `to_receive`, `mine`, `agency` (default), `due_soon` (within one working
+    /// day), `overdue`, `waiting` (for the citizen's supplement). Citizens always get their own.
+    list: Option<String>,
+    /// A dossier code, an ID number, or part of the applicant's name (accents optional).
+    q: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListItem {
+    code: String,
+    procedure: String,
+    applicant_name: String,
+    status: String,
+    due: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierList {
+    items: Vec<ListItem>,
+}
+
+/// Worklists for officials; "my dossiers" for citizens.
+#[utoipa::path(get, path = "/api/v1/dossiers", params(ListParams), security(("bearer" = [])), responses((status = 200, body = DossierList), (status = 400, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<ListParams>,
+) -> Response {
+    use egov_store::Worklist;
+    let r = async {
+        let p = ctx.api_principal()?;
+        let items = if p.kind == AccountKind::Citizen {
+            state.store.dossiers_of_owner(p.user_id).await?
+        } else {
+            let agency = p.agency_id.clone().ok_or(WebError::Forbidden)?;
+            let which = match q.list.as_deref().unwrap_or("agency") {
+                "to_receive" => Worklist::ToReceive,
+                "mine" => Worklist::Mine,
+                "agency" => Worklist::Agency,
+                "due_soon" => Worklist::DueBefore,
+                "overdue" => Worklist::Overdue,
+                "waiting" => Worklist::Waiting,
+                other => return Err(WebError::BadRequest(format!("unknown list '{other}'"))),
+            };
+            let now = now_vn();
+            let cal = state.calendar.get();
+            let day = i64::from(cal.1.hours().day_minutes);
+            let until = cal.1.add_working_minutes(now, day).unwrap_or(now);
+            let fmt = |d: NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
+            let search =
+                q.q.as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.chars().take(100).collect::<String>());
+            let folded = search.as_deref().map(egov_catalog::search::fold);
+            state
+                .store
+                .worklist(which, &agency, p.user_id, &fmt(now), &fmt(until), folded.as_deref(), search.as_deref())
+                .await?
+        };
+        let items = items
+            .into_iter()
+            .map(|i| ListItem {
+                code: i.code,
+                procedure: i.procedure_code,
+                applicant_name: i.applicant_name,
+                status: i.status,
+                due: i.due,
+            })
+            .collect();
+        Ok(Json(DossierList { items }).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// An action on a dossier, as the API takes it.
