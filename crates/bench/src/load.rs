@@ -19,11 +19,22 @@ impl Result {
 }
 
 pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Result {
+    run_with(urls, connections, duration, None).await
+}
+
+/// The same, sending `body` as a JSON POST with a bearer token when given.
+pub async fn run_with(
+    urls: &[String],
+    connections: usize,
+    duration: Duration,
+    post: Option<(String, String)>,
+) -> Result {
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for c in 0..connections {
         let urls = urls.to_vec();
+        let post = post.clone();
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
             let mut lat = Vec::new();
@@ -33,7 +44,15 @@ pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Res
                 let url = &urls[i % urls.len()];
                 i += 1;
                 let t = Instant::now();
-                match client.get(url).send().await {
+                let req = match &post {
+                    Some((token, body)) => client
+                        .post(url)
+                        .bearer_auth(token)
+                        .header("content-type", "application/json")
+                        .body(body.clone()),
+                    None => client.get(url),
+                };
+                match req.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                         lat.push(t.elapsed());

@@ -93,19 +93,23 @@ fn egov_exe() -> Result<std::path::PathBuf, String> {
 }
 
 async fn start_server() -> Result<Server, String> {
+    start_server_with(None).await
+}
+
+async fn start_server_with(database_url: Option<&str>) -> Result<Server, String> {
     let exe = egov_exe()?;
     let port =
         std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
     let dir = std::env::temp_dir().join(format!("egov-bench-{port}"));
     let _ = std::fs::remove_dir_all(&dir);
-    let child = Command::new(&exe)
-        .args(["serve", "--demo", "--demo-password", "bench-password", "--listen", &format!("127.0.0.1:{port}")])
+    let mut cmd = Command::new(&exe);
+    cmd.args(["serve", "--demo", "--demo-password", "bench-password", "--listen", &format!("127.0.0.1:{port}")])
         .arg("--data")
-        .arg(&dir)
-        .env("EGOV_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
+        .arg(&dir);
+    if let Some(u) = database_url {
+        cmd.arg("--database-url").arg(u);
+    }
+    let child = cmd.env("EGOV_LOG", "warn").stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
     let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir };
     let http = reqwest::Client::new();
     for _ in 0..200 {
@@ -216,6 +220,7 @@ async fn search(a: Args) -> Result<(), String> {
 async fn main() -> std::process::ExitCode {
     let r = match parse_args() {
         Ok((cmd, a)) if cmd == "search" => search(a).await,
+        Ok((cmd, a)) if cmd == "dossiers" => dossiers(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };
@@ -226,4 +231,80 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+async fn token(server: &Server, user: &str) -> Result<String, String> {
+    let http = reqwest::Client::new();
+    let j: serde_json::Value = http
+        .post(format!("{}/api/v1/auth/token", server.base))
+        .json(&serde_json::json!({"username": user, "password": "bench-password"}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    j["token"].as_str().map(String::from).ok_or_else(|| format!("no token: {j}"))
+}
+
+/// Durable online submissions (each answered after its commit), then the
+/// public status lookup against /healthz, on SQLite and, when
+/// EGOV_BENCH_POSTGRES_URL is set, on PostgreSQL.
+async fn dossiers(a: Args) -> Result<(), String> {
+    let mut targets: Vec<(String, Option<String>)> = vec![("SQLite".into(), None)];
+    if let Ok(u) = std::env::var("EGOV_BENCH_POSTGRES_URL") {
+        targets.push(("PostgreSQL".into(), Some(u)));
+    }
+    let dur = Duration::from_secs(a.seconds);
+    for (name, url) in targets {
+        let server = start_server_with(url.as_deref()).await?;
+        let citizen = token(&server, "demo.citizen").await?;
+        let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+            "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}})
+        .to_string();
+        let urls = vec![format!("{}/api/v1/dossiers", server.base)];
+        let s = load::run_with(&urls, a.connections, dur, Some((citizen.clone(), body))).await;
+        println!(
+            "{name}: POST /api/v1/dossiers, {} connections, {} s: {:.0} submissions/s, p50 {}, p99 {}, errors {}",
+            a.connections,
+            a.seconds,
+            s.rps(),
+            us(s.p(0.5)),
+            us(s.p(0.99)),
+            s.errors
+        );
+        // the lookup of one of them, against /healthz, in the same run
+        let http = reqwest::Client::new();
+        let list: serde_json::Value = http
+            .get(format!("{}/api/v1/dossiers", server.base))
+            .bearer_auth(&citizen)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let codes: Vec<String> = list["items"]
+            .as_array()
+            .map(|v| v.iter().take(50).filter_map(|i| i["code"].as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        let status_urls: Vec<String> =
+            codes.iter().map(|c| format!("{}/api/v1/dossiers/{c}/status", server.base)).collect();
+        let st = load::run(&status_urls, a.connections, dur).await;
+        let h = load::run(&[format!("{}/healthz", server.base)], a.connections, dur).await;
+        println!(
+            "{name}: GET /api/v1/dossiers/{{code}}/status: {:.0} req/s, p50 {}, p99 {}, errors {}",
+            st.rps(),
+            us(st.p(0.5)),
+            us(st.p(0.99)),
+            st.errors
+        );
+        println!("{name}: GET /healthz: {:.0} req/s, p50 {}, p99 {}", h.rps(), us(h.p(0.5)), us(h.p(0.99)));
+        println!(
+            "{name}: ratio status/healthz: throughput {:.2}, p99 {:.2}",
+            st.rps() / h.rps(),
+            st.p(0.99).as_secs_f64() / h.p(0.99).as_secs_f64()
+        );
+    }
+    Ok(())
 }
