@@ -53,6 +53,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time: writers of this process queue here
+    /// instead of polling the database's busy handler (which sleeps).
+    write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// Microseconds since the Unix epoch, now.
@@ -102,7 +105,8 @@ impl Store {
             Backend::Postgres => opts.max_connections(16),
         };
         let pool = opts.connect(&url).await?;
-        Ok(Store { pool, backend })
+        let write_gate = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Store { pool, backend, write_gate })
     }
 
     pub fn backend(&self) -> Backend {
@@ -162,9 +166,13 @@ impl Store {
 
     /// Starts a write: one transaction holding the audit head.
     pub async fn begin_write(&self) -> Result<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        };
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, events: Vec::new() })
+        Ok(WriteTx { tx, events: Vec::new(), _gate: gate })
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -176,6 +184,8 @@ impl Store {
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     events: Vec<Event>,
+    /// Held until the transaction ends (SQLite only).
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
