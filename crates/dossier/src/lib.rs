@@ -90,6 +90,23 @@ impl Status {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The i18n key of the status's name: `status.<name>`.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Draft => "status.draft",
+            Status::Submitted => "status.submitted",
+            Status::ReturnedIncomplete => "status.returned_incomplete",
+            Status::Accepted => "status.accepted",
+            Status::Processing => "status.processing",
+            Status::SupplementRequested => "status.supplement_requested",
+            Status::Approved => "status.approved",
+            Status::ResultReturned => "status.result_returned",
+            Status::Refused => "status.refused",
+            Status::Withdrawn => "status.withdrawn",
+            Status::Stopped => "status.stopped",
+        }
+    }
+
     /// Whether nothing more can happen to the dossier.
     pub fn is_final(self) -> bool {
         matches!(self, Status::ResultReturned | Status::Refused | Status::Withdrawn | Status::Stopped)

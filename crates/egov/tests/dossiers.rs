@@ -13,6 +13,26 @@ async fn submit(api: &Client) -> Resp {
     api.post_json("/api/v1/dossiers", &body.to_string()).await
 }
 
+/// A receiving officer of the other demo commune, H72.50.02.
+fn receiver_of_agency_b(app: &TestApp) -> Client {
+    let out = app.cli(&[
+        "admin",
+        "create-user",
+        "--username",
+        "b.receiver",
+        "--full-name",
+        "B",
+        "--agency",
+        "H72.50.02",
+        "--role",
+        "receiver",
+        "--password",
+        "long enough",
+    ]);
+    assert!(out.status.success());
+    app.client().with_bearer(&app.token("b.receiver").1)
+}
+
 async fn act(api: &Client, code: &str, body: serde_json::Value) -> Resp {
     api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await
 }
@@ -92,22 +112,7 @@ async fn the_whole_lifecycle_through_the_api() {
     // others cannot read it; the audit chain holds every step
     let other = app.client().with_bearer(&app.token("demo.agency-admin").1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}")).await.status, 200, "same agency");
-    let out = app.cli(&[
-        "admin",
-        "create-user",
-        "--username",
-        "b.receiver",
-        "--full-name",
-        "B",
-        "--agency",
-        "H72.50.02",
-        "--role",
-        "receiver",
-        "--password",
-        "long enough",
-    ]);
-    assert!(out.status.success());
-    let b = app.client().with_bearer(&app.token("b.receiver").1);
+    let b = receiver_of_agency_b(&app);
     assert_eq!(b.get(&format!("/api/v1/dossiers/{code}")).await.status, 403);
     assert_eq!(act(&b, &code, serde_json::json!({"action": "accept"})).await.status, 403);
     let out = app.cli(&["audit", "verify"]);
@@ -229,22 +234,7 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     assert!(items(receiver.get("/api/v1/dossiers?list=agency&q=khong%20co").await.json()).is_empty());
     assert_eq!(receiver.get("/api/v1/dossiers?list=bogus").await.status, 400);
     // another agency sees none of them
-    let out = app.cli(&[
-        "admin",
-        "create-user",
-        "--username",
-        "b.receiver",
-        "--full-name",
-        "B",
-        "--agency",
-        "H72.50.02",
-        "--role",
-        "receiver",
-        "--password",
-        "long enough",
-    ]);
-    assert!(out.status.success());
-    let b = app.client().with_bearer(&app.token("b.receiver").1);
+    let b = receiver_of_agency_b(&app);
     assert!(items(b.get("/api/v1/dossiers?list=to_receive").await.json()).is_empty());
     // the citizen's own list, newest first
     let mine = items(citizen.get("/api/v1/dossiers").await.json());

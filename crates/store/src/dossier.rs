@@ -76,6 +76,16 @@ pub struct WorklistItem {
     pub due: Option<String>,
 }
 
+fn worklist_item(r: &AnyRow) -> Result<WorklistItem> {
+    Ok(WorklistItem {
+        code: get(r, "code")?,
+        procedure_code: get(r, "procedure_code")?,
+        applicant_name: get(r, "applicant_name")?,
+        status: get(r, "status")?,
+        due: get(r, "due_at")?,
+    })
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -321,17 +331,7 @@ impl Store {
             q = q.bind(t.as_str());
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(WorklistItem {
-                    code: get(r, "code")?,
-                    procedure_code: get(r, "procedure_code")?,
-                    applicant_name: get(r, "applicant_name")?,
-                    status: get(r, "status")?,
-                    due: get(r, "due_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(worklist_item).collect()
     }
 
     /// A citizen's dossiers, newest first.
@@ -342,16 +342,6 @@ impl Store {
         .bind(owner)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(WorklistItem {
-                    code: get(r, "code")?,
-                    procedure_code: get(r, "procedure_code")?,
-                    applicant_name: get(r, "applicant_name")?,
-                    status: get(r, "status")?,
-                    due: get(r, "due_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(worklist_item).collect()
     }
 }

@@ -362,21 +362,9 @@ async fn lookup_code(State(state): State<AppState>, ctx: Ctx, Path(code): Path<S
     lookup(&state, &ctx, code).await
 }
 
-/// The i18n key of a status name.
+/// The i18n key of a stored status name.
 pub fn status_key(s: &str) -> &'static str {
-    match s {
-        "draft" => "status.draft",
-        "submitted" => "status.submitted",
-        "returned_incomplete" => "status.returned_incomplete",
-        "accepted" => "status.accepted",
-        "processing" => "status.processing",
-        "supplement_requested" => "status.supplement_requested",
-        "approved" => "status.approved",
-        "result_returned" => "status.result_returned",
-        "refused" => "status.refused",
-        "withdrawn" => "status.withdrawn",
-        _ => "status.stopped",
-    }
+    egov_dossier::Status::parse(s).map(egov_dossier::Status::label_key).unwrap_or("status.stopped")
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
