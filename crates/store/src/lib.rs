@@ -12,6 +12,7 @@ mod calendar;
 mod catalog;
 mod directory;
 mod dossier;
+mod group;
 mod identity;
 
 use std::time::Duration;
@@ -56,6 +57,8 @@ pub struct Store {
     /// SQLite has one writer at a time: writers of this process queue here
     /// instead of polling the database's busy handler (which sleeps).
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// The group-commit writer of submissions, started at first use.
+    submissions: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<group::Job>>>,
 }
 
 /// Microseconds since the Unix epoch, now.
@@ -106,7 +109,7 @@ impl Store {
         };
         let pool = opts.connect(&url).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Store { pool, backend, write_gate })
+        Ok(Store { pool, backend, write_gate, submissions: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {

@@ -103,34 +103,25 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::B
             state: state_now.clone(),
             form_data: req.form,
         };
-        let mut w = state.store.begin_write().await?;
+        let actor = format!("user:{}", p.user_id);
         let code = if req.draft {
+            let mut w = state.store.begin_write().await?;
+            let id = w.insert_dossier(&new, None, None).await?;
+            w.add_dossier_event(id, Some(p.user_id), "draft", egov_dossier::Status::Draft, state_now.status, "", None)
+                .await?;
+            w.audit(egov_audit::Event::new(
+                actor,
+                "dossier.draft",
+                format!("dossier#{id}"),
+                None::<&()>,
+                Some(&state_now),
+            ));
+            w.commit().await?;
             None
         } else {
-            let seq = w.next_dossier_seq(&req.agency, now.date()).await?;
-            Some(DossierCode::new(&req.agency, now.date(), seq))
+            // Group commit: answered once committed, with whatever else arrived together.
+            Some(state.store.submit_dossier(new, now.date(), &actor).await?.1)
         };
-        let received = code.as_ref().map(|_| egov_store::now_micros());
-        let id = w.insert_dossier(&new, code.as_ref(), received).await?;
-        w.add_dossier_event(
-            id,
-            Some(p.user_id),
-            if req.draft { "draft" } else { "submit" },
-            egov_dossier::Status::Draft,
-            state_now.status,
-            "",
-            None,
-        )
-        .await?;
-        let subject = code.as_ref().map(|c| format!("dossier:{c}")).unwrap_or_else(|| format!("dossier#{id}"));
-        w.audit(egov_audit::Event::new(
-            format!("user:{}", p.user_id),
-            "dossier.submit",
-            subject,
-            None::<&()>,
-            Some(&state_now),
-        ));
-        w.commit().await?;
         let body = Created {
             code: code.map(|c| c.to_string()),
             status: state_now.status.as_str().into(),

@@ -1,0 +1,107 @@
+//! Group commit for dossier submissions: submissions that arrive together
+//! share one transaction and one fsync. Each runs inside its own savepoint,
+//! so one that fails (and gives its number back) does not take the others
+//! with it; every submitter is answered only after the commit.
+
+use chrono::NaiveDate;
+use egov_audit::Event;
+use egov_dossier::DossierCode;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{NewDossier, Result, Store, StoreError};
+
+/// The most submissions one transaction takes.
+pub const MAX_BATCH: usize = 64;
+
+pub(crate) struct Job {
+    pub new: NewDossier,
+    pub day: NaiveDate,
+    pub received_at: i64,
+    pub actor: String,
+    pub reply: oneshot::Sender<Result<(i64, DossierCode)>>,
+}
+
+pub(crate) fn start(store: Store) -> mpsc::Sender<Job> {
+    let (tx, mut rx) = mpsc::channel::<Job>(4096);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => batch.push(j),
+                    Err(_) => break,
+                }
+            }
+            run_batch(&store, batch).await;
+        }
+    });
+    tx
+}
+
+async fn run_batch(store: &Store, batch: Vec<Job>) {
+    let mut w = match store.begin_write().await {
+        Ok(w) => w,
+        Err(e) => {
+            let msg = e.to_string();
+            for j in batch {
+                let _ = j.reply.send(Err(StoreError::Corrupt(msg.clone())));
+            }
+            return;
+        }
+    };
+    let mut done: Vec<(oneshot::Sender<Result<(i64, DossierCode)>>, Result<(i64, DossierCode)>)> = Vec::new();
+    for job in batch {
+        let r = one(&mut w, &job).await;
+        match r {
+            Ok(ok) => done.push((job.reply, Ok(ok))),
+            Err(e) => {
+                let _ = sqlx::query("ROLLBACK TO SAVEPOINT submission").execute(w.conn()).await;
+                let _ = job.reply.send(Err(e));
+            }
+        }
+    }
+    match w.commit().await {
+        Ok(()) => {
+            for (reply, r) in done {
+                let _ = reply.send(r);
+            }
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            for (reply, _) in done {
+                let _ = reply.send(Err(StoreError::Corrupt(msg.clone())));
+            }
+        }
+    }
+}
+
+async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
+    sqlx::query("SAVEPOINT submission").execute(w.conn()).await?;
+    let agency = job.new.state.receiving_agency.clone();
+    let seq = w.next_dossier_seq(&agency, job.day).await?;
+    let code = DossierCode::new(&agency, job.day, seq);
+    let id = w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?;
+    w.add_dossier_event(id, job.new.state.owner, "submit", egov_dossier::Status::Draft, job.new.state.status, "", None)
+        .await?;
+    sqlx::query("RELEASE SAVEPOINT submission").execute(w.conn()).await?;
+    w.audit(Event::new(
+        job.actor.clone(),
+        "dossier.submit",
+        format!("dossier:{code}"),
+        None::<&()>,
+        Some(&job.new.state),
+    ));
+    Ok((id, code))
+}
+
+impl Store {
+    /// Files a submitted dossier: numbered, stored with its history and audit
+    /// entry, and committed (possibly with others) before this returns.
+    pub async fn submit_dossier(&self, new: NewDossier, day: NaiveDate, actor: &str) -> Result<(i64, DossierCode)> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job { new, day, received_at: crate::now_micros(), actor: actor.to_string(), reply };
+        let sender = self.submissions.get_or_init(|| start(self.clone()));
+        sender.send(job).await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?;
+        answer.await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?
+    }
+}
