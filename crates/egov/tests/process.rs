@@ -120,3 +120,85 @@ fn a_bad_database_url_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
+
+/// Submit in a loop, kill -9 the server mid-stream, restart it: every
+/// submission that was answered with a code is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_submissions_survive_kill_9() {
+    let data = std::env::temp_dir().join(format!("egov-kill-{}", random_name()));
+    let db_url = match backend().as_str() {
+        "postgres" => Some(fresh_database().await),
+        _ => None,
+    };
+    let run = start(&data, db_url.as_deref(), &["--demo", "--demo-password", "kill-password"]);
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/api/v1/auth/token", run.base))
+        .json(&serde_json::json!({"username": "demo.citizen", "password": "kill-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_string();
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Tân Ninh"}});
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut loops = Vec::new();
+    for _ in 0..8 {
+        let (base, token, body, acked) = (run.base.clone(), token.clone(), body.clone(), acked.clone());
+        loops.push(tokio::spawn(async move {
+            let c = reqwest::Client::new();
+            for _ in 0..10_000 {
+                match c.post(format!("{base}/api/v1/dossiers")).bearer_auth(&token).json(&body).send().await {
+                    Ok(r) if r.status() == 201 => {
+                        if let Ok(j) = r.json::<serde_json::Value>().await {
+                            if let Some(code) = j["code"].as_str() {
+                                acked.lock().unwrap().push(code.to_string());
+                            }
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let mut child = run.child;
+    assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
+    let _ = child.wait();
+    for l in loops {
+        let _ = l.await;
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() > 20, "only {} submissions before the kill", acked.len());
+
+    let run = start(&data, db_url.as_deref(), &[]);
+    let c = reqwest::Client::new();
+    for code in &acked {
+        let r = c.get(format!("{}/api/v1/dossiers/{code}", run.base)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{code} was acknowledged but is gone");
+    }
+    // and the numbering has no gap below the highest acknowledged number
+    let max = acked.iter().map(|c| c.rsplit('-').next().unwrap().parse::<u32>().unwrap()).max().unwrap();
+    let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));
+    let store = egov_store::Store::connect(&url).await.unwrap();
+    let day = egov_dossier::DossierCode::parse(&acked[0]).unwrap().date();
+    let mut seqs: Vec<u32> = store
+        .dossier_codes_of_day("H72.50.01", day)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    seqs.sort();
+    assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "numbers without gaps");
+    assert!(seqs.len() as u32 >= max);
+    store.close().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(["audit", "verify"]).env("EGOV_DATA", &data).envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", u.as_str()))).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (status, _) = run.term();
+    assert!(status.success());
+    let _ = std::fs::remove_dir_all(&data);
+}
