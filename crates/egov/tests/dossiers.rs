@@ -240,3 +240,88 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     let mine = items(citizen.get("/api/v1/dossiers").await.json());
     assert_eq!(mine, codes.iter().rev().cloned().collect::<Vec<_>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_applies_through_the_pages() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    let page = c.get("/thu-tuc/1.000894").await;
+    assert!(page.text.contains("href=\"/thu-tuc/1.000894/nop\""));
+    let form = c.get("/thu-tuc/1.000894/nop").await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("<label for=\"f_applicant_name\">Họ tên người nộp"));
+    let csrf = form.csrf();
+    // missing fields and no agency: the form comes back with what was typed
+    let r = c
+        .post_form(
+            "/thu-tuc/1.000894/nop",
+            &[("csrf", &csrf), ("agency", ""), ("f_address", "Tổ 5, phường Tân Ninh"), ("submit", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Cơ quan này không thực hiện thủ tục đó.") || r.text.contains("Vui lòng nhập mục này."));
+    let r = c
+        .post_form(
+            "/thu-tuc/1.000894/nop",
+            &[
+                ("csrf", &csrf),
+                ("agency", "H72.50.01"),
+                ("f_address", "Tổ 5, phường Tân Ninh"),
+                ("f_applicant_id", "123"),
+                ("submit", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text.contains("value=\"Tổ 5, phường Tân Ninh\"") && r.text.contains("Số định danh phải gồm đúng 12 chữ số.")
+    );
+    assert_eq!(app.count("dossiers").await, 0);
+    // a draft, then the real thing
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("agency", "H72.50.01"),
+        ("f_applicant_name", "Nguyễn Văn Dân"),
+        ("f_applicant_id", "072090001234"),
+        ("f_address", "Tổ 5, phường Tân Ninh"),
+    ];
+    let mut draft = good.to_vec();
+    draft.push(("save_draft", "1"));
+    let r = c.post_form("/thu-tuc/1.000894/nop", &draft).await;
+    assert_eq!((r.status, r.location()), (303, "/ho-so-cua-toi?nhap=1"));
+    let mut submit = good.to_vec();
+    submit.push(("submit", "1"));
+    let r = c.post_form("/thu-tuc/1.000894/nop", &submit).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let loc = r.location().to_string();
+    assert!(loc.starts_with("/ho-so/H72.50.01-") && loc.ends_with("-0001?moi=1"), "{loc}");
+    let page = c.get(&loc).await;
+    assert!(page.text.contains("Mới nộp, chờ tiếp nhận") && page.text.contains("Tổ 5, phường Tân Ninh"));
+    let mine = c.get("/ho-so-cua-toi").await;
+    assert!(mine.text.contains("Bản nháp") && mine.text.contains("-0001"));
+    // nobody else's business
+    let code = loc.trim_start_matches("/ho-so/").trim_end_matches("?moi=1").to_string();
+    let other = app.client();
+    let csrf = other.get("/dang-ky").await.csrf();
+    let r = other
+        .post_form(
+            "/dang-ky",
+            &[
+                ("csrf", &csrf),
+                ("full_name", "Người Khác"),
+                ("citizen_id", "079190000999"),
+                ("phone", "0909000111"),
+                ("email", "khac@example.vn"),
+                ("password", "mật khẩu khác"),
+                ("password_confirm", "mật khẩu khác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(other.get(&format!("/ho-so/{code}")).await.status, 403);
+    let official = app.client();
+    official.login("demo.receiver", DEMO_PASSWORD).await;
+    assert_eq!(official.get(&format!("/ho-so/{code}")).await.status, 200, "the receiving agency reads it");
+    assert_eq!(official.get("/thu-tuc/1.000894/nop").await.status, 403, "officials do not apply as citizens");
+}

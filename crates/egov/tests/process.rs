@@ -196,7 +196,12 @@ async fn acknowledged_submissions_survive_kill_9() {
     assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "numbers without gaps");
     assert!(seqs.len() as u32 >= max);
     store.close().await;
-    let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(["audit", "verify"]).env("EGOV_DATA", &data).envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", u.as_str()))).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args(["audit", "verify"])
+        .env("EGOV_DATA", &data)
+        .envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", u.as_str())))
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (status, _) = run.term();
     assert!(status.success());

@@ -38,7 +38,7 @@ pub fn now_vn() -> NaiveDateTime {
     (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
 }
 
-fn micros_to_vn(m: i64) -> String {
+pub fn micros_to_vn(m: i64) -> String {
     chrono::DateTime::from_timestamp_micros(m)
         .map(|d| (d + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
@@ -81,56 +81,68 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::B
             return Err(WebError::Forbidden);
         }
         let req: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let snap = state.catalog.get();
-        let Some(proc) = snap.procedures.get(&req.procedure) else {
-            return Ok(field_problem(&ctx, vec![("procedure".into(), "err.dossier.procedure")]));
-        };
-        if !proc.agencies.iter().any(|a| a == &req.agency) {
-            return Ok(field_problem(&ctx, vec![("agency".into(), "err.dossier.not_offered")]));
-        }
-        let errs = proc.check_form(&req.form);
-        if !errs.is_empty() {
-            return Ok(field_problem(&ctx, errs.into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect()));
-        }
-        let now = now_vn();
-        let draft = Dossier::draft(p.user_id, &req.agency);
-        let state_now = if req.draft { draft } else { run(&state, &proc.code, &draft, &p, &Command::Submit, now)? };
-        let new = NewDossier {
-            procedure_code: proc.code.clone(),
-            applicant_name: p.full_name.clone(),
-            applicant_folded: egov_catalog::search::fold(&p.full_name),
-            applicant_id_number: req.form.get("applicant_id").cloned(),
-            state: state_now.clone(),
-            form_data: req.form,
-        };
-        let actor = format!("user:{}", p.user_id);
-        let code = if req.draft {
-            let mut w = state.store.begin_write().await?;
-            let id = w.insert_dossier(&new, None, None).await?;
-            w.add_dossier_event(id, Some(p.user_id), "draft", egov_dossier::Status::Draft, state_now.status, "", None)
-                .await?;
-            w.audit(egov_audit::Event::new(
-                actor,
-                "dossier.draft",
-                format!("dossier#{id}"),
-                None::<&()>,
-                Some(&state_now),
-            ));
-            w.commit().await?;
-            None
-        } else {
-            // Group commit: answered once committed, with whatever else arrived together.
-            Some(state.store.submit_dossier(new, now.date(), &actor).await?.1)
+        let (code, status) = match file_dossier(&state, &p, &req.procedure, &req.agency, req.form, req.draft).await? {
+            Ok(done) => done,
+            Err(errs) => return Ok(field_problem(&ctx, errs)),
         };
         let body = Created {
             code: code.map(|c| c.to_string()),
-            status: state_now.status.as_str().into(),
-            national_status: state_now.status.national_code(),
+            status: status.as_str().into(),
+            national_status: status.national_code(),
         };
         Ok((StatusCode::CREATED, Json(body)).into_response())
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Files a dossier for a citizen: checks the procedure, the agency and the
+/// form, then saves a draft or submits (numbered, group-committed). Field
+/// errors come back by name (`procedure`, `agency`, `form.<field>`).
+pub async fn file_dossier(
+    state: &AppState,
+    p: &Principal,
+    procedure: &str,
+    agency: &str,
+    form: BTreeMap<String, String>,
+    draft: bool,
+) -> Result<Result<(Option<DossierCode>, egov_dossier::Status), Vec<(String, &'static str)>>, WebError> {
+    let snap = state.catalog.get();
+    let Some(proc) = snap.procedures.get(procedure) else {
+        return Ok(Err(vec![("procedure".into(), "err.dossier.procedure")]));
+    };
+    if !proc.agencies.iter().any(|a| a == agency) {
+        return Ok(Err(vec![("agency".into(), "err.dossier.not_offered")]));
+    }
+    let errs = proc.check_form(&form);
+    if !errs.is_empty() {
+        return Ok(Err(errs.into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect()));
+    }
+    let now = now_vn();
+    let first = Dossier::draft(p.user_id, agency);
+    let state_now = if draft { first } else { run(state, &proc.code, &first, p, &Command::Submit, now)? };
+    let new = NewDossier {
+        procedure_code: proc.code.clone(),
+        applicant_name: p.full_name.clone(),
+        applicant_folded: egov_catalog::search::fold(&p.full_name),
+        applicant_id_number: form.get("applicant_id").cloned(),
+        state: state_now.clone(),
+        form_data: form,
+    };
+    let actor = format!("user:{}", p.user_id);
+    let code = if draft {
+        let mut w = state.store.begin_write().await?;
+        let id = w.insert_dossier(&new, None, None).await?;
+        w.add_dossier_event(id, Some(p.user_id), "draft", egov_dossier::Status::Draft, state_now.status, "", None)
+            .await?;
+        w.audit(egov_audit::Event::new(actor, "dossier.draft", format!("dossier#{id}"), None::<&()>, Some(&state_now)));
+        w.commit().await?;
+        None
+    } else {
+        // Group commit: answered once committed, with whatever else arrived together.
+        Some(state.store.submit_dossier(new, now.date(), &actor).await?.1)
+    };
+    Ok(Ok((code, state_now.status)))
 }
 
 /// The procedure's processing time and number of process steps.

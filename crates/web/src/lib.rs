@@ -10,6 +10,7 @@ mod calendar_pages;
 mod catalog_cache;
 mod ctx;
 mod dossier_api;
+mod dossier_pages;
 mod editor;
 mod error;
 mod pages;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())
+        .merge(dossier_pages::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         // Body limits sit inside the context middleware, so that their

@@ -206,6 +206,7 @@ pub struct AgencyView {
 struct ProcedurePage {
     layout: Layout,
     p: ProcedureRow,
+    can_apply: bool,
     levels: String,
     agencies: Vec<AgencyView>,
     docs: Vec<DocView>,
@@ -241,6 +242,7 @@ pub async fn procedure(
     let page = ProcedurePage {
         layout: Layout::titled(&ctx, pick(&p.name_vi, &p.name_en)),
         p: row(&snap, &p, ctx.lang),
+        can_apply: p.online_level != OnlineLevel::InfoOnly,
         levels: p
             .levels
             .iter()

@@ -1,0 +1,303 @@
+//! The citizen's pages: the application form rendered from the procedure's
+//! definition, "my dossiers", and one dossier with its timeline.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use egov_catalog::{FieldKind, Procedure};
+use egov_i18n::{t, Lang};
+use egov_identity::AccountKind;
+
+use crate::ctx::Ctx;
+use crate::dossier_api::{file_dossier, status_key};
+use crate::views::{render, Layout};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/thu-tuc/{code}/nop", get(apply_form).post(apply_submit))
+        .route("/ho-so-cua-toi", get(my_dossiers))
+        .route("/ho-so/{code}", get(one_dossier))
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One input of the application form, ready to render.
+pub struct FieldView {
+    pub name: String,
+    pub label: String,
+    /// `text`, `textarea`, `number`, `date`, `email`, `tel`, `select`, `checkbox`.
+    pub input: &'static str,
+    pub required: bool,
+    pub value: String,
+    pub error: Option<String>,
+    pub options: Vec<Opt>,
+    pub checked: bool,
+}
+
+fn field_views(
+    p: &Procedure,
+    lang: Lang,
+    values: &BTreeMap<String, String>,
+    errors: &[(String, &'static str)],
+) -> Vec<FieldView> {
+    p.form
+        .iter()
+        .map(|f| {
+            let value = values.get(&f.name).cloned().unwrap_or_default();
+            let input = match &f.kind {
+                FieldKind::Text { .. } | FieldKind::CitizenId => "text",
+                FieldKind::Textarea { .. } => "textarea",
+                FieldKind::Number { .. } => "number",
+                FieldKind::Date => "date",
+                FieldKind::Email => "email",
+                FieldKind::Phone => "tel",
+                FieldKind::Select { .. } => "select",
+                FieldKind::Checkbox => "checkbox",
+            };
+            let options = match &f.kind {
+                FieldKind::Select { options } => options
+                    .iter()
+                    .map(|o| Opt {
+                        value: o.value.clone(),
+                        label: if lang == Lang::En { o.label_en.clone() } else { o.label_vi.clone() },
+                        selected: o.value == value,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            FieldView {
+                name: format!("f_{}", f.name),
+                label: if lang == Lang::En { f.label_en.clone() } else { f.label_vi.clone() },
+                input,
+                required: f.required,
+                checked: !value.is_empty(),
+                error: errors
+                    .iter()
+                    .find(|(n, _)| *n == format!("form.{}", f.name))
+                    .map(|(_, k)| t(lang, k).to_string()),
+                value,
+                options,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    code: String,
+    name: String,
+    agencies: Vec<Opt>,
+    agency_error: Option<String>,
+    fields: Vec<FieldView>,
+    has_errors: bool,
+}
+
+fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.kind == AccountKind::Citizen {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(WebError::Unauthorized) => Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn apply_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    agency: &str,
+    values: &BTreeMap<String, String>,
+    errors: &[(String, &'static str)],
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let snap = state.catalog.get();
+    let p = snap.procedures.get(code).ok_or(WebError::NotFound)?;
+    let en = ctx.lang == Lang::En;
+    let all = state.store.agencies().await?;
+    let agencies = p
+        .agencies
+        .iter()
+        .map(|id| Opt {
+            value: id.clone(),
+            label: all
+                .iter()
+                .find(|a| a.id.as_str() == id)
+                .map(|a| if en { a.name_en.clone() } else { a.name_vi.clone() })
+                .unwrap_or_else(|| id.clone()),
+            selected: id == agency,
+        })
+        .collect();
+    let page = ApplyPage {
+        layout: Layout::titled(
+            ctx,
+            format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
+        ),
+        code: p.code.clone(),
+        name: if en { p.name_en.clone() } else { p.name_vi.clone() },
+        agencies,
+        agency_error: errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string()),
+        fields: field_views(p, ctx.lang, values, errors),
+        has_errors: !errors.is_empty(),
+    };
+    Ok(render(status, &page))
+}
+
+async fn apply_form(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = async {
+        citizen(&ctx)?;
+        apply_page(&state, &ctx, &code, "", &BTreeMap::new(), &[], StatusCode::OK).await
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+async fn apply_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let fields: BTreeMap<String, String> = f.into_iter().collect();
+        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let agency = fields.get("agency").cloned().unwrap_or_default();
+        let draft = fields.contains_key("save_draft");
+        let values: BTreeMap<String, String> =
+            fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
+        match file_dossier(&state, &p, &code, &agency, values.clone(), draft).await? {
+            Ok((Some(c), _)) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
+            Ok((None, _)) => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
+            Err(errs) => {
+                apply_page(&state, &ctx, &code, &agency, &values, &errs, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct Row {
+    pub code: String,
+    pub procedure: String,
+    pub status: String,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_dossiers.html")]
+struct MyPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    draft_saved: bool,
+}
+
+async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = citizen(&ctx)?;
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let rows = state
+            .store
+            .dossiers_of_owner(p.user_id)
+            .await?
+            .into_iter()
+            .map(|i| Row {
+                procedure: snap
+                    .procedures
+                    .get(&i.procedure_code)
+                    .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                    .unwrap_or(i.procedure_code),
+                status: t(ctx.lang, status_key(&i.status)).to_string(),
+                due: i.due.unwrap_or_default(),
+                code: i.code,
+            })
+            .collect();
+        Ok(render(
+            StatusCode::OK,
+            &MyPage { layout: Layout::new(&ctx, "my.title"), rows, draft_saved: ctx.query.contains("nhap=1") },
+        ))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    status: String,
+    due: String,
+    fresh: bool,
+    form: Vec<(String, String)>,
+    history: Vec<(String, String, String)>,
+}
+
+async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = async {
+        let p = ctx.principal()?;
+        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        let official_here = p.is_official()
+            && (p.is_system_admin()
+                || [&d.state.receiving_agency, &d.state.current_agency]
+                    .iter()
+                    .any(|a| p.agency_id.as_deref() == Some(a.as_str())));
+        if d.state.owner != Some(p.user_id) && !official_here {
+            return Err(WebError::Forbidden);
+        }
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let proc = snap.procedures.get(&d.procedure_code);
+        let label_of = |name: &str| {
+            proc.and_then(|x| x.form.iter().find(|f| f.name == name))
+                .map(|f| if en { f.label_en.clone() } else { f.label_vi.clone() })
+                .unwrap_or_else(|| name.to_string())
+        };
+        let history = state
+            .store
+            .dossier_events(d.id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                (crate::dossier_api::micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.note)
+            })
+            .collect();
+        let page = DossierPage {
+            layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "dossier.title"))),
+            procedure: proc
+                .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                .unwrap_or(d.procedure_code.clone()),
+            status: t(ctx.lang, d.state.status.label_key()).to_string(),
+            due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+            fresh: ctx.query.contains("moi=1"),
+            form: d.form_data.iter().map(|(k, v)| (label_of(k), v.clone())).collect(),
+            history,
+            code,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    or_login(&ctx, r)
+}
