@@ -316,8 +316,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("my.title", "Hồ sơ của tôi", "My dossiers"),
     ("my.none", "Bạn chưa có hồ sơ nào.", "You have no dossier yet."),
     ("my.draft_saved", "Đã lưu bản nháp.", "The draft was saved."),
-    ("dossier.title", "Hồ sơ", "Dossier"),
-    ("dossier.submitted", "Đã nộp hồ sơ. Mã hồ sơ của bạn:", "Your dossier was submitted. Its code:"),
-    ("dossier.form", "Thông tin đã khai", "What you declared"),
-    ("dossier.public", "Trang tra cứu công khai của hồ sơ", "The dossier's public tracking page"),
+    ("hoso.title", "Hồ sơ", "Dossier"),
+    ("hoso.submitted", "Đã nộp hồ sơ. Mã hồ sơ của bạn:", "Your dossier was submitted. Its code:"),
+    ("hoso.form", "Thông tin đã khai", "What you declared"),
+    ("hoso.public", "Trang tra cứu công khai của hồ sơ", "The dossier's public tracking page"),
 ];

@@ -285,7 +285,7 @@ async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<S
             })
             .collect();
         let page = DossierPage {
-            layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "dossier.title"))),
+            layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
             procedure: proc
                 .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                 .unwrap_or(d.procedure_code.clone()),
