@@ -6,7 +6,7 @@ use std::path::Path;
 const NAMESPACES: [&str; 26] = [
     "site", "a11y", "nav", "home", "search", "catalog", "online", "unit", "level", "proc", "common", "register",
     "login", "form", "err", "role", "admin", "editor", "ftype", "kind", "cal", "lookup", "status", "apply", "my",
-    "dossier",
+    "hoso",
 ];
 
 fn keys_in(text: &str) -> Vec<String> {
