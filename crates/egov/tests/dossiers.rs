@@ -325,3 +325,62 @@ async fn a_citizen_applies_through_the_pages() {
     assert_eq!(official.get(&format!("/ho-so/{code}")).await.status, 200, "the receiving agency reads it");
     assert_eq!(official.get("/thu-tuc/1.000894/nop").await.status, 403, "officials do not apply as citizens");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officials_handle_a_dossier_through_the_back_office() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let code = submit(&citizen).await.json()["code"].as_str().unwrap().to_string();
+    let receiver = app.client();
+    receiver.login("demo.receiver", DEMO_PASSWORD).await;
+    let list = receiver.get("/quan-tri/ho-so").await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.text.contains(&format!("href=\"/quan-tri/ho-so/{code}\"")),
+        "the receiver's default list is to receive"
+    );
+    let page = receiver.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(
+        page.text.contains("value=\"accept\"") && !page.text.contains("value=\"approve\""),
+        "only the actions allowed now"
+    );
+    let r =
+        receiver.post_form(&format!("/quan-tri/ho-so/{code}"), &[("csrf", &page.csrf()), ("action", "accept")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let approver = app.client();
+    approver.login("demo.approver", DEMO_PASSWORD).await;
+    let page = approver.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(page.text.contains("value=\"assign\"") && page.text.contains("demo.specialist"));
+    // a refusal needs a reason: refused, explained, nothing changed
+    let r = approver
+        .post_form(&format!("/quan-tri/ho-so/{code}"), &[("csrf", &page.csrf()), ("action", "refuse"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.text.contains("Cần ghi rõ lý do."));
+    let r = approver
+        .post_form(
+            &format!("/quan-tri/ho-so/{code}"),
+            &[("csrf", &page.csrf()), ("action", "assign"), ("to", "demo.specialist")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let specialist = app.client();
+    specialist.login("demo.specialist", DEMO_PASSWORD).await;
+    let mine = specialist.get("/quan-tri/ho-so?ds=mine").await;
+    assert!(mine.text.contains(&code));
+    let page = specialist.get(&format!("/quan-tri/ho-so/{code}")).await;
+    let r = specialist
+        .post_form(
+            &format!("/quan-tri/ho-so/{code}"),
+            &[("csrf", &page.csrf()), ("action", "request_supplement"), ("missing", "Ảnh 4x6\nBản sao sổ hộ khẩu")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let d = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(d["status"], "supplement_requested");
+    assert_eq!(d["history"].as_array().unwrap().last().unwrap()["note"], "Ảnh 4x6; Bản sao sổ hộ khẩu");
+    // a citizen has no back office
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    assert_eq!(c.get("/quan-tri/ho-so").await.status, 403);
+}

@@ -448,6 +448,93 @@ pub async fn list(
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
+/// Applies an action for `p` to the dossier `code`: one transaction that
+/// reloads the dossier, asks the state machine, and stores the new state,
+/// its history entry and its audit entry. Returns the new status.
+pub async fn perform(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    req: ActionRequest,
+) -> Result<egov_dossier::Status, WebError> {
+    let (state, p, code) = (state.clone(), p.clone(), code.to_string());
+    let mut w = state.store.begin_write().await?;
+    let d = w.dossier(&code).await?.ok_or(WebError::NotFound)?;
+    if !may_read(&p, &d.state) {
+        return Err(WebError::Forbidden);
+    }
+    let note;
+    let cmd = match req {
+        ActionRequest::Accept => {
+            note = String::new();
+            Command::Accept
+        }
+        ActionRequest::ReturnIncomplete { missing } => {
+            note = missing.join("; ");
+            Command::ReturnIncomplete { missing }
+        }
+        ActionRequest::Assign { to } => {
+            note = to.clone();
+            let id =
+                w.user_id_by_username(&to).await?.ok_or(WebError::Domain("err.dossier.bad_assignee", to.clone()))?;
+            let who = state.store.principal(id).await?.ok_or(WebError::Domain("err.dossier.bad_assignee", to))?;
+            Command::Assign {
+                to: Assignee { user_id: id, agency: who.agency_id.unwrap_or_default(), roles: who.roles },
+            }
+        }
+        ActionRequest::Forward { to_agency } => {
+            note = to_agency.clone().unwrap_or_default();
+            Command::Forward { to_agency }
+        }
+        ActionRequest::RequestSupplement { missing } => {
+            note = missing.join("; ");
+            Command::RequestSupplement { missing }
+        }
+        ActionRequest::Resubmit => {
+            note = String::new();
+            Command::Resubmit
+        }
+        ActionRequest::Refuse { reason } => {
+            note = reason.clone();
+            Command::Refuse { reason }
+        }
+        ActionRequest::Withdraw { reason } => {
+            note = reason.clone();
+            Command::Withdraw { reason }
+        }
+        ActionRequest::Stop { reason } => {
+            note = reason.clone();
+            Command::Stop { reason }
+        }
+        ActionRequest::Approve => {
+            note = String::new();
+            Command::Approve
+        }
+        ActionRequest::ReturnResult => {
+            note = String::new();
+            Command::ReturnResult
+        }
+        ActionRequest::Apologize { new_due, reason } => {
+            note = reason.clone();
+            let new_due = NaiveDateTime::parse_from_str(new_due.trim(), "%Y-%m-%d %H:%M")
+                .map_err(|_| WebError::Domain("err.datetime", new_due.clone()))?;
+            Command::Apologize { new_due, reason }
+        }
+    };
+    let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
+    w.update_dossier(d.id, &next).await?;
+    w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
+    w.audit(egov_audit::Event::new(
+        format!("user:{}", p.user_id),
+        format!("dossier.{}", cmd.name()),
+        format!("dossier:{code}"),
+        Some(&d.state),
+        Some(&next),
+    ));
+    w.commit().await?;
+    Ok(next.status)
+}
+
 /// An action on a dossier, as the API takes it.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -497,88 +584,9 @@ pub async fn act(
     let r = async {
         let p = ctx.api_principal()?.clone();
         let req: ActionRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let mut w = state.store.begin_write().await?;
-        let d = w.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        if !may_read(&p, &d.state) {
-            return Err(WebError::Forbidden);
-        }
-        let note;
-        let cmd = match req {
-            ActionRequest::Accept => {
-                note = String::new();
-                Command::Accept
-            }
-            ActionRequest::ReturnIncomplete { missing } => {
-                note = missing.join("; ");
-                Command::ReturnIncomplete { missing }
-            }
-            ActionRequest::Assign { to } => {
-                note = to.clone();
-                let id = w
-                    .user_id_by_username(&to)
-                    .await?
-                    .ok_or(WebError::Domain("err.dossier.bad_assignee", to.clone()))?;
-                let who = state.store.principal(id).await?.ok_or(WebError::Domain("err.dossier.bad_assignee", to))?;
-                Command::Assign {
-                    to: Assignee { user_id: id, agency: who.agency_id.unwrap_or_default(), roles: who.roles },
-                }
-            }
-            ActionRequest::Forward { to_agency } => {
-                note = to_agency.clone().unwrap_or_default();
-                Command::Forward { to_agency }
-            }
-            ActionRequest::RequestSupplement { missing } => {
-                note = missing.join("; ");
-                Command::RequestSupplement { missing }
-            }
-            ActionRequest::Resubmit => {
-                note = String::new();
-                Command::Resubmit
-            }
-            ActionRequest::Refuse { reason } => {
-                note = reason.clone();
-                Command::Refuse { reason }
-            }
-            ActionRequest::Withdraw { reason } => {
-                note = reason.clone();
-                Command::Withdraw { reason }
-            }
-            ActionRequest::Stop { reason } => {
-                note = reason.clone();
-                Command::Stop { reason }
-            }
-            ActionRequest::Approve => {
-                note = String::new();
-                Command::Approve
-            }
-            ActionRequest::ReturnResult => {
-                note = String::new();
-                Command::ReturnResult
-            }
-            ActionRequest::Apologize { new_due, reason } => {
-                note = reason.clone();
-                let new_due = NaiveDateTime::parse_from_str(new_due.trim(), "%Y-%m-%d %H:%M")
-                    .map_err(|_| WebError::Domain("err.datetime", new_due.clone()))?;
-                Command::Apologize { new_due, reason }
-            }
-        };
-        let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
-        w.update_dossier(d.id, &next).await?;
-        w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
-        w.audit(egov_audit::Event::new(
-            format!("user:{}", p.user_id),
-            format!("dossier.{}", cmd.name()),
-            format!("dossier:{code}"),
-            Some(&d.state),
-            Some(&next),
-        ));
-        w.commit().await?;
-        Ok(Json(Created {
-            code: Some(code),
-            status: next.status.as_str().into(),
-            national_status: next.status.national_code(),
-        })
-        .into_response())
+        let next = perform(&state, &p, &code, req).await?;
+        Ok(Json(Created { code: Some(code), status: next.as_str().into(), national_status: next.national_code() })
+            .into_response())
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))

@@ -10,6 +10,7 @@ mod calendar_pages;
 mod catalog_cache;
 mod ctx;
 mod dossier_api;
+mod dossier_office;
 mod dossier_pages;
 mod editor;
 mod error;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())
         .merge(dossier_pages::routes())
+        .merge(dossier_office::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         // Body limits sit inside the context middleware, so that their

@@ -36,6 +36,9 @@ pub struct Layout {
 /// The back-office sections a principal may see, in order.
 pub fn back_office_nav(p: &Principal, lang: Lang, path: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, &'static str)> = vec![("/quan-tri", "nav.admin.home")];
+    if [Role::Receiver, Role::Specialist, Role::Approver].iter().any(|r| p.has_role(*r)) {
+        items.push(("/quan-tri/ho-so", "nav.admin.dossiers"));
+    }
     if let Some(a) = p.agency_id.as_deref() {
         if p.may(Action::ReadAgency(a)) {
             items.push(("/quan-tri/co-quan", "nav.admin.agency"));

@@ -1,0 +1,302 @@
+//! The officials' dossier pages: worklists, and one dossier with the forms of
+//! the actions the official may take on it now.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use egov_dossier::{apply, Assignee, Command, Rules};
+use egov_i18n::{t, Lang};
+use egov_identity::{Action, Role};
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::dossier_api::{micros_to_vn, now_vn, perform, status_key, ActionRequest};
+use crate::views::{render, Layout};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/quan-tri/ho-so", get(worklist)).route("/quan-tri/ho-so/{code}", get(dossier).post(act))
+}
+
+const LISTS: [(&str, &str); 6] = [
+    ("to_receive", "office.to_receive"),
+    ("mine", "office.mine"),
+    ("agency", "office.agency"),
+    ("due_soon", "office.due_soon"),
+    ("overdue", "office.overdue"),
+    ("waiting", "office.waiting"),
+];
+
+pub struct Tab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct Line {
+    pub code: String,
+    pub procedure: String,
+    pub applicant: String,
+    pub status: String,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/worklist.html")]
+struct WorklistPage {
+    layout: Layout,
+    tabs: Vec<Tab>,
+    list: String,
+    q: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    ds: Option<String>,
+    q: Option<String>,
+}
+
+fn official(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.may(Action::UseBackOffice) && p.agency_id.is_some() {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(WebError::Unauthorized) => Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+    use egov_store::Worklist;
+    let r = async {
+        let p = official(&ctx)?;
+        let default = if p.has_role(Role::Receiver) {
+            "to_receive"
+        } else if p.has_role(Role::Specialist) {
+            "mine"
+        } else {
+            "agency"
+        };
+        let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
+        let which = match list.as_str() {
+            "to_receive" => Worklist::ToReceive,
+            "mine" => Worklist::Mine,
+            "due_soon" => Worklist::DueBefore,
+            "overdue" => Worklist::Overdue,
+            "waiting" => Worklist::Waiting,
+            _ => Worklist::Agency,
+        };
+        let now = now_vn();
+        let cal = state.calendar.get();
+        let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
+        let fmt = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
+        let search = q.q.clone().map(|s| s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty());
+        let folded = search.as_deref().map(egov_catalog::search::fold);
+        let agency = p.agency_id.clone().unwrap_or_default();
+        let items = state
+            .store
+            .worklist(which, &agency, p.user_id, &fmt(now), &fmt(until), folded.as_deref(), search.as_deref())
+            .await?;
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let lines = items
+            .into_iter()
+            .map(|i| Line {
+                procedure: snap
+                    .procedures
+                    .get(&i.procedure_code)
+                    .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                    .unwrap_or(i.procedure_code),
+                applicant: i.applicant_name,
+                status: t(ctx.lang, status_key(&i.status)).to_string(),
+                due: i.due.unwrap_or_default(),
+                code: i.code,
+            })
+            .collect();
+        let tabs = LISTS
+            .iter()
+            .map(|(k, label)| Tab {
+                href: format!("/quan-tri/ho-so?ds={k}"),
+                label: t(ctx.lang, label),
+                current: *k == list,
+            })
+            .collect();
+        let page = WorklistPage {
+            layout: Layout::new(&ctx, "office.title"),
+            tabs,
+            list,
+            q: search.unwrap_or_default(),
+            lines,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct Specialist {
+    pub username: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dossier.html")]
+struct OfficePage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    applicant: String,
+    status: String,
+    due: String,
+    form: Vec<(String, String)>,
+    history: Vec<(String, String, String, String)>,
+    /// The actions this official may take now.
+    actions: Vec<&'static str>,
+    specialists: Vec<Specialist>,
+    error: Option<String>,
+    done: bool,
+}
+
+impl OfficePage {
+    pub fn can(&self, a: &str) -> bool {
+        self.actions.contains(&a)
+    }
+}
+
+async fn office_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let p = official(ctx)?;
+    let d = state.store.dossier(code).await?.ok_or(WebError::NotFound)?;
+    let here = p.is_system_admin()
+        || [&d.state.receiving_agency, &d.state.current_agency]
+            .iter()
+            .any(|a| p.agency_id.as_deref() == Some(a.as_str()));
+    if !here {
+        return Err(WebError::Forbidden);
+    }
+    let snap = state.catalog.get();
+    let en = ctx.lang == Lang::En;
+    let proc = snap.procedures.get(&d.procedure_code).cloned();
+    let staff = state.store.users_of_agency(&d.state.current_agency).await?;
+    let specialists: Vec<Specialist> = staff
+        .iter()
+        .filter(|u| u.roles.contains(&Role::Specialist))
+        .map(|u| Specialist { username: u.username.clone(), name: u.full_name.clone() })
+        .collect();
+    // Which actions would the state machine accept from this official now?
+    // Each is tried on a copy with placeholder details.
+    let cal = state.calendar.get();
+    let steps = proc.as_ref().map(|x| x.process.len().max(2)).unwrap_or(2);
+    let rules = Rules { calendar: &cal.1, processing_time: egov_calendar::Span::WorkingDays(1), steps };
+    let now = now_vn();
+    let first_specialist = staff.iter().find(|u| u.roles.contains(&Role::Specialist));
+    let x = || vec!["x".to_string()];
+    let mut candidates = vec![
+        Command::Accept,
+        Command::ReturnIncomplete { missing: x() },
+        Command::Forward { to_agency: None },
+        Command::RequestSupplement { missing: x() },
+        Command::Refuse { reason: "x".into() },
+        Command::Stop { reason: "x".into() },
+        Command::Approve,
+        Command::ReturnResult,
+        Command::Apologize { new_due: d.state.due.unwrap_or(now) + chrono::Duration::days(1), reason: "x".into() },
+    ];
+    if let Some(s) = first_specialist {
+        candidates.push(Command::Assign {
+            to: Assignee { user_id: s.id, agency: d.state.current_agency.clone(), roles: s.roles.clone() },
+        });
+    }
+    let actions = candidates.iter().filter(|c| apply(&d.state, p, c, now, &rules).is_ok()).map(|c| c.name()).collect();
+    let label_of = |name: &str| {
+        proc.as_ref()
+            .and_then(|x| x.form.iter().find(|f| f.name == name))
+            .map(|f| if en { f.label_en.clone() } else { f.label_vi.clone() })
+            .unwrap_or_else(|| name.to_string())
+    };
+    let history = state
+        .store
+        .dossier_events(d.id)
+        .await?
+        .into_iter()
+        .map(|e| (micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.action, e.note))
+        .collect();
+    let page = OfficePage {
+        layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+        code: code.to_string(),
+        procedure: proc.as_ref().map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() }).unwrap_or_default(),
+        applicant: d.applicant_name.clone(),
+        status: t(ctx.lang, d.state.status.label_key()).to_string(),
+        due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+        form: d.form_data.iter().map(|(k, v)| (label_of(k), v.clone())).collect(),
+        history,
+        actions,
+        specialists,
+        error,
+        done: ctx.query.contains("ok=1"),
+    };
+    Ok(render(status, &page))
+}
+
+async fn dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = office_page(&state, &ctx, &code, None, StatusCode::OK).await;
+    or_login(&ctx, r)
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = official(&ctx)?.clone();
+        let v = |k: &str| f.get(k).cloned().unwrap_or_default();
+        let req = match v("action").as_str() {
+            "accept" => ActionRequest::Accept,
+            "return_incomplete" => ActionRequest::ReturnIncomplete { missing: lines(&v("missing")) },
+            "assign" => ActionRequest::Assign { to: v("to") },
+            "forward" => ActionRequest::Forward { to_agency: None },
+            "request_supplement" => ActionRequest::RequestSupplement { missing: lines(&v("missing")) },
+            "refuse" => ActionRequest::Refuse { reason: v("reason") },
+            "stop" => ActionRequest::Stop { reason: v("reason") },
+            "approve" => ActionRequest::Approve,
+            "return_result" => ActionRequest::ReturnResult,
+            "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
+            _ => return Err(WebError::BadRequest("action".into())),
+        };
+        match perform(&state, &p, &code, req).await {
+            Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
+            Err(WebError::Domain(key, _)) => {
+                let status = WebError::Domain(key, String::new()).status();
+                office_page(&state, &ctx, &code, Some(t(ctx.lang, key).to_string()), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
