@@ -76,6 +76,11 @@ async fn the_whole_lifecycle_through_the_api() {
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
+    // the citizen heard of every change but the internal assignment, in order
+    let inbox = citizen.get("/api/v1/inbox").await.json();
+    let kinds: Vec<&str> =
+        inbox["items"].as_array().unwrap().iter().rev().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["submit", "accept", "request_supplement", "approve", "return_result"]);
     let d = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
     assert_eq!(d["national_status"], 10);
     assert_eq!(d["supplements"], 1);
@@ -298,6 +303,9 @@ async fn a_citizen_applies_through_the_pages() {
     assert!(loc.starts_with("/ho-so/H72.50.01-") && loc.ends_with("-0001?moi=1"), "{loc}");
     let page = c.get(&loc).await;
     assert!(page.text.contains("Mới nộp, chờ tiếp nhận") && page.text.contains("Tổ 5, phường Tân Ninh"));
+    let inbox = c.get("/hop-thu").await;
+    assert!(inbox.text.contains("Đã nộp hồ sơ") && inbox.text.contains("<strong>Mới</strong>"));
+    assert!(!c.get("/hop-thu").await.text.contains("<strong>Mới</strong>"), "read once shown");
     let mine = c.get("/ho-so-cua-toi").await;
     assert!(mine.text.contains("Bản nháp") && mine.text.contains("-0001"));
     // nobody else's business

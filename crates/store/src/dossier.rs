@@ -345,3 +345,64 @@ impl Store {
         rows.iter().map(worklist_item).collect()
     }
 }
+
+/// A message of a citizen's inbox.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InboxMessage {
+    pub id: i64,
+    pub dossier_code: String,
+    /// What happened: the action's name (`accept`, `request_supplement`, …).
+    pub kind: String,
+    pub note: String,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+impl WriteTx {
+    /// Leaves a message in a citizen's inbox, in the same transaction as the change.
+    pub async fn notify(&mut self, user_id: i64, code: &str, kind: &str, note: &str) -> Result<()> {
+        sqlx::query("INSERT INTO inbox (user_id, dossier_code, kind, note, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user_id)
+            .bind(code)
+            .bind(kind)
+            .bind(note)
+            .bind(now_micros())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A citizen's messages, newest first.
+    pub async fn inbox(&self, user_id: i64) -> Result<Vec<InboxMessage>> {
+        let rows = sqlx::query(
+            "SELECT id, dossier_code, kind, note, created_at, read_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InboxMessage {
+                    id: get(r, "id")?,
+                    dossier_code: get(r, "dossier_code")?,
+                    kind: get(r, "kind")?,
+                    note: get(r, "note")?,
+                    created_at: get(r, "created_at")?,
+                    read: get::<Option<i64>>(r, "read_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks all of a citizen's messages read.
+    pub async fn mark_inbox_read(&self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE inbox SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

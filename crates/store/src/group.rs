@@ -83,6 +83,9 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
     let id = w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?;
     w.add_dossier_event(id, job.new.state.owner, "submit", egov_dossier::Status::Draft, job.new.state.status, "", None)
         .await?;
+    if let Some(owner) = job.new.state.owner {
+        w.notify(owner, &code.to_string(), "submit", "").await?;
+    }
     sqlx::query("RELEASE SAVEPOINT submission").execute(w.conn()).await?;
     w.audit(Event::new(
         job.actor.clone(),

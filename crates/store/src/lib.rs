@@ -23,7 +23,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
 pub use catalog::ImportReport;
-pub use dossier::{DossierEvent, NewDossier, StoredDossier, Worklist, WorklistItem};
+pub use dossier::{DossierEvent, InboxMessage, NewDossier, StoredDossier, Worklist, WorklistItem};
 pub use identity::{NewUser, UserSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +70,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_foundation.sql")),
     (2, include_str!("../migrations/0002_calendar.sql")),
     (3, include_str!("../migrations/0003_dossiers.sql")),
+    (4, include_str!("../migrations/0004_inbox.sql")),
 ];
 
 impl Store {
@@ -246,4 +247,20 @@ where
     T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
     Ok(row.try_get(col)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        files.sort();
+        assert_eq!(files.len(), super::MIGRATIONS.len(), "{files:?}");
+        for (i, (version, _)) in super::MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version, i as i64 + 1);
+            assert!(files[i].starts_with(&format!("{:04}_", version)), "{}", files[i]);
+        }
+    }
 }

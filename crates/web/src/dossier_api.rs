@@ -524,6 +524,12 @@ pub async fn perform(
     let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
     w.update_dossier(d.id, &next).await?;
     w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
+    // The citizen hears of every change but the officials' internal hand-overs.
+    if let (Some(owner), false) = (d.state.owner, matches!(cmd, Command::Assign { .. } | Command::Forward { .. })) {
+        if owner != p.user_id {
+            w.notify(owner, &code, cmd.name(), &note).await?;
+        }
+    }
     w.audit(egov_audit::Event::new(
         format!("user:{}", p.user_id),
         format!("dossier.{}", cmd.name()),

@@ -23,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/thu-tuc/{code}/nop", get(apply_form).post(apply_submit))
         .route("/ho-so-cua-toi", get(my_dossiers))
         .route("/ho-so/{code}", get(one_dossier))
+        .route("/hop-thu", get(inbox_page))
+        .route("/api/v1/inbox", get(inbox_api))
 }
 
 pub struct Opt {
@@ -300,4 +302,69 @@ async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<S
     }
     .await;
     or_login(&ctx, r)
+}
+
+/// The i18n key of an inbox message's kind.
+pub fn inbox_key(kind: &str) -> &'static str {
+    match kind {
+        "submit" => "inbox.submit",
+        "accept" => "inbox.accept",
+        "return_incomplete" => "inbox.return_incomplete",
+        "request_supplement" => "inbox.request_supplement",
+        "refuse" => "inbox.refuse",
+        "stop" => "inbox.stop",
+        "approve" => "inbox.approve",
+        "return_result" => "inbox.return_result",
+        "apologize" => "inbox.apologize",
+        _ => "inbox.other",
+    }
+}
+
+pub struct Message {
+    pub at: String,
+    pub text: &'static str,
+    pub code: String,
+    pub note: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    layout: Layout,
+    messages: Vec<Message>,
+}
+
+async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = citizen(&ctx)?;
+        let messages = state
+            .store
+            .inbox(p.user_id)
+            .await?
+            .into_iter()
+            .map(|m| Message {
+                at: crate::dossier_api::micros_to_vn(m.created_at),
+                text: t(ctx.lang, inbox_key(&m.kind)),
+                code: m.dossier_code,
+                note: m.note,
+                unread: !m.read,
+            })
+            .collect();
+        state.store.mark_inbox_read(p.user_id).await?;
+        Ok(render(StatusCode::OK, &InboxPage { layout: Layout::new(&ctx, "inbox.title"), messages }))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+/// The signed-in citizen's inbox (bearer token), newest first.
+async fn inbox_api(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let list = state.store.inbox(p.user_id).await?;
+        Ok(axum::Json(serde_json::json!({ "items": list })).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
