@@ -146,6 +146,9 @@ pub struct Dossier {
     pub apologized: bool,
     pub returned_once: bool,
     pub supplements: u32,
+    /// Whether the citizen has rated the service.
+    #[serde(default)]
+    pub rated: bool,
 }
 
 impl Dossier {
@@ -163,6 +166,7 @@ impl Dossier {
             apologized: false,
             returned_once: false,
             supplements: 0,
+            rated: false,
         }
     }
 }
@@ -263,6 +267,10 @@ pub enum DossierError {
     LastStep,
     #[error("calendar: {0}")]
     Calendar(String),
+    #[error("a rating is nine scores of 0, 1 or 2")]
+    BadRating,
+    #[error("the dossier is already rated")]
+    AlreadyRated,
 }
 
 impl DossierError {
@@ -282,6 +290,8 @@ impl DossierError {
             DossierError::BadAssignee => "err.dossier.bad_assignee",
             DossierError::LastStep => "err.dossier.last_step",
             DossierError::Calendar(_) => "err.calendar.range",
+            DossierError::BadRating => "err.dossier.rating",
+            DossierError::AlreadyRated => "err.dossier.rated",
         }
     }
 }
@@ -482,6 +492,37 @@ pub fn apply(
             n.apologized = true;
         }
     }
+    Ok(n)
+}
+
+/// The citizen's rating of a finished dossier: the nine indicators of
+/// Circular 01/2018, each 0, 1 or 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating(pub [u8; 9]);
+
+impl Rating {
+    pub fn new(scores: &[u8]) -> Result<Rating, DossierError> {
+        let arr: [u8; 9] = scores.try_into().map_err(|_| DossierError::BadRating)?;
+        if arr.iter().any(|s| *s > 2) {
+            return Err(DossierError::BadRating);
+        }
+        Ok(Rating(arr))
+    }
+
+    pub fn total(&self) -> u32 {
+        self.0.iter().map(|s| u32::from(*s)).sum()
+    }
+}
+
+/// Records the owner's rating once the result is returned; once only.
+pub fn rate(d: &Dossier, who: &Principal) -> Result<Dossier, DossierError> {
+    need(d.status, &[Status::ResultReturned], "rate")?;
+    owner(who, d, "rate")?;
+    if d.rated {
+        return Err(DossierError::AlreadyRated);
+    }
+    let mut n = d.clone();
+    n.rated = true;
     Ok(n)
 }
 

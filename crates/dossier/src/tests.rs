@@ -85,6 +85,13 @@ fn the_whole_journey_with_a_supplement() {
     let d = apply(&d, receiver, &Command::ReturnResult, at("2026-03-06 11:00"), &rules).unwrap();
     assert_eq!(d.status.national_code(), Some(10));
     assert!(d.status.is_final());
+    // then the citizen rates it, once
+    assert_eq!(rate(&d, &p[1]), Err(DossierError::NotOwner { action: "rate" }));
+    let rated = rate(&d, citizen).unwrap();
+    assert_eq!(rate(&rated, citizen), Err(DossierError::AlreadyRated));
+    assert_eq!(Rating::new(&[2; 9]).unwrap().total(), 18);
+    assert_eq!(Rating::new(&[3, 0, 0, 0, 0, 0, 0, 0, 0]), Err(DossierError::BadRating));
+    assert_eq!(Rating::new(&[1; 8]), Err(DossierError::BadRating));
 }
 
 #[test]

@@ -51,6 +51,11 @@ async fn the_whole_lifecycle_through_the_api() {
     assert!(code.starts_with("H72.50.01-") && code.ends_with("-0001"), "{code}");
     assert_eq!(r.json()["national_status"], 1);
 
+    // a rating before the result is refused
+    let r = citizen.post_json(&format!("/api/v1/dossiers/{code}/rating"), r#"{"scores":[2,2,2,2,2,2,2,2,2]}"#).await;
+    assert_eq!(r.status, 409);
+    let r = citizen.post_json(&format!("/api/v1/dossiers/{code}/rating"), r#"{"scores":[3,2,2,2,2,2,2,2,2]}"#).await;
+    assert_eq!(r.status, 409);
     // wrong role, wrong status: refused, nothing changed
     let r = act(&specialist, &code, serde_json::json!({"action": "accept"})).await;
     assert_eq!(r.status, 403, "{}", r.text);
@@ -76,6 +81,22 @@ async fn the_whole_lifecycle_through_the_api() {
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
+    // the citizen rates the service on the nine indicators, once
+    let web = app.client();
+    web.login("demo.citizen", DEMO_PASSWORD).await;
+    let page = web.get(&format!("/ho-so/{code}")).await;
+    assert!(page.text.contains("Đánh giá sự hài lòng") && page.text.contains("name=\"s9\""));
+    let mut form: Vec<(String, String)> =
+        (1..=9).map(|i| (format!("s{i}"), if i == 4 { "1".into() } else { "2".into() })).collect();
+    form.push(("csrf".into(), page.csrf()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = web.post_form(&format!("/ho-so/{code}/danh-gia"), &pairs).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = web.get(&format!("/ho-so/{code}")).await;
+    assert!(page.text.contains("Đánh giá của bạn") && !page.text.contains("name=\"s9\""));
+    let r = citizen.post_json(&format!("/api/v1/dossiers/{code}/rating"), r#"{"scores":[2,2,2,2,2,2,2,2,2]}"#).await;
+    assert_eq!(r.status, 409, "once only");
+    assert_eq!(r.json()["title"], "Hồ sơ này đã được đánh giá.");
     // the citizen heard of every change but the internal assignment, in order
     let inbox = citizen.get("/api/v1/inbox").await.json();
     let kinds: Vec<&str> =
@@ -84,7 +105,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let d = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
     assert_eq!(d["national_status"], 10);
     assert_eq!(d["supplements"], 1);
-    assert_eq!(d["history"].as_array().unwrap().len(), 7);
+    assert_eq!(d["history"].as_array().unwrap().len(), 8, "seven steps and the rating");
     assert!(d["due"].as_str().is_some());
 
     // the public status: steps and dates, a masked name, nothing else personal
@@ -92,7 +113,7 @@ async fn the_whole_lifecycle_through_the_api() {
     assert_eq!(p.status, 200);
     let j = p.json();
     assert_eq!(j["applicant"], "N. V. Dân");
-    assert_eq!(j["steps"].as_array().unwrap().len(), 7);
+    assert_eq!(j["steps"].as_array().unwrap().len(), 8);
     assert!(
         !p.text.contains("072090001234") && !p.text.contains("Tân Ninh") && !p.text.contains("Bản sao"),
         "{}",

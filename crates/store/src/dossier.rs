@@ -406,3 +406,28 @@ impl Store {
         Ok(())
     }
 }
+
+impl WriteTx {
+    /// Stores a rating (the caller checked it may be given).
+    pub async fn add_rating(&mut self, dossier_id: i64, r: &egov_dossier::Rating) -> Result<()> {
+        sqlx::query("INSERT INTO ratings (dossier_id, scores, total, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(dossier_id)
+            .bind(serde_json::to_string(&r.0).map_err(corrupt)?)
+            .bind(i64::from(r.total()))
+            .bind(now_micros())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A dossier's rating scores, if given.
+    pub async fn rating(&self, dossier_id: i64) -> Result<Option<Vec<u8>>> {
+        let s: Option<String> = sqlx::query_scalar("SELECT scores FROM ratings WHERE dossier_id = $1")
+            .bind(dossier_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        s.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
+    }
+}

@@ -71,6 +71,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_calendar.sql")),
     (3, include_str!("../migrations/0003_dossiers.sql")),
     (4, include_str!("../migrations/0004_inbox.sql")),
+    (5, include_str!("../migrations/0005_ratings.sql")),
 ];
 
 impl Store {

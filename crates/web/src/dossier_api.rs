@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
         .route("/api/v1/dossiers/{code}/actions", post(act))
+        .route("/api/v1/dossiers/{code}/rating", post(rate_api))
         .route("/tra-cuu", get(lookup_page))
         .route("/tra-cuu/{code}", get(lookup_code))
 }
@@ -539,6 +540,60 @@ pub async fn perform(
     ));
     w.commit().await?;
     Ok(next.status)
+}
+
+/// Records the owner's rating of a finished dossier (once), in one transaction.
+pub async fn give_rating(state: &AppState, p: &Principal, code: &str, scores: &[u8]) -> Result<(), WebError> {
+    let dom = |e: egov_dossier::DossierError| WebError::Domain(e.key(), e.to_string());
+    let rating = egov_dossier::Rating::new(scores).map_err(dom)?;
+    let mut w = state.store.begin_write().await?;
+    let d = w.dossier(code).await?.ok_or(WebError::NotFound)?;
+    let next = egov_dossier::rate(&d.state, p).map_err(dom)?;
+    w.update_dossier(d.id, &next).await?;
+    w.add_rating(d.id, &rating).await?;
+    w.add_dossier_event(
+        d.id,
+        Some(p.user_id),
+        "rate",
+        d.state.status,
+        next.status,
+        &rating.total().to_string(),
+        next.due,
+    )
+    .await?;
+    w.audit(egov_audit::Event::new(
+        format!("user:{}", p.user_id),
+        "dossier.rate",
+        format!("dossier:{code}"),
+        None::<&()>,
+        Some(&rating),
+    ));
+    w.commit().await?;
+    Ok(())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RatingRequest {
+    /// The nine indicators of Circular 01/2018, each 0, 1 or 2.
+    scores: Vec<u8>,
+}
+
+/// Rates a dossier whose result was returned: its owner, once.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", params(("code" = String, Path)), request_body = RatingRequest, security(("bearer" = [])), responses((status = 204, description = "rated"), (status = 409, body = crate::error::Problem)))]
+pub async fn rate_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let req: RatingRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        give_rating(&state, &p, &code, &req.scores).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// An action on a dossier, as the API takes it.

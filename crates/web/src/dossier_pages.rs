@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/thu-tuc/{code}/nop", get(apply_form).post(apply_submit))
         .route("/ho-so-cua-toi", get(my_dossiers))
         .route("/ho-so/{code}", get(one_dossier))
+        .route("/ho-so/{code}/danh-gia", axum::routing::post(rate_page))
         .route("/hop-thu", get(inbox_page))
         .route("/api/v1/inbox", get(inbox_api))
 }
@@ -255,10 +256,53 @@ struct DossierPage {
     fresh: bool,
     form: Vec<(String, String)>,
     history: Vec<(String, String, String)>,
+    /// The rating form is shown to the owner of a finished, unrated dossier.
+    can_rate: bool,
+    /// The nine indicators' labels, with the given scores when rated.
+    indicators: Vec<(String, &'static str, Option<u8>)>,
+    rating_error: Option<String>,
 }
 
+const INDICATORS: [&str; 9] =
+    ["rating.1", "rating.2", "rating.3", "rating.4", "rating.5", "rating.6", "rating.7", "rating.8", "rating.9"];
+
 async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = dossier_page(&state, &ctx, code, None, StatusCode::OK).await;
+    or_login(&ctx, r)
+}
+
+async fn rate_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
     let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let scores: Vec<u8> =
+            (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).unwrap_or(9)).collect();
+        match crate::dossier_api::give_rating(&state, &p, &code, &scores).await {
+            Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
+            Err(WebError::Domain(key, _)) => {
+                let status = WebError::Domain(key, String::new()).status();
+                dossier_page(&state, &ctx, code, Some(t(ctx.lang, key).to_string()), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+async fn dossier_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: String,
+    rating_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let r: Result<Response, WebError> = async {
         let p = ctx.principal()?;
         let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
         let official_here = p.is_official()
@@ -286,8 +330,20 @@ async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<S
                 (crate::dossier_api::micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.note)
             })
             .collect();
+        let given = state.store.rating(d.id).await?;
+        let can_rate = d.state.owner == Some(p.user_id)
+            && d.state.status == egov_dossier::Status::ResultReturned
+            && !d.state.rated;
+        let indicators = INDICATORS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
+            .collect();
         let page = DossierPage {
-            layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+            layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+            can_rate,
+            indicators,
+            rating_error,
             procedure: proc
                 .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                 .unwrap_or(d.procedure_code.clone()),
@@ -298,10 +354,10 @@ async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<S
             history,
             code,
         };
-        Ok(render(StatusCode::OK, &page))
+        Ok(render(status, &page))
     }
     .await;
-    or_login(&ctx, r)
+    r
 }
 
 /// The i18n key of an inbox message's kind.
