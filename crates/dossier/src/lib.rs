@@ -495,6 +495,23 @@ pub fn apply(
     Ok(n)
 }
 
+/// A dossier handed in at the one-stop desk: the receiving officer records
+/// and accepts it at once, and its deadline starts.
+pub fn receive_at_counter(
+    who: &Principal,
+    agency: &str,
+    owner: i64,
+    now: NaiveDateTime,
+    rules: &Rules<'_>,
+) -> Result<Dossier, DossierError> {
+    official_of(who, agency, Role::Receiver, "receive_at_counter")?;
+    let mut d = Dossier::draft(owner, agency);
+    d.channel = Channel::Counter;
+    d.status = Status::Accepted;
+    d.due = Some(rules.calendar.due(now, rules.processing_time).map_err(|e| DossierError::Calendar(e.to_string()))?);
+    Ok(d)
+}
+
 /// The citizen's rating of a finished dossier: the nine indicators of
 /// Circular 01/2018, each 0, 1 or 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -295,3 +295,22 @@ fn random_sequences_keep_every_invariant() {
         assert!(reached.contains(&s), "never reached {s:?}");
     }
 }
+
+#[test]
+fn counter_receipt_is_accepted_at_once_by_a_receiver_of_the_agency() {
+    let cal = Calendar::new(&[], WorkingHours::default());
+    let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(2), steps: 3 };
+    let p = cast();
+    let d = receive_at_counter(&p[2], A, 1, at("2026-03-02 09:00"), &rules).unwrap();
+    assert_eq!((d.status, d.channel, d.due), (Status::Accepted, Channel::Counter, Some(at("2026-03-04 09:00"))));
+    assert_eq!(
+        receive_at_counter(&p[3], A, 1, at("2026-03-02 09:00"), &rules),
+        Err(DossierError::WrongRole { action: "receive_at_counter", role: Role::Receiver })
+    );
+    assert_eq!(
+        receive_at_counter(&p[5], A, 1, at("2026-03-02 09:00"), &rules),
+        Err(DossierError::WrongAgency { action: "receive_at_counter" })
+    );
+    // the citizen can then withdraw it like any other
+    assert!(apply(&d, &p[0], &Command::Withdraw { reason: "x".into() }, at("2026-03-02 10:00"), &rules).is_ok());
+}

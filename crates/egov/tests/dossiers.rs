@@ -413,3 +413,45 @@ async fn officials_handle_a_dossier_through_the_back_office() {
     c.login("demo.citizen", DEMO_PASSWORD).await;
     assert_eq!(c.get("/quan-tri/ho-so").await.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiving_officer_records_a_walk_in_dossier() {
+    let app = spawn().await;
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let users = app.count("users").await;
+    let body = |parts: serde_json::Value| {
+        serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần  Thị Tại Quầy",
+            "form": {"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"}, "parts": parts})
+        .to_string()
+    };
+    // a mandatory part not handed in: refused, nothing written
+    let r = receiver.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0]))).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.json()["errors"][0]["pointer"], "parts[1]");
+    assert_eq!(app.count("users").await, users);
+    let r = receiver.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0, 1]))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.json()["code"].as_str().unwrap().to_string();
+    assert_eq!(r.json()["status"], "accepted");
+    assert_eq!(app.count("users").await, users + 1, "the citizen was created");
+    let s = app.client().get(&format!("/api/v1/dossiers/{code}/status")).await.json();
+    assert_eq!(s["applicant"], "T. T. T. Quầy");
+    assert!(s["due"].as_str().is_some(), "the deadline started");
+    // the same citizen again: found, not created
+    assert_eq!(receiver.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0, 1]))).await.status, 201);
+    assert_eq!(app.count("users").await, users + 1);
+    // the created account cannot sign in until a password is set
+    let r = app.client().post_json("/api/v1/auth/token", r#"{"username":"079195000321","password":"!"}"#).await;
+    assert_eq!(r.status, 401);
+    // only receiving officers record counter dossiers
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    assert_eq!(specialist.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0, 1]))).await.status, 403);
+    let bad =
+        serde_json::json!({"procedure": "1.000894", "citizen_id": "12", "full_name": "", "form": {}, "parts": [0, 1]})
+            .to_string();
+    let r = receiver.post_json("/api/v1/counter/dossiers", &bad).await;
+    assert_eq!(r.status, 422);
+    let j = r.json();
+    let pointers: Vec<&str> = j["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert!(pointers.contains(&"citizen_id") && pointers.contains(&"full_name"), "{pointers:?}");
+}

@@ -15,6 +15,7 @@ pub struct StoredDossier {
     pub applicant_name: String,
     pub state: Dossier,
     pub form_data: std::collections::BTreeMap<String, String>,
+    pub parts: Vec<String>,
     pub received_at: Option<i64>,
     pub created_at: i64,
 }
@@ -29,6 +30,8 @@ pub struct NewDossier {
     pub applicant_id_number: Option<String>,
     pub state: Dossier,
     pub form_data: std::collections::BTreeMap<String, String>,
+    /// The document parts handed in (their names).
+    pub parts: Vec<String>,
 }
 
 /// A line of a dossier's history.
@@ -43,7 +46,7 @@ pub struct DossierEvent {
     pub due: Option<String>,
 }
 
-const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, received_at, created_at";
+const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, parts, received_at, created_at";
 
 fn fmt_due(d: NaiveDateTime) -> String {
     d.format("%Y-%m-%d %H:%M").to_string()
@@ -99,6 +102,7 @@ fn dossier(row: &AnyRow) -> Result<StoredDossier> {
         applicant_name: get(row, "applicant_name")?,
         state: serde_json::from_str(&get::<String>(row, "state")?).map_err(corrupt)?,
         form_data: serde_json::from_str(&get::<String>(row, "form_data")?).map_err(corrupt)?,
+        parts: serde_json::from_str(&get::<String>(row, "parts")?).map_err(corrupt)?,
         received_at: get(row, "received_at")?,
         created_at: get(row, "created_at")?,
     })
@@ -142,8 +146,8 @@ impl WriteTx {
     ) -> Result<i64> {
         let now = now_micros();
         Ok(sqlx::query_scalar(
-            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
+            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(code.map(|c| c.to_string()))
         .bind(&d.procedure_code)
@@ -159,6 +163,7 @@ impl WriteTx {
         .bind(&d.applicant_folded)
         .bind(d.applicant_id_number.clone())
         .bind(d.state.due.map(fmt_due))
+        .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
         .fetch_one(self.conn())
         .await?)
     }

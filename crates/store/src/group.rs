@@ -15,9 +15,12 @@ pub const MAX_BATCH: usize = 64;
 
 pub(crate) struct Job {
     pub new: NewDossier,
+    /// The history and inbox name of how it came in: `submit` or `receive_at_counter`.
+    pub action: &'static str,
     pub day: NaiveDate,
     pub received_at: i64,
     pub actor: String,
+    pub actor_id: Option<i64>,
     pub reply: oneshot::Sender<Result<(i64, DossierCode)>>,
 }
 
@@ -81,15 +84,23 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
     let seq = w.next_dossier_seq(&agency, job.day).await?;
     let code = DossierCode::new(&agency, job.day, seq);
     let id = w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?;
-    w.add_dossier_event(id, job.new.state.owner, "submit", egov_dossier::Status::Draft, job.new.state.status, "", None)
-        .await?;
+    w.add_dossier_event(
+        id,
+        job.actor_id,
+        job.action,
+        egov_dossier::Status::Draft,
+        job.new.state.status,
+        "",
+        job.new.state.due,
+    )
+    .await?;
     if let Some(owner) = job.new.state.owner {
-        w.notify(owner, &code.to_string(), "submit", "").await?;
+        w.notify(owner, &code.to_string(), job.action, "").await?;
     }
     sqlx::query("RELEASE SAVEPOINT submission").execute(w.conn()).await?;
     w.audit(Event::new(
         job.actor.clone(),
-        "dossier.submit",
+        format!("dossier.{}", job.action),
         format!("dossier:{code}"),
         None::<&()>,
         Some(&job.new.state),
@@ -100,9 +111,23 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
 impl Store {
     /// Files a submitted dossier: numbered, stored with its history and audit
     /// entry, and committed (possibly with others) before this returns.
-    pub async fn submit_dossier(&self, new: NewDossier, day: NaiveDate, actor: &str) -> Result<(i64, DossierCode)> {
+    pub async fn submit_dossier(
+        &self,
+        new: NewDossier,
+        day: NaiveDate,
+        actor_id: i64,
+        action: &'static str,
+    ) -> Result<(i64, DossierCode)> {
         let (reply, answer) = oneshot::channel();
-        let job = Job { new, day, received_at: crate::now_micros(), actor: actor.to_string(), reply };
+        let job = Job {
+            new,
+            action,
+            day,
+            received_at: crate::now_micros(),
+            actor: format!("user:{actor_id}"),
+            actor_id: Some(actor_id),
+            reply,
+        };
         let sender = self.submissions.get_or_init(|| start(self.clone()));
         sender.send(job).await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?

@@ -96,6 +96,38 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// The citizen with this ID number, or a new account for them (which can
+    /// sign in only after setting a password): returns the id and whether it is new.
+    pub async fn find_or_create_citizen(
+        &mut self,
+        citizen_id: &str,
+        full_name: &str,
+        phone: Option<&str>,
+    ) -> Result<(i64, bool)> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE citizen_id = $1 AND kind = 'citizen'")
+            .bind(citizen_id)
+            .fetch_optional(self.conn())
+            .await?;
+        if let Some(id) = found {
+            return Ok((id, false));
+        }
+        let id = self
+            .create_user(&NewUser {
+                username: citizen_id.to_string(),
+                kind: AccountKind::Citizen,
+                full_name: full_name.to_string(),
+                citizen_id: Some(citizen_id.to_string()),
+                email: None,
+                phone: phone.map(String::from),
+                agency_id: None,
+                // Not a PHC string: no password verifies against it.
+                password_hash: "!".into(),
+                roles: vec![],
+            })
+            .await?;
+        Ok((id, true))
+    }
+
     pub async fn user_id_by_username(&mut self, username: &str) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)

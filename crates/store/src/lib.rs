@@ -72,6 +72,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_dossiers.sql")),
     (4, include_str!("../migrations/0004_inbox.sql")),
     (5, include_str!("../migrations/0005_ratings.sql")),
+    (6, include_str!("../migrations/0006_parts.sql")),
 ];
 
 impl Store {

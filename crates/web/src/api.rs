@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
         crate::calendar_pages::api_lunar, crate::calendar_pages::api_solar, crate::calendar_pages::api_holidays,
         crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
         crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act,
-        crate::dossier_api::list, crate::dossier_api::rate_api
+        crate::dossier_api::list, crate::dossier_api::rate_api, crate::dossier_api::counter
     ),
     components(schemas(
         Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         crate::dossier_api::CreateDossier, crate::dossier_api::Created, crate::dossier_api::DossierView,
         crate::dossier_api::EventView, crate::dossier_api::PublicStatus, crate::dossier_api::PublicStep,
         crate::dossier_api::ActionRequest, crate::dossier_api::ListItem, crate::dossier_api::DossierList,
-        crate::dossier_api::RatingRequest
+        crate::dossier_api::RatingRequest, crate::dossier_api::CounterDossier
     )),
     modifiers(&BearerAuth)
 )]

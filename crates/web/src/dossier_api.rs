@@ -26,6 +26,7 @@ use crate::{AppState, WebError};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dossiers", post(create).get(list))
+        .route("/api/v1/counter/dossiers", post(counter))
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
         .route("/api/v1/dossiers/{code}/actions", post(act))
@@ -129,6 +130,7 @@ pub async fn file_dossier(
         applicant_id_number: form.get("applicant_id").cloned(),
         state: state_now.clone(),
         form_data: form,
+        parts: Vec::new(),
     };
     let actor = format!("user:{}", p.user_id);
     let code = if draft {
@@ -141,9 +143,104 @@ pub async fn file_dossier(
         None
     } else {
         // Group commit: answered once committed, with whatever else arrived together.
-        Some(state.store.submit_dossier(new, now.date(), &actor).await?.1)
+        Some(state.store.submit_dossier(new, now.date(), p.user_id, "submit").await?.1)
     };
     Ok(Ok((code, state_now.status)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CounterDossier {
+    procedure: String,
+    /// The citizen's 12-digit ID number: found, or an account created for them.
+    citizen_id: String,
+    full_name: String,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    form: BTreeMap<String, String>,
+    /// Indexes of the procedure's document parts handed in on paper.
+    #[serde(default)]
+    parts: Vec<usize>,
+}
+
+/// Records a dossier handed in at the one-stop desk (receiving officers):
+/// accepted at once, numbered, its deadline started.
+#[utoipa::path(post, path = "/api/v1/counter/dossiers", request_body = CounterDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let req: CounterDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let agency = p.agency_id.clone().ok_or(WebError::Forbidden)?;
+        let snap = state.catalog.get();
+        let mut errs: Vec<(String, &'static str)> = Vec::new();
+        let year = chrono::Datelike::year(&now_vn());
+        let cid = egov_identity::CitizenId::parse(&req.citizen_id, year)
+            .map_err(|e| errs.push(("citizen_id".into(), e.key())))
+            .ok();
+        let name = req.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > egov_identity::MAX_NAME {
+            errs.push(("full_name".into(), "err.required"));
+        }
+        let Some(proc) = snap.procedures.get(&req.procedure) else {
+            return Ok(field_problem(&ctx, vec![("procedure".into(), "err.dossier.procedure")]));
+        };
+        if !proc.agencies.iter().any(|a| a == &agency) {
+            errs.push(("procedure".into(), "err.dossier.not_offered"));
+        }
+        errs.extend(proc.check_form(&req.form).into_iter().map(|(f, k)| (format!("form.{f}"), k)));
+        for (i, doc) in proc.documents.iter().enumerate() {
+            if doc.mandatory && !req.parts.contains(&i) {
+                errs.push((format!("parts[{i}]"), "err.dossier.part_missing"));
+            }
+        }
+        if req.parts.iter().any(|i| *i >= proc.documents.len()) {
+            errs.push(("parts".into(), "err.option"));
+        }
+        let (Some(cid), true) = (cid, errs.is_empty()) else {
+            return Ok(field_problem(&ctx, errs));
+        };
+        let mut w = state.store.begin_write().await?;
+        let (owner, created) = w.find_or_create_citizen(cid.as_str(), &name, req.phone.as_deref()).await?;
+        if created {
+            w.audit(egov_audit::Event::new(
+                format!("user:{}", p.user_id),
+                "citizen.create_at_counter",
+                format!("user:{owner}"),
+                None::<&()>,
+                None::<&()>,
+            ));
+        }
+        w.commit().await?;
+        let now = now_vn();
+        let (time, steps) = procedure_rules(&state, &proc.code)?;
+        let cal = state.calendar.get();
+        let rules = Rules { calendar: &cal.1, processing_time: time, steps };
+        let d = egov_dossier::receive_at_counter(&p, &agency, owner, now, &rules)
+            .map_err(|e| WebError::Domain(e.key(), e.to_string()))?;
+        // The receipt (form 01) is in Vietnamese: keep the parts' Vietnamese names.
+        let parts = req.parts.iter().filter_map(|i| proc.documents.get(*i)).map(|doc| doc.name_vi.clone()).collect();
+        let new = NewDossier {
+            procedure_code: proc.code.clone(),
+            applicant_name: name.clone(),
+            applicant_folded: egov_catalog::search::fold(&name),
+            applicant_id_number: Some(cid.as_str().to_string()),
+            state: d.clone(),
+            form_data: req.form,
+            parts,
+        };
+        let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter").await?;
+        Ok((
+            StatusCode::CREATED,
+            Json(Created {
+                code: Some(code.to_string()),
+                status: d.status.as_str().into(),
+                national_status: d.status.national_code(),
+            }),
+        )
+            .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// The procedure's processing time and number of process steps.

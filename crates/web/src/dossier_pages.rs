@@ -372,6 +372,7 @@ pub fn inbox_key(kind: &str) -> &'static str {
         "approve" => "inbox.approve",
         "return_result" => "inbox.return_result",
         "apologize" => "inbox.apologize",
+        "receive_at_counter" => "inbox.receive_at_counter",
         _ => "inbox.other",
     }
 }
