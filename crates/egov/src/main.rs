@@ -60,6 +60,9 @@ enum Command {
         /// Send cookies without the Secure flag (plain-HTTP development only).
         #[arg(long, env = "EGOV_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// The public address printed in QR codes (default: the address a request came to).
+        #[arg(long, env = "EGOV_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Import data.
     Import {
@@ -248,7 +251,7 @@ async fn shutdown_signal() {
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Serve { db, listen, demo, demo_password, insecure_cookies } => {
+        Command::Serve { db, listen, demo, demo_password, insecure_cookies, public_url } => {
             tracing_subscriber::fmt()
                 .json()
                 .with_current_span(true)
@@ -276,7 +279,11 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     );
                 }
             }
-            let settings = egov_web::Settings { cookie_secure: !insecure_cookies, ..Default::default() };
+            let settings = egov_web::Settings {
+                cookie_secure: !insecure_cookies,
+                public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+                ..Default::default()
+            };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;

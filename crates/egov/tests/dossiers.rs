@@ -455,3 +455,74 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
     let pointers: Vec<&str> = j["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
     assert!(pointers.contains(&"citizen_id") && pointers.contains(&"full_name"), "{pointers:?}");
 }
+
+fn tool(name: &str) -> String {
+    for dir in ["/usr/bin", "/usr/local/bin"] {
+        let p = format!("{dir}/{name}");
+        if std::path::Path::new(&p).exists() {
+            return p;
+        }
+    }
+    panic!(
+        "{name} is not installed: run the test command (scripts/test.sh), which installs poppler-utils and zbar-tools"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
+    let app = spawn().await;
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let body = serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần Thị Tại Quầy",
+        "form": {"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"}, "parts": [0, 1]});
+    let code = receiver.post_json("/api/v1/counter/dossiers", &body.to_string()).await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let due =
+        app.client().get(&format!("/api/v1/dossiers/{code}/status")).await.json()["due"].as_str().unwrap().to_string();
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{}/api/v1/dossiers/{code}/receipt.pdf", app.base))
+        .bearer_auth(receiver.bearer.as_ref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("egov-slip-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("slip.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    // the text, read back by pdftotext
+    let out = std::process::Command::new(tool("pdftotext")).arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), "{text}");
+    assert!(text.contains(&code), "{text}");
+    let (day, time) = due.split_once(' ').unwrap();
+    let dmy: Vec<&str> = day.split('-').collect();
+    let (h, m) = time.split_once(':').unwrap();
+    assert!(
+        text.contains(&format!("{h} giờ {m} phút, ngày {}/{}/{}", dmy[2], dmy[1], dmy[0])),
+        "appointment {due} in: {text}"
+    );
+    assert!(text.contains("Trần Thị Tại Quầy") && text.contains("Tờ khai/đơn đề nghị đăng ký kết hôn"));
+    // the QR code, rendered by pdftoppm and decoded by zbarimg
+    let png = dir.join("slip");
+    assert!(std::process::Command::new(tool("pdftoppm"))
+        .args(["-r", "150", "-png"])
+        .arg(&file)
+        .arg(&png)
+        .status()
+        .unwrap()
+        .success());
+    let out =
+        std::process::Command::new(tool("zbarimg")).args(["-q", "--raw"]).arg(dir.join("slip-1.png")).output().unwrap();
+    let decoded = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(decoded, format!("{}/tra-cuu/{code}", app.base));
+    // and it opens the lookup page
+    assert_eq!(app.client().get(&format!("/tra-cuu/{code}")).await.status, 200);
+    // not for anybody else
+    let other = app.client().with_bearer(&app.token("demo.citizen").1);
+    assert_eq!(other.get(&format!("/api/v1/dossiers/{code}/receipt.pdf")).await.status, 403);
+}

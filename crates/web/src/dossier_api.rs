@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/status", get(status))
         .route("/api/v1/dossiers/{code}/actions", post(act))
         .route("/api/v1/dossiers/{code}/rating", post(rate_api))
+        .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
         .route("/tra-cuu", get(lookup_page))
         .route("/tra-cuu/{code}", get(lookup_code))
 }
@@ -637,6 +638,54 @@ pub async fn perform(
     ));
     w.commit().await?;
     Ok(next.status)
+}
+
+/// The receipt-and-appointment slip (form 01) of a received dossier, as an
+/// A5 PDF whose QR code opens the public lookup page: for the owner and the
+/// officials of the agencies holding it (bearer token or session).
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/receipt.pdf", params(("code" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let r = async {
+        let p = ctx.principal()?;
+        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        if !may_read(p, &d.state) {
+            return Err(WebError::Forbidden);
+        }
+        let received = d.received_at.ok_or(WebError::NotFound)?;
+        let agency = state.store.agency(&d.state.receiving_agency).await?.map(|a| a.name_vi).unwrap_or_default();
+        let procedure =
+            state.catalog.get().procedures.get(&d.procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+        let slip = egov_slips::receipt(&egov_slips::Receipt {
+            agency,
+            code: code.clone(),
+            citizen: d.applicant_name.clone(),
+            procedure,
+            parts: d.parts.clone(),
+            received: chrono::DateTime::from_timestamp_micros(received)
+                .map(|t| (t + chrono::Duration::hours(7)).naive_utc())
+                .unwrap_or_default(),
+            due: d.state.due,
+            lookup_url: format!("{base}/tra-cuu/{code}"),
+        });
+        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}.pdf\"")),
+            ],
+            pdf,
+        )
+            .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// Records the owner's rating of a finished dossier (once), in one transaction.

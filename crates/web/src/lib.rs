@@ -39,6 +39,9 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     pub failure_window_secs: i64,
     pub session_ttl_secs: i64,
+    /// The platform's public address (e.g. `https://dichvucong.tayninh.gov.vn`),
+    /// printed in QR codes; by default the address the request came to.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             max_failures_per_address: 30,
             failure_window_secs: 15 * 60,
             session_ttl_secs: 8 * 3600,
+            public_url: None,
         }
     }
 }

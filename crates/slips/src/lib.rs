@@ -1,0 +1,366 @@
+//! The official slips of the one-stop desk (Circular 01/2018 forms 01–04) as
+//! A5 PDF documents, with a QR code that opens the dossier's lookup page.
+//! Pure computation: values in, PDF bytes out. The fonts (DejaVu Sans, which
+//! covers Vietnamese) are embedded, subset to the glyphs used.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+
+const REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// A5 in points.
+pub const WIDTH: f32 = 419.53;
+pub const HEIGHT: f32 = 595.28;
+const MARGIN: f32 = 36.0;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlipError {
+    #[error("font: {0}")]
+    Font(String),
+    #[error("QR code: {0}")]
+    Qr(String),
+}
+
+/// One line of a slip.
+#[derive(Debug, Clone)]
+pub enum Line {
+    /// A centred bold title.
+    Title(String),
+    /// Centred regular text.
+    Centered(String),
+    /// A label in bold followed by its value, wrapped.
+    Field(String, String),
+    /// Plain wrapped text.
+    Text(String),
+    /// Vertical space, in points.
+    Gap(f32),
+}
+
+/// A slip: its lines from the top, and what the QR code says.
+#[derive(Debug, Clone)]
+pub struct Slip {
+    pub lines: Vec<Line>,
+    pub qr: Option<String>,
+}
+
+struct Face<'a> {
+    data: &'a [u8],
+    face: ttf_parser::Face<'a>,
+    /// Glyph ids used, and the characters they show.
+    used: BTreeMap<u16, char>,
+}
+
+impl<'a> Face<'a> {
+    fn new(data: &'a [u8]) -> Result<Face<'a>, SlipError> {
+        let face = ttf_parser::Face::parse(data, 0).map_err(|e| SlipError::Font(e.to_string()))?;
+        Ok(Face { data, face, used: BTreeMap::new() })
+    }
+    fn scale(&self) -> f32 {
+        1000.0 / f32::from(self.face.units_per_em())
+    }
+    fn glyph(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map(|g| g.0).unwrap_or(0)
+    }
+    /// Width of a text at a size, in points.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars()
+            .map(|c| f32::from(self.face.glyph_hor_advance(ttf_parser::GlyphId(self.glyph(c))).unwrap_or(0)))
+            .sum::<f32>()
+            * self.scale()
+            * size
+            / 1000.0
+    }
+    /// Records the glyphs of a text; returns the ids (original) to show.
+    fn encode(&mut self, text: &str) -> Vec<u16> {
+        text.chars()
+            .map(|c| {
+                let g = self.glyph(c);
+                self.used.entry(g).or_insert(c);
+                g
+            })
+            .collect()
+    }
+}
+
+/// Splits text into lines no wider than `max` points.
+fn wrap(face: &Face<'_>, text: &str, size: f32, max: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
+        if face.width(&candidate, size) > max && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        } else {
+            cur = candidate;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// A run of text to place: font (0 regular, 1 bold), size, x, y, text.
+struct Run {
+    font: usize,
+    size: f32,
+    x: f32,
+    y: f32,
+    text: String,
+}
+
+/// Renders a slip as a one-page A5 PDF.
+pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
+    let mut faces = [Face::new(REGULAR)?, Face::new(BOLD)?];
+    let mut runs = Vec::new();
+    let mut y = HEIGHT - MARGIN;
+    let text_width = WIDTH - 2.0 * MARGIN;
+    for line in &slip.lines {
+        match line {
+            Line::Title(t) | Line::Centered(t) => {
+                let (font, size) = if matches!(line, Line::Title(_)) { (1, 12.0) } else { (0, 9.5) };
+                for l in wrap(&faces[font], t, size, text_width) {
+                    y -= size * 1.35;
+                    let x = (WIDTH - faces[font].width(&l, size)) / 2.0;
+                    runs.push(Run { font, size, x, y, text: l });
+                }
+            }
+            Line::Field(label, value) => {
+                let size = 9.5;
+                let label = format!("{label}: ");
+                let lw = faces[1].width(&label, size);
+                y -= size * 1.4;
+                runs.push(Run { font: 1, size, x: MARGIN, y, text: label });
+                let mut first = true;
+                for l in wrap(&faces[0], value, size, text_width - lw) {
+                    if !first {
+                        y -= size * 1.3;
+                    }
+                    runs.push(Run { font: 0, size, x: MARGIN + lw, y, text: l });
+                    first = false;
+                }
+            }
+            Line::Text(t) => {
+                let size = 9.5;
+                for l in wrap(&faces[0], t, size, text_width) {
+                    y -= size * 1.35;
+                    runs.push(Run { font: 0, size, x: MARGIN, y, text: l });
+                }
+            }
+            Line::Gap(g) => y -= g,
+        }
+    }
+
+    let mut content = Content::new();
+    let mut encoded: Vec<(usize, f32, f32, f32, Vec<u16>)> = Vec::new();
+    for r in &runs {
+        encoded.push((r.font, r.size, r.x, r.y, faces[r.font].encode(&r.text)));
+    }
+
+    // Subset each font to its glyphs; the new glyph ids are what the text shows.
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let page = Ref::new(3);
+    let contents = Ref::new(4);
+    let mut next = 5;
+    let mut alloc = || {
+        let r = Ref::new(next);
+        next += 1;
+        r
+    };
+    let mut font_refs = Vec::new();
+    let mut remaps = Vec::new();
+    for (i, face) in faces.iter_mut().enumerate() {
+        let mut remapper = subsetter::GlyphRemapper::new();
+        remapper.remap(0);
+        for g in face.used.keys() {
+            remapper.remap(*g);
+        }
+        let subset = subsetter::subset(face.data, 0, &remapper).map_err(|e| SlipError::Font(format!("{e:?}")))?;
+        let (type0, cid, descriptor, file, cmap) = (alloc(), alloc(), alloc(), alloc(), alloc());
+        let base = Name(if i == 0 { b"EGOVAA+DejaVuSans" } else { b"EGOVAB+DejaVuSans-Bold" });
+        let info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+        pdf.type0_font(type0)
+            .base_font(base)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid)
+            .to_unicode(cmap);
+        let scale = face.scale();
+        let mut cidf = pdf.cid_font(cid);
+        cidf.subtype(CidFontType::Type2).base_font(base).system_info(info).font_descriptor(descriptor);
+        cidf.cid_to_gid_map_predefined(Name(b"Identity"));
+        {
+            let mut w = cidf.widths();
+            for g in face.used.keys() {
+                let new = remapper.get(*g).unwrap_or(0);
+                let adv = f32::from(face.face.glyph_hor_advance(ttf_parser::GlyphId(*g)).unwrap_or(0)) * scale;
+                w.consecutive(new, [adv]);
+            }
+        }
+        cidf.finish();
+        let bbox = face.face.global_bounding_box();
+        pdf.font_descriptor(descriptor)
+            .name(base)
+            .flags(FontFlags::NON_SYMBOLIC)
+            .bbox(Rect::new(
+                f32::from(bbox.x_min) * scale,
+                f32::from(bbox.y_min) * scale,
+                f32::from(bbox.x_max) * scale,
+                f32::from(bbox.y_max) * scale,
+            ))
+            .italic_angle(0.0)
+            .ascent(f32::from(face.face.ascender()) * scale)
+            .descent(f32::from(face.face.descender()) * scale)
+            .cap_height(f32::from(face.face.capital_height().unwrap_or(700)) * scale)
+            .stem_v(80.0)
+            .font_file2(file);
+        pdf.stream(file, &subset);
+        let mut unicode = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), info);
+        for (g, c) in &face.used {
+            unicode.pair(remapper.get(*g).unwrap_or(0), *c);
+        }
+        let cmap_data = unicode.finish();
+        pdf.cmap(cmap, cmap_data.as_slice());
+        font_refs.push(type0);
+        remaps.push(remapper);
+    }
+
+    for (font, size, x, y, glyphs) in &encoded {
+        let bytes: Vec<u8> = glyphs.iter().flat_map(|g| remaps[*font].get(*g).unwrap_or(0).to_be_bytes()).collect();
+        content.begin_text();
+        content.set_font(Name(if *font == 0 { b"F0" } else { b"F1" }), *size);
+        content.next_line(*x, *y);
+        content.show(Str(&bytes));
+        content.end_text();
+    }
+
+    if let Some(data) = &slip.qr {
+        let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| SlipError::Qr(e.to_string()))?;
+        let n = code.width();
+        let side = 96.0;
+        let module = side / (n as f32 + 8.0);
+        let (x0, y0) = (WIDTH - MARGIN - side, MARGIN);
+        content.set_fill_rgb(1.0, 1.0, 1.0);
+        content.rect(x0, y0, side, side);
+        content.fill_nonzero();
+        content.set_fill_rgb(0.0, 0.0, 0.0);
+        for (i, c) in code.to_colors().iter().enumerate() {
+            if *c == qrcode::Color::Dark {
+                let (cx, cy) = ((i % n) as f32, (i / n) as f32);
+                content.rect(x0 + (cx + 4.0) * module, y0 + side - (cy + 5.0) * module, module, module);
+            }
+        }
+        content.fill_nonzero();
+    }
+
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT)).parent(tree).contents(contents);
+    {
+        let mut res = p.resources();
+        let mut fonts = res.fonts();
+        fonts.pair(Name(b"F0"), font_refs[0]);
+        fonts.pair(Name(b"F1"), font_refs[1]);
+    }
+    p.finish();
+    let data = content.finish();
+    pdf.stream(contents, data.as_slice());
+    Ok(pdf.finish())
+}
+
+/// What form 01 (receipt and appointment) shows.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub agency: String,
+    pub code: String,
+    pub citizen: String,
+    pub procedure: String,
+    pub parts: Vec<String>,
+    pub received: NaiveDateTime,
+    pub due: Option<NaiveDateTime>,
+    pub lookup_url: String,
+}
+
+fn vn_time(t: NaiveDateTime) -> String {
+    t.format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
+}
+
+/// Form 01: the receipt-and-appointment slip, in Vietnamese.
+pub fn receipt(r: &Receipt) -> Slip {
+    let mut lines = vec![
+        Line::Centered(r.agency.to_uppercase()),
+        Line::Centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc".into()),
+        Line::Gap(8.0),
+        Line::Title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ".into()),
+        Line::Centered(format!("Mã hồ sơ: {}", r.code)),
+        Line::Gap(6.0),
+        Line::Field("Tiếp nhận hồ sơ của".into(), r.citizen.clone()),
+        Line::Field("Nội dung yêu cầu giải quyết".into(), r.procedure.clone()),
+        Line::Field(
+            "Thành phần hồ sơ nộp gồm".into(),
+            if r.parts.is_empty() { "(nộp trực tuyến)".into() } else { String::new() },
+        ),
+    ];
+    for (i, p) in r.parts.iter().enumerate() {
+        lines.push(Line::Text(format!("{}. {p}", i + 1)));
+    }
+    lines.push(Line::Field("Thời gian nhận hồ sơ".into(), vn_time(r.received)));
+    lines.push(Line::Field("Thời gian trả kết quả".into(), r.due.map(vn_time).unwrap_or_else(|| "—".into())));
+    lines.push(Line::Field("Tra cứu hồ sơ".into(), r.lookup_url.clone()));
+    lines.push(Line::Gap(6.0));
+    lines.push(Line::Text("Người nhận hồ sơ ký và ghi rõ họ tên. Vào sổ theo dõi hồ sơ, Quyển số: ……".into()));
+    Slip { lines, qr: Some(r.lookup_url.clone()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_renders_as_a_pdf() {
+        let r = Receipt {
+            agency: "Ủy ban nhân dân phường Tân Ninh".into(),
+            code: "H72.50.01-261128-0001".into(),
+            citizen: "Nguyễn Văn Dân".into(),
+            procedure: "Đăng ký kết hôn".into(),
+            parts: vec!["Tờ khai đăng ký kết hôn".into(), "Giấy tờ tùy thân".into()],
+            received: NaiveDateTime::parse_from_str("2026-11-30 09:15", "%Y-%m-%d %H:%M").unwrap(),
+            due: Some(NaiveDateTime::parse_from_str("2026-12-01 09:15", "%Y-%m-%d %H:%M").unwrap()),
+            lookup_url: "http://localhost:8080/tra-cuu/H72.50.01-261128-0001".into(),
+        };
+        let pdf = render(&receipt(&r)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.len() < 200_000, "subset fonts keep it small: {} bytes", pdf.len());
+    }
+}
+
+#[cfg(test)]
+mod write_sample {
+    /// Writes a sample receipt to $EGOV_SLIP_SAMPLE (for a look by eye).
+    #[test]
+    fn sample() {
+        if let Ok(path) = std::env::var("EGOV_SLIP_SAMPLE") {
+            let r = super::Receipt {
+                agency: "Ủy ban nhân dân phường Tân Ninh".into(),
+                code: "H72.50.01-261128-0001".into(),
+                citizen: "Nguyễn Văn Dân".into(),
+                procedure: "Đăng ký kết hôn".into(),
+                parts: vec!["Tờ khai đăng ký kết hôn".into(), "Giấy tờ tùy thân của người nộp (xuất trình)".into()],
+                received: chrono::NaiveDateTime::parse_from_str("2026-11-30 09:15", "%Y-%m-%d %H:%M").unwrap(),
+                due: Some(chrono::NaiveDateTime::parse_from_str("2026-12-01 09:15", "%Y-%m-%d %H:%M").unwrap()),
+                lookup_url: "http://localhost:8080/tra-cuu/H72.50.01-261128-0001".into(),
+            };
+            std::fs::write(path, super::render(&super::receipt(&r)).unwrap()).unwrap();
+        }
+    }
+}
