@@ -322,9 +322,96 @@ pub fn receipt(r: &Receipt) -> Slip {
     Slip { lines, qr: Some(r.lookup_url.clone()) }
 }
 
+/// What forms 02 (supplement request), 03 (refusal) and 04 (apology and new
+/// date) show.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub agency: String,
+    pub code: String,
+    pub citizen: String,
+    pub procedure: String,
+    /// What is missing (02), the reason (03, 04).
+    pub items: Vec<String>,
+    pub issued: NaiveDateTime,
+    /// The new appointment (04).
+    pub new_due: Option<NaiveDateTime>,
+    pub lookup_url: String,
+}
+
+fn notice(n: &Notice, title: &str, intro: &str, items_label: &str) -> Slip {
+    let mut lines = vec![
+        Line::Centered(n.agency.to_uppercase()),
+        Line::Centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc".into()),
+        Line::Gap(8.0),
+        Line::Title(title.into()),
+        Line::Centered(format!("Mã hồ sơ: {}", n.code)),
+        Line::Gap(6.0),
+        Line::Field("Kính gửi".into(), n.citizen.clone()),
+        Line::Field("Thủ tục".into(), n.procedure.clone()),
+        Line::Text(intro.into()),
+        Line::Field(items_label.into(), String::new()),
+    ];
+    for (i, it) in n.items.iter().enumerate() {
+        lines.push(Line::Text(format!("{}. {it}", i + 1)));
+    }
+    if let Some(d) = n.new_due {
+        lines.push(Line::Field("Thời gian hẹn trả kết quả mới".into(), vn_time(d)));
+    }
+    lines.push(Line::Field("Ngày".into(), vn_time(n.issued)));
+    lines.push(Line::Field("Tra cứu hồ sơ".into(), n.lookup_url.clone()));
+    Slip { lines, qr: Some(n.lookup_url.clone()) }
+}
+
+/// Form 02: the request to supplement or correct a dossier.
+pub fn supplement_request(n: &Notice) -> Slip {
+    notice(
+        n,
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        "Hồ sơ của Ông/Bà chưa đầy đủ, đề nghị bổ sung, hoàn thiện các nội dung sau:",
+        "Nội dung cần bổ sung",
+    )
+}
+
+/// Form 03: the refusal to receive or settle a dossier.
+pub fn refusal(n: &Notice) -> Slip {
+    notice(
+        n,
+        "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
+        "Cơ quan từ chối tiếp nhận, giải quyết hồ sơ của Ông/Bà vì lý do sau:",
+        "Lý do",
+    )
+}
+
+/// Form 04: the apology with a new appointment date.
+pub fn apology(n: &Notice) -> Slip {
+    notice(
+        n,
+        "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        "Cơ quan chân thành xin lỗi Ông/Bà vì hồ sơ chưa được giải quyết đúng hạn, do:",
+        "Lý do",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forms_02_to_04_render() {
+        let n = Notice {
+            agency: "Ủy ban nhân dân phường Tân Ninh".into(),
+            code: "H72.50.01-261128-0001".into(),
+            citizen: "Nguyễn Văn Dân".into(),
+            procedure: "Đăng ký kết hôn".into(),
+            items: vec!["Bản sao giấy khai sinh".into()],
+            issued: NaiveDateTime::parse_from_str("2026-11-30 09:15", "%Y-%m-%d %H:%M").unwrap(),
+            new_due: Some(NaiveDateTime::parse_from_str("2026-12-03 16:00", "%Y-%m-%d %H:%M").unwrap()),
+            lookup_url: "http://localhost/tra-cuu/H72.50.01-261128-0001".into(),
+        };
+        for slip in [supplement_request(&n), refusal(&n), apology(&n)] {
+            assert!(render(&slip).unwrap().starts_with(b"%PDF-"));
+        }
+    }
 
     #[test]
     fn a_receipt_renders_as_a_pdf() {
