@@ -102,6 +102,25 @@ async fn the_whole_lifecycle_through_the_api() {
     let kinds: Vec<&str> =
         inbox["items"].as_array().unwrap().iter().rev().map(|m| m["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["submit", "accept", "request_supplement", "approve", "return_result"]);
+    // form 02 of the supplement request, read back
+    let pdf = reqwest::Client::new()
+        .get(format!("{}/api/v1/dossiers/{code}/forms/02.pdf", app.base))
+        .bearer_auth(citizen.bearer.as_ref().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let file = std::env::temp_dir().join(format!("egov-02-{}.pdf", random_name()));
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new(tool("pdftotext")).arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PHIẾU YÊU CẦU BỔ SUNG") && text.contains("Bản sao giấy xác nhận tình trạng hôn nhân"),
+        "{text}"
+    );
+    assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}/forms/04.pdf")).await.status, 404, "no apology was made");
     let d = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
     assert_eq!(d["national_status"], 10);
     assert_eq!(d["supplements"], 1);

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/actions", post(act))
         .route("/api/v1/dossiers/{code}/rating", post(rate_api))
         .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
+        .route("/api/v1/dossiers/{code}/forms/{form}", get(form_pdf))
         .route("/tra-cuu", get(lookup_page))
         .route("/tra-cuu/{code}", get(lookup_code))
 }
@@ -675,14 +676,74 @@ pub async fn receipt_pdf(
             lookup_url: format!("{base}/tra-cuu/{code}"),
         });
         let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
-                (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}.pdf\"")),
-            ],
-            pdf,
-        )
-            .into_response())
+        Ok(pdf_response(&code, pdf))
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// Forms 02 (`02.pdf`, supplement request), 03 (`03.pdf`, refusal) and 04
+/// (`04.pdf`, apology and new date) of a dossier, from its latest matching step.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", params(("code" = String, Path), ("form" = String, Path, description = "02.pdf, 03.pdf or 04.pdf")), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 404, body = crate::error::Problem)))]
+pub async fn form_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path((code, form)): Path<(String, String)>,
+) -> Response {
+    let r = async {
+        let p = ctx.principal()?;
+        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
+        if !may_read(p, &d.state) {
+            return Err(WebError::Forbidden);
+        }
+        let actions: &[&str] = match form.as_str() {
+            "02.pdf" => &["request_supplement", "return_incomplete"],
+            "03.pdf" => &["refuse", "stop"],
+            "04.pdf" => &["apologize"],
+            _ => return Err(WebError::NotFound),
+        };
+        let events = state.store.dossier_events(d.id).await?;
+        let e = events.iter().rev().find(|e| actions.contains(&e.action.as_str())).ok_or(WebError::NotFound)?;
+        let agency = state.store.agency(&d.state.current_agency).await?.map(|a| a.name_vi).unwrap_or_default();
+        let procedure =
+            state.catalog.get().procedures.get(&d.procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+        let notice = egov_slips::Notice {
+            agency,
+            code: code.clone(),
+            citizen: d.applicant_name.clone(),
+            procedure,
+            items: e.note.split("; ").filter(|s| !s.trim().is_empty()).map(String::from).collect(),
+            issued: chrono::DateTime::from_timestamp_micros(e.at)
+                .map(|t| (t + chrono::Duration::hours(7)).naive_utc())
+                .unwrap_or_default(),
+            new_due: if form == "04.pdf" {
+                e.due.as_deref().and_then(|x| NaiveDateTime::parse_from_str(x, "%Y-%m-%d %H:%M").ok())
+            } else {
+                None
+            },
+            lookup_url: format!("{base}/tra-cuu/{code}"),
+        };
+        let slip = match form.as_str() {
+            "02.pdf" => egov_slips::supplement_request(&notice),
+            "03.pdf" => egov_slips::refusal(&notice),
+            _ => egov_slips::apology(&notice),
+        };
+        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok(pdf_response(&code, pdf))
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
