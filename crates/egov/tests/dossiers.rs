@@ -343,6 +343,11 @@ async fn a_citizen_applies_through_the_pages() {
     assert!(loc.starts_with("/ho-so/H72.50.01-") && loc.ends_with("-0001?moi=1"), "{loc}");
     let page = c.get(&loc).await;
     assert!(page.text.contains("Mới nộp, chờ tiếp nhận") && page.text.contains("Tổ 5, phường Tân Ninh"));
+    let slip_link = page.text.contains("/receipt.pdf\"");
+    assert!(slip_link);
+    let slip =
+        c.get(&format!("{}/receipt.pdf", loc.trim_end_matches("?moi=1").replace("/ho-so/", "/api/v1/dossiers/"))).await;
+    assert_eq!((slip.status, slip.header("content-type")), (200, "application/pdf"), "the session opens the slip too");
     let inbox = c.get("/hop-thu").await;
     assert!(inbox.text.contains("Đã nộp hồ sơ") && inbox.text.contains("<strong>Mới</strong>"));
     assert!(!c.get("/hop-thu").await.text.contains("<strong>Mới</strong>"), "read once shown");

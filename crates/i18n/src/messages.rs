@@ -380,4 +380,5 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("rating.given", "Đánh giá của bạn", "Your rating"),
     ("err.dossier.part_missing", "Thiếu thành phần hồ sơ bắt buộc: hãy hướng dẫn công dân bổ sung trước khi tiếp nhận.", "A mandatory document is missing: ask the citizen to complete the dossier before accepting it."),
     ("inbox.receive_at_counter", "Hồ sơ đã được tiếp nhận tại Bộ phận Một cửa", "Your dossier was received at the one-stop desk"),
+    ("slip.receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)", "Receipt and appointment slip (PDF)"),
 ];
