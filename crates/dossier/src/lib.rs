@@ -512,6 +512,24 @@ pub fn receive_at_counter(
     Ok(d)
 }
 
+/// The kinds of file a document part may be, told from the content (never
+/// from the name): PDF, JPEG or PNG.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// Largest attachment, and largest total per dossier, in bytes.
+pub const MAX_FILE: usize = 10 * 1024 * 1024;
+pub const MAX_DOSSIER_FILES: usize = 25 * 1024 * 1024;
+
 /// The citizen's rating of a finished dossier: the nine indicators of
 /// Circular 01/2018, each 0, 1 or 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

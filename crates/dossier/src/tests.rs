@@ -314,3 +314,12 @@ fn counter_receipt_is_accepted_at_once_by_a_receiver_of_the_agency() {
     // the citizen can then withdraw it like any other
     assert!(apply(&d, &p[0], &Command::Withdraw { reason: "x".into() }, at("2026-03-02 10:00"), &rules).is_ok());
 }
+
+#[test]
+fn files_are_typed_by_their_content() {
+    assert_eq!(sniff(b"%PDF-1.7 ..."), Some("application/pdf"));
+    assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+    assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some("image/png"));
+    assert_eq!(sniff(b"MZ\x90\x00 an .exe renamed to .pdf"), None);
+    assert_eq!(sniff(b""), None);
+}

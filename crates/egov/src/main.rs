@@ -282,6 +282,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             let settings = egov_web::Settings {
                 cookie_secure: !insecure_cookies,
                 public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+                files_dir: db.data.join("files"),
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;

@@ -8,9 +8,21 @@ fn form() -> serde_json::Value {
     serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"})
 }
 
-async fn submit(api: &Client) -> Resp {
+/// A small but real PDF, to attach.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// The multipart body of an online submission with its two mandatory parts attached.
+fn submission(files: &[(usize, &'static [u8], &'static str)]) -> reqwest::multipart::Form {
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form()});
-    api.post_json("/api/v1/dossiers", &body.to_string()).await
+    let mut f = reqwest::multipart::Form::new().text("dossier", body.to_string());
+    for (i, bytes, name) in files {
+        f = f.part(format!("part_{i}"), reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(*name));
+    }
+    f
+}
+
+async fn submit(api: &Client) -> Resp {
+    api.post_multipart("/api/v1/dossiers", submission(&[(0, PDF, "to-khai.pdf"), (1, PDF, "cccd.pdf")])).await
 }
 
 /// A receiving officer of the other demo commune, H72.50.02.
@@ -297,33 +309,51 @@ async fn a_citizen_applies_through_the_pages() {
     assert_eq!(form.status, 200);
     assert!(form.text.contains("<label for=\"f_applicant_name\">Họ tên người nộp"));
     let csrf = form.csrf();
+    let page_form = |pairs: &[(&str, &str)], files: bool| {
+        let mut f = reqwest::multipart::Form::new();
+        for (k, v) in pairs {
+            f = f.text(k.to_string(), v.to_string());
+        }
+        if files {
+            f = f.part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"));
+            f = f.part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+        }
+        f
+    };
     // missing fields and no agency: the form comes back with what was typed
     let r = c
-        .post_form(
+        .post_multipart(
             "/thu-tuc/1.000894/nop",
-            &[("csrf", &csrf), ("agency", ""), ("f_address", "Tổ 5, phường Tân Ninh"), ("submit", "1")],
+            page_form(
+                &[("csrf", &csrf), ("agency", ""), ("f_address", "Tổ 5, phường Tân Ninh"), ("submit", "1")],
+                false,
+            ),
         )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.text.contains("Cơ quan này không thực hiện thủ tục đó.") || r.text.contains("Vui lòng nhập mục này."));
     let r = c
-        .post_form(
+        .post_multipart(
             "/thu-tuc/1.000894/nop",
-            &[
-                ("csrf", &csrf),
-                ("agency", "H72.50.01"),
-                ("f_address", "Tổ 5, phường Tân Ninh"),
-                ("f_applicant_id", "123"),
-                ("submit", "1"),
-            ],
+            page_form(
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "H72.50.01"),
+                    ("f_address", "Tổ 5, phường Tân Ninh"),
+                    ("f_applicant_id", "123"),
+                    ("submit", "1"),
+                ],
+                false,
+            ),
         )
         .await;
     assert_eq!(r.status, 422);
     assert!(
         r.text.contains("value=\"Tổ 5, phường Tân Ninh\"") && r.text.contains("Số định danh phải gồm đúng 12 chữ số.")
     );
+    assert!(r.text.contains("Thiếu tệp đính kèm của thành phần hồ sơ bắt buộc."));
     assert_eq!(app.count("dossiers").await, 0);
-    // a draft, then the real thing
+    // a draft, then the real thing with its files
     let good = [
         ("csrf", csrf.as_str()),
         ("agency", "H72.50.01"),
@@ -333,11 +363,11 @@ async fn a_citizen_applies_through_the_pages() {
     ];
     let mut draft = good.to_vec();
     draft.push(("save_draft", "1"));
-    let r = c.post_form("/thu-tuc/1.000894/nop", &draft).await;
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", page_form(&draft, false)).await;
     assert_eq!((r.status, r.location()), (303, "/ho-so-cua-toi?nhap=1"));
     let mut submit = good.to_vec();
     submit.push(("submit", "1"));
-    let r = c.post_form("/thu-tuc/1.000894/nop", &submit).await;
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", page_form(&submit, true)).await;
     assert_eq!(r.status, 303, "{}", r.text);
     let loc = r.location().to_string();
     assert!(loc.starts_with("/ho-so/H72.50.01-") && loc.ends_with("-0001?moi=1"), "{loc}");
@@ -549,4 +579,50 @@ async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
     // not for anybody else
     let other = app.client().with_bearer(&app.token("demo.citizen").1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}/receipt.pdf")).await.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refused() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let count_files = |dir: &std::path::Path| -> usize {
+        fn walk(d: &std::path::Path) -> usize {
+            std::fs::read_dir(d)
+                .map(|it| it.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+                .unwrap_or(0)
+        }
+        walk(dir)
+    };
+    // an executable renamed to .pdf
+    let r = citizen
+        .post_multipart(
+            "/api/v1/dossiers",
+            submission(&[(0, b"MZ\x90\x00 not a pdf", "to-khai.pdf"), (1, PDF, "cccd.pdf")]),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.json()["errors"][0]["pointer"], "parts[0]");
+    assert!(r.json()["errors"][0]["detail"].as_str().unwrap().contains("PDF, JPEG"));
+    // a missing mandatory part
+    let r = citizen.post_multipart("/api/v1/dossiers", submission(&[(0, PDF, "to-khai.pdf")])).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["errors"][0]["pointer"], "parts[1]");
+    // an oversize file
+    static BIG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let big: &'static [u8] = BIG.get_or_init(|| {
+        let mut v = PDF.to_vec();
+        v.resize(11 * 1024 * 1024, b' ');
+        v
+    });
+    let r = citizen.post_multipart("/api/v1/dossiers", submission(&[(0, big, "big.pdf"), (1, PDF, "cccd.pdf")])).await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["errors"][0]["detail"].as_str().unwrap().contains("10 MB"));
+    assert_eq!(app.count("dossiers").await, 0);
+    assert_eq!(app.count("dossier_files").await, 0);
+    assert_eq!(count_files(&app.files_dir), 0, "no orphan file");
+    // a good one: its files are stored with their sizes and hashes
+    let r = submit(&citizen).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(app.count("dossier_files").await, 2);
+    assert_eq!(count_files(&app.files_dir), 2);
 }

@@ -151,7 +151,12 @@ async fn acknowledged_submissions_survive_kill_9() {
         loops.push(tokio::spawn(async move {
             let c = reqwest::Client::new();
             for _ in 0..10_000 {
-                match c.post(format!("{base}/api/v1/dossiers")).bearer_auth(&token).json(&body).send().await {
+                let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+                let form = reqwest::multipart::Form::new()
+                    .text("dossier", body.to_string())
+                    .part("part_0", reqwest::multipart::Part::bytes(pdf.clone()).file_name("a.pdf"))
+                    .part("part_1", reqwest::multipart::Part::bytes(pdf).file_name("b.pdf"));
+                match c.post(format!("{base}/api/v1/dossiers")).bearer_auth(&token).multipart(form).send().await {
                     Ok(r) if r.status() == 201 => {
                         if let Ok(j) = r.json::<serde_json::Value>().await {
                             if let Some(code) = j["code"].as_str() {
@@ -179,7 +184,16 @@ async fn acknowledged_submissions_survive_kill_9() {
     for code in &acked {
         let r = c.get(format!("{}/api/v1/dossiers/{code}", run.base)).bearer_auth(&token).send().await.unwrap();
         assert_eq!(r.status(), 200, "{code} was acknowledged but is gone");
+        let j: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(j["files"].as_array().map(Vec::len), Some(2), "{code} lost its files");
     }
+    // every recorded file is on disk
+    fn walk(d: &std::path::Path) -> usize {
+        std::fs::read_dir(d)
+            .map(|it| it.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+            .unwrap_or(0)
+    }
+    assert!(walk(&data.join("files")) >= 2 * acked.len());
     // and the numbering has no gap below the highest acknowledged number
     let max = acked.iter().map(|c| c.rsplit('-').next().unwrap().parse::<u32>().unwrap()).max().unwrap();
     let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));

@@ -381,4 +381,9 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("err.dossier.part_missing", "Thiếu thành phần hồ sơ bắt buộc: hãy hướng dẫn công dân bổ sung trước khi tiếp nhận.", "A mandatory document is missing: ask the citizen to complete the dossier before accepting it."),
     ("inbox.receive_at_counter", "Hồ sơ đã được tiếp nhận tại Bộ phận Một cửa", "Your dossier was received at the one-stop desk"),
     ("slip.receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)", "Receipt and appointment slip (PDF)"),
+    ("err.file.too_big", "Tệp quá lớn (tối đa 10 MB).", "The file is too large (10 MB at most)."),
+    ("err.file.total", "Tổng dung lượng các tệp quá lớn (tối đa 25 MB một hồ sơ).", "The files are too large together (25 MB a dossier at most)."),
+    ("err.file.type", "Tệp phải là PDF, JPEG hoặc PNG (kiểm tra theo nội dung, không theo tên tệp).", "A file must be a PDF, JPEG or PNG (checked by its content, not its name)."),
+    ("err.file.missing", "Thiếu tệp đính kèm của thành phần hồ sơ bắt buộc.", "A mandatory document part has no file attached."),
+    ("apply.files", "Thành phần hồ sơ (PDF, JPEG hoặc PNG; tối đa 10 MB mỗi tệp)", "Documents (PDF, JPEG or PNG; 10 MB a file at most)"),
 ];

@@ -32,6 +32,20 @@ pub struct NewDossier {
     pub form_data: std::collections::BTreeMap<String, String>,
     /// The document parts handed in (their names).
     pub parts: Vec<String>,
+    /// The files attached, already stored durably in the blob store.
+    pub files: Vec<DossierFile>,
+}
+
+/// A file attached to a dossier.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DossierFile {
+    pub part_index: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub blob_key: String,
 }
 
 /// A line of a dossier's history.
@@ -145,7 +159,7 @@ impl WriteTx {
         received_at: Option<i64>,
     ) -> Result<i64> {
         let now = now_micros();
-        Ok(sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id",
         )
@@ -165,7 +179,23 @@ impl WriteTx {
         .bind(d.state.due.map(fmt_due))
         .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
         .fetch_one(self.conn())
-        .await?)
+        .await?;
+        for f in &d.files {
+            sqlx::query(
+                "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(f.part_index)
+            .bind(&f.file_name)
+            .bind(&f.content_type)
+            .bind(f.size)
+            .bind(&f.sha256)
+            .bind(&f.blob_key)
+            .bind(now)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(id)
     }
 
     pub async fn dossier(&mut self, code: &str) -> Result<Option<StoredDossier>> {
@@ -228,6 +258,27 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(dossier).transpose()
+    }
+
+    pub async fn dossier_files(&self, dossier_id: i64) -> Result<Vec<DossierFile>> {
+        let rows = sqlx::query(
+            "SELECT part_index, file_name, content_type, size, sha256, blob_key FROM dossier_files WHERE dossier_id = $1 ORDER BY part_index, id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DossierFile {
+                    part_index: get(r, "part_index")?,
+                    file_name: get(r, "file_name")?,
+                    content_type: get(r, "content_type")?,
+                    size: get(r, "size")?,
+                    sha256: get(r, "sha256")?,
+                    blob_key: get(r, "blob_key")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn dossier_events(&self, dossier_id: i64) -> Result<Vec<DossierEvent>> {

@@ -8,6 +8,7 @@
 //! race-free) and, on commit, appends its audit entries to the chain.
 
 mod audit;
+mod blobs;
 mod calendar;
 mod catalog;
 mod directory;
@@ -22,8 +23,9 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
+pub use blobs::{Blob, BlobStore};
 pub use catalog::ImportReport;
-pub use dossier::{DossierEvent, InboxMessage, NewDossier, StoredDossier, Worklist, WorklistItem};
+pub use dossier::{DossierEvent, DossierFile, InboxMessage, NewDossier, StoredDossier, Worklist, WorklistItem};
 pub use identity::{NewUser, UserSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_inbox.sql")),
     (5, include_str!("../migrations/0005_ratings.sql")),
     (6, include_str!("../migrations/0006_parts.sql")),
+    (7, include_str!("../migrations/0007_files.sql")),
 ];
 
 impl Store {
@@ -144,12 +147,10 @@ impl Store {
                 continue;
             }
             let sql = sql.replace("{serial}", serial);
-            for stmt in sql.split(';') {
-                let stmt: String =
-                    stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
-                if !stmt.trim().is_empty() {
-                    sqlx::query(&stmt).execute(&mut *tx).await?;
-                }
+            // Comment lines go first (they may hold semicolons), then one statement per `;`.
+            let body: String = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+            for stmt in body.split(';').filter(|s| !s.trim().is_empty()) {
+                sqlx::query(stmt).execute(&mut *tx).await?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)

@@ -25,7 +25,12 @@ use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/dossiers", post(create).get(list))
+        .route(
+            "/api/v1/dossiers",
+            post(create)
+                .get(list)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
         .route("/api/v1/counter/dossiers", post(counter))
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
@@ -78,17 +83,30 @@ fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
 
 /// Files a dossier (citizens): answered only once it is committed.
 #[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
-pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
         if p.kind != AccountKind::Citizen {
             return Err(WebError::Forbidden);
         }
-        let req: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let (code, status) = match file_dossier(&state, &p, &req.procedure, &req.agency, req.form, req.draft).await? {
-            Ok(done) => done,
-            Err(errs) => return Ok(field_problem(&ctx, errs)),
+        let is_multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let (req, uploads) = if is_multipart {
+            read_multipart(req).await?
+        } else {
+            let body =
+                axum::body::to_bytes(req.into_body(), crate::BODY_LIMIT).await.map_err(|_| WebError::TooLarge)?;
+            let r: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (r, Vec::new())
         };
+        let (code, status) =
+            match file_dossier(&state, &p, &req.procedure, &req.agency, req.form, uploads, req.draft).await? {
+                Ok(done) => done,
+                Err(errs) => return Ok(field_problem(&ctx, errs)),
+            };
         let body = Created {
             code: code.map(|c| c.to_string()),
             status: status.as_str().into(),
@@ -103,12 +121,20 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: axum::body::B
 /// Files a dossier for a citizen: checks the procedure, the agency and the
 /// form, then saves a draft or submits (numbered, group-committed). Field
 /// errors come back by name (`procedure`, `agency`, `form.<field>`).
+/// A file as it was uploaded: the document part it is for, its name, its bytes.
+pub struct Upload {
+    pub part: usize,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 pub async fn file_dossier(
     state: &AppState,
     p: &Principal,
     procedure: &str,
     agency: &str,
     form: BTreeMap<String, String>,
+    uploads: Vec<Upload>,
     draft: bool,
 ) -> Result<Result<(Option<DossierCode>, egov_dossier::Status), Vec<(String, &'static str)>>, WebError> {
     let snap = state.catalog.get();
@@ -118,10 +144,83 @@ pub async fn file_dossier(
     if !proc.agencies.iter().any(|a| a == agency) {
         return Ok(Err(vec![("agency".into(), "err.dossier.not_offered")]));
     }
-    let errs = proc.check_form(&form);
-    if !errs.is_empty() {
-        return Ok(Err(errs.into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect()));
+    let mut errs: Vec<(String, &'static str)> =
+        proc.check_form(&form).into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect();
+    // Attachments: a known part, a PDF, JPEG or PNG by content, within the limits.
+    let mut total = 0usize;
+    for u in &uploads {
+        total += u.bytes.len();
+        if u.part >= proc.documents.len() {
+            errs.push((format!("parts[{}]", u.part), "err.option"));
+        } else if u.bytes.len() > egov_dossier::MAX_FILE {
+            errs.push((format!("parts[{}]", u.part), "err.file.too_big"));
+        } else if egov_dossier::sniff(&u.bytes).is_none() {
+            errs.push((format!("parts[{}]", u.part), "err.file.type"));
+        }
     }
+    if total > egov_dossier::MAX_DOSSIER_FILES {
+        errs.push(("parts".into(), "err.file.total"));
+    }
+    if !draft {
+        for (i, doc) in proc.documents.iter().enumerate() {
+            if doc.mandatory && !uploads.iter().any(|u| u.part == i) {
+                errs.push((format!("parts[{i}]"), "err.file.missing"));
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Ok(Err(errs));
+    }
+    // Each file is on disk, synced, before the dossier is written; if the
+    // dossier is not written, its files are removed: nothing orphaned.
+    let blobs = state.blobs.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for u in uploads {
+            match blobs.put(&u.bytes) {
+                Ok(b) => out.push((u, b)),
+                Err(e) => {
+                    for (_, b) in &out {
+                        blobs.delete(&b.key);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let keys: Vec<String> = stored.iter().map(|(_, b)| b.key.clone()).collect();
+    let files = stored
+        .into_iter()
+        .map(|(u, b)| egov_store::DossierFile {
+            part_index: u.part as i64,
+            content_type: egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream").to_string(),
+            file_name: u.name.chars().filter(|c| !c.is_control()).take(200).collect(),
+            size: b.size as i64,
+            sha256: b.sha256,
+            blob_key: b.key,
+        })
+        .collect();
+    let result = file_with(state, p, proc, agency, form, files, draft).await;
+    if result.is_err() {
+        for k in &keys {
+            state.blobs.delete(k);
+        }
+    }
+    result.map(Ok)
+}
+
+async fn file_with(
+    state: &AppState,
+    p: &Principal,
+    proc: &egov_catalog::Procedure,
+    agency: &str,
+    form: BTreeMap<String, String>,
+    files: Vec<egov_store::DossierFile>,
+    draft: bool,
+) -> Result<(Option<DossierCode>, egov_dossier::Status), WebError> {
     let now = now_vn();
     let first = Dossier::draft(p.user_id, agency);
     let state_now = if draft { first } else { run(state, &proc.code, &first, p, &Command::Submit, now)? };
@@ -131,8 +230,13 @@ pub async fn file_dossier(
         applicant_folded: egov_catalog::search::fold(&p.full_name),
         applicant_id_number: form.get("applicant_id").cloned(),
         state: state_now.clone(),
+        parts: files
+            .iter()
+            .filter_map(|f| proc.documents.get(f.part_index as usize))
+            .map(|d| d.name_vi.clone())
+            .collect(),
         form_data: form,
-        parts: Vec::new(),
+        files,
     };
     let actor = format!("user:{}", p.user_id);
     let code = if draft {
@@ -147,7 +251,7 @@ pub async fn file_dossier(
         // Group commit: answered once committed, with whatever else arrived together.
         Some(state.store.submit_dossier(new, now.date(), p.user_id, "submit").await?.1)
     };
-    Ok(Ok((code, state_now.status)))
+    Ok((code, state_now.status))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -229,6 +333,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             state: d.clone(),
             form_data: req.form,
             parts,
+            files: Vec::new(),
         };
         let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter").await?;
         Ok((
@@ -243,6 +348,30 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Reads a multipart submission: the part `dossier` (the JSON of
+/// [`CreateDossier`]) and files named `part_<index>`.
+async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, Vec<Upload>), WebError> {
+    use axum::extract::FromRequest;
+    let mut mp =
+        axum::extract::Multipart::from_request(req, &()).await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let mut dossier = None;
+    let mut uploads = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+        if name == "dossier" {
+            dossier =
+                Some(serde_json::from_slice::<CreateDossier>(&bytes).map_err(|e| WebError::BadRequest(e.to_string()))?);
+        } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse::<usize>().ok()) {
+            if !bytes.is_empty() {
+                uploads.push(Upload { part: i, name: file_name, bytes: bytes.to_vec() });
+            }
+        }
+    }
+    Ok((dossier.ok_or_else(|| WebError::BadRequest("the part 'dossier' is missing".into()))?, uploads))
 }
 
 /// The procedure's processing time and number of process steps.
@@ -293,6 +422,8 @@ pub struct DossierView {
     due: Option<String>,
     supplements: u32,
     form: BTreeMap<String, String>,
+    /// The attached files: part index, name, type, size, SHA-256.
+    files: Vec<serde_json::Value>,
     history: Vec<EventView>,
 }
 
@@ -315,7 +446,9 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
             return Err(WebError::Forbidden);
         }
         let history = events(&state, d.id).await?;
+        let files = state.store.dossier_files(d.id).await?.into_iter().map(|f| serde_json::json!(f)).collect();
         Ok(Json(DossierView {
+            files,
             code,
             procedure: d.procedure_code,
             applicant_name: d.applicant_name,

@@ -20,7 +20,12 @@ use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/thu-tuc/{code}/nop", get(apply_form).post(apply_submit))
+        .route(
+            "/thu-tuc/{code}/nop",
+            get(apply_form)
+                .post(apply_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
         .route("/ho-so-cua-toi", get(my_dossiers))
         .route("/ho-so/{code}", get(one_dossier))
         .route("/ho-so/{code}/danh-gia", axum::routing::post(rate_page))
@@ -99,6 +104,8 @@ fn field_views(
 #[template(path = "apply.html")]
 struct ApplyPage {
     layout: Layout,
+    /// The document parts to attach: input name, label, mandatory, error.
+    parts: Vec<(String, String, bool, Option<String>)>,
     code: String,
     name: String,
     agencies: Vec<Opt>,
@@ -150,7 +157,17 @@ async fn apply_page(
             selected: id == agency,
         })
         .collect();
+    let parts = p
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let err = errors.iter().find(|(n, _)| *n == format!("parts[{i}]")).map(|(_, k)| t(ctx.lang, k).to_string());
+            (format!("part_{i}"), if en { d.name_en.clone() } else { d.name_vi.clone() }, d.mandatory, err)
+        })
+        .collect();
     let page = ApplyPage {
+        parts,
         layout: Layout::titled(
             ctx,
             format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
@@ -178,17 +195,32 @@ async fn apply_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    mut mp: axum::extract::Multipart,
 ) -> Response {
     let r = async {
-        let fields: BTreeMap<String, String> = f.into_iter().collect();
+        let mut fields: BTreeMap<String, String> = BTreeMap::new();
+        let mut uploads = Vec::new();
+        while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+            match name.strip_prefix("part_").and_then(|i| i.parse::<usize>().ok()) {
+                Some(i) if !bytes.is_empty() => {
+                    uploads.push(crate::dossier_api::Upload { part: i, name: file_name, bytes: bytes.to_vec() })
+                }
+                Some(_) => {}
+                None => {
+                    fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
         ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
         let agency = fields.get("agency").cloned().unwrap_or_default();
         let draft = fields.contains_key("save_draft");
         let values: BTreeMap<String, String> =
             fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
-        match file_dossier(&state, &p, &code, &agency, values.clone(), draft).await? {
+        match file_dossier(&state, &p, &code, &agency, values.clone(), uploads, draft).await? {
             Ok((Some(c), _)) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
             Ok((None, _)) => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
             Err(errs) => {

@@ -24,6 +24,8 @@ pub enum WebError {
     BadRequest(String),
     #[error("internal: {0}")]
     Internal(String),
+    #[error("too large")]
+    TooLarge,
     /// A domain rule refused the request: the i18n key and the detail.
     #[error("refused: {1}")]
     Domain(&'static str, String),
@@ -60,6 +62,7 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Domain(
@@ -83,6 +86,7 @@ impl WebError {
             StatusCode::UNAUTHORIZED => "err.page.unauthorized",
             StatusCode::BAD_REQUEST => "err.page.bad_request",
             StatusCode::CONFLICT => "err.page.conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "err.page.too_large",
             _ => "err.page.internal",
         }
     }

@@ -42,6 +42,8 @@ pub struct Settings {
     /// The platform's public address (e.g. `https://dichvucong.tayninh.gov.vn`),
     /// printed in QR codes; by default the address the request came to.
     pub public_url: Option<String>,
+    /// Where attached files are kept.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -53,6 +55,7 @@ impl Default for Settings {
             failure_window_secs: 15 * 60,
             session_ttl_secs: 8 * 3600,
             public_url: None,
+            files_dir: std::path::PathBuf::from("./data/files"),
         }
     }
 }
@@ -63,6 +66,7 @@ pub struct AppState {
     pub store: Store,
     pub catalog: Arc<CatalogCache>,
     pub calendar: Arc<calendar_cache::CalendarCache>,
+    pub blobs: egov_store::BlobStore,
     pub settings: Arc<Settings>,
 }
 
@@ -70,7 +74,8 @@ impl AppState {
     pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(calendar_cache::CalendarCache::load(&store).await?);
-        Ok(AppState { store, catalog, calendar, settings: Arc::new(settings) })
+        let blobs = egov_store::BlobStore::new(settings.files_dir.clone());
+        Ok(AppState { store, catalog, calendar, blobs, settings: Arc::new(settings) })
     }
 }
 

@@ -47,6 +47,7 @@ pub async fn fresh_database() -> String {
 }
 
 pub struct TestApp {
+    pub files_dir: std::path::PathBuf,
     pub addr: SocketAddr,
     pub base: String,
     pub store: Store,
@@ -67,11 +68,13 @@ pub async fn spawn() -> TestApp {
     spawn_with(egov_web::Settings::default()).await
 }
 
-pub async fn spawn_with(settings: egov_web::Settings) -> TestApp {
+pub async fn spawn_with(mut settings: egov_web::Settings) -> TestApp {
     let db_url = fresh_database().await;
+    settings.files_dir = std::env::temp_dir().join(format!("egov-files-{}", random_name()));
     let store = Store::connect(&db_url).await.expect("connect");
     store.migrate().await.expect("migrate");
     assert!(egov::demo::load(&store, DEMO_PASSWORD).await.expect("demo"));
+    let files_dir = settings.files_dir.clone();
     let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -79,7 +82,7 @@ pub async fn spawn_with(settings: egov_web::Settings) -> TestApp {
     tokio::spawn(egov_web::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    TestApp { addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
+    TestApp { files_dir, addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
 }
 
 impl TestApp {
@@ -199,6 +202,10 @@ impl Client {
                 .body(body.to_string()),
         )
         .await
+    }
+
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Resp {
+        self.send(self.http.post(format!("{}{}", self.base, path)).multipart(form)).await
     }
 
     pub async fn put_json(&self, path: &str, body: &str) -> Resp {
