@@ -22,7 +22,8 @@ pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Res
     run_with(urls, connections, duration, None).await
 }
 
-/// The same, sending `body` as a JSON POST with a bearer token when given.
+/// The same, sending `body` as an online submission (multipart, with two
+/// small PDF parts) with a bearer token when given.
 pub async fn run_with(
     urls: &[String],
     connections: usize,
@@ -40,16 +41,23 @@ pub async fn run_with(
             let mut lat = Vec::new();
             let mut errors = 0;
             let mut i = c;
+            if urls.is_empty() {
+                return (lat, errors);
+            }
             while Instant::now() < deadline {
                 let url = &urls[i % urls.len()];
                 i += 1;
                 let t = Instant::now();
                 let req = match &post {
-                    Some((token, body)) => client
-                        .post(url)
-                        .bearer_auth(token)
-                        .header("content-type", "application/json")
-                        .body(body.clone()),
+                    Some((token, body)) => {
+                        // An online submission: the dossier's JSON and its two mandatory parts.
+                        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+                        let form = reqwest::multipart::Form::new()
+                            .text("dossier", body.clone())
+                            .part("part_0", reqwest::multipart::Part::bytes(pdf.clone()).file_name("a.pdf"))
+                            .part("part_1", reqwest::multipart::Part::bytes(pdf).file_name("b.pdf"));
+                        client.post(url).bearer_auth(token).multipart(form)
+                    }
                     None => client.get(url),
                 };
                 match req.send().await {
@@ -57,7 +65,18 @@ pub async fn run_with(
                         let _ = r.bytes().await;
                         lat.push(t.elapsed());
                     }
-                    _ => errors += 1,
+                    Ok(r) => {
+                        if errors == 0 {
+                            eprintln!("first failure: {} {}", r.status(), r.text().await.unwrap_or_default());
+                        }
+                        errors += 1;
+                    }
+                    Err(e) => {
+                        if errors == 0 {
+                            eprintln!("first failure: {e}");
+                        }
+                        errors += 1;
+                    }
                 }
             }
             (lat, errors)
