@@ -60,6 +60,44 @@ impl BlobStore {
         Ok(Blob { key, size: bytes.len() as u64, sha256 })
     }
 
+    /// Writes bytes under their key without syncing: the caller makes them
+    /// durable with [`BlobStore::sync`] before anything refers to them. This
+    /// lets a batch of submissions share one sync of the file system.
+    pub fn put_unsynced(&self, bytes: &[u8]) -> Result<Blob> {
+        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let mut rand = [0u8; 16];
+        getrandom::getrandom(&mut rand).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let key = format!("{sha256}{}", rand.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let final_path = self.path(&key).ok_or_else(|| StoreError::Corrupt("blob key".into()))?;
+        let folder = final_path.parent().map(Path::to_path_buf).unwrap_or_else(|| self.dir.clone());
+        std::fs::create_dir_all(&folder).map_err(io)?;
+        let tmp = folder.join(format!(".tmp-{key}"));
+        std::fs::write(&tmp, bytes).map_err(io)?;
+        std::fs::rename(&tmp, &final_path).map_err(io)?;
+        Ok(Blob { key, size: bytes.len() as u64, sha256 })
+    }
+
+    /// Makes every blob written so far durable, files and folders: one
+    /// `syncfs` of the file system that holds the store (Linux).
+    pub fn sync(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        let dir = std::fs::File::open(&self.dir).map_err(io)?;
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: the descriptor is open for the duration of the call.
+            let rc = unsafe { libc::syncfs(dir.as_raw_fd()) };
+            if rc != 0 {
+                return Err(io(std::io::Error::last_os_error()));
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            dir.sync_all().map_err(io)?;
+        }
+        Ok(())
+    }
+
     pub fn get(&self, key: &str) -> Result<Vec<u8>> {
         let p = self.path(key).ok_or(StoreError::NotFound)?;
         std::fs::read(p).map_err(|_| StoreError::NotFound)

@@ -21,6 +21,8 @@ pub(crate) struct Job {
     pub received_at: i64,
     pub actor: String,
     pub actor_id: Option<i64>,
+    /// Where the job's files were written unsynced, if it has any.
+    pub blobs: Option<crate::BlobStore>,
     pub reply: oneshot::Sender<Result<(i64, DossierCode)>>,
 }
 
@@ -42,6 +44,16 @@ pub(crate) fn start(store: Store) -> mpsc::Sender<Job> {
 }
 
 async fn run_batch(store: &Store, batch: Vec<Job>) {
+    // The batch's files become durable together, before any row names them.
+    if let Some(blobs) = batch.iter().find_map(|j| j.blobs.clone()) {
+        let synced = tokio::task::spawn_blocking(move || blobs.sync()).await;
+        if !matches!(synced, Ok(Ok(()))) {
+            for j in batch {
+                let _ = j.reply.send(Err(StoreError::Corrupt("the attached files could not be synced to disk".into())));
+            }
+            return;
+        }
+    }
     let mut w = match store.begin_write().await {
         Ok(w) => w,
         Err(e) => {
@@ -110,13 +122,15 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
 
 impl Store {
     /// Files a submitted dossier: numbered, stored with its history and audit
-    /// entry, and committed (possibly with others) before this returns.
+    /// entry, and committed (possibly with others) before this returns. Its
+    /// files, written unsynced to `blobs`, are synced with the batch first.
     pub async fn submit_dossier(
         &self,
         new: NewDossier,
         day: NaiveDate,
         actor_id: i64,
         action: &'static str,
+        blobs: Option<crate::BlobStore>,
     ) -> Result<(i64, DossierCode)> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
@@ -126,6 +140,7 @@ impl Store {
             received_at: crate::now_micros(),
             actor: format!("user:{actor_id}"),
             actor_id: Some(actor_id),
+            blobs,
             reply,
         };
         let sender = self.submissions.get_or_init(|| start(self.clone()));

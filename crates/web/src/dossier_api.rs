@@ -171,13 +171,14 @@ pub async fn file_dossier(
     if !errs.is_empty() {
         return Ok(Err(errs));
     }
-    // Each file is on disk, synced, before the dossier is written; if the
-    // dossier is not written, its files are removed: nothing orphaned.
+    // Each file is on disk, and synced (with the rest of its batch) before the
+    // dossier is written; if the dossier is not written, its files are
+    // removed: nothing orphaned.
     let blobs = state.blobs.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         for u in uploads {
-            match blobs.put(&u.bytes) {
+            match blobs.put_unsynced(&u.bytes) {
                 Ok(b) => out.push((u, b)),
                 Err(e) => {
                     for (_, b) in &out {
@@ -240,6 +241,12 @@ async fn file_with(
     };
     let actor = format!("user:{}", p.user_id);
     let code = if draft {
+        if !new.files.is_empty() {
+            let blobs = state.blobs.clone();
+            tokio::task::spawn_blocking(move || blobs.sync())
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))??;
+        }
         let mut w = state.store.begin_write().await?;
         let id = w.insert_dossier(&new, None, None).await?;
         w.add_dossier_event(id, Some(p.user_id), "draft", egov_dossier::Status::Draft, state_now.status, "", None)
@@ -249,7 +256,7 @@ async fn file_with(
         None
     } else {
         // Group commit: answered once committed, with whatever else arrived together.
-        Some(state.store.submit_dossier(new, now.date(), p.user_id, "submit").await?.1)
+        Some(state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?.1)
     };
     Ok((code, state_now.status))
 }
@@ -335,7 +342,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             parts,
             files: Vec::new(),
         };
-        let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter").await?;
+        let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter", None).await?;
         Ok((
             StatusCode::CREATED,
             Json(Created {
