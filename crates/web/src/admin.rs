@@ -53,7 +53,7 @@ fn login_redirect(ctx: &Ctx) -> Response {
 }
 
 /// Sends visitors to the sign-in page; other errors go through the error mapping.
-fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
+pub(crate) fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
     match r {
         Ok(resp) => resp,
         Err(WebError::Unauthorized) => login_redirect(ctx),

@@ -14,6 +14,7 @@ use egov_identity::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::admin::or_login;
 use crate::ctx::Ctx;
 use crate::error::problem_response;
 use crate::views::{render, FormState, Layout};
@@ -323,14 +324,6 @@ fn manager(ctx: &Ctx) -> Result<(), WebError> {
         Ok(())
     } else {
         Err(WebError::Forbidden)
-    }
-}
-
-fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
-    match r {
-        Ok(resp) => resp,
-        Err(WebError::Unauthorized) => Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response(),
-        Err(e) => e.into_response(),
     }
 }
 

@@ -798,28 +798,46 @@ pub async fn receipt_pdf(
             return Err(WebError::Forbidden);
         }
         let received = d.received_at.ok_or(WebError::NotFound)?;
-        let agency = state.store.agency(&d.state.receiving_agency).await?.map(|a| a.name_vi).unwrap_or_default();
-        let procedure =
-            state.catalog.get().procedures.get(&d.procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
-        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-        let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+        let cx = slip_context(&state, &headers, &d.state.receiving_agency, &d.procedure_code, &code).await?;
         let slip = egov_slips::receipt(&egov_slips::Receipt {
-            agency,
+            agency: cx.agency,
             code: code.clone(),
             citizen: d.applicant_name.clone(),
-            procedure,
+            procedure: cx.procedure,
             parts: d.parts.clone(),
             received: chrono::DateTime::from_timestamp_micros(received)
                 .map(|t| (t + chrono::Duration::hours(7)).naive_utc())
                 .unwrap_or_default(),
             due: d.state.due,
-            lookup_url: format!("{base}/tra-cuu/{code}"),
+            lookup_url: cx.lookup_url,
         });
         let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
         Ok(pdf_response(&code, pdf))
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// What every slip of a dossier shows besides its own lines: the agency's and
+/// the procedure's names, and the lookup address its QR code opens.
+struct SlipContext {
+    agency: String,
+    procedure: String,
+    lookup_url: String,
+}
+
+async fn slip_context(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    agency_id: &str,
+    procedure_code: &str,
+    code: &str,
+) -> Result<SlipContext, WebError> {
+    let agency = state.store.agency(agency_id).await?.map(|a| a.name_vi).unwrap_or_default();
+    let procedure = state.catalog.get().procedures.get(procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+    Ok(SlipContext { agency, procedure, lookup_url: format!("{base}/tra-cuu/{code}") })
 }
 
 fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
@@ -856,16 +874,12 @@ pub async fn form_pdf(
         };
         let events = state.store.dossier_events(d.id).await?;
         let e = events.iter().rev().find(|e| actions.contains(&e.action.as_str())).ok_or(WebError::NotFound)?;
-        let agency = state.store.agency(&d.state.current_agency).await?.map(|a| a.name_vi).unwrap_or_default();
-        let procedure =
-            state.catalog.get().procedures.get(&d.procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
-        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-        let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+        let cx = slip_context(&state, &headers, &d.state.current_agency, &d.procedure_code, &code).await?;
         let notice = egov_slips::Notice {
-            agency,
+            agency: cx.agency,
             code: code.clone(),
             citizen: d.applicant_name.clone(),
-            procedure,
+            procedure: cx.procedure,
             items: e.note.split("; ").filter(|s| !s.trim().is_empty()).map(String::from).collect(),
             issued: chrono::DateTime::from_timestamp_micros(e.at)
                 .map(|t| (t + chrono::Duration::hours(7)).naive_utc())
@@ -875,7 +889,7 @@ pub async fn form_pdf(
             } else {
                 None
             },
-            lookup_url: format!("{base}/tra-cuu/{code}"),
+            lookup_url: cx.lookup_url,
         };
         let slip = match form.as_str() {
             "02.pdf" => egov_slips::supplement_request(&notice),

@@ -14,6 +14,7 @@ use egov_i18n::{t, Lang};
 use egov_identity::{Action, Role};
 use serde::Deserialize;
 
+use crate::admin::or_login;
 use crate::ctx::Ctx;
 use crate::dossier_api::{micros_to_vn, now_vn, perform, status_key, ActionRequest};
 use crate::views::{render, Layout};
@@ -68,14 +69,6 @@ fn official(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
         Ok(p)
     } else {
         Err(WebError::Forbidden)
-    }
-}
-
-fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
-    match r {
-        Ok(resp) => resp,
-        Err(WebError::Unauthorized) => Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response(),
-        Err(e) => e.into_response(),
     }
 }
 

@@ -13,6 +13,7 @@ use egov_catalog::{FieldKind, Procedure};
 use egov_i18n::{t, Lang};
 use egov_identity::AccountKind;
 
+use crate::admin::or_login;
 use crate::ctx::Ctx;
 use crate::dossier_api::{file_dossier, status_key};
 use crate::views::{render, Layout};
@@ -120,14 +121,6 @@ fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
         Ok(p)
     } else {
         Err(WebError::Forbidden)
-    }
-}
-
-fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
-    match r {
-        Ok(resp) => resp,
-        Err(WebError::Unauthorized) => Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response(),
-        Err(e) => e.into_response(),
     }
 }
 
