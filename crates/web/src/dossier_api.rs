@@ -434,7 +434,9 @@ pub struct DossierView {
     history: Vec<EventView>,
 }
 
-fn may_read(p: &Principal, d: &Dossier) -> bool {
+/// Who may see a dossier: its owner, and the officials of the agencies that
+/// received or hold it (and system administrators).
+pub(crate) fn may_read(p: &Principal, d: &Dossier) -> bool {
     if p.kind == AccountKind::Citizen {
         return d.owner == Some(p.user_id);
     }
@@ -792,11 +794,7 @@ pub async fn receipt_pdf(
     Path(code): Path<String>,
 ) -> Response {
     let r = async {
-        let p = ctx.principal()?;
-        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        if !may_read(p, &d.state) {
-            return Err(WebError::Forbidden);
-        }
+        let d = readable(&state, &ctx, &code).await?;
         let received = d.received_at.ok_or(WebError::NotFound)?;
         let cx = slip_context(&state, &headers, &d.state.receiving_agency, &d.procedure_code, &code).await?;
         let slip = egov_slips::receipt(&egov_slips::Receipt {
@@ -816,6 +814,16 @@ pub async fn receipt_pdf(
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// The dossier `code`, if the signed-in party (session or token) may see it.
+async fn readable(state: &AppState, ctx: &Ctx, code: &str) -> Result<egov_store::StoredDossier, WebError> {
+    let p = ctx.principal()?;
+    let d = state.store.dossier(code).await?.ok_or(WebError::NotFound)?;
+    if !may_read(p, &d.state) {
+        return Err(WebError::Forbidden);
+    }
+    Ok(d)
 }
 
 /// What every slip of a dossier shows besides its own lines: the agency's and
@@ -861,11 +869,7 @@ pub async fn form_pdf(
     Path((code, form)): Path<(String, String)>,
 ) -> Response {
     let r = async {
-        let p = ctx.principal()?;
-        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        if !may_read(p, &d.state) {
-            return Err(WebError::Forbidden);
-        }
+        let d = readable(&state, &ctx, &code).await?;
         let actions: &[&str] = match form.as_str() {
             "02.pdf" => &["request_supplement", "return_incomplete"],
             "03.pdf" => &["refuse", "stop"],

@@ -178,11 +178,7 @@ async fn office_page(
 ) -> Result<Response, WebError> {
     let p = official(ctx)?;
     let d = state.store.dossier(code).await?.ok_or(WebError::NotFound)?;
-    let here = p.is_system_admin()
-        || [&d.state.receiving_agency, &d.state.current_agency]
-            .iter()
-            .any(|a| p.agency_id.as_deref() == Some(a.as_str()));
-    if !here {
+    if !crate::dossier_api::may_read(p, &d.state) {
         return Err(WebError::Forbidden);
     }
     let snap = state.catalog.get();

@@ -330,12 +330,7 @@ async fn dossier_page(
     let r: Result<Response, WebError> = async {
         let p = ctx.principal()?;
         let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        let official_here = p.is_official()
-            && (p.is_system_admin()
-                || [&d.state.receiving_agency, &d.state.current_agency]
-                    .iter()
-                    .any(|a| p.agency_id.as_deref() == Some(a.as_str())));
-        if d.state.owner != Some(p.user_id) && !official_here {
+        if !crate::dossier_api::may_read(p, &d.state) {
             return Err(WebError::Forbidden);
         }
         let snap = state.catalog.get();
