@@ -60,6 +60,20 @@ pub struct DossierEvent {
     pub due: Option<String>,
 }
 
+/// The public view of a dossier: no personal data but the applicant's name,
+/// which the caller masks.
+#[derive(Debug, Clone)]
+pub struct PublicDossier {
+    pub procedure_code: String,
+    pub applicant_name: String,
+    pub status: Status,
+    /// "YYYY-MM-DD HH:MM" in Vietnam's time.
+    pub due: Option<String>,
+    pub received_at: Option<i64>,
+    /// When each step happened and the status it led to, in order.
+    pub steps: Vec<(i64, Status)>,
+}
+
 const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, parts, received_at, created_at";
 
 fn fmt_due(d: NaiveDateTime) -> String {
@@ -301,6 +315,34 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// What the public lookup shows of a dossier, in one query (one round
+    /// trip): its status, dates and the status of each step, nothing else.
+    pub async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>> {
+        let rows = sqlx::query(
+            "SELECT d.procedure_code, d.applicant_name, d.status, d.due_at, d.received_at, e.at, e.to_status \
+             FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id WHERE d.code = $1 ORDER BY e.id",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let status: String = get(first, "status")?;
+        let mut steps = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let (Some(at), Some(to)) = (get::<Option<i64>>(r, "at")?, get::<Option<String>>(r, "to_status")?) {
+                steps.push((at, Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?));
+            }
+        }
+        Ok(Some(PublicDossier {
+            procedure_code: get(first, "procedure_code")?,
+            applicant_name: get(first, "applicant_name")?,
+            status: Status::parse(&status).ok_or_else(|| corrupt(format!("status {status}")))?,
+            due: get(first, "due_at")?,
+            received_at: get(first, "received_at")?,
+            steps,
+        }))
     }
 
     /// The codes of an agency's day, in order (for the gap check).

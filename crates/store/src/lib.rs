@@ -25,7 +25,9 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 pub use audit::AuditHead;
 pub use blobs::{Blob, BlobStore};
 pub use catalog::ImportReport;
-pub use dossier::{DossierEvent, DossierFile, InboxMessage, NewDossier, StoredDossier, Worklist, WorklistItem};
+pub use dossier::{
+    DossierEvent, DossierFile, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist, WorklistItem,
+};
 pub use identity::{NewUser, UserSummary};
 
 #[derive(Debug, thiserror::Error)]

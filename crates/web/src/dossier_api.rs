@@ -498,18 +498,19 @@ async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStat
     if DossierCode::parse(code).is_err() {
         return Ok(None);
     }
-    let Some(d) = state.store.dossier(code).await? else { return Ok(None) };
-    let steps = events(state, d.id).await?.into_iter().map(|e| PublicStep { at: e.at, status: e.to }).collect();
+    let Some(d) = state.store.public_dossier(code).await? else { return Ok(None) };
+    let steps =
+        d.steps.into_iter().map(|(at, to)| PublicStep { at: micros_to_vn(at), status: to.as_str().into() }).collect();
     let name = state.catalog.get().procedures.get(&d.procedure_code).map(|p| p.name_vi.clone()).unwrap_or_default();
     Ok(Some(PublicStatus {
         code: code.to_string(),
         procedure: d.procedure_code,
         procedure_name: name,
         applicant: mask_name(&d.applicant_name),
-        status: d.state.status.as_str().into(),
-        national_status: d.state.status.national_code(),
+        status: d.status.as_str().into(),
+        national_status: d.status.national_code(),
         received_at: d.received_at.map(micros_to_vn),
-        due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
+        due: d.due,
         steps,
     }))
 }
