@@ -43,6 +43,22 @@ impl Db {
     }
 }
 
+/// E-mail notifications (off unless an SMTP server is given).
+#[derive(clap::Args)]
+struct MailArgs {
+    /// Send notifications by e-mail through this SMTP server: `smtp://host:port`
+    /// (plain, a relay on the local network), `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS) or `smtps://host:465`.
+    #[arg(long, env = "EGOV_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of notifications.
+    #[arg(long, env = "EGOV_MAIL_FROM", default_value = "egov <no-reply@localhost>")]
+    mail_from: String,
+    /// Attempts before a message is marked failed (waits double from one minute, up to two hours).
+    #[arg(long, env = "EGOV_MAIL_MAX_ATTEMPTS", default_value_t = 10)]
+    mail_max_attempts: u32,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server.
@@ -63,6 +79,8 @@ enum Command {
         /// The public address printed in QR codes (default: the address a request came to).
         #[arg(long, env = "EGOV_PUBLIC_URL")]
         public_url: Option<String>,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Import data.
     Import {
@@ -251,7 +269,7 @@ async fn shutdown_signal() {
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Serve { db, listen, demo, demo_password, insecure_cookies, public_url } => {
+        Command::Serve { db, listen, demo, demo_password, insecure_cookies, public_url, mail } => {
             tracing_subscriber::fmt()
                 .json()
                 .with_current_span(true)
@@ -283,6 +301,12 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 cookie_secure: !insecure_cookies,
                 public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
                 files_dir: db.data.join("files"),
+                mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
+                    smtp_url,
+                    from: mail.mail_from,
+                    retry: egov_mail::RetryPolicy { max_attempts: mail.mail_max_attempts.max(1), ..Default::default() },
+                    poll: std::time::Duration::from_secs(5),
+                }),
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;

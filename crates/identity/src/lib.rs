@@ -108,6 +108,8 @@ pub enum Action<'a> {
     ManageDirectory,
     /// Read the audit log.
     ReadAudit,
+    /// Read the e-mail outbox and its delivery status.
+    ReadMailOutbox,
 }
 
 impl Principal {
@@ -136,7 +138,7 @@ impl Principal {
             Action::UseBackOffice => !self.roles.is_empty(),
             Action::ReadAgency(a) => self.in_agency(a) && !self.roles.is_empty(),
             Action::ManageAgency(a) => self.in_agency(a) && self.has_role(Role::AgencyAdmin),
-            Action::ManageCatalog | Action::ManageDirectory | Action::ReadAudit => false,
+            Action::ManageCatalog | Action::ManageDirectory | Action::ReadAudit | Action::ReadMailOutbox => false,
         }
     }
 }

@@ -459,14 +459,20 @@ pub struct InboxMessage {
 impl WriteTx {
     /// Leaves a message in a citizen's inbox, in the same transaction as the change.
     pub async fn notify(&mut self, user_id: i64, code: &str, kind: &str, note: &str) -> Result<()> {
-        sqlx::query("INSERT INTO inbox (user_id, dossier_code, kind, note, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(user_id)
-            .bind(code)
-            .bind(kind)
-            .bind(note)
-            .bind(now_micros())
-            .execute(self.conn())
-            .await?;
+        // With e-mail on, a citizen with an address gets the message queued
+        // for delivery in the same statement.
+        sqlx::query(
+            "INSERT INTO inbox (user_id, dossier_code, kind, note, created_at, mail_state, mail_next_at) \
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 = 1 AND (SELECT email FROM users WHERE id = $1) <> '' THEN 'pending' ELSE 'none' END, $5)",
+        )
+        .bind(user_id)
+        .bind(code)
+        .bind(kind)
+        .bind(note)
+        .bind(now_micros())
+        .bind(i64::from(self.mail))
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ mod directory;
 mod dossier;
 mod group;
 mod identity;
+mod outbox;
 
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ pub use dossier::{
     DossierEvent, DossierFile, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist, WorklistItem,
 };
 pub use identity::{NewUser, UserSummary};
+pub use outbox::{MailJob, MailState, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,6 +65,8 @@ pub struct Store {
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
     /// The group-commit writer of submissions, started at first use.
     submissions: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<group::Job>>>,
+    /// Whether notifications are also sent by e-mail (the outbox is in use).
+    mail: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Microseconds since the Unix epoch, now.
@@ -78,6 +82,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_ratings.sql")),
     (6, include_str!("../migrations/0006_parts.sql")),
     (7, include_str!("../migrations/0007_files.sql")),
+    (8, include_str!("../migrations/0008_mail.sql")),
 ];
 
 impl Store {
@@ -117,7 +122,7 @@ impl Store {
         };
         let pool = opts.connect(&url).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Store { pool, backend, write_gate, submissions: Default::default() })
+        Ok(Store { pool, backend, write_gate, submissions: Default::default(), mail: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -181,7 +186,8 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, events: Vec::new(), _gate: gate })
+        let mail = self.mail.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(WriteTx { tx, events: Vec::new(), _gate: gate, mail })
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -195,6 +201,8 @@ pub struct WriteTx {
     events: Vec<Event>,
     /// Held until the transaction ends (SQLite only).
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Notifications are queued for e-mail too.
+    mail: bool,
 }
 
 impl WriteTx {

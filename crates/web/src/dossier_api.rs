@@ -256,7 +256,9 @@ async fn file_with(
         None
     } else {
         // Group commit: answered once committed, with whatever else arrived together.
-        Some(state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?.1)
+        let code = state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?.1;
+        state.mail_wake.notify_one();
+        Some(code)
     };
     Ok((code, state_now.status))
 }
@@ -343,6 +345,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             files: Vec::new(),
         };
         let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter", None).await?;
+        state.mail_wake.notify_one();
         Ok((
             StatusCode::CREATED,
             Json(Created {
@@ -781,6 +784,7 @@ pub async fn perform(
         Some(&next),
     ));
     w.commit().await?;
+    state.mail_wake.notify_one();
     Ok(next.status)
 }
 

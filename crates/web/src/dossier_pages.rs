@@ -380,23 +380,6 @@ async fn dossier_page(
     r
 }
 
-/// The i18n key of an inbox message's kind.
-pub fn inbox_key(kind: &str) -> &'static str {
-    match kind {
-        "submit" => "inbox.submit",
-        "accept" => "inbox.accept",
-        "return_incomplete" => "inbox.return_incomplete",
-        "request_supplement" => "inbox.request_supplement",
-        "refuse" => "inbox.refuse",
-        "stop" => "inbox.stop",
-        "approve" => "inbox.approve",
-        "return_result" => "inbox.return_result",
-        "apologize" => "inbox.apologize",
-        "receive_at_counter" => "inbox.receive_at_counter",
-        _ => "inbox.other",
-    }
-}
-
 pub struct Message {
     pub at: String,
     pub text: &'static str,
@@ -422,7 +405,7 @@ async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
             .into_iter()
             .map(|m| Message {
                 at: crate::dossier_api::micros_to_vn(m.created_at),
-                text: t(ctx.lang, inbox_key(&m.kind)),
+                text: t(ctx.lang, egov_mail::kind_key(&m.kind)),
                 code: m.dossier_code,
                 note: m.note,
                 unread: !m.read,

@@ -14,6 +14,7 @@ mod dossier_office;
 mod dossier_pages;
 mod editor;
 mod error;
+mod outbox;
 mod pages;
 mod views;
 
@@ -44,6 +45,20 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Where attached files are kept.
     pub files_dir: std::path::PathBuf,
+    /// E-mail notifications through SMTP; off when `None`.
+    pub mail: Option<MailSettings>,
+}
+
+/// How notifications are mailed.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or `smtps://host:465`.
+    pub smtp_url: String,
+    /// The sender, e.g. `Cổng dịch vụ công <no-reply@dichvucong.tayninh.gov.vn>`.
+    pub from: String,
+    pub retry: egov_mail::RetryPolicy,
+    /// How often the outbox is looked at when nothing wakes it.
+    pub poll: Duration,
 }
 
 impl Default for Settings {
@@ -56,6 +71,7 @@ impl Default for Settings {
             session_ttl_secs: 8 * 3600,
             public_url: None,
             files_dir: std::path::PathBuf::from("./data/files"),
+            mail: None,
         }
     }
 }
@@ -68,6 +84,8 @@ pub struct AppState {
     pub calendar: Arc<calendar_cache::CalendarCache>,
     pub blobs: egov_store::BlobStore,
     pub settings: Arc<Settings>,
+    /// Wakes the mail delivery task after a change queued a message.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -75,7 +93,13 @@ impl AppState {
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(calendar_cache::CalendarCache::load(&store).await?);
         let blobs = egov_store::BlobStore::new(settings.files_dir.clone());
-        Ok(AppState { store, catalog, calendar, blobs, settings: Arc::new(settings) })
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        if let Some(m) = &settings.mail {
+            let smtp = egov_mail::Smtp::new(&m.smtp_url, &m.from).map_err(|e| WebError::Internal(e.to_string()))?;
+            store.enable_mail();
+            outbox::spawn_delivery(store.clone(), smtp, m.clone(), settings.public_url.clone(), mail_wake.clone());
+        }
+        Ok(AppState { store, catalog, calendar, blobs, settings: Arc::new(settings), mail_wake })
     }
 }
 
@@ -94,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dang-xuat", post(pages::logout))
         .route("/static/egov.css", get(pages::stylesheet))
         .route("/healthz", get(api::healthz))
+        .route("/quan-tri/thu-di", get(outbox::page))
         .merge(admin::routes())
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())

@@ -56,6 +56,9 @@ pub fn back_office_nav(p: &Principal, lang: Lang, path: &str) -> Vec<NavItem> {
     if p.may(Action::ReadAudit) {
         items.push(("/quan-tri/nhat-ky", "nav.admin.audit"));
     }
+    if p.may(Action::ReadMailOutbox) {
+        items.push(("/quan-tri/thu-di", "nav.admin.outbox"));
+    }
     items
         .into_iter()
         .map(|(href, key)| NavItem {

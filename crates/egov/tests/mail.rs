@@ -1,0 +1,207 @@
+//! E-mail notifications through the outbox, against a real SMTP server
+//! (aiosmtpd from Debian's python3-aiosmtpd, which scripts/test.sh installs):
+//! delivery, retries with back-off while the server is down or deferring,
+//! a permanent refusal, and the delivery status in the back office.
+
+mod common;
+
+use std::io::BufRead;
+use std::time::{Duration, Instant};
+
+use common::*;
+use egov_store::{MailState, OutboxEntry};
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// The SMTP server, stopped when dropped.
+struct SmtpServer {
+    child: std::process::Child,
+    out: std::path::PathBuf,
+}
+
+impl SmtpServer {
+    fn start(port: u16, defer: u32) -> SmtpServer {
+        let out = std::env::temp_dir().join(format!("egov-smtp-{}.jsonl", random_name()));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
+        // Debian's Python, where python3-aiosmtpd is installed.
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .args([script, &port.to_string(), &out.display().to_string(), &defer.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the SMTP server (/usr/bin/python3 with python3-aiosmtpd: run scripts/test.sh)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start (is python3-aiosmtpd installed?)");
+        SmtpServer { child, out }
+    }
+
+    fn received(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.out);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn mail_settings(port: u16) -> egov_web::Settings {
+    egov_web::Settings {
+        public_url: Some("https://dvc.example.vn".into()),
+        mail: Some(egov_web::MailSettings {
+            smtp_url: format!("smtp://127.0.0.1:{port}"),
+            from: "Cổng dịch vụ công <no-reply@dvc.example.vn>".into(),
+            retry: egov_mail::RetryPolicy {
+                first_delay: Duration::from_millis(200),
+                max_delay: Duration::from_millis(800),
+                max_attempts: 30,
+            },
+            poll: Duration::from_millis(50),
+        }),
+        ..Default::default()
+    }
+}
+
+async fn outbox(app: &TestApp) -> Vec<OutboxEntry> {
+    app.store.outbox(None, 100).await.expect("outbox").0
+}
+
+/// Waits (up to 30 s) until the outbox satisfies `done`.
+async fn wait_for(app: &TestApp, what: &str, done: impl Fn(&[OutboxEntry]) -> bool) -> Vec<OutboxEntry> {
+    let start = Instant::now();
+    loop {
+        let o = outbox(app).await;
+        if done(&o) {
+            return o;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}: {o:#?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn submit(citizen: &Client) -> String {
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["code"].as_str().expect("code").to_string()
+}
+
+async fn act(api: &Client, code: &str, body: serde_json::Value) {
+    let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
+    assert_eq!(r.status, 200, "{body}: {}", r.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_when_refused() {
+    let port = free_port();
+    let app = spawn_with(mail_settings(port)).await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+
+    // 1. The SMTP server is down: the message waits, attempts grow, the error is kept.
+    let code = submit(&citizen).await;
+    let o = wait_for(&app, "three failed attempts", |o| o.len() == 1 && o[0].attempts >= 3).await;
+    assert_eq!(o[0].state, MailState::Pending);
+    assert_eq!(o[0].dossier_code, code);
+    assert!(o[0].error.as_deref().unwrap_or("").contains("onnect"), "{:?}", o[0].error);
+    assert!(o[0].next_at.is_some() && o[0].sent_at.is_none());
+
+    // 2. The server comes up but defers the next message once (451): one more
+    //    failed attempt, then delivery.
+    let smtp = SmtpServer::start(port, 1);
+    let before = o[0].attempts;
+    let o = wait_for(&app, "the delivery", |o| o[0].state == MailState::Sent).await;
+    assert!(o[0].attempts >= before + 2, "a 451 then a success: {o:#?}");
+    assert_eq!(o[0].to.as_deref(), Some("demo.citizen@demo.egov.invalid"));
+    assert!(o[0].sent_at.is_some() && o[0].error.is_none() && o[0].next_at.is_none());
+    let got = smtp.received();
+    assert_eq!(got.len(), 1, "sent once: {got:#?}");
+    let m = &got[0];
+    assert_eq!(m["to"], serde_json::json!(["demo.citizen@demo.egov.invalid"]));
+    assert_eq!(m["from"], "no-reply@dvc.example.vn");
+    assert_eq!(m["content_type"], "text/plain");
+    let subject = m["subject"].as_str().unwrap();
+    assert!(subject.contains(&code) && subject.contains("Đã nộp hồ sơ"), "{subject}");
+    let body = m["body"].as_str().unwrap();
+    assert!(body.contains(&format!("Mã hồ sơ: {code}")), "{body}");
+    assert!(body.contains(&format!("https://dvc.example.vn/tra-cuu/{code}")), "{body}");
+    assert!(body.find("Đã nộp hồ sơ").unwrap() < body.find("Dossier submitted").unwrap(), "Vietnamese first: {body}");
+
+    // 3. Each change the citizen should know of is mailed, with its note;
+    //    the officials' internal hand-over (assign) is not.
+    act(&receiver, &code, serde_json::json!({"action": "accept"})).await;
+    act(&approver, &code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    act(&specialist, &code, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+    wait_for(&app, "three sent", |o| o.len() == 3 && o.iter().all(|e| e.state == MailState::Sent)).await;
+    let got = smtp.received();
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert!(got[1]["subject"].as_str().unwrap().contains("Hồ sơ đã được tiếp nhận"));
+    assert!(got[2]["subject"].as_str().unwrap().contains("Cơ quan yêu cầu bổ sung hồ sơ"));
+    assert!(got[2]["body"].as_str().unwrap().contains("Ảnh 4x6"));
+
+    // 4. A mailbox refused for good (550): one attempt, marked failed, never retried.
+    app.store
+        .execute_raw("UPDATE users SET email = 'reject.me@dvc.example.vn' WHERE username = 'demo.citizen'")
+        .await
+        .expect("update");
+    // (the citizen's own resubmission is not news to the citizen)
+    act(&citizen, &code, serde_json::json!({"action": "resubmit"})).await;
+    act(&approver, &code, serde_json::json!({"action": "approve"})).await;
+    let o = wait_for(&app, "the refusal", |o| o.len() == 4 && o[0].state == MailState::Failed).await;
+    assert_eq!(o[0].attempts, 1);
+    assert!(o[0].error.as_deref().unwrap_or("").contains("550"), "{:?}", o[0].error);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(outbox(&app).await[0].attempts, 1, "not retried");
+    assert_eq!(smtp.received().len(), 3);
+
+    // 5. The inbox has every message, mailed or not.
+    let inbox = citizen.get("/api/v1/inbox").await.json();
+    assert_eq!(inbox["items"].as_array().map(Vec::len), Some(4), "{inbox}");
+
+    // 6. The back office shows the delivery status to system administrators only.
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/thu-di").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Đã gửi (3)") && page.text.contains("Gửi không được (1)"), "{}", page.text);
+    assert!(page.text.contains("550") && page.text.contains("reject.me@dvc.example.vn"));
+    let failed = admin.get("/quan-tri/thu-di?state=failed").await;
+    assert!(
+        failed.text.contains("reject.me@dvc.example.vn") && !failed.text.contains("demo.citizen@demo.egov.invalid")
+    );
+    let officer = app.client();
+    officer.login("demo.receiver", DEMO_PASSWORD).await;
+    assert_eq!(officer.get("/quan-tri/thu-di").await.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_nothing_is_queued_for_mail() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let code = submit(&citizen).await;
+    assert!(outbox(&app).await.is_empty());
+    let inbox = citizen.get("/api/v1/inbox").await;
+    assert!(inbox.text.contains(&code));
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/thu-di").await;
+    assert!(page.text.contains("Chưa cấu hình SMTP"), "{}", page.text);
+}
