@@ -149,6 +149,17 @@ pub struct Dossier {
     /// Whether the citizen has rated the service.
     #[serde(default)]
     pub rated: bool,
+    /// How the result was returned, once it was.
+    #[serde(default)]
+    pub result: Option<ResultDelivery>,
+}
+
+/// How a result is returned: an electronic document (uploaded with the
+/// action), a paper one handed over or posted, or both; never neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultDelivery {
+    pub electronic: bool,
+    pub paper: bool,
 }
 
 impl Dossier {
@@ -167,6 +178,7 @@ impl Dossier {
             returned_once: false,
             supplements: 0,
             rated: false,
+            result: None,
         }
     }
 }
@@ -209,7 +221,11 @@ pub enum Command {
         reason: String,
     },
     Approve,
-    ReturnResult,
+    /// `electronic`: a result document is attached to the action.
+    ReturnResult {
+        electronic: bool,
+        paper: bool,
+    },
     Apologize {
         new_due: NaiveDateTime,
         reason: String,
@@ -230,7 +246,7 @@ impl Command {
             Command::Withdraw { .. } => "withdraw",
             Command::Stop { .. } => "stop",
             Command::Approve => "approve",
-            Command::ReturnResult => "return_result",
+            Command::ReturnResult { .. } => "return_result",
             Command::Apologize { .. } => "apologize",
         }
     }
@@ -271,6 +287,8 @@ pub enum DossierError {
     BadRating,
     #[error("the dossier is already rated")]
     AlreadyRated,
+    #[error("a result is returned electronically (a document attached), on paper, or both")]
+    NoResult,
 }
 
 impl DossierError {
@@ -292,6 +310,7 @@ impl DossierError {
             DossierError::Calendar(_) => "err.calendar.range",
             DossierError::BadRating => "err.dossier.rating",
             DossierError::AlreadyRated => "err.dossier.rated",
+            DossierError::NoResult => "err.dossier.no_result",
         }
     }
 }
@@ -469,10 +488,14 @@ pub fn apply(
             n.status = Status::Approved;
             n.step = rules.steps.saturating_sub(1);
         }
-        Command::ReturnResult => {
+        Command::ReturnResult { electronic, paper } => {
             need(d.status, &[Status::Approved], action)?;
             official_of(who, &d.receiving_agency, Role::Receiver, action)?;
+            if !electronic && !paper {
+                return Err(DossierError::NoResult);
+            }
             n.status = Status::ResultReturned;
+            n.result = Some(ResultDelivery { electronic: *electronic, paper: *paper });
         }
         Command::Apologize { new_due, reason: r } => {
             reason(r)?;

@@ -82,7 +82,15 @@ fn the_whole_journey_with_a_supplement() {
     let d = apply(&d, citizen, &Command::Resubmit, at("2026-03-05 10:00"), &rules).unwrap();
     assert_eq!((d.status, d.due), (Status::Processing, Some(at("2026-03-12 10:00"))), "restarted from zero");
     let d = apply(&d, approver, &Command::Approve, at("2026-03-06 10:00"), &rules).unwrap();
-    let d = apply(&d, receiver, &Command::ReturnResult, at("2026-03-06 11:00"), &rules).unwrap();
+    assert_eq!(
+        apply(&d, receiver, &Command::ReturnResult { electronic: false, paper: false }, at("2026-03-06 11:00"), &rules),
+        Err(DossierError::NoResult),
+        "a result goes out some way"
+    );
+    let d =
+        apply(&d, receiver, &Command::ReturnResult { electronic: true, paper: false }, at("2026-03-06 11:00"), &rules)
+            .unwrap();
+    assert_eq!(d.result, Some(ResultDelivery { electronic: true, paper: false }));
     assert_eq!(d.status.national_code(), Some(10));
     assert!(d.status.is_final());
     // then the citizen rates it, once
@@ -184,7 +192,7 @@ fn random_command(r: &mut Rng, now: NaiveDateTime, d: &Dossier) -> Command {
         9 if r.below(4) == 0 => Command::Stop { reason: "Dừng".into() },
         9 => Command::Accept,
         10 => Command::Approve,
-        11 => Command::ReturnResult,
+        11 => Command::ReturnResult { electronic: r.below(2) == 0, paper: r.below(2) == 0 },
         _ => {
             let base = d.due.unwrap_or(now);
             let shift = r.below(10) as i64 - 3;
@@ -216,7 +224,7 @@ fn random_sequences_keep_every_invariant() {
             // so that long lives are explored as well as refusals.
             let natural = match &cmd {
                 Command::Submit | Command::Resubmit | Command::Withdraw { .. } => 1,
-                Command::Accept | Command::ReturnIncomplete { .. } | Command::ReturnResult => 10,
+                Command::Accept | Command::ReturnIncomplete { .. } | Command::ReturnResult { .. } => 10,
                 Command::Forward { .. } | Command::RequestSupplement { .. } => {
                     if d.current_agency == A {
                         11
@@ -274,6 +282,9 @@ fn random_sequences_keep_every_invariant() {
             if d.status == Status::Processing {
                 assert!(d.assignee.is_some());
             }
+            // a returned result says how it went out, and some way it did
+            assert_eq!(d.result.is_some(), d.status == Status::ResultReturned, "{d:?}");
+            assert!(d.result.map_or(true, |r| r.electronic || r.paper), "{d:?}");
             assert!(d.step < steps.max(1), "{d:?}");
             assert!(d.current_agency == A || d.current_agency == B);
             assert_eq!(d.receiving_agency, A);

@@ -21,6 +21,13 @@ fn submission(files: &[(usize, &'static [u8], &'static str)]) -> reqwest::multip
     f
 }
 
+/// How many files the blob store holds.
+fn count_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|it| it.flatten().map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
 async fn submit(api: &Client) -> Resp {
     api.post_multipart("/api/v1/dossiers", submission(&[(0, PDF, "to-khai.pdf"), (1, PDF, "cccd.pdf")])).await
 }
@@ -41,7 +48,7 @@ fn receiver_of_agency_b(app: &TestApp) -> Client {
         "--password",
         "long enough",
     ]);
-    assert!(out.status.success());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     app.client().with_bearer(&app.token("b.receiver").1)
 }
 
@@ -87,12 +94,69 @@ async fn the_whole_lifecycle_through_the_api() {
         ),
         (&citizen, serde_json::json!({"action": "resubmit"}), "processing"),
         (&approver, serde_json::json!({"action": "approve"}), "approved"),
-        (&receiver, serde_json::json!({"action": "return_result"}), "result_returned"),
     ] {
         let r = act(who, &code, body.clone()).await;
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
+    // The result goes out some way: neither a file nor paper is refused.
+    let r = act(&receiver, &code, serde_json::json!({"action": "return_result"})).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.json()["title"].as_str().unwrap().contains("kết quả bản điện tử"), "{}", r.text);
+    // An electronic result is checked by content: a text file named .pdf is
+    // refused, nothing written, no file left behind.
+    let files_before = count_files(&app.files_dir);
+    let result_form = |bytes: &'static [u8], name: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("action", r#"{"action": "return_result", "paper": true}"#)
+            .part("result", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name))
+    };
+    let actions = format!("/api/v1/dossiers/{code}/actions");
+    let r = receiver.post_multipart(&actions, result_form(b"not a pdf at all", "ket-qua.pdf")).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(count_files(&app.files_dir), files_before, "no orphan file");
+    assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["status"], "approved");
+    // a file with another action is a bad request
+    let other = reqwest::multipart::Form::new()
+        .text("action", r#"{"action": "approve"}"#)
+        .part("result", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("x.pdf"));
+    assert_eq!(receiver.post_multipart(&actions, other).await.status, 400);
+    // the electronic result and the paper one
+    let r = receiver.post_multipart(&actions, result_form(PDF, "Quyết định số 12.pdf")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["status"], "result_returned");
+    assert_eq!(count_files(&app.files_dir), files_before + 1);
+    let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    let result =
+        view["files"].as_array().unwrap().iter().find(|f| f["purpose"] == "result").expect("result file").clone();
+    assert_eq!(result["file_name"], "Quyết định số 12.pdf");
+    assert_eq!(view["files"].as_array().unwrap().len(), 3, "two parts and the result");
+    // the citizen downloads it, byte for byte; an official of another agency may not, nor anyone signed out
+    let url = format!("/api/v1/dossiers/{code}/files/{}", result["id"]);
+    let got = reqwest::Client::new()
+        .get(format!("{}{url}", app.base))
+        .bearer_auth(citizen.bearer.as_ref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "application/pdf");
+    let disposition = got.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''Quy%E1%BA%BFt"),
+        "{disposition}"
+    );
+    assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
+    let b = receiver_of_agency_b(&app);
+    assert_eq!(b.get(&url).await.status, 403);
+    assert_eq!(app.client().get(&url).await.status, 401);
+    assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}/files/999999")).await.status, 404);
+    // the citizen's page links the result and says a paper one comes too
+    let web0 = app.client();
+    web0.login("demo.citizen", DEMO_PASSWORD).await;
+    let page = web0.get(&format!("/ho-so/{code}")).await;
+    assert!(page.text.contains(&format!("href=\"{url}\"")) && page.text.contains("Kết quả giải quyết (bản điện tử)"));
+    assert!(page.text.contains("Kết quả bản giấy"));
     // the citizen rates the service on the nine indicators, once
     let web = app.client();
     web.login("demo.citizen", DEMO_PASSWORD).await;
@@ -169,7 +233,6 @@ async fn the_whole_lifecycle_through_the_api() {
     // others cannot read it; the audit chain holds every step
     let other = app.client().with_bearer(&app.token("demo.agency-admin").1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}")).await.status, 200, "same agency");
-    let b = receiver_of_agency_b(&app);
     assert_eq!(b.get(&format!("/api/v1/dossiers/{code}")).await.status, 403);
     assert_eq!(act(&b, &code, serde_json::json!({"action": "accept"})).await.status, 403);
     let out = app.cli(&["audit", "verify"]);
@@ -585,14 +648,6 @@ async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
 async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refused() {
     let app = spawn().await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let count_files = |dir: &std::path::Path| -> usize {
-        fn walk(d: &std::path::Path) -> usize {
-            std::fs::read_dir(d)
-                .map(|it| it.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
-                .unwrap_or(0)
-        }
-        walk(dir)
-    };
     // an executable renamed to .pdf
     let r = citizen
         .post_multipart(

@@ -409,4 +409,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("mail.state.pending", "Đang chờ gửi", "Waiting"),
     ("mail.state.sent", "Đã gửi", "Sent"),
     ("mail.state.failed", "Gửi không được", "Failed"),
+    ("file.title", "Tệp đính kèm", "Attached files"),
+    ("file.result", "Kết quả giải quyết (bản điện tử)", "The result (electronic copy)"),
+    ("file.part", "Thành phần hồ sơ", "Document"),
+    ("hoso.result_paper", "Kết quả bản giấy được trả tại Bộ phận Một cửa hoặc qua bưu chính.", "The paper result is handed over at the one-stop desk or sent by post."),
+    ("office.result_file", "Kết quả bản điện tử (PDF, JPEG hoặc PNG; tối đa 10 MB)", "Electronic result (PDF, JPEG or PNG; 10 MB at most)"),
+    ("office.result_paper", "Trả kèm kết quả bản giấy", "A paper result is handed over too"),
+    ("err.dossier.no_result", "Hãy đính kèm kết quả bản điện tử, đánh dấu trả bản giấy, hoặc cả hai.", "Attach the electronic result, tick the paper result, or both."),
 ];

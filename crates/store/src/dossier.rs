@@ -36,9 +36,31 @@ pub struct NewDossier {
     pub files: Vec<DossierFile>,
 }
 
+/// What a dossier's file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePurpose {
+    /// A document part handed in by the citizen (`part_index` says which).
+    Part,
+    /// The electronic result returned by the agency.
+    Result,
+}
+
+impl FilePurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            FilePurpose::Part => "part",
+            FilePurpose::Result => "result",
+        }
+    }
+}
+
 /// A file attached to a dossier.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DossierFile {
+    /// Its id once stored (0 before).
+    pub id: i64,
+    pub purpose: FilePurpose,
     pub part_index: i64,
     pub file_name: String,
     pub content_type: String,
@@ -195,21 +217,29 @@ impl WriteTx {
         .fetch_one(self.conn())
         .await?;
         for f in &d.files {
-            sqlx::query(
-                "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id)
-            .bind(f.part_index)
-            .bind(&f.file_name)
-            .bind(&f.content_type)
-            .bind(f.size)
-            .bind(&f.sha256)
-            .bind(&f.blob_key)
-            .bind(now)
-            .execute(self.conn())
-            .await?;
+            self.add_dossier_file(id, f).await?;
         }
         Ok(id)
+    }
+
+    /// Records a file (already durable in the blob store) of a dossier.
+    pub async fn add_dossier_file(&mut self, dossier_id: i64, f: &DossierFile) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(dossier_id)
+        .bind(f.part_index)
+        .bind(&f.file_name)
+        .bind(&f.content_type)
+        .bind(f.size)
+        .bind(&f.sha256)
+        .bind(&f.blob_key)
+        .bind(now_micros())
+        .bind(f.purpose.as_str())
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     pub async fn dossier(&mut self, code: &str) -> Result<Option<StoredDossier>> {
@@ -276,14 +306,21 @@ impl Store {
 
     pub async fn dossier_files(&self, dossier_id: i64) -> Result<Vec<DossierFile>> {
         let rows = sqlx::query(
-            "SELECT part_index, file_name, content_type, size, sha256, blob_key FROM dossier_files WHERE dossier_id = $1 ORDER BY part_index, id",
+            "SELECT id, purpose, part_index, file_name, content_type, size, sha256, blob_key FROM dossier_files WHERE dossier_id = $1 ORDER BY purpose, part_index, id",
         )
         .bind(dossier_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
+                let purpose: String = get(r, "purpose")?;
                 Ok(DossierFile {
+                    id: get(r, "id")?,
+                    purpose: match purpose.as_str() {
+                        "part" => FilePurpose::Part,
+                        "result" => FilePurpose::Result,
+                        other => return Err(corrupt(format!("file purpose {other}"))),
+                    },
                     part_index: get(r, "part_index")?,
                     file_name: get(r, "file_name")?,
                     content_type: get(r, "content_type")?,

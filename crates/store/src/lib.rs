@@ -27,7 +27,8 @@ pub use audit::AuditHead;
 pub use blobs::{Blob, BlobStore};
 pub use catalog::ImportReport;
 pub use dossier::{
-    DossierEvent, DossierFile, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist, WorklistItem,
+    DossierEvent, DossierFile, FilePurpose, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist,
+    WorklistItem,
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
@@ -83,6 +84,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_parts.sql")),
     (7, include_str!("../migrations/0007_files.sql")),
     (8, include_str!("../migrations/0008_mail.sql")),
+    (9, include_str!("../migrations/0009_result_files.sql")),
 ];
 
 impl Store {

@@ -39,7 +39,7 @@ pub fn routes() -> Router<AppState> {
         crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
         crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act,
         crate::dossier_api::list, crate::dossier_api::rate_api, crate::dossier_api::counter,
-        crate::dossier_api::receipt_pdf, crate::dossier_api::form_pdf
+        crate::dossier_api::receipt_pdf, crate::dossier_api::form_pdf, crate::dossier_api::file
     ),
     components(schemas(
         Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,

@@ -2,7 +2,7 @@
 //! submission with a gap-free code, actions checked by the domain's state
 //! machine, the owner's and officials' view, and the public status.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -34,7 +34,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/counter/dossiers", post(counter))
         .route("/api/v1/dossiers/{code}", get(read))
         .route("/api/v1/dossiers/{code}/status", get(status))
-        .route("/api/v1/dossiers/{code}/actions", post(act))
+        .route(
+            "/api/v1/dossiers/{code}/actions",
+            post(act).layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_FILE + 1024 * 1024)),
+        )
+        .route("/api/v1/dossiers/{code}/files/{id}", get(file))
         .route("/api/v1/dossiers/{code}/rating", post(rate_api))
         .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
         .route("/api/v1/dossiers/{code}/forms/{form}", get(form_pdf))
@@ -89,12 +93,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract:
         if p.kind != AccountKind::Citizen {
             return Err(WebError::Forbidden);
         }
-        let is_multipart = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        let (req, uploads) = if is_multipart {
+        let (req, uploads) = if is_multipart(&req) {
             read_multipart(req).await?
         } else {
             let body =
@@ -196,9 +195,11 @@ pub async fn file_dossier(
     let files = stored
         .into_iter()
         .map(|(u, b)| egov_store::DossierFile {
+            id: 0,
+            purpose: egov_store::FilePurpose::Part,
             part_index: u.part as i64,
             content_type: egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream").to_string(),
-            file_name: u.name.chars().filter(|c| !c.is_control()).take(200).collect(),
+            file_name: clean_file_name(&u.name),
             size: b.size as i64,
             sha256: b.sha256,
             blob_key: b.key,
@@ -360,28 +361,58 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
-/// Reads a multipart submission: the part `dossier` (the JSON of
-/// [`CreateDossier`]) and files named `part_<index>`.
-async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, Vec<Upload>), WebError> {
+/// Whether a request carries `multipart/form-data`.
+pub(crate) fn is_multipart(req: &axum::extract::Request) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// Reads a multipart body: its text fields by name, and its non-empty files
+/// by field name (`part` is 0; callers that number parts read the name).
+pub(crate) async fn read_parts(
+    req: axum::extract::Request,
+) -> Result<(HashMap<String, String>, HashMap<String, Upload>), WebError> {
     use axum::extract::FromRequest;
     let mut mp =
         axum::extract::Multipart::from_request(req, &()).await.map_err(|e| WebError::BadRequest(e.to_string()))?;
-    let mut dossier = None;
-    let mut uploads = Vec::new();
+    let (mut fields, mut files) = (HashMap::new(), HashMap::new());
     while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
         let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(String::from);
         let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
-        if name == "dossier" {
-            dossier =
-                Some(serde_json::from_slice::<CreateDossier>(&bytes).map_err(|e| WebError::BadRequest(e.to_string()))?);
-        } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse::<usize>().ok()) {
-            if !bytes.is_empty() {
-                uploads.push(Upload { part: i, name: file_name, bytes: bytes.to_vec() });
+        match file_name {
+            Some(f) if !bytes.is_empty() => {
+                files.insert(name, Upload { part: 0, name: f, bytes: bytes.to_vec() });
+            }
+            Some(_) => {}
+            None => {
+                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
             }
         }
     }
-    Ok((dossier.ok_or_else(|| WebError::BadRequest("the part 'dossier' is missing".into()))?, uploads))
+    Ok((fields, files))
+}
+
+/// Reads a multipart submission: the part `dossier` (the JSON of
+/// [`CreateDossier`]) and files named `part_<index>`.
+async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, Vec<Upload>), WebError> {
+    let (fields, mut files) = read_parts(req).await?;
+    let json = match fields.get("dossier") {
+        Some(text) => text.clone().into_bytes(),
+        None => files.remove("dossier").map(|u| u.bytes).unwrap_or_default(),
+    };
+    if json.is_empty() {
+        return Err(WebError::BadRequest("the part 'dossier' is missing".into()));
+    }
+    let dossier = serde_json::from_slice::<CreateDossier>(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let mut uploads: Vec<Upload> = files
+        .into_iter()
+        .filter_map(|(name, u)| Some(Upload { part: name.strip_prefix("part_")?.parse().ok()?, ..u }))
+        .collect();
+    uploads.sort_by_key(|u| u.part);
+    Ok((dossier, uploads))
 }
 
 /// The procedure's processing time and number of process steps.
@@ -702,6 +733,58 @@ pub async fn perform(
     p: &Principal,
     code: &str,
     req: ActionRequest,
+    result: Option<Upload>,
+) -> Result<egov_dossier::Status, WebError> {
+    // An electronic result goes only with `return_result`; it is checked like
+    // any attachment and durable on disk before the transaction names it.
+    let file = match result {
+        None => None,
+        Some(_) if !matches!(req, ActionRequest::ReturnResult { .. }) => {
+            return Err(WebError::BadRequest("a file is attached only to return_result".into()))
+        }
+        Some(u) => {
+            if u.bytes.len() > egov_dossier::MAX_FILE {
+                return Err(WebError::Domain("err.file.too_big", u.name));
+            }
+            let Some(content_type) = egov_dossier::sniff(&u.bytes) else {
+                return Err(WebError::Domain("err.file.type", u.name));
+            };
+            let blobs = state.blobs.clone();
+            let bytes = u.bytes;
+            let b = tokio::task::spawn_blocking(move || blobs.put(&bytes))
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))??;
+            Some(egov_store::DossierFile {
+                id: 0,
+                purpose: egov_store::FilePurpose::Result,
+                part_index: 0,
+                content_type: content_type.to_string(),
+                file_name: clean_file_name(&u.name),
+                size: b.size as i64,
+                sha256: b.sha256,
+                blob_key: b.key,
+            })
+        }
+    };
+    let key = file.as_ref().map(|f| f.blob_key.clone());
+    let r = perform_tx(state, p, code, req, file).await;
+    if let (Err(_), Some(k)) = (&r, key) {
+        state.blobs.delete(&k);
+    }
+    r
+}
+
+/// A file name as uploaded, without control characters and at most 200 characters.
+fn clean_file_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+async fn perform_tx(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    req: ActionRequest,
+    file: Option<egov_store::DossierFile>,
 ) -> Result<egov_dossier::Status, WebError> {
     let (state, p, code) = (state.clone(), p.clone(), code.to_string());
     let mut w = state.store.begin_write().await?;
@@ -756,9 +839,9 @@ pub async fn perform(
             note = String::new();
             Command::Approve
         }
-        ActionRequest::ReturnResult => {
-            note = String::new();
-            Command::ReturnResult
+        ActionRequest::ReturnResult { paper } => {
+            note = file.as_ref().map(|f| f.file_name.clone()).unwrap_or_default();
+            Command::ReturnResult { electronic: file.is_some(), paper }
         }
         ActionRequest::Apologize { new_due, reason } => {
             note = reason.clone();
@@ -769,6 +852,9 @@ pub async fn perform(
     };
     let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
     w.update_dossier(d.id, &next).await?;
+    if let Some(f) = &file {
+        w.add_dossier_file(d.id, f).await?;
+    }
     w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
     // The citizen hears of every change but the officials' internal hand-overs.
     if let (Some(owner), false) = (d.state.owner, matches!(cmd, Command::Assign { .. } | Command::Forward { .. })) {
@@ -822,6 +908,90 @@ pub async fn receipt_pdf(
 }
 
 /// The dossier `code`, if the signed-in party (session or token) may see it.
+/// A file of a dossier (a document part or the electronic result), for
+/// those who may read the dossier (bearer token or session).
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", params(("code" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the file, as application/pdf, image/jpeg or image/png"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Path<(String, String)>) -> Response {
+    let r = async {
+        let d = readable(&state, &ctx, &code).await?;
+        let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+        let f = state.store.dossier_files(d.id).await?.into_iter().find(|f| f.id == id).ok_or(WebError::NotFound)?;
+        let blobs = state.blobs.clone();
+        let key = f.blob_key.clone();
+        let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, f.content_type.clone()),
+                (axum::http::header::CONTENT_DISPOSITION, content_disposition(&f.file_name)),
+                (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// A file of a dossier as its pages link it.
+pub struct FileLink {
+    pub href: String,
+    /// What it is: the document part's name, or the result.
+    pub label: String,
+    pub name: String,
+    /// Its size, for people: "84 KB".
+    pub size: String,
+}
+
+/// The links to a dossier's files, the result first.
+pub(crate) async fn file_links(
+    state: &AppState,
+    lang: egov_i18n::Lang,
+    code: &str,
+    d: &egov_store::StoredDossier,
+) -> Result<Vec<FileLink>, WebError> {
+    let snap = state.catalog.get();
+    let docs = snap.procedures.get(&d.procedure_code).map(|p| p.documents.clone()).unwrap_or_default();
+    let mut files = state.store.dossier_files(d.id).await?;
+    files.sort_by_key(|f| (f.purpose != egov_store::FilePurpose::Result, f.part_index, f.id));
+    Ok(files
+        .into_iter()
+        .map(|f| FileLink {
+            href: format!("/api/v1/dossiers/{code}/files/{}", f.id),
+            label: match f.purpose {
+                egov_store::FilePurpose::Result => t(lang, "file.result").to_string(),
+                egov_store::FilePurpose::Part => usize::try_from(f.part_index)
+                    .ok()
+                    .and_then(|i| docs.get(i))
+                    .map(|doc| if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() })
+                    .unwrap_or_else(|| t(lang, "file.part").to_string()),
+            },
+            name: f.file_name,
+            size: format!("{} KB", (f.size + 1023) / 1024),
+        })
+        .collect())
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 async fn readable(state: &AppState, ctx: &Ctx, code: &str) -> Result<egov_store::StoredDossier, WebError> {
     let p = ctx.principal()?;
     let d = state.store.dossier(code).await?.ok_or(WebError::NotFound)?;
@@ -995,7 +1165,12 @@ pub enum ActionRequest {
         reason: String,
     },
     Approve,
-    ReturnResult,
+    /// The result goes out on paper (`paper`), electronically (a file in the
+    /// multipart part `result`), or both.
+    ReturnResult {
+        #[serde(default)]
+        paper: bool,
+    },
     /// `new_due`: "YYYY-MM-DD HH:MM".
     Apologize {
         new_due: String,
@@ -1010,12 +1185,23 @@ pub async fn act(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    body: axum::body::Bytes,
+    req: axum::extract::Request,
 ) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
-        let req: ActionRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let next = perform(&state, &p, &code, req).await?;
+        let (req, file) = if is_multipart(&req) {
+            // the JSON in the part `action`, an electronic result in `result`
+            let (mut fields, mut files) = read_parts(req).await?;
+            let json =
+                fields.remove("action").ok_or_else(|| WebError::BadRequest("the part 'action' is missing".into()))?;
+            let req: ActionRequest = serde_json::from_str(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (req, files.remove("result"))
+        } else {
+            let body =
+                axum::body::to_bytes(req.into_body(), crate::BODY_LIMIT).await.map_err(|_| WebError::TooLarge)?;
+            (serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?, None)
+        };
+        let next = perform(&state, &p, &code, req, file).await?;
         Ok(Json(Created { code: Some(code), status: next.as_str().into(), national_status: next.national_code() })
             .into_response())
     }

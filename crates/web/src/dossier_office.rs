@@ -21,7 +21,10 @@ use crate::views::{render, Layout};
 use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/quan-tri/ho-so", get(worklist)).route("/quan-tri/ho-so/{code}", get(dossier).post(act))
+    Router::new().route("/quan-tri/ho-so", get(worklist)).route(
+        "/quan-tri/ho-so/{code}",
+        get(dossier).post(act).layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_FILE + 1024 * 1024)),
+    )
 }
 
 const LISTS: [(&str, &str); 6] = [
@@ -161,6 +164,7 @@ struct OfficePage {
     specialists: Vec<Specialist>,
     error: Option<String>,
     done: bool,
+    files: Vec<crate::dossier_api::FileLink>,
 }
 
 impl OfficePage {
@@ -206,7 +210,7 @@ async fn office_page(
         Command::Refuse { reason: "x".into() },
         Command::Stop { reason: "x".into() },
         Command::Approve,
-        Command::ReturnResult,
+        Command::ReturnResult { electronic: false, paper: true },
         Command::Apologize { new_due: d.state.due.unwrap_or(now) + chrono::Duration::days(1), reason: "x".into() },
     ];
     if let Some(s) = first_specialist {
@@ -228,7 +232,9 @@ async fn office_page(
         .into_iter()
         .map(|e| (micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.action, e.note))
         .collect();
+    let files = crate::dossier_api::file_links(state, ctx.lang, code, &d).await?;
     let page = OfficePage {
+        files,
         layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
         code: code.to_string(),
         procedure: proc.as_ref().map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() }).unwrap_or_default(),
@@ -258,9 +264,19 @@ async fn act(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    req: axum::extract::Request,
 ) -> Response {
     let r = async {
+        // The result form is multipart (it may carry the electronic result); the others are plain.
+        let (f, mut files) = if crate::dossier_api::is_multipart(&req) {
+            crate::dossier_api::read_parts(req).await?
+        } else {
+            use axum::extract::FromRequest;
+            let Form(f) = Form::<HashMap<String, String>>::from_request(req, &())
+                .await
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (f, HashMap::new())
+        };
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = official(&ctx)?.clone();
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -273,11 +289,11 @@ async fn act(
             "refuse" => ActionRequest::Refuse { reason: v("reason") },
             "stop" => ActionRequest::Stop { reason: v("reason") },
             "approve" => ActionRequest::Approve,
-            "return_result" => ActionRequest::ReturnResult,
+            "return_result" => ActionRequest::ReturnResult { paper: f.contains_key("paper") },
             "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
             _ => return Err(WebError::BadRequest("action".into())),
         };
-        match perform(&state, &p, &code, req).await {
+        match perform(&state, &p, &code, req, files.remove("result")).await {
             Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
             Err(WebError::Domain(key, _)) => {
                 let status = WebError::Domain(key, String::new()).status();

@@ -286,6 +286,9 @@ struct DossierPage {
     /// The nine indicators' labels, with the given scores when rated.
     indicators: Vec<(String, &'static str, Option<u8>)>,
     rating_error: Option<String>,
+    files: Vec<crate::dossier_api::FileLink>,
+    /// A paper result was (or is being) handed over.
+    paper_result: bool,
 }
 
 const INDICATORS: [&str; 9] =
@@ -359,8 +362,11 @@ async fn dossier_page(
             .enumerate()
             .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
             .collect();
+        let files = crate::dossier_api::file_links(state, ctx.lang, &code, &d).await?;
         let page = DossierPage {
             layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+            files,
+            paper_result: d.state.result.is_some_and(|r| r.paper),
             can_rate,
             indicators,
             rating_error,
