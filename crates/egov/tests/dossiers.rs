@@ -359,6 +359,23 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     // the citizen's own list, newest first
     let mine = items(citizen.get("/api/v1/dossiers").await.json());
     assert_eq!(mine, codes.iter().rev().cloned().collect::<Vec<_>>());
+    // the citizen completes the first one with the photo asked for, as a
+    // document part of the dossier; a part the procedure does not have is refused
+    let actions = format!("/api/v1/dossiers/{}/actions", codes[0]);
+    let resubmit = |part: &str| {
+        reqwest::multipart::Form::new()
+            .text("action", r#"{"action": "resubmit"}"#)
+            .part(part.to_string(), reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("anh-4x6.pdf"))
+    };
+    let before = count_files(&app.files_dir);
+    assert_eq!(citizen.post_multipart(&actions, resubmit("part_9")).await.status, 422);
+    assert_eq!(count_files(&app.files_dir), before, "no orphan file");
+    let r = citizen.post_multipart(&actions, resubmit("part_1")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let view = citizen.get(&format!("/api/v1/dossiers/{}", codes[0])).await.json();
+    let files = view["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(files.iter().any(|f| f["file_name"] == "anh-4x6.pdf" && f["part_index"] == 1 && f["purpose"] == "part"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

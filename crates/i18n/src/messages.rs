@@ -416,4 +416,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("office.result_file", "Kết quả bản điện tử (PDF, JPEG hoặc PNG; tối đa 10 MB)", "Electronic result (PDF, JPEG or PNG; 10 MB at most)"),
     ("office.result_paper", "Trả kèm kết quả bản giấy", "A paper result is handed over too"),
     ("err.dossier.no_result", "Hãy đính kèm kết quả bản điện tử, đánh dấu trả bản giấy, hoặc cả hai.", "Attach the electronic result, tick the paper result, or both."),
+    ("hoso.supplement", "Bổ sung hồ sơ", "Complete your dossier"),
+    ("hoso.missing", "Cơ quan yêu cầu", "The agency asks for"),
+    ("hoso.resubmit", "Nộp bổ sung", "Send the supplement"),
+    ("hoso.resubmitted", "Đã nộp bổ sung. Hồ sơ được xử lý tiếp.", "Supplement sent. Processing goes on."),
 ];

@@ -733,45 +733,96 @@ pub async fn perform(
     p: &Principal,
     code: &str,
     req: ActionRequest,
-    result: Option<Upload>,
+    files: ActionFiles,
 ) -> Result<egov_dossier::Status, WebError> {
-    // An electronic result goes only with `return_result`; it is checked like
-    // any attachment and durable on disk before the transaction names it.
-    let file = match result {
-        None => None,
-        Some(_) if !matches!(req, ActionRequest::ReturnResult { .. }) => {
-            return Err(WebError::BadRequest("a file is attached only to return_result".into()))
+    // An electronic result goes only with `return_result`, supplementary
+    // documents only with `resubmit`; each is checked like any attachment and
+    // durable on disk before the transaction names it.
+    if files.result.is_some() && !matches!(req, ActionRequest::ReturnResult { .. }) {
+        return Err(WebError::BadRequest("the part 'result' goes only with return_result".into()));
+    }
+    if !files.parts.is_empty() && !matches!(req, ActionRequest::Resubmit) {
+        return Err(WebError::BadRequest("document parts go only with resubmit".into()));
+    }
+    let mut total = 0;
+    for u in files.result.iter().chain(&files.parts) {
+        total += u.bytes.len();
+        if u.bytes.len() > egov_dossier::MAX_FILE {
+            return Err(WebError::Domain("err.file.too_big", u.name.clone()));
         }
-        Some(u) => {
-            if u.bytes.len() > egov_dossier::MAX_FILE {
-                return Err(WebError::Domain("err.file.too_big", u.name));
+        if egov_dossier::sniff(&u.bytes).is_none() {
+            return Err(WebError::Domain("err.file.type", u.name.clone()));
+        }
+    }
+    if total > egov_dossier::MAX_DOSSIER_FILES {
+        return Err(WebError::Domain("err.file.total", String::new()));
+    }
+    let uploads: Vec<(egov_store::FilePurpose, Upload)> = files
+        .result
+        .into_iter()
+        .map(|u| (egov_store::FilePurpose::Result, u))
+        .chain(files.parts.into_iter().map(|u| (egov_store::FilePurpose::Part, u)))
+        .collect();
+    let blobs = state.blobs.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut out: Vec<egov_store::DossierFile> = Vec::new();
+        for (purpose, u) in uploads {
+            match blobs.put(&u.bytes) {
+                Ok(b) => out.push(egov_store::DossierFile {
+                    id: 0,
+                    purpose,
+                    part_index: u.part as i64,
+                    content_type: egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream").to_string(),
+                    file_name: clean_file_name(&u.name),
+                    size: b.size as i64,
+                    sha256: b.sha256,
+                    blob_key: b.key,
+                }),
+                Err(e) => {
+                    for f in &out {
+                        blobs.delete(&f.blob_key);
+                    }
+                    return Err(e);
+                }
             }
-            let Some(content_type) = egov_dossier::sniff(&u.bytes) else {
-                return Err(WebError::Domain("err.file.type", u.name));
-            };
-            let blobs = state.blobs.clone();
-            let bytes = u.bytes;
-            let b = tokio::task::spawn_blocking(move || blobs.put(&bytes))
-                .await
-                .map_err(|e| WebError::Internal(e.to_string()))??;
-            Some(egov_store::DossierFile {
-                id: 0,
-                purpose: egov_store::FilePurpose::Result,
-                part_index: 0,
-                content_type: content_type.to_string(),
-                file_name: clean_file_name(&u.name),
-                size: b.size as i64,
-                sha256: b.sha256,
-                blob_key: b.key,
-            })
         }
-    };
-    let key = file.as_ref().map(|f| f.blob_key.clone());
-    let r = perform_tx(state, p, code, req, file).await;
-    if let (Err(_), Some(k)) = (&r, key) {
-        state.blobs.delete(&k);
+        Ok(out)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let keys: Vec<String> = stored.iter().map(|f| f.blob_key.clone()).collect();
+    let r = perform_tx(state, p, code, req, stored).await;
+    if r.is_err() {
+        for k in &keys {
+            state.blobs.delete(k);
+        }
     }
     r
+}
+
+/// Files that come with an action.
+#[derive(Default)]
+pub struct ActionFiles {
+    /// The electronic result (`return_result`).
+    pub result: Option<Upload>,
+    /// Supplementary documents, by part (`resubmit`).
+    pub parts: Vec<Upload>,
+}
+
+impl ActionFiles {
+    /// From a multipart body's files: `result`, and `part_<index>`.
+    pub fn from_parts(files: HashMap<String, Upload>) -> ActionFiles {
+        let mut out = ActionFiles::default();
+        for (name, u) in files {
+            if name == "result" {
+                out.result = Some(u);
+            } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse().ok()) {
+                out.parts.push(Upload { part: i, ..u });
+            }
+        }
+        out.parts.sort_by_key(|u| u.part);
+        out
+    }
 }
 
 /// A file name as uploaded, without control characters and at most 200 characters.
@@ -784,7 +835,7 @@ async fn perform_tx(
     p: &Principal,
     code: &str,
     req: ActionRequest,
-    file: Option<egov_store::DossierFile>,
+    files: Vec<egov_store::DossierFile>,
 ) -> Result<egov_dossier::Status, WebError> {
     let (state, p, code) = (state.clone(), p.clone(), code.to_string());
     let mut w = state.store.begin_write().await?;
@@ -821,7 +872,14 @@ async fn perform_tx(
         }
         ActionRequest::Resubmit => {
             note = String::new();
-            Command::Resubmit
+            // A dossier returned incomplete before acceptance is submitted
+            // anew (it waits for a receiving officer again); one paused for a
+            // supplement resumes with its deadline restarted.
+            if d.state.status == egov_dossier::Status::ReturnedIncomplete {
+                Command::Submit
+            } else {
+                Command::Resubmit
+            }
         }
         ActionRequest::Refuse { reason } => {
             note = reason.clone();
@@ -840,8 +898,9 @@ async fn perform_tx(
             Command::Approve
         }
         ActionRequest::ReturnResult { paper } => {
-            note = file.as_ref().map(|f| f.file_name.clone()).unwrap_or_default();
-            Command::ReturnResult { electronic: file.is_some(), paper }
+            let result = files.iter().find(|f| f.purpose == egov_store::FilePurpose::Result);
+            note = result.map(|f| f.file_name.clone()).unwrap_or_default();
+            Command::ReturnResult { electronic: result.is_some(), paper }
         }
         ActionRequest::Apologize { new_due, reason } => {
             note = reason.clone();
@@ -852,7 +911,11 @@ async fn perform_tx(
     };
     let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
     w.update_dossier(d.id, &next).await?;
-    if let Some(f) = &file {
+    let documents = state.catalog.get().procedures.get(&d.procedure_code).map(|p| p.documents.len()).unwrap_or(0);
+    for f in &files {
+        if f.purpose == egov_store::FilePurpose::Part && f.part_index as usize >= documents {
+            return Err(WebError::Domain("err.option", format!("part_{}", f.part_index)));
+        }
         w.add_dossier_file(d.id, f).await?;
     }
     w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
@@ -1154,6 +1217,9 @@ pub enum ActionRequest {
     RequestSupplement {
         missing: Vec<String>,
     },
+    /// The citizen sends the dossier back completed (supplementary documents
+    /// in multipart parts `part_<index>`): after a supplement request, or
+    /// after it was returned incomplete before acceptance.
     Resubmit,
     Refuse {
         reason: String,
@@ -1191,15 +1257,15 @@ pub async fn act(
         let p = ctx.api_principal()?.clone();
         let (req, file) = if is_multipart(&req) {
             // the JSON in the part `action`, an electronic result in `result`
-            let (mut fields, mut files) = read_parts(req).await?;
+            let (mut fields, files) = read_parts(req).await?;
             let json =
                 fields.remove("action").ok_or_else(|| WebError::BadRequest("the part 'action' is missing".into()))?;
             let req: ActionRequest = serde_json::from_str(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
-            (req, files.remove("result"))
+            (req, ActionFiles::from_parts(files))
         } else {
             let body =
                 axum::body::to_bytes(req.into_body(), crate::BODY_LIMIT).await.map_err(|_| WebError::TooLarge)?;
-            (serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?, None)
+            (serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?, ActionFiles::default())
         };
         let next = perform(&state, &p, &code, req, file).await?;
         Ok(Json(Created { code: Some(code), status: next.as_str().into(), national_status: next.national_code() })

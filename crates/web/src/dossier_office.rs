@@ -293,7 +293,8 @@ async fn act(
             "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
             _ => return Err(WebError::BadRequest("action".into())),
         };
-        match perform(&state, &p, &code, req, files.remove("result")).await {
+        let files = crate::dossier_api::ActionFiles { result: files.remove("result"), parts: Vec::new() };
+        match perform(&state, &p, &code, req, files).await {
             Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
             Err(WebError::Domain(key, _)) => {
                 let status = WebError::Domain(key, String::new()).status();

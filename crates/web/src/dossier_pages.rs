@@ -30,6 +30,11 @@ pub fn routes() -> Router<AppState> {
         .route("/ho-so-cua-toi", get(my_dossiers))
         .route("/ho-so/{code}", get(one_dossier))
         .route("/ho-so/{code}/danh-gia", axum::routing::post(rate_page))
+        .route(
+            "/ho-so/{code}/bo-sung",
+            axum::routing::post(supplement_page)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
         .route("/hop-thu", get(inbox_page))
         .route("/api/v1/inbox", get(inbox_api))
 }
@@ -279,6 +284,7 @@ struct DossierPage {
     status: String,
     due: String,
     fresh: bool,
+    resubmitted: bool,
     form: Vec<(String, String)>,
     history: Vec<(String, String, String)>,
     /// The rating form is shown to the owner of a finished, unrated dossier.
@@ -286,9 +292,51 @@ struct DossierPage {
     /// The nine indicators' labels, with the given scores when rated.
     indicators: Vec<(String, &'static str, Option<u8>)>,
     rating_error: Option<String>,
+    /// What the citizen must add, when the dossier waits for it.
+    supplement: Option<Supplement>,
+    supplement_error: Option<String>,
     files: Vec<crate::dossier_api::FileLink>,
     /// A paper result was (or is being) handed over.
     paper_result: bool,
+}
+
+pub struct Supplement {
+    /// What the agency asked for.
+    missing: String,
+    /// Each document part's input name and label.
+    parts: Vec<(String, String)>,
+}
+
+/// The citizen sends a dossier back completed, with supplementary documents.
+async fn supplement_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        if !crate::dossier_api::is_multipart(&req) {
+            return Err(WebError::BadRequest("multipart/form-data expected".into()));
+        }
+        let (fields, files) = crate::dossier_api::read_parts(req).await?;
+        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let files = crate::dossier_api::ActionFiles::from_parts(files);
+        match crate::dossier_api::perform(&state, &p, &code, crate::dossier_api::ActionRequest::Resubmit, files).await {
+            Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}?bo-sung=1")).into_response()),
+            Err(WebError::Domain(key, detail)) => {
+                let status = WebError::Domain(key, String::new()).status();
+                let mut msg = t(ctx.lang, key).to_string();
+                if !detail.is_empty() && key.starts_with("err.file") {
+                    msg = format!("{msg} ({detail})");
+                }
+                dossier_page(&state, &ctx, code, Some(PageError::Supplement(msg)), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
 }
 
 const INDICATORS: [&str; 9] =
@@ -314,7 +362,7 @@ async fn rate_page(
             Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
             Err(WebError::Domain(key, _)) => {
                 let status = WebError::Domain(key, String::new()).status();
-                dossier_page(&state, &ctx, code, Some(t(ctx.lang, key).to_string()), status).await
+                dossier_page(&state, &ctx, code, Some(PageError::Rating(t(ctx.lang, key).to_string())), status).await
             }
             Err(e) => Err(e),
         }
@@ -323,11 +371,17 @@ async fn rate_page(
     or_login(&ctx, r)
 }
 
+/// A refusal to show on the dossier page, beside the form it concerns.
+enum PageError {
+    Rating(String),
+    Supplement(String),
+}
+
 async fn dossier_page(
     state: &AppState,
     ctx: &Ctx,
     code: String,
-    rating_error: Option<String>,
+    error: Option<PageError>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let r: Result<Response, WebError> = async {
@@ -363,7 +417,45 @@ async fn dossier_page(
             .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
             .collect();
         let files = crate::dossier_api::file_links(state, ctx.lang, &code, &d).await?;
+        let (rating_error, supplement_error) = match error {
+            Some(PageError::Rating(e)) => (Some(e), None),
+            Some(PageError::Supplement(e)) => (None, Some(e)),
+            None => (None, None),
+        };
+        // The owner completes a dossier the agency sent back: what is missing,
+        // and a file input per document part.
+        let supplement = if d.state.owner == Some(p.user_id)
+            && matches!(
+                d.state.status,
+                egov_dossier::Status::SupplementRequested | egov_dossier::Status::ReturnedIncomplete
+            ) {
+            let missing = state
+                .store
+                .dossier_events(d.id)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|e| e.action == "request_supplement" || e.action == "return_incomplete")
+                .map(|e| e.note)
+                .unwrap_or_default();
+            let parts = proc
+                .map(|x| {
+                    x.documents
+                        .iter()
+                        .enumerate()
+                        .map(|(i, doc)| {
+                            (format!("part_{i}"), if en { doc.name_en.clone() } else { doc.name_vi.clone() })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(Supplement { missing, parts })
+        } else {
+            None
+        };
         let page = DossierPage {
+            supplement,
+            supplement_error,
             layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
             files,
             paper_result: d.state.result.is_some_and(|r| r.paper),
@@ -376,6 +468,7 @@ async fn dossier_page(
             status: t(ctx.lang, d.state.status.label_key()).to_string(),
             due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
             fresh: ctx.query.contains("moi=1"),
+            resubmitted: ctx.query.contains("bo-sung=1"),
             form: d.form_data.iter().map(|(k, v)| (label_of(k), v.clone())).collect(),
             history,
             code,

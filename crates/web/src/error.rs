@@ -70,7 +70,9 @@ impl WebError {
                 _,
             ) => StatusCode::FORBIDDEN,
             WebError::Domain("err.datetime", _) => StatusCode::BAD_REQUEST,
-            WebError::Domain("err.file.type" | "err.file.too_big", _) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Domain("err.file.type" | "err.file.too_big" | "err.file.total" | "err.option", _) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::Domain(..) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
