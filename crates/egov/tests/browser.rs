@@ -87,3 +87,149 @@ async fn an_official_signs_in_and_sees_the_back_office_of_their_role() {
     b.wait_text("main", |t| t.contains("demo.receiver")).await;
     b.quit().await;
 }
+
+async fn sign_in(b: &Browser, site: &str, user: &str) {
+    b.goto(&format!("{site}/dang-nhap")).await;
+    b.type_into("#login", user).await;
+    b.type_into("#password", DEMO_PASSWORD).await;
+    b.click("form[action='/dang-nhap'] button[type=submit]").await;
+    b.wait_text("header", |t| t.contains("Đăng xuất")).await;
+}
+
+async fn sign_out(b: &Browser) {
+    b.click("form[action='/dang-xuat'] button").await;
+    b.wait_text("header", |t| t.contains("Đăng nhập")).await;
+}
+
+/// Opens a dossier in the back office and presses the button of an action form.
+async fn office_action(b: &Browser, site: &str, code: &str, action: &str) {
+    b.goto(&format!("{site}/quan-tri/ho-so/{code}")).await;
+    b.click(&format!("form:has(input[name=action][value={action}]) button[type=submit]")).await;
+    b.wait_text("main", |t| t.contains("Đã cập nhật hồ sơ.")).await;
+}
+
+/// Issue 4's journey: a citizen submits online with an attachment → an officer
+/// accepts → a specialist requests a supplement → the citizen resubmits → the
+/// approver approves → the result is returned → the citizen rates; the public
+/// lookup by code shows every step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
+    let app = spawn().await;
+    let site = format!("http://localhost:{}", app.addr.port());
+    let dir = std::env::temp_dir().join(format!("egov-journey-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pdf = |name: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").unwrap();
+        p
+    };
+    let b = Browser::start().await;
+
+    // 1. The citizen applies online with the two mandatory documents attached.
+    sign_in(&b, &site, "demo.citizen").await;
+    b.goto(&format!("{site}/thu-tuc/1.000894")).await;
+    b.click("a[href='/thu-tuc/1.000894/nop']").await;
+    b.wait_text("h1", |t| t.contains("Nộp hồ sơ")).await;
+    b.script("document.getElementById('agency').value = 'H72.50.01'; return 1").await;
+    b.type_into("#f_applicant_name", "Nguyễn Văn Dân").await;
+    b.type_into("#f_applicant_id", "072090001234").await;
+    b.type_into("#f_address", "Tổ 5, phường Tân Ninh").await;
+    b.upload("#part_0", &pdf("to-khai.pdf")).await;
+    b.upload("#part_1", &pdf("cccd.pdf")).await;
+    b.click("button[name=submit]").await;
+    let notice = b.wait_text(".notice", |t| t.contains("Mã hồ sơ")).await;
+    let code = b.text(".notice strong").await;
+    assert!(code.starts_with("H72.50.01-") && code.ends_with("-0001"), "{notice}");
+    assert!(b.text("main").await.contains("to-khai.pdf"), "the attachment is listed");
+    sign_out(&b).await;
+
+    // 2. The receiving officer accepts it from the list to receive.
+    sign_in(&b, &site, "demo.receiver").await;
+    b.goto(&format!("{site}/quan-tri/ho-so")).await;
+    b.wait_text("main", |t| t.contains(&code)).await;
+    office_action(&b, &site, &code, "accept").await;
+    assert!(b.text("main").await.contains("Đã tiếp nhận"));
+    sign_out(&b).await;
+
+    // 3. The approver assigns a specialist, who asks for a supplement.
+    sign_in(&b, &site, "demo.approver").await;
+    office_action(&b, &site, &code, "assign").await;
+    sign_out(&b).await;
+    sign_in(&b, &site, "demo.specialist").await;
+    b.goto(&format!("{site}/quan-tri/ho-so/{code}")).await;
+    b.type_into("#missing-rs", "Bản sao giấy xác nhận tình trạng hôn nhân").await;
+    b.click("form:has(input[name=action][value=request_supplement]) button[type=submit]").await;
+    b.wait_text("main", |t| t.contains("Chờ bổ sung hồ sơ")).await;
+    sign_out(&b).await;
+
+    // 4. The citizen sees what is missing and resubmits with it attached.
+    sign_in(&b, &site, "demo.citizen").await;
+    b.goto(&format!("{site}/ho-so/{code}")).await;
+    let main = b.wait_text("main", |t| t.contains("Bổ sung hồ sơ")).await;
+    assert!(main.contains("Bản sao giấy xác nhận tình trạng hôn nhân"), "{main}");
+    b.upload("#part_1", &pdf("xac-nhan-hon-nhan.pdf")).await;
+    b.click("form[action$='/bo-sung'] button[type=submit]").await;
+    b.wait_text(".notice", |t| t.contains("Đã nộp bổ sung")).await;
+    assert!(b.text("main").await.contains("xac-nhan-hon-nhan.pdf"));
+    sign_out(&b).await;
+
+    // 5. The approver approves.
+    sign_in(&b, &site, "demo.approver").await;
+    office_action(&b, &site, &code, "approve").await;
+    sign_out(&b).await;
+
+    // 6. The receiving officer returns the electronic result, and a paper one.
+    sign_in(&b, &site, "demo.receiver").await;
+    b.goto(&format!("{site}/quan-tri/ho-so/{code}")).await;
+    b.upload("#result", &pdf("giay-chung-nhan-ket-hon.pdf")).await;
+    b.click("#paper").await;
+    b.click("form:has(input[name=action][value=return_result]) button[type=submit]").await;
+    b.wait_text("main", |t| t.contains("Đã trả kết quả")).await;
+    sign_out(&b).await;
+
+    // 7. The citizen downloads the result and rates the service.
+    sign_in(&b, &site, "demo.citizen").await;
+    b.goto(&format!("{site}/ho-so/{code}")).await;
+    let main = b.wait_text("main", |t| t.contains("Kết quả giải quyết (bản điện tử)")).await;
+    assert!(main.contains("giay-chung-nhan-ket-hon.pdf") && main.contains("Kết quả bản giấy"), "{main}");
+    let href: String = b
+        .script("return document.querySelector('a[download]').getAttribute('href')")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let got = b
+        .script(&format!(
+            "var x = new XMLHttpRequest(); x.open('GET', '{href}', false); x.send(); return x.status + ' ' + x.getResponseHeader('content-type')"
+        ))
+        .await;
+    assert_eq!(got, "200 application/pdf");
+    b.script("document.getElementById('s4').value = '1'; return 1").await;
+    b.click("form[action$='/danh-gia'] button[type=submit]").await;
+    b.wait_text("main", |t| t.contains("Đánh giá của bạn")).await;
+    sign_out(&b).await;
+
+    // 8. Anyone looks it up by its code and sees every step.
+    b.goto(&format!("{site}/tra-cuu")).await;
+    b.type_into("#ma", &code).await;
+    b.click("form.search button[type=submit]").await;
+    let main = b.wait_text("main", |t| t.contains("Các bước") || t.contains("Đã trả kết quả")).await;
+    let steps = b.text("main ol").await;
+    let order = [
+        "Mới nộp, chờ tiếp nhận",
+        "Đã tiếp nhận",
+        "Đang xử lý",
+        "Chờ bổ sung hồ sơ",
+        "Đang xử lý",
+        "Đã xử lý xong, chờ trả kết quả",
+        "Đã trả kết quả",
+    ];
+    let lines: Vec<&str> = steps.lines().collect();
+    assert_eq!(lines.len(), order.len(), "{steps}");
+    for (line, status) in lines.iter().zip(order) {
+        assert!(line.ends_with(status), "{line} / {status}\n{steps}");
+    }
+    assert!(main.contains("N. V. Dân") && !main.contains("Nguyễn Văn Dân"), "only a masked name: {main}");
+    b.quit().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -92,8 +92,9 @@ pub struct PublicDossier {
     /// "YYYY-MM-DD HH:MM" in Vietnam's time.
     pub due: Option<String>,
     pub received_at: Option<i64>,
-    /// When each step happened and the status it led to, in order.
-    pub steps: Vec<(i64, Status)>,
+    /// When each step happened, its action and the status it led to, in
+    /// order; drafts and the citizen's rating are not steps.
+    pub steps: Vec<(i64, String, Status)>,
 }
 
 const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, parts, received_at, created_at";
@@ -358,8 +359,9 @@ impl Store {
     /// trip): its status, dates and the status of each step, nothing else.
     pub async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>> {
         let rows = sqlx::query(
-            "SELECT d.procedure_code, d.applicant_name, d.status, d.due_at, d.received_at, e.at, e.to_status \
-             FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id WHERE d.code = $1 ORDER BY e.id",
+            "SELECT d.procedure_code, d.applicant_name, d.status, d.due_at, d.received_at, e.at, e.action, e.to_status \
+             FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id AND e.action NOT IN ('draft', 'rate') \
+             WHERE d.code = $1 ORDER BY e.id",
         )
         .bind(code)
         .fetch_all(&self.pool)
@@ -368,8 +370,12 @@ impl Store {
         let status: String = get(first, "status")?;
         let mut steps = Vec::with_capacity(rows.len());
         for r in &rows {
-            if let (Some(at), Some(to)) = (get::<Option<i64>>(r, "at")?, get::<Option<String>>(r, "to_status")?) {
-                steps.push((at, Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?));
+            if let (Some(at), Some(action), Some(to)) = (
+                get::<Option<i64>>(r, "at")?,
+                get::<Option<String>>(r, "action")?,
+                get::<Option<String>>(r, "to_status")?,
+            ) {
+                steps.push((at, action, Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?));
             }
         }
         Ok(Some(PublicDossier {

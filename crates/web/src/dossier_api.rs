@@ -533,8 +533,11 @@ async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStat
         return Ok(None);
     }
     let Some(d) = state.store.public_dossier(code).await? else { return Ok(None) };
-    let steps =
-        d.steps.into_iter().map(|(at, to)| PublicStep { at: micros_to_vn(at), status: to.as_str().into() }).collect();
+    let steps = d
+        .steps
+        .into_iter()
+        .map(|(at, action, to)| PublicStep { at: micros_to_vn(at), action, status: to.as_str().into() })
+        .collect();
     let name = state.catalog.get().procedures.get(&d.procedure_code).map(|p| p.name_vi.clone()).unwrap_or_default();
     Ok(Some(PublicStatus {
         code: code.to_string(),
@@ -567,6 +570,8 @@ pub struct PublicStatus {
 #[derive(Serialize, ToSchema)]
 pub struct PublicStep {
     at: String,
+    /// The action (`accept`, `apologize`, …).
+    action: String,
     status: String,
 }
 
@@ -615,8 +620,23 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
     let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
     let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
     let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
-    let step_labels =
-        found.as_ref().map(|f| f.steps.iter().map(|s| (s.at.clone(), label(&s.status))).collect()).unwrap_or_default();
+    let step_labels = found
+        .as_ref()
+        .map(|f| {
+            f.steps
+                .iter()
+                .map(|s| {
+                    // an apology leaves the status as it was: say what happened
+                    let text = if s.action == "apologize" {
+                        t(ctx.lang, "inbox.apologize").to_string()
+                    } else {
+                        label(&s.status)
+                    };
+                    (s.at.clone(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
     let page = LookupPage {
         layout: crate::views::Layout::new(ctx, "lookup.title"),

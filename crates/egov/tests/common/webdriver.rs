@@ -161,6 +161,17 @@ impl Browser {
         .await;
     }
 
+    /// Chooses a file for a file input (its absolute path).
+    pub async fn upload(&self, css: &str, path: &std::path::Path) {
+        let path = path.display().to_string();
+        self.settled(|| async {
+            let v = self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})).await?;
+            let e = v[ELEMENT].as_str().ok_or("no element")?.to_string();
+            self.try_cmd("POST", &format!("element/{e}/value"), json!({"text": path})).await
+        })
+        .await;
+    }
+
     pub async fn click(&self, css: &str) {
         self.settled(|| async {
             let v = self.try_cmd("POST", "element", json!({"using": "css selector", "value": css})).await?;
