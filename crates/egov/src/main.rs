@@ -102,6 +102,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditCmd,
     },
+    /// Attached files.
+    Files {
+        #[command(subcommand)]
+        what: FilesCmd,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// The working-day calendar.
@@ -228,6 +233,19 @@ enum AuditCmd {
     },
 }
 
+#[derive(Subcommand)]
+enum FilesCmd {
+    /// Remove the files that no dossier names (left by submissions cut short
+    /// by a crash), older than --min-age-secs. `serve` does this hourly.
+    Sweep {
+        #[command(flatten)]
+        db: Db,
+        /// Leave younger files alone: a submission in flight writes its files first.
+        #[arg(long, default_value_t = 3600)]
+        min_age_secs: u64,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -310,6 +328,20 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
+            // Hourly (and now), remove files that no dossier names and that are
+            // older than an hour: those of submissions a crash cut short.
+            let (sweeper, blobs) = (store.clone(), state.blobs.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+                loop {
+                    tick.tick().await;
+                    match sweeper.sweep_blobs(&blobs, std::time::Duration::from_secs(3600)).await {
+                        Ok(r) if r.removed > 0 => tracing::info!(removed = r.removed, kept = r.kept, "file sweep"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "file sweep"),
+                    }
+                }
+            });
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -436,6 +468,16 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             w.audit(egov_audit::Event::new("cli", "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
             w.commit().await.map_err(|e| e.to_string())?;
             println!("revoked {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Files { what: FilesCmd::Sweep { db, min_age_secs } } => {
+            let store = db.open().await?;
+            let blobs = egov_store::BlobStore::new(db.data.join("files"));
+            let r = store
+                .sweep_blobs(&blobs, std::time::Duration::from_secs(min_age_secs))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { what: AuditCmd::Verify { db } } => {

@@ -178,6 +178,27 @@ async fn acknowledged_submissions_survive_kill_9() {
     }
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() > 20, "only {} submissions before the kill", acked.len());
+    // Files of submissions cut short by the kill are swept (with the server
+    // down, any age will do); no file a dossier names is touched.
+    let files_dir = data.join("files");
+    let stray = files_dir.join("ab").join(format!("{}{}", "ab".repeat(32), "cd".repeat(16)));
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, b"%PDF-1.4 never committed").unwrap();
+    let leftover = files_dir.join("ab").join(".tmp-interrupted");
+    std::fs::write(&leftover, b"half").unwrap();
+    let sweep = |min_age: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_egov"))
+            .args(["files", "sweep", "--min-age-secs", min_age])
+            .env("EGOV_DATA", &data)
+            .envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", u.as_str())))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(sweep("3600").starts_with("removed 0 "), "young files are left alone");
+    let report = sweep("0");
+    assert!(!stray.exists() && !leftover.exists(), "{report}");
 
     let run = start(&data, db_url.as_deref(), &[]);
     let c = reqwest::Client::new();
@@ -193,11 +214,18 @@ async fn acknowledged_submissions_survive_kill_9() {
             .map(|it| it.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
             .unwrap_or(0)
     }
-    assert!(walk(&data.join("files")) >= 2 * acked.len());
+    let on_disk = walk(&data.join("files"));
+    assert!(on_disk >= 2 * acked.len());
+    // nothing but named files is left: as many as the rows that name them
+    let removed: usize = report.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let kept: usize = report.split_whitespace().nth(5).unwrap().parse().unwrap();
+    assert!(removed >= 2, "{report}");
+    assert_eq!(on_disk, kept, "{report}");
     // and the numbering has no gap below the highest acknowledged number
     let max = acked.iter().map(|c| c.rsplit('-').next().unwrap().parse::<u32>().unwrap()).max().unwrap();
     let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));
     let store = egov_store::Store::connect(&url).await.unwrap();
+    assert_eq!(store.count_rows("dossier_files").await.unwrap() as usize, on_disk, "one file per row, no more");
     let day = egov_dossier::DossierCode::parse(&acked[0]).unwrap().date();
     let mut seqs: Vec<u32> = store
         .dossier_codes_of_day("H72.50.01", day)

@@ -103,10 +103,88 @@ impl BlobStore {
         std::fs::read(p).map_err(|_| StoreError::NotFound)
     }
 
+    /// The files older than `cutoff`: blobs by key, and leftovers of
+    /// interrupted writes (`.tmp-…`, key `None`).
+    pub fn older_than(&self, cutoff: std::time::SystemTime) -> Vec<(PathBuf, Option<String>)> {
+        let mut out = Vec::new();
+        let Ok(folders) = std::fs::read_dir(&self.dir) else { return out };
+        for folder in folders.flatten().filter(|e| e.path().is_dir()) {
+            let Ok(files) = std::fs::read_dir(folder.path()) else { continue };
+            for f in files.flatten() {
+                let old = f.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < cutoff);
+                let name = f.file_name().to_string_lossy().into_owned();
+                if !old || !f.path().is_file() {
+                    continue;
+                }
+                if name.starts_with(".tmp-") {
+                    out.push((f.path(), None));
+                } else if self.path(&name).is_some_and(|p| p == f.path()) {
+                    out.push((f.path(), Some(name)));
+                }
+            }
+        }
+        out
+    }
+
     /// Removes a blob whose record was never written (a failed submission).
     pub fn delete(&self, key: &str) {
         if let Some(p) = self.path(key) {
             let _ = std::fs::remove_file(p);
         }
+    }
+}
+
+/// What a sweep of unreferenced files did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Files no row names (and leftovers of interrupted writes), removed.
+    pub removed: usize,
+    /// Old enough to be looked at, but named by a row: kept.
+    pub kept: usize,
+}
+
+impl crate::Store {
+    /// Removes the files that no dossier names and that are older than
+    /// `min_age`: those of submissions that failed or were cut short by a
+    /// crash before their commit. Recent files are left alone, since a
+    /// submission in flight writes its files before its row.
+    pub async fn sweep_blobs(&self, blobs: &BlobStore, min_age: std::time::Duration) -> Result<SweepReport> {
+        let cutoff = std::time::SystemTime::now() - min_age;
+        let b = blobs.clone();
+        let candidates = tokio::task::spawn_blocking(move || b.older_than(cutoff))
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut report = SweepReport::default();
+        let mut doomed = Vec::new();
+        for chunk in candidates.chunks(500) {
+            let keys: Vec<&str> = chunk.iter().filter_map(|(_, k)| k.as_deref()).collect();
+            let named: std::collections::HashSet<String> = if keys.is_empty() {
+                Default::default()
+            } else {
+                let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+                let sql = format!("SELECT blob_key FROM dossier_files WHERE blob_key IN ({})", marks.join(", "));
+                let mut q = sqlx::query_scalar::<_, String>(&sql);
+                for k in &keys {
+                    q = q.bind(*k);
+                }
+                q.fetch_all(&self.pool).await?.into_iter().collect()
+            };
+            for (path, key) in chunk {
+                if key.as_ref().is_some_and(|k| named.contains(k)) {
+                    report.kept += 1;
+                } else {
+                    doomed.push(path.clone());
+                }
+            }
+        }
+        report.removed = doomed.len();
+        tokio::task::spawn_blocking(move || {
+            for p in doomed {
+                let _ = std::fs::remove_file(p);
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(report)
     }
 }

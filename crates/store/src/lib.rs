@@ -24,7 +24,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
-pub use blobs::{Blob, BlobStore};
+pub use blobs::{Blob, BlobStore, SweepReport};
 pub use catalog::ImportReport;
 pub use dossier::{
     DossierEvent, DossierFile, FilePurpose, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist,
@@ -85,6 +85,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_files.sql")),
     (8, include_str!("../migrations/0008_mail.sql")),
     (9, include_str!("../migrations/0009_result_files.sql")),
+    (10, include_str!("../migrations/0010_blob_index.sql")),
 ];
 
 impl Store {
