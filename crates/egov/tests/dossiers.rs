@@ -699,3 +699,87 @@ async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refu
     assert_eq!(app.count("dossier_files").await, 2);
     assert_eq!(count_files(&app.files_dir), 2);
 }
+
+/// Deadlines as time passes, on a clock set by hand: due within a working
+/// day, overdue, the apology's new date, the pause for a supplement and the
+/// restart after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
+    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let list = |name: &'static str| {
+        let receiver = &receiver;
+        async move {
+            let j = receiver.get(&format!("/api/v1/dossiers?list={name}")).await.json();
+            j["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    let due_of = |code: String| {
+        let citizen = &citizen;
+        async move {
+            citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["due"].as_str().unwrap_or("").to_string()
+        }
+    };
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let r = submit(&citizen).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let code = r.json()["code"].as_str().unwrap().to_string();
+        assert!(code.contains("-260302-"), "the code carries the clock's day: {code}");
+        assert_eq!(act(&receiver, &code, serde_json::json!({"action": "accept"})).await.status, 200);
+        codes.push(code);
+    }
+    let (a, b, c) = (codes[0].clone(), codes[1].clone(), codes[2].clone());
+    // one working day of 8 hours from Monday 08:00: Tuesday 08:00
+    assert_eq!(due_of(a.clone()).await, "2026-03-03 08:00");
+    let mut soon = list("due_soon").await;
+    soon.sort();
+    assert_eq!(soon, codes, "all three are due within a working day");
+    assert!(list("overdue").await.is_empty());
+
+    // A: the approver apologises and sets Friday 17:00.
+    let r = act(
+        &approver,
+        &a,
+        serde_json::json!({"action": "apologize", "new_due": "2026-03-06 17:00", "reason": "Chờ xác minh"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(due_of(a.clone()).await, "2026-03-06 17:00");
+    // C: assigned, then paused for a supplement on Monday 10:00.
+    clock.set(at("2026-03-02 10:00"));
+    assert_eq!(act(&approver, &c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status, 200);
+    let r = act(&specialist, &c, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(!list("due_soon").await.contains(&a), "A is due on Friday");
+
+    // Tuesday 09:00: B is an hour late; C waits for the citizen and is not late.
+    clock.set(at("2026-03-03 09:00"));
+    assert_eq!(list("overdue").await, vec![b.clone()]);
+    assert_eq!(list("waiting").await, vec![c.clone()]);
+    // an apology after the due date is refused
+    let r =
+        act(&approver, &b, serde_json::json!({"action": "apologize", "new_due": "2026-03-10 17:00", "reason": "Trễ"}))
+            .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+
+    // Wednesday 09:00: the citizen completes C; its deadline restarts from now.
+    clock.set(at("2026-03-04 09:00"));
+    assert_eq!(act(&citizen, &c, serde_json::json!({"action": "resubmit"})).await.status, 200);
+    assert_eq!(due_of(c.clone()).await, "2026-03-05 09:00");
+    assert_eq!(list("overdue").await, vec![b.clone()]);
+    assert!(list("due_soon").await.contains(&c));
+
+    // Friday: A comes due within the day, then is late at 17:01.
+    clock.set(at("2026-03-06 09:00"));
+    assert!(list("due_soon").await.contains(&a));
+    clock.set(at("2026-03-06 17:01"));
+    let mut late = list("overdue").await;
+    late.sort();
+    assert_eq!(late, vec![a.clone(), b.clone(), c.clone()]);
+}

@@ -223,7 +223,7 @@ async fn file_with(
     files: Vec<egov_store::DossierFile>,
     draft: bool,
 ) -> Result<(Option<DossierCode>, egov_dossier::Status), WebError> {
-    let now = now_vn();
+    let now = state.settings.clock.now();
     let first = Dossier::draft(p.user_id, agency);
     let state_now = if draft { first } else { run(state, &proc.code, &first, p, &Command::Submit, now)? };
     let new = NewDossier {
@@ -289,7 +289,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         let agency = p.agency_id.clone().ok_or(WebError::Forbidden)?;
         let snap = state.catalog.get();
         let mut errs: Vec<(String, &'static str)> = Vec::new();
-        let year = chrono::Datelike::year(&now_vn());
+        let year = chrono::Datelike::year(&state.settings.clock.now());
         let cid = egov_identity::CitizenId::parse(&req.citizen_id, year)
             .map_err(|e| errs.push(("citizen_id".into(), e.key())))
             .ok();
@@ -327,7 +327,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             ));
         }
         w.commit().await?;
-        let now = now_vn();
+        let now = state.settings.clock.now();
         let (time, steps) = procedure_rules(&state, &proc.code)?;
         let cal = state.calendar.get();
         let rules = Rules { calendar: &cal.1, processing_time: time, steps };
@@ -713,7 +713,7 @@ pub async fn list(
                 "waiting" => Worklist::Waiting,
                 other => return Err(WebError::BadRequest(format!("unknown list '{other}'"))),
             };
-            let now = now_vn();
+            let now = state.settings.clock.now();
             let cal = state.calendar.get();
             let day = i64::from(cal.1.hours().day_minutes);
             let until = cal.1.add_working_minutes(now, day).unwrap_or(now);
@@ -929,7 +929,7 @@ async fn perform_tx(
             Command::Apologize { new_due, reason }
         }
     };
-    let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, now_vn())?;
+    let next = run(&state, &d.procedure_code, &d.state, &p, &cmd, state.settings.clock.now())?;
     w.update_dossier(d.id, &next).await?;
     let documents = state.catalog.get().procedures.get(&d.procedure_code).map(|p| p.documents.len()).unwrap_or(0);
     for f in &files {

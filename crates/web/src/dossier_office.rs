@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::admin::or_login;
 use crate::ctx::Ctx;
-use crate::dossier_api::{micros_to_vn, now_vn, perform, status_key, ActionRequest};
+use crate::dossier_api::{micros_to_vn, perform, status_key, ActionRequest};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
 
@@ -95,7 +95,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
             "waiting" => Worklist::Waiting,
             _ => Worklist::Agency,
         };
-        let now = now_vn();
+        let now = state.settings.clock.now();
         let cal = state.calendar.get();
         let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
         let fmt = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
@@ -199,7 +199,7 @@ async fn office_page(
     let cal = state.calendar.get();
     let steps = proc.as_ref().map(|x| x.process.len().max(2)).unwrap_or(2);
     let rules = Rules { calendar: &cal.1, processing_time: egov_calendar::Span::WorkingDays(1), steps };
-    let now = now_vn();
+    let now = state.settings.clock.now();
     let first_specialist = staff.iter().find(|u| u.roles.contains(&Role::Specialist));
     let x = || vec!["x".to_string()];
     let mut candidates = vec![

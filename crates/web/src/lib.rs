@@ -47,6 +47,51 @@ pub struct Settings {
     pub files_dir: std::path::PathBuf,
     /// E-mail notifications through SMTP; off when `None`.
     pub mail: Option<MailSettings>,
+    /// What time it is for deadlines and worklists.
+    pub clock: Clock,
+}
+
+/// The time in Vietnam (UTC+7) as deadlines and worklists see it: the system
+/// clock, or a clock set by hand (tests of what happens when time passes).
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<std::sync::Mutex<chrono::NaiveDateTime>>>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    /// A clock that shows `at` until it is set again.
+    pub fn fixed(at: chrono::NaiveDateTime) -> Clock {
+        Clock(Some(Arc::new(std::sync::Mutex::new(at))))
+    }
+
+    /// Sets a fixed clock; the system clock cannot be set (returns false).
+    pub fn set(&self, at: chrono::NaiveDateTime) -> bool {
+        match &self.0 {
+            Some(m) => {
+                *m.lock().unwrap_or_else(|p| p.into_inner()) = at;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        match &self.0 {
+            Some(m) => *m.lock().unwrap_or_else(|p| p.into_inner()),
+            None => dossier_api::now_vn(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            None => f.write_str("Clock::system"),
+            Some(_) => write!(f, "Clock::fixed({})", self.now()),
+        }
+    }
 }
 
 /// How notifications are mailed.
@@ -72,6 +117,7 @@ impl Default for Settings {
             public_url: None,
             files_dir: std::path::PathBuf::from("./data/files"),
             mail: None,
+            clock: Clock::system(),
         }
     }
 }
