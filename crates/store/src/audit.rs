@@ -18,25 +18,32 @@ pub(crate) async fn append(tx: &mut Transaction<'static, Any>, events: Vec<Event
     let mut seq: i64 = get(&row, "seq")?;
     let mut hash: String = get(&row, "hash")?;
     let at = now_micros();
+    let mut sealed = Vec::with_capacity(events.len());
     for ev in events {
         let e = seal(seq, &hash, at, ev);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, subject, before_digest, after_digest, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.seq)
-        .bind(e.at_micros)
-        .bind(&e.event.actor)
-        .bind(&e.event.action)
-        .bind(&e.event.subject)
-        .bind(&e.event.before_digest)
-        .bind(&e.event.after_digest)
-        .bind(&e.prev_hash)
-        .bind(&e.hash)
-        .execute(&mut **tx)
-        .await?;
         seq = e.seq;
-        hash = e.hash;
+        hash = e.hash.clone();
+        sealed.push(e);
+    }
+    for chunk in sealed.chunks(100) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, subject, before_digest, after_digest, prev_hash, hash) VALUES {}",
+            crate::batch::numbered(chunk.len(), 9)
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.seq)
+                .bind(e.at_micros)
+                .bind(&e.event.actor)
+                .bind(&e.event.action)
+                .bind(&e.event.subject)
+                .bind(&e.event.before_digest)
+                .bind(&e.event.after_digest)
+                .bind(&e.prev_hash)
+                .bind(&e.hash);
+        }
+        q.execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)

@@ -164,29 +164,21 @@ impl WriteTx {
     /// transaction as the dossier, so numbers are unique and without gaps: a
     /// failed submission rolls its number back.
     pub async fn next_dossier_seq(&mut self, agency: &str, day: NaiveDate) -> Result<u32> {
-        let day = day.format("%Y-%m-%d").to_string();
-        let last: Option<i64> = sqlx::query_scalar("SELECT last FROM dossier_counters WHERE agency = $1 AND day = $2")
-            .bind(agency)
-            .bind(&day)
-            .fetch_optional(self.conn())
-            .await?;
-        let next = last.unwrap_or(0) + 1;
-        if last.is_some() {
-            sqlx::query("UPDATE dossier_counters SET last = $3 WHERE agency = $1 AND day = $2")
-                .bind(agency)
-                .bind(&day)
-                .bind(next)
-                .execute(self.conn())
-                .await?;
-        } else {
-            sqlx::query("INSERT INTO dossier_counters (agency, day, last) VALUES ($1, $2, $3)")
-                .bind(agency)
-                .bind(&day)
-                .bind(next)
-                .execute(self.conn())
-                .await?;
-        }
-        u32::try_from(next).map_err(corrupt)
+        self.take_dossier_seqs(agency, day, 1).await
+    }
+
+    /// Takes `n` consecutive numbers of an agency's day at once; returns the first.
+    pub async fn take_dossier_seqs(&mut self, agency: &str, day: NaiveDate, n: u32) -> Result<u32> {
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO dossier_counters (agency, day, last) VALUES ($1, $2, $3) \
+             ON CONFLICT (agency, day) DO UPDATE SET last = dossier_counters.last + excluded.last RETURNING last",
+        )
+        .bind(agency)
+        .bind(day.format("%Y-%m-%d").to_string())
+        .bind(i64::from(n))
+        .fetch_one(self.conn())
+        .await?;
+        u32::try_from(last - i64::from(n) + 1).map_err(corrupt)
     }
 
     pub async fn insert_dossier(
@@ -195,51 +187,99 @@ impl WriteTx {
         code: Option<&DossierCode>,
         received_at: Option<i64>,
     ) -> Result<i64> {
+        let ids = self.insert_dossiers(&[(d, code, received_at)]).await?;
+        ids.first().copied().ok_or_else(|| corrupt("no id returned"))
+    }
+
+    /// Inserts dossiers with their files, a few statements for many rows;
+    /// returns their ids in order. Several rows must all have codes.
+    pub async fn insert_dossiers(
+        &mut self,
+        rows: &[(&NewDossier, Option<&DossierCode>, Option<i64>)],
+    ) -> Result<Vec<i64>> {
+        const COLS: usize = 15;
         let now = now_micros();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id",
-        )
-        .bind(code.map(|c| c.to_string()))
-        .bind(&d.procedure_code)
-        .bind(d.state.owner)
-        .bind(&d.applicant_name)
-        .bind(&d.state.receiving_agency)
-        .bind(&d.state.current_agency)
-        .bind(d.state.status.as_str())
-        .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
-        .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
-        .bind(received_at)
-        .bind(now)
-        .bind(&d.applicant_folded)
-        .bind(d.applicant_id_number.clone())
-        .bind(d.state.due.map(fmt_due))
-        .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
-        .fetch_one(self.conn())
-        .await?;
-        for f in &d.files {
-            self.add_dossier_file(id, f).await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(40) {
+            let sql = format!(
+                "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts) \
+                 VALUES {} RETURNING id, code",
+                crate::batch::values(chunk.len(), COLS, |b| {
+                    let p = |i: usize| format!("${}", b + i);
+                    format!(
+                        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                        p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(11), p(12), p(13), p(14), p(15)
+                    )
+                })
+            );
+            let mut q = sqlx::query(&sql);
+            for (d, code, received_at) in chunk {
+                q = q
+                    .bind(code.map(|c| c.to_string()))
+                    .bind(&d.procedure_code)
+                    .bind(d.state.owner)
+                    .bind(&d.applicant_name)
+                    .bind(&d.state.receiving_agency)
+                    .bind(&d.state.current_agency)
+                    .bind(d.state.status.as_str())
+                    .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
+                    .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
+                    .bind(*received_at)
+                    .bind(now)
+                    .bind(&d.applicant_folded)
+                    .bind(d.applicant_id_number.clone())
+                    .bind(d.state.due.map(fmt_due))
+                    .bind(serde_json::to_string(&d.parts).map_err(corrupt)?);
+            }
+            let returned = q.fetch_all(self.conn()).await?;
+            if chunk.len() == 1 {
+                ids.push(get(returned.first().ok_or_else(|| corrupt("no id returned"))?, "id")?);
+                continue;
+            }
+            // RETURNING's order is not promised: match rows by their codes.
+            let by_code: std::collections::HashMap<String, i64> = returned
+                .iter()
+                .map(|r| Ok((get::<Option<String>>(r, "code")?.unwrap_or_default(), get::<i64>(r, "id")?)))
+                .collect::<Result<_>>()?;
+            for (_, code, _) in chunk {
+                let code = code.ok_or_else(|| corrupt("several dossiers without codes"))?.to_string();
+                ids.push(*by_code.get(&code).ok_or_else(|| corrupt(format!("no id for {code}")))?);
+            }
         }
-        Ok(id)
+        let files: Vec<(i64, &DossierFile)> =
+            rows.iter().zip(&ids).flat_map(|((d, _, _), id)| d.files.iter().map(move |f| (*id, f))).collect();
+        self.add_dossier_files(&files).await?;
+        Ok(ids)
     }
 
     /// Records a file (already durable in the blob store) of a dossier.
     pub async fn add_dossier_file(&mut self, dossier_id: i64, f: &DossierFile) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(dossier_id)
-        .bind(f.part_index)
-        .bind(&f.file_name)
-        .bind(&f.content_type)
-        .bind(f.size)
-        .bind(&f.sha256)
-        .bind(&f.blob_key)
-        .bind(now_micros())
-        .bind(f.purpose.as_str())
-        .execute(self.conn())
-        .await?;
+        self.add_dossier_files(&[(dossier_id, f)]).await
+    }
+
+    /// Records files of dossiers, many rows a statement.
+    pub async fn add_dossier_files(&mut self, rows: &[(i64, &DossierFile)]) -> Result<()> {
+        let now = now_micros();
+        for chunk in rows.chunks(60) {
+            let sql = format!(
+                "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) VALUES {}",
+                crate::batch::numbered(chunk.len(), 9)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, f) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(f.part_index)
+                    .bind(&f.file_name)
+                    .bind(&f.content_type)
+                    .bind(f.size)
+                    .bind(&f.sha256)
+                    .bind(&f.blob_key)
+                    .bind(now)
+                    .bind(f.purpose.as_str());
+            }
+            q.execute(self.conn()).await?;
+        }
         Ok(())
     }
 
@@ -279,21 +319,54 @@ impl WriteTx {
         note: &str,
         due: Option<NaiveDateTime>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(dossier_id)
-        .bind(now_micros())
-        .bind(actor_id)
-        .bind(action)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(note)
-        .bind(due.map(|d| d.format("%Y-%m-%d %H:%M").to_string()))
-        .execute(self.conn())
-        .await?;
+        self.add_dossier_events(&[EventRow { dossier_id, actor_id, action, from, to, note, due }]).await
+    }
+
+    /// Writes lines of dossiers' histories, many rows a statement.
+    pub async fn add_dossier_events(&mut self, rows: &[EventRow<'_>]) -> Result<()> {
+        let now = now_micros();
+        for chunk in rows.chunks(60) {
+            let sql = format!(
+                "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note, due) VALUES {}",
+                crate::batch::numbered(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                q = q
+                    .bind(e.dossier_id)
+                    .bind(now)
+                    .bind(e.actor_id)
+                    .bind(e.action)
+                    .bind(e.from.as_str())
+                    .bind(e.to.as_str())
+                    .bind(e.note)
+                    .bind(e.due.map(fmt_due));
+            }
+            q.execute(self.conn()).await?;
+        }
         Ok(())
     }
+}
+
+/// A line of a dossier's history, to write.
+#[derive(Debug, Clone)]
+pub struct EventRow<'a> {
+    pub dossier_id: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub from: Status,
+    pub to: Status,
+    pub note: &'a str,
+    pub due: Option<NaiveDateTime>,
+}
+
+/// A message for a citizen's inbox, to write.
+#[derive(Debug, Clone)]
+pub struct InboxRow<'a> {
+    pub user_id: i64,
+    pub code: &'a str,
+    pub kind: &'a str,
+    pub note: &'a str,
 }
 
 impl Store {
@@ -502,20 +575,35 @@ pub struct InboxMessage {
 impl WriteTx {
     /// Leaves a message in a citizen's inbox, in the same transaction as the change.
     pub async fn notify(&mut self, user_id: i64, code: &str, kind: &str, note: &str) -> Result<()> {
-        // With e-mail on, a citizen with an address gets the message queued
-        // for delivery in the same statement.
-        sqlx::query(
-            "INSERT INTO inbox (user_id, dossier_code, kind, note, created_at, mail_state, mail_next_at) \
-             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 = 1 AND (SELECT email FROM users WHERE id = $1) <> '' THEN 'pending' ELSE 'none' END, $5)",
-        )
-        .bind(user_id)
-        .bind(code)
-        .bind(kind)
-        .bind(note)
-        .bind(now_micros())
-        .bind(i64::from(self.mail))
-        .execute(self.conn())
-        .await?;
+        self.notify_many(&[InboxRow { user_id, code, kind, note }]).await
+    }
+
+    /// Leaves messages in citizens' inboxes, many rows a statement. With
+    /// e-mail on, a citizen with an address gets the message queued for
+    /// delivery in the same statement.
+    pub async fn notify_many(&mut self, rows: &[InboxRow<'_>]) -> Result<()> {
+        let now = now_micros();
+        let mail = i64::from(self.mail);
+        for chunk in rows.chunks(100) {
+            let sql = format!(
+                "INSERT INTO inbox (user_id, dossier_code, kind, note, created_at, mail_state, mail_next_at) VALUES {}",
+                crate::batch::values(chunk.len(), 5, |b| {
+                    format!(
+                        "(${u}, ${}, ${}, ${}, ${t}, CASE WHEN {mail} = 1 AND (SELECT email FROM users WHERE id = ${u}) <> '' THEN 'pending' ELSE 'none' END, ${t})",
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        u = b + 1,
+                        t = b + 5,
+                    )
+                })
+            );
+            let mut q = sqlx::query(&sql);
+            for m in chunk {
+                q = q.bind(m.user_id).bind(m.code).bind(m.kind).bind(m.note).bind(now);
+            }
+            q.execute(self.conn()).await?;
+        }
         Ok(())
     }
 }

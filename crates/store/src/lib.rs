@@ -8,6 +8,7 @@
 //! race-free) and, on commit, appends its audit entries to the chain.
 
 mod audit;
+mod batch;
 mod blobs;
 mod calendar;
 mod catalog;
@@ -27,8 +28,8 @@ pub use audit::AuditHead;
 pub use blobs::{Blob, BlobStore, SweepReport};
 pub use catalog::ImportReport;
 pub use dossier::{
-    DossierEvent, DossierFile, FilePurpose, InboxMessage, NewDossier, PublicDossier, StoredDossier, Worklist,
-    WorklistItem,
+    DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
+    Worklist, WorklistItem,
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
