@@ -44,19 +44,13 @@ pub(crate) fn start(store: Store) -> mpsc::Sender<Job> {
 }
 
 async fn run_batch(store: &Store, batch: Vec<Job>) {
-    // The batch's files become durable together, before any row names them.
-    if let Some(blobs) = batch.iter().find_map(|j| j.blobs.clone()) {
-        let synced = tokio::task::spawn_blocking(move || blobs.sync()).await;
-        if !matches!(synced, Ok(Ok(()))) {
-            for j in batch {
-                let _ = j.reply.send(Err(StoreError::Corrupt("the attached files could not be synced to disk".into())));
-            }
-            return;
-        }
-    }
+    // The batch's files are synced while its rows are written, and before
+    // the commit: no committed row ever names a file a crash could lose.
+    let blobs = batch.iter().find_map(|j| j.blobs.clone());
+    let sync = blobs.clone().map(|b| tokio::task::spawn_blocking(move || b.sync()));
     // The whole batch in a few multi-row statements; should any of them fail,
     // the transaction rolls back and each submission is tried on its own.
-    match together(store, &batch).await {
+    match together(store, &batch, sync).await {
         Ok(done) => {
             for (job, r) in batch.into_iter().zip(done) {
                 let _ = job.reply.send(Ok(r));
@@ -64,6 +58,15 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
             return;
         }
         Err(e) => tracing::warn!(error = %e, size = batch.len(), "batch refused as a whole; filing one by one"),
+    }
+    if let Some(blobs) = blobs {
+        let synced = tokio::task::spawn_blocking(move || blobs.sync()).await;
+        if !matches!(synced, Ok(Ok(()))) {
+            for j in batch {
+                let _ = j.reply.send(Err(StoreError::Corrupt("the attached files could not be synced to disk".into())));
+            }
+            return;
+        }
     }
     let mut w = match store.begin_write().await {
         Ok(w) => w,
@@ -104,8 +107,13 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
 /// Files a batch in one transaction of about ten statements whatever its
 /// size: numbers taken per agency and day in arrival order, then every
 /// dossier, file, history line, inbox message and audit entry in multi-row
-/// inserts.
-async fn together(store: &Store, batch: &[Job]) -> Result<Vec<(i64, DossierCode)>> {
+/// inserts; `sync`, the batch's file sync running meanwhile, must succeed
+/// before the commit.
+async fn together(
+    store: &Store,
+    batch: &[Job],
+    sync: Option<tokio::task::JoinHandle<Result<()>>>,
+) -> Result<Vec<(i64, DossierCode)>> {
     let mut w = store.begin_write().await?;
     let mut groups: std::collections::BTreeMap<(&str, NaiveDate), Vec<usize>> = Default::default();
     for (i, job) in batch.iter().enumerate() {
@@ -157,6 +165,9 @@ async fn together(store: &Store, batch: &[Job]) -> Result<Vec<(i64, DossierCode)
             None::<&()>,
             Some(&j.new.state),
         ));
+    }
+    if let Some(sync) = sync {
+        sync.await.map_err(|e| StoreError::Corrupt(e.to_string()))??;
     }
     w.commit().await?;
     Ok(ids.into_iter().zip(codes).collect())
