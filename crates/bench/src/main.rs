@@ -78,7 +78,27 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // Removed when the whole run is over: deleting thousands of files
+        // slows the file creation of the next measurement (ext4 skips
+        // recently freed inodes), so no measurement follows a deletion.
+        if let Ok(mut dirs) = LEFT_BEHIND.lock() {
+            dirs.push(self.dir.clone());
+        }
+    }
+}
+
+static LEFT_BEHIND: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the servers' data folders, unless EGOV_BENCH_KEEP is set (for
+/// back-to-back runs, which would otherwise follow a mass deletion).
+fn clean_up() {
+    let dirs = LEFT_BEHIND.lock().map(|d| d.clone()).unwrap_or_default();
+    for d in dirs {
+        if std::env::var_os("EGOV_BENCH_KEEP").is_some() {
+            eprintln!("data kept in {}", d.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&d);
+        }
     }
 }
 
@@ -224,6 +244,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };
+    clean_up();
     match r {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
