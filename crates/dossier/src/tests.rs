@@ -284,7 +284,7 @@ fn random_sequences_keep_every_invariant() {
             }
             // a returned result says how it went out, and some way it did
             assert_eq!(d.result.is_some(), d.status == Status::ResultReturned, "{d:?}");
-            assert!(d.result.map_or(true, |r| r.electronic || r.paper), "{d:?}");
+            assert!(d.result.iter().all(|r| r.electronic || r.paper), "{d:?}");
             assert!(d.step < steps.max(1), "{d:?}");
             assert!(d.current_agency == A || d.current_agency == B);
             assert_eq!(d.receiving_agency, A);

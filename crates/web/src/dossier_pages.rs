@@ -327,7 +327,7 @@ async fn supplement_page(
             Err(WebError::Domain(key, detail)) => {
                 let status = WebError::Domain(key, String::new()).status();
                 let mut msg = t(ctx.lang, key).to_string();
-                if !detail.is_empty() && key.starts_with("err.file") {
+                if !detail.is_empty() && key.starts_with("err.file.") {
                     msg = format!("{msg} ({detail})");
                 }
                 dossier_page(&state, &ctx, code, Some(PageError::Supplement(msg)), status).await
