@@ -71,9 +71,10 @@ impl BlobStore {
         let final_path = self.path(&key).ok_or_else(|| StoreError::Corrupt("blob key".into()))?;
         let folder = final_path.parent().map(Path::to_path_buf).unwrap_or_else(|| self.dir.clone());
         std::fs::create_dir_all(&folder).map_err(io)?;
-        let tmp = folder.join(format!(".tmp-{key}"));
-        std::fs::write(&tmp, bytes).map_err(io)?;
-        std::fs::rename(&tmp, &final_path).map_err(io)?;
+        // Straight under its key, no temporary name: nothing reads a blob
+        // before a committed row names it, and a crash before the sync
+        // leaves a file no row names, which the sweep removes.
+        std::fs::write(&final_path, bytes).map_err(io)?;
         Ok(Blob { key, size: bytes.len() as u64, sha256 })
     }
 
