@@ -488,6 +488,19 @@ async fn a_citizen_applies_through_the_pages() {
     official.login("demo.receiver", DEMO_PASSWORD).await;
     assert_eq!(official.get(&format!("/ho-so/{code}")).await.status, 200, "the receiving agency reads it");
     assert_eq!(official.get("/thu-tuc/1.000894/nop").await.status, 403, "officials do not apply as citizens");
+    // the citizen withdraws it: a reason is needed, then the form is gone
+    let page = c.get(&format!("/ho-so/{code}")).await;
+    assert!(page.text.contains("action=\"/ho-so/") && page.text.contains("/rut\""));
+    let r = c.post_form(&format!("/ho-so/{code}/rut"), &[("csrf", &page.csrf()), ("reason", " ")]).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.text.contains("role=\"alert\"") && r.text.contains("Rút hồ sơ"));
+    let r = c.post_form(&format!("/ho-so/{code}/rut"), &[("csrf", &page.csrf()), ("reason", "Nộp nhầm thủ tục")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = c.get(&format!("/ho-so/{code}")).await;
+    assert!(page.text.contains("Công dân rút hồ sơ") && !page.text.contains("/rut\""));
+    assert!(page.text.contains("Nộp nhầm thủ tục"), "the reason is in the history");
+    // nobody else may withdraw it
+    assert_eq!(official.post_form(&format!("/ho-so/{code}/rut"), &[("csrf", "x"), ("reason", "x")]).await.status, 403);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -420,4 +420,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hoso.missing", "Cơ quan yêu cầu", "The agency asks for"),
     ("hoso.resubmit", "Nộp bổ sung", "Send the supplement"),
     ("hoso.resubmitted", "Đã nộp bổ sung. Hồ sơ được xử lý tiếp.", "Supplement sent. Processing goes on."),
+    ("hoso.withdraw", "Rút hồ sơ", "Withdraw the dossier"),
+    ("hoso.withdraw_reason", "Lý do rút hồ sơ", "Why you withdraw it"),
 ];

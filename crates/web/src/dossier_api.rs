@@ -891,7 +891,8 @@ async fn perform_tx(
             Command::RequestSupplement { missing }
         }
         ActionRequest::Resubmit => {
-            note = String::new();
+            // the history names the documents that came with it
+            note = files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>().join("; ");
             // A dossier returned incomplete before acceptance is submitted
             // anew (it waits for a receiving officer again); one paused for a
             // supplement resumes with its deadline restarted.

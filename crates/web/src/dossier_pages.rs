@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ho-so-cua-toi", get(my_dossiers))
         .route("/ho-so/{code}", get(one_dossier))
         .route("/ho-so/{code}/danh-gia", axum::routing::post(rate_page))
+        .route("/ho-so/{code}/rut", axum::routing::post(withdraw_page))
         .route(
             "/ho-so/{code}/bo-sung",
             axum::routing::post(supplement_page)
@@ -295,6 +296,8 @@ struct DossierPage {
     /// What the citizen must add, when the dossier waits for it.
     supplement: Option<Supplement>,
     supplement_error: Option<String>,
+    can_withdraw: bool,
+    withdraw_error: Option<String>,
     files: Vec<crate::dossier_api::FileLink>,
     /// A paper result was (or is being) handed over.
     paper_result: bool,
@@ -305,6 +308,31 @@ pub struct Supplement {
     missing: String,
     /// Each document part's input name and label.
     parts: Vec<(String, String)>,
+}
+
+/// The citizen withdraws a dossier, with a reason.
+async fn withdraw_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let reason = f.get("reason").cloned().unwrap_or_default();
+        let req = crate::dossier_api::ActionRequest::Withdraw { reason };
+        match crate::dossier_api::perform(&state, &p, &code, req, Default::default()).await {
+            Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}")).into_response()),
+            Err(WebError::Domain(key, _)) => {
+                let status = WebError::Domain(key, String::new()).status();
+                dossier_page(&state, &ctx, code, Some(PageError::Withdraw(t(ctx.lang, key).to_string())), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
 }
 
 /// The citizen sends a dossier back completed, with supplementary documents.
@@ -375,6 +403,7 @@ async fn rate_page(
 enum PageError {
     Rating(String),
     Supplement(String),
+    Withdraw(String),
 }
 
 async fn dossier_page(
@@ -417,11 +446,26 @@ async fn dossier_page(
             .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
             .collect();
         let files = crate::dossier_api::file_links(state, ctx.lang, &code, &d).await?;
-        let (rating_error, supplement_error) = match error {
-            Some(PageError::Rating(e)) => (Some(e), None),
-            Some(PageError::Supplement(e)) => (None, Some(e)),
-            None => (None, None),
+        let (rating_error, supplement_error, withdraw_error) = match error {
+            Some(PageError::Rating(e)) => (Some(e), None, None),
+            Some(PageError::Supplement(e)) => (None, Some(e), None),
+            Some(PageError::Withdraw(e)) => (None, None, Some(e)),
+            None => (None, None, None),
         };
+        // The owner may withdraw while the rules allow it (asked of the state machine).
+        let can_withdraw = d.state.owner == Some(p.user_id)
+            && egov_dossier::apply(
+                &d.state,
+                p,
+                &egov_dossier::Command::Withdraw { reason: "x".into() },
+                state.settings.clock.now(),
+                &egov_dossier::Rules {
+                    calendar: &state.calendar.get().1,
+                    processing_time: egov_calendar::Span::WorkingDays(1),
+                    steps: 2,
+                },
+            )
+            .is_ok();
         // The owner completes a dossier the agency sent back: what is missing,
         // and a file input per document part.
         let supplement = if d.state.owner == Some(p.user_id)
@@ -454,6 +498,8 @@ async fn dossier_page(
             None
         };
         let page = DossierPage {
+            can_withdraw,
+            withdraw_error,
             supplement,
             supplement_error,
             layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
