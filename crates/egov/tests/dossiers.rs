@@ -442,15 +442,45 @@ async fn a_citizen_applies_through_the_pages() {
         ("f_applicant_id", "072090001234"),
         ("f_address", "Tổ 5, phường Tân Ninh"),
     ];
+    // a draft with one of its two documents, continued later from "my dossiers"
     let mut draft = good.to_vec();
     draft.push(("save_draft", "1"));
-    let r = c.post_multipart("/thu-tuc/1.000894/nop", page_form(&draft, false)).await;
+    let with_part = |pairs: &[(&str, &str)], part: &str, name: &str| {
+        let mut f = page_form(pairs, false);
+        f = f.part(part.to_string(), reqwest::multipart::Part::bytes(PDF.to_vec()).file_name(name.to_string()));
+        f
+    };
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", with_part(&draft, "part_0", "to-khai.pdf")).await;
     assert_eq!((r.status, r.location()), (303, "/ho-so-cua-toi?nhap=1"));
+    let mine = c.get("/ho-so-cua-toi").await;
+    let link = mine.text.split("href=\"").find(|h| h.starts_with("/thu-tuc/1.000894/nop?nhap=")).expect("a draft link");
+    let link = &link[..link.find('"').unwrap()];
+    let again = c.get(link).await;
+    assert_eq!(again.status, 200);
+    assert!(
+        again.text.contains("value=\"Tổ 5, phường Tân Ninh\"") && again.text.contains("to-khai.pdf"),
+        "{}",
+        again.text
+    );
+    let draft_id = link.rsplit('=').next().unwrap().to_string();
+    assert!(again.text.contains(&format!("name=\"draft_id\" value=\"{draft_id}\"")));
+    // nobody else continues it
+    let stranger = app.client();
+    stranger.login("demo.receiver", DEMO_PASSWORD).await;
+    assert_eq!(stranger.get(link).await.status, 403);
+    // submitted with the other document: the draft becomes the dossier, with both files
     let mut submit = good.to_vec();
     submit.push(("submit", "1"));
-    let r = c.post_multipart("/thu-tuc/1.000894/nop", page_form(&submit, true)).await;
+    submit.push(("draft_id", &draft_id));
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", with_part(&submit, "part_1", "cccd.pdf")).await;
     assert_eq!(r.status, 303, "{}", r.text);
     let loc = r.location().to_string();
+    assert_eq!(app.count("dossiers").await, 1, "the draft itself was submitted");
+    assert_eq!(app.count("dossier_files").await, 2);
+    // the draft cannot be submitted twice
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", with_part(&submit, "part_1", "cccd.pdf")).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert_eq!(app.count("dossiers").await, 1);
     assert!(loc.starts_with("/ho-so/H72.50.01-") && loc.ends_with("-0001?moi=1"), "{loc}");
     let page = c.get(&loc).await;
     assert!(page.text.contains("Mới nộp, chờ tiếp nhận") && page.text.contains("Tổ 5, phường Tân Ninh"));
@@ -463,7 +493,7 @@ async fn a_citizen_applies_through_the_pages() {
     assert!(inbox.text.contains("Đã nộp hồ sơ") && inbox.text.contains("<strong>Mới</strong>"));
     assert!(!c.get("/hop-thu").await.text.contains("<strong>Mới</strong>"), "read once shown");
     let mine = c.get("/ho-so-cua-toi").await;
-    assert!(mine.text.contains("Bản nháp") && mine.text.contains("-0001"));
+    assert!(!mine.text.contains("nop?nhap=") && mine.text.contains("-0001"), "no draft left");
     // nobody else's business
     let code = loc.trim_start_matches("/ho-so/").trim_end_matches("?moi=1").to_string();
     let other = app.client();
@@ -795,4 +825,35 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
     let mut late = list("overdue").await;
     late.sort();
     assert_eq!(late, vec![a.clone(), b.clone(), c.clone()]);
+}
+
+/// A draft through the API: saved, given back by id, continued and submitted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_is_saved_then_continued_and_submitted_through_the_api() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form(), "draft": true});
+    let r = citizen.post_json("/api/v1/dossiers", &body.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(r.json()["code"].is_null());
+    let id = r.json()["draft_id"].as_i64().expect("a draft id");
+    // someone else's draft id is not yours to continue
+    let other = app.client().with_bearer(&app.token("demo.receiver").1);
+    let cont = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form(), "draft_id": id});
+    assert_eq!(other.post_json("/api/v1/dossiers", &cont.to_string()).await.status, 403);
+    // continued with its files: submitted, numbered, the same row
+    let f = reqwest::multipart::Form::new()
+        .text("dossier", cont.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let r = citizen.post_multipart("/api/v1/dossiers", f).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.json()["code"].as_str().unwrap().to_string();
+    assert!(r.json()["draft_id"].is_null());
+    assert_eq!(app.count("dossiers").await, 1);
+    let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    let actions: Vec<&str> =
+        view["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["draft", "submit"]);
+    assert_eq!(view["files"].as_array().unwrap().len(), 2);
 }

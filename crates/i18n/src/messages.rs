@@ -422,4 +422,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hoso.resubmitted", "Đã nộp bổ sung. Hồ sơ được xử lý tiếp.", "Supplement sent. Processing goes on."),
     ("hoso.withdraw", "Rút hồ sơ", "Withdraw the dossier"),
     ("hoso.withdraw_reason", "Lý do rút hồ sơ", "Why you withdraw it"),
+    ("apply.attached", "Đã đính kèm (chọn tệp khác để thay)", "Attached (choose another file to replace it)"),
+    ("my.continue_draft", "Bản nháp — tiếp tục", "Draft — continue"),
 ];

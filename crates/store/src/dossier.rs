@@ -34,6 +34,10 @@ pub struct NewDossier {
     pub parts: Vec<String>,
     /// The files attached, already stored durably in the blob store.
     pub files: Vec<DossierFile>,
+    /// The citizen's draft this fills in (saved again, or submitted): its
+    /// row is updated instead of a new one inserted, and each file given
+    /// here replaces the draft's file of the same part.
+    pub draft: Option<i64>,
 }
 
 /// What a dossier's file is.
@@ -123,6 +127,8 @@ pub enum Worklist {
 /// A line of a worklist.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WorklistItem {
+    #[serde(skip)]
+    pub id: i64,
     pub code: String,
     pub procedure_code: String,
     pub applicant_name: String,
@@ -132,6 +138,7 @@ pub struct WorklistItem {
 
 fn worklist_item(r: &AnyRow) -> Result<WorklistItem> {
     Ok(WorklistItem {
+        id: get(r, "id")?,
         code: get(r, "code")?,
         procedure_code: get(r, "procedure_code")?,
         applicant_name: get(r, "applicant_name")?,
@@ -252,6 +259,55 @@ impl WriteTx {
         Ok(ids)
     }
 
+    /// Fills in a citizen's draft: saved again (no code) or submitted (its
+    /// code and receipt time). Refused unless the row is still that owner's
+    /// draft. A file given for a part replaces the draft's file of that part
+    /// (its blob, named by no row, goes with the next sweep).
+    pub async fn fill_draft(
+        &mut self,
+        id: i64,
+        d: &NewDossier,
+        code: Option<&DossierCode>,
+        received_at: Option<i64>,
+    ) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE dossiers SET code = $3, status = $4, state = $5, form_data = $6, received_at = $7, updated_at = $8, \
+             applicant_name = $9, applicant_folded = $10, applicant_id_number = $11, due_at = $12, parts = $13, \
+             receiving_agency = $14, current_agency = $15 \
+             WHERE id = $1 AND owner_id = $2 AND status = 'draft'",
+        )
+        .bind(id)
+        .bind(d.state.owner)
+        .bind(code.map(|c| c.to_string()))
+        .bind(d.state.status.as_str())
+        .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
+        .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
+        .bind(received_at)
+        .bind(now_micros())
+        .bind(&d.applicant_name)
+        .bind(&d.applicant_folded)
+        .bind(d.applicant_id_number.clone())
+        .bind(d.state.due.map(fmt_due))
+        .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
+        .bind(&d.state.receiving_agency)
+        .bind(&d.state.current_agency)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound);
+        }
+        for f in &d.files {
+            sqlx::query("DELETE FROM dossier_files WHERE dossier_id = $1 AND purpose = 'part' AND part_index = $2")
+                .bind(id)
+                .bind(f.part_index)
+                .execute(self.conn())
+                .await?;
+        }
+        let files: Vec<(i64, &DossierFile)> = d.files.iter().map(|f| (id, f)).collect();
+        self.add_dossier_files(&files).await
+    }
+
     /// Records a file (already durable in the blob store) of a dossier.
     pub async fn add_dossier_file(&mut self, dossier_id: i64, f: &DossierFile) -> Result<()> {
         self.add_dossier_files(&[(dossier_id, f)]).await
@@ -370,6 +426,15 @@ pub struct InboxRow<'a> {
 }
 
 impl Store {
+    /// A dossier by its row id (drafts have no code yet).
+    pub async fn dossier_by_id(&self, id: i64) -> Result<Option<StoredDossier>> {
+        let row = sqlx::query(&format!("SELECT {COLS} FROM dossiers WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(dossier).transpose()
+    }
+
     pub async fn dossier(&self, code: &str) -> Result<Option<StoredDossier>> {
         let row = sqlx::query(&format!("SELECT {COLS} FROM dossiers WHERE code = $1"))
             .bind(code)
@@ -534,7 +599,7 @@ impl Store {
             conds.push(format!("(code = {r} OR applicant_id_number = {r} OR applicant_folded LIKE {f})"));
         }
         let sql = format!(
-            "SELECT code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE {} ORDER BY due_at, code LIMIT 200",
+            "SELECT id, code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE {} ORDER BY due_at, code LIMIT 200",
             conds.join(" AND ")
         );
         let mut q = sqlx::query(&sql);
@@ -551,7 +616,7 @@ impl Store {
     /// A citizen's dossiers, newest first.
     pub async fn dossiers_of_owner(&self, owner: i64) -> Result<Vec<WorklistItem>> {
         let rows = sqlx::query(
-            "SELECT COALESCE(code, '') AS code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE owner_id = $1 ORDER BY id DESC LIMIT 500",
+            "SELECT id, COALESCE(code, '') AS code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE owner_id = $1 ORDER BY id DESC LIMIT 500",
         )
         .bind(owner)
         .fetch_all(&self.pool)

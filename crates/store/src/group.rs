@@ -131,9 +131,24 @@ async fn together(
         .into_iter()
         .map(|c| c.ok_or_else(|| StoreError::Corrupt("a submission without a number".into())))
         .collect::<Result<_>>()?;
-    let rows: Vec<(&NewDossier, Option<&DossierCode>, Option<i64>)> =
-        batch.iter().zip(&codes).map(|(j, c)| (&j.new, Some(c), Some(j.received_at))).collect();
-    let ids = w.insert_dossiers(&rows).await?;
+    // New dossiers in multi-row inserts; drafts being submitted, one update each.
+    let rows: Vec<(&NewDossier, Option<&DossierCode>, Option<i64>)> = batch
+        .iter()
+        .zip(&codes)
+        .filter(|(j, _)| j.new.draft.is_none())
+        .map(|(j, c)| (&j.new, Some(c), Some(j.received_at)))
+        .collect();
+    let mut inserted = w.insert_dossiers(&rows).await?.into_iter();
+    let mut ids = Vec::with_capacity(batch.len());
+    for (j, c) in batch.iter().zip(&codes) {
+        match j.new.draft {
+            Some(id) => {
+                w.fill_draft(id, &j.new, Some(c), Some(j.received_at)).await?;
+                ids.push(id);
+            }
+            None => ids.push(inserted.next().ok_or_else(|| StoreError::Corrupt("an id is missing".into()))?),
+        }
+    }
     let events: Vec<crate::EventRow> = batch
         .iter()
         .zip(&ids)
@@ -178,7 +193,13 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
     let agency = job.new.state.receiving_agency.clone();
     let seq = w.next_dossier_seq(&agency, job.day).await?;
     let code = DossierCode::new(&agency, job.day, seq);
-    let id = w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?;
+    let id = match job.new.draft {
+        Some(id) => {
+            w.fill_draft(id, &job.new, Some(&code), Some(job.received_at)).await?;
+            id
+        }
+        None => w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?,
+    };
     w.add_dossier_event(
         id,
         job.actor_id,

@@ -69,12 +69,19 @@ pub struct CreateDossier {
     /// Save as a draft (no code yet) instead of submitting.
     #[serde(default)]
     draft: bool,
+    /// Continue this draft of yours (saved again, or submitted), instead of
+    /// starting a new dossier; files given replace its files of the same parts.
+    #[serde(default)]
+    draft_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     /// The dossier code; absent for a draft.
     code: Option<String>,
+    /// A draft's id, to continue it (`draft_id` of a later `POST /api/v1/dossiers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft_id: Option<i64>,
     status: String,
     national_status: Option<u8>,
 }
@@ -101,15 +108,28 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract:
             let r: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
             (r, Vec::new())
         };
-        let (code, status) =
-            match file_dossier(&state, &p, &req.procedure, &req.agency, req.form, uploads, req.draft).await? {
-                Ok(done) => done,
-                Err(errs) => return Ok(field_problem(&ctx, errs)),
-            };
+        let filed = match file_dossier(
+            &state,
+            &p,
+            Filing {
+                procedure: req.procedure,
+                agency: req.agency,
+                form: req.form,
+                uploads,
+                draft: req.draft,
+                continuing: req.draft_id,
+            },
+        )
+        .await?
+        {
+            Ok(done) => done,
+            Err(errs) => return Ok(field_problem(&ctx, errs)),
+        };
         let body = Created {
-            code: code.map(|c| c.to_string()),
-            status: status.as_str().into(),
-            national_status: status.national_code(),
+            draft_id: filed.code.is_none().then_some(filed.id),
+            code: filed.code.map(|c| c.to_string()),
+            status: filed.status.as_str().into(),
+            national_status: filed.status.national_code(),
         };
         Ok((StatusCode::CREATED, Json(body)).into_response())
     }
@@ -130,23 +150,35 @@ pub struct Upload {
 pub async fn file_dossier(
     state: &AppState,
     p: &Principal,
-    procedure: &str,
-    agency: &str,
-    form: BTreeMap<String, String>,
-    uploads: Vec<Upload>,
-    draft: bool,
-) -> Result<Result<(Option<DossierCode>, egov_dossier::Status), Vec<(String, &'static str)>>, WebError> {
+    filing: Filing,
+) -> Result<Result<Filed, Vec<(String, &'static str)>>, WebError> {
+    let Filing { procedure, agency, form, uploads, draft, continuing } = filing;
+    let (procedure, agency) = (procedure.as_str(), agency.as_str());
     let snap = state.catalog.get();
     let Some(proc) = snap.procedures.get(procedure) else {
         return Ok(Err(vec![("procedure".into(), "err.dossier.procedure")]));
     };
+    // Continuing a draft: it must be this citizen's, still a draft, of this
+    // procedure; its files count, except those replaced now.
+    let mut kept: Vec<egov_store::DossierFile> = Vec::new();
+    if let Some(id) = continuing {
+        let d = state.store.dossier_by_id(id).await?.ok_or(WebError::NotFound)?;
+        if d.state.owner != Some(p.user_id) {
+            return Err(WebError::Forbidden);
+        }
+        if d.state.status != egov_dossier::Status::Draft || d.procedure_code != procedure {
+            return Err(WebError::Domain("err.dossier.status", String::new()));
+        }
+        kept = state.store.dossier_files(id).await?;
+        kept.retain(|f| !uploads.iter().any(|u| u.part as i64 == f.part_index));
+    }
     if !proc.agencies.iter().any(|a| a == agency) {
         return Ok(Err(vec![("agency".into(), "err.dossier.not_offered")]));
     }
     let mut errs: Vec<(String, &'static str)> =
         proc.check_form(&form).into_iter().map(|(f, k)| (format!("form.{f}"), k)).collect();
     // Attachments: a known part, a PDF, JPEG or PNG by content, within the limits.
-    let mut total = 0usize;
+    let mut total: usize = kept.iter().map(|f| f.size as usize).sum();
     for u in &uploads {
         total += u.bytes.len();
         if u.part >= proc.documents.len() {
@@ -162,7 +194,7 @@ pub async fn file_dossier(
     }
     if !draft {
         for (i, doc) in proc.documents.iter().enumerate() {
-            if doc.mandatory && !uploads.iter().any(|u| u.part == i) {
+            if doc.mandatory && !uploads.iter().any(|u| u.part == i) && !kept.iter().any(|f| f.part_index == i as i64) {
                 errs.push((format!("parts[{i}]"), "err.file.missing"));
             }
         }
@@ -205,7 +237,7 @@ pub async fn file_dossier(
             blob_key: b.key,
         })
         .collect();
-    let result = file_with(state, p, proc, agency, form, files, draft).await;
+    let result = file_with(state, p, proc, agency, form, files, &kept, draft, continuing).await;
     if result.is_err() {
         for k in &keys {
             state.blobs.delete(k);
@@ -214,6 +246,27 @@ pub async fn file_dossier(
     result.map(Ok)
 }
 
+/// A dossier filed: its row id (how a draft is found again), its code once
+/// submitted, its status.
+pub struct Filed {
+    pub id: i64,
+    pub code: Option<DossierCode>,
+    pub status: egov_dossier::Status,
+}
+
+/// What a citizen files: a procedure at an agency, the form, the files; as
+/// a draft or submitted; a new dossier or a draft continued.
+pub struct Filing {
+    pub procedure: String,
+    pub agency: String,
+    pub form: BTreeMap<String, String>,
+    pub uploads: Vec<Upload>,
+    pub draft: bool,
+    /// The id of the citizen's draft this continues.
+    pub continuing: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn file_with(
     state: &AppState,
     p: &Principal,
@@ -221,8 +274,10 @@ async fn file_with(
     agency: &str,
     form: BTreeMap<String, String>,
     files: Vec<egov_store::DossierFile>,
+    kept: &[egov_store::DossierFile],
     draft: bool,
-) -> Result<(Option<DossierCode>, egov_dossier::Status), WebError> {
+    continuing: Option<i64>,
+) -> Result<Filed, WebError> {
     let now = state.settings.clock.now();
     let first = Dossier::draft(p.user_id, agency);
     let state_now = if draft { first } else { run(state, &proc.code, &first, p, &Command::Submit, now)? };
@@ -232,16 +287,18 @@ async fn file_with(
         applicant_folded: egov_catalog::search::fold(&p.full_name),
         applicant_id_number: form.get("applicant_id").cloned(),
         state: state_now.clone(),
-        parts: files
-            .iter()
-            .filter_map(|f| proc.documents.get(f.part_index as usize))
-            .map(|d| d.name_vi.clone())
-            .collect(),
+        parts: {
+            let mut handed: Vec<usize> = files.iter().chain(kept).map(|f| f.part_index as usize).collect();
+            handed.sort_unstable();
+            handed.dedup();
+            handed.into_iter().filter_map(|i| proc.documents.get(i)).map(|d| d.name_vi.clone()).collect()
+        },
+        draft: continuing,
         form_data: form,
         files,
     };
     let actor = format!("user:{}", p.user_id);
-    let code = if draft {
+    let (id, code) = if draft {
         if !new.files.is_empty() {
             let blobs = state.blobs.clone();
             tokio::task::spawn_blocking(move || blobs.sync())
@@ -249,19 +306,40 @@ async fn file_with(
                 .map_err(|e| WebError::Internal(e.to_string()))??;
         }
         let mut w = state.store.begin_write().await?;
-        let id = w.insert_dossier(&new, None, None).await?;
-        w.add_dossier_event(id, Some(p.user_id), "draft", egov_dossier::Status::Draft, state_now.status, "", None)
-            .await?;
+        let id = match continuing {
+            Some(id) => {
+                w.fill_draft(id, &new, None, None).await.map_err(|e| match e {
+                    egov_store::StoreError::NotFound => WebError::Domain("err.dossier.status", String::new()),
+                    e => e.into(),
+                })?;
+                id
+            }
+            None => {
+                let id = w.insert_dossier(&new, None, None).await?;
+                w.add_dossier_event(
+                    id,
+                    Some(p.user_id),
+                    "draft",
+                    egov_dossier::Status::Draft,
+                    state_now.status,
+                    "",
+                    None,
+                )
+                .await?;
+                id
+            }
+        };
         w.audit(egov_audit::Event::new(actor, "dossier.draft", format!("dossier#{id}"), None::<&()>, Some(&state_now)));
         w.commit().await?;
-        None
+        (id, None)
     } else {
         // Group commit: answered once committed, with whatever else arrived together.
-        let code = state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?.1;
+        let (id, code) =
+            state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?;
         state.mail_wake.notify_one();
-        Some(code)
+        (id, Some(code))
     };
-    Ok((code, state_now.status))
+    Ok(Filed { id, code, status: state_now.status })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -344,6 +422,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             form_data: req.form,
             parts,
             files: Vec::new(),
+            draft: None,
         };
         let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter", None).await?;
         state.mail_wake.notify_one();
@@ -351,6 +430,7 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             StatusCode::CREATED,
             Json(Created {
                 code: Some(code.to_string()),
+                draft_id: None,
                 status: d.status.as_str().into(),
                 national_status: d.status.national_code(),
             }),
@@ -1289,8 +1369,13 @@ pub async fn act(
             (serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?, ActionFiles::default())
         };
         let next = perform(&state, &p, &code, req, file).await?;
-        Ok(Json(Created { code: Some(code), status: next.as_str().into(), national_status: next.national_code() })
-            .into_response())
+        Ok(Json(Created {
+            code: Some(code),
+            draft_id: None,
+            status: next.as_str().into(),
+            national_status: next.national_code(),
+        })
+        .into_response())
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))

@@ -15,7 +15,7 @@ use egov_identity::AccountKind;
 
 use crate::admin::or_login;
 use crate::ctx::Ctx;
-use crate::dossier_api::{file_dossier, status_key};
+use crate::dossier_api::{file_dossier, status_key, Filing};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
 
@@ -111,8 +111,10 @@ fn field_views(
 #[template(path = "apply.html")]
 struct ApplyPage {
     layout: Layout,
-    /// The document parts to attach: input name, label, mandatory, error.
-    parts: Vec<(String, String, bool, Option<String>)>,
+    /// The document parts to attach: input name, label, mandatory, error,
+    /// and the file a draft already has for it.
+    parts: Vec<(String, String, bool, Option<String>, Option<String>)>,
+    draft_id: Option<i64>,
     code: String,
     name: String,
     agencies: Vec<Opt>,
@@ -130,15 +132,28 @@ fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
     }
 }
 
+/// What the application form shows besides the procedure: what was typed,
+/// its errors, and the draft it continues.
+struct ApplyForm<'a> {
+    agency: &'a str,
+    values: &'a BTreeMap<String, String>,
+    errors: &'a [(String, &'static str)],
+    draft: Option<i64>,
+}
+
 async fn apply_page(
     state: &AppState,
     ctx: &Ctx,
     code: &str,
-    agency: &str,
-    values: &BTreeMap<String, String>,
-    errors: &[(String, &'static str)],
+    form: ApplyForm<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let ApplyForm { agency, values, errors, draft } = form;
+    // A draft's files already attached, by part.
+    let attached = match draft {
+        Some(id) => state.store.dossier_files(id).await?,
+        None => Vec::new(),
+    };
     let snap = state.catalog.get();
     let p = snap.procedures.get(code).ok_or(WebError::NotFound)?;
     let en = ctx.lang == Lang::En;
@@ -162,11 +177,13 @@ async fn apply_page(
         .enumerate()
         .map(|(i, d)| {
             let err = errors.iter().find(|(n, _)| *n == format!("parts[{i}]")).map(|(_, k)| t(ctx.lang, k).to_string());
-            (format!("part_{i}"), if en { d.name_en.clone() } else { d.name_vi.clone() }, d.mandatory, err)
+            let have = attached.iter().find(|f| f.part_index == i as i64).map(|f| f.file_name.clone());
+            (format!("part_{i}"), if en { d.name_en.clone() } else { d.name_vi.clone() }, d.mandatory, err, have)
         })
         .collect();
     let page = ApplyPage {
         parts,
+        draft_id: draft,
         layout: Layout::titled(
             ctx,
             format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
@@ -181,10 +198,35 @@ async fn apply_page(
     Ok(render(status, &page))
 }
 
-async fn apply_form(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+#[derive(serde::Deserialize)]
+struct ApplyQuery {
+    /// A draft to continue.
+    #[serde(rename = "nhap")]
+    draft: Option<i64>,
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ApplyQuery>,
+) -> Response {
     let r = async {
-        citizen(&ctx)?;
-        apply_page(&state, &ctx, &code, "", &BTreeMap::new(), &[], StatusCode::OK).await
+        let p = citizen(&ctx)?;
+        let Some(id) = q.draft else {
+            let form = ApplyForm { agency: "", values: &BTreeMap::new(), errors: &[], draft: None };
+            return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
+        };
+        // Continue a draft: the citizen's own, still a draft, of this procedure.
+        let d = state.store.dossier_by_id(id).await?.ok_or(WebError::NotFound)?;
+        if d.state.owner != Some(p.user_id) {
+            return Err(WebError::Forbidden);
+        }
+        if d.state.status != egov_dossier::Status::Draft || d.procedure_code != code {
+            return Err(WebError::NotFound);
+        }
+        let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id) };
+        apply_page(&state, &ctx, &code, form, StatusCode::OK).await
     }
     .await;
     or_login(&ctx, r)
@@ -217,13 +259,25 @@ async fn apply_submit(
         let p = citizen(&ctx)?.clone();
         let agency = fields.get("agency").cloned().unwrap_or_default();
         let draft = fields.contains_key("save_draft");
+        let continuing = fields.get("draft_id").and_then(|v| v.parse::<i64>().ok());
         let values: BTreeMap<String, String> =
             fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
-        match file_dossier(&state, &p, &code, &agency, values.clone(), uploads, draft).await? {
-            Ok((Some(c), _)) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
-            Ok((None, _)) => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
+        let filing = Filing {
+            procedure: code.clone(),
+            agency: agency.clone(),
+            form: values.clone(),
+            uploads,
+            draft,
+            continuing,
+        };
+        match file_dossier(&state, &p, filing).await? {
+            Ok(filed) => match filed.code {
+                Some(c) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
+                None => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
+            },
             Err(errs) => {
-                apply_page(&state, &ctx, &code, &agency, &values, &errs, StatusCode::UNPROCESSABLE_ENTITY).await
+                let form = ApplyForm { agency: &agency, values: &values, errors: &errs, draft: continuing };
+                apply_page(&state, &ctx, &code, form, StatusCode::UNPROCESSABLE_ENTITY).await
             }
         }
     }
@@ -233,6 +287,9 @@ async fn apply_submit(
 
 pub struct Row {
     pub code: String,
+    /// For a draft: its id and its procedure's code, to continue it.
+    pub id: i64,
+    pub procedure_code: String,
     pub procedure: String,
     pub status: String,
     pub due: String,
@@ -257,6 +314,8 @@ async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
             .await?
             .into_iter()
             .map(|i| Row {
+                id: i.id,
+                procedure_code: i.procedure_code.clone(),
                 procedure: snap
                     .procedures
                     .get(&i.procedure_code)
