@@ -1,0 +1,284 @@
+//! The service-quality index of Decision 766/QĐ-TTg as plain calculations.
+//!
+//! The caller gathers, for a period and a scope, the facts of each dossier
+//! ([`DossierFacts`]) and of each procedure ([`ProcedureFacts`]); [`index`]
+//! turns them into each indicator's rate, points and maximum, and the total.
+//! Thresholds and points are configuration ([`IndexConfig`], versioned, with
+//! the date it takes effect), never constants. No I/O, no clock: `now` is an
+//! argument.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// What the index needs to know of one dossier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierFacts {
+    /// When it was received (the clock starts).
+    pub received: NaiveDateTime,
+    /// The appointment given at receipt; `None` when the procedure sets no
+    /// deadline. An apology's new date does not replace it: a dossier that
+    /// needed an apology is late.
+    pub appointment: Option<NaiveDateTime>,
+    /// The end of processing: the first of processed, result returned,
+    /// stopped, refused. `None` while open.
+    pub finished: Option<NaiveDateTime>,
+    /// Time spent waiting for the citizen's supplements (so far, if waiting now).
+    pub waiting: Duration,
+    pub supplement_requests: u32,
+    /// Withdrawn by the citizen: not the agency's doing, left out of every rate.
+    pub withdrawn: bool,
+    pub online: bool,
+    pub electronic_result: bool,
+    pub digitised_inputs: bool,
+    pub paid_online: bool,
+    /// The citizen complained or rated the service as disliked.
+    pub complaint: bool,
+}
+
+/// What the index needs to know of one procedure offered in the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcedureFacts {
+    /// Offered online, fully or partly.
+    pub online: bool,
+    pub has_fee: bool,
+    pub fee_payable_online: bool,
+}
+
+/// Whether a dossier kept its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeliness {
+    /// Finished by its appointment (waiting for the citizen not counted), or without a deadline.
+    OnTime,
+    /// Still open, and still within its deadline: counts as on time.
+    WithinDeadline,
+    /// Past its appointment by `by` (zero when late by rule: more than one supplement request).
+    Late { by: Duration },
+    /// Left out of the rates (withdrawn).
+    Excluded,
+}
+
+impl Timeliness {
+    pub fn counts_on_time(self) -> bool {
+        matches!(self, Timeliness::OnTime | Timeliness::WithinDeadline)
+    }
+}
+
+/// Decision 766's rule for one dossier at `now`.
+pub fn timeliness(f: &DossierFacts, now: NaiveDateTime) -> Timeliness {
+    if f.withdrawn {
+        return Timeliness::Excluded;
+    }
+    let end = f.finished.unwrap_or(now) - f.waiting;
+    let by = f.appointment.map(|a| (end - a).max(Duration::zero())).unwrap_or_else(Duration::zero);
+    if f.supplement_requests > 1 {
+        return Timeliness::Late { by };
+    }
+    match f.appointment {
+        Some(a) if end > a => Timeliness::Late { by },
+        _ if f.finished.is_none() => Timeliness::WithinDeadline,
+        _ => Timeliness::OnTime,
+    }
+}
+
+/// The indicators egov computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Procedures published on time and complete (not measured yet: no publication data).
+    PublishedOnTime,
+    /// Dossiers synchronised with the national portal (not measured yet: no sync).
+    SyncedToPortal,
+    OnTime,
+    OnlineProcedures,
+    OnlineDossiers,
+    OnlinePaymentProcedures,
+    PaidOnlineDossiers,
+    Digitisation,
+    /// Reuse of digitised data (not measured yet).
+    DigitisedReuse,
+    Satisfaction,
+}
+
+/// The five groups of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Transparency,
+    Progress,
+    Online,
+    Digitisation,
+    Satisfaction,
+}
+
+/// One indicator's share of the points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub indicator: Indicator,
+    pub group: Group,
+    pub max_points: f64,
+    /// The rate at which the full points are given; below it, points are
+    /// proportional: rate × max ÷ threshold.
+    pub full_at: f64,
+}
+
+/// A version of the index's thresholds and points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexConfig {
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("not a valid configuration: {0}")]
+    Json(String),
+    #[error("the points add up to {0}, not 100")]
+    Total(f64),
+    #[error("the threshold of {0:?} must be above 0 and at most 1")]
+    Threshold(Indicator),
+    #[error("{0:?} appears twice")]
+    Twice(Indicator),
+}
+
+impl IndexConfig {
+    /// The configuration egov ships: Decision 766's groups (transparency 18,
+    /// progress 20, online 22, digitisation 22, satisfaction 18) and its
+    /// published thresholds; the split of a group among its indicators is
+    /// egov's choice, in `decision766.json`.
+    pub fn decision_766() -> IndexConfig {
+        IndexConfig::from_json(include_str!("decision766.json")).expect("the shipped configuration is valid")
+    }
+
+    pub fn from_json(text: &str) -> Result<IndexConfig, ConfigError> {
+        let c: IndexConfig = serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
+        c.check()?;
+        Ok(c)
+    }
+
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let total: f64 = self.rules.iter().map(|r| r.max_points).sum();
+        if (total - 100.0).abs() > 1e-9 {
+            return Err(ConfigError::Total(total));
+        }
+        for (i, r) in self.rules.iter().enumerate() {
+            if !(r.full_at > 0.0 && r.full_at <= 1.0) {
+                return Err(ConfigError::Threshold(r.indicator));
+            }
+            if self.rules[..i].iter().any(|o| o.indicator == r.indicator) {
+                return Err(ConfigError::Twice(r.indicator));
+            }
+        }
+        Ok(())
+    }
+
+    /// The version in force on `day`, from several.
+    pub fn in_force(configs: &[IndexConfig], day: NaiveDate) -> Option<&IndexConfig> {
+        configs.iter().filter(|c| c.effective_from <= day).max_by_key(|c| c.effective_from)
+    }
+}
+
+/// Points for a rate: full at the threshold and above, proportional below.
+pub fn points(rate: f64, full_at: f64, max: f64) -> f64 {
+    if rate >= full_at {
+        max
+    } else {
+        (rate / full_at * max).max(0.0)
+    }
+}
+
+/// One indicator's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub indicator: Indicator,
+    pub group: Group,
+    /// `None` when the data to measure it is not there (then no points).
+    pub rate: Option<f64>,
+    pub points: f64,
+    pub max_points: f64,
+}
+
+/// The index of a period and scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Index {
+    pub config_version: String,
+    pub scores: Vec<Score>,
+    /// Out of 100.
+    pub total: f64,
+    /// The points of the indicators that could be measured.
+    pub measured_max: f64,
+    /// Dossiers counted (withdrawn ones left out), on time, late.
+    pub dossiers: usize,
+    pub on_time: usize,
+    pub late: usize,
+    /// Mean time from receipt to the end of processing, waiting for the
+    /// citizen not counted, over finished dossiers, in hours.
+    pub average_hours: Option<f64>,
+}
+
+fn ratio(n: usize, d: usize) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+/// Computes the index of the dossiers and procedures of a period and scope.
+pub fn index(
+    config: &IndexConfig,
+    dossiers: &[DossierFacts],
+    procedures: &[ProcedureFacts],
+    now: NaiveDateTime,
+) -> Index {
+    let counted: Vec<&DossierFacts> = dossiers.iter().filter(|d| !d.withdrawn).collect();
+    let n = counted.len();
+    let on_time = counted.iter().filter(|d| timeliness(d, now).counts_on_time()).count();
+    let complaints = counted.iter().filter(|d| d.complaint).count();
+    let finished: Vec<f64> = counted
+        .iter()
+        .filter_map(|d| d.finished.map(|f| (f - d.received - d.waiting).num_minutes() as f64 / 60.0))
+        .collect();
+    let with_fee: Vec<&ProcedureFacts> = procedures.iter().filter(|p| p.has_fee).collect();
+    let rate_of = |i: Indicator| -> Option<f64> {
+        match i {
+            Indicator::PublishedOnTime | Indicator::SyncedToPortal | Indicator::DigitisedReuse => None,
+            Indicator::OnTime => ratio(on_time, n),
+            Indicator::OnlineProcedures => ratio(procedures.iter().filter(|p| p.online).count(), procedures.len()),
+            Indicator::OnlineDossiers => ratio(counted.iter().filter(|d| d.online).count(), n),
+            Indicator::OnlinePaymentProcedures => {
+                ratio(with_fee.iter().filter(|p| p.fee_payable_online).count(), with_fee.len())
+            }
+            Indicator::PaidOnlineDossiers => ratio(counted.iter().filter(|d| d.paid_online).count(), n),
+            Indicator::Digitisation => {
+                ratio(counted.iter().filter(|d| d.digitised_inputs && d.electronic_result).count(), n)
+            }
+            Indicator::Satisfaction => {
+                ratio(on_time, n).map(|r| (1.0 - ((1.0 - r) + complaints as f64 / n as f64)).max(0.0))
+            }
+        }
+    };
+    let scores: Vec<Score> = config
+        .rules
+        .iter()
+        .map(|r| {
+            let rate = rate_of(r.indicator);
+            Score {
+                indicator: r.indicator,
+                group: r.group,
+                rate,
+                points: rate.map(|x| points(x, r.full_at, r.max_points)).unwrap_or(0.0),
+                max_points: r.max_points,
+            }
+        })
+        .collect();
+    Index {
+        config_version: config.version.clone(),
+        total: scores.iter().map(|s| s.points).sum(),
+        measured_max: scores.iter().filter(|s| s.rate.is_some()).map(|s| s.max_points).sum(),
+        scores,
+        dossiers: n,
+        on_time,
+        late: n - on_time,
+        average_hours: (!finished.is_empty()).then(|| finished.iter().sum::<f64>() / finished.len() as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests;
