@@ -236,25 +236,11 @@ async fn apply_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    mut mp: axum::extract::Multipart,
+    req: axum::extract::Request,
 ) -> Response {
     let r = async {
-        let mut fields: BTreeMap<String, String> = BTreeMap::new();
-        let mut uploads = Vec::new();
-        while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
-            let name = field.name().unwrap_or("").to_string();
-            let file_name = field.file_name().unwrap_or("").to_string();
-            let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
-            match name.strip_prefix("part_").and_then(|i| i.parse::<usize>().ok()) {
-                Some(i) if !bytes.is_empty() => {
-                    uploads.push(crate::dossier_api::Upload { part: i, name: file_name, bytes: bytes.to_vec() })
-                }
-                Some(_) => {}
-                None => {
-                    fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-                }
-            }
-        }
+        let (fields, files) = crate::dossier_api::read_parts(req).await?;
+        let uploads = crate::dossier_api::ActionFiles::from_parts(files).parts;
         ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
         let agency = fields.get("agency").cloned().unwrap_or_default();
