@@ -280,5 +280,68 @@ pub fn index(
     }
 }
 
+/// A line of a dossier's history, as the facts are read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub at: NaiveDateTime,
+    /// The action's name (`accept`, `request_supplement`, …).
+    pub action: String,
+    pub to: egov_dossier::Status,
+    /// The due date after this step, if any.
+    pub due: Option<NaiveDateTime>,
+}
+
+/// What the store knows of a dossier beyond its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub online: bool,
+    /// Its inputs are digitised: the document parts are attached as files.
+    pub digitised_inputs: bool,
+    pub electronic_result: bool,
+    pub paid_online: bool,
+    /// The citizen's rating total (0–18), if rated.
+    pub rating_total: Option<u32>,
+}
+
+/// The facts of a dossier from its history: received when the clock started
+/// (its first due date; else its first step after the draft), the
+/// appointment then given, the end of processing (processed, returned,
+/// stopped or refused), the time between each supplement request and the
+/// next step that ended the wait (or `now`). A rating below half the
+/// points (under 9 of 18) counts as disliked. `None` for a dossier never
+/// submitted.
+pub fn facts(record: &Record, steps: &[Step], now: NaiveDateTime) -> Option<DossierFacts> {
+    use egov_dossier::Status;
+    let submitted: Vec<&Step> = steps.iter().filter(|s| s.to != Status::Draft).collect();
+    let first = *submitted.first()?;
+    let start = submitted.iter().find(|s| s.due.is_some()).copied().unwrap_or(first);
+    let finished = submitted
+        .iter()
+        .find(|s| matches!(s.to, Status::Approved | Status::ResultReturned | Status::Stopped | Status::Refused))
+        .map(|s| s.at);
+    let mut waiting = Duration::zero();
+    let mut requests = 0;
+    for (i, s) in submitted.iter().enumerate() {
+        if s.action == "request_supplement" {
+            requests += 1;
+            let until = submitted.get(i + 1).map(|n| n.at).unwrap_or(now);
+            waiting += until - s.at;
+        }
+    }
+    Some(DossierFacts {
+        received: start.at,
+        appointment: start.due,
+        finished,
+        waiting,
+        supplement_requests: requests,
+        withdrawn: submitted.iter().any(|s| s.to == Status::Withdrawn),
+        online: record.online,
+        electronic_result: record.electronic_result,
+        digitised_inputs: record.digitised_inputs,
+        paid_online: record.paid_online,
+        complaint: record.rating_total.is_some_and(|t| t < 9),
+    })
+}
+
 #[cfg(test)]
 mod tests;

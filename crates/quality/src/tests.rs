@@ -169,3 +169,45 @@ fn nothing_to_count_gives_no_rate_rather_than_a_division_by_zero() {
     assert!(ix.scores.iter().all(|s| s.rate.is_none()));
     assert_eq!(ix.average_hours, None);
 }
+
+#[test]
+fn facts_are_read_from_the_history() {
+    use egov_dossier::Status;
+    let step = |at: &str, action: &str, to: Status, due: Option<&str>| Step {
+        at: t(at),
+        action: action.into(),
+        to,
+        due: due.map(t),
+    };
+    let record = Record {
+        online: true,
+        digitised_inputs: true,
+        electronic_result: true,
+        paid_online: false,
+        rating_total: Some(8),
+    };
+    let steps = vec![
+        step("2026-03-01 20:00", "draft", Status::Draft, None),
+        step("2026-03-02 07:00", "submit", Status::Submitted, None),
+        step("2026-03-02 08:00", "accept", Status::Accepted, Some("2026-03-05 08:00")),
+        step("2026-03-02 09:00", "assign", Status::Processing, Some("2026-03-05 08:00")),
+        step("2026-03-02 10:00", "request_supplement", Status::SupplementRequested, None),
+        step("2026-03-04 10:00", "resubmit", Status::Processing, Some("2026-03-07 10:00")),
+        step("2026-03-06 10:00", "approve", Status::Approved, Some("2026-03-07 10:00")),
+        step("2026-03-06 15:00", "return_result", Status::ResultReturned, Some("2026-03-07 10:00")),
+        step("2026-03-07 09:00", "rate", Status::ResultReturned, Some("2026-03-07 10:00")),
+    ];
+    let f = facts(&record, &steps, t(NOW)).unwrap();
+    assert_eq!(f.received, t("2026-03-02 08:00"), "the clock starts at acceptance");
+    assert_eq!(f.appointment, Some(t("2026-03-05 08:00")), "the appointment given then");
+    assert_eq!(f.finished, Some(t("2026-03-06 10:00")), "processed ends processing");
+    assert_eq!((f.waiting, f.supplement_requests), (Duration::hours(48), 1));
+    assert!(f.complaint, "8 of 18 is disliked");
+    // 03-06 10:00 less 48 h of waiting = 03-04 10:00, before the appointment
+    assert_eq!(timeliness(&f, t(NOW)), Timeliness::OnTime);
+    // still waiting: the wait runs until now
+    let f = facts(&record, &steps[..5], t("2026-03-03 10:00")).unwrap();
+    assert_eq!((f.waiting, f.finished), (Duration::hours(24), None));
+    // a draft is no dossier yet
+    assert_eq!(facts(&record, &steps[..1], t(NOW)), None);
+}

@@ -364,23 +364,13 @@ impl WriteTx {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_dossier_event(
-        &mut self,
-        dossier_id: i64,
-        actor_id: Option<i64>,
-        action: &str,
-        from: Status,
-        to: Status,
-        note: &str,
-        due: Option<NaiveDateTime>,
-    ) -> Result<()> {
-        self.add_dossier_events(&[EventRow { dossier_id, actor_id, action, from, to, note, due }]).await
+    /// Writes one line of a dossier's history.
+    pub async fn add_dossier_event(&mut self, e: EventRow<'_>) -> Result<()> {
+        self.add_dossier_events(&[e]).await
     }
 
     /// Writes lines of dossiers' histories, many rows a statement.
     pub async fn add_dossier_events(&mut self, rows: &[EventRow<'_>]) -> Result<()> {
-        let now = now_micros();
         for chunk in rows.chunks(60) {
             let sql = format!(
                 "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note, due) VALUES {}",
@@ -390,7 +380,7 @@ impl WriteTx {
             for e in chunk {
                 q = q
                     .bind(e.dossier_id)
-                    .bind(now)
+                    .bind(e.at)
                     .bind(e.actor_id)
                     .bind(e.action)
                     .bind(e.from.as_str())
@@ -408,6 +398,8 @@ impl WriteTx {
 #[derive(Debug, Clone)]
 pub struct EventRow<'a> {
     pub dossier_id: i64,
+    /// When it happened (microseconds since the epoch), by the platform's clock.
+    pub at: i64,
     pub actor_id: Option<i64>,
     pub action: &'a str,
     pub from: Status,

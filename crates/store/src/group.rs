@@ -154,6 +154,7 @@ async fn together(
         .zip(&ids)
         .map(|(j, id)| crate::EventRow {
             dossier_id: *id,
+            at: j.received_at,
             actor_id: j.actor_id,
             action: j.action,
             from: egov_dossier::Status::Draft,
@@ -200,15 +201,16 @@ async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
         }
         None => w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?,
     };
-    w.add_dossier_event(
-        id,
-        job.actor_id,
-        job.action,
-        egov_dossier::Status::Draft,
-        job.new.state.status,
-        "",
-        job.new.state.due,
-    )
+    w.add_dossier_event(crate::EventRow {
+        dossier_id: id,
+        at: job.received_at,
+        actor_id: job.actor_id,
+        action: job.action,
+        from: egov_dossier::Status::Draft,
+        to: job.new.state.status,
+        note: "",
+        due: job.new.state.due,
+    })
     .await?;
     if let Some(owner) = job.new.state.owner {
         w.notify(owner, &code.to_string(), job.action, "").await?;
@@ -235,13 +237,14 @@ impl Store {
         actor_id: i64,
         action: &'static str,
         blobs: Option<crate::BlobStore>,
+        received_at: i64,
     ) -> Result<(i64, DossierCode)> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             new,
             action,
             day,
-            received_at: crate::now_micros(),
+            received_at,
             actor: format!("user:{actor_id}"),
             actor_id: Some(actor_id),
             blobs,

@@ -316,15 +316,16 @@ async fn file_with(
             }
             None => {
                 let id = w.insert_dossier(&new, None, None).await?;
-                w.add_dossier_event(
-                    id,
-                    Some(p.user_id),
-                    "draft",
-                    egov_dossier::Status::Draft,
-                    state_now.status,
-                    "",
-                    None,
-                )
+                w.add_dossier_event(egov_store::EventRow {
+                    dossier_id: id,
+                    at: state.settings.clock.now_micros(),
+                    actor_id: Some(p.user_id),
+                    action: "draft",
+                    from: egov_dossier::Status::Draft,
+                    to: state_now.status,
+                    note: "",
+                    due: None,
+                })
                 .await?;
                 id
             }
@@ -334,8 +335,17 @@ async fn file_with(
         (id, None)
     } else {
         // Group commit: answered once committed, with whatever else arrived together.
-        let (id, code) =
-            state.store.submit_dossier(new, now.date(), p.user_id, "submit", Some(state.blobs.clone())).await?;
+        let (id, code) = state
+            .store
+            .submit_dossier(
+                new,
+                now.date(),
+                p.user_id,
+                "submit",
+                Some(state.blobs.clone()),
+                state.settings.clock.now_micros(),
+            )
+            .await?;
         state.mail_wake.notify_one();
         (id, Some(code))
     };
@@ -424,7 +434,10 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             files: Vec::new(),
             draft: None,
         };
-        let (_, code) = state.store.submit_dossier(new, now.date(), p.user_id, "receive_at_counter", None).await?;
+        let (_, code) = state
+            .store
+            .submit_dossier(new, now.date(), p.user_id, "receive_at_counter", None, state.settings.clock.now_micros())
+            .await?;
         state.mail_wake.notify_one();
         Ok((
             StatusCode::CREATED,
@@ -1019,7 +1032,17 @@ async fn perform_tx(
         }
         w.add_dossier_file(d.id, f).await?;
     }
-    w.add_dossier_event(d.id, Some(p.user_id), cmd.name(), d.state.status, next.status, &note, next.due).await?;
+    w.add_dossier_event(egov_store::EventRow {
+        dossier_id: d.id,
+        at: state.settings.clock.now_micros(),
+        actor_id: Some(p.user_id),
+        action: cmd.name(),
+        from: d.state.status,
+        to: next.status,
+        note: &note,
+        due: next.due,
+    })
+    .await?;
     // The citizen hears of every change but the officials' internal hand-overs.
     if let (Some(owner), false) = (d.state.owner, matches!(cmd, Command::Assign { .. } | Command::Forward { .. })) {
         if owner != p.user_id {
@@ -1255,15 +1278,17 @@ pub async fn give_rating(state: &AppState, p: &Principal, code: &str, scores: &[
     let next = egov_dossier::rate(&d.state, p).map_err(dom)?;
     w.update_dossier(d.id, &next).await?;
     w.add_rating(d.id, &rating).await?;
-    w.add_dossier_event(
-        d.id,
-        Some(p.user_id),
-        "rate",
-        d.state.status,
-        next.status,
-        &rating.total().to_string(),
-        next.due,
-    )
+    let total = rating.total().to_string();
+    w.add_dossier_event(egov_store::EventRow {
+        dossier_id: d.id,
+        at: state.settings.clock.now_micros(),
+        actor_id: Some(p.user_id),
+        action: "rate",
+        from: d.state.status,
+        to: next.status,
+        note: &total,
+        due: next.due,
+    })
     .await?;
     w.audit(egov_audit::Event::new(
         format!("user:{}", p.user_id),

@@ -77,6 +77,11 @@ impl Clock {
         }
     }
 
+    /// Now, as microseconds since the epoch (how instants are stored).
+    pub fn now_micros(&self) -> i64 {
+        (self.now() - chrono::Duration::hours(7)).and_utc().timestamp_micros()
+    }
+
     pub fn now(&self) -> chrono::NaiveDateTime {
         match &self.0 {
             Some(m) => *m.lock().unwrap_or_else(|p| p.into_inner()),
