@@ -17,6 +17,7 @@ mod dossier;
 mod group;
 mod identity;
 mod outbox;
+mod quality;
 
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ pub use dossier::{
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
+pub use quality::QualityRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -39,7 +39,8 @@ pub fn routes() -> Router<AppState> {
         crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
         crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act,
         crate::dossier_api::list, crate::dossier_api::rate_api, crate::dossier_api::counter,
-        crate::dossier_api::receipt_pdf, crate::dossier_api::form_pdf, crate::dossier_api::file
+        crate::dossier_api::receipt_pdf, crate::dossier_api::form_pdf, crate::dossier_api::file,
+        crate::quality_api::quality_index
     ),
     components(schemas(
         Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
@@ -48,7 +49,8 @@ pub fn routes() -> Router<AppState> {
         crate::dossier_api::CreateDossier, crate::dossier_api::Created, crate::dossier_api::DossierView,
         crate::dossier_api::EventView, crate::dossier_api::PublicStatus, crate::dossier_api::PublicStep,
         crate::dossier_api::ActionRequest, crate::dossier_api::ListItem, crate::dossier_api::DossierList,
-        crate::dossier_api::RatingRequest, crate::dossier_api::CounterDossier
+        crate::dossier_api::RatingRequest, crate::dossier_api::CounterDossier,
+        crate::quality_api::IndexView, crate::quality_api::LateDossier
     )),
     modifiers(&BearerAuth)
 )]

@@ -69,7 +69,7 @@ impl WebError {
                 "err.dossier.role" | "err.dossier.agency" | "err.dossier.owner" | "err.dossier.assignee",
                 _,
             ) => StatusCode::FORBIDDEN,
-            WebError::Domain("err.datetime", _) => StatusCode::BAD_REQUEST,
+            WebError::Domain("err.datetime" | "err.date", _) => StatusCode::BAD_REQUEST,
             WebError::Domain("err.file.type" | "err.file.too_big" | "err.file.total" | "err.option", _) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

@@ -16,6 +16,7 @@ mod editor;
 mod error;
 mod outbox;
 mod pages;
+mod quality_api;
 mod views;
 
 use std::net::SocketAddr;
@@ -176,6 +177,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dossier_pages::routes())
         .merge(dossier_office::routes())
         .merge(api::routes())
+        .merge(quality_api::routes())
         .fallback(pages::not_found)
         // Body limits sit inside the context middleware, so that their
         // refusals are mapped to problem details and pages like any error.

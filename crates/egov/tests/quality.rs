@@ -1,0 +1,86 @@
+//! The service-quality index through the API, from dossiers handled on a
+//! clock set by hand (issue 5, first part).
+
+mod common;
+
+use common::*;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+async fn submit(citizen: &Client) -> String {
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["code"].as_str().unwrap().to_string()
+}
+
+async fn act(api: &Client, code: &str, body: serde_json::Value) {
+    let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
+    assert_eq!(r.status, 200, "{body}: {}", r.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says() {
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
+    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    // A and B accepted Monday 08:00 (due Tuesday 08:00); D withdrawn.
+    let (a, b, d) = (submit(&citizen).await, submit(&citizen).await, submit(&citizen).await);
+    for c in [&a, &b] {
+        act(&receiver, c, serde_json::json!({"action": "accept"})).await;
+        act(&approver, c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    }
+    act(&citizen, &d, serde_json::json!({"action": "withdraw", "reason": "Nộp nhầm"})).await;
+    // A processed Monday 10:00 and returned with an electronic result: on time.
+    clock.set(at("2026-03-02 10:00"));
+    act(&approver, &a, serde_json::json!({"action": "approve"})).await;
+    let form = reqwest::multipart::Form::new()
+        .text("action", r#"{"action": "return_result"}"#)
+        .part("result", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("ket-qua.pdf"));
+    assert_eq!(receiver.post_multipart(&format!("/api/v1/dossiers/{a}/actions"), form).await.status, 200);
+    // B processed Wednesday 09:00: 25 hours late.
+    clock.set(at("2026-03-04 09:00"));
+    act(&approver, &b, serde_json::json!({"action": "approve"})).await;
+    clock.set(at("2026-03-06 12:00"));
+
+    let public = app.client();
+    let r = public.get("/api/v1/quality/index?from=2026-03-01&to=2026-03-31&agency=H72.50.01").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let j = r.json();
+    let ix = &j["index"];
+    assert_eq!(
+        (ix["dossiers"].as_u64(), ix["on_time"].as_u64(), ix["late"].as_u64()),
+        (Some(2), Some(1), Some(1)),
+        "D left out: {j}"
+    );
+    assert_eq!(j["late"], serde_json::json!([{"code": b, "hours": 25.0}]));
+    let score = |name: &str| ix["scores"].as_array().unwrap().iter().find(|s| s["indicator"] == name).unwrap().clone();
+    let close = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
+    // on time 1 of 2: half of 20 points
+    assert!(close(&score("on_time")["rate"], 0.5) && close(&score("on_time")["points"], 10.0));
+    // both online: full 8 points at the 50 % threshold
+    assert!(close(&score("online_dossiers")["rate"], 1.0) && close(&score("online_dossiers")["points"], 8.0));
+    // digitised inputs and an electronic result: A only, (1/2) / 0.8 × 14
+    assert!(close(&score("digitisation")["points"], 0.5 / 0.8 * 14.0));
+    // satisfaction 1 − (1/2 late + 0 complaints) = 0.5; 0.5 / 0.9 × 18
+    assert!(close(&score("satisfaction")["points"], 10.0));
+    // mean time to the end of processing: A 2 h, B 49 h
+    assert!(close(&ix["average_hours"], 25.5), "{}", ix["average_hours"]);
+    // the period matters: nothing was received in February
+    let feb = public.get("/api/v1/quality/index?from=2026-02-01&to=2026-02-28&agency=H72.50.01").await.json();
+    assert_eq!(feb["index"]["dossiers"], 0);
+    // bad dates are a clear error
+    let bad = public.get("/api/v1/quality/index?from=2026-02-30&to=2026-03-01").await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert_eq!(bad.header("content-type"), "application/problem+json");
+    // in the OpenAPI document
+    assert!(public.get("/api/openapi.json").await.text.contains("/api/v1/quality/index"));
+}
