@@ -81,6 +81,32 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     let bad = public.get("/api/v1/quality/index?from=2026-02-30&to=2026-03-01").await;
     assert_eq!(bad.status, 400, "{}", bad.text);
     assert_eq!(bad.header("content-type"), "application/problem+json");
+    // The dashboard: the same total, the chart with its table, B behind the
+    // on-time rate with its 25 hours, the agency ranked and a way to its own page.
+    let page = public.get("/chat-luong?from=2026-03-01&to=2026-03-31").await;
+    assert_eq!(page.status, 200);
+    let province = public.get("/api/v1/quality/index?from=2026-03-01&to=2026-03-31").await.json();
+    let total = format!("{:.2}", province["index"]["total"].as_f64().unwrap());
+    assert!(page.text.contains(&format!("<strong id=\"total\">{total}</strong>")), "{}", page.text);
+    assert!(page.text.contains("<svg role=\"img\"") && page.text.contains("<title id=\"chart-t\">"));
+    assert!(
+        page.text.contains("Hồ sơ giải quyết đúng hạn</th><td>50.0 %</td><td>10.00</td><td>20.00</td>"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains(&format!("<a href=\"/tra-cuu/{b}\">{b}</a></td><td>25</td>")), "{}", page.text);
+    assert!(page.text.contains("/chat-luong?agency=H72.50.01&amp;from=2026-03-01&amp;to=2026-03-31"));
+    let mine = public.get("/chat-luong?agency=H72.50.01&from=2026-03-01&to=2026-03-31").await;
+    let total = format!("{:.2}", ix["total"].as_f64().unwrap());
+    assert!(mine.text.contains(&format!("<strong id=\"total\">{total}</strong>")), "the agency's page, its API total");
+    let bad = public.get("/chat-luong?from=2026-13-01&to=2026-03-31").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.text.contains("role=\"alert\"") && bad.text.contains("value=\"2026-13-01\""),
+        "what was typed comes back"
+    );
+    let en = public.get("/chat-luong?from=2026-03-01&to=2026-03-31&lang=en").await;
+    assert!(en.text.contains("Dossiers on time"));
     // in the OpenAPI document
     assert!(public.get("/api/openapi.json").await.text.contains("/api/v1/quality/index"));
 }

@@ -17,6 +17,7 @@ mod error;
 mod outbox;
 mod pages;
 mod quality_api;
+mod quality_pages;
 mod views;
 
 use std::net::SocketAddr;
@@ -171,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/egov.css", get(pages::stylesheet))
         .route("/healthz", get(api::healthz))
         .route("/quan-tri/thu-di", get(outbox::page))
+        .route("/chat-luong", get(quality_pages::dashboard))
         .merge(admin::routes())
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())

@@ -7,11 +7,67 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, NaiveDateTime};
 use egov_catalog::OnlineLevel;
 use egov_quality::{facts, index, timeliness, IndexConfig, ProcedureFacts, Record, Step, Timeliness};
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::{AppState, WebError};
+
+/// The index of some dossiers (already chosen for a period and scope) and
+/// the procedures of the scope, with the late dossiers behind it.
+pub(crate) fn compute(
+    state: &AppState,
+    rows: Vec<egov_store::QualityRow>,
+    agency: Option<&str>,
+) -> (egov_quality::Index, Vec<LateDossier>) {
+    let now = state.settings.clock.now();
+    let mut all = Vec::with_capacity(rows.len());
+    let mut late = Vec::new();
+    for r in rows {
+        let record = Record {
+            online: r.state.channel == egov_dossier::Channel::Online,
+            digitised_inputs: r.part_files > 0,
+            electronic_result: r.state.result.is_some_and(|x| x.electronic),
+            paid_online: false,
+            rating_total: r.rating_total.and_then(|t| u32::try_from(t).ok()),
+        };
+        let steps: Vec<Step> =
+            r.steps.into_iter().map(|(at, action, to, due)| Step { at: vn(at), action, to, due }).collect();
+        let Some(f) = facts(&record, &steps, now) else { continue };
+        if let Timeliness::Late { by } = timeliness(&f, now) {
+            late.push(LateDossier { code: r.code, hours: by.num_minutes() as f64 / 60.0 });
+        }
+        all.push(f);
+    }
+    let snap = state.catalog.get();
+    let procedures: Vec<ProcedureFacts> = snap
+        .procedures
+        .values()
+        .filter(|p| agency.is_none_or(|a| p.agencies.iter().any(|x| x == a)))
+        .map(|p| ProcedureFacts {
+            online: matches!(p.online_level, OnlineLevel::Full | OnlineLevel::Partial),
+            has_fee: p.fees.iter().any(|f| f.amount_vnd > 0),
+            // a procedure offered fully online is paid online
+            fee_payable_online: p.online_level == OnlineLevel::Full,
+        })
+        .collect();
+    (index(&IndexConfig::decision_766(), &all, &procedures, now), late)
+}
+
+/// A period from the query: first and last day, included; and the
+/// instants (micros) that bound it.
+pub(crate) fn period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate, i64, i64), WebError> {
+    let day = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| WebError::Domain("err.date", s.to_string()))
+    };
+    let (f, t) = (day(from)?, day(to)?);
+    if t < f {
+        return Err(WebError::Domain("err.date", to.to_string()));
+    }
+    let end = t.succ_opt().ok_or_else(|| WebError::Domain("err.date", to.to_string()))?;
+    Ok((f, t, day_start_micros(f), day_start_micros(end)))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/quality/index", get(quality_index))
@@ -31,9 +87,9 @@ pub struct IndexQuery {
 /// A dossier that missed its deadline.
 #[derive(Serialize, ToSchema)]
 pub struct LateDossier {
-    code: String,
+    pub(crate) code: String,
     /// How late, in hours (0 when late by rule: more than one supplement request).
-    hours: f64,
+    pub(crate) hours: f64,
 }
 
 /// The index of a period and scope, each indicator with its rate, points
@@ -63,49 +119,10 @@ fn vn(micros: i64) -> NaiveDateTime {
 #[utoipa::path(get, path = "/api/v1/quality/index", params(IndexQuery), responses((status = 200, body = IndexView), (status = 400, body = crate::error::Problem)))]
 pub async fn quality_index(State(state): State<AppState>, ctx: Ctx, Query(q): Query<IndexQuery>) -> Response {
     let r = async {
-        let day = |s: &str| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| WebError::Domain("err.date", s.to_string()))
-        };
-        let (from, to) = (day(&q.from)?, day(&q.to)?);
-        if to < from {
-            return Err(WebError::Domain("err.date", q.to.clone()));
-        }
+        let (from, to, start, end) = period(&q.from, &q.to)?;
         let agency = q.agency.as_deref().map(str::trim).filter(|a| !a.is_empty());
-        let end = to.succ_opt().ok_or_else(|| WebError::Domain("err.date", q.to.clone()))?;
-        let rows = state.store.quality_rows(day_start_micros(from), day_start_micros(end), agency).await?;
-        let now = state.settings.clock.now();
-        let mut all = Vec::with_capacity(rows.len());
-        let mut late = Vec::new();
-        for r in rows {
-            let record = Record {
-                online: r.state.channel == egov_dossier::Channel::Online,
-                digitised_inputs: r.part_files > 0,
-                electronic_result: r.state.result.is_some_and(|x| x.electronic),
-                paid_online: false,
-                rating_total: r.rating_total.and_then(|t| u32::try_from(t).ok()),
-            };
-            let steps: Vec<Step> =
-                r.steps.into_iter().map(|(at, action, to, due)| Step { at: vn(at), action, to, due }).collect();
-            let Some(f) = facts(&record, &steps, now) else { continue };
-            if let Timeliness::Late { by } = timeliness(&f, now) {
-                late.push(LateDossier { code: r.code, hours: by.num_minutes() as f64 / 60.0 });
-            }
-            all.push(f);
-        }
-        let snap = state.catalog.get();
-        let procedures: Vec<ProcedureFacts> = snap
-            .procedures
-            .values()
-            .filter(|p| agency.is_none_or(|a| p.agencies.iter().any(|x| x == a)))
-            .map(|p| ProcedureFacts {
-                online: matches!(p.online_level, OnlineLevel::Full | OnlineLevel::Partial),
-                has_fee: p.fees.iter().any(|f| f.amount_vnd > 0),
-                // a procedure offered fully online is paid online
-                fee_payable_online: p.online_level == OnlineLevel::Full,
-            })
-            .collect();
-        let config = IndexConfig::decision_766();
-        let ix = index(&config, &all, &procedures, now);
+        let rows = state.store.quality_rows(start, end, agency).await?;
+        let (ix, late) = compute(&state, rows, agency);
         Ok(Json(IndexView {
             from: from.to_string(),
             to: to.to_string(),

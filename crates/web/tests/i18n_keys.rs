@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-const NAMESPACES: [&str; 32] = [
+const NAMESPACES: [&str; 33] = [
     "site", "a11y", "nav", "home", "search", "catalog", "online", "unit", "level", "proc", "common", "register",
     "login", "form", "err", "role", "admin", "editor", "ftype", "kind", "cal", "lookup", "status", "apply", "my",
-    "hoso", "office", "inbox", "rating", "slip", "file", "mail",
+    "hoso", "office", "inbox", "rating", "slip", "file", "mail", "quality",
 ];
 
 fn keys_in(text: &str) -> Vec<String> {
