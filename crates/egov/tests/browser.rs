@@ -233,3 +233,40 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
     b.quit().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 5: from the province's score to one late dossier, by the links.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_drills_from_the_province_score_to_a_late_dossier() {
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(at("2026-03-02 08:00"));
+    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("a.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("b.pdf"));
+    let code = citizen.post_multipart("/api/v1/dossiers", form).await.json()["code"].as_str().unwrap().to_string();
+    let r = receiver.post_json(&format!("/api/v1/dossiers/{code}/actions"), r#"{"action": "accept"}"#).await;
+    assert_eq!(r.status, 200);
+    clock.set(at("2026-03-06 08:00")); // three days past its Tuesday appointment
+
+    let site = format!("http://localhost:{}", app.addr.port());
+    let b = Browser::start().await;
+    b.goto(&format!("{site}/")).await;
+    b.click("a[href='/chat-luong']").await;
+    b.wait_text("h1", |t| t.contains("Quyết định 766")).await;
+    b.script("document.getElementById('from').value = '2026-03-01'; document.getElementById('to').value = '2026-03-31'; return 1").await;
+    b.click("form.filters button[type=submit]").await;
+    b.wait_text("main", |t| t.contains("Xếp hạng cơ quan")).await;
+    b.click("main a[href^='/chat-luong?agency=H72.50.01']").await;
+    b.wait_text("main h2", |t| t.contains("Tân Ninh")).await;
+    b.click(&format!("a[href='/tra-cuu/{code}']")).await;
+    let main = b.wait_text("main", |t| t.contains(&code)).await;
+    assert!(main.contains("Đã tiếp nhận"), "{main}");
+    assert!(b.url().await.ends_with(&format!("/tra-cuu/{code}")));
+    b.quit().await;
+}
