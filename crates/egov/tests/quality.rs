@@ -61,7 +61,7 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
         (Some(2), Some(1), Some(1)),
         "D left out: {j}"
     );
-    assert_eq!(j["late"], serde_json::json!([{"code": b, "hours": 25.0}]));
+    assert_eq!(j["late"], serde_json::json!([{"code": b, "hours": 25.0, "appointment": "2026-03-03T08:00:00"}]));
     let score = |name: &str| ix["scores"].as_array().unwrap().iter().find(|s| s["indicator"] == name).unwrap().clone();
     let close = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
     // on time 1 of 2: half of 20 points
@@ -107,6 +107,32 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     );
     let en = public.get("/chat-luong?from=2026-03-01&to=2026-03-31&lang=en").await;
     assert!(en.text.contains("Dossiers on time"));
+    // The tables as Excel, read back with calamine: Vietnamese headers, number,
+    // percentage and date cells; and as CSV.
+    let x = reqwest::get(format!("{}/chat-luong.xlsx?from=2026-03-01&to=2026-03-31&agency=H72.50.01", app.base))
+        .await
+        .unwrap();
+    assert_eq!(x.status(), 200);
+    assert_eq!(x.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = x.bytes().await.unwrap().to_vec();
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Chỉ số", "Hồ sơ trễ hạn", "Xếp hạng cơ quan"]);
+    let sheet = wb.worksheet_range("Chỉ số").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("Chỉ số".into())));
+    let row = (0..sheet.height())
+        .find(|r| sheet.get((*r, 0)) == Some(&Data::String("Hồ sơ giải quyết đúng hạn".into())))
+        .unwrap();
+    assert_eq!(sheet.get((row, 1)), Some(&Data::Float(0.5)));
+    assert_eq!(sheet.get((row, 2)), Some(&Data::Float(10.0)));
+    let late_sheet = wb.worksheet_range("Hồ sơ trễ hạn").unwrap();
+    assert_eq!(late_sheet.get((1, 0)), Some(&Data::String(b.clone())));
+    assert!(matches!(late_sheet.get((1, 1)), Some(Data::DateTime(_))), "{:?}", late_sheet.get((1, 1)));
+    assert_eq!(late_sheet.get((1, 2)), Some(&Data::Float(25.0)));
+    // (this client asked for English above, and is answered in English; a fresh one in Vietnamese)
+    let csv = app.client().get("/chat-luong.csv?from=2026-03-01&to=2026-03-31&agency=H72.50.01").await;
+    assert!(csv.text.starts_with("\u{feff}Chỉ số,Tỷ lệ,Điểm,Tối đa"), "{}", csv.text);
+    assert!(csv.text.contains("Hồ sơ giải quyết đúng hạn,0.5,10,20"), "{}", csv.text);
     // in the OpenAPI document
     assert!(public.get("/api/openapi.json").await.text.contains("/api/v1/quality/index"));
 }

@@ -462,4 +462,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("quality.ind.digitised_reuse", "Tái sử dụng dữ liệu số hóa", "Reuse of digitised data"),
     ("quality.ind.satisfaction", "Mức độ hài lòng", "Satisfaction"),
     ("nav.quality", "Chất lượng phục vụ", "Service quality"),
+    ("quality.sheet.index", "Chỉ số", "Indicators"),
+    ("quality.sheet.late", "Hồ sơ trễ hạn", "Late dossiers"),
+    ("quality.sheet.ranking", "Xếp hạng cơ quan", "Agencies ranked"),
+    ("quality.download", "Tải về", "Download"),
 ];

@@ -173,6 +173,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/quan-tri/thu-di", get(outbox::page))
         .route("/chat-luong", get(quality_pages::dashboard))
+        .route("/chat-luong.xlsx", get(quality_pages::export_xlsx))
+        .route("/chat-luong.csv", get(quality_pages::export_csv))
         .merge(admin::routes())
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())

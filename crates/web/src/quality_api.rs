@@ -36,7 +36,7 @@ pub(crate) fn compute(
             r.steps.into_iter().map(|(at, action, to, due)| Step { at: vn(at), action, to, due }).collect();
         let Some(f) = facts(&record, &steps, now) else { continue };
         if let Timeliness::Late { by } = timeliness(&f, now) {
-            late.push(LateDossier { code: r.code, hours: by.num_minutes() as f64 / 60.0 });
+            late.push(LateDossier { code: r.code, hours: by.num_minutes() as f64 / 60.0, appointment: f.appointment });
         }
         all.push(f);
     }
@@ -90,6 +90,9 @@ pub struct LateDossier {
     pub(crate) code: String,
     /// How late, in hours (0 when late by rule: more than one supplement request).
     pub(crate) hours: f64,
+    /// The appointment it missed (Vietnam's time), when it had one.
+    #[schema(value_type = Option<String>)]
+    pub(crate) appointment: Option<NaiveDateTime>,
 }
 
 /// The index of a period and scope, each indicator with its rate, points

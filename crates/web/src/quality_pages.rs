@@ -66,6 +66,9 @@ struct DashPage {
     ranking: Vec<Ranked>,
     late: Vec<LateDossier>,
     error: Option<String>,
+    /// The numbers behind the tables, for the exports.
+    raw_lines: Vec<(&'static str, Option<f64>, f64, f64)>,
+    raw_ranking: Vec<(String, usize, f64, f64)>,
 }
 
 fn group_key(g: Group) -> &'static str {
@@ -154,7 +157,7 @@ async fn build(
     let mut ids: Vec<&str> = rows.iter().map(|r| r.receiving_agency.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut ranking: Vec<(f64, Ranked)> = ids
+    let mut ranking: Vec<(f64, Ranked, (String, usize, f64, f64))> = ids
         .into_iter()
         .map(|id| {
             let mine: Vec<_> = rows.iter().filter(|r| r.receiving_agency == id).cloned().collect();
@@ -169,6 +172,7 @@ async fn build(
                     on_time: format!("{on_time:.1} %"),
                     total: num(x.total),
                 },
+                (name_of(id), x.dossiers, on_time / 100.0, x.total),
             )
         })
         .collect();
@@ -189,6 +193,8 @@ async fn build(
             }
         })
         .collect();
+    let raw_lines =
+        ix.scores.iter().map(|s| (t(ctx.lang, indicator_key(s.indicator)), s.rate, s.points, s.max_points)).collect();
     let lines = ix
         .scores
         .iter()
@@ -213,8 +219,111 @@ async fn build(
         dossiers: ix.dossiers,
         bars,
         lines,
-        ranking: ranking.into_iter().map(|(_, r)| r).collect(),
+        raw_ranking: ranking.iter().map(|(_, _, raw)| raw.clone()).collect(),
+        ranking: ranking.into_iter().map(|(_, r, _)| r).collect(),
+        raw_lines,
         late,
         error: None,
     })
+}
+
+/// The dashboard's tables: indicators, late dossiers, agencies ranked.
+fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
+    use egov_reports::{Cell, Table};
+    let h = |k: &'static str| t(lang, k).to_string();
+    vec![
+        Table {
+            name: h("quality.sheet.index"),
+            headers: vec![h("quality.indicator"), h("quality.rate"), h("quality.points"), h("quality.max")],
+            rows: page
+                .raw_lines
+                .iter()
+                .map(|(label, rate, pts, max)| {
+                    vec![
+                        Cell::Text(label.to_string()),
+                        rate.map(Cell::Percent).unwrap_or(Cell::Empty),
+                        Cell::Number(*pts),
+                        Cell::Number(*max),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            name: h("quality.sheet.late"),
+            headers: vec![h("lookup.label"), h("lookup.due"), h("quality.hours_late")],
+            rows: page
+                .late
+                .iter()
+                .map(|d| {
+                    vec![
+                        Cell::Text(d.code.clone()),
+                        d.appointment.map(Cell::DateTime).unwrap_or(Cell::Empty),
+                        Cell::Number(d.hours),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            name: h("quality.sheet.ranking"),
+            headers: vec![h("quality.agency"), h("quality.dossiers"), h("quality.on_time"), h("quality.total")],
+            rows: page
+                .raw_ranking
+                .iter()
+                .map(|(name, n, on_time, total)| {
+                    vec![
+                        Cell::Text(name.clone()),
+                        Cell::Number(*n as f64),
+                        Cell::Percent(*on_time),
+                        Cell::Number(*total),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashPage, WebError> {
+    let today = state.settings.clock.now().date();
+    let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
+    let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
+    let (f, tday, start, end) = period(&from, &to)?;
+    build(state, ctx, f, tday, start, end, q.agency.trim()).await
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `/chat-luong.xlsx`: the dashboard's tables as a workbook.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, WebError> {
+    let page = export_page(&state, &ctx, &q).await?;
+    let bytes = egov_reports::xlsx(&tables(&page, ctx.lang)).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("chi-so-766_{}_{}.xlsx", page.from, page.to),
+    ))
+}
+
+/// `/chat-luong.csv`: the indicators' table as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, WebError> {
+    let page = export_page(&state, &ctx, &q).await?;
+    let bytes = egov_reports::csv(&tables(&page, ctx.lang)[0]).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(download(bytes, "text/csv; charset=utf-8", format!("chi-so-766_{}_{}.csv", page.from, page.to)))
 }
