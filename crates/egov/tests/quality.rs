@@ -50,6 +50,9 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     clock.set(at("2026-03-04 09:00"));
     act(&approver, &b, serde_json::json!({"action": "approve"})).await;
     clock.set(at("2026-03-06 12:00"));
+    // the citizen rates A: 16 of 18
+    let r = citizen.post_json(&format!("/api/v1/dossiers/{a}/rating"), r#"{"scores":[2,2,2,2,2,2,2,2,0]}"#).await;
+    assert_eq!(r.status, 204, "{}", r.text);
 
     let public = app.client();
     let r = public.get("/api/v1/quality/index?from=2026-03-01&to=2026-03-31&agency=H72.50.01").await;
@@ -97,6 +100,9 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     assert!(page.text.contains(&format!("<a href=\"/tra-cuu/{b}\">{b}</a></td><td>25</td>")), "{}", page.text);
     assert!(page.text.contains("/chat-luong?agency=H72.50.01&amp;from=2026-03-01&amp;to=2026-03-31"));
     let mine = public.get("/chat-luong?agency=H72.50.01&from=2026-03-01&to=2026-03-31").await;
+    // Circular 01/2018: the agency (on the province's page) and the officer A was assigned to, 16 of 18, excellent
+    assert!(page.text.contains("<td>1</td><td>16.00</td><td>Xuất sắc</td>"), "{}", page.text);
+    assert!(mine.text.contains("<td>1</td><td>16.00</td><td>Xuất sắc</td>"), "{}", mine.text);
     let total = format!("{:.2}", ix["total"].as_f64().unwrap());
     assert!(mine.text.contains(&format!("<strong id=\"total\">{total}</strong>")), "the agency's page, its API total");
     let bad = public.get("/chat-luong?from=2026-13-01&to=2026-03-31").await;

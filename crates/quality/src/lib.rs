@@ -280,6 +280,67 @@ pub fn index(
     }
 }
 
+/// The satisfaction scale of Circular 01/2018 (Arts 13–15): the average of
+/// the nine 0–2 scores' totals (0–18) per officer or agency, rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SatisfactionLevel {
+    Excellent,
+    Good,
+    Fair,
+    Average,
+    Weak,
+}
+
+/// The lower bounds of the levels (the scale is configuration too).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SatisfactionScale {
+    pub excellent: f64,
+    pub good: f64,
+    pub fair: f64,
+    pub average: f64,
+}
+
+impl Default for SatisfactionScale {
+    /// Circular 01/2018: ≥ 15 excellent, 12–15 good, 9–12 fair, 6–9 average, < 6 weak.
+    fn default() -> Self {
+        SatisfactionScale { excellent: 15.0, good: 12.0, fair: 9.0, average: 6.0 }
+    }
+}
+
+impl SatisfactionScale {
+    pub fn level(&self, average: f64) -> SatisfactionLevel {
+        if average >= self.excellent {
+            SatisfactionLevel::Excellent
+        } else if average >= self.good {
+            SatisfactionLevel::Good
+        } else if average >= self.fair {
+            SatisfactionLevel::Fair
+        } else if average >= self.average {
+            SatisfactionLevel::Average
+        } else {
+            SatisfactionLevel::Weak
+        }
+    }
+
+    /// Per key (an officer, an agency): the number of ratings, their
+    /// average total, and its level; keys in order.
+    pub fn rate<K: Ord + Clone>(&self, ratings: &[(K, u32)]) -> Vec<(K, usize, f64, SatisfactionLevel)> {
+        let mut by: std::collections::BTreeMap<K, (usize, u32)> = Default::default();
+        for (k, total) in ratings {
+            let e = by.entry(k.clone()).or_default();
+            e.0 += 1;
+            e.1 += total;
+        }
+        by.into_iter()
+            .map(|(k, (n, sum))| {
+                let avg = f64::from(sum) / n as f64;
+                (k, n, avg, self.level(avg))
+            })
+            .collect()
+    }
+}
+
 /// A line of a dossier's history, as the facts are read from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {

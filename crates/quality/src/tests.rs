@@ -211,3 +211,18 @@ fn facts_are_read_from_the_history() {
     // a draft is no dossier yet
     assert_eq!(facts(&record, &steps[..1], t(NOW)), None);
 }
+
+#[test]
+fn satisfaction_per_officer_and_agency_on_the_circular_scale() {
+    let scale = SatisfactionScale::default();
+    assert_eq!(scale.level(15.0), SatisfactionLevel::Excellent);
+    assert_eq!(scale.level(14.99), SatisfactionLevel::Good);
+    assert_eq!(scale.level(12.0), SatisfactionLevel::Good);
+    assert_eq!(scale.level(9.0), SatisfactionLevel::Fair);
+    assert_eq!(scale.level(6.0), SatisfactionLevel::Average);
+    assert_eq!(scale.level(5.9), SatisfactionLevel::Weak);
+    // officer 7: 18 and 12 → 15, excellent; officer 9: 10 → fair
+    let got = scale.rate(&[(7, 18), (9, 10), (7, 12)]);
+    assert_eq!(got, vec![(7, 2, 15.0, SatisfactionLevel::Excellent), (9, 1, 10.0, SatisfactionLevel::Fair)]);
+    assert!(scale.rate::<i64>(&[]).is_empty());
+}

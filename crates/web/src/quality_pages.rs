@@ -69,6 +69,26 @@ struct DashPage {
     /// The numbers behind the tables, for the exports.
     raw_lines: Vec<(&'static str, Option<f64>, f64, f64)>,
     raw_ranking: Vec<(String, usize, f64, f64)>,
+    /// Circular 01/2018: agencies (for the province) then officers.
+    satisfaction: Vec<Rated>,
+}
+
+pub struct Rated {
+    pub name: String,
+    pub count: usize,
+    pub average: String,
+    pub level: &'static str,
+}
+
+fn level_key(l: egov_quality::SatisfactionLevel) -> &'static str {
+    use egov_quality::SatisfactionLevel::*;
+    match l {
+        Excellent => "quality.level.excellent",
+        Good => "quality.level.good",
+        Fair => "quality.level.fair",
+        Average => "quality.level.average",
+        Weak => "quality.level.weak",
+    }
 }
 
 fn group_key(g: Group) -> &'static str {
@@ -152,6 +172,32 @@ async fn build(
             .unwrap_or_else(|| id.to_string())
     };
     let scoped: Vec<_> = rows.iter().filter(|r| agency.is_empty() || r.receiving_agency == agency).cloned().collect();
+    // Circular 01/2018: the ratings' average per agency and per officer (the
+    // one the dossier was assigned to).
+    let scale = egov_quality::SatisfactionScale::default();
+    let ratings = |key: &dyn Fn(&egov_store::QualityRow) -> Option<String>, rs: &[egov_store::QualityRow]| {
+        let pairs: Vec<(String, u32)> =
+            rs.iter().filter_map(|r| Some((key(r)?, u32::try_from(r.rating_total?).ok()?))).collect();
+        scale.rate(&pairs)
+    };
+    let mut satisfaction = Vec::new();
+    if agency.is_empty() {
+        for (id, n, avg, level) in ratings(&|r| Some(r.receiving_agency.clone()), &rows) {
+            satisfaction.push(Rated {
+                name: name_of(&id),
+                count: n,
+                average: num(avg),
+                level: t(ctx.lang, level_key(level)),
+            });
+        }
+    }
+    for (id, n, avg, level) in ratings(&|r| r.state.assignee.map(|a| a.to_string()), &scoped) {
+        let who = match id.parse::<i64>() {
+            Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
+            Err(_) => id,
+        };
+        satisfaction.push(Rated { name: who, count: n, average: num(avg), level: t(ctx.lang, level_key(level)) });
+    }
     let (ix, mut late) = compute(state, scoped, (!agency.is_empty()).then_some(agency));
     late.sort_by(|a, b| b.hours.total_cmp(&a.hours));
     let mut ids: Vec<&str> = rows.iter().map(|r| r.receiving_agency.as_str()).collect();
@@ -222,6 +268,7 @@ async fn build(
         raw_ranking: ranking.iter().map(|(_, _, raw)| raw.clone()).collect(),
         ranking: ranking.into_iter().map(|(_, r, _)| r).collect(),
         raw_lines,
+        satisfaction,
         late,
         error: None,
     })
