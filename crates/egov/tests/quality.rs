@@ -99,6 +99,10 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     );
     assert!(page.text.contains(&format!("<a href=\"/tra-cuu/{b}\">{b}</a></td><td>25</td>")), "{}", page.text);
     assert!(page.text.contains("/chat-luong?agency=H72.50.01&amp;from=2026-03-01&amp;to=2026-03-31"));
+    // the trend over a quarter: only March has dossiers, and its total is the period's
+    let q1 = public.get("/chat-luong?from=2026-01-01&to=2026-03-31").await;
+    assert!(q1.text.contains("<th scope=\"row\">01/2026</th><td>0</td>"), "{}", q1.text);
+    assert!(q1.text.contains(&format!("<th scope=\"row\">03/2026</th><td>2</td><td>{total}</td>")), "{}", q1.text);
     let mine = public.get("/chat-luong?agency=H72.50.01&from=2026-03-01&to=2026-03-31").await;
     // Circular 01/2018: the agency (on the province's page) and the officer A was assigned to, 16 of 18, excellent
     assert!(page.text.contains("<td>1</td><td>16.00</td><td>Xuất sắc</td>"), "{}", page.text);

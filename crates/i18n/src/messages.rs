@@ -477,4 +477,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("quality.level.fair", "Khá", "Fair"),
     ("quality.level.average", "Trung bình", "Average"),
     ("quality.level.weak", "Yếu", "Weak"),
+    ("quality.trend", "Diễn biến theo tháng", "Month by month"),
+    ("quality.trend_desc", "Mỗi cột là tổng điểm của tháng trên 100; số liệu ở bảng dưới.", "Each bar is the month's total out of 100; the numbers are in the table below."),
+    ("quality.month", "Tháng", "Month"),
 ];

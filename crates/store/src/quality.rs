@@ -13,6 +13,8 @@ pub struct QualityRow {
     pub code: String,
     pub procedure_code: String,
     pub receiving_agency: String,
+    /// When it was received (microseconds).
+    pub received_at: i64,
     pub state: Dossier,
     /// Document parts attached as files.
     pub part_files: i64,
@@ -31,7 +33,7 @@ impl Store {
     pub async fn quality_rows(&self, from: i64, to: i64, agency: Option<&str>) -> Result<Vec<QualityRow>> {
         let filter = "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2 AND ($3 = '' OR d.receiving_agency = $3)";
         let rows = sqlx::query(&format!(
-            "SELECT d.id, d.code, d.procedure_code, d.receiving_agency, d.state, \
+            "SELECT d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
              (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
              (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total \
              FROM dossiers d WHERE {filter} ORDER BY d.id"
@@ -48,6 +50,7 @@ impl Store {
                 code: get(r, "code")?,
                 procedure_code: get(r, "procedure_code")?,
                 receiving_agency: get(r, "receiving_agency")?,
+                received_at: get(r, "received_at")?,
                 state: serde_json::from_str(&get::<String>(r, "state")?).map_err(corrupt)?,
                 part_files: get(r, "part_files")?,
                 rating_total: get(r, "rating_total")?,

@@ -71,6 +71,16 @@ struct DashPage {
     raw_ranking: Vec<(String, usize, f64, f64)>,
     /// Circular 01/2018: agencies (for the province) then officers.
     satisfaction: Vec<Rated>,
+    trend: Vec<Month>,
+}
+
+/// A month of the trend: its label, dossiers, total, and its bar.
+pub struct Month {
+    pub label: String,
+    pub dossiers: usize,
+    pub total: String,
+    pub x: u32,
+    pub height: f64,
 }
 
 pub struct Rated {
@@ -198,7 +208,36 @@ async fn build(
         };
         satisfaction.push(Rated { name: who, count: n, average: num(avg), level: t(ctx.lang, level_key(level)) });
     }
-    let (ix, mut late) = compute(state, scoped, (!agency.is_empty()).then_some(agency));
+    // The trend: the scope's index month by month over the period.
+    let mut months: Vec<(i32, u32)> = Vec::new();
+    let mut m = (from.year(), from.month());
+    while (m.0, m.1) <= (to.year(), to.month()) && months.len() < 120 {
+        months.push(m);
+        m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
+    }
+    let month_of = |r: &egov_store::QualityRow| {
+        let d = chrono::DateTime::from_timestamp_micros(r.received_at)
+            .map(|d| d.naive_utc() + chrono::Duration::hours(7))
+            .unwrap_or_default();
+        (d.year(), d.month())
+    };
+    let scope = (!agency.is_empty()).then_some(agency);
+    let trend: Vec<Month> = months
+        .iter()
+        .enumerate()
+        .map(|(i, (y, mo))| {
+            let of_month: Vec<_> = scoped.iter().filter(|r| month_of(r) == (*y, *mo)).cloned().collect();
+            let (x, _) = compute(state, of_month, scope);
+            Month {
+                label: format!("{mo:02}/{y}"),
+                dossiers: x.dossiers,
+                total: num(x.total),
+                x: 40 + 44 * i as u32,
+                height: (x.total / 100.0 * 150.0).round(),
+            }
+        })
+        .collect();
+    let (ix, mut late) = compute(state, scoped, scope);
     late.sort_by(|a, b| b.hours.total_cmp(&a.hours));
     let mut ids: Vec<&str> = rows.iter().map(|r| r.receiving_agency.as_str()).collect();
     ids.sort_unstable();
@@ -269,6 +308,7 @@ async fn build(
         ranking: ranking.into_iter().map(|(_, r, _)| r).collect(),
         raw_lines,
         satisfaction,
+        trend,
         late,
         error: None,
     })
