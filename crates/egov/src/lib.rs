@@ -1,3 +1,4 @@
 //! The parts of the `egov` binary that its tests also use.
 
+pub mod bench_data;
 pub mod demo;

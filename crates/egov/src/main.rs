@@ -102,6 +102,21 @@ enum Command {
         #[command(subcommand)]
         what: AuditCmd,
     },
+    /// Generate a synthetic year of dossiers (for the quality index's figures at scale).
+    BenchData {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        dossiers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The year the dossiers are received in (up to today).
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
+        /// Load the demo data first if the database has none.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Attached files.
     Files {
         #[command(subcommand)]
@@ -468,6 +483,19 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             w.audit(egov_audit::Event::new("cli", "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
             w.commit().await.map_err(|e| e.to_string())?;
             println!("revoked {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchData { db, dossiers, seed, year, demo } => {
+            let store = db.open().await?;
+            if demo {
+                demo::load(&store, &random_secret().map_err(|e| e.to_string())?[..16]).await?;
+            }
+            let started = std::time::Instant::now();
+            let now = (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc();
+            let n = egov::bench_data::generate(&store, dossiers, seed, year, now).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!("generated {n} dossiers in {secs:.1} s ({:.0} a second)", n as f64 / secs.max(1e-9));
+            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Files { what: FilesCmd::Sweep { db, min_age_secs } } => {
