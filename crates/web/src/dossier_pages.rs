@@ -107,13 +107,21 @@ fn field_views(
         .collect()
 }
 
+/// A document part's file input on the application form.
+struct PartInput {
+    name: String,
+    label: String,
+    mandatory: bool,
+    error: Option<String>,
+    /// The file a draft already has for it.
+    have: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "apply.html")]
 struct ApplyPage {
     layout: Layout,
-    /// The document parts to attach: input name, label, mandatory, error,
-    /// and the file a draft already has for it.
-    parts: Vec<(String, String, bool, Option<String>, Option<String>)>,
+    parts: Vec<PartInput>,
     draft_id: Option<i64>,
     code: String,
     name: String,
@@ -178,7 +186,13 @@ async fn apply_page(
         .map(|(i, d)| {
             let err = errors.iter().find(|(n, _)| *n == format!("parts[{i}]")).map(|(_, k)| t(ctx.lang, k).to_string());
             let have = attached.iter().find(|f| f.part_index == i as i64).map(|f| f.file_name.clone());
-            (format!("part_{i}"), if en { d.name_en.clone() } else { d.name_vi.clone() }, d.mandatory, err, have)
+            PartInput {
+                name: format!("part_{i}"),
+                label: if en { d.name_en.clone() } else { d.name_vi.clone() },
+                mandatory: d.mandatory,
+                error: err,
+                have,
+            }
         })
         .collect();
     let page = ApplyPage {

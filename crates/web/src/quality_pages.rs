@@ -42,6 +42,9 @@ pub struct Line {
     pub max: String,
 }
 
+/// An agency's raw figures for the exports: name, dossiers, on-time ratio, total.
+type RankRaw = (String, usize, f64, f64);
+
 pub struct Ranked {
     pub id: String,
     pub name: String,
@@ -68,7 +71,7 @@ struct DashPage {
     error: Option<String>,
     /// The numbers behind the tables, for the exports.
     raw_lines: Vec<(&'static str, Option<f64>, f64, f64)>,
-    raw_ranking: Vec<(String, usize, f64, f64)>,
+    raw_ranking: Vec<RankRaw>,
     /// Circular 01/2018: agencies (for the province) then officers.
     satisfaction: Vec<Rated>,
     trend: Vec<Month>,
@@ -242,7 +245,7 @@ async fn build(
     let mut ids: Vec<&str> = rows.iter().map(|r| r.receiving_agency.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut ranking: Vec<(f64, Ranked, (String, usize, f64, f64))> = ids
+    let mut ranking: Vec<(f64, Ranked, RankRaw)> = ids
         .into_iter()
         .map(|id| {
             let mine: Vec<_> = rows.iter().filter(|r| r.receiving_agency == id).cloned().collect();
