@@ -242,14 +242,7 @@ async fn the_dashboard_drills_from_the_province_score_to_a_late_dossier() {
     let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
     let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
-    let form = reqwest::multipart::Form::new()
-        .text("dossier", body.to_string())
-        .part("part_0", reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("a.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("b.pdf"));
-    let code = citizen.post_multipart("/api/v1/dossiers", form).await.json()["code"].as_str().unwrap().to_string();
+    let code = submit_online(&citizen).await;
     let r = receiver.post_json(&format!("/api/v1/dossiers/{code}/actions"), r#"{"action": "accept"}"#).await;
     assert_eq!(r.status, 200);
     clock.set(at("2026-03-06 08:00")); // three days past its Tuesday appointment

@@ -8,9 +8,6 @@ fn form() -> serde_json::Value {
     serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"})
 }
 
-/// A small but real PDF, to attach.
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
 /// The multipart body of an online submission with its two mandatory parts attached.
 fn submission(files: &[(usize, &'static [u8], &'static str)]) -> reqwest::multipart::Form {
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form()});

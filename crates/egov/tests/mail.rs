@@ -11,8 +11,6 @@ use std::time::{Duration, Instant};
 use common::*;
 use egov_store::{MailState, OutboxEntry};
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
 /// The SMTP server, stopped when dropped.
 struct SmtpServer {
     child: std::process::Child,
@@ -90,18 +88,6 @@ async fn wait_for(app: &TestApp, what: &str, done: impl Fn(&[OutboxEntry]) -> bo
     }
 }
 
-async fn submit(citizen: &Client) -> String {
-    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
-    let form = reqwest::multipart::Form::new()
-        .text("dossier", body.to_string())
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
-    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    r.json()["code"].as_str().expect("code").to_string()
-}
-
 async fn act(api: &Client, code: &str, body: serde_json::Value) {
     let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
     assert_eq!(r.status, 200, "{body}: {}", r.text);
@@ -117,7 +103,7 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
     let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
 
     // 1. The SMTP server is down: the message waits, attempts grow, the error is kept.
-    let code = submit(&citizen).await;
+    let code = submit_online(&citizen).await;
     let o = wait_for(&app, "three failed attempts", |o| o.len() == 1 && o[0].attempts >= 3).await;
     assert_eq!(o[0].state, MailState::Pending);
     assert_eq!(o[0].dossier_code, code);
@@ -196,7 +182,7 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
 async fn without_smtp_nothing_is_queued_for_mail() {
     let app = spawn().await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let code = submit(&citizen).await;
+    let code = submit_online(&citizen).await;
     assert!(outbox(&app).await.is_empty());
     let inbox = citizen.get("/api/v1/inbox").await;
     assert!(inbox.text.contains(&code));

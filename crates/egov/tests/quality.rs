@@ -5,20 +5,6 @@ mod common;
 
 use common::*;
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
-async fn submit(citizen: &Client) -> String {
-    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
-    let form = reqwest::multipart::Form::new()
-        .text("dossier", body.to_string())
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
-    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    r.json()["code"].as_str().unwrap().to_string()
-}
-
 async fn act(api: &Client, code: &str, body: serde_json::Value) {
     let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
     assert_eq!(r.status, 200, "{body}: {}", r.text);
@@ -33,7 +19,7 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
     let approver = app.client().with_bearer(&app.token("demo.approver").1);
     // A and B accepted Monday 08:00 (due Tuesday 08:00); D withdrawn.
-    let (a, b, d) = (submit(&citizen).await, submit(&citizen).await, submit(&citizen).await);
+    let (a, b, d) = (submit_online(&citizen).await, submit_online(&citizen).await, submit_online(&citizen).await);
     for c in [&a, &b] {
         act(&receiver, c, serde_json::json!({"action": "accept"})).await;
         act(&approver, c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;

@@ -162,13 +162,7 @@ pub async fn file_dossier(
     // procedure; its files count, except those replaced now.
     let mut kept: Vec<egov_store::DossierFile> = Vec::new();
     if let Some(id) = continuing {
-        let d = state.store.dossier_by_id(id).await?.ok_or(WebError::NotFound)?;
-        if d.state.owner != Some(p.user_id) {
-            return Err(WebError::Forbidden);
-        }
-        if d.state.status != egov_dossier::Status::Draft || d.procedure_code != procedure {
-            return Err(WebError::Domain("err.dossier.status", String::new()));
-        }
+        own_draft(state, p, id, procedure).await?;
         kept = state.store.dossier_files(id).await?;
         kept.retain(|f| !uploads.iter().any(|u| u.part as i64 == f.part_index));
     }
@@ -244,6 +238,28 @@ pub async fn file_dossier(
         }
     }
     result.map(Ok)
+}
+
+/// The citizen's own draft `id` of `procedure`: someone else's is
+/// forbidden, another procedure's is not found, one already submitted is
+/// refused as a wrong status.
+pub(crate) async fn own_draft(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    procedure: &str,
+) -> Result<egov_store::StoredDossier, WebError> {
+    let d = state.store.dossier_by_id(id).await?.ok_or(WebError::NotFound)?;
+    if d.state.owner != Some(p.user_id) {
+        return Err(WebError::Forbidden);
+    }
+    if d.procedure_code != procedure {
+        return Err(WebError::NotFound);
+    }
+    if d.state.status != egov_dossier::Status::Draft {
+        return Err(WebError::Domain("err.dossier.status", String::new()));
+    }
+    Ok(d)
 }
 
 /// A dossier filed: its row id (how a draft is found again), its code once

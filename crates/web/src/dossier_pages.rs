@@ -232,13 +232,7 @@ async fn apply_form(
             return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
         };
         // Continue a draft: the citizen's own, still a draft, of this procedure.
-        let d = state.store.dossier_by_id(id).await?.ok_or(WebError::NotFound)?;
-        if d.state.owner != Some(p.user_id) {
-            return Err(WebError::Forbidden);
-        }
-        if d.state.status != egov_dossier::Status::Draft || d.procedure_code != code {
-            return Err(WebError::NotFound);
-        }
+        let d = crate::dossier_api::own_draft(&state, p, id, &code).await?;
         let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id) };
         apply_page(&state, &ctx, &code, form, StatusCode::OK).await
     }

@@ -13,6 +13,24 @@ use egov_store::Store;
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 
+/// A small but real PDF, to attach.
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Submits the demo marriage registration online to H72.50.01 with its two
+/// mandatory documents; returns the dossier's code.
+pub async fn submit_online(citizen: &Client) -> String {
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["code"].as_str().expect("code").to_string()
+}
+
 pub fn random_name() -> String {
     let mut b = [0u8; 8];
     getrandom::getrandom(&mut b).expect("randomness");
