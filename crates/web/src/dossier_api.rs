@@ -535,6 +535,33 @@ fn procedure_rules(state: &AppState, procedure: &str) -> Result<(Span, usize), W
     Ok((time, p.process.len().max(2)))
 }
 
+/// Whether the state machine would accept `cmd` from `who` on the dossier
+/// now (a dry run with the procedure's rules): what the pages offer.
+pub(crate) fn allows(state: &AppState, d: &egov_store::StoredDossier, who: &Principal, cmd: &Command) -> bool {
+    run(state, &d.procedure_code, &d.state, who, cmd, state.settings.clock.now()).is_ok()
+}
+
+/// A dossier's form values under their labels in `lang` (the field's name
+/// when the procedure no longer has it).
+pub(crate) fn form_lines(
+    state: &AppState,
+    d: &egov_store::StoredDossier,
+    lang: egov_i18n::Lang,
+) -> Vec<(String, String)> {
+    let snap = state.catalog.get();
+    let fields = snap.procedures.get(&d.procedure_code).map(|p| &p.form);
+    d.form_data
+        .iter()
+        .map(|(name, value)| {
+            let label = fields
+                .and_then(|fs| fs.iter().find(|f| &f.name == name))
+                .map(|f| if lang == egov_i18n::Lang::En { f.label_en.clone() } else { f.label_vi.clone() })
+                .unwrap_or_else(|| name.clone());
+            (label, value.clone())
+        })
+        .collect()
+}
+
 /// Runs the state machine with the procedure's rules and the current calendar.
 fn run(
     state: &AppState,

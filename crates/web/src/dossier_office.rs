@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use egov_dossier::{apply, Assignee, Command, Rules};
+use egov_dossier::{Assignee, Command};
 use egov_i18n::{t, Lang};
 use egov_identity::{Action, Role};
 use serde::Deserialize;
@@ -196,9 +196,6 @@ async fn office_page(
         .collect();
     // Which actions would the state machine accept from this official now?
     // Each is tried on a copy with placeholder details.
-    let cal = state.calendar.get();
-    let steps = proc.as_ref().map(|x| x.process.len().max(2)).unwrap_or(2);
-    let rules = Rules { calendar: &cal.1, processing_time: egov_calendar::Span::WorkingDays(1), steps };
     let now = state.settings.clock.now();
     let first_specialist = staff.iter().find(|u| u.roles.contains(&Role::Specialist));
     let x = || vec!["x".to_string()];
@@ -218,13 +215,7 @@ async fn office_page(
             to: Assignee { user_id: s.id, agency: d.state.current_agency.clone(), roles: s.roles.clone() },
         });
     }
-    let actions = candidates.iter().filter(|c| apply(&d.state, p, c, now, &rules).is_ok()).map(|c| c.name()).collect();
-    let label_of = |name: &str| {
-        proc.as_ref()
-            .and_then(|x| x.form.iter().find(|f| f.name == name))
-            .map(|f| if en { f.label_en.clone() } else { f.label_vi.clone() })
-            .unwrap_or_else(|| name.to_string())
-    };
+    let actions = candidates.iter().filter(|c| crate::dossier_api::allows(state, &d, p, c)).map(|c| c.name()).collect();
     let history = state
         .store
         .dossier_events(d.id)
@@ -241,7 +232,7 @@ async fn office_page(
         applicant: d.applicant_name.clone(),
         status: t(ctx.lang, d.state.status.label_key()).to_string(),
         due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
-        form: d.form_data.iter().map(|(k, v)| (label_of(k), v.clone())).collect(),
+        form: crate::dossier_api::form_lines(state, &d, ctx.lang),
         history,
         actions,
         specialists,

@@ -475,11 +475,6 @@ async fn dossier_page(
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
         let proc = snap.procedures.get(&d.procedure_code);
-        let label_of = |name: &str| {
-            proc.and_then(|x| x.form.iter().find(|f| f.name == name))
-                .map(|f| if en { f.label_en.clone() } else { f.label_vi.clone() })
-                .unwrap_or_else(|| name.to_string())
-        };
         let history = state
             .store
             .dossier_events(d.id)
@@ -507,18 +502,7 @@ async fn dossier_page(
         };
         // The owner may withdraw while the rules allow it (asked of the state machine).
         let can_withdraw = d.state.owner == Some(p.user_id)
-            && egov_dossier::apply(
-                &d.state,
-                p,
-                &egov_dossier::Command::Withdraw { reason: "x".into() },
-                state.settings.clock.now(),
-                &egov_dossier::Rules {
-                    calendar: &state.calendar.get().1,
-                    processing_time: egov_calendar::Span::WorkingDays(1),
-                    steps: 2,
-                },
-            )
-            .is_ok();
+            && crate::dossier_api::allows(state, &d, p, &egov_dossier::Command::Withdraw { reason: "x".into() });
         // The owner completes a dossier the agency sent back: what is missing,
         // and a file input per document part.
         let supplement = if d.state.owner == Some(p.user_id)
@@ -568,7 +552,7 @@ async fn dossier_page(
             due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
             fresh: ctx.query.contains("moi=1"),
             resubmitted: ctx.query.contains("bo-sung=1"),
-            form: d.form_data.iter().map(|(k, v)| (label_of(k), v.clone())).collect(),
+            form: crate::dossier_api::form_lines(state, &d, ctx.lang),
             history,
             code,
         };
