@@ -313,6 +313,24 @@ fn agency_from_row(rec: &csv::StringRecord) -> Result<Agency, String> {
     Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
 }
 
+/// The units whose dossiers count under `code`: itself and every unit merged
+/// into it, directly or through another merged unit (a dossier received by
+/// a unit that later merged counts under both the old and the new unit).
+pub fn counted_under<'a>(units: &'a [AdminUnit], code: &str) -> Vec<&'a AdminUnit> {
+    let mut out: Vec<&AdminUnit> = units.iter().filter(|u| u.code.as_str() == code).collect();
+    let mut i = 0;
+    while i < out.len() {
+        let here = out[i].code.as_str();
+        for u in units {
+            if u.succeeded_by.as_ref().is_some_and(|s| s.as_str() == here) && !out.iter().any(|o| o.code == u.code) {
+                out.push(u);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Orders agencies as a tree: each with its depth, children after their
 /// parent, siblings by identifier. Agencies whose parent is unknown are roots.
 pub fn agency_tree(agencies: &[Agency]) -> Vec<(usize, &Agency)> {
@@ -354,6 +372,19 @@ mod tests {
         assert_eq!(units[2].succeeded_by.as_ref().unwrap().as_str(), "25480");
         assert!(!units[2].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
         assert!(units[1].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
+    }
+
+    #[test]
+    fn a_merged_unit_counts_under_its_successor_and_the_successors_successor() {
+        let csv = format!(
+            "{GOOD}25482,Xã Cũ Hơn,commune,72,1990-01-01,1999-12-31,25481\n25483,Xã Khác,commune,72,2025-07-01,,\n"
+        );
+        let units = parse_units_csv(csv.as_bytes()).unwrap();
+        let codes = |c: &str| counted_under(&units, c).iter().map(|u| u.code.as_str().to_string()).collect::<Vec<_>>();
+        assert_eq!(codes("25480"), ["25480", "25481", "25482"]);
+        assert_eq!(codes("25481"), ["25481", "25482"]);
+        assert_eq!(codes("25483"), ["25483"]);
+        assert!(codes("99999").is_empty());
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub async fn generate(store: &Store, n: u64, seed: u64, year: i32, now: NaiveDat
                 })
                 .collect();
             w.add_dossier_events(&events).await.map_err(|e| e.to_string())?;
+            // their shares of the quality index, kept in this transaction
+            w.touch(&ids);
             for ((_, l), id) in chunk_l.iter().zip(&ids) {
                 if let Some(scores) = l.rating {
                     w.add_rating(*id, &egov_dossier::Rating(scores)).await.map_err(|e| e.to_string())?;

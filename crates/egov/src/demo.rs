@@ -1,4 +1,4 @@
-//! Demo data: one province, 12 communes (two merged into a third), 11
+//! Demo data: one province, 12 communes (two merged into a third), 13
 //! agencies, 34 real procedures over 9 fields, and one account per role.
 //! Loaded once; loading again changes nothing.
 
@@ -17,6 +17,8 @@ pub const CENTRE: &str = "H72.01";
 pub const DOST: &str = "H72.11";
 pub const COMMUNE_A: &str = "H72.50.01";
 pub const COMMUNE_B: &str = "H72.50.02";
+/// A commune committee that ceased when its commune merged into COMMUNE_B's.
+pub const OLD_COMMUNE_A: &str = "H72.50.91";
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
@@ -96,6 +98,25 @@ fn agencies() -> Vec<Agency> {
             effective_from: d(2025, 7, 1),
             effective_to: None,
         })
+        .chain(
+            // The committees of the two communes merged into Trảng Bàng on
+            // 1 July 2025: gone, but their dossiers still count.
+            [
+                (OLD_COMMUNE_A, "Ủy ban nhân dân xã An Hòa", "An Hòa Commune People's Committee", "25451"),
+                ("H72.50.92", "Ủy ban nhân dân xã An Tịnh", "An Tịnh Commune People's Committee", "25452"),
+            ]
+            .into_iter()
+            .map(|(id, vi, en, unit)| Agency {
+                id: AgencyId::from_stored(id.into()),
+                name_vi: vi.into(),
+                name_en: en.into(),
+                kind: AgencyKind::CommunePeoplesCommittee,
+                parent_id: Some(AgencyId::from_stored(PROVINCE_AGENCY.into())),
+                unit_code: UnitCode::from_stored(unit.into()),
+                effective_from: d(2000, 1, 1),
+                effective_to: Some(d(2025, 6, 30)),
+            }),
+        )
         .collect()
 }
 

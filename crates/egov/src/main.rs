@@ -116,6 +116,15 @@ enum Command {
         /// Load the demo data first if the database has none.
         #[arg(long)]
         demo: bool,
+        /// The end of the generated history (YYYY-MM-DDTHH:MM, Vietnam's
+        /// time): dossiers open then stay open. Now by default.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// The service-quality index's kept sums.
+    Quality {
+        #[command(subcommand)]
+        what: QualityCmd,
     },
     /// Attached files.
     Files {
@@ -245,6 +254,20 @@ enum AuditCmd {
     Verify {
         #[command(flatten)]
         db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum QualityCmd {
+    /// Recompute the kept sums from the dossiers' histories (the index stays
+    /// right meanwhile: dossiers not yet summed are counted from their
+    /// histories).
+    Rebuild {
+        #[command(flatten)]
+        db: Db,
+        /// Dossiers a transaction.
+        #[arg(long, default_value_t = 2000)]
+        batch: usize,
     },
 }
 
@@ -485,16 +508,28 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("revoked {id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchData { db, dossiers, seed, year, demo } => {
+        Command::BenchData { db, dossiers, seed, year, demo, now } => {
+            let now = match now {
+                Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
+                    .map_err(|_| format!("--now: '{t}' is not YYYY-MM-DDTHH:MM"))?,
+                None => (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc(),
+            };
             let store = db.open().await?;
             if demo {
                 demo::load(&store, &random_secret().map_err(|e| e.to_string())?[..16]).await?;
             }
             let started = std::time::Instant::now();
-            let now = (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc();
             let n = egov::bench_data::generate(&store, dossiers, seed, year, now).await?;
             let secs = started.elapsed().as_secs_f64();
             println!("generated {n} dossiers in {secs:.1} s ({:.0} a second)", n as f64 / secs.max(1e-9));
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Quality { what: QualityCmd::Rebuild { db, batch } } => {
+            let store = db.open().await?;
+            let started = std::time::Instant::now();
+            let n = store.rebuild_quality(batch).await.map_err(|e| e.to_string())?;
+            println!("summed {n} dossiers again in {:.1} s", started.elapsed().as_secs_f64());
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }

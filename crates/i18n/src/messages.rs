@@ -480,4 +480,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("quality.trend", "Diễn biến theo tháng", "Month by month"),
     ("quality.trend_desc", "Mỗi cột là tổng điểm của tháng trên 100; số liệu ở bảng dưới.", "Each bar is the month's total out of 100; the numbers are in the table below."),
     ("quality.month", "Tháng", "Month"),
+    ("quality.field", "Lĩnh vực", "Field"),
+    ("quality.all_fields", "Tất cả lĩnh vực", "All fields"),
+    ("quality.late_total", "Tổng số hồ sơ trễ hạn", "Late dossiers in all"),
+    ("quality.late_shown", "hiển thị những hồ sơ trễ nhiều nhất:", "showing the most late:"),
+    ("quality.communes", "Xếp hạng xã, phường", "Communes ranked"),
+    ("quality.communes_note", "Hồ sơ của xã, phường đã sáp nhập được tính cho cả đơn vị cũ và đơn vị mới.", "Dossiers of a commune that merged count under both the old and the new unit."),
+    ("quality.commune", "Xã, phường", "Commune"),
+    ("quality.merged_into", "đã sáp nhập vào", "merged into"),
+    ("quality.counts_merged", "gồm cả hồ sơ của", "also counting the dossiers of"),
 ];

@@ -33,6 +33,8 @@ pub struct DossierFacts {
     pub paid_online: bool,
     /// The citizen complained or rated the service as disliked.
     pub complaint: bool,
+    /// The citizen's rating total (0–18, Circular 01/2018), if rated.
+    pub rating_total: Option<u32>,
 }
 
 /// What the index needs to know of one procedure offered in the scope.
@@ -216,8 +218,111 @@ pub struct Index {
     pub average_hours: Option<f64>,
 }
 
-fn ratio(n: usize, d: usize) -> Option<f64> {
+fn ratio(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
+}
+
+/// What a set of dossiers adds up to: whole numbers only, so that sums kept
+/// up to date one dossier at a time equal a count from scratch exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Dossiers counted (withdrawn ones left out).
+    pub counted: i64,
+    /// Of those, on time or still within their deadline.
+    pub on_time: i64,
+    /// Of those, finished, and their processing minutes (waiting for the citizen not counted).
+    pub finished: i64,
+    pub minutes: i64,
+    pub online: i64,
+    pub paid_online: i64,
+    /// Digitised inputs and an electronic result.
+    pub digitised: i64,
+    pub complaints: i64,
+    /// Rated, and the sum of the ratings' totals (Circular 01/2018).
+    pub rated: i64,
+    pub rating_sum: i64,
+}
+
+impl Tally {
+    /// One dossier's share at `now`. A finished or withdrawn dossier's
+    /// share no longer depends on `now` (see [`settled`]).
+    pub fn of(f: &DossierFacts, now: NaiveDateTime) -> Tally {
+        if f.withdrawn {
+            return Tally::default();
+        }
+        let b = i64::from;
+        Tally {
+            counted: 1,
+            on_time: b(timeliness(f, now).counts_on_time()),
+            finished: b(f.finished.is_some()),
+            minutes: f.finished.map(|e| (e - f.received - f.waiting).num_minutes()).unwrap_or(0),
+            online: b(f.online),
+            paid_online: b(f.paid_online),
+            digitised: b(f.digitised_inputs && f.electronic_result),
+            complaints: b(f.complaint),
+            rated: b(f.rating_total.is_some()),
+            rating_sum: f.rating_total.map(i64::from).unwrap_or(0),
+        }
+    }
+
+    pub fn late(&self) -> i64 {
+        self.counted - self.on_time
+    }
+
+    /// The Circular 01/2018 average of the ratings, if any.
+    pub fn rating_average(&self) -> Option<f64> {
+        (self.rated > 0).then(|| self.rating_sum as f64 / self.rated as f64)
+    }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.counted += o.counted;
+        self.on_time += o.on_time;
+        self.finished += o.finished;
+        self.minutes += o.minutes;
+        self.online += o.online;
+        self.paid_online += o.paid_online;
+        self.digitised += o.digitised;
+        self.complaints += o.complaints;
+        self.rated += o.rated;
+        self.rating_sum += o.rating_sum;
+    }
+}
+
+impl std::ops::Neg for Tally {
+    type Output = Tally;
+    fn neg(self) -> Tally {
+        Tally {
+            counted: -self.counted,
+            on_time: -self.on_time,
+            finished: -self.finished,
+            minutes: -self.minutes,
+            online: -self.online,
+            paid_online: -self.paid_online,
+            digitised: -self.digitised,
+            complaints: -self.complaints,
+            rated: -self.rated,
+            rating_sum: -self.rating_sum,
+        }
+    }
+}
+
+impl std::iter::Sum for Tally {
+    fn sum<I: Iterator<Item = Tally>>(iter: I) -> Tally {
+        let mut t = Tally::default();
+        for x in iter {
+            t += x;
+        }
+        t
+    }
+}
+
+/// Whether a dossier's share is final: processing ended, or withdrawn. Its
+/// share may still change with later steps (a rating, an electronic result),
+/// but never with the passing of time, so it can be kept in sums.
+pub fn settled(f: &DossierFacts) -> bool {
+    f.withdrawn || f.finished.is_some()
 }
 
 /// Computes the index of the dossiers and procedures of a period and scope.
@@ -227,30 +332,26 @@ pub fn index(
     procedures: &[ProcedureFacts],
     now: NaiveDateTime,
 ) -> Index {
-    let counted: Vec<&DossierFacts> = dossiers.iter().filter(|d| !d.withdrawn).collect();
-    let n = counted.len();
-    let on_time = counted.iter().filter(|d| timeliness(d, now).counts_on_time()).count();
-    let complaints = counted.iter().filter(|d| d.complaint).count();
-    let finished: Vec<f64> = counted
-        .iter()
-        .filter_map(|d| d.finished.map(|f| (f - d.received - d.waiting).num_minutes() as f64 / 60.0))
-        .collect();
-    let with_fee: Vec<&ProcedureFacts> = procedures.iter().filter(|p| p.has_fee).collect();
+    index_of(config, &dossiers.iter().map(|d| Tally::of(d, now)).sum(), procedures)
+}
+
+/// The index of what the dossiers of a period and scope add up to.
+pub fn index_of(config: &IndexConfig, t: &Tally, procedures: &[ProcedureFacts]) -> Index {
+    let n = t.counted;
+    let count = |f: &dyn Fn(&ProcedureFacts) -> bool| procedures.iter().filter(|p| f(p)).count() as i64;
     let rate_of = |i: Indicator| -> Option<f64> {
         match i {
             Indicator::PublishedOnTime | Indicator::SyncedToPortal | Indicator::DigitisedReuse => None,
-            Indicator::OnTime => ratio(on_time, n),
-            Indicator::OnlineProcedures => ratio(procedures.iter().filter(|p| p.online).count(), procedures.len()),
-            Indicator::OnlineDossiers => ratio(counted.iter().filter(|d| d.online).count(), n),
+            Indicator::OnTime => ratio(t.on_time, n),
+            Indicator::OnlineProcedures => ratio(count(&|p| p.online), procedures.len() as i64),
             Indicator::OnlinePaymentProcedures => {
-                ratio(with_fee.iter().filter(|p| p.fee_payable_online).count(), with_fee.len())
+                ratio(count(&|p| p.has_fee && p.fee_payable_online), count(&|p| p.has_fee))
             }
-            Indicator::PaidOnlineDossiers => ratio(counted.iter().filter(|d| d.paid_online).count(), n),
-            Indicator::Digitisation => {
-                ratio(counted.iter().filter(|d| d.digitised_inputs && d.electronic_result).count(), n)
-            }
+            Indicator::OnlineDossiers => ratio(t.online, n),
+            Indicator::PaidOnlineDossiers => ratio(t.paid_online, n),
+            Indicator::Digitisation => ratio(t.digitised, n),
             Indicator::Satisfaction => {
-                ratio(on_time, n).map(|r| (1.0 - ((1.0 - r) + complaints as f64 / n as f64)).max(0.0))
+                ratio(t.on_time, n).map(|r| (1.0 - ((1.0 - r) + t.complaints as f64 / n as f64)).max(0.0))
             }
         }
     };
@@ -273,10 +374,10 @@ pub fn index(
         total: scores.iter().map(|s| s.points).sum(),
         measured_max: scores.iter().filter(|s| s.rate.is_some()).map(|s| s.max_points).sum(),
         scores,
-        dossiers: n,
-        on_time,
-        late: n - on_time,
-        average_hours: (!finished.is_empty()).then(|| finished.iter().sum::<f64>() / finished.len() as f64),
+        dossiers: n as usize,
+        on_time: t.on_time as usize,
+        late: t.late() as usize,
+        average_hours: (t.finished > 0).then(|| t.minutes as f64 / 60.0 / t.finished as f64),
     }
 }
 
@@ -401,6 +502,7 @@ pub fn facts(record: &Record, steps: &[Step], now: NaiveDateTime) -> Option<Doss
         digitised_inputs: record.digitised_inputs,
         paid_online: record.paid_online,
         complaint: record.rating_total.is_some_and(|t| t < 9),
+        rating_total: record.rating_total,
     })
 }
 

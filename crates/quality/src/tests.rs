@@ -19,6 +19,7 @@ fn base(received: &str, appointment: Option<&str>, finished: Option<&str>) -> Do
         digitised_inputs: false,
         paid_online: false,
         complaint: false,
+        rating_total: None,
     }
 }
 
@@ -225,4 +226,37 @@ fn satisfaction_per_officer_and_agency_on_the_circular_scale() {
     let got = scale.rate(&[(7, 18), (9, 10), (7, 12)]);
     assert_eq!(got, vec![(7, 2, 15.0, SatisfactionLevel::Excellent), (9, 1, 10.0, SatisfactionLevel::Fair)]);
     assert!(scale.rate::<i64>(&[]).is_empty());
+}
+
+#[test]
+fn a_settled_dossiers_share_does_not_move_with_time_and_an_open_ones_does() {
+    let later = t(NOW) + Duration::days(30);
+    let fx = fixtures();
+    for f in fx.iter().filter(|f| settled(f)) {
+        assert_eq!(Tally::of(f, t(NOW)), Tally::of(f, later), "{f:?}");
+    }
+    // E, open and within its deadline at NOW, is late thirty days on.
+    let e = fx.iter().find(|f| f.received == t("2026-03-18 08:00")).unwrap();
+    assert!(!settled(e));
+    assert_eq!((Tally::of(e, t(NOW)).on_time, Tally::of(e, later).on_time), (1, 0));
+}
+
+#[test]
+fn the_index_of_the_sum_of_shares_is_the_index_of_the_dossiers() {
+    let fx = fixtures();
+    let procedures = [ProcedureFacts { online: true, has_fee: true, fee_payable_online: false }];
+    let mut sum = Tally::default();
+    for f in &fx {
+        sum += Tally::of(f, t(NOW));
+    }
+    // Adding a share and taking it away again leaves the sum as it was.
+    let mut back = sum;
+    back += Tally::of(&fx[0], t(NOW));
+    back += -Tally::of(&fx[0], t(NOW));
+    assert_eq!(back, sum);
+    assert_eq!(
+        index_of(&IndexConfig::decision_766(), &sum, &procedures),
+        index(&IndexConfig::decision_766(), &fx, &procedures, t(NOW))
+    );
+    assert_eq!((sum.counted, sum.on_time, sum.late(), sum.finished), (7, 4, 3, 5));
 }

@@ -310,6 +310,7 @@ impl WriteTx {
 
     /// Records a file (already durable in the blob store) of a dossier.
     pub async fn add_dossier_file(&mut self, dossier_id: i64, f: &DossierFile) -> Result<()> {
+        self.touch(&[dossier_id]);
         self.add_dossier_files(&[(dossier_id, f)]).await
     }
 
@@ -349,6 +350,7 @@ impl WriteTx {
 
     /// Stores a dossier's new state; the caller checked the transition.
     pub async fn update_dossier(&mut self, id: i64, state: &Dossier) -> Result<()> {
+        self.touch(&[id]);
         sqlx::query(
             "UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5, assignee_id = $6, due_at = $7 WHERE id = $1",
         )
@@ -702,6 +704,7 @@ impl Store {
 impl WriteTx {
     /// Stores a rating (the caller checked it may be given).
     pub async fn add_rating(&mut self, dossier_id: i64, r: &egov_dossier::Rating) -> Result<()> {
+        self.touch(&[dossier_id]);
         sqlx::query("INSERT INTO ratings (dossier_id, scores, total, created_at) VALUES ($1, $2, $3, $4)")
             .bind(dossier_id)
             .bind(serde_json::to_string(&r.0).map_err(corrupt)?)

@@ -34,7 +34,7 @@ pub use dossier::{
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
-pub use quality::QualityRow;
+pub use quality::{LateDossier, QualityRow, QualityView, Scope as QualityScope, Source, TallyKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,6 +89,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_mail.sql")),
     (9, include_str!("../migrations/0009_result_files.sql")),
     (10, include_str!("../migrations/0010_blob_index.sql")),
+    (11, include_str!("../migrations/0011_quality.sql")),
 ];
 
 impl Store {
@@ -193,7 +194,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
         let mail = self.mail.load(std::sync::atomic::Ordering::Relaxed);
-        Ok(WriteTx { tx, events: Vec::new(), _gate: gate, mail })
+        Ok(WriteTx { tx, events: Vec::new(), _gate: gate, mail, touched: Vec::new() })
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -209,12 +210,22 @@ pub struct WriteTx {
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
     /// Notifications are queued for e-mail too.
     mail: bool,
+    /// Dossiers written to: their shares of the quality index are brought
+    /// up to date just before the commit.
+    touched: Vec<i64>,
 }
 
 impl WriteTx {
     /// Records an audit event, appended to the chain when the write commits.
     pub fn audit(&mut self, event: Event) {
         self.events.push(event);
+    }
+
+    /// Marks dossiers as written to (their quality shares are refreshed at
+    /// the commit). The dossiers' own writes do it; a bulk loader that
+    /// writes histories directly calls it.
+    pub fn touch(&mut self, ids: &[i64]) {
+        self.touched.extend_from_slice(ids);
     }
 
     pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
@@ -244,6 +255,10 @@ impl WriteTx {
 
     /// Appends the recorded events to the audit chain and commits everything at once.
     pub async fn commit(mut self) -> Result<()> {
+        let touched = std::mem::take(&mut self.touched);
+        if !touched.is_empty() {
+            quality::refresh(&mut self, touched).await?;
+        }
         let events = std::mem::take(&mut self.events);
         if !events.is_empty() {
             audit::append(&mut self.tx, events).await?;

@@ -1,10 +1,22 @@
-//! What the service-quality index reads: the dossiers received in a period,
-//! with their histories, files and ratings.
+//! What the service-quality index reads, and the sums it keeps.
+//!
+//! Each dossier's share of the index ([`Tally`]) is computed by
+//! `egov-quality` from its history. A dossier whose share is final (settled:
+//! processing ended, or withdrawn) is kept in `dossier_quality`, and added
+//! into `quality_daily` under (day of receipt, agency, procedure, officer);
+//! each write to the dossier takes its old share away and adds the new one
+//! in the same transaction ([`refresh`], called by [`crate::WriteTx::commit`]).
+//! The dossiers not settled are counted from their histories at each request.
+//! [`Source::Scratch`] counts every dossier from its history instead: the
+//! two must always agree, and the tests check that they do.
 
-use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use egov_dossier::{Dossier, Status};
+use egov_quality::{facts, settled, timeliness, DossierFacts, Record, Step, Tally, Timeliness};
 
-use crate::{get, Result, Store, StoreError};
+use crate::{get, Result, Store, StoreError, WriteTx};
 
 /// A dossier as the index sees it.
 #[derive(Debug, Clone)]
@@ -23,65 +35,544 @@ pub struct QualityRow {
     pub steps: Vec<(i64, String, Status, Option<NaiveDateTime>)>,
 }
 
+/// Vietnam's local time of an instant in microseconds.
+pub fn vn_time(micros: i64) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|d| d.naive_utc() + chrono::Duration::hours(7))
+        .unwrap_or_default()
+}
+
+/// A day as the sums key it: yyyymmdd.
+pub fn day_key(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+}
+
+impl QualityRow {
+    /// Its facts for the index at `now`; `None` if it was never submitted.
+    pub fn facts(&self, now: NaiveDateTime) -> Option<DossierFacts> {
+        let record = Record {
+            online: self.state.channel == egov_dossier::Channel::Online,
+            digitised_inputs: self.part_files > 0,
+            electronic_result: self.state.result.is_some_and(|x| x.electronic),
+            // payments are not recorded yet
+            paid_online: false,
+            rating_total: self.rating_total.and_then(|t| u32::try_from(t).ok()),
+        };
+        let steps: Vec<Step> = self
+            .steps
+            .iter()
+            .map(|(at, action, to, due)| Step { at: vn_time(*at), action: action.clone(), to: *to, due: *due })
+            .collect();
+        facts(&record, &steps, now)
+    }
+
+    /// The day of receipt (yyyymmdd, Vietnam's time).
+    pub fn day(&self) -> i64 {
+        day_key(vn_time(self.received_at).date())
+    }
+
+    fn key(&self) -> TallyKey {
+        TallyKey {
+            month: self.day() / 100,
+            agency: self.receiving_agency.clone(),
+            officer: self.state.assignee.unwrap_or(0),
+        }
+    }
+}
+
+/// What the sums are read by: month of receipt (yyyymm), receiving agency,
+/// officer (0: none). The dashboard cuts the scope, the trend, the ranking
+/// and the officers' satisfaction from these.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TallyKey {
+    pub month: i64,
+    pub agency: String,
+    pub officer: i64,
+}
+
+/// A dossier that missed its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateDossier {
+    pub code: String,
+    pub agency: String,
+    /// How late, in minutes (0 when late by rule: more than one supplement request).
+    pub minutes: i64,
+    pub appointment: Option<NaiveDateTime>,
+}
+
+/// A period's shares by key, and its late dossiers (the most late first).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QualityView {
+    pub tallies: BTreeMap<TallyKey, Tally>,
+    /// The most late of the scope's late dossiers, at most the limit asked.
+    pub late: Vec<LateDossier>,
+    /// How many of the scope's dossiers are late.
+    pub late_total: i64,
+}
+
+/// How to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The kept sums, and the open dossiers from their histories.
+    Kept,
+    /// Every dossier from its history (the reference the sums must equal).
+    Scratch,
+}
+
+/// What to count: the days of receipt (included), and optionally only some
+/// procedures; the late list only for some agencies.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub procedures: Option<&'a [String]>,
+    pub late_agencies: Option<&'a [String]>,
+    pub late_limit: usize,
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+fn day_start_micros(d: NaiveDate) -> i64 {
+    (d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(7)).and_utc().timestamp_micros()
+}
+
+const ROW_COLS: &str = "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
+     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
+     (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total";
+
+const TALLY_COLS: [&str; 10] = [
+    "counted",
+    "on_time",
+    "finished",
+    "minutes",
+    "online",
+    "paid_online",
+    "digitised",
+    "complaints",
+    "rated",
+    "rating_sum",
+];
+
+fn tally_values(t: &Tally) -> [i64; 10] {
+    [
+        t.counted,
+        t.on_time,
+        t.finished,
+        t.minutes,
+        t.online,
+        t.paid_online,
+        t.digitised,
+        t.complaints,
+        t.rated,
+        t.rating_sum,
+    ]
+}
+
+fn tally_of(r: &sqlx::any::AnyRow) -> Result<Tally> {
+    let v = |c: &str| get::<i64>(r, c);
+    Ok(Tally {
+        counted: v("counted")?,
+        on_time: v("on_time")?,
+        finished: v("finished")?,
+        minutes: v("minutes")?,
+        online: v("online")?,
+        paid_online: v("paid_online")?,
+        digitised: v("digitised")?,
+        complaints: v("complaints")?,
+        rated: v("rated")?,
+        rating_sum: v("rating_sum")?,
+    })
+}
+
+/// Reads dossier rows (chosen by `filter`, binding `binds` from `$1`) with
+/// their histories: two queries whatever their number.
+async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) -> Result<Vec<QualityRow>> {
+    let sql = format!("SELECT {ROW_COLS} FROM dossiers d WHERE {filter} ORDER BY d.id");
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    let mut out: Vec<QualityRow> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(QualityRow {
+            id: get(r, "id")?,
+            code: get(r, "code")?,
+            procedure_code: get(r, "procedure_code")?,
+            receiving_agency: get(r, "receiving_agency")?,
+            received_at: get(r, "received_at")?,
+            state: serde_json::from_str(&get::<String>(r, "state")?).map_err(corrupt)?,
+            part_files: get(r, "part_files")?,
+            rating_total: get(r, "rating_total")?,
+            steps: Vec::new(),
+        });
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT e.dossier_id, e.at, e.action, e.to_status, e.due FROM dossier_events e \
+         JOIN dossiers d ON d.id = e.dossier_id WHERE {filter} ORDER BY e.dossier_id, e.id"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    let events = q.fetch_all(&mut *conn).await?;
+    let mut i = 0;
+    for e in &events {
+        let id: i64 = get(e, "dossier_id")?;
+        while i < out.len() && out[i].id < id {
+            i += 1;
+        }
+        let Some(row) = out.get_mut(i).filter(|r| r.id == id) else { continue };
+        let to: String = get(e, "to_status")?;
+        let due: Option<String> = get(e, "due")?;
+        row.steps.push((
+            get(e, "at")?,
+            get(e, "action")?,
+            Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?,
+            due.map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M")).transpose().map_err(corrupt)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Adds rows' shares at `now` into a view, and their late dossiers.
+fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, now: NaiveDateTime) {
+    for r in rows {
+        if scope.procedures.is_some_and(|ps| !ps.contains(&r.procedure_code)) {
+            continue;
+        }
+        let Some(f) = r.facts(now) else { continue };
+        *view.tallies.entry(r.key()).or_default() += Tally::of(&f, now);
+        if let Timeliness::Late { by } = timeliness(&f, now) {
+            if scope.late_agencies.is_none_or(|a| a.contains(&r.receiving_agency)) {
+                view.late_total += 1;
+                view.late.push(LateDossier {
+                    code: r.code.clone(),
+                    agency: r.receiving_agency.clone(),
+                    minutes: by.num_minutes(),
+                    appointment: f.appointment,
+                });
+            }
+        }
+    }
+}
+
+/// Both ways end alike: no empty shares (a withdrawn dossier's), the most
+/// late first and at most `limit` of them.
+fn finish(view: &mut QualityView, limit: usize) {
+    view.tallies.retain(|_, t| *t != Tally::default());
+    view.late.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.code.cmp(&b.code)));
+    view.late.truncate(limit);
+}
+
+/// `IN ($n, …)` for `count` parameters numbered from `$first`.
+fn in_list(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 impl Store {
     /// The dossiers received in `[from, to)` (microseconds), of one agency or
     /// all, with their histories: two queries whatever their number.
     pub async fn quality_rows(&self, from: i64, to: i64, agency: Option<&str>) -> Result<Vec<QualityRow>> {
-        let filter = "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2 AND ($3 = '' OR d.receiving_agency = $3)";
-        let rows = sqlx::query(&format!(
-            "SELECT d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
-             (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
-             (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total \
-             FROM dossiers d WHERE {filter} ORDER BY d.id"
-        ))
-        .bind(from)
-        .bind(to)
-        .bind(agency.unwrap_or(""))
-        .fetch_all(&self.pool)
+        let mut conn = self.pool.acquire().await?;
+        let rows =
+            read_rows(&mut conn, "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2", &[from, to])
+                .await?;
+        Ok(rows.into_iter().filter(|r| agency.is_none_or(|a| r.receiving_agency == a)).collect())
+    }
+
+    /// A period's shares of the index and its late dossiers, counted from
+    /// the kept sums or from scratch; both give the same answer.
+    pub async fn quality_view(&self, scope: &Scope<'_>, now: NaiveDateTime, source: Source) -> Result<QualityView> {
+        let (start, end) = (
+            day_start_micros(scope.from),
+            day_start_micros(scope.to.succ_opt().ok_or_else(|| corrupt("end of time"))?),
+        );
+        let mut view = QualityView::default();
+        let mut conn = self.pool.acquire().await?;
+        if source == Source::Scratch {
+            let rows = read_rows(
+                &mut conn,
+                "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2",
+                &[start, end],
+            )
+            .await?;
+            count_rows(&mut view, &rows, scope, now);
+            finish(&mut view, scope.late_limit);
+            return Ok(view);
+        }
+        // The open dossiers, from their histories.
+        let rows = read_rows(
+            &mut conn,
+            "d.settled = 0 AND d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2",
+            &[start, end],
+        )
         .await?;
-        let mut out: Vec<QualityRow> = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(QualityRow {
-                id: get(r, "id")?,
-                code: get(r, "code")?,
-                procedure_code: get(r, "procedure_code")?,
-                receiving_agency: get(r, "receiving_agency")?,
-                received_at: get(r, "received_at")?,
-                state: serde_json::from_str(&get::<String>(r, "state")?).map_err(corrupt)?,
-                part_files: get(r, "part_files")?,
-                rating_total: get(r, "rating_total")?,
-                steps: Vec::new(),
+        count_rows(&mut view, &rows, scope, now);
+        // The settled ones, from the sums.
+        let (from_day, to_day) = (day_key(scope.from), day_key(scope.to));
+        let procs: &[String] = scope.procedures.unwrap_or(&[]);
+        let proc_filter = match scope.procedures {
+            Some(p) if p.is_empty() => " AND 1 = 0".to_string(),
+            Some(p) => format!(" AND procedure_code IN ({})", in_list(3, p.len())),
+            None => String::new(),
+        };
+        let sums: Vec<String> = TALLY_COLS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
+        let sql = format!(
+            "SELECT day / 100 AS month, agency, officer, {} FROM quality_daily \
+             WHERE day >= $1 AND day <= $2{proc_filter} GROUP BY day / 100, agency, officer",
+            sums.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(from_day).bind(to_day);
+        for p in procs {
+            q = q.bind(p.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")?, officer: get(&r, "officer")? };
+            *view.tallies.entry(key).or_default() += tally_of(&r)?;
+        }
+        // The settled late ones: how many, and the most late.
+        let agencies: &[String] = scope.late_agencies.unwrap_or(&[]);
+        let mut filter = format!("late_minutes IS NOT NULL AND day >= $1 AND day <= $2{proc_filter}");
+        match scope.late_agencies {
+            Some(a) if a.is_empty() => filter.push_str(" AND 1 = 0"),
+            Some(a) => filter.push_str(&format!(" AND agency IN ({})", in_list(3 + procs.len(), a.len()))),
+            None => {}
+        }
+        fn bind_all<'q>(
+            sql: &'q str,
+            days: (i64, i64),
+            texts: &[&[String]],
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            let mut q = sqlx::query(sql).bind(days.0).bind(days.1);
+            for t in texts.iter().flat_map(|t| t.iter()) {
+                q = q.bind(t.clone());
+            }
+            q
+        }
+        let bind_all = |sql| bind_all(sql, (from_day, to_day), &[procs, agencies]);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM dossier_quality WHERE {filter}");
+        let n: i64 = get(&bind_all(&count_sql).fetch_one(&mut *conn).await?, "n")?;
+        view.late_total += n;
+        let list_sql = format!(
+            "SELECT code, agency, late_minutes, appointment FROM dossier_quality WHERE {filter} \
+             ORDER BY late_minutes DESC, code LIMIT {}",
+            scope.late_limit
+        );
+        for r in bind_all(&list_sql).fetch_all(&mut *conn).await? {
+            let appointment: Option<String> = get(&r, "appointment")?;
+            view.late.push(LateDossier {
+                code: get(&r, "code")?,
+                agency: get(&r, "agency")?,
+                minutes: get(&r, "late_minutes")?,
+                appointment: appointment
+                    .map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M"))
+                    .transpose()
+                    .map_err(corrupt)?,
             });
         }
-        let events = sqlx::query(&format!(
-            "SELECT e.dossier_id, e.at, e.action, e.to_status, e.due FROM dossier_events e \
-             JOIN dossiers d ON d.id = e.dossier_id WHERE {filter} ORDER BY e.dossier_id, e.id"
+        finish(&mut view, scope.late_limit);
+        Ok(view)
+    }
+
+    /// The kept sums, row by row without the empty ones: (day, agency,
+    /// procedure, officer) and the sums. For checks.
+    pub async fn quality_sums(&self) -> Result<Vec<((i64, String, String, i64), Tally)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT day, agency, procedure_code, officer, {} FROM quality_daily ORDER BY day, agency, procedure_code, officer",
+            TALLY_COLS.join(", ")
         ))
-        .bind(from)
-        .bind(to)
-        .bind(agency.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
-        let mut i = 0;
-        for e in &events {
-            let id: i64 = get(e, "dossier_id")?;
-            while i < out.len() && out[i].id < id {
-                i += 1;
+        let mut out = Vec::new();
+        for r in &rows {
+            let t = tally_of(r)?;
+            if t != Tally::default() {
+                out.push(((get(r, "day")?, get(r, "agency")?, get(r, "procedure_code")?, get(r, "officer")?), t));
             }
-            let Some(row) = out.get_mut(i).filter(|r| r.id == id) else { continue };
-            let to: String = get(e, "to_status")?;
-            let due: Option<String> = get(e, "due")?;
-            row.steps.push((
-                get(e, "at")?,
-                get(e, "action")?,
-                Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?,
-                due.map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M")).transpose().map_err(corrupt)?,
-            ));
         }
         Ok(out)
     }
+
+    /// Recomputes the kept sums from the dossiers' histories, `batch`
+    /// dossiers a transaction. Correct while it runs: a dossier not yet
+    /// settled again is counted from its history.
+    pub async fn rebuild_quality(&self, batch: usize) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        for sql in [
+            "DELETE FROM quality_daily",
+            "DELETE FROM dossier_quality",
+            "UPDATE dossiers SET settled = 0 WHERE settled <> 0",
+        ] {
+            sqlx::query(sql).execute(w.conn()).await?;
+        }
+        w.commit().await?;
+        let mut after = 0i64;
+        let mut done = 0u64;
+        loop {
+            let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                "SELECT id FROM dossiers WHERE id > $1 AND code IS NOT NULL ORDER BY id LIMIT {}",
+                batch.max(1)
+            ))
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(last) = ids.last().copied() else { break };
+            let mut w = self.begin_write().await?;
+            w.touch(&ids);
+            w.commit().await?;
+            done += ids.len() as u64;
+            after = last;
+        }
+        Ok(done)
+    }
+}
+
+/// A settled dossier's kept share.
+struct Share {
+    dossier_id: i64,
+    code: String,
+    day: i64,
+    agency: String,
+    procedure: String,
+    officer: i64,
+    late_minutes: Option<i64>,
+    appointment: Option<String>,
+    tally: Tally,
+}
+
+type DailyKey = (i64, String, String, i64);
+
+/// Brings the kept shares of some dossiers up to date, inside the write
+/// that changed them: each old share is taken away from the sums and the
+/// new one (if settled) added.
+pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(200) {
+        let list = in_list(1, chunk.len());
+        let rows = read_rows(w.conn(), &format!("d.id IN ({list})"), chunk).await?;
+        let sql = format!(
+            "SELECT dossier_id, day, agency, procedure_code, officer, {} FROM dossier_quality WHERE dossier_id IN ({list})",
+            TALLY_COLS.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let olds = q.fetch_all(w.conn()).await?;
+        let mut delta: BTreeMap<DailyKey, Tally> = BTreeMap::new();
+        let mut had: Vec<i64> = Vec::with_capacity(olds.len());
+        for r in &olds {
+            had.push(get(r, "dossier_id")?);
+            let key = (get(r, "day")?, get(r, "agency")?, get(r, "procedure_code")?, get(r, "officer")?);
+            *delta.entry(key).or_default() += -tally_of(r)?;
+        }
+        let mut shares = Vec::new();
+        for r in &rows {
+            // A settled dossier's share does not depend on the time it is
+            // counted at; its last step is as good a time as any.
+            let now = r.steps.last().map(|s| vn_time(s.0)).unwrap_or_else(|| vn_time(r.received_at));
+            let Some(f) = r.facts(now).filter(settled) else { continue };
+            let tally = Tally::of(&f, now);
+            let late_minutes = match timeliness(&f, now) {
+                Timeliness::Late { by } => Some(by.num_minutes()),
+                _ => None,
+            };
+            let share = Share {
+                dossier_id: r.id,
+                code: r.code.clone(),
+                day: r.day(),
+                agency: r.receiving_agency.clone(),
+                procedure: r.procedure_code.clone(),
+                officer: r.state.assignee.unwrap_or(0),
+                late_minutes,
+                appointment: f.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()),
+                tally,
+            };
+            *delta.entry((share.day, share.agency.clone(), share.procedure.clone(), share.officer)).or_default() +=
+                tally;
+            shares.push(share);
+        }
+        if had.is_empty() && shares.is_empty() {
+            continue; // open before and after: nothing kept
+        }
+        write_shares(w, &had, &shares, &delta).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the kept shares of the dossiers that `had` one by `shares`,
+/// marks which are settled, and adds `delta` into the daily sums.
+async fn write_shares(w: &mut WriteTx, had: &[i64], shares: &[Share], delta: &BTreeMap<DailyKey, Tally>) -> Result<()> {
+    if !had.is_empty() {
+        let sql = format!("DELETE FROM dossier_quality WHERE dossier_id IN ({})", in_list(1, had.len()));
+        let mut q = sqlx::query(&sql);
+        for id in had {
+            q = q.bind(*id);
+        }
+        q.execute(w.conn()).await?;
+        let sql = format!("UPDATE dossiers SET settled = 0 WHERE id IN ({})", in_list(1, had.len()));
+        let mut q = sqlx::query(&sql);
+        for id in had {
+            q = q.bind(*id);
+        }
+        q.execute(w.conn()).await?;
+    }
+    const SHARE_COLS: usize = 18;
+    for chunk in shares.chunks(50) {
+        let sql = format!(
+            "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, appointment, {}) VALUES {}",
+            TALLY_COLS.join(", "),
+            crate::batch::numbered(chunk.len(), SHARE_COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q
+                .bind(s.dossier_id)
+                .bind(s.code.clone())
+                .bind(s.day)
+                .bind(s.agency.clone())
+                .bind(s.procedure.clone())
+                .bind(s.officer)
+                .bind(s.late_minutes)
+                .bind(s.appointment.clone());
+            for v in tally_values(&s.tally) {
+                q = q.bind(v);
+            }
+        }
+        q.execute(w.conn()).await?;
+        let sql = format!("UPDATE dossiers SET settled = 1 WHERE id IN ({})", in_list(1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q.bind(s.dossier_id);
+        }
+        q.execute(w.conn()).await?;
+    }
+    let delta: Vec<(&DailyKey, &Tally)> = delta.iter().filter(|(_, t)| **t != Tally::default()).collect();
+    const DAILY_COLS: usize = 14;
+    let updates: Vec<String> = TALLY_COLS.iter().map(|c| format!("{c} = quality_daily.{c} + excluded.{c}")).collect();
+    for chunk in delta.chunks(50) {
+        let sql = format!(
+            "INSERT INTO quality_daily (day, agency, procedure_code, officer, {}) VALUES {} \
+             ON CONFLICT (day, agency, procedure_code, officer) DO UPDATE SET {}",
+            TALLY_COLS.join(", "),
+            crate::batch::numbered(chunk.len(), DAILY_COLS),
+            updates.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for ((day, agency, procedure, officer), t) in chunk {
+            q = q.bind(*day).bind(agency.clone()).bind(procedure.clone()).bind(*officer);
+            for v in tally_values(t) {
+                q = q.bind(v);
+            }
+        }
+        q.execute(w.conn()).await?;
+    }
+    Ok(())
 }

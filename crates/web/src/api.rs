@@ -50,7 +50,7 @@ pub fn routes() -> Router<AppState> {
         crate::dossier_api::EventView, crate::dossier_api::PublicStatus, crate::dossier_api::PublicStep,
         crate::dossier_api::ActionRequest, crate::dossier_api::ListItem, crate::dossier_api::DossierList,
         crate::dossier_api::RatingRequest, crate::dossier_api::CounterDossier,
-        crate::quality_api::IndexView, crate::quality_api::LateDossier
+        crate::quality_api::IndexView, crate::quality_api::LateDossier, crate::quality_api::IndexSchema, crate::quality_api::ScoreSchema
     )),
     modifiers(&BearerAuth)
 )]

@@ -12,11 +12,12 @@ use egov_i18n::{t, Lang};
 use egov_quality::{Group, Indicator};
 
 use crate::ctx::Ctx;
-use crate::quality_api::{compute, period, LateDossier};
+use crate::quality_api::{agencies_under, index_where, late_of, period, scope_of, view, LateDossier};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
+use egov_quality::Tally;
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 pub struct DashQuery {
     #[serde(default)]
     from: String,
@@ -24,6 +25,23 @@ pub struct DashQuery {
     to: String,
     #[serde(default)]
     agency: String,
+    /// A commune (or any unit): its agencies and those of the units merged into it.
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    field: String,
+}
+
+impl DashQuery {
+    /// The scope's part of a link's query string (known identifiers only:
+    /// the scope was checked against the directory and the catalogue).
+    fn scope_query(&self) -> String {
+        [("agency", &self.agency), ("unit", &self.unit), ("field", &self.field)]
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("&{k}={}", v.trim()))
+            .collect()
+    }
 }
 
 pub struct Bar {
@@ -46,8 +64,11 @@ pub struct Line {
 type RankRaw = (String, usize, f64, f64);
 
 pub struct Ranked {
-    pub id: String,
+    /// The query that shows it (`agency=…` or `unit=…`).
+    pub query: String,
     pub name: String,
+    /// Merged into another unit, or counting merged units.
+    pub note: Option<String>,
     pub dossiers: usize,
     pub on_time: String,
     pub total: String,
@@ -60,7 +81,16 @@ struct DashPage {
     from: String,
     to: String,
     agency: String,
+    /// The scope's part of the links' query strings (`&agency=…`).
+    scope_query: String,
+    /// The province is shown (not one agency, commune or field).
+    province: bool,
+    fields: Vec<(String, String, bool)>,
     scope: String,
+    /// What the scope counts beside its own agencies: merged communes.
+    scope_note: Option<String>,
+    communes: Vec<Ranked>,
+    late_total: i64,
     total: String,
     measured: String,
     dossiers: usize,
@@ -139,29 +169,34 @@ pub async fn dashboard(
     ctx: Ctx,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, WebError> {
-    {
-        let today = state.settings.clock.now().date();
-        let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
-        let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
-        let (f, tday, start, end) = match period(&from, &to) {
-            Ok(p) => p,
-            Err(WebError::Domain(key, _)) => {
-                let y = today.year();
-                let (f, t, s, e) = period(&format!("{y}-01-01"), &today.to_string())?;
-                let mut page = build(&state, &ctx, f, t, s, e, "").await?;
-                (page.from, page.to) = (from, to);
-                page.error = Some(t_owned(ctx.lang, key));
-                return Ok(render(StatusCode::BAD_REQUEST, &page));
-            }
-            Err(e) => return Err(e),
-        };
-        let page = build(&state, &ctx, f, tday, start, end, q.agency.trim()).await?;
-        Ok(render(StatusCode::OK, &page))
+    let today = state.settings.clock.now().date();
+    let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
+    let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
+    let built = match period(&from, &to) {
+        Ok((f, t, _, _)) => build(&state, &ctx, f, t, &q).await,
+        Err(e) => Err(e),
+    };
+    match built {
+        Ok(page) => Ok(render(StatusCode::OK, &page)),
+        // A bad period or an unknown scope: the province's year so far,
+        // with what was typed and why it was not shown.
+        Err(WebError::Domain(key, _)) => {
+            let (f, l, _, _) = period(&format!("{}-01-01", today.year()), &today.to_string())?;
+            let mut page = build(&state, &ctx, f, l, &DashQuery::default()).await?;
+            (page.from, page.to) = (from, to);
+            page.error = Some(t(ctx.lang, key).to_string());
+            Ok(render(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(e),
     }
 }
 
-fn t_owned(lang: Lang, key: &'static str) -> String {
-    t(lang, key).to_string()
+fn rated(tallies: &mut dyn Iterator<Item = (String, Tally)>) -> Vec<(String, Tally)> {
+    let mut by: std::collections::BTreeMap<String, Tally> = Default::default();
+    for (k, t) in tallies {
+        *by.entry(k).or_default() += t;
+    }
+    by.into_iter().filter(|(_, t)| t.rated > 0).collect()
 }
 
 async fn build(
@@ -169,14 +204,16 @@ async fn build(
     ctx: &Ctx,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-    start: i64,
-    end: i64,
-    agency: &str,
+    q: &DashQuery,
 ) -> Result<DashPage, WebError> {
     let en = ctx.lang == Lang::En;
-    // One read of the period; the scope and each agency's share are cut from it.
-    let rows = state.store.quality_rows(start, end, None).await?;
+    let (agency, unit, field) = (q.agency.trim(), q.unit.trim(), q.field.trim());
+    let scope = scope_of(state, agency, unit, field, "").await?;
+    // One read of the period: the province's sums by month, agency and
+    // officer; the scope, the trend and the rankings are cut from them.
+    let v = view(state, from, to, &scope).await?;
     let agencies = state.store.agencies().await?;
+    let units = state.store.units().await?;
     let name_of = |id: &str| {
         agencies
             .iter()
@@ -184,32 +221,56 @@ async fn build(
             .map(|a| if en { a.name_en.clone() } else { a.name_vi.clone() })
             .unwrap_or_else(|| id.to_string())
     };
-    let scoped: Vec<_> = rows.iter().filter(|r| agency.is_empty() || r.receiving_agency == agency).cloned().collect();
-    // Circular 01/2018: the ratings' average per agency and per officer (the
-    // one the dossier was assigned to).
-    let scale = egov_quality::SatisfactionScale::default();
-    let ratings = |key: &dyn Fn(&egov_store::QualityRow) -> Option<String>, rs: &[egov_store::QualityRow]| {
-        let pairs: Vec<(String, u32)> =
-            rs.iter().filter_map(|r| Some((key(r)?, u32::try_from(r.rating_total?).ok()?))).collect();
-        scale.rate(&pairs)
+    let unit_name = |code: &str| units.iter().find(|u| u.code.as_str() == code).map(|u| u.name.clone());
+    let tr = |k: &'static str| t(ctx.lang, k).to_string();
+    // How a commune stands towards the merger: merged into another (then
+    // its dossiers count there too), or counting merged ones.
+    let merger_note = |code: &str| -> Option<String> {
+        let u = units.iter().find(|u| u.code.as_str() == code)?;
+        if let Some(next) = &u.succeeded_by {
+            let to = unit_name(next.as_str()).unwrap_or_else(|| next.as_str().to_string());
+            let day = u.effective_to.and_then(|d| d.succ_opt()).map(|d| d.format("%d/%m/%Y").to_string());
+            return Some(format!(
+                "{} {to}{}",
+                tr("quality.merged_into"),
+                day.map(|d| format!(" ({d})")).unwrap_or_default()
+            ));
+        }
+        let merged: Vec<String> =
+            egov_directory::counted_under(&units, code).iter().skip(1).map(|u| u.name.clone()).collect();
+        (!merged.is_empty()).then(|| format!("{} {}", tr("quality.counts_merged"), merged.join(", ")))
     };
+    let in_scope = |a: &str| scope.has_agency(a);
+    let procs = scope.procedures.as_deref();
+    let ix = index_where(state, &v, scope.agencies.as_deref(), procs, &|_| true);
+    // Circular 01/2018: the ratings' average per agency (the province's
+    // page) and per officer (the one the dossier was assigned to).
+    let scale = egov_quality::SatisfactionScale::default();
     let mut satisfaction = Vec::new();
-    if agency.is_empty() {
-        for (id, n, avg, level) in ratings(&|r| Some(r.receiving_agency.clone()), &rows) {
-            satisfaction.push(Rated {
-                name: name_of(&id),
-                count: n,
-                average: num(avg),
-                level: t(ctx.lang, level_key(level)),
-            });
+    let level_of = |x: &Tally| {
+        let avg = x.rating_average().unwrap_or(0.0);
+        (num(avg), t(ctx.lang, level_key(scale.level(avg))))
+    };
+    if scope.agencies.is_none() {
+        for (id, tl) in rated(&mut v.tallies.iter().map(|(k, t)| (k.agency.clone(), *t))) {
+            let (average, level) = level_of(&tl);
+            satisfaction.push(Rated { name: name_of(&id), count: tl.rated as usize, average, level });
         }
     }
-    for (id, n, avg, level) in ratings(&|r| r.state.assignee.map(|a| a.to_string()), &scoped) {
+    let officers = rated(
+        &mut v
+            .tallies
+            .iter()
+            .filter(|(k, _)| k.officer != 0 && in_scope(&k.agency))
+            .map(|(k, t)| (k.officer.to_string(), *t)),
+    );
+    for (id, tl) in officers {
         let who = match id.parse::<i64>() {
             Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
             Err(_) => id,
         };
-        satisfaction.push(Rated { name: who, count: n, average: num(avg), level: t(ctx.lang, level_key(level)) });
+        let (average, level) = level_of(&tl);
+        satisfaction.push(Rated { name: who, count: tl.rated as usize, average, level });
     }
     // The trend: the scope's index month by month over the period.
     let mut months: Vec<(i32, u32)> = Vec::new();
@@ -218,19 +279,12 @@ async fn build(
         months.push(m);
         m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
     }
-    let month_of = |r: &egov_store::QualityRow| {
-        let d = chrono::DateTime::from_timestamp_micros(r.received_at)
-            .map(|d| d.naive_utc() + chrono::Duration::hours(7))
-            .unwrap_or_default();
-        (d.year(), d.month())
-    };
-    let scope = (!agency.is_empty()).then_some(agency);
     let trend: Vec<Month> = months
         .iter()
         .enumerate()
         .map(|(i, (y, mo))| {
-            let of_month: Vec<_> = scoped.iter().filter(|r| month_of(r) == (*y, *mo)).cloned().collect();
-            let (x, _) = compute(state, of_month, scope);
+            let key = i64::from(*y) * 100 + i64::from(*mo);
+            let x = index_where(state, &v, scope.agencies.as_deref(), procs, &|k| k.month == key);
             Month {
                 label: format!("{mo:02}/{y}"),
                 dossiers: x.dossiers,
@@ -240,31 +294,40 @@ async fn build(
             }
         })
         .collect();
-    let (ix, mut late) = compute(state, scoped, scope);
-    late.sort_by(|a, b| b.hours.total_cmp(&a.hours));
-    let mut ids: Vec<&str> = rows.iter().map(|r| r.receiving_agency.as_str()).collect();
+    let rank = |query: String, name: String, note: Option<String>, ids: &[String]| {
+        let x = index_where(state, &v, Some(ids), procs, &|_| true);
+        let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
+        (
+            x.total,
+            Ranked {
+                query,
+                name: name.clone(),
+                note,
+                dossiers: x.dossiers,
+                on_time: format!("{on_time:.1} %"),
+                total: num(x.total),
+            },
+            (name, x.dossiers, on_time / 100.0, x.total),
+        )
+    };
+    let mut ids: Vec<&str> = v.tallies.keys().map(|k| k.agency.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut ranking: Vec<(f64, Ranked, RankRaw)> = ids
-        .into_iter()
-        .map(|id| {
-            let mine: Vec<_> = rows.iter().filter(|r| r.receiving_agency == id).cloned().collect();
-            let (x, _) = compute(state, mine, Some(id));
-            let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
-            (
-                x.total,
-                Ranked {
-                    id: id.to_string(),
-                    name: name_of(id),
-                    dossiers: x.dossiers,
-                    on_time: format!("{on_time:.1} %"),
-                    total: num(x.total),
-                },
-                (name_of(id), x.dossiers, on_time / 100.0, x.total),
-            )
+    let mut ranking: Vec<(f64, Ranked, RankRaw)> =
+        ids.into_iter().map(|id| rank(format!("agency={id}"), name_of(id), None, &[id.to_string()])).collect();
+    ranking.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Communes: each counts its own agencies' dossiers and those of the
+    // communes merged into it; a merged commune is listed too, labelled.
+    let mut communes: Vec<(f64, Ranked, RankRaw)> = units
+        .iter()
+        .filter(|u| u.level == egov_directory::UnitLevel::Commune)
+        .filter_map(|u| {
+            let ids = agencies_under(&units, &agencies, u.code.as_str());
+            let any = v.tallies.iter().any(|(k, t)| ids.contains(&k.agency) && t.counted > 0);
+            any.then(|| rank(format!("unit={}", u.code.as_str()), u.name.clone(), merger_note(u.code.as_str()), &ids))
         })
         .collect();
-    ranking.sort_by(|a, b| b.0.total_cmp(&a.0));
+    communes.sort_by(|a, b| b.0.total_cmp(&a.0));
     let groups = [Group::Transparency, Group::Progress, Group::Online, Group::Digitisation, Group::Satisfaction];
     let bars = groups
         .iter()
@@ -296,23 +359,45 @@ async fn build(
             max: num(s.max_points),
         })
         .collect();
+    let mut scope_name = if !agency.is_empty() {
+        name_of(agency)
+    } else if !unit.is_empty() {
+        unit_name(unit).unwrap_or_else(|| unit.to_string())
+    } else {
+        tr("quality.province")
+    };
+    let snap = state.catalog.get();
+    if let Some(f) = snap.fields.iter().find(|f| f.code == field) {
+        scope_name = format!("{scope_name} · {}", if en { &f.name_en } else { &f.name_vi });
+    }
+    let fields = snap
+        .fields
+        .iter()
+        .map(|f| (f.code.clone(), if en { f.name_en.clone() } else { f.name_vi.clone() }, f.code == field))
+        .collect();
     Ok(DashPage {
         layout: Layout::new(ctx, "quality.title"),
         from: from.to_string(),
         to: to.to_string(),
-        scope: if agency.is_empty() { t(ctx.lang, "quality.province").to_string() } else { name_of(agency) },
+        scope_query: q.scope_query(),
+        province: scope.agencies.is_none(),
+        fields,
+        scope: scope_name,
+        scope_note: if unit.is_empty() { None } else { merger_note(unit) },
         agency: agency.to_string(),
         total: num(ix.total),
         measured: num(ix.measured_max),
         dossiers: ix.dossiers,
         bars,
         lines,
-        raw_ranking: ranking.iter().map(|(_, _, raw)| raw.clone()).collect(),
+        raw_ranking: ranking.iter().chain(communes.iter()).map(|(_, _, raw)| raw.clone()).collect(),
         ranking: ranking.into_iter().map(|(_, r, _)| r).collect(),
+        communes: communes.into_iter().map(|(_, r, _)| r).collect(),
         raw_lines,
         satisfaction,
         trend,
-        late,
+        late: late_of(&v),
+        late_total: v.late_total,
         error: None,
     })
 }
@@ -376,8 +461,8 @@ async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashP
     let today = state.settings.clock.now().date();
     let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
     let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
-    let (f, tday, start, end) = period(&from, &to)?;
-    build(state, ctx, f, tday, start, end, q.agency.trim()).await
+    let (f, tday, _, _) = period(&from, &to)?;
+    build(state, ctx, f, tday, q).await
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
