@@ -321,3 +321,178 @@ async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
     assert_eq!(app.store.quality_sums().await.unwrap(), kept);
     assert_kept_equals_scratch(&app.store, clock.now(), "after a rebuild").await;
 }
+
+/// Writes a dossier's history as an import from the old system would: a
+/// received dossier of `agency`, processed (and returned) at the times given.
+async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &str, approved: &str) -> String {
+    use egov_dossier::Status;
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let micros = |s: &str| (at(s) - chrono::Duration::hours(7)).and_utc().timestamp_micros();
+    let mut d = egov_dossier::Dossier::draft(1, agency);
+    d.channel = egov_dossier::Channel::Counter;
+    d.status = Status::ResultReturned;
+    d.due = Some(at(due));
+    d.assignee = Some(2);
+    d.result = Some(egov_dossier::ResultDelivery { electronic: false, paper: true });
+    let new = egov_store::NewDossier {
+        procedure_code: "1.000894".into(),
+        applicant_name: "Trần Thị Cũ".into(),
+        applicant_folded: "tran thi cu".into(),
+        applicant_id_number: None,
+        state: d,
+        form_data: Default::default(),
+        parts: Vec::new(),
+        files: Vec::new(),
+        draft: None,
+    };
+    let day = at(received).date();
+    let mut w = store.begin_write().await.unwrap();
+    let seq = w.take_dossier_seqs(agency, day, 1).await.unwrap();
+    let code = egov_dossier::DossierCode::new(agency, day, seq);
+    let ids = w.insert_dossiers(&[(&new, Some(&code), Some(micros(received)))]).await.unwrap();
+    let step = |t: &str, action, from, to| egov_store::EventRow {
+        dossier_id: ids[0],
+        at: micros(t),
+        actor_id: None,
+        action,
+        from,
+        to,
+        note: "",
+        due: Some(at(due)),
+    };
+    w.add_dossier_events(&[
+        step(received, "receive_at_counter", Status::Draft, Status::Accepted),
+        step(received, "assign", Status::Accepted, Status::Processing),
+        step(approved, "approve", Status::Processing, Status::Approved),
+        step(approved, "return_result", Status::Approved, Status::ResultReturned),
+    ])
+    .await
+    .unwrap();
+    w.touch(&ids);
+    w.commit().await.unwrap();
+    code.to_string()
+}
+
+/// Issue 5: a dossier received by a commune that later merged counts under
+/// both the old and the new unit, labelled, and stays findable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dossier_of_a_merged_commune_counts_under_the_old_and_the_new_unit() {
+    let app = spawn().await;
+    // An Hòa (25451, committee H72.50.91) merged into Trảng Bàng (25449) on 1 July 2025.
+    let old = import(&app.store, "H72.50.91", "2025-06-10 08:00", "2025-06-13 17:00", "2025-06-12 10:00").await;
+    // and one of Trảng Bàng's own committee, late by a day
+    let own = import(&app.store, "H72.50.02", "2025-07-07 08:00", "2025-07-09 17:00", "2025-07-10 17:00").await;
+    let public = app.client();
+    async fn ix(public: &Client, q: &str) -> (u64, u64) {
+        let r = public.get(&format!("/api/v1/quality/index?from=2025-06-01&to=2025-07-31&{q}")).await;
+        assert_eq!(r.status, 200, "{q}: {}", r.text);
+        let j = r.json();
+        (j["index"]["dossiers"].as_u64().unwrap(), j["index"]["on_time"].as_u64().unwrap())
+    }
+    assert_eq!(ix(&public, "unit=25451").await, (1, 1), "the old unit: its own dossier");
+    assert_eq!(ix(&public, "unit=25449").await, (2, 1), "the new unit: its own and the merged commune's");
+    assert_eq!(ix(&public, "agency=H72.50.91").await, (1, 1));
+    assert_eq!(ix(&public, "agency=H72.50.02").await, (1, 0), "an agency is only itself");
+    assert_eq!(ix(&public, "unit=25452").await, (0, 0), "An Tịnh merged too, but received nothing");
+    assert_eq!(ix(&public, "unit=25445").await, (0, 0));
+    assert_eq!(ix(&public, "").await, (2, 1), "the province counts it once");
+    assert_eq!(ix(&public, "field=ho-tich").await, (2, 1));
+    assert_eq!(ix(&public, "field=dat-dai").await, (0, 0));
+    assert_eq!(ix(&public, "procedure=1.000894&unit=25449").await, (2, 1));
+    for bad in ["unit=99999", "agency=H99", "field=khong-co", "procedure=9.999"] {
+        let r = public.get(&format!("/api/v1/quality/index?from=2025-06-01&to=2025-07-31&{bad}")).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.text);
+        assert_eq!(r.header("content-type"), "application/problem+json");
+    }
+    let late = public.get("/api/v1/quality/index?from=2025-06-01&to=2025-07-31&unit=25449").await.json();
+    assert_eq!(late["late_total"], 1);
+    assert_eq!(late["late"][0]["code"], own.as_str());
+    // The province's page ranks communes: the merged one labelled, the new one
+    // saying whose dossiers it also counts.
+    let page = public.get("/chat-luong?from=2025-06-01&to=2025-07-31").await;
+    assert_eq!(page.status, 200);
+    let row = |name: &str| {
+        let i = page.text.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} ranked: {}", page.text));
+        page.text[i..].split("</tr>").next().unwrap().to_string()
+    };
+    let an_hoa = row("Xã An Hòa");
+    assert!(
+        an_hoa.contains("đã sáp nhập vào Phường Trảng Bàng (01/07/2025)") && an_hoa.contains("<td>1</td>"),
+        "{an_hoa}"
+    );
+    let trang_bang = row("Phường Trảng Bàng");
+    assert!(
+        trang_bang.contains("gồm cả hồ sơ của Xã An Hòa, Xã An Tịnh") && trang_bang.contains("<td>2</td>"),
+        "{trang_bang}"
+    );
+    assert!(page.text.contains("/chat-luong?unit=25449&amp;from=2025-06-01&amp;to=2025-07-31"));
+    // the new unit's own page says so, and an unknown unit is a clear error with the province shown
+    let mine = public.get("/chat-luong?unit=25449&from=2025-06-01&to=2025-07-31").await;
+    assert!(
+        mine.text.contains("<h2>Phường Trảng Bàng</h2>") && mine.text.contains("gồm cả hồ sơ của Xã An Hòa"),
+        "{}",
+        mine.text
+    );
+    let bad = public.get("/chat-luong?unit=99999&from=2025-06-01&to=2025-07-31").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("role=\"alert\""));
+    // still findable by its code
+    let lookup = public.get(&format!("/tra-cuu/{old}")).await;
+    assert_eq!(lookup.status, 200, "{}", lookup.text);
+    assert!(lookup.text.contains(&old));
+}
+
+/// Forbids, in every object schema of an OpenAPI document's components,
+/// properties the schema does not declare: an answer must say only what
+/// its schema says.
+fn closed(v: &mut serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        if o.contains_key("properties") && !o.contains_key("additionalProperties") {
+            o.insert("unevaluatedProperties".into(), serde_json::Value::Bool(false));
+        }
+        for x in o.values_mut() {
+            closed(x);
+        }
+    } else if let Some(a) = v.as_array_mut() {
+        a.iter_mut().for_each(closed);
+    }
+}
+
+/// Issue 5: the index as open data, validated against the schema the
+/// OpenAPI document publishes for it (JSON Schema 2020-12, closed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_open_data_json_matches_its_published_schema() {
+    let app = spawn().await;
+    let out =
+        app.cli(&["bench-data", "--dossiers", "200", "--seed", "3", "--year", "2026", "--now", "2026-06-30T17:00"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let public = app.client();
+    let mut doc = public.get("/api/openapi.json").await.json();
+    closed(&mut doc["components"]);
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/components/schemas/IndexView",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).expect("the published schema is a valid JSON Schema");
+    for q in ["", "&agency=H72.50.01", "&unit=25449&field=ho-tich", "&procedure=1.000894"] {
+        let j = public.get(&format!("/api/v1/quality/index?from=2026-01-01&to=2026-06-30{q}")).await.json();
+        let errors: Vec<String> =
+            validator.iter_errors(&j).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{q}: {errors:?}\n{j}");
+        assert!(j["index"]["dossiers"].as_u64().unwrap() > 0, "{q}: {j}");
+    }
+    // and it can fail: a wrong type, a missing field, a field it does not declare
+    let good = public.get("/api/v1/quality/index?from=2026-01-01&to=2026-06-30").await.json();
+    for (path, value) in [("/late_total", serde_json::json!("many")), ("/index/total", serde_json::json!(null))] {
+        let mut bad = good.clone();
+        *bad.pointer_mut(path).unwrap() = value;
+        assert!(!validator.is_valid(&bad), "{path}");
+    }
+    let mut bad = good.clone();
+    bad.as_object_mut().unwrap().remove("late");
+    assert!(!validator.is_valid(&bad));
+    bad = good.clone();
+    bad["index"].as_object_mut().unwrap().insert("secret".into(), serde_json::json!(1));
+    assert!(!validator.is_valid(&bad));
+}
