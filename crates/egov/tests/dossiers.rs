@@ -631,18 +631,6 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
     assert!(pointers.contains(&"citizen_id") && pointers.contains(&"full_name"), "{pointers:?}");
 }
 
-fn tool(name: &str) -> String {
-    for dir in ["/usr/bin", "/usr/local/bin"] {
-        let p = format!("{dir}/{name}");
-        if std::path::Path::new(&p).exists() {
-            return p;
-        }
-    }
-    panic!(
-        "{name} is not installed: run the test command (scripts/test.sh), which installs poppler-utils and zbar-tools"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
     let app = spawn().await;

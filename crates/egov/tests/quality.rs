@@ -113,7 +113,7 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     let bytes = x.bytes().await.unwrap().to_vec();
     use calamine::{Data, Reader};
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["Chỉ số", "Hồ sơ trễ hạn", "Xếp hạng cơ quan"]);
+    assert_eq!(wb.sheet_names(), vec!["Chỉ số", "Hồ sơ trễ hạn", "Theo tháng", "Mức độ hài lòng"]);
     let sheet = wb.worksheet_range("Chỉ số").unwrap();
     assert_eq!(sheet.get((0, 0)), Some(&Data::String("Chỉ số".into())));
     let row = (0..sheet.height())
@@ -131,6 +131,39 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     assert!(csv.text.contains("Hồ sơ giải quyết đúng hạn,0.5,10,20"), "{}", csv.text);
     // in the OpenAPI document
     assert!(public.get("/api/openapi.json").await.text.contains("/api/v1/quality/index"));
+    // The printable report of the period, read back by pdftotext.
+    let r = reqwest::get(format!("{}/chat-luong.pdf?from=2026-03-01&to=2026-03-31", app.base)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&r.bytes().await.unwrap());
+    let total = format!("{:.2}", province["index"]["total"].as_f64().unwrap());
+    for want in [
+        "BÁO CÁO CHỈ SỐ CHẤT LƯỢNG PHỤC VỤ",
+        "Toàn tỉnh",
+        "01/03/2026 – 31/03/2026",
+        &format!("{total} / 100"),
+        "Hồ sơ giải quyết đúng hạn",
+        "50.0 %",
+        &b,
+        "03/03/2026 08:00",
+        "Xếp hạng cơ quan",
+        "Ủy ban nhân dân phường Tân Ninh",
+        "Xếp hạng xã, phường",
+        "Phường Tân Ninh",
+    ] {
+        assert!(text.contains(want), "{want} in the report:\n{text}");
+    }
+}
+
+/// The text of a PDF, by pdftotext.
+fn pdf_text(bytes: &[u8]) -> String {
+    let file = std::env::temp_dir().join(format!("egov-report-{}.pdf", random_name()));
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new(tool("pdftotext")).arg("-layout").arg(&file).arg("-").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = std::process::Command::new(tool("pdfinfo")).arg(&file).output().unwrap();
+    let _ = std::fs::remove_file(&file);
+    format!("{}\n{}", String::from_utf8_lossy(&info.stdout), String::from_utf8_lossy(&out.stdout))
 }
 
 /// `egov bench-data` writes histories the index reads like real ones, the
@@ -156,6 +189,23 @@ async fn bench_data_generates_a_year_the_index_reads() {
     let j2 = again.client().get("/api/v1/quality/index?from=2026-01-01&to=2026-12-31").await.json();
     assert_eq!(j2["index"]["total"], ix["total"]);
     assert_eq!(j2["index"]["late"], ix["late"]);
+    // A year's report runs over several A4 pages, the late table's header
+    // repeated on each page it continues on.
+    let r = reqwest::get(format!("{}/chat-luong.pdf?from=2026-01-01&to=2026-12-31&lang=en", app.base)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let text = pdf_text(&r.bytes().await.unwrap());
+    let pages: usize = text.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!(pages >= 2, "{pages} pages:\n{text}");
+    assert!(text.contains("Page size:") && text.contains("595.28 x 841.89 pts (A4)"), "{text}");
+    assert!(text.contains(&format!("1/{pages}")) && text.contains(&format!("{pages}/{pages}")), "numbered");
+    let late = ix["late"].as_u64().unwrap() as usize;
+    let codes = j["late"].as_array().unwrap();
+    assert_eq!(codes.len(), late.min(100));
+    for c in codes {
+        assert!(text.contains(c["code"].as_str().unwrap()), "{c} in the report");
+    }
+    assert!(text.contains("REPORT: QUALITY OF SERVICE") && text.contains("Late dossiers"));
+    assert!(text.matches("Hours late").count() >= 2, "the late table's header on each of its pages:\n{text}");
 }
 
 /// Kept sums against a count from scratch, at `now`, over a few scopes.

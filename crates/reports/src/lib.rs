@@ -31,6 +31,63 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("csv: {0}")]
     Csv(String),
+    #[error("pdf: {0}")]
+    Pdf(#[from] egov_slips::SlipError),
+}
+
+/// A printable report: a title, facts (label and value) under it, then
+/// each table under its name, on A4 pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub tables: Vec<Table>,
+    /// A closing line (where the figures come from).
+    pub footer: String,
+}
+
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+        Cell::Number(x) => format!("{x:.2}"),
+        Cell::Percent(x) => format!("{:.1} %", x * 100.0),
+        Cell::DateTime(d) => d.format("%d/%m/%Y %H:%M").to_string(),
+        Cell::Empty => "—".into(),
+    }
+}
+
+/// The report as a PDF: tables flow over pages, their headers repeated.
+pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
+    use egov_slips::Line;
+    let mut lines = vec![Line::Title(report.title.clone()), Line::Gap(6.0)];
+    for (label, value) in &report.facts {
+        lines.push(Line::Field(label.clone(), value.clone()));
+    }
+    for t in &report.tables {
+        lines.push(Line::Gap(6.0));
+        lines.push(Line::Heading(t.name.clone()));
+        let n = t.headers.len().max(1);
+        // the first column (names) takes half the width, the figures share the rest
+        let widths: Vec<f32> = (0..n)
+            .map(|i| {
+                if n == 1 {
+                    1.0
+                } else if i == 0 {
+                    0.5
+                } else {
+                    0.5 / (n - 1) as f32
+                }
+            })
+            .collect();
+        lines.push(Line::Row { cells: t.headers.clone(), widths: widths.clone(), header: true });
+        for row in &t.rows {
+            lines.push(Line::Row { cells: row.iter().map(cell_text).collect(), widths: widths.clone(), header: false });
+        }
+    }
+    lines.push(Line::Gap(10.0));
+    lines.push(Line::Text(report.footer.clone()));
+    Ok(egov_slips::render(&egov_slips::Slip { lines, qr: None, size: egov_slips::PageSize::A4 })?)
 }
 
 /// A workbook with one sheet per table.

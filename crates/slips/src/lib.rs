@@ -17,6 +17,20 @@ pub const WIDTH: f32 = 419.53;
 pub const HEIGHT: f32 = 595.28;
 const MARGIN: f32 = 36.0;
 
+/// A page's size in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageSize {
+    pub width: f32,
+    pub height: f32,
+}
+
+impl PageSize {
+    /// The slips' size (forms 01–05).
+    pub const A5: PageSize = PageSize { width: WIDTH, height: HEIGHT };
+    /// Reports and registers (form 06).
+    pub const A4: PageSize = PageSize { width: 595.28, height: 841.89 };
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SlipError {
     #[error("font: {0}")]
@@ -38,13 +52,22 @@ pub enum Line {
     Text(String),
     /// Vertical space, in points.
     Gap(f32),
+    /// A heading, bold, left.
+    Heading(String),
+    /// A table row: cells and their shares of the text width (summing to 1);
+    /// a header row is bold, ruled below, and repeated at the top of a page
+    /// its table continues on. Cells after the first are right-aligned.
+    Row { cells: Vec<String>, widths: Vec<f32>, header: bool },
 }
 
-/// A slip: its lines from the top, and what the QR code says.
+/// A document: its lines from the top, flowing over as many pages as they
+/// need (numbered when more than one), and what the QR code on the first
+/// page says.
 #[derive(Debug, Clone)]
 pub struct Slip {
     pub lines: Vec<Line>,
     pub qr: Option<String>,
+    pub size: PageSize,
 }
 
 struct Face<'a> {
@@ -117,61 +140,157 @@ struct Run {
     text: String,
 }
 
-/// Renders a slip as a one-page A5 PDF.
-pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
-    let mut faces = [Face::new(REGULAR)?, Face::new(BOLD)?];
-    let mut runs = Vec::new();
-    let mut y = HEIGHT - MARGIN;
-    let text_width = WIDTH - 2.0 * MARGIN;
+/// A rule to draw: page, from x, to x, at y.
+struct Rule {
+    page: usize,
+    x0: f32,
+    x1: f32,
+    y: f32,
+}
+
+/// Places each line's text on pages: runs (with their page) and rules.
+fn layout(slip: &Slip, faces: &[Face<'_>; 2]) -> (Vec<(usize, Run)>, Vec<Rule>, usize) {
+    let (width, height) = (slip.size.width, slip.size.height);
+    let text_width = width - 2.0 * MARGIN;
+    // room kept at the foot of each page for its number
+    let bottom = MARGIN + 14.0;
+    let mut runs: Vec<(usize, Run)> = Vec::new();
+    let mut rules = Vec::new();
+    let mut page = 0;
+    let mut y = height - MARGIN;
+    let mut header: Option<&Line> = None;
+    // Moves to a new page if `need` points do not fit; true if it did.
+    let room = |need: f32, page: &mut usize, y: &mut f32| {
+        if *y - need < bottom {
+            *page += 1;
+            *y = height - MARGIN;
+            true
+        } else {
+            false
+        }
+    };
+    let row = |line: &Line, page: &mut usize, y: &mut f32, runs: &mut Vec<(usize, Run)>, rules: &mut Vec<Rule>| {
+        let Line::Row { cells, widths, header } = line else { return };
+        let (font, size) = if *header { (1, 8.5) } else { (0, 8.5) };
+        let cols: Vec<(f32, Vec<String>)> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| (w * text_width, wrap(&faces[font], c, size, w * text_width - 4.0)))
+            .collect();
+        let n = cols.iter().map(|(_, l)| l.len()).max().unwrap_or(1);
+        let mut x = MARGIN;
+        for (i, (w, lines)) in cols.iter().enumerate() {
+            for (k, l) in lines.iter().enumerate() {
+                let lx = if i == 0 { x } else { x + w - 2.0 - faces[font].width(l, size) };
+                runs.push((*page, Run { font, size, x: lx, y: *y - size * 1.3 * (k as f32 + 1.0), text: l.clone() }));
+            }
+            x += w;
+        }
+        *y -= size * 1.3 * n as f32 + 3.0;
+        if *header {
+            rules.push(Rule { page: *page, x0: MARGIN, x1: MARGIN + text_width, y: *y + 1.5 });
+        }
+    };
     for line in &slip.lines {
         match line {
             Line::Title(t) | Line::Centered(t) => {
+                header = None;
                 let (font, size) = if matches!(line, Line::Title(_)) { (1, 12.0) } else { (0, 9.5) };
                 for l in wrap(&faces[font], t, size, text_width) {
+                    room(size * 1.35, &mut page, &mut y);
                     y -= size * 1.35;
-                    let x = (WIDTH - faces[font].width(&l, size)) / 2.0;
-                    runs.push(Run { font, size, x, y, text: l });
+                    let x = (width - faces[font].width(&l, size)) / 2.0;
+                    runs.push((page, Run { font, size, x, y, text: l }));
+                }
+            }
+            Line::Heading(t) => {
+                header = None;
+                let size = 10.5;
+                // a heading is not left alone at the foot of a page
+                room(size * 1.6 + 40.0, &mut page, &mut y);
+                for l in wrap(&faces[1], t, size, text_width) {
+                    y -= size * 1.6;
+                    runs.push((page, Run { font: 1, size, x: MARGIN, y, text: l }));
                 }
             }
             Line::Field(label, value) => {
+                header = None;
                 let size = 9.5;
                 let label = format!("{label}: ");
                 let lw = faces[1].width(&label, size);
+                let lines = wrap(&faces[0], value, size, text_width - lw);
+                room(size * 1.4 + size * 1.3 * (lines.len() as f32 - 1.0), &mut page, &mut y);
                 y -= size * 1.4;
-                runs.push(Run { font: 1, size, x: MARGIN, y, text: label });
+                runs.push((page, Run { font: 1, size, x: MARGIN, y, text: label }));
                 let mut first = true;
-                for l in wrap(&faces[0], value, size, text_width - lw) {
+                for l in lines {
                     if !first {
                         y -= size * 1.3;
                     }
-                    runs.push(Run { font: 0, size, x: MARGIN + lw, y, text: l });
+                    runs.push((page, Run { font: 0, size, x: MARGIN + lw, y, text: l }));
                     first = false;
                 }
             }
             Line::Text(t) => {
+                header = None;
                 let size = 9.5;
                 for l in wrap(&faces[0], t, size, text_width) {
+                    room(size * 1.35, &mut page, &mut y);
                     y -= size * 1.35;
-                    runs.push(Run { font: 0, size, x: MARGIN, y, text: l });
+                    runs.push((page, Run { font: 0, size, x: MARGIN, y, text: l }));
                 }
             }
-            Line::Gap(g) => y -= g,
+            Line::Gap(g) => {
+                header = None;
+                y -= g;
+            }
+            Line::Row { cells, widths, header: is_header } => {
+                let lines = cells
+                    .iter()
+                    .zip(widths)
+                    .map(|(c, w)| wrap(&faces[usize::from(*is_header)], c, 8.5, w * text_width - 4.0).len())
+                    .max()
+                    .unwrap_or(1);
+                if room(8.5 * 1.3 * lines as f32 + 3.0, &mut page, &mut y) && !is_header {
+                    if let Some(h) = header {
+                        row(h, &mut page, &mut y, &mut runs, &mut rules);
+                    }
+                }
+                if *is_header {
+                    header = Some(line);
+                }
+                row(line, &mut page, &mut y, &mut runs, &mut rules);
+            }
         }
     }
+    let pages = page + 1;
+    if pages > 1 {
+        for p in 0..pages {
+            let text = format!("{}/{}", p + 1, pages);
+            let x = (width - faces[0].width(&text, 8.0)) / 2.0;
+            runs.push((p, Run { font: 0, size: 8.0, x, y: MARGIN - 4.0, text }));
+        }
+    }
+    (runs, rules, pages)
+}
 
-    let mut content = Content::new();
-    let mut encoded: Vec<(usize, f32, f32, f32, Vec<u16>)> = Vec::new();
-    for r in &runs {
-        encoded.push((r.font, r.size, r.x, r.y, faces[r.font].encode(&r.text)));
+/// Renders a document as a PDF of as many pages as it needs.
+pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
+    let mut faces = [Face::new(REGULAR)?, Face::new(BOLD)?];
+    let (runs, rules, pages) = layout(slip, &faces);
+    let (width, height) = (slip.size.width, slip.size.height);
+
+    let mut contents: Vec<Content> = (0..pages).map(|_| Content::new()).collect();
+    let mut encoded: Vec<(usize, usize, f32, f32, f32, Vec<u16>)> = Vec::new();
+    for (page, r) in &runs {
+        encoded.push((*page, r.font, r.size, r.x, r.y, faces[r.font].encode(&r.text)));
     }
 
     // Subset each font to its glyphs; the new glyph ids are what the text shows.
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
-    let page = Ref::new(3);
-    let contents = Ref::new(4);
-    let mut next = 5;
+    let mut next = 3;
     let mut alloc = || {
         let r = Ref::new(next);
         next += 1;
@@ -234,8 +353,9 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
         remaps.push(remapper);
     }
 
-    for (font, size, x, y, glyphs) in &encoded {
+    for (page, font, size, x, y, glyphs) in &encoded {
         let bytes: Vec<u8> = glyphs.iter().flat_map(|g| remaps[*font].get(*g).unwrap_or(0).to_be_bytes()).collect();
+        let content = &mut contents[*page];
         content.begin_text();
         content.set_font(Name(if *font == 0 { b"F0" } else { b"F1" }), *size);
         content.next_line(*x, *y);
@@ -243,12 +363,21 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
         content.end_text();
     }
 
+    for r in &rules {
+        let content = &mut contents[r.page];
+        content.set_line_width(0.6);
+        content.move_to(r.x0, r.y);
+        content.line_to(r.x1, r.y);
+        content.stroke();
+    }
+
     if let Some(data) = &slip.qr {
+        let content = &mut contents[0];
         let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| SlipError::Qr(e.to_string()))?;
         let n = code.width();
         let side = 96.0;
         let module = side / (n as f32 + 8.0);
-        let (x0, y0) = (WIDTH - MARGIN - side, MARGIN);
+        let (x0, y0) = (width - MARGIN - side, MARGIN);
         content.set_fill_rgb(1.0, 1.0, 1.0);
         content.rect(x0, y0, side, side);
         content.fill_nonzero();
@@ -263,18 +392,21 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
     }
 
     pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids([page]).count(1);
-    let mut p = pdf.page(page);
-    p.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT)).parent(tree).contents(contents);
-    {
-        let mut res = p.resources();
-        let mut fonts = res.fonts();
-        fonts.pair(Name(b"F0"), font_refs[0]);
-        fonts.pair(Name(b"F1"), font_refs[1]);
+    let page_refs: Vec<(Ref, Ref)> = (0..pages).map(|_| (alloc(), alloc())).collect();
+    pdf.pages(tree).kids(page_refs.iter().map(|(p, _)| *p)).count(pages as i32);
+    for ((page, stream), content) in page_refs.iter().zip(contents) {
+        let mut p = pdf.page(*page);
+        p.media_box(Rect::new(0.0, 0.0, width, height)).parent(tree).contents(*stream);
+        {
+            let mut res = p.resources();
+            let mut fonts = res.fonts();
+            fonts.pair(Name(b"F0"), font_refs[0]);
+            fonts.pair(Name(b"F1"), font_refs[1]);
+        }
+        p.finish();
+        let data = content.finish();
+        pdf.stream(*stream, data.as_slice());
     }
-    p.finish();
-    let data = content.finish();
-    pdf.stream(contents, data.as_slice());
     Ok(pdf.finish())
 }
 
@@ -319,7 +451,7 @@ pub fn receipt(r: &Receipt) -> Slip {
     lines.push(Line::Field("Tra cứu hồ sơ".into(), r.lookup_url.clone()));
     lines.push(Line::Gap(6.0));
     lines.push(Line::Text("Người nhận hồ sơ ký và ghi rõ họ tên. Vào sổ theo dõi hồ sơ, Quyển số: ……".into()));
-    Slip { lines, qr: Some(r.lookup_url.clone()) }
+    Slip { lines, qr: Some(r.lookup_url.clone()), size: PageSize::A5 }
 }
 
 /// What forms 02 (supplement request), 03 (refusal) and 04 (apology and new
@@ -359,7 +491,7 @@ fn notice(n: &Notice, title: &str, intro: &str, items_label: &str) -> Slip {
     }
     lines.push(Line::Field("Ngày".into(), vn_time(n.issued)));
     lines.push(Line::Field("Tra cứu hồ sơ".into(), n.lookup_url.clone()));
-    Slip { lines, qr: Some(n.lookup_url.clone()) }
+    Slip { lines, qr: Some(n.lookup_url.clone()), size: PageSize::A5 }
 }
 
 /// Form 02: the request to supplement or correct a dossier.
@@ -410,6 +542,44 @@ mod tests {
         };
         for slip in [supplement_request(&n), refusal(&n), apology(&n)] {
             assert!(render(&slip).unwrap().starts_with(b"%PDF-"));
+        }
+    }
+
+    #[test]
+    fn a_long_table_flows_over_numbered_pages_with_its_header_repeated() {
+        let mut lines = vec![Line::Title("BÁO CÁO".into()), Line::Heading("Hồ sơ trễ hạn".into())];
+        let widths = vec![0.6, 0.4];
+        lines.push(Line::Row {
+            cells: vec!["Mã hồ sơ".into(), "Số giờ trễ".into()],
+            widths: widths.clone(),
+            header: true,
+        });
+        for i in 0..150 {
+            lines.push(Line::Row {
+                cells: vec![format!("H72-{i:04}"), format!("{i}")],
+                widths: widths.clone(),
+                header: false,
+            });
+        }
+        let slip = Slip { lines, qr: None, size: PageSize::A4 };
+        let faces = [Face::new(REGULAR).unwrap(), Face::new(BOLD).unwrap()];
+        let (runs, _, pages) = layout(&slip, &faces);
+        assert!(pages >= 3, "{pages}");
+        for p in 0..pages {
+            let on = |t: &str| runs.iter().any(|(q, r)| *q == p && r.text == t);
+            assert!(on("Mã hồ sơ"), "the header on page {p}");
+            assert!(on(&format!("{}/{pages}", p + 1)), "page {p} numbered");
+            let lowest = runs.iter().filter(|(q, _)| *q == p).map(|(_, r)| r.y).fold(f32::MAX, f32::min);
+            assert!(lowest >= MARGIN - 4.0, "nothing below the margin on page {p}");
+        }
+        // every row once, in order
+        let rows: Vec<&str> = runs.iter().map(|(_, r)| r.text.as_str()).filter(|t| t.starts_with("H72-")).collect();
+        assert_eq!(rows.len(), 150);
+        assert!(rows.windows(2).all(|w| w[0] < w[1]));
+        let pdf = render(&slip).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        if let Ok(path) = std::env::var("EGOV_REPORT_SAMPLE") {
+            std::fs::write(path, pdf).unwrap();
         }
     }
 

@@ -175,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/chat-luong", get(quality_pages::dashboard))
         .route("/chat-luong.xlsx", get(quality_pages::export_xlsx))
         .route("/chat-luong.csv", get(quality_pages::export_csv))
+        .route("/chat-luong.pdf", get(quality_pages::export_pdf))
         .merge(admin::routes())
         .merge(calendar_pages::routes())
         .merge(dossier_api::routes())

@@ -102,6 +102,7 @@ struct DashPage {
     /// The numbers behind the tables, for the exports.
     raw_lines: Vec<(&'static str, Option<f64>, f64, f64)>,
     raw_ranking: Vec<RankRaw>,
+    raw_communes: Vec<RankRaw>,
     /// Circular 01/2018: agencies (for the province) then officers.
     satisfaction: Vec<Rated>,
     trend: Vec<Month>,
@@ -112,6 +113,7 @@ pub struct Month {
     pub label: String,
     pub dossiers: usize,
     pub total: String,
+    pub raw_total: f64,
     pub x: u32,
     pub height: f64,
 }
@@ -120,6 +122,7 @@ pub struct Rated {
     pub name: String,
     pub count: usize,
     pub average: String,
+    pub raw_average: f64,
     pub level: &'static str,
 }
 
@@ -249,12 +252,18 @@ async fn build(
     let mut satisfaction = Vec::new();
     let level_of = |x: &Tally| {
         let avg = x.rating_average().unwrap_or(0.0);
-        (num(avg), t(ctx.lang, level_key(scale.level(avg))))
+        (avg, t(ctx.lang, level_key(scale.level(avg))))
     };
     if scope.agencies.is_none() {
         for (id, tl) in rated(&mut v.tallies.iter().map(|(k, t)| (k.agency.clone(), *t))) {
             let (average, level) = level_of(&tl);
-            satisfaction.push(Rated { name: name_of(&id), count: tl.rated as usize, average, level });
+            satisfaction.push(Rated {
+                name: name_of(&id),
+                count: tl.rated as usize,
+                average: num(average),
+                raw_average: average,
+                level,
+            });
         }
     }
     let officers = rated(
@@ -270,7 +279,13 @@ async fn build(
             Err(_) => id,
         };
         let (average, level) = level_of(&tl);
-        satisfaction.push(Rated { name: who, count: tl.rated as usize, average, level });
+        satisfaction.push(Rated {
+            name: who,
+            count: tl.rated as usize,
+            average: num(average),
+            raw_average: average,
+            level,
+        });
     }
     // The trend: the scope's index month by month over the period.
     let mut months: Vec<(i32, u32)> = Vec::new();
@@ -289,6 +304,7 @@ async fn build(
                 label: format!("{mo:02}/{y}"),
                 dossiers: x.dossiers,
                 total: num(x.total),
+                raw_total: x.total,
                 x: 40 + 44 * i as u32,
                 height: (x.total / 100.0 * 150.0).round(),
             }
@@ -390,7 +406,8 @@ async fn build(
         dossiers: ix.dossiers,
         bars,
         lines,
-        raw_ranking: ranking.iter().chain(communes.iter()).map(|(_, _, raw)| raw.clone()).collect(),
+        raw_ranking: ranking.iter().map(|(_, _, raw)| raw.clone()).collect(),
+        raw_communes: communes.iter().map(|(_, _, raw)| raw.clone()).collect(),
         ranking: ranking.into_iter().map(|(_, r, _)| r).collect(),
         communes: communes.into_iter().map(|(_, r, _)| r).collect(),
         raw_lines,
@@ -402,11 +419,22 @@ async fn build(
     })
 }
 
-/// The dashboard's tables: indicators, late dossiers, agencies ranked.
+/// The dashboard's tables: indicators, late dossiers, the month-by-month
+/// trend, satisfaction, and (for the province) agencies and communes ranked.
 fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
     use egov_reports::{Cell, Table};
     let h = |k: &'static str| t(lang, k).to_string();
-    vec![
+    let ranked = |name: &'static str, first: &'static str, rows: &[RankRaw]| Table {
+        name: h(name),
+        headers: vec![h(first), h("quality.dossiers"), h("quality.on_time"), h("quality.total")],
+        rows: rows
+            .iter()
+            .map(|(name, n, on_time, total)| {
+                vec![Cell::Text(name.clone()), Cell::Number(*n as f64), Cell::Percent(*on_time), Cell::Number(*total)]
+            })
+            .collect(),
+    };
+    let mut out = vec![
         Table {
             name: h("quality.sheet.index"),
             headers: vec![h("quality.indicator"), h("quality.rate"), h("quality.points"), h("quality.max")],
@@ -439,22 +467,41 @@ fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
                 .collect(),
         },
         Table {
-            name: h("quality.sheet.ranking"),
-            headers: vec![h("quality.agency"), h("quality.dossiers"), h("quality.on_time"), h("quality.total")],
+            name: h("quality.sheet.trend"),
+            headers: vec![h("quality.month"), h("quality.dossiers"), h("quality.total")],
             rows: page
-                .raw_ranking
+                .trend
                 .iter()
-                .map(|(name, n, on_time, total)| {
+                .map(|m| vec![Cell::Text(m.label.clone()), Cell::Number(m.dossiers as f64), Cell::Number(m.raw_total)])
+                .collect(),
+        },
+        Table {
+            name: h("quality.sheet.satisfaction"),
+            headers: vec![
+                h("quality.sat.who"),
+                h("quality.sat.count"),
+                h("quality.sat.average"),
+                h("quality.sat.level"),
+            ],
+            rows: page
+                .satisfaction
+                .iter()
+                .map(|r| {
                     vec![
-                        Cell::Text(name.clone()),
-                        Cell::Number(*n as f64),
-                        Cell::Percent(*on_time),
-                        Cell::Number(*total),
+                        Cell::Text(r.name.clone()),
+                        Cell::Number(r.count as f64),
+                        Cell::Number(r.raw_average),
+                        Cell::Text(r.level.to_string()),
                     ]
                 })
                 .collect(),
         },
-    ]
+    ];
+    if page.province {
+        out.push(ranked("quality.sheet.ranking", "quality.agency", &page.raw_ranking));
+        out.push(ranked("quality.sheet.communes", "quality.commune", &page.raw_communes));
+    }
+    out
 }
 
 async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashPage, WebError> {
@@ -501,4 +548,38 @@ pub async fn export_csv(
     let page = export_page(&state, &ctx, &q).await?;
     let bytes = egov_reports::csv(&tables(&page, ctx.lang)[0]).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(download(bytes, "text/csv; charset=utf-8", format!("chi-so-766_{}_{}.csv", page.from, page.to)))
+}
+
+/// `/chat-luong.pdf`: the period's report, printable (A4).
+pub async fn export_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, WebError> {
+    let page = export_page(&state, &ctx, &q).await?;
+    let lang = ctx.lang;
+    let tr = |k: &'static str| t(lang, k).to_string();
+    let day = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+    };
+    let mut facts = vec![
+        (tr("quality.report.scope"), page.scope.clone()),
+        (tr("quality.period"), format!("{} – {}", day(&page.from), day(&page.to))),
+        (tr("quality.total"), format!("{} / 100 ({} {})", page.total, tr("quality.report.measurable"), page.measured)),
+        (tr("quality.dossiers"), page.dossiers.to_string()),
+        (tr("quality.late_total"), page.late_total.to_string()),
+    ];
+    if let Some(n) = &page.scope_note {
+        facts.insert(1, (tr("quality.report.note"), n.clone()));
+    }
+    facts.push((tr("quality.report.made"), state.settings.clock.now().format("%d/%m/%Y %H:%M").to_string()));
+    let mut tables = tables(&page, lang);
+    if page.late_total > page.late.len() as i64 {
+        tables[1].name =
+            format!("{} ({} {} / {})", tables[1].name, tr("quality.late_shown"), page.late.len(), page.late_total);
+    }
+    let report =
+        egov_reports::Report { title: tr("quality.report.title"), facts, tables, footer: tr("quality.report.footer") };
+    let bytes = egov_reports::pdf(&report).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(download(bytes, "application/pdf", format!("chi-so-766_{}_{}.pdf", page.from, page.to)))
 }

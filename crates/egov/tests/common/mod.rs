@@ -31,6 +31,19 @@ pub async fn submit_online(citizen: &Client) -> String {
     r.json()["code"].as_str().expect("code").to_string()
 }
 
+/// The path of an installed command-line tool; a clear failure if it is missing.
+pub fn tool(name: &str) -> String {
+    for dir in ["/usr/bin", "/usr/local/bin"] {
+        let p = format!("{dir}/{name}");
+        if std::path::Path::new(&p).exists() {
+            return p;
+        }
+    }
+    panic!(
+        "{name} is not installed: run the test command (scripts/test.sh), which installs poppler-utils and zbar-tools"
+    );
+}
+
 pub fn random_name() -> String {
     let mut b = [0u8; 8];
     getrandom::getrandom(&mut b).expect("randomness");
