@@ -74,7 +74,8 @@ pub async fn generate(store: &Store, n: u64, seed: u64, year: i32, now: NaiveDat
         let mut lives: Vec<(String, Life)> = Vec::with_capacity(count as usize);
         for _ in 0..count {
             let (proc, agency, span) = offers[rng.below(offers.len() as u64) as usize].clone();
-            let received = day.and_hms_opt(7 + rng.below(8) as u32, 30, 0).unwrap_or_default();
+            // (on the last day, not after `now`)
+            let received = day.and_hms_opt(7 + rng.below(8) as u32, 30, 0).unwrap_or_default().min(now);
             lives.push((agency.clone(), live(&mut rng, &calendar, proc, &agency, span, received, now)));
         }
         // numbers per agency of the day, in one upsert each, inside the batch's transaction

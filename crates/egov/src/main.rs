@@ -380,6 +380,26 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     }
                 }
             });
+            // Every few seconds, bring new submissions into the quality
+            // index's kept sums (until then they are counted from their
+            // histories at each request, which costs more as they pile up).
+            let keeper = store.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+                loop {
+                    tick.tick().await;
+                    loop {
+                        match keeper.keep_pending(2000).await {
+                            Ok(n) if n == 2000 => continue,
+                            Ok(_) => break,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "quality keeper");
+                                break;
+                            }
+                        }
+                    }
+                }
+            });
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;

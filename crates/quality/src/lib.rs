@@ -22,8 +22,11 @@ pub struct DossierFacts {
     /// The end of processing: the first of processed, result returned,
     /// stopped, refused. `None` while open.
     pub finished: Option<NaiveDateTime>,
-    /// Time spent waiting for the citizen's supplements (so far, if waiting now).
+    /// Time spent waiting for the citizen's supplements, over the waits
+    /// that ended.
     pub waiting: Duration,
+    /// Waiting for the citizen now (the clock stopped), since then.
+    pub waiting_since: Option<NaiveDateTime>,
     pub supplement_requests: u32,
     /// Withdrawn by the citizen: not the agency's doing, left out of every rate.
     pub withdrawn: bool,
@@ -70,7 +73,8 @@ pub fn timeliness(f: &DossierFacts, now: NaiveDateTime) -> Timeliness {
     if f.withdrawn {
         return Timeliness::Excluded;
     }
-    let end = f.finished.unwrap_or(now) - f.waiting;
+    let waiting = f.waiting + f.waiting_since.map(|s| (now - s).max(Duration::zero())).unwrap_or_else(Duration::zero);
+    let end = f.finished.unwrap_or(now) - waiting;
     let by = f.appointment.map(|a| (end - a).max(Duration::zero())).unwrap_or_else(Duration::zero);
     if f.supplement_requests > 1 {
         return Timeliness::Late { by };
@@ -79,6 +83,49 @@ pub fn timeliness(f: &DossierFacts, now: NaiveDateTime) -> Timeliness {
         Some(a) if end > a => Timeliness::Late { by },
         _ if f.finished.is_none() => Timeliness::WithinDeadline,
         _ => Timeliness::OnTime,
+    }
+}
+
+/// How a dossier's timeliness stands as time passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Settled, or its clock stopped (waiting for the citizen), or no
+    /// deadline: the same at any later time.
+    Fixed(Timeliness),
+    /// Open with its clock running towards a deadline: within it until
+    /// `until` (the appointment pushed back by the time waited), late after,
+    /// by the time since; late by rule throughout when `by_rule` (more than
+    /// one supplement request).
+    Running { until: NaiveDateTime, by_rule: bool },
+}
+
+impl Standing {
+    /// The timeliness at `now` (not before the dossier's last step).
+    pub fn at(self, now: NaiveDateTime) -> Timeliness {
+        match self {
+            Standing::Fixed(t) => t,
+            Standing::Running { until, by_rule } => {
+                let by = (now - until).max(Duration::zero());
+                if by_rule || now > until {
+                    Timeliness::Late { by }
+                } else {
+                    Timeliness::WithinDeadline
+                }
+            }
+        }
+    }
+}
+
+/// How a dossier's timeliness stands: what [`timeliness`] gives at every
+/// time after its last step, in one value.
+pub fn standing(f: &DossierFacts) -> Standing {
+    match (f.withdrawn, f.finished, f.waiting_since, f.appointment) {
+        (true, ..) => Standing::Fixed(Timeliness::Excluded),
+        (_, Some(end), ..) => Standing::Fixed(timeliness(f, end)),
+        // the clock stopped: as it stood when the wait began
+        (_, None, Some(since), _) => Standing::Fixed(timeliness(f, since)),
+        (_, None, None, None) => Standing::Fixed(timeliness(f, f.received)),
+        (_, None, None, Some(a)) => Standing::Running { until: a + f.waiting, by_rule: f.supplement_requests > 1 },
     }
 }
 
@@ -263,6 +310,17 @@ impl Tally {
             rated: b(f.rating_total.is_some()),
             rating_sum: f.rating_total.map(i64::from).unwrap_or(0),
         }
+    }
+
+    /// One dossier's share as kept in sums: [`Tally::of`] at any time while
+    /// its deadline has not passed. A running dossier counts as on time
+    /// here; the reader takes away those whose `until` has passed.
+    pub fn kept(f: &DossierFacts) -> Tally {
+        let at = match standing(f) {
+            Standing::Fixed(_) => f.finished.or(f.waiting_since).unwrap_or(f.received),
+            Standing::Running { until, .. } => until,
+        };
+        Tally::of(f, at)
     }
 
     pub fn late(&self) -> i64 {
@@ -469,10 +527,11 @@ pub struct Record {
 /// (its first due date; else its first step after the draft), the
 /// appointment then given, the end of processing (processed, returned,
 /// stopped or refused), the time between each supplement request and the
-/// next step that ended the wait (or `now`). A rating below half the
+/// next step that ended the wait (and whether it is still waiting). Facts
+/// hold no clock: time enters with [`timeliness`]. A rating below half the
 /// points (under 9 of 18) counts as disliked. `None` for a dossier never
 /// submitted.
-pub fn facts(record: &Record, steps: &[Step], now: NaiveDateTime) -> Option<DossierFacts> {
+pub fn facts(record: &Record, steps: &[Step]) -> Option<DossierFacts> {
     use egov_dossier::Status;
     let submitted: Vec<&Step> = steps.iter().filter(|s| s.to != Status::Draft).collect();
     let first = *submitted.first()?;
@@ -482,12 +541,15 @@ pub fn facts(record: &Record, steps: &[Step], now: NaiveDateTime) -> Option<Doss
         .find(|s| matches!(s.to, Status::Approved | Status::ResultReturned | Status::Stopped | Status::Refused))
         .map(|s| s.at);
     let mut waiting = Duration::zero();
+    let mut waiting_since = None;
     let mut requests = 0;
     for (i, s) in submitted.iter().enumerate() {
         if s.action == "request_supplement" {
             requests += 1;
-            let until = submitted.get(i + 1).map(|n| n.at).unwrap_or(now);
-            waiting += until - s.at;
+            match submitted.get(i + 1) {
+                Some(next) => waiting += next.at - s.at,
+                None => waiting_since = Some(s.at),
+            }
         }
     }
     Some(DossierFacts {
@@ -495,6 +557,7 @@ pub fn facts(record: &Record, steps: &[Step], now: NaiveDateTime) -> Option<Doss
         appointment: start.due,
         finished,
         waiting,
+        waiting_since,
         supplement_requests: requests,
         withdrawn: submitted.iter().any(|s| s.to == Status::Withdrawn),
         online: record.online,

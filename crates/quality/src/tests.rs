@@ -12,6 +12,7 @@ fn base(received: &str, appointment: Option<&str>, finished: Option<&str>) -> Do
         appointment: appointment.map(t),
         finished: finished.map(t),
         waiting: Duration::zero(),
+        waiting_since: None,
         supplement_requests: 0,
         withdrawn: false,
         online: false,
@@ -198,7 +199,7 @@ fn facts_are_read_from_the_history() {
         step("2026-03-06 15:00", "return_result", Status::ResultReturned, Some("2026-03-07 10:00")),
         step("2026-03-07 09:00", "rate", Status::ResultReturned, Some("2026-03-07 10:00")),
     ];
-    let f = facts(&record, &steps, t(NOW)).unwrap();
+    let f = facts(&record, &steps).unwrap();
     assert_eq!(f.received, t("2026-03-02 08:00"), "the clock starts at acceptance");
     assert_eq!(f.appointment, Some(t("2026-03-05 08:00")), "the appointment given then");
     assert_eq!(f.finished, Some(t("2026-03-06 10:00")), "processed ends processing");
@@ -206,11 +207,13 @@ fn facts_are_read_from_the_history() {
     assert!(f.complaint, "8 of 18 is disliked");
     // 03-06 10:00 less 48 h of waiting = 03-04 10:00, before the appointment
     assert_eq!(timeliness(&f, t(NOW)), Timeliness::OnTime);
-    // still waiting: the wait runs until now
-    let f = facts(&record, &steps[..5], t("2026-03-03 10:00")).unwrap();
-    assert_eq!((f.waiting, f.finished), (Duration::hours(24), None));
+    // still waiting: the wait runs until now, and the deadline with it
+    let f = facts(&record, &steps[..5]).unwrap();
+    assert_eq!((f.waiting, f.waiting_since, f.finished), (Duration::zero(), Some(t("2026-03-02 10:00")), None));
+    assert_eq!(timeliness(&f, t("2026-03-09 10:00")), Timeliness::WithinDeadline, "a week waiting is not late");
+    assert_eq!(standing(&f), Standing::Fixed(Timeliness::WithinDeadline));
     // a draft is no dossier yet
-    assert_eq!(facts(&record, &steps[..1], t(NOW)), None);
+    assert_eq!(facts(&record, &steps[..1]), None);
 }
 
 #[test]
@@ -259,4 +262,58 @@ fn the_index_of_the_sum_of_shares_is_the_index_of_the_dossiers() {
         index(&IndexConfig::decision_766(), &fx, &procedures, t(NOW))
     );
     assert_eq!((sum.counted, sum.on_time, sum.late(), sum.finished), (7, 4, 3, 5));
+}
+
+/// `standing` says in one value what `timeliness` says at each later time,
+/// and `Tally::kept` with the late running ones taken away is `Tally::of`:
+/// checked over many generated dossiers and times.
+#[test]
+fn standing_and_kept_shares_agree_with_the_rule_at_every_later_time() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: i64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as i64
+    };
+    let t0 = t("2026-03-02 08:00");
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..20_000 {
+        let received = t0 + Duration::minutes(next(10_000));
+        let appointment = (next(5) > 0).then(|| received + Duration::minutes(next(20_000)));
+        let finished = (next(3) == 0).then(|| received + Duration::minutes(next(30_000)));
+        let waiting = Duration::minutes(next(3) * next(3_000));
+        let waiting_since =
+            (finished.is_none() && next(3) == 0).then(|| received + waiting + Duration::minutes(next(5_000)));
+        let f = DossierFacts {
+            received,
+            appointment,
+            finished,
+            waiting,
+            waiting_since,
+            supplement_requests: next(4) as u32,
+            withdrawn: next(20) == 0,
+            complaint: next(5) == 0,
+            rating_total: None,
+            ..base("2026-03-02 08:00", None, None)
+        };
+        let last = [Some(received), finished, waiting_since].into_iter().flatten().max().unwrap();
+        let st = standing(&f);
+        for _ in 0..5 {
+            let now = last + Duration::minutes(next(40_000));
+            let rule = timeliness(&f, now);
+            assert_eq!(st.at(now), rule, "{f:?} at {now}");
+            seen.insert(
+                format!("{:?}", std::mem::discriminant(&rule)) + &format!("{}", matches!(st, Standing::Running { .. })),
+            );
+            let mut kept = Tally::kept(&f);
+            if let Standing::Running { until, by_rule: false } = st {
+                if now > until {
+                    kept.on_time -= 1;
+                }
+            }
+            assert_eq!(kept, Tally::of(&f, now), "{f:?} at {now}");
+        }
+    }
+    assert!(seen.len() >= 5, "every kind of case was met: {seen:?}");
 }

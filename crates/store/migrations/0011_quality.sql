@@ -1,13 +1,15 @@
 -- The service-quality index kept up to date in the dossiers' own write
--- transactions. A dossier whose share is final (processing ended, or
--- withdrawn) is "settled": its share is one row of dossier_quality and is
--- added into quality_daily under its day of receipt (yyyymmdd, Vietnam's
--- time), receiving agency, procedure and officer. Every later write to it
--- takes the old share away and adds the new one. Dossiers not settled are
--- counted from their histories at each request (they are the open ones),
--- so a dossier missing from the sums is still counted, never lost.
-ALTER TABLE dossiers ADD COLUMN settled BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX dossiers_unsettled ON dossiers (received_at) WHERE settled = 0;
+-- transactions. A kept dossier's share is one row of dossier_quality, added
+-- into quality_daily under its day of receipt (yyyymmdd, Vietnam's time),
+-- receiving agency, procedure and officer; every later write to it takes
+-- the old share away and adds the new one. An open dossier whose clock runs
+-- towards its deadline is kept as on time, with the instant it stops being
+-- so (running_until, Vietnam's time in microseconds); readers take away
+-- those past it. Dossiers not kept yet (kept = 0: new submissions until
+-- their first action or the background keeper) are counted from their
+-- histories at each request, so none is ever missed.
+ALTER TABLE dossiers ADD COLUMN kept BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX dossiers_unkept ON dossiers (received_at) WHERE kept = 0;
 CREATE TABLE dossier_quality (
     dossier_id BIGINT PRIMARY KEY,
     code TEXT NOT NULL,
@@ -16,6 +18,7 @@ CREATE TABLE dossier_quality (
     procedure_code TEXT NOT NULL,
     officer BIGINT NOT NULL,
     late_minutes BIGINT,
+    running_until BIGINT,
     appointment TEXT,
     counted BIGINT NOT NULL,
     on_time BIGINT NOT NULL,
@@ -30,6 +33,7 @@ CREATE TABLE dossier_quality (
 );
 CREATE INDEX dossier_quality_late ON dossier_quality (late_minutes, day) WHERE late_minutes IS NOT NULL;
 CREATE INDEX dossier_quality_agency_late ON dossier_quality (agency, late_minutes) WHERE late_minutes IS NOT NULL;
+CREATE INDEX dossier_quality_running ON dossier_quality (running_until) WHERE running_until IS NOT NULL;
 CREATE TABLE quality_daily (
     day BIGINT NOT NULL,
     agency TEXT NOT NULL,

@@ -1,12 +1,13 @@
 //! What the service-quality index reads, and the sums it keeps.
 //!
 //! Each dossier's share of the index ([`Tally`]) is computed by
-//! `egov-quality` from its history. A dossier whose share is final (settled:
-//! processing ended, or withdrawn) is kept in `dossier_quality`, and added
-//! into `quality_daily` under (day of receipt, agency, procedure, officer);
-//! each write to the dossier takes its old share away and adds the new one
-//! in the same transaction ([`refresh`], called by [`crate::WriteTx::commit`]).
-//! The dossiers not settled are counted from their histories at each request.
+//! `egov-quality` from its history. A kept dossier's share is a row of
+//! `dossier_quality`, added into `quality_daily` under (day of receipt,
+//! agency, procedure, officer); each write to the dossier takes its old
+//! share away and adds the new one in the same transaction ([`refresh`],
+//! called by [`crate::WriteTx::commit`]). An open dossier whose clock runs is
+//! kept as on time with the instant it stops being so; readers take away
+//! those past it. Dossiers not kept yet are counted from their histories.
 //! [`Source::Scratch`] counts every dossier from its history instead: the
 //! two must always agree, and the tests check that they do.
 
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use egov_dossier::{Dossier, Status};
-use egov_quality::{facts, settled, timeliness, DossierFacts, Record, Step, Tally, Timeliness};
+use egov_quality::{facts, standing, timeliness, DossierFacts, Record, Standing, Step, Tally, Timeliness};
 
 use crate::{get, Result, Store, StoreError, WriteTx};
 
@@ -48,8 +49,8 @@ pub fn day_key(d: NaiveDate) -> i64 {
 }
 
 impl QualityRow {
-    /// Its facts for the index at `now`; `None` if it was never submitted.
-    pub fn facts(&self, now: NaiveDateTime) -> Option<DossierFacts> {
+    /// Its facts for the index; `None` if it was never submitted.
+    pub fn facts(&self) -> Option<DossierFacts> {
         let record = Record {
             online: self.state.channel == egov_dossier::Channel::Online,
             digitised_inputs: self.part_files > 0,
@@ -63,7 +64,7 @@ impl QualityRow {
             .iter()
             .map(|(at, action, to, due)| Step { at: vn_time(*at), action: action.clone(), to: *to, due: *due })
             .collect();
-        facts(&record, &steps, now)
+        facts(&record, &steps)
     }
 
     /// The day of receipt (yyyymmdd, Vietnam's time).
@@ -246,7 +247,7 @@ fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, no
         if scope.procedures.is_some_and(|ps| !ps.contains(&r.procedure_code)) {
             continue;
         }
-        let Some(f) = r.facts(now) else { continue };
+        let Some(f) = r.facts() else { continue };
         *view.tallies.entry(r.key()).or_default() += Tally::of(&f, now);
         if let Timeliness::Late { by } = timeliness(&f, now) {
             if scope.late_agencies.is_none_or(|a| a.contains(&r.receiving_agency)) {
@@ -266,8 +267,49 @@ fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, no
 /// late first and at most `limit` of them.
 fn finish(view: &mut QualityView, limit: usize) {
     view.tallies.retain(|_, t| *t != Tally::default());
+    view.late.dedup_by(|a, b| a.code == b.code);
     view.late.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.code.cmp(&b.code)));
     view.late.truncate(limit);
+}
+
+/// A naive (Vietnam's) time as microseconds, as `running_until` holds it.
+fn naive_micros(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_micros()
+}
+
+/// A query with the days (`$1`, `$2`), the time (`$3`) and texts from `$4`.
+fn bind<'q>(
+    sql: &'q str,
+    days: (i64, i64),
+    now: i64,
+    texts: &[&[String]],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql).bind(days.0).bind(days.1).bind(now);
+    for t in texts.iter().flat_map(|t| t.iter()) {
+        q = q.bind(t.clone());
+    }
+    q
+}
+
+/// A late dossier from its kept row, at `now`.
+fn late_row(r: &sqlx::any::AnyRow, now: i64) -> Result<LateDossier> {
+    let appointment: Option<String> = get(r, "appointment")?;
+    let late: Option<i64> = get(r, "late_minutes")?;
+    let until: Option<i64> = get(r, "running_until")?;
+    let minutes = match (late, until) {
+        (Some(m), _) => m,
+        (None, Some(u)) => (now - u).max(0) / 60_000_000,
+        (None, None) => 0,
+    };
+    Ok(LateDossier {
+        code: get(r, "code")?,
+        agency: get(r, "agency")?,
+        minutes,
+        appointment: appointment
+            .map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M"))
+            .transpose()
+            .map_err(corrupt)?,
+    })
 }
 
 /// `IN ($n, …)` for `count` parameters numbered from `$first`.
@@ -295,89 +337,119 @@ impl Store {
         );
         let mut view = QualityView::default();
         let mut conn = self.pool.acquire().await?;
+        let received = "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2";
         if source == Source::Scratch {
-            let rows = read_rows(
-                &mut conn,
-                "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2",
-                &[start, end],
-            )
-            .await?;
+            let rows = read_rows(&mut conn, received, &[start, end]).await?;
             count_rows(&mut view, &rows, scope, now);
             finish(&mut view, scope.late_limit);
             return Ok(view);
         }
-        // The open dossiers, from their histories.
-        let rows = read_rows(
-            &mut conn,
-            "d.settled = 0 AND d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2",
-            &[start, end],
-        )
-        .await?;
+        // The dossiers not kept yet, from their histories.
+        let rows = read_rows(&mut conn, &format!("d.kept = 0 AND {received}"), &[start, end]).await?;
         count_rows(&mut view, &rows, scope, now);
-        // The settled ones, from the sums.
-        let (from_day, to_day) = (day_key(scope.from), day_key(scope.to));
+        // The kept ones: their sums, less the running ones now past their deadline.
+        let now_us = naive_micros(now);
+        let days = (day_key(scope.from), day_key(scope.to));
         let procs: &[String] = scope.procedures.unwrap_or(&[]);
         let proc_filter = match scope.procedures {
             Some(p) if p.is_empty() => " AND 1 = 0".to_string(),
-            Some(p) => format!(" AND procedure_code IN ({})", in_list(3, p.len())),
+            Some(p) => format!(" AND procedure_code IN ({})", in_list(4, p.len())),
             None => String::new(),
         };
         let sums: Vec<String> = TALLY_COLS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
         let sql = format!(
             "SELECT day / 100 AS month, agency, officer, {} FROM quality_daily \
-             WHERE day >= $1 AND day <= $2{proc_filter} GROUP BY day / 100, agency, officer",
+             WHERE day >= $1 AND day <= $2 AND $3 = $3{proc_filter} GROUP BY day / 100, agency, officer",
             sums.join(", ")
         );
-        let mut q = sqlx::query(&sql).bind(from_day).bind(to_day);
-        for p in procs {
-            q = q.bind(p.as_str());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
+        for r in bind(&sql, days, now_us, &[procs]).fetch_all(&mut *conn).await? {
             let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")?, officer: get(&r, "officer")? };
             *view.tallies.entry(key).or_default() += tally_of(&r)?;
         }
-        // The settled late ones: how many, and the most late.
+        let sql = format!(
+            "SELECT day / 100 AS month, agency, officer, COUNT(*) AS n FROM dossier_quality \
+             WHERE running_until IS NOT NULL AND running_until < $3 AND on_time = 1 \
+             AND day >= $1 AND day <= $2{proc_filter} GROUP BY day / 100, agency, officer"
+        );
+        for r in bind(&sql, days, now_us, &[procs]).fetch_all(&mut *conn).await? {
+            let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")?, officer: get(&r, "officer")? };
+            view.tallies.entry(key).or_default().on_time -= get::<i64>(&r, "n")?;
+        }
+        // How many are late: the scope's dossiers not on time.
+        view.late_total = view
+            .tallies
+            .iter()
+            .filter(|(k, _)| scope.late_agencies.is_none_or(|a| a.contains(&k.agency)))
+            .map(|(_, t)| t.late())
+            .sum::<i64>();
+        // The most late, from three lists each in the order of lateness:
+        // late for good, running past the deadline, late by rule and not yet past it.
         let agencies: &[String] = scope.late_agencies.unwrap_or(&[]);
-        let mut filter = format!("late_minutes IS NOT NULL AND day >= $1 AND day <= $2{proc_filter}");
+        let mut filter = format!("day >= $1 AND day <= $2 AND $3 = $3{proc_filter}");
         match scope.late_agencies {
             Some(a) if a.is_empty() => filter.push_str(" AND 1 = 0"),
-            Some(a) => filter.push_str(&format!(" AND agency IN ({})", in_list(3 + procs.len(), a.len()))),
+            Some(a) => filter.push_str(&format!(" AND agency IN ({})", in_list(4 + procs.len(), a.len()))),
             None => {}
         }
-        fn bind_all<'q>(
-            sql: &'q str,
-            days: (i64, i64),
-            texts: &[&[String]],
-        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-            let mut q = sqlx::query(sql).bind(days.0).bind(days.1);
-            for t in texts.iter().flat_map(|t| t.iter()) {
-                q = q.bind(t.clone());
+        let limit = scope.late_limit;
+        let cols = "code, agency, late_minutes, running_until, appointment";
+        let lists = [
+            format!(
+                "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
+                 ORDER BY late_minutes DESC, code LIMIT {limit}"
+            ),
+            format!(
+                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
+                 ORDER BY running_until, code LIMIT {limit}"
+            ),
+            format!(
+                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until >= $3 \
+                 AND on_time = 0 AND {filter} ORDER BY code LIMIT {limit}"
+            ),
+        ];
+        let mut edge: Option<i64> = None;
+        for (i, sql) in lists.iter().enumerate() {
+            let rows = bind(sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
+            if i == 1 && rows.len() == limit {
+                // the last row's minutes: rows of the same minutes may sort
+                // before it by code; fetch them all
+                edge = rows.last().map(|r| get::<i64>(r, "running_until")).transpose()?;
             }
-            q
+            for r in &rows {
+                view.late.push(late_row(r, now_us)?);
+            }
         }
-        let bind_all = |sql| bind_all(sql, (from_day, to_day), &[procs, agencies]);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM dossier_quality WHERE {filter}");
-        let n: i64 = get(&bind_all(&count_sql).fetch_one(&mut *conn).await?, "n")?;
-        view.late_total += n;
-        let list_sql = format!(
-            "SELECT code, agency, late_minutes, appointment FROM dossier_quality WHERE {filter} \
-             ORDER BY late_minutes DESC, code LIMIT {}",
-            scope.late_limit
-        );
-        for r in bind_all(&list_sql).fetch_all(&mut *conn).await? {
-            let appointment: Option<String> = get(&r, "appointment")?;
-            view.late.push(LateDossier {
-                code: get(&r, "code")?,
-                agency: get(&r, "agency")?,
-                minutes: get(&r, "late_minutes")?,
-                appointment: appointment
-                    .map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M"))
-                    .transpose()
-                    .map_err(corrupt)?,
-            });
+        if let Some(until) = edge {
+            let minutes = (now_us - until) / 60_000_000;
+            let (lo, hi) = (now_us - (minutes + 1) * 60_000_000, now_us - minutes * 60_000_000);
+            let sql = format!(
+                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until > {lo} \
+                 AND running_until <= {hi} AND {filter}"
+            );
+            for r in bind(&sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+                view.late.push(late_row(&r, now_us)?);
+            }
         }
         finish(&mut view, scope.late_limit);
         Ok(view)
+    }
+
+    /// Keeps in the sums up to `max` dossiers not kept yet (new
+    /// submissions before their first action); returns how many.
+    pub async fn keep_pending(&self, max: usize) -> Result<usize> {
+        let ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM dossiers WHERE kept = 0 AND code IS NOT NULL ORDER BY received_at LIMIT {}",
+            max.max(1)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut w = self.begin_write().await?;
+        w.touch(&ids);
+        w.commit().await?;
+        Ok(ids.len())
     }
 
     /// The kept sums, row by row without the empty ones: (day, agency,
@@ -400,15 +472,13 @@ impl Store {
     }
 
     /// Recomputes the kept sums from the dossiers' histories, `batch`
-    /// dossiers a transaction. Correct while it runs: a dossier not yet
-    /// settled again is counted from its history.
+    /// dossiers a transaction. Correct while it runs: a dossier not kept
+    /// again yet is counted from its history.
     pub async fn rebuild_quality(&self, batch: usize) -> Result<u64> {
         let mut w = self.begin_write().await?;
-        for sql in [
-            "DELETE FROM quality_daily",
-            "DELETE FROM dossier_quality",
-            "UPDATE dossiers SET settled = 0 WHERE settled <> 0",
-        ] {
+        for sql in
+            ["DELETE FROM quality_daily", "DELETE FROM dossier_quality", "UPDATE dossiers SET kept = 0 WHERE kept <> 0"]
+        {
             sqlx::query(sql).execute(w.conn()).await?;
         }
         w.commit().await?;
@@ -433,7 +503,7 @@ impl Store {
     }
 }
 
-/// A settled dossier's kept share.
+/// A dossier's kept share.
 struct Share {
     dossier_id: i64,
     code: String,
@@ -442,6 +512,7 @@ struct Share {
     procedure: String,
     officer: i64,
     late_minutes: Option<i64>,
+    running_until: Option<i64>,
     appointment: Option<String>,
     tally: Tally,
 }
@@ -450,13 +521,13 @@ type DailyKey = (i64, String, String, i64);
 
 /// Brings the kept shares of some dossiers up to date, inside the write
 /// that changed them: each old share is taken away from the sums and the
-/// new one (if settled) added.
+/// new one added.
 pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(200) {
         let list = in_list(1, chunk.len());
-        let rows = read_rows(w.conn(), &format!("d.id IN ({list})"), chunk).await?;
+        let rows = read_rows(w.conn(), &format!("d.code IS NOT NULL AND d.id IN ({list})"), chunk).await?;
         let sql = format!(
             "SELECT dossier_id, day, agency, procedure_code, officer, {} FROM dossier_quality WHERE dossier_id IN ({list})",
             TALLY_COLS.join(", ")
@@ -475,14 +546,11 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
         }
         let mut shares = Vec::new();
         for r in &rows {
-            // A settled dossier's share does not depend on the time it is
-            // counted at; its last step is as good a time as any.
-            let now = r.steps.last().map(|s| vn_time(s.0)).unwrap_or_else(|| vn_time(r.received_at));
-            let Some(f) = r.facts(now).filter(settled) else { continue };
-            let tally = Tally::of(&f, now);
-            let late_minutes = match timeliness(&f, now) {
-                Timeliness::Late { by } => Some(by.num_minutes()),
-                _ => None,
+            let Some(f) = r.facts() else { continue }; // a code but no history yet: nothing to count
+            let (late_minutes, running_until) = match standing(&f) {
+                Standing::Fixed(Timeliness::Late { by }) => (Some(by.num_minutes()), None),
+                Standing::Fixed(_) => (None, None),
+                Standing::Running { until, .. } => (None, Some(naive_micros(until))),
             };
             let share = Share {
                 dossier_id: r.id,
@@ -492,42 +560,49 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
                 procedure: r.procedure_code.clone(),
                 officer: r.state.assignee.unwrap_or(0),
                 late_minutes,
+                running_until,
                 appointment: f.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()),
-                tally,
+                tally: Tally::kept(&f),
             };
             *delta.entry((share.day, share.agency.clone(), share.procedure.clone(), share.officer)).or_default() +=
-                tally;
+                share.tally;
             shares.push(share);
         }
-        if had.is_empty() && shares.is_empty() {
-            continue; // open before and after: nothing kept
+        if rows.is_empty() && had.is_empty() {
+            continue; // drafts: nothing kept
         }
-        write_shares(w, &had, &shares, &delta).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        write_shares(w, &had, &ids, &shares, &delta).await?;
     }
     Ok(())
 }
 
 /// Replaces the kept shares of the dossiers that `had` one by `shares`,
-/// marks which are settled, and adds `delta` into the daily sums.
-async fn write_shares(w: &mut WriteTx, had: &[i64], shares: &[Share], delta: &BTreeMap<DailyKey, Tally>) -> Result<()> {
-    if !had.is_empty() {
-        let sql = format!("DELETE FROM dossier_quality WHERE dossier_id IN ({})", in_list(1, had.len()));
-        let mut q = sqlx::query(&sql);
-        for id in had {
-            q = q.bind(*id);
+/// marks the dossiers read as kept, and adds `delta` into the daily sums.
+async fn write_shares(
+    w: &mut WriteTx,
+    had: &[i64],
+    read: &[i64],
+    shares: &[Share],
+    delta: &BTreeMap<DailyKey, Tally>,
+) -> Result<()> {
+    for (sql, ids) in
+        [("DELETE FROM dossier_quality WHERE dossier_id IN", had), ("UPDATE dossiers SET kept = 1 WHERE id IN", read)]
+    {
+        if ids.is_empty() {
+            continue;
         }
-        q.execute(w.conn()).await?;
-        let sql = format!("UPDATE dossiers SET settled = 0 WHERE id IN ({})", in_list(1, had.len()));
+        let sql = format!("{sql} ({})", in_list(1, ids.len()));
         let mut q = sqlx::query(&sql);
-        for id in had {
+        for id in ids {
             q = q.bind(*id);
         }
         q.execute(w.conn()).await?;
     }
-    const SHARE_COLS: usize = 18;
+    const SHARE_COLS: usize = 19;
     for chunk in shares.chunks(50) {
         let sql = format!(
-            "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, appointment, {}) VALUES {}",
+            "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, running_until, appointment, {}) VALUES {}",
             TALLY_COLS.join(", "),
             crate::batch::numbered(chunk.len(), SHARE_COLS)
         );
@@ -541,16 +616,11 @@ async fn write_shares(w: &mut WriteTx, had: &[i64], shares: &[Share], delta: &BT
                 .bind(s.procedure.clone())
                 .bind(s.officer)
                 .bind(s.late_minutes)
+                .bind(s.running_until)
                 .bind(s.appointment.clone());
             for v in tally_values(&s.tally) {
                 q = q.bind(v);
             }
-        }
-        q.execute(w.conn()).await?;
-        let sql = format!("UPDATE dossiers SET settled = 1 WHERE id IN ({})", in_list(1, chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for s in chunk {
-            q = q.bind(s.dossier_id);
         }
         q.execute(w.conn()).await?;
     }
