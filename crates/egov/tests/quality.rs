@@ -244,6 +244,13 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             late_limit: 50,
         },
         QualityScope {
+            from: day("2026-01-15"),
+            to: day("2026-03-10"),
+            procedures: None,
+            late_agencies: None,
+            late_limit: 20,
+        },
+        QualityScope {
             from: day("2026-03-01"),
             to: day("2026-03-31"),
             procedures: Some(&[]),
@@ -261,6 +268,9 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
                 if a != b {
                     eprintln!("{k:?}\n  kept    {a:?}\n  scratch {b:?}");
                 }
+            }
+            if kept.officers != scratch.officers {
+                eprintln!("officers kept {:?}\n      scratch {:?}", kept.officers, scratch.officers);
             }
             eprintln!("late {} / {}", kept.late_total, scratch.late_total);
             for (a, b) in kept.late.iter().zip(&scratch.late) {

@@ -34,8 +34,15 @@ CREATE TABLE dossier_quality (
 CREATE INDEX dossier_quality_late ON dossier_quality (late_minutes, day) WHERE late_minutes IS NOT NULL;
 CREATE INDEX dossier_quality_agency_late ON dossier_quality (agency, late_minutes) WHERE late_minutes IS NOT NULL;
 CREATE INDEX dossier_quality_running ON dossier_quality (running_until) WHERE running_until IS NOT NULL;
-CREATE TABLE quality_daily (
-    day BIGINT NOT NULL,
+-- The sums, by day (grain 'd', period yyyymmdd) and by month (grain 'm',
+-- period yyyymm), so that a year reads twelve months and the days at its
+-- edges. Each share is added under its agency (procedure_code '' and
+-- officer 0: the agency's totals), under its agency and procedure (officer
+-- 0), and under its agency and officer (procedure_code ''; officer > 0, a
+-- breakdown of the totals, not to be added to them).
+CREATE TABLE quality_sums (
+    grain TEXT NOT NULL,
+    period BIGINT NOT NULL,
     agency TEXT NOT NULL,
     procedure_code TEXT NOT NULL,
     officer BIGINT NOT NULL,
@@ -49,5 +56,6 @@ CREATE TABLE quality_daily (
     complaints BIGINT NOT NULL,
     rated BIGINT NOT NULL,
     rating_sum BIGINT NOT NULL,
-    PRIMARY KEY (day, agency, procedure_code, officer)
+    PRIMARY KEY (grain, period, agency, procedure_code, officer)
 );
+CREATE INDEX quality_sums_procedure ON quality_sums (procedure_code, grain, period);

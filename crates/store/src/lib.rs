@@ -34,7 +34,7 @@ pub use dossier::{
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
-pub use quality::{LateDossier, QualityRow, QualityView, Scope as QualityScope, Source, TallyKey};
+pub use quality::{LateDossier, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -72,23 +72,16 @@ impl QualityRow {
         day_key(vn_time(self.received_at).date())
     }
 
-    fn key(&self) -> TallyKey {
-        TallyKey {
-            month: self.day() / 100,
-            agency: self.receiving_agency.clone(),
-            officer: self.state.assignee.unwrap_or(0),
-        }
+    fn month(&self) -> i64 {
+        self.day() / 100
     }
 }
 
-/// What the sums are read by: month of receipt (yyyymm), receiving agency,
-/// officer (0: none). The dashboard cuts the scope, the trend, the ranking
-/// and the officers' satisfaction from these.
+/// What the sums are read by: month of receipt (yyyymm) and receiving agency.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TallyKey {
     pub month: i64,
     pub agency: String,
-    pub officer: i64,
 }
 
 /// A dossier that missed its deadline.
@@ -101,10 +94,14 @@ pub struct LateDossier {
     pub appointment: Option<NaiveDateTime>,
 }
 
-/// A period's shares by key, and its late dossiers (the most late first).
+/// A period's shares by month and agency, by agency and officer, and its
+/// late dossiers (the most late first).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QualityView {
     pub tallies: BTreeMap<TallyKey, Tally>,
+    /// The shares of each officer (the one a dossier is assigned to) of each
+    /// agency, over the period; only when no procedure is singled out.
+    pub officers: BTreeMap<(String, i64), Tally>,
     /// The most late of the scope's late dossiers, at most the limit asked.
     pub late: Vec<LateDossier>,
     /// How many of the scope's dossiers are late.
@@ -248,7 +245,11 @@ fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, no
             continue;
         }
         let Some(f) = r.facts() else { continue };
-        *view.tallies.entry(r.key()).or_default() += Tally::of(&f, now);
+        let share = Tally::of(&f, now);
+        *view.tallies.entry(TallyKey { month: r.month(), agency: r.receiving_agency.clone() }).or_default() += share;
+        if let (Some(officer), None) = (r.state.assignee.filter(|o| *o != 0), scope.procedures) {
+            *view.officers.entry((r.receiving_agency.clone(), officer)).or_default() += share;
+        }
         if let Timeliness::Late { by } = timeliness(&f, now) {
             if scope.late_agencies.is_none_or(|a| a.contains(&r.receiving_agency)) {
                 view.late_total += 1;
@@ -267,9 +268,45 @@ fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, no
 /// late first and at most `limit` of them.
 fn finish(view: &mut QualityView, limit: usize) {
     view.tallies.retain(|_, t| *t != Tally::default());
+    view.officers.retain(|_, t| *t != Tally::default());
     view.late.dedup_by(|a, b| a.code == b.code);
     view.late.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.code.cmp(&b.code)));
     view.late.truncate(limit);
+}
+
+/// A period as the sums hold it: whole months, and the days before and
+/// after them.
+struct Grains {
+    months: (i64, i64),
+    days: [(i64, i64); 2],
+}
+
+impl Grains {
+    const NONE: (i64, i64) = (1, 0);
+
+    fn of(from: NaiveDate, to: NaiveDate) -> Grains {
+        let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+        let next_month = |d: NaiveDate| first_of(first_of(d) + chrono::Duration::days(32));
+        // the first whole month starts on or after `from`; the last ends on or before `to`
+        let m1 = if from.day() == 1 { from } else { next_month(from) };
+        let after_to = to.succ_opt().unwrap_or(to);
+        let m2_end = first_of(after_to); // the day after the last whole month
+        if m1 >= m2_end {
+            return Grains { months: Grains::NONE, days: [(day_key(from), day_key(to)), Grains::NONE] };
+        }
+        let last_whole = m2_end.pred_opt().unwrap_or(m2_end);
+        let before = if from < m1 { (day_key(from), day_key(m1.pred_opt().unwrap_or(m1))) } else { Grains::NONE };
+        let after = if m2_end <= to { (day_key(m2_end), day_key(to)) } else { Grains::NONE };
+        Grains { months: (day_key(m1) / 100, day_key(last_whole) / 100), days: [before, after] }
+    }
+
+    /// The ranges of `quality_sums` that make up the period: grain, first and last period.
+    fn ranges(&self) -> Vec<(&'static str, (i64, i64))> {
+        [("m", self.months), ("d", self.days[0]), ("d", self.days[1])]
+            .into_iter()
+            .filter(|(_, (a, b))| a <= b)
+            .collect()
+    }
 }
 
 /// A naive (Vietnam's) time as microseconds, as `running_until` holds it.
@@ -347,7 +384,8 @@ impl Store {
         // The dossiers not kept yet, from their histories.
         let rows = read_rows(&mut conn, &format!("d.kept = 0 AND {received}"), &[start, end]).await?;
         count_rows(&mut view, &rows, scope, now);
-        // The kept ones: their sums, less the running ones now past their deadline.
+        // The kept ones: their sums (whole months, and the days at the
+        // edges), less the running ones now past their deadline.
         let now_us = naive_micros(now);
         let days = (day_key(scope.from), day_key(scope.to));
         let procs: &[String] = scope.procedures.unwrap_or(&[]);
@@ -356,15 +394,36 @@ impl Store {
             Some(p) => format!(" AND procedure_code IN ({})", in_list(4, p.len())),
             None => String::new(),
         };
+        let grains = Grains::of(scope.from, scope.to);
         let sums: Vec<String> = TALLY_COLS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
-        let sql = format!(
-            "SELECT day / 100 AS month, agency, officer, {} FROM quality_daily \
-             WHERE day >= $1 AND day <= $2 AND $3 = $3{proc_filter} GROUP BY day / 100, agency, officer",
-            sums.join(", ")
-        );
-        for r in bind(&sql, days, now_us, &[procs]).fetch_all(&mut *conn).await? {
-            let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")?, officer: get(&r, "officer")? };
-            *view.tallies.entry(key).or_default() += tally_of(&r)?;
+        let sums = sums.join(", ");
+        let which = match scope.procedures {
+            Some(_) => format!("procedure_code <> ''{proc_filter}"),
+            None => "procedure_code = ''".to_string(),
+        };
+        // Each range of months or days in one index range: the agencies'
+        // totals by month, and (no procedure singled out) the officers'.
+        for (grain, (lo, hi)) in grains.ranges() {
+            let month = if grain == "m" { "period" } else { "period / 100" };
+            let range =
+                format!("grain = '{grain}' AND period >= {lo} AND period <= {hi} AND $1 = $1 AND $2 = $2 AND $3 = $3");
+            let sql = format!(
+                "SELECT {month} AS month, agency, {sums} FROM quality_sums \
+                 WHERE {which} AND officer = 0 AND {range} GROUP BY {month}, agency"
+            );
+            for r in bind(&sql, days, now_us, &[procs]).fetch_all(&mut *conn).await? {
+                let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")? };
+                *view.tallies.entry(key).or_default() += tally_of(&r)?;
+            }
+            if scope.procedures.is_none() {
+                let sql = format!(
+                    "SELECT agency, officer, {sums} FROM quality_sums \
+                     WHERE procedure_code = '' AND officer <> 0 AND {range} GROUP BY agency, officer"
+                );
+                for r in bind(&sql, days, now_us, &[]).fetch_all(&mut *conn).await? {
+                    *view.officers.entry((get(&r, "agency")?, get(&r, "officer")?)).or_default() += tally_of(&r)?;
+                }
+            }
         }
         let sql = format!(
             "SELECT day / 100 AS month, agency, officer, COUNT(*) AS n FROM dossier_quality \
@@ -372,8 +431,13 @@ impl Store {
              AND day >= $1 AND day <= $2{proc_filter} GROUP BY day / 100, agency, officer"
         );
         for r in bind(&sql, days, now_us, &[procs]).fetch_all(&mut *conn).await? {
-            let key = TallyKey { month: get(&r, "month")?, agency: get(&r, "agency")?, officer: get(&r, "officer")? };
-            view.tallies.entry(key).or_default().on_time -= get::<i64>(&r, "n")?;
+            let (month, agency, officer): (i64, String, i64) =
+                (get(&r, "month")?, get(&r, "agency")?, get(&r, "officer")?);
+            let n: i64 = get(&r, "n")?;
+            if officer != 0 && scope.procedures.is_none() {
+                view.officers.entry((agency.clone(), officer)).or_default().on_time -= n;
+            }
+            view.tallies.entry(TallyKey { month, agency }).or_default().on_time -= n;
         }
         // How many are late: the scope's dossiers not on time.
         view.late_total = view
@@ -452,11 +516,12 @@ impl Store {
         Ok(ids.len())
     }
 
-    /// The kept sums, row by row without the empty ones: (day, agency,
-    /// procedure, officer) and the sums. For checks.
-    pub async fn quality_sums(&self) -> Result<Vec<((i64, String, String, i64), Tally)>> {
+    /// The kept sums, row by row without the empty ones: (grain, period,
+    /// agency, procedure, officer) and the sums. For checks.
+    pub async fn quality_sums(&self) -> Result<Vec<(SumsKey, Tally)>> {
         let rows = sqlx::query(&format!(
-            "SELECT day, agency, procedure_code, officer, {} FROM quality_daily ORDER BY day, agency, procedure_code, officer",
+            "SELECT grain, period, agency, procedure_code, officer, {} FROM quality_sums \
+             ORDER BY grain, period, agency, procedure_code, officer",
             TALLY_COLS.join(", ")
         ))
         .fetch_all(&self.pool)
@@ -465,7 +530,16 @@ impl Store {
         for r in &rows {
             let t = tally_of(r)?;
             if t != Tally::default() {
-                out.push(((get(r, "day")?, get(r, "agency")?, get(r, "procedure_code")?, get(r, "officer")?), t));
+                out.push((
+                    (
+                        get(r, "grain")?,
+                        get(r, "period")?,
+                        get(r, "agency")?,
+                        get(r, "procedure_code")?,
+                        get(r, "officer")?,
+                    ),
+                    t,
+                ));
             }
         }
         Ok(out)
@@ -477,7 +551,7 @@ impl Store {
     pub async fn rebuild_quality(&self, batch: usize) -> Result<u64> {
         let mut w = self.begin_write().await?;
         for sql in
-            ["DELETE FROM quality_daily", "DELETE FROM dossier_quality", "UPDATE dossiers SET kept = 0 WHERE kept <> 0"]
+            ["DELETE FROM quality_sums", "DELETE FROM dossier_quality", "UPDATE dossiers SET kept = 0 WHERE kept <> 0"]
         {
             sqlx::query(sql).execute(w.conn()).await?;
         }
@@ -517,7 +591,8 @@ struct Share {
     tally: Tally,
 }
 
-type DailyKey = (i64, String, String, i64);
+/// A row of the sums: grain, period, agency, procedure, officer.
+pub type SumsKey = (String, i64, String, String, i64);
 
 /// Brings the kept shares of some dossiers up to date, inside the write
 /// that changed them: each old share is taken away from the sums and the
@@ -537,12 +612,13 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
             q = q.bind(*id);
         }
         let olds = q.fetch_all(w.conn()).await?;
-        let mut delta: BTreeMap<DailyKey, Tally> = BTreeMap::new();
+        let mut delta: BTreeMap<SumsKey, Tally> = BTreeMap::new();
         let mut had: Vec<i64> = Vec::with_capacity(olds.len());
         for r in &olds {
             had.push(get(r, "dossier_id")?);
-            let key = (get(r, "day")?, get(r, "agency")?, get(r, "procedure_code")?, get(r, "officer")?);
-            *delta.entry(key).or_default() += -tally_of(r)?;
+            let (day, agency, procedure, officer): (i64, String, String, i64) =
+                (get(r, "day")?, get(r, "agency")?, get(r, "procedure_code")?, get(r, "officer")?);
+            add_share(&mut delta, day, &agency, &procedure, officer, -tally_of(r)?);
         }
         let mut shares = Vec::new();
         for r in &rows {
@@ -564,8 +640,7 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
                 appointment: f.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()),
                 tally: Tally::kept(&f),
             };
-            *delta.entry((share.day, share.agency.clone(), share.procedure.clone(), share.officer)).or_default() +=
-                share.tally;
+            add_share(&mut delta, share.day, &share.agency, &share.procedure, share.officer, share.tally);
             shares.push(share);
         }
         if rows.is_empty() && had.is_empty() {
@@ -577,6 +652,21 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
     Ok(())
 }
 
+/// Adds a share into the rows of the sums it belongs to: its day and month,
+/// each for the agency, the agency and procedure, the agency and officer.
+fn add_share(delta: &mut BTreeMap<SumsKey, Tally>, day: i64, agency: &str, procedure: &str, officer: i64, t: Tally) {
+    for (grain, period) in [("d", day), ("m", day / 100)] {
+        let mut add = |p: &str, o: i64| {
+            *delta.entry((grain.to_string(), period, agency.to_string(), p.to_string(), o)).or_default() += t;
+        };
+        add("", 0);
+        add(procedure, 0);
+        if officer != 0 {
+            add("", officer);
+        }
+    }
+}
+
 /// Replaces the kept shares of the dossiers that `had` one by `shares`,
 /// marks the dossiers read as kept, and adds `delta` into the daily sums.
 async fn write_shares(
@@ -584,7 +674,7 @@ async fn write_shares(
     had: &[i64],
     read: &[i64],
     shares: &[Share],
-    delta: &BTreeMap<DailyKey, Tally>,
+    delta: &BTreeMap<SumsKey, Tally>,
 ) -> Result<()> {
     for (sql, ids) in
         [("DELETE FROM dossier_quality WHERE dossier_id IN", had), ("UPDATE dossiers SET kept = 1 WHERE id IN", read)]
@@ -624,20 +714,20 @@ async fn write_shares(
         }
         q.execute(w.conn()).await?;
     }
-    let delta: Vec<(&DailyKey, &Tally)> = delta.iter().filter(|(_, t)| **t != Tally::default()).collect();
-    const DAILY_COLS: usize = 14;
-    let updates: Vec<String> = TALLY_COLS.iter().map(|c| format!("{c} = quality_daily.{c} + excluded.{c}")).collect();
+    let delta: Vec<(&SumsKey, &Tally)> = delta.iter().filter(|(_, t)| **t != Tally::default()).collect();
+    const SUMS_COLS: usize = 15;
+    let updates: Vec<String> = TALLY_COLS.iter().map(|c| format!("{c} = quality_sums.{c} + excluded.{c}")).collect();
     for chunk in delta.chunks(50) {
         let sql = format!(
-            "INSERT INTO quality_daily (day, agency, procedure_code, officer, {}) VALUES {} \
-             ON CONFLICT (day, agency, procedure_code, officer) DO UPDATE SET {}",
+            "INSERT INTO quality_sums (grain, period, agency, procedure_code, officer, {}) VALUES {} \
+             ON CONFLICT (grain, period, agency, procedure_code, officer) DO UPDATE SET {}",
             TALLY_COLS.join(", "),
-            crate::batch::numbered(chunk.len(), DAILY_COLS),
+            crate::batch::numbered(chunk.len(), SUMS_COLS),
             updates.join(", ")
         );
         let mut q = sqlx::query(&sql);
-        for ((day, agency, procedure, officer), t) in chunk {
-            q = q.bind(*day).bind(agency.clone()).bind(procedure.clone()).bind(*officer);
+        for ((grain, period, agency, procedure, officer), t) in chunk {
+            q = q.bind(grain.clone()).bind(*period).bind(agency.clone()).bind(procedure.clone()).bind(*officer);
             for v in tally_values(t) {
                 q = q.bind(v);
             }
@@ -645,4 +735,27 @@ async fn write_shares(
         q.execute(w.conn()).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Grains;
+
+    fn g(from: &str, to: &str) -> ((i64, i64), [(i64, i64); 2]) {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let x = Grains::of(d(from), d(to));
+        (x.months, x.days)
+    }
+
+    #[test]
+    fn a_period_is_whole_months_and_the_days_at_its_edges() {
+        const NONE: (i64, i64) = Grains::NONE;
+        assert_eq!(g("2026-01-01", "2026-12-31"), ((202601, 202612), [NONE, NONE]));
+        assert_eq!(g("2026-01-15", "2026-03-10"), ((202602, 202602), [(20260115, 20260131), (20260301, 20260310)]));
+        assert_eq!(g("2026-03-02", "2026-03-04"), (NONE, [(20260302, 20260304), NONE]));
+        assert_eq!(g("2026-03-01", "2026-03-31"), ((202603, 202603), [NONE, NONE]));
+        assert_eq!(g("2026-02-10", "2026-03-31"), ((202603, 202603), [(20260210, 20260228), NONE]));
+        assert_eq!(g("2025-12-01", "2026-01-05"), ((202512, 202512), [NONE, (20260101, 20260105)]));
+        assert_eq!(g("2026-03-31", "2026-04-01"), (NONE, [(20260331, 20260401), NONE]));
+    }
 }

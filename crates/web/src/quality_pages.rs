@@ -266,13 +266,8 @@ async fn build(
             });
         }
     }
-    let officers = rated(
-        &mut v
-            .tallies
-            .iter()
-            .filter(|(k, _)| k.officer != 0 && in_scope(&k.agency))
-            .map(|(k, t)| (k.officer.to_string(), *t)),
-    );
+    let officers =
+        rated(&mut v.officers.iter().filter(|((a, _), _)| in_scope(a)).map(|((_, o), t)| (o.to_string(), *t)));
     for (id, tl) in officers {
         let who = match id.parse::<i64>() {
             Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
