@@ -8,12 +8,14 @@ set -euo pipefail
 n=${1:?number of dossiers}
 pg=${2:-}
 bin=${EGOV_BIN:-./target/release/egov}
-data=$(mktemp -d /tmp/egov-bq.XXXXXX)
+data=${MEASURE_ONLY:-$(mktemp -d /tmp/egov-bq.XXXXXX)}
 port=$((18000 + RANDOM % 1000))
 db=()
 if [ -n "$pg" ]; then db=(--database-url "$pg"); fi
 echo "== $n dossiers, ${pg:+PostgreSQL}${pg:-SQLite}, data in $data"
-"$bin" bench-data --data "$data" "${db[@]}" --dossiers "$n" --seed 1 --year 2026 --demo --now 2026-11-27T17:00
+if [ -z "${MEASURE_ONLY:-}" ]; then
+  "$bin" bench-data --data "$data" "${db[@]}" --dossiers "$n" --seed 1 --year 2026 --demo --now 2026-11-27T17:00
+fi
 if [ -z "$pg" ]; then
   du -b "$data/egov.db" | awk '{printf "database size: %.0f MB\n", $1/1e6}'
 else
@@ -23,7 +25,8 @@ fi
 "$bin" quality check --data "$data" "${db[@]}" --from 2026-11-01 --to 2026-11-30
 "$bin" serve --data "$data" "${db[@]}" --listen "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+# KEEP=1 keeps the data (to look into it, or to measure again with MEASURE_ONLY=dir)
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 time_of() { # path: first, then the median of 5 warm requests, in ms
   local first all

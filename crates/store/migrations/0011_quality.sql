@@ -34,6 +34,7 @@ CREATE TABLE dossier_quality (
 CREATE INDEX dossier_quality_late ON dossier_quality (late_minutes, day) WHERE late_minutes IS NOT NULL;
 CREATE INDEX dossier_quality_agency_late ON dossier_quality (agency, late_minutes) WHERE late_minutes IS NOT NULL;
 CREATE INDEX dossier_quality_running ON dossier_quality (running_until) WHERE running_until IS NOT NULL;
+CREATE INDEX dossier_quality_by_rule ON dossier_quality (running_until) WHERE running_until IS NOT NULL AND on_time = 0;
 -- The sums, by day (grain 'd', period yyyymmdd) and by month (grain 'm',
 -- period yyyymm), so that a year reads twelve months and the days at its
 -- edges. Each share is added under its agency (procedure_code '' and

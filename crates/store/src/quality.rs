@@ -447,15 +447,38 @@ impl Store {
             .map(|(_, t)| t.late())
             .sum::<i64>();
         // The most late, from three lists each in the order of lateness:
-        // late for good, running past the deadline, late by rule and not yet past it.
-        let agencies: &[String] = scope.late_agencies.unwrap_or(&[]);
-        let mut filter = format!("day >= $1 AND day <= $2 AND $3 = $3{proc_filter}");
-        match scope.late_agencies {
-            Some(a) if a.is_empty() => filter.push_str(" AND 1 = 0"),
-            Some(a) => filter.push_str(&format!(" AND agency IN ({})", in_list(4 + procs.len(), a.len()))),
-            None => {}
+        // late for good, running past the deadline, late by rule and not yet
+        // past it; for some agencies, each agency's lists (each in the order
+        // of an index), merged.
+        let one_each: Vec<Option<&String>> = match scope.late_agencies {
+            Some(a) => a.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        for agency in one_each {
+            let mut filter = format!("day >= $1 AND day <= $2 AND $3 = $3{proc_filter}");
+            let agencies: Vec<String> = agency.cloned().into_iter().collect();
+            if agency.is_some() {
+                filter.push_str(&format!(" AND agency = ${}", 4 + procs.len()));
+            }
+            self.late_lists(&mut conn, &mut view, &filter, days, now_us, procs, &agencies, scope.late_limit).await?;
         }
-        let limit = scope.late_limit;
+        finish(&mut view, scope.late_limit);
+        Ok(view)
+    }
+
+    /// Adds to a view the most late of the kept dossiers `filter` chooses.
+    #[allow(clippy::too_many_arguments)]
+    async fn late_lists(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        view: &mut QualityView,
+        filter: &str,
+        days: (i64, i64),
+        now_us: i64,
+        procs: &[String],
+        agencies: &[String],
+        limit: usize,
+    ) -> Result<()> {
         let cols = "code, agency, late_minutes, running_until, appointment";
         let lists = [
             format!(
@@ -467,8 +490,8 @@ impl Store {
                  ORDER BY running_until, code LIMIT {limit}"
             ),
             format!(
-                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until >= $3 \
-                 AND on_time = 0 AND {filter} ORDER BY code LIMIT {limit}"
+                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND on_time = 0 \
+                 AND running_until >= $3 AND {filter} ORDER BY code LIMIT {limit}"
             ),
         ];
         let mut edge: Option<i64> = None;
@@ -494,8 +517,7 @@ impl Store {
                 view.late.push(late_row(&r, now_us)?);
             }
         }
-        finish(&mut view, scope.late_limit);
-        Ok(view)
+        Ok(())
     }
 
     /// Keeps in the sums up to `max` dossiers not kept yet (new
