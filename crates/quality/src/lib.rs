@@ -376,13 +376,6 @@ impl std::iter::Sum for Tally {
     }
 }
 
-/// Whether a dossier's share is final: processing ended, or withdrawn. Its
-/// share may still change with later steps (a rating, an electronic result),
-/// but never with the passing of time, so it can be kept in sums.
-pub fn settled(f: &DossierFacts) -> bool {
-    f.withdrawn || f.finished.is_some()
-}
-
 /// Computes the index of the dossiers and procedures of a period and scope.
 pub fn index(
     config: &IndexConfig,

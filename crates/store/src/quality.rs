@@ -355,16 +355,6 @@ fn in_list(first: usize, count: usize) -> String {
 }
 
 impl Store {
-    /// The dossiers received in `[from, to)` (microseconds), of one agency or
-    /// all, with their histories: two queries whatever their number.
-    pub async fn quality_rows(&self, from: i64, to: i64, agency: Option<&str>) -> Result<Vec<QualityRow>> {
-        let mut conn = self.pool.acquire().await?;
-        let rows =
-            read_rows(&mut conn, "d.code IS NOT NULL AND d.received_at >= $1 AND d.received_at < $2", &[from, to])
-                .await?;
-        Ok(rows.into_iter().filter(|r| agency.is_none_or(|a| r.receiving_agency == a)).collect())
-    }
-
     /// A period's shares of the index and its late dossiers, counted from
     /// the kept sums or from scratch; both give the same answer.
     pub async fn quality_view(&self, scope: &Scope<'_>, now: NaiveDateTime, source: Source) -> Result<QualityView> {
