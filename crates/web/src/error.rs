@@ -55,6 +55,13 @@ pub struct ProblemField {
     pub detail: String,
 }
 
+impl From<egov_reports::ReportError> for WebError {
+    /// A report that could not be written is the server's fault.
+    fn from(e: egov_reports::ReportError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {

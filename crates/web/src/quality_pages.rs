@@ -33,6 +33,13 @@ pub struct DashQuery {
 }
 
 impl DashQuery {
+    /// The period asked for, as typed: by default the year so far.
+    fn period_or_year(&self, today: chrono::NaiveDate) -> (String, String) {
+        let from = if self.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { self.from.clone() };
+        let to = if self.to.trim().is_empty() { today.to_string() } else { self.to.clone() };
+        (from, to)
+    }
+
     /// The scope's part of a link's query string (known identifiers only:
     /// the scope was checked against the directory and the catalogue).
     fn scope_query(&self) -> String {
@@ -173,8 +180,7 @@ pub async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> Result<Response, WebError> {
     let today = state.settings.clock.now().date();
-    let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
-    let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
+    let (from, to) = q.period_or_year(today);
     let built = match period(&from, &to) {
         Ok((f, t, _, _)) => build(&state, &ctx, f, t, &q).await,
         Err(e) => Err(e),
@@ -501,8 +507,7 @@ fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
 
 async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashPage, WebError> {
     let today = state.settings.clock.now().date();
-    let from = if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() };
-    let to = if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() };
+    let (from, to) = q.period_or_year(today);
     let (f, tday, _, _) = period(&from, &to)?;
     build(state, ctx, f, tday, q).await
 }
@@ -526,7 +531,7 @@ pub async fn export_xlsx(
     Query(q): Query<DashQuery>,
 ) -> Result<Response, WebError> {
     let page = export_page(&state, &ctx, &q).await?;
-    let bytes = egov_reports::xlsx(&tables(&page, ctx.lang)).map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = egov_reports::xlsx(&tables(&page, ctx.lang))?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -541,7 +546,7 @@ pub async fn export_csv(
     Query(q): Query<DashQuery>,
 ) -> Result<Response, WebError> {
     let page = export_page(&state, &ctx, &q).await?;
-    let bytes = egov_reports::csv(&tables(&page, ctx.lang)[0]).map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = egov_reports::csv(&tables(&page, ctx.lang)[0])?;
     Ok(download(bytes, "text/csv; charset=utf-8", format!("chi-so-766_{}_{}.csv", page.from, page.to)))
 }
 
@@ -575,6 +580,6 @@ pub async fn export_pdf(
     }
     let report =
         egov_reports::Report { title: tr("quality.report.title"), facts, tables, footer: tr("quality.report.footer") };
-    let bytes = egov_reports::pdf(&report).map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = egov_reports::pdf(&report)?;
     Ok(download(bytes, "application/pdf", format!("chi-so-766_{}_{}.pdf", page.from, page.to)))
 }
