@@ -90,6 +90,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_result_files.sql")),
     (10, include_str!("../migrations/0010_blob_index.sql")),
     (11, include_str!("../migrations/0011_quality.sql")),
+    (12, include_str!("../migrations/0012_quality_indexes.sql")),
 ];
 
 impl Store {
