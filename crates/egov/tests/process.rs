@@ -109,6 +109,9 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
     let (status, _) = run.term();
     assert!(status.success());
     let _ = std::fs::remove_dir_all(&data);
+    if let Some(url) = &db_url {
+        dispose_database(url);
+    }
 }
 
 #[test]
@@ -169,7 +172,12 @@ async fn acknowledged_submissions_survive_kill_9() {
             }
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // kill mid-stream, once a good number are acknowledged (however loaded
+    // the machine), and no later than a minute
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 40 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let mut child = run.child;
     assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait();
@@ -248,4 +256,7 @@ async fn acknowledged_submissions_survive_kill_9() {
     let (status, _) = run.term();
     assert!(status.success());
     let _ = std::fs::remove_dir_all(&data);
+    if let Some(url) = &db_url {
+        dispose_database(url);
+    }
 }

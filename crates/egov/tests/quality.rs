@@ -221,6 +221,7 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: None,
             late_agencies: None,
             late_limit: 1000,
+            few_late: QualityScope::FEW_LATE,
         },
         QualityScope {
             from: day("2026-01-01"),
@@ -228,6 +229,7 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: None,
             late_agencies: None,
             late_limit: 3,
+            few_late: QualityScope::FEW_LATE,
         },
         QualityScope {
             from: day("2026-03-02"),
@@ -235,6 +237,7 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: None,
             late_agencies: Some(&agencies),
             late_limit: 50,
+            few_late: QualityScope::FEW_LATE,
         },
         QualityScope {
             from: day("2026-02-01"),
@@ -242,6 +245,7 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: Some(&procedures),
             late_agencies: Some(&agencies),
             late_limit: 50,
+            few_late: QualityScope::FEW_LATE,
         },
         QualityScope {
             from: day("2026-01-15"),
@@ -249,6 +253,7 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: None,
             late_agencies: None,
             late_limit: 20,
+            few_late: QualityScope::FEW_LATE,
         },
         QualityScope {
             from: day("2026-03-01"),
@@ -256,9 +261,13 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
             procedures: Some(&[]),
             late_agencies: Some(&[]),
             late_limit: 50,
+            few_late: QualityScope::FEW_LATE,
         },
     ];
-    for s in &scopes {
+    // the late lists both ways: the period's late read and sorted, and the
+    // index by lateness walked
+    let walks = scopes.map(|s| QualityScope { few_late: 0, ..s });
+    for s in scopes.iter().chain(&walks) {
         let kept = store.quality_view(s, now, Source::Kept).await.unwrap();
         let scratch = store.quality_view(s, now, Source::Scratch).await.unwrap();
         if kept != scratch {

@@ -91,6 +91,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_blob_index.sql")),
     (11, include_str!("../migrations/0011_quality.sql")),
     (12, include_str!("../migrations/0012_quality_indexes.sql")),
+    (13, include_str!("../migrations/0013_late_by_day.sql")),
 ];
 
 impl Store {

@@ -126,6 +126,15 @@ pub struct Scope<'a> {
     pub procedures: Option<&'a [String]>,
     pub late_agencies: Option<&'a [String]>,
     pub late_limit: usize,
+    /// Up to how many late dossiers of the period (late for good) are read
+    /// and sorted; more, and the list walks the index by lateness instead,
+    /// reading about `late_limit` × all late ÷ the period's late. Either way
+    /// gives the same list; `Scope::FEW_LATE` balances the two.
+    pub few_late: i64,
+}
+
+impl Scope<'_> {
+    pub const FEW_LATE: i64 = 10_000;
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -446,36 +455,67 @@ impl Store {
             None => vec![None],
         };
         for agency in one_each {
-            let mut filter = format!("day >= $1 AND day <= $2 AND $3 = $3{proc_filter}");
+            let mut rest = proc_filter.clone();
             let agencies: Vec<String> = agency.cloned().into_iter().collect();
             if agency.is_some() {
-                filter.push_str(&format!(" AND agency = ${}", 4 + procs.len()));
+                rest.push_str(&format!(" AND agency = ${}", 4 + procs.len()));
             }
-            self.late_lists(&mut conn, &mut view, &filter, days, now_us, procs, &agencies, scope.late_limit).await?;
+            self.late_lists(
+                &mut conn,
+                &mut view,
+                &rest,
+                days,
+                now_us,
+                procs,
+                &agencies,
+                (scope.late_limit, scope.few_late),
+            )
+            .await?;
         }
         finish(&mut view, scope.late_limit);
         Ok(view)
     }
 
-    /// Adds to a view the most late of the kept dossiers `filter` chooses.
+    /// Adds to a view the most late of the kept dossiers received in the
+    /// period `days` that `rest` (more conditions) chooses.
     #[allow(clippy::too_many_arguments)]
     async fn late_lists(
         &self,
         conn: &mut sqlx::AnyConnection,
         view: &mut QualityView,
-        filter: &str,
+        rest: &str,
         days: (i64, i64),
         now_us: i64,
         procs: &[String],
         agencies: &[String],
-        limit: usize,
+        (limit, few_late): (usize, i64),
     ) -> Result<()> {
         let cols = "code, agency, late_minutes, running_until, appointment";
-        let lists = [
+        let filter = format!("day >= $1 AND day <= $2 AND $3 = $3{rest}");
+        // The late for good, in one of two ways, whichever reads fewer rows:
+        // all of the period's (an index by day) when they are few; else the
+        // most late of all (an index by lateness) until enough are in the
+        // period. `+day` and `+late_minutes` keep a planner off the other
+        // index.
+        let probe = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
+             LIMIT {}) few",
+            few_late + 1
+        );
+        let n: i64 = get(&bind(&probe, days, now_us, &[procs, agencies]).fetch_one(&mut *conn).await?, "n")?;
+        let late_for_good = if n <= few_late {
             format!(
                 "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
-                 ORDER BY late_minutes DESC, code LIMIT {limit}"
-            ),
+                 ORDER BY +late_minutes DESC, code LIMIT {limit}"
+            )
+        } else {
+            format!(
+                "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL \
+                 AND +day >= $1 AND +day <= $2 AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
+            )
+        };
+        let lists = [
+            late_for_good,
             format!(
                 "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
                  ORDER BY running_until, code LIMIT {limit}"

@@ -102,6 +102,7 @@ pub(crate) async fn view(
         procedures: scope.procedures.as_deref(),
         late_agencies: scope.agencies.as_deref(),
         late_limit: LATE_LIMIT,
+        few_late: egov_store::QualityScope::FEW_LATE,
     };
     Ok(state.store.quality_view(&q, state.settings.clock.now(), egov_store::Source::Kept).await?)
 }

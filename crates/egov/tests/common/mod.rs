@@ -91,6 +91,42 @@ impl Drop for TestApp {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.files_dir);
+        dispose_database(&self.db_url);
+    }
+}
+
+/// Removes a database `fresh_database` made: its directory (SQLite) or the
+/// database, its connections closed by force (PostgreSQL). Best effort: a
+/// test's litter is not its failure, but it is said.
+pub fn dispose_database(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if let Err(e) = std::fs::remove_dir_all(dir) {
+                eprintln!("could not remove {}: {e}", dir.display());
+            }
+        }
+        return;
+    }
+    let (Ok(base), Some((_, name))) = (std::env::var("EGOV_TEST_POSTGRES_URL"), url.rsplit_once('/')) else {
+        return;
+    };
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    // Drop runs inside the test's runtime: the work goes to a thread of its own.
+    let done = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        rt.block_on(async {
+            let admin = Store::connect(&base).await.map_err(|e| e.to_string())?;
+            let r = admin.execute_raw(&sql).await.map_err(|e| e.to_string());
+            admin.close().await;
+            r
+        })
+    })
+    .join();
+    match done {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => eprintln!("could not drop the test database {name}: {e}"),
+        Err(_) => eprintln!("could not drop the test database {name}"),
     }
 }
 
