@@ -127,9 +127,10 @@ pub struct Scope<'a> {
     pub late_agencies: Option<&'a [String]>,
     pub late_limit: usize,
     /// Up to how many late dossiers of the period (late for good) are read
-    /// and sorted; more, and the list walks the index by lateness instead,
-    /// reading about `late_limit` × all late ÷ the period's late. Either way
-    /// gives the same list; `Scope::FEW_LATE` balances the two.
+    /// and sorted; more, and the list walks the index by lateness instead
+    /// until `late_limit` are in the period (far, for a recent period: its
+    /// dossiers are the least late; see BENCHMARKS.md). Either way gives the
+    /// same list.
     pub few_late: i64,
 }
 
