@@ -568,14 +568,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             let (from, to) = (day(&from)?, day(&to)?);
             let store = db.open().await?;
             let now = (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc();
-            let scope = egov_store::QualityScope {
-                from,
-                to,
-                procedures: None,
-                late_agencies: None,
-                late_limit: 100,
-                few_late: egov_store::QualityScope::FEW_LATE,
-            };
+            let scope = egov_store::QualityScope::new(from, to);
             // the kept sums three times (the first reads from disk), the best;
             // from scratch once (it reads every dossier)
             let mut took = [f64::MAX; 2];

@@ -210,64 +210,40 @@ async fn bench_data_generates_a_year_the_index_reads() {
 
 /// Kept sums against a count from scratch, at `now`, over a few scopes.
 async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::NaiveDateTime, when: &str) {
-    use egov_store::{QualityScope, Source};
+    use egov_store::{LateRead, QualityScope, Source};
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let agencies = ["H72.50.01".to_string()];
     let procedures = ["1.000894".to_string(), "2.000908".to_string()];
     let scopes = [
+        QualityScope { late_limit: 1000, ..QualityScope::new(day("2026-01-01"), day("2026-12-31")) },
+        QualityScope { late_limit: 3, ..QualityScope::new(day("2026-01-01"), day("2026-12-31")) },
         QualityScope {
-            from: day("2026-01-01"),
-            to: day("2026-12-31"),
-            procedures: None,
-            late_agencies: None,
-            late_limit: 1000,
-            few_late: QualityScope::FEW_LATE,
-        },
-        QualityScope {
-            from: day("2026-01-01"),
-            to: day("2026-12-31"),
-            procedures: None,
-            late_agencies: None,
-            late_limit: 3,
-            few_late: QualityScope::FEW_LATE,
-        },
-        QualityScope {
-            from: day("2026-03-02"),
-            to: day("2026-03-04"),
-            procedures: None,
             late_agencies: Some(&agencies),
             late_limit: 50,
-            few_late: QualityScope::FEW_LATE,
+            ..QualityScope::new(day("2026-03-02"), day("2026-03-04"))
         },
         QualityScope {
-            from: day("2026-02-01"),
-            to: day("2026-04-30"),
             procedures: Some(&procedures),
             late_agencies: Some(&agencies),
             late_limit: 50,
-            few_late: QualityScope::FEW_LATE,
+            ..QualityScope::new(day("2026-02-01"), day("2026-04-30"))
         },
+        QualityScope { late_limit: 20, ..QualityScope::new(day("2026-01-15"), day("2026-03-10")) },
         QualityScope {
-            from: day("2026-01-15"),
-            to: day("2026-03-10"),
-            procedures: None,
-            late_agencies: None,
-            late_limit: 20,
-            few_late: QualityScope::FEW_LATE,
-        },
-        QualityScope {
-            from: day("2026-03-01"),
-            to: day("2026-03-31"),
             procedures: Some(&[]),
             late_agencies: Some(&[]),
             late_limit: 50,
-            few_late: QualityScope::FEW_LATE,
+            ..QualityScope::new(day("2026-03-01"), day("2026-03-31"))
         },
     ];
-    // the late lists both ways: the period's late read and sorted, and the
-    // index by lateness walked
-    let walks = scopes.map(|s| QualityScope { few_late: 0, ..s });
-    for s in scopes.iter().chain(&walks) {
+    // the late lists every way: as chosen, each day's merged, the period's
+    // read and sorted, the index by lateness walked
+    let ways = [LateRead::Auto, LateRead::EachDay, LateRead::All, LateRead::Walk];
+    // (each_way_of_reading_the_most_late_gives_the_sorted_list cuts them
+    // short at every length)
+    let all: Vec<QualityScope> =
+        scopes.iter().flat_map(|s| ways.map(|w| QualityScope { late_read: w, ..*s })).collect();
+    for s in &all {
         let kept = store.quality_view(s, now, Source::Kept).await.unwrap();
         let scratch = store.quality_view(s, now, Source::Scratch).await.unwrap();
         if kept != scratch {
@@ -569,4 +545,102 @@ async fn the_open_data_json_matches_its_published_schema() {
     bad = good.clone();
     bad["index"].as_object_mut().unwrap().insert("secret".into(), serde_json::json!(1));
     assert!(!validator.is_valid(&bad));
+}
+
+/// Issue 5: every way of reading the most late gives the list that sorting
+/// all of them gives, cut at any length: kept rows placed by hand over
+/// three weeks of 2020 (no other dossier then), several a day with equal
+/// lateness, running ones past their deadline and ones late by rule, for
+/// the province, an agency, two agencies and some procedures.
+#[tokio::test]
+async fn each_way_of_reading_the_most_late_gives_the_sorted_list() {
+    use egov_store::{LateRead, QualityScope, Source};
+    let app = spawn().await;
+    let now = chrono::NaiveDate::from_ymd_opt(2020, 3, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let now_us = now.and_utc().timestamp_micros();
+    let agencies = ["H72.50.01", "H72.50.02", "H72.60"];
+    let procedures = ["1.000894", "2.000908", "1.001612"];
+    let mut rng: u64 = 0x1a7e_0001;
+    let mut next = |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    // (code, day, agency, procedure, minutes late as the list shows them)
+    let mut rows: Vec<(String, u32, &str, &str, i64)> = Vec::new();
+    let mut values = Vec::new();
+    for id in 0..240i64 {
+        let day = 1 + next(21) as u32;
+        let (agency, procedure) = (agencies[next(3) as usize], procedures[next(3) as usize]);
+        let code = format!("Z{:03}-{:03}", next(1000), id);
+        // late for good (few distinct minutes, so ties), running past the
+        // deadline, late by rule and running, or on time
+        let (late, until, on_time, shown) = match next(4) {
+            0 | 1 => {
+                let m = 60 * next(6) as i64;
+                (Some(m), None, 0, Some(m))
+            }
+            2 => {
+                let m = 30 * next(8) as i64 + 1;
+                (None, Some(now_us - m * 60_000_000), 1, Some(m))
+            }
+            _ if next(2) == 0 => (None, Some(now_us + 3_600_000_000), 0, Some(0)),
+            _ => (None, None, 1, None),
+        };
+        let sql = |v: Option<i64>| v.map_or("NULL".to_string(), |v| v.to_string());
+        values.push(format!(
+            "({}, '{code}', {}, '{agency}', '{procedure}', 0, {}, {}, NULL, 1, {on_time}, {}, 0, 0, 0, 0, 0, 0, 0)",
+            1_000_000 + id,
+            20200200 + day,
+            sql(late),
+            sql(until),
+            i64::from(late.is_some()),
+        ));
+        if let Some(m) = shown {
+            rows.push((code, day, agency, procedure, m));
+        }
+    }
+    let sql = format!(
+        "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, \
+         running_until, appointment, counted, on_time, finished, minutes, online, paid_online, digitised, \
+         complaints, rated, rating_sum) VALUES {}",
+        values.join(", ")
+    );
+    app.store.execute_raw(&sql).await.unwrap();
+
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2020, 2, d).unwrap();
+    let one = [agencies[0].to_string()];
+    let two = [agencies[0].to_string(), agencies[2].to_string()];
+    let procs = [procedures[0].to_string(), procedures[1].to_string()];
+    let scopes: [(Option<&[String]>, Option<&[String]>); 4] =
+        [(None, None), (None, Some(&one)), (None, Some(&two)), (Some(&procs), Some(&one))];
+    for (procedures, agencies) in scopes {
+        for (from, to) in [(1, 21), (3, 9), (5, 5)] {
+            let mut want: Vec<(i64, String)> = rows
+                .iter()
+                .filter(|r| r.1 >= from && r.1 <= to)
+                .filter(|r| agencies.is_none_or(|a| a.iter().any(|x| x == r.2)))
+                .filter(|r| procedures.is_none_or(|p| p.iter().any(|x| x == r.3)))
+                .map(|r| (-r.4, r.0.clone()))
+                .collect();
+            want.sort();
+            assert!(want.len() > 2 || from == to, "enough late in the period: {}", want.len());
+            for limit in 1..=want.len() + 1 {
+                for way in [LateRead::Auto, LateRead::EachDay, LateRead::All, LateRead::Walk] {
+                    let s = QualityScope {
+                        procedures,
+                        late_agencies: agencies,
+                        late_limit: limit,
+                        late_read: way,
+                        ..QualityScope::new(day(from), day(to))
+                    };
+                    let view = app.store.quality_view(&s, now, Source::Kept).await.unwrap();
+                    let got: Vec<(i64, String)> = view.late.iter().map(|l| (-l.minutes, l.code.clone())).collect();
+                    let cut = &want[..limit.min(want.len())];
+                    assert_eq!(got, cut, "{s:?}");
+                }
+            }
+        }
+    }
 }

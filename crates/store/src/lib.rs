@@ -34,7 +34,7 @@ pub use dossier::{
 };
 pub use identity::{NewUser, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
-pub use quality::{LateDossier, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
+pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -92,6 +92,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_quality.sql")),
     (12, include_str!("../migrations/0012_quality_indexes.sql")),
     (13, include_str!("../migrations/0013_late_by_day.sql")),
+    (14, include_str!("../migrations/0014_late_each_day.sql")),
 ];
 
 impl Store {

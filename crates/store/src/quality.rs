@@ -126,16 +126,38 @@ pub struct Scope<'a> {
     pub procedures: Option<&'a [String]>,
     pub late_agencies: Option<&'a [String]>,
     pub late_limit: usize,
-    /// Up to how many late dossiers of the period (late for good) are read
-    /// and sorted; more, and the list walks the index by lateness instead
-    /// until `late_limit` are in the period (far, for a recent period: its
-    /// dossiers are the least late; see BENCHMARKS.md). Either way gives the
-    /// same list.
-    pub few_late: i64,
+    /// How the late-for-good list is read; every way gives the same list.
+    pub late_read: LateRead,
 }
 
-impl Scope<'_> {
+/// How the list of the most late (late for good) is read: each way reads
+/// fewer rows for some periods (see BENCHMARKS.md), and all give the same
+/// list, which the tests check way by way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LateRead {
+    /// `EachDay` for a short period, else `All` if the period holds at most
+    /// `Scope::FEW_LATE` of them, else `Walk`.
+    Auto,
+    /// Each day's most late, merged (an index by day and lateness): at most
+    /// the limit from each day.
+    EachDay,
+    /// All of the period's, sorted.
+    All,
+    /// The index by lateness walked until enough are in the period: short
+    /// for a long period, far for a recent short one (its dossiers are the
+    /// least late).
+    Walk,
+}
+
+impl<'a> Scope<'a> {
+    /// Up to how many rows `LateRead::Auto` reads day by day, or reads all
+    /// of the period's and sorts.
     pub const FEW_LATE: i64 = 10_000;
+
+    /// The whole province, from `from` to `to` (included), the 100 most late.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        Scope { from, to, procedures: None, late_agencies: None, late_limit: 100, late_read: LateRead::Auto }
+    }
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -469,7 +491,7 @@ impl Store {
                 now_us,
                 procs,
                 &agencies,
-                (scope.late_limit, scope.few_late),
+                (scope.late_limit, scope.late_read, scope.from, scope.to),
             )
             .await?;
         }
@@ -489,57 +511,71 @@ impl Store {
         now_us: i64,
         procs: &[String],
         agencies: &[String],
-        (limit, few_late): (usize, i64),
+        (limit, way, from, to): (usize, LateRead, NaiveDate, NaiveDate),
     ) -> Result<()> {
         let cols = "code, agency, late_minutes, running_until, appointment";
         let filter = format!("day >= $1 AND day <= $2 AND $3 = $3{rest}");
-        // The late for good, in one of two ways, whichever reads fewer rows:
-        // all of the period's (an index by day) when they are few; else the
-        // most late of all (an index by lateness) until enough are in the
-        // period. `+day` and `+late_minutes` keep a planner off the other
-        // index.
-        let probe = format!(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
-             LIMIT {}) few",
-            few_late + 1
-        );
-        let n: i64 = get(&bind(&probe, days, now_us, &[procs, agencies]).fetch_one(&mut *conn).await?, "n")?;
-        let late_for_good = if n <= few_late {
-            format!(
+        let period_days = (to - from).num_days() + 1;
+        let way = match way {
+            LateRead::Auto if period_days.saturating_mul(limit as i64) <= Scope::FEW_LATE => LateRead::EachDay,
+            LateRead::Auto => {
+                // at most FEW_LATE + 1 counted
+                let probe = format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
+                     LIMIT {}) few",
+                    Scope::FEW_LATE + 1
+                );
+                let n: i64 = get(&bind(&probe, days, now_us, &[procs, agencies]).fetch_one(&mut *conn).await?, "n")?;
+                if n <= Scope::FEW_LATE {
+                    LateRead::All
+                } else {
+                    LateRead::Walk
+                }
+            }
+            w => w,
+        };
+        // `+day` and `+late_minutes` keep a planner off the other indexes.
+        let mut found = Vec::new();
+        let late_for_good = match way {
+            LateRead::EachDay => {
+                // one day's, in the order of its index (day, lateness, code)
+                let sql = format!(
+                    "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 AND $2 = $2 \
+                     AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
+                );
+                for d in from.iter_days().take_while(|d| *d <= to) {
+                    let k = day_key(d);
+                    for r in bind(&sql, (k, k), now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+                        found.push(late_row(&r, now_us)?);
+                    }
+                }
+                None
+            }
+            LateRead::All => Some(format!(
                 "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND {filter} \
                  ORDER BY +late_minutes DESC, code LIMIT {limit}"
-            )
-        } else {
-            format!(
+            )),
+            _ => Some(format!(
                 "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL \
                  AND +day >= $1 AND +day <= $2 AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
-            )
+            )),
         };
-        let lists = [
-            late_for_good,
-            format!(
-                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
-                 ORDER BY running_until, code LIMIT {limit}"
-            ),
-            // `+running_until`: no index on it for this range, so that the
-            // one in the order of codes is taken
-            format!(
-                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND on_time = 0 \
-                 AND +running_until >= $3 AND {filter} ORDER BY code LIMIT {limit}"
-            ),
-        ];
-        let mut found = Vec::new();
-        let mut edge: Option<i64> = None;
-        for (i, sql) in lists[..2].iter().enumerate() {
-            let rows = bind(sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
-            if i == 1 && rows.len() == limit {
-                // the last row's minutes: rows of the same minutes may sort
-                // before it by code; fetch them all
-                edge = rows.last().map(|r| get::<i64>(r, "running_until")).transpose()?;
+        if let Some(sql) = late_for_good {
+            for r in bind(&sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+                found.push(late_row(&r, now_us)?);
             }
-            for r in &rows {
-                found.push(late_row(r, now_us)?);
-            }
+        }
+        // Running past the deadline, by deadline; the rows of the last
+        // row's minutes may sort before it by code: fetch them all.
+        let past = format!(
+            "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
+             ORDER BY running_until, code LIMIT {limit}"
+        );
+        let rows = bind(&past, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
+        let edge =
+            if rows.len() == limit { rows.last().map(|r| get::<i64>(r, "running_until")).transpose()? } else { None };
+        for r in &rows {
+            found.push(late_row(r, now_us)?);
         }
         if let Some(until) = edge {
             let minutes = (now_us - until) / 60_000_000;
@@ -552,10 +588,16 @@ impl Store {
                 found.push(late_row(&r, now_us)?);
             }
         }
-        // The third list is late by 0 minutes: needed only if fewer than
-        // `limit` are later than that.
+        // Late by rule and not yet past the deadline, so late by 0 minutes:
+        // needed only if fewer than `limit` are later than that.
+        // `+running_until`: no index on it for this range, so that the one
+        // in the order of codes is taken.
         if found.iter().filter(|l| l.minutes > 0).count() < limit {
-            for r in bind(&lists[2], days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+            let by_rule = format!(
+                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND on_time = 0 \
+                 AND +running_until >= $3 AND {filter} ORDER BY code LIMIT {limit}"
+            );
+            for r in bind(&by_rule, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
                 found.push(late_row(&r, now_us)?);
             }
         }

@@ -97,12 +97,10 @@ pub(crate) async fn view(
     scope: &Scoped,
 ) -> Result<egov_store::QualityView, WebError> {
     let q = egov_store::QualityScope {
-        from,
-        to,
         procedures: scope.procedures.as_deref(),
         late_agencies: scope.agencies.as_deref(),
         late_limit: LATE_LIMIT,
-        few_late: egov_store::QualityScope::FEW_LATE,
+        ..egov_store::QualityScope::new(from, to)
     };
     Ok(state.store.quality_view(&q, state.settings.clock.now(), egov_store::Source::Kept).await?)
 }
