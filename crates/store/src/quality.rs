@@ -538,15 +538,41 @@ impl Store {
         let mut found = Vec::new();
         let late_for_good = match way {
             LateRead::EachDay => {
-                // one day's, in the order of its index (day, lateness, code)
-                let sql = format!(
-                    "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 AND $2 = $2 \
-                     AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
+                // First each day's `limit` most late minutes, from the index
+                // alone, to learn the lateness of the list's last; then the
+                // rows at least that late from the days that have them (the
+                // first `limit` of each, in case of many as late as the last).
+                // (Some procedures: `+` keeps SQLite on the index by
+                // procedure, which checks them without the table.)
+                let order = if procs.is_empty() { "late_minutes" } else { "+late_minutes" };
+                let minutes_sql = format!(
+                    "SELECT late_minutes FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 AND $2 = $2 \
+                     AND $3 = $3{rest} ORDER BY {order} DESC LIMIT {limit}"
                 );
+                let mut each_day: Vec<(i64, Vec<i64>)> = Vec::new();
                 for d in from.iter_days().take_while(|d| *d <= to) {
                     let k = day_key(d);
-                    for r in bind(&sql, (k, k), now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
-                        found.push(late_row(&r, now_us)?);
+                    let rows = bind(&minutes_sql, (k, k), now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
+                    let minutes = rows.iter().map(|r| get::<i64>(r, "late_minutes")).collect::<Result<Vec<_>>>()?;
+                    if !minutes.is_empty() {
+                        each_day.push((k, minutes));
+                    }
+                }
+                let mut all: Vec<i64> = each_day.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+                all.sort_unstable_by(|a, b| b.cmp(a));
+                if let Some(&last) = all.get(limit.saturating_sub(1)).or(all.last()) {
+                    let rows_sql = format!(
+                        "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 \
+                         AND late_minutes >= $2 AND $3 = $3{rest} ORDER BY {order} DESC, code LIMIT {limit}"
+                    );
+                    for (k, minutes) in &each_day {
+                        if minutes[0] >= last {
+                            for r in
+                                bind(&rows_sql, (*k, last), now_us, &[procs, agencies]).fetch_all(&mut *conn).await?
+                            {
+                                found.push(late_row(&r, now_us)?);
+                            }
+                        }
                     }
                 }
                 None
