@@ -23,8 +23,10 @@ else
 fi
 # from scratch holds the whole period in memory: the year only up to 2 million
 big=(); if [ "$n" -gt 2000000 ]; then big=(--no-scratch); fi
+# NO_SCRATCH=1: no count from scratch at all (to measure again quickly)
+quick=(); if [ -n "${NO_SCRATCH:-}" ]; then quick=(--no-scratch); fi
 "$bin" quality check --data "$data" "${db[@]}" --from 2026-01-01 --to 2026-12-31 "${big[@]}"
-"$bin" quality check --data "$data" "${db[@]}" --from 2026-11-01 --to 2026-11-30
+"$bin" quality check --data "$data" "${db[@]}" --from 2026-11-01 --to 2026-11-30 "${quick[@]}"
 "$bin" serve --data "$data" "${db[@]}" --listen "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
 server=$!
 # KEEP=1 keeps the data (to look into it, or to measure again with MEASURE_ONLY=dir)
