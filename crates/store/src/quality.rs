@@ -582,9 +582,16 @@ impl Store {
                  ORDER BY +late_minutes DESC, code LIMIT {limit}"
             )),
             _ => {
-                // (`|| ''`: nor on the index by procedure, which would read
-                // all of theirs and sort them)
-                let rest = rest.replace(" AND procedure_code IN (", " AND procedure_code || '' IN (");
+                // (`|| ''`: SQLite, which has no statistics, nor on the index
+                // by procedure, which would read all of theirs and sort
+                // them; PostgreSQL would misjudge the expression and read
+                // the whole table)
+                let rest = match self.backend() {
+                    crate::Backend::Sqlite => {
+                        rest.replace(" AND procedure_code IN (", " AND procedure_code || '' IN (")
+                    }
+                    crate::Backend::Postgres => rest.to_string(),
+                };
                 Some(format!(
                     "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL \
                      AND +day >= $1 AND +day <= $2 AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
