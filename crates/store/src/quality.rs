@@ -534,7 +534,6 @@ impl Store {
             }
             w => w,
         };
-        // `+day` and `+late_minutes` keep a planner off the other indexes.
         let mut found = Vec::new();
         let late_for_good = match way {
             LateRead::EachDay => {
@@ -582,19 +581,20 @@ impl Store {
                  ORDER BY +late_minutes DESC, code LIMIT {limit}"
             )),
             _ => {
-                // (`|| ''`: SQLite, which has no statistics, nor on the index
-                // by procedure, which would read all of theirs and sort
-                // them; PostgreSQL would misjudge the expression and read
-                // the whole table)
-                let rest = match self.backend() {
+                // SQLite has no statistics: `+day` and `|| ''` keep it off the
+                // indexes by day and by procedure (which would read all of
+                // the period's, or the procedures', and sort them).
+                // PostgreSQL has them, and would misjudge the expressions
+                // (it read a field's every late dossier, or the whole table).
+                let (day, rest) = match self.backend() {
                     crate::Backend::Sqlite => {
-                        rest.replace(" AND procedure_code IN (", " AND procedure_code || '' IN (")
+                        ("+day", rest.replace(" AND procedure_code IN (", " AND procedure_code || '' IN ("))
                     }
-                    crate::Backend::Postgres => rest.to_string(),
+                    crate::Backend::Postgres => ("day", rest.to_string()),
                 };
                 Some(format!(
                     "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL \
-                     AND +day >= $1 AND +day <= $2 AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
+                     AND {day} >= $1 AND {day} <= $2 AND $3 = $3{rest} ORDER BY late_minutes DESC, code LIMIT {limit}"
                 ))
             }
         };
