@@ -149,7 +149,7 @@ pub enum LateRead {
     Walk,
 }
 
-impl<'a> Scope<'a> {
+impl Scope<'_> {
     /// Up to how many rows `LateRead::Auto` reads day by day, or reads all
     /// of the period's and sorts.
     pub const FEW_LATE: i64 = 10_000;
@@ -413,7 +413,7 @@ impl Store {
         let days = (day_key(scope.from), day_key(scope.to));
         let procs: &[String] = scope.procedures.unwrap_or(&[]);
         let proc_filter = match scope.procedures {
-            Some(p) if p.is_empty() => " AND 1 = 0".to_string(),
+            Some([]) => " AND 1 = 0".to_string(),
             Some(p) => format!(" AND procedure_code IN ({})", in_list(4, p.len())),
             None => String::new(),
         };
