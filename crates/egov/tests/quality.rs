@@ -290,13 +290,7 @@ async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
         app.client().with_bearer(&app.token("demo.approver").1),
         app.client().with_bearer(&app.token("demo.specialist").1),
     ];
-    let mut rng: u64 = 0x5eed_1234_abcd;
-    let mut next = |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n
-    };
+    let mut next = numbers(0x5eed_1234_abcd);
     let mut codes: Vec<String> = Vec::new();
     let mut ok = 0;
     for step in 0..300 {
@@ -560,13 +554,7 @@ async fn each_way_of_reading_the_most_late_gives_the_sorted_list() {
     let now_us = now.and_utc().timestamp_micros();
     let agencies = ["H72.50.01", "H72.50.02", "H72.60"];
     let procedures = ["1.000894", "2.000908", "1.001612"];
-    let mut rng: u64 = 0x1a7e_0001;
-    let mut next = |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n
-    };
+    let mut next = numbers(0x1a7e_0001);
     // (code, day, agency, procedure, minutes late as the list shows them)
     let mut rows: Vec<(String, u32, &str, &str, i64)> = Vec::new();
     let mut values = Vec::new();
@@ -642,5 +630,15 @@ async fn each_way_of_reading_the_most_late_gives_the_sorted_list() {
                 }
             }
         }
+    }
+}
+
+/// A repeatable stream of numbers below `n` (xorshift) from a seed.
+fn numbers(mut rng: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
     }
 }
