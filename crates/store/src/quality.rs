@@ -361,6 +361,16 @@ fn bind<'q>(
     q
 }
 
+/// The condition that keeps only some procedures (`None`: all), `column`
+/// holding a dossier's; their codes are bound from `$4`.
+fn procedure_filter(procedures: Option<&[String]>, column: &str) -> String {
+    match procedures {
+        Some([]) => " AND 1 = 0".to_string(),
+        Some(p) => format!(" AND {column} IN ({})", in_list(4, p.len())),
+        None => String::new(),
+    }
+}
+
 /// A late dossier from its kept row, at `now`.
 fn late_row(r: &sqlx::any::AnyRow, now: i64) -> Result<LateDossier> {
     let appointment: Option<String> = get(r, "appointment")?;
@@ -412,11 +422,7 @@ impl Store {
         let now_us = naive_micros(now);
         let days = (day_key(scope.from), day_key(scope.to));
         let procs: &[String] = scope.procedures.unwrap_or(&[]);
-        let proc_filter = match scope.procedures {
-            Some([]) => " AND 1 = 0".to_string(),
-            Some(p) => format!(" AND procedure_code IN ({})", in_list(4, p.len())),
-            None => String::new(),
-        };
+        let proc_filter = procedure_filter(scope.procedures, "procedure_code");
         let grains = Grains::of(scope.from, scope.to);
         let sums: Vec<String> = TALLY_COLS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
         let sums = sums.join(", ");
@@ -478,41 +484,35 @@ impl Store {
             None => vec![None],
         };
         for agency in one_each {
-            let mut rest = proc_filter.clone();
-            let agencies: Vec<String> = agency.cloned().into_iter().collect();
-            if agency.is_some() {
-                rest.push_str(&format!(" AND agency = ${}", 4 + procs.len()));
-            }
-            self.late_lists(
-                &mut conn,
-                &mut view,
-                &rest,
-                days,
-                now_us,
-                procs,
-                &agencies,
-                (scope.late_limit, scope.late_read, scope.from, scope.to),
-            )
-            .await?;
+            self.late_lists(&mut conn, &mut view, scope, agency, now_us).await?;
         }
         finish(&mut view, scope.late_limit);
         Ok(view)
     }
 
-    /// Adds to a view the most late of the kept dossiers received in the
-    /// period `days` that `rest` (more conditions) chooses.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds to a view the most late of the scope's kept dossiers (of one
+    /// agency, if given).
     async fn late_lists(
         &self,
         conn: &mut sqlx::AnyConnection,
         view: &mut QualityView,
-        rest: &str,
-        days: (i64, i64),
+        scope: &Scope<'_>,
+        agency: Option<&String>,
         now_us: i64,
-        procs: &[String],
-        agencies: &[String],
-        (limit, way, from, to): (usize, LateRead, NaiveDate, NaiveDate),
     ) -> Result<()> {
+        let (limit, way, from, to) = (scope.late_limit, scope.late_read, scope.from, scope.to);
+        let days = (day_key(from), day_key(to));
+        let procs: &[String] = scope.procedures.unwrap_or(&[]);
+        let agencies: &[String] = agency.map(std::slice::from_ref).unwrap_or(&[]);
+        // the procedures (as the column `column` holds them), the agency
+        let rest_of = |column: &str| {
+            let mut rest = procedure_filter(scope.procedures, column);
+            if agency.is_some() {
+                rest.push_str(&format!(" AND agency = ${}", 4 + procs.len()));
+            }
+            rest
+        };
+        let rest = rest_of("procedure_code");
         let cols = "code, agency, late_minutes, running_until, appointment";
         let filter = format!("day >= $1 AND day <= $2 AND $3 = $3{rest}");
         let period_days = (to - from).num_days() + 1;
@@ -587,10 +587,8 @@ impl Store {
                 // PostgreSQL has them, and would misjudge the expressions
                 // (it read a field's every late dossier, or the whole table).
                 let (day, rest) = match self.backend() {
-                    crate::Backend::Sqlite => {
-                        ("+day", rest.replace(" AND procedure_code IN (", " AND procedure_code || '' IN ("))
-                    }
-                    crate::Backend::Postgres => ("day", rest.to_string()),
+                    crate::Backend::Sqlite => ("+day", rest_of("procedure_code || ''")),
+                    crate::Backend::Postgres => ("day", rest.clone()),
                 };
                 Some(format!(
                     "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL \
