@@ -44,6 +44,10 @@ as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -l "$PGWORK/log" -w -o "-p $PGPORT -k $P
 
 export EGOV_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
+log "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 log "suite on SQLite"
 EGOV_TEST_BACKEND=sqlite cargo test --workspace --locked "$@"
 log "suite on PostgreSQL"

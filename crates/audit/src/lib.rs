@@ -5,6 +5,8 @@
 //! before and after, and that previous hash. Altering, removing or reordering
 //! any entry breaks the chain at that entry, which [`verify`] names.
 
+pub mod anchor;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -343,7 +343,7 @@ impl Calendar {
     pub fn next_working_day(&self, d: NaiveDate) -> Result<NaiveDate, CalendarError> {
         let mut d = d;
         while !self.is_working_day(d)? {
-            d = d + Duration::days(1);
+            d += Duration::days(1);
         }
         Ok(d)
     }

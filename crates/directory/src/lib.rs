@@ -177,7 +177,7 @@ fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{what} '{}' is not a date YYYY-MM-DD", s.trim()))
 }
 
-fn opt<'a>(s: &'a str) -> Option<&'a str> {
+fn opt(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
 }

@@ -277,6 +277,8 @@ pub enum DossierError {
     TooLate,
     #[error("the new date must be after the current due date")]
     NewDueNotLater,
+    #[error("the new date may be at most {0} after the current due date")]
+    ExtensionTooLong(String),
     #[error("the official to assign must be a specialist of the agency holding the dossier")]
     BadAssignee,
     #[error("the dossier is at the last step: approve it instead")]
@@ -305,6 +307,7 @@ impl DossierError {
             DossierError::AlreadyApologized => "err.dossier.apologized",
             DossierError::TooLate => "err.dossier.too_late",
             DossierError::NewDueNotLater => "err.dossier.new_due",
+            DossierError::ExtensionTooLong(_) => "err.dossier.extension",
             DossierError::BadAssignee => "err.dossier.bad_assignee",
             DossierError::LastStep => "err.dossier.last_step",
             DossierError::Calendar(_) => "err.calendar.range",
@@ -321,6 +324,8 @@ pub struct Rules<'a> {
     pub calendar: &'a Calendar,
     pub processing_time: Span,
     pub steps: usize,
+    /// How far past the current due date an apology may set the new one.
+    pub max_extension: Span,
 }
 
 fn official_of(p: &Principal, agency: &str, role: Role, action: &'static str) -> Result<(), DossierError> {
@@ -510,6 +515,14 @@ pub fn apply(
             }
             if *new_due <= due {
                 return Err(DossierError::NewDueNotLater);
+            }
+            // the latest allowed is itself inside the calendar's years
+            let latest = cal(rules.calendar.due(due, rules.max_extension))?;
+            if *new_due > latest {
+                return Err(DossierError::ExtensionTooLong(match rules.max_extension {
+                    Span::WorkingDays(n) => format!("{n} working days"),
+                    Span::WorkingHours(n) => format!("{n} working hours"),
+                }));
             }
             n.due = Some(*new_due);
             n.apologized = true;

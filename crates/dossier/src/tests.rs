@@ -39,7 +39,8 @@ fn at(s: &str) -> NaiveDateTime {
 #[test]
 fn the_whole_journey_with_a_supplement() {
     let cal = Calendar::new(&[], WorkingHours::default());
-    let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(5), steps: 4 };
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(5), steps: 4, max_extension: Span::WorkingDays(30) };
     let p = cast();
     let (citizen, receiver, specialist, approver) = (&p[0], &p[2], &p[3], &p[4]);
     let d = Dossier::draft(1, A);
@@ -105,7 +106,8 @@ fn the_whole_journey_with_a_supplement() {
 #[test]
 fn apology_once_and_only_before_the_due_date() {
     let cal = Calendar::new(&[], WorkingHours::default());
-    let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3 };
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
     let mut d = Dossier::draft(1, A);
     d = apply(&d, &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
@@ -122,9 +124,30 @@ fn apology_once_and_only_before_the_due_date() {
 }
 
 #[test]
+fn an_apology_extends_the_due_date_by_at_most_the_configured_span() {
+    let cal = Calendar::new(&[], WorkingHours::default());
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(10) };
+    let p = cast();
+    let mut d = Dossier::draft(1, A);
+    d = apply(&d, &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
+    d = apply(&d, &p[2], &Command::Accept, at("2026-03-02 08:00"), &rules).unwrap();
+    let due = d.due.unwrap();
+    let now = at("2026-03-02 09:00");
+    let latest = cal.due(due, Span::WorkingDays(10)).unwrap();
+    let far = Command::Apologize { new_due: at("9999-12-31 17:00"), reason: "x".into() };
+    assert!(matches!(apply(&d, &p[4], &far, now, &rules), Err(DossierError::ExtensionTooLong(_))));
+    let past = Command::Apologize { new_due: latest + Duration::minutes(1), reason: "x".into() };
+    assert!(matches!(apply(&d, &p[4], &past, now, &rules), Err(DossierError::ExtensionTooLong(_))));
+    let edge = Command::Apologize { new_due: latest, reason: "x".into() };
+    assert_eq!(apply(&d, &p[4], &edge, now, &rules).unwrap().due, Some(latest));
+}
+
+#[test]
 fn online_return_happens_once_and_lists_what_is_missing() {
     let cal = Calendar::new(&[], WorkingHours::default());
-    let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3 };
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
     let d = apply(&Dossier::draft(1, A), &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
     assert_eq!(
@@ -213,7 +236,12 @@ fn random_sequences_keep_every_invariant() {
     let mut ok_counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
     for _ in 0..3000 {
         let steps = 2 + r.below(4);
-        let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(1 + r.below(10) as u32), steps };
+        let rules = Rules {
+            calendar: &cal,
+            processing_time: Span::WorkingDays(1 + r.below(10) as u32),
+            steps,
+            max_extension: Span::WorkingDays(30),
+        };
         let mut d = Dossier::draft(1, A);
         let mut now = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap().and_hms_opt(8, 0, 0).unwrap();
         let mut apologies = 0;
@@ -310,7 +338,8 @@ fn random_sequences_keep_every_invariant() {
 #[test]
 fn counter_receipt_is_accepted_at_once_by_a_receiver_of_the_agency() {
     let cal = Calendar::new(&[], WorkingHours::default());
-    let rules = Rules { calendar: &cal, processing_time: Span::WorkingDays(2), steps: 3 };
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(2), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
     let d = receive_at_counter(&p[2], A, 1, at("2026-03-02 09:00"), &rules).unwrap();
     assert_eq!((d.status, d.channel, d.due), (Status::Accepted, Channel::Counter, Some(at("2026-03-04 09:00"))));

@@ -24,8 +24,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
 }
 
+/// An agency as written below: id, names, kind, parent, unit.
+type AgencyRow = (&'static str, &'static str, &'static str, AgencyKind, Option<&'static str>, &'static str);
+
 fn agencies() -> Vec<Agency> {
-    let rows: [(&str, &str, &str, AgencyKind, Option<&str>, &str); 11] = [
+    let rows: [AgencyRow; 11] = [
         (
             PROVINCE_AGENCY,
             "Ủy ban nhân dân tỉnh Tây Ninh",

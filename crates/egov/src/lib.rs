@@ -1,4 +1,5 @@
 //! The parts of the `egov` binary that its tests also use.
 
+pub mod anchor;
 pub mod bench_data;
 pub mod demo;

@@ -43,6 +43,26 @@ impl Db {
     }
 }
 
+/// The audit chain's anchors: the instance's signing key and the file they go to.
+#[derive(clap::Args, Clone)]
+struct AnchorArgs {
+    /// The instance's Ed25519 key (made at first use); default DATA/audit-anchor.key.
+    #[arg(long, env = "EGOV_AUDIT_ANCHOR_KEY")]
+    audit_anchor_key: Option<PathBuf>,
+    /// The append-only file of anchors; default DATA/audit-anchors.log.
+    #[arg(long, env = "EGOV_AUDIT_ANCHOR_FILE")]
+    audit_anchor_file: Option<PathBuf>,
+}
+
+impl AnchorArgs {
+    fn key_path(&self, db: &Db) -> PathBuf {
+        self.audit_anchor_key.clone().unwrap_or_else(|| db.data.join("audit-anchor.key"))
+    }
+    fn file_path(&self, db: &Db) -> PathBuf {
+        self.audit_anchor_file.clone().unwrap_or_else(|| db.data.join("audit-anchors.log"))
+    }
+}
+
 /// E-mail notifications (off unless an SMTP server is given).
 #[derive(clap::Args)]
 struct MailArgs {
@@ -79,8 +99,23 @@ enum Command {
         /// The public address printed in QR codes (default: the address a request came to).
         #[arg(long, env = "EGOV_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Load balancers whose `Forwarded` / `X-Forwarded-For` headers are
+        /// believed (addresses or networks, comma-separated). Off by default.
+        #[arg(long, env = "EGOV_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxies: String,
+        /// Lifetime of a token from `POST /api/v1/auth/token`, in hours.
+        #[arg(long, env = "EGOV_TOKEN_TTL_HOURS", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..=720))]
+        token_ttl_hours: i64,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        anchor: AnchorArgs,
+        /// Seconds between two anchors of the audit chain (written when it has grown).
+        #[arg(long, env = "EGOV_AUDIT_ANCHOR_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        audit_anchor_interval: u64,
+        /// Where to send each anchor as a line over TCP (a log collector), besides the file.
+        #[arg(long, env = "EGOV_AUDIT_ANCHOR_TCP")]
+        audit_anchor_tcp: Option<String>,
     },
     /// Import data.
     Import {
@@ -237,6 +272,9 @@ enum AdminCmd {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// How long the token works, always said: `12h`, `30d` (at most 366 days).
+        #[arg(long, value_parser = parse_lifetime)]
+        expires_in: std::time::Duration,
         #[command(flatten)]
         db: Db,
     },
@@ -251,9 +289,36 @@ enum AdminCmd {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Verify the chain; exit 0 when intact, 1 naming the first bad entry.
+    /// With --anchor, also check it against the anchors written outside the
+    /// database: a cut or rewritten tail is caught there.
     Verify {
         #[command(flatten)]
         db: Db,
+        /// A file of anchors (`serve` writes DATA/audit-anchors.log).
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+        /// The public key (hex) the anchors must be signed with; default: that of the
+        /// instance's key file (--audit-anchor-key, DATA/audit-anchor.key).
+        #[arg(long)]
+        public_key: Option<String>,
+        #[arg(long, env = "EGOV_AUDIT_ANCHOR_KEY")]
+        audit_anchor_key: Option<PathBuf>,
+    },
+    /// Write one anchor of the chain's head now (to the file; and over TCP if given).
+    Anchor {
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        anchor: AnchorArgs,
+        #[arg(long, env = "EGOV_AUDIT_ANCHOR_TCP")]
+        audit_anchor_tcp: Option<String>,
+    },
+    /// Print the public key of the instance's anchor key (for verifiers).
+    PublicKey {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, env = "EGOV_AUDIT_ANCHOR_KEY")]
+        audit_anchor_key: Option<PathBuf>,
     },
 }
 
@@ -341,7 +406,22 @@ async fn shutdown_signal() {
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Serve { db, listen, demo, demo_password, insecure_cookies, public_url, mail } => {
+        Command::Serve {
+            db,
+            listen,
+            demo,
+            demo_password,
+            insecure_cookies,
+            public_url,
+            trusted_proxies,
+            token_ttl_hours,
+            mail,
+            anchor,
+            audit_anchor_interval,
+            audit_anchor_tcp,
+        } => {
+            let trusted_proxies =
+                egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
             tracing_subscriber::fmt()
                 .json()
                 .with_current_span(true)
@@ -379,11 +459,14 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     retry: egov_mail::RetryPolicy { max_attempts: mail.mail_max_attempts.max(1), ..Default::default() },
                     poll: std::time::Duration::from_secs(5),
                 }),
+                trusted_proxies,
+                token_ttl_secs: token_ttl_hours * 3600,
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
             // Hourly (and now), remove files that no dossier names and that are
-            // older than an hour: those of submissions a crash cut short.
+            // older than an hour (those of submissions a crash cut short), and
+            // expired sessions and expired or revoked tokens.
             let (sweeper, blobs) = (store.clone(), state.blobs.clone());
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -393,6 +476,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                         Ok(r) if r.removed > 0 => tracing::info!(removed = r.removed, kept = r.kept, "file sweep"),
                         Ok(_) => {}
                         Err(e) => tracing::warn!(error = %e, "file sweep"),
+                    }
+                    match sweeper.sweep_expired_credentials().await {
+                        Ok((s, t)) if s + t > 0 => {
+                            tracing::info!(sessions = s, tokens = t, "expired credentials removed")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "credential sweep"),
                     }
                 }
             });
@@ -406,7 +496,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     tick.tick().await;
                     loop {
                         match keeper.keep_pending(2000).await {
-                            Ok(n) if n == 2000 => continue,
+                            Ok(2000) => continue,
                             Ok(_) => break,
                             Err(e) => {
                                 tracing::warn!(error = %e, "quality keeper");
@@ -416,12 +506,28 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                     }
                 }
             });
+            // The audit chain's head, signed, outside the database: at start,
+            // whenever it has grown (checked every interval), after draining.
+            let sink = std::sync::Arc::new(egov::anchor::Sink {
+                key: egov::anchor::load_or_create_key(&anchor.key_path(&db))?,
+                file: Some(anchor.file_path(&db)),
+                tcp: audit_anchor_tcp,
+            });
+            let anchoring = tokio::spawn(egov::anchor::keep_anchoring(
+                store.clone(),
+                sink.clone(),
+                std::time::Duration::from_secs(audit_anchor_interval),
+            ));
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             println!("egov listening on http://{addr}");
             tracing::info!(%addr, "listening");
             egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+            anchoring.abort();
+            if let Err(e) = egov::anchor::anchor_now(&store, &sink).await {
+                tracing::warn!(error = %e, "last audit anchor not written");
+            }
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
@@ -480,7 +586,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             what: AdminCmd::CreateUser { username, full_name, agency, roles, password: pw, system, db },
         } => {
             if !valid_username(&username) {
-                return Err(format!("username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-'"));
+                return Err(format!("username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-' with at least one letter (digits alone are citizens' IDs)"));
             }
             let roles = roles
                 .iter()
@@ -518,7 +624,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { what: AdminCmd::IssueToken { username, name, db } } => {
+        Command::Admin { what: AdminCmd::IssueToken { username, name, expires_in, db } } => {
             let store = db.open().await?;
             let token = random_secret().map_err(|e| e.to_string())?;
             let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
@@ -527,7 +633,8 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or(format!("no user '{username}'"))?;
-            let id = w.create_token(uid, &name, &secret_digest(&token)).await.map_err(|e| e.to_string())?;
+            let expires_at = egov_store::now_micros() + expires_in.as_micros() as i64;
+            let id = w.create_token(uid, &name, &secret_digest(&token), expires_at).await.map_err(|e| e.to_string())?;
             w.audit(egov_audit::Event::new("cli", "token.issue", format!("token:{id}"), None::<&()>, None::<&()>));
             w.commit().await.map_err(|e| e.to_string())?;
             println!("{id} {token}");
@@ -625,18 +732,49 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { what: AuditCmd::Verify { db } } => {
+        Command::Audit { what: AuditCmd::Verify { db, anchor, public_key, audit_anchor_key } } => {
             let store = db.open().await?;
             match store.verify_audit().await.map_err(|e| e.to_string())? {
+                Ok(n) => println!("audit chain intact: {n} entries"),
+                Err(e) => {
+                    eprintln!("audit chain BROKEN at entry {}: {e}", e.seq());
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            let Some(file) = anchor else { return Ok(ExitCode::SUCCESS) };
+            let key = match public_key {
+                Some(k) => k,
+                None => {
+                    egov::anchor::public_key_of(&audit_anchor_key.unwrap_or_else(|| db.data.join("audit-anchor.key")))?
+                }
+            };
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            match egov::anchor::verify(&store, &text, &key).await? {
                 Ok(n) => {
-                    println!("audit chain intact: {n} entries");
+                    println!("the chain agrees with {n} anchors of {}", file.display());
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("audit chain BROKEN at entry {}: {e}", e.seq());
+                    eprintln!("audit chain BROKEN against {}: {e}", file.display());
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Audit { what: AuditCmd::Anchor { db, anchor, audit_anchor_tcp } } => {
+            let store = db.open().await?;
+            let sink = egov::anchor::Sink {
+                key: egov::anchor::load_or_create_key(&anchor.key_path(&db))?,
+                file: Some(anchor.file_path(&db)),
+                tcp: audit_anchor_tcp,
+            };
+            let seq = egov::anchor::anchor_now(&store, &sink).await?;
+            println!("anchored entry {seq}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { what: AuditCmd::PublicKey { db, audit_anchor_key } } => {
+            let path = audit_anchor_key.unwrap_or_else(|| db.data.join("audit-anchor.key"));
+            println!("{}", egov::anchor::load_or_create_key(&path)?.public_hex());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { what } => calendar(what).await,
         Command::Openapi => {
@@ -644,6 +782,22 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A token's lifetime: `N` hours (`12h`) or days (`30d`), from one hour to 366 days.
+fn parse_lifetime(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: u64 = n.parse().map_err(|_| format!("'{s}' is not a lifetime like 12h or 30d"))?;
+    let hours = match unit {
+        "h" => n,
+        "d" => n.saturating_mul(24),
+        _ => return Err(format!("'{s}' is not a lifetime like 12h or 30d")),
+    };
+    if !(1..=366 * 24).contains(&hours) {
+        return Err("a token lives from 1 hour to 366 days".into());
+    }
+    Ok(std::time::Duration::from_secs(hours * 3600))
 }
 
 /// Prints every error of a refused import and the exit code that says so.

@@ -101,3 +101,117 @@ async fn a_failed_write_appends_nothing() {
     assert_eq!(app.store.audit_head().await.unwrap(), before);
     assert!(verify(&app).0);
 }
+
+/// A folder for an anchor key and file, removed at the end.
+struct AnchorDir(std::path::PathBuf);
+
+impl AnchorDir {
+    fn new() -> AnchorDir {
+        let d = std::env::temp_dir().join(format!("egov-anchor-{}", random_name()));
+        std::fs::create_dir_all(&d).unwrap();
+        AnchorDir(d)
+    }
+    fn key(&self) -> String {
+        self.0.join("anchor.key").display().to_string()
+    }
+    fn file(&self) -> String {
+        self.0.join("anchors.log").display().to_string()
+    }
+    fn anchor(&self, app: &TestApp) {
+        let out = app.cli(&["audit", "anchor", "--audit-anchor-key", &self.key(), "--audit-anchor-file", &self.file()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    fn verify(&self, app: &TestApp) -> (bool, String) {
+        let out = app.cli(&["audit", "verify", "--anchor", &self.file(), "--audit-anchor-key", &self.key()]);
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    }
+}
+
+impl Drop for AnchorDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Cuts the chain's tail as a forger with the database would: the last
+/// entries deleted and the head row rewound to the one before them.
+async fn cut_tail(app: &TestApp, keep: i64) {
+    app.store.execute_raw(&format!("DELETE FROM audit_log WHERE seq > {keep}")).await.unwrap();
+    app.store
+        .execute_raw(&format!(
+            "UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit_log WHERE seq = {keep}) WHERE id = 1"
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_cut_tail_passes_the_chain_alone_but_not_its_anchors() {
+    let app = with_history().await;
+    let dir = AnchorDir::new();
+    dir.anchor(&app);
+    let (ok, out) = dir.verify(&app);
+    assert!(ok, "{out}");
+    // more history, anchored again
+    app.client().login("demo.citizen", DEMO_PASSWORD).await;
+    dir.anchor(&app);
+    let head = app.store.audit_head().await.unwrap();
+    assert!(dir.verify(&app).0);
+    cut_tail(&app, head.seq - 1).await;
+    // what the database alone cannot see ...
+    let (ok, out) = verify(&app);
+    assert!(ok, "the chain alone still verifies: {out}");
+    // ... the anchors do
+    let (ok, out) = dir.verify(&app);
+    assert!(!ok);
+    assert!(out.contains("tail was cut") && out.contains(&format!("entry {}", head.seq)), "{out}");
+}
+
+#[tokio::test]
+async fn a_rewritten_tail_is_caught_by_its_anchors() {
+    let app = with_history().await;
+    let dir = AnchorDir::new();
+    dir.anchor(&app);
+    let head = app.store.audit_head().await.unwrap();
+    // cut two entries, then let the platform write on: the chain grows past
+    // the anchored entry again, with other hashes
+    cut_tail(&app, head.seq - 2).await;
+    for _ in 0..3 {
+        app.client().login("demo.citizen", DEMO_PASSWORD).await;
+    }
+    assert!(app.store.audit_head().await.unwrap().seq > head.seq);
+    assert!(verify(&app).0);
+    let (ok, out) = dir.verify(&app);
+    assert!(!ok);
+    assert!(out.contains(&format!("entry {} has another hash", head.seq)), "{out}");
+}
+
+#[tokio::test]
+async fn forged_or_foreign_anchors_are_refused() {
+    let app = with_history().await;
+    let dir = AnchorDir::new();
+    dir.anchor(&app);
+    let text = std::fs::read_to_string(dir.file()).unwrap();
+    let anchor: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    // the forger moves the anchor back to hide the tail: the signature no longer matches
+    let forged = text.replace(&format!("\"seq\":{}", anchor["seq"]), "\"seq\":1");
+    std::fs::write(dir.file(), forged).unwrap();
+    let (ok, out) = dir.verify(&app);
+    assert!(!ok && out.contains("signature"), "{out}");
+    // anchors signed by another key than the instance's
+    let other = AnchorDir::new();
+    other.anchor(&app);
+    let out = app.cli(&["audit", "verify", "--anchor", &other.file(), "--audit-anchor-key", &dir.key()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another key"));
+    // the key file is the owner's alone
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.key()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}

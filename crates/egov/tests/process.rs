@@ -15,6 +15,9 @@ struct Running {
     stdout: std::sync::mpsc::Receiver<String>,
 }
 
+// The child is handed to `Running`, whose `term` waits for it; a test that
+// fails before then leaves it to the test process's end.
+#[allow(clippy::zombie_processes)]
 fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
     cmd.args(["serve", "--listen", "127.0.0.1:0"])
@@ -92,7 +95,10 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|j| j["fields"]["message"] == "served")
         .collect();
-    assert!(served.iter().any(|j| j["span"]["id"].to_string() == id && j["span"]["path"] == "/healthz"), "{lines:?}");
+    assert!(
+        served.iter().any(|j| j["span"]["id"] == id.parse::<u64>().unwrap() && j["span"]["path"] == "/healthz"),
+        "{lines:?}"
+    );
     if db_url.is_none() {
         assert!(data.join("egov.db").exists(), "SQLite at DATA/egov.db");
     }
@@ -258,5 +264,70 @@ async fn acknowledged_submissions_survive_kill_9() {
     let _ = std::fs::remove_dir_all(&data);
     if let Some(url) = &db_url {
         dispose_database(url);
+    }
+}
+
+/// `serve` anchors the audit chain outside the database: to its file and, as
+/// lines, to a collector over TCP, signed with the instance's key; the
+/// anchors verify the chain afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_anchors_the_audit_chain_to_a_file_and_a_collector() {
+    let data = std::env::temp_dir().join(format!("egov-anchor-{}", random_name()));
+    let db_url = match backend().as_str() {
+        "postgres" => Some(fresh_database().await),
+        _ => None,
+    };
+    let collector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = collector.local_addr().unwrap().to_string();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for conn in collector.incoming().flatten() {
+            for line in BufReader::new(conn).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let run = start(
+        &data,
+        db_url.as_deref(),
+        &["--demo", "--demo-password", "anchor-password", "--audit-anchor-interval", "1", "--audit-anchor-tcp", &to],
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(Duration::from_secs(20)).expect("an anchor line")).unwrap();
+    assert!(first["seq"].as_i64().unwrap() > 0, "the demo's entries: {first}");
+    // a sign-in grows the chain: the next anchor follows it
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/api/v1/auth/token", run.base))
+        .json(&serde_json::json!({"username": "demo.citizen", "password": "anchor-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let next: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(Duration::from_secs(20)).expect("another anchor")).unwrap();
+    assert!(next["seq"].as_i64() > first["seq"].as_i64(), "{next}");
+    let (status, _) = run.term();
+    assert!(status.success());
+    let public = Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args(["audit", "public-key"])
+        .env("EGOV_DATA", &data)
+        .output()
+        .unwrap();
+    let public = String::from_utf8(public.stdout).unwrap().trim().to_string();
+    assert_eq!(next["key"], public.as_str(), "signed with the instance's key");
+    let anchors = std::fs::read_to_string(data.join("audit-anchors.log")).unwrap();
+    assert!(anchors.lines().count() >= 2, "{anchors}");
+    let mut verify = Command::new(env!("CARGO_BIN_EXE_egov"));
+    verify.args(["audit", "verify", "--anchor"]).arg(data.join("audit-anchors.log")).env("EGOV_DATA", &data);
+    if let Some(u) = &db_url {
+        verify.env("EGOV_DATABASE_URL", u);
+    }
+    let out = verify.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("agrees with"), "{}", String::from_utf8_lossy(&out.stdout));
+    let _ = std::fs::remove_dir_all(&data);
+    if let Some(u) = db_url {
+        dispose_database(&u);
     }
 }

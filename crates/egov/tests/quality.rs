@@ -601,8 +601,8 @@ async fn each_way_of_reading_the_most_late_gives_the_sorted_list() {
     let one = [agencies[0].to_string()];
     let two = [agencies[0].to_string(), agencies[2].to_string()];
     let procs = [procedures[0].to_string(), procedures[1].to_string()];
-    let scopes: [(Option<&[String]>, Option<&[String]>); 4] =
-        [(None, None), (None, Some(&one)), (None, Some(&two)), (Some(&procs), Some(&one))];
+    type Scope<'a> = (Option<&'a [String]>, Option<&'a [String]>);
+    let scopes: [Scope; 4] = [(None, None), (None, Some(&one)), (None, Some(&two)), (Some(&procs), Some(&one))];
     for (procedures, agencies) in scopes {
         for (from, to) in [(1, 21), (3, 9), (5, 5)] {
             let mut want: Vec<(i64, String)> = rows

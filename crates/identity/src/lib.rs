@@ -209,10 +209,14 @@ pub fn normalize_email(s: &str) -> Option<String> {
     ok.then(|| s.to_lowercase())
 }
 
-/// Usernames of officials: 3–64 of a-z, 0-9, '.', '_', '-'.
+/// Usernames of officials: 3–64 of a-z, 0-9, '.', '_', '-', with at least
+/// one letter. A name of digits alone is a citizen's: citizens sign in with
+/// their ID number, so an official named `072090001234` would take that
+/// citizen's place.
 pub fn valid_username(s: &str) -> bool {
     (3..=64).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && s.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 impl Registration {
@@ -279,6 +283,17 @@ pub fn secret_digest(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn officials_may_not_take_a_name_of_digits_alone() {
+        assert!(valid_username("can.bo-01"));
+        assert!(valid_username("a12"));
+        assert!(!valid_username("072090001234"), "a citizen's ID");
+        assert!(!valid_username("123"));
+        assert!(!valid_username("1.2-3"));
+        assert!(!valid_username("ab"));
+        assert!(!valid_username("Can.bo"));
+    }
 
     fn official(roles: &[Role], agency: &str) -> Principal {
         Principal {

@@ -105,6 +105,23 @@ impl Store {
         Ok(v.finish(head_seq, &head_hash))
     }
 
+    /// The stored hash of each of these entries (those that exist).
+    pub async fn audit_hashes_at(&self, seqs: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in seqs.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT seq, hash FROM audit_log WHERE seq IN ({})", marks.join(", "));
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.insert(get(&row, "seq")?, get(&row, "hash")?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The latest entries, newest first.
     pub async fn recent_audit(&self, limit: i64) -> Result<Vec<Entry>> {
         let rows = sqlx::query(&format!("SELECT {COLS} FROM audit_log ORDER BY seq DESC LIMIT $1"))

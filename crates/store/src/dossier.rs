@@ -530,6 +530,27 @@ impl Store {
     }
 }
 
+/// A worklist search as typed (`raw`: a code or an ID number) and folded
+/// (part of a name, without accents).
+#[derive(Debug, Clone, Copy)]
+pub struct Search<'a> {
+    pub folded: &'a str,
+    pub raw: &'a str,
+}
+
+/// Text searched for inside a `LIKE` pattern: its `%`, `_` and `\` match
+/// themselves (with `ESCAPE '\'`).
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Store {
     /// A worklist of an agency (or of an official for `Mine`), optionally
     /// narrowed by a search: a code, an ID number, or part of the applicant's
@@ -541,8 +562,7 @@ impl Store {
         user_id: i64,
         now: &str,
         until: &str,
-        search_folded: Option<&str>,
-        search_raw: Option<&str>,
+        search: Option<Search<'_>>,
     ) -> Result<Vec<WorklistItem>> {
         // Conditions name their text arguments by position as they are added.
         let mut conds: Vec<String> = vec!["code IS NOT NULL".into()];
@@ -587,10 +607,17 @@ impl Store {
                 conds.push(format!("current_agency = {a} AND status = 'supplement_requested'"));
             }
         }
-        if let (Some(folded), Some(raw)) = (search_folded, search_raw) {
+        if let Some(Search { folded, raw }) = search {
             let r = bind_text(raw.to_string(), &mut texts, base);
-            let f = bind_text(format!("%{folded}%"), &mut texts, base);
-            conds.push(format!("(code = {r} OR applicant_id_number = {r} OR applicant_folded LIKE {f})"));
+            if folded.trim().is_empty() {
+                // nothing of a name to look for (punctuation alone folds to nothing)
+                conds.push(format!("(code = {r} OR applicant_id_number = {r})"));
+            } else {
+                let f = bind_text(format!("%{}%", like_escape(folded)), &mut texts, base);
+                conds.push(format!(
+                    "(code = {r} OR applicant_id_number = {r} OR applicant_folded LIKE {f} ESCAPE '\\')"
+                ));
+            }
         }
         let sql = format!(
             "SELECT id, code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE {} ORDER BY due_at, code LIMIT 200",

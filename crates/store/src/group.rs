@@ -78,7 +78,8 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
             return;
         }
     };
-    let mut done: Vec<(oneshot::Sender<Result<(i64, DossierCode)>>, Result<(i64, DossierCode)>)> = Vec::new();
+    type Answer = Result<(i64, DossierCode)>;
+    let mut done: Vec<(oneshot::Sender<Answer>, Answer)> = Vec::new();
     for job in batch {
         let r = one(&mut w, &job).await;
         match r {

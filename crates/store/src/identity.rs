@@ -19,6 +19,16 @@ pub struct NewUser {
     pub roles: Vec<Role>,
 }
 
+/// A live bearer token, as its owner may see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// Microseconds since the epoch.
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// A line of a staff list.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UserSummary {
@@ -157,16 +167,32 @@ impl WriteTx {
             > 0)
     }
 
-    pub async fn create_token(&mut self, user_id: i64, name: &str, digest: &str) -> Result<i64> {
+    /// Stores a token's digest, valid until `expires_at` (microseconds).
+    pub async fn create_token(&mut self, user_id: i64, name: &str, digest: &str, expires_at: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO api_tokens (digest, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(digest)
         .bind(user_id)
         .bind(name)
         .bind(now_micros())
+        .bind(expires_at)
         .fetch_one(self.conn())
         .await?)
+    }
+
+    /// Revokes one of `user_id`'s own live tokens; false when it has none of that id.
+    pub async fn revoke_own_token(&mut self, user_id: i64, id: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(now_micros())
+        .execute(self.conn())
+        .await?
+        .rows_affected()
+            > 0)
     }
 
     /// Revokes a token; returns false when there was no live token of that id.
@@ -219,17 +245,52 @@ impl Store {
         Ok(self.principal(user_id).await?.map(|p| (p, get(&row, "csrf").unwrap_or_default())))
     }
 
-    /// The principal of a live (unrevoked) bearer token.
-    pub async fn token_principal(&self, digest: &str) -> Result<Option<Principal>> {
-        let user_id: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL")
-                .bind(digest)
-                .fetch_optional(&self.pool)
-                .await?;
-        match user_id {
-            Some(id) => self.principal(id).await,
-            None => Ok(None),
-        }
+    /// The principal of a live (unrevoked, unexpired) bearer token, and the token's id.
+    pub async fn token_principal(&self, digest: &str) -> Result<Option<(Principal, i64)>> {
+        let row = sqlx::query(
+            "SELECT id, user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL AND expires_at > $2",
+        )
+        .bind(digest)
+        .bind(now_micros())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (id, user_id): (i64, i64) = (get(&row, "id")?, get(&row, "user_id")?);
+        Ok(self.principal(user_id).await?.map(|p| (p, id)))
+    }
+
+    /// A user's live tokens, newest first.
+    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at, expires_at FROM api_tokens \
+             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .bind(now_micros())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: get(r, "id")?,
+                    name: get(r, "name")?,
+                    created_at: get(r, "created_at")?,
+                    expires_at: get(r, "expires_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes expired sessions and expired or revoked tokens (their issue
+    /// and revocation stay in the audit chain); returns how many of each.
+    pub async fn sweep_expired_credentials(&self) -> Result<(u64, u64)> {
+        let now = now_micros();
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1 OR revoked_at IS NOT NULL")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok((sessions.rows_affected(), tokens.rows_affected()))
     }
 
     pub async fn record_login_failure(&self, username: &str, address: &str) -> Result<()> {

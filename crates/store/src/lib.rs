@@ -29,10 +29,10 @@ pub use audit::AuditHead;
 pub use blobs::{Blob, BlobStore, SweepReport};
 pub use catalog::ImportReport;
 pub use dossier::{
-    DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
-    Worklist, WorklistItem,
+    DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, Search,
+    StoredDossier, Worklist, WorklistItem,
 };
-pub use identity::{NewUser, UserSummary};
+pub use identity::{NewUser, TokenInfo, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 
@@ -93,6 +93,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_quality_indexes.sql")),
     (13, include_str!("../migrations/0013_late_by_day.sql")),
     (14, include_str!("../migrations/0014_late_each_day.sql")),
+    (15, include_str!("../migrations/0015_token_expiry.sql")),
 ];
 
 impl Store {

@@ -539,8 +539,7 @@ async fn edit_procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Pat
 
 async fn save_procedure(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> Response {
     let r = async {
-        let mut form = FormState::default();
-        form.values = f.into_iter().collect();
+        let mut form = FormState { values: f.into_iter().collect(), ..Default::default() };
         ctx.check_csrf(form.v("csrf"))?;
         let p = official(&ctx, Action::ManageCatalog)?;
         let is_new = form.v("is_new") == "1";

@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/agencies/{id}", get(get_agency))
         .route("/api/v1/me", get(me))
         .route("/api/v1/auth/token", post(issue_token))
+        .route("/api/v1/auth/tokens", get(list_tokens))
+        .route("/api/v1/auth/tokens/{id}", axum::routing::delete(revoke_token))
 }
 
 #[derive(OpenApi)]
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
     info(title = "egov API", description = "The provincial e-government platform's JSON API. Errors are RFC 9457 problem details."),
     paths(
         healthz, search_procedures, get_procedure, export_catalog, import_catalog, get_agency, me, issue_token,
+        list_tokens, revoke_token,
         crate::calendar_pages::api_lunar, crate::calendar_pages::api_solar, crate::calendar_pages::api_holidays,
         crate::calendar_pages::api_due, crate::calendar_pages::api_working_days,
         crate::dossier_api::create, crate::dossier_api::read, crate::dossier_api::status, crate::dossier_api::act,
@@ -43,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         crate::quality_api::quality_index
     ),
     components(schemas(
-        Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, ImportResult,
+        Problem, ProblemField, ProcedureList, ProcedureSummary, AgencyView, Me, TokenRequest, TokenResponse, TokenView, TokenList, ImportResult,
         crate::calendar_pages::LunarView, crate::calendar_pages::HolidaysView, crate::calendar_pages::DayView,
         crate::calendar_pages::DueView, crate::calendar_pages::WorkingDaysView,
         crate::dossier_api::CreateDossier, crate::dossier_api::Created, crate::dossier_api::DossierView,
@@ -275,8 +278,80 @@ pub struct TokenRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
+    /// The secret: shown once, never stored (only its digest is).
     token: String,
     token_type: String,
+    /// The token's id, to list or revoke it.
+    id: i64,
+    /// Seconds from now until the token stops working.
+    expires_in: i64,
+    /// When it stops working (RFC 3339, UTC).
+    expires_at: String,
+}
+
+/// One of the caller's live tokens (never its secret).
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    id: i64,
+    name: String,
+    /// RFC 3339, UTC.
+    created_at: String,
+    expires_at: String,
+    /// The token this request came with.
+    current: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    items: Vec<TokenView>,
+}
+
+fn rfc3339(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// The caller's live tokens, newest first.
+#[utoipa::path(get, path = "/api/v1/auth/tokens", security(("bearer" = [])), responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
+async fn list_tokens(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let items = state
+            .store
+            .tokens_of(p.user_id)
+            .await?
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                created_at: rfc3339(t.created_at),
+                expires_at: rfc3339(t.expires_at),
+                current: ctx.token_id == Some(t.id),
+            })
+            .collect();
+        Ok(Json(TokenList { items }).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Revokes one of the caller's own live tokens (the one in use too).
+#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 204, description = "revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn revoke_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let mut w = state.store.begin_write().await?;
+        if !w.revoke_own_token(p.user_id, id).await? {
+            return Err(WebError::NotFound);
+        }
+        let who = format!("user:{}", p.user_id);
+        w.audit(egov_audit::Event::new(who, "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
+        w.commit().await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// Exchanges a username and password for a bearer token (throttled like sign-in).
@@ -287,8 +362,10 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         match authenticate(&state, &ctx.addr, &req.username, &req.password).await? {
             Ok(user_id) => {
                 let token = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
+                let ttl = state.settings.token_ttl_secs;
+                let expires_at = egov_store::now_micros() + ttl * 1_000_000;
                 let mut w = state.store.begin_write().await?;
-                let id = w.create_token(user_id, "api", &secret_digest(&token)).await?;
+                let id = w.create_token(user_id, "api", &secret_digest(&token), expires_at).await?;
                 w.audit(egov_audit::Event::new(
                     format!("user:{user_id}"),
                     "token.issue",
@@ -297,10 +374,23 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
                     None::<&()>,
                 ));
                 w.commit().await?;
-                Ok(Json(TokenResponse { token, token_type: "Bearer".into() }).into_response())
+                Ok(Json(TokenResponse {
+                    token,
+                    token_type: "Bearer".into(),
+                    id,
+                    expires_in: ttl,
+                    expires_at: rfc3339(expires_at),
+                })
+                .into_response())
             }
             Err(LoginFailure::Throttled) => {
-                Ok(problem_response(StatusCode::TOO_MANY_REQUESTS, t(ctx.lang, "err.login.throttled"), None, vec![]))
+                let mut r =
+                    problem_response(StatusCode::TOO_MANY_REQUESTS, t(ctx.lang, "err.login.throttled"), None, vec![]);
+                r.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(state.settings.failure_window_secs),
+                );
+                Ok(r)
             }
             Err(LoginFailure::Wrong) => {
                 Ok(problem_response(StatusCode::UNAUTHORIZED, t(ctx.lang, "err.login.wrong"), None, vec![]))

@@ -352,8 +352,7 @@ async fn save_hours(
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         manager(&ctx)?;
         let actor = format!("user:{}", ctx.principal()?.user_id);
-        let mut form = FormState::default();
-        form.values = f.clone();
+        let mut form = FormState { values: f.clone(), ..Default::default() };
         form.values.remove("csrf");
         let mut hours = egov_calendar::WorkingHours::default();
         for i in 0..7 {

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{
+    ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -37,6 +39,8 @@ pub struct Ctx {
     pub principal: Option<Principal>,
     pub via: AuthVia,
     pub session_digest: Option<String>,
+    /// The id of the bearer token the request came with.
+    pub token_id: Option<i64>,
     pub csrf: String,
     pub path: String,
     pub query: String,
@@ -125,11 +129,11 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let path = req.uri().path().to_string();
         let query = req.uri().query().unwrap_or("").to_string();
         let is_api = path.starts_with("/api/");
-        let addr = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let client = peer.map(|p| crate::forwarded::client(p, headers, &state.settings.trusted_proxies));
+        let addr = client.map(|c| c.ip.to_string()).unwrap_or_else(|| "unknown".into());
+        let https = client.is_some_and(|c| c.https)
+            || state.settings.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         let explicit_lang = query_lang(&query);
         let lang = explicit_lang
             .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
@@ -145,15 +149,17 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let mut principal = None;
         let mut via = AuthVia::None;
         let mut session_digest = None;
+        let mut token_id = None;
         let mut csrf = None;
         if let Some(auth) = headers.get(AUTHORIZATION) {
             via = AuthVia::BadToken;
             let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
             if let Some(token) = token.filter(|t| !t.is_empty()) {
                 match state.store.token_principal(&secret_digest(token)).await {
-                    Ok(Some(p)) => {
+                    Ok(Some((p, id))) => {
                         principal = Some(p);
                         via = AuthVia::Token;
+                        token_id = Some(id);
                     }
                     Ok(None) => {}
                     Err(e) => return WebError::from(e).problem(lang),
@@ -186,7 +192,27 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
                 }
             },
         };
-        let ctx = Ctx { lang, principal, via, session_digest, csrf, path: path.clone(), query, addr };
+        // Text enters clean: the query string and form and JSON bodies lose
+        // their control characters here, once (multipart in its one reader).
+        let query = match crate::clean::urlencoded(query.as_bytes()) {
+            Some(cleaned) => {
+                let mut parts = req.uri().clone().into_parts();
+                let pq = format!("{path}?{cleaned}");
+                parts.path_and_query = pq.parse().ok();
+                if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                    *req.uri_mut() = uri;
+                }
+                cleaned
+            }
+            None => query,
+        };
+        let may_import = principal.as_ref().is_some_and(|p| p.may(egov_identity::Action::ManageCatalog));
+        let req = match clean_body(req, if may_import { crate::IMPORT_LIMIT } else { crate::BODY_LIMIT }).await {
+            Ok(r) => r,
+            Err(e) => return e.problem(lang),
+        };
+        let mut req = req;
+        let ctx = Ctx { lang, principal, via, session_digest, token_id, csrf, path: path.clone(), query, addr };
         req.extensions_mut().insert(ctx.clone());
 
         let mut resp = next.run(req).await;
@@ -209,17 +235,60 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
         h.insert("x-frame-options", HeaderValue::from_static("DENY"));
         h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-        if !is_api {
-            h.insert(
-                "content-security-policy",
-                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
-            );
+        h.insert(
+            "content-security-policy",
+            if is_api {
+                // JSON, PDFs and files: nothing in them may run or be framed.
+                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+            } else {
+                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
+            },
+        );
+        if https {
+            h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        }
+        // Nothing dynamic is kept by browsers or shared caches unless its
+        // handler says otherwise (the stylesheet does): pages and answers
+        // carry personal data and CSRF tokens.
+        if !h.contains_key(CACHE_CONTROL) {
+            h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         tracing::info!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "served");
         resp
     }
     .instrument(span)
     .await
+}
+
+/// A form or JSON body with its control characters stripped (see
+/// [`crate::clean`]); other bodies pass untouched.
+async fn clean_body(req: Request, limit: usize) -> Result<Request, WebError> {
+    let kind = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let form = kind.starts_with("application/x-www-form-urlencoded");
+    let json = kind.starts_with("application/json") || (kind.starts_with("application/") && kind.contains("+json"));
+    if !form && !json {
+        return Ok(req);
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            || e.to_string().contains("length limit");
+        if too_large {
+            WebError::TooLarge
+        } else {
+            WebError::BadRequest(e.to_string())
+        }
+    })?;
+    let cleaned =
+        if form { crate::clean::urlencoded(&bytes).map(String::into_bytes) } else { crate::clean::json(&bytes) };
+    let bytes = match cleaned {
+        Some(c) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            axum::body::Bytes::from(c)
+        }
+        None => bytes,
+    };
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
 /// Every error leaves in one shape: problem details from the API, a page in
@@ -235,13 +304,24 @@ async fn uniform_error(ctx: &Ctx, is_api: bool, resp: Response) -> Response {
         if is_problem {
             return resp;
         }
+        let retry_after = resp.headers().get(RETRY_AFTER).cloned();
         let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
         let detail = String::from_utf8_lossy(&body).trim().to_string();
         let title = egov_i18n::t(ctx.lang, views::status_key(status));
-        return crate::error::problem_response(status, title, (!detail.is_empty()).then_some(detail), Vec::new());
+        let mut problem =
+            crate::error::problem_response(status, title, (!detail.is_empty()).then_some(detail), Vec::new());
+        if let Some(v) = retry_after {
+            problem.headers_mut().insert(RETRY_AFTER, v);
+        }
+        return problem;
     }
     if is_html {
         return resp;
     }
-    views::error_page(ctx, status, key).into_response()
+    let retry_after = resp.headers().get(RETRY_AFTER).cloned();
+    let mut page = views::error_page(ctx, status, key).into_response();
+    if let Some(v) = retry_after {
+        page.headers_mut().insert(RETRY_AFTER, v);
+    }
+    page
 }

@@ -225,7 +225,7 @@ pub async fn file_dossier(
             purpose: egov_store::FilePurpose::Part,
             part_index: u.part as i64,
             content_type: egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream").to_string(),
-            file_name: clean_file_name(&u.name),
+            file_name: file_name_for(&u.name, egov_dossier::sniff(&u.bytes).unwrap_or("")),
             size: b.size as i64,
             sha256: b.sha256,
             blob_key: b.key,
@@ -434,7 +434,8 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         let now = state.settings.clock.now();
         let (time, steps) = procedure_rules(&state, &proc.code)?;
         let cal = state.calendar.get();
-        let rules = Rules { calendar: &cal.1, processing_time: time, steps };
+        let rules =
+            Rules { calendar: &cal.1, processing_time: time, steps, max_extension: state.settings.max_extension };
         let d = egov_dossier::receive_at_counter(&p, &agency, owner, now, &rules)
             .map_err(|e| WebError::Domain(e.key(), e.to_string()))?;
         // The receipt (form 01) is in Vietnamese: keep the parts' Vietnamese names.
@@ -484,20 +485,29 @@ pub(crate) async fn read_parts(
     req: axum::extract::Request,
 ) -> Result<(HashMap<String, String>, HashMap<String, Upload>), WebError> {
     use axum::extract::FromRequest;
+    // A body cut off by the route's limit is "too large", naming the limits,
+    // not a malformed body.
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::UploadTooLarge
+        } else {
+            WebError::BadRequest(e.body_text())
+        }
+    };
     let mut mp =
         axum::extract::Multipart::from_request(req, &()).await.map_err(|e| WebError::BadRequest(e.to_string()))?;
     let (mut fields, mut files) = (HashMap::new(), HashMap::new());
-    while let Some(field) = mp.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
+    while let Some(field) = mp.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(String::from);
-        let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let file_name = field.file_name().map(|f| crate::clean::text(f).into_owned());
+        let bytes = field.bytes().await.map_err(refused)?;
         match file_name {
             Some(f) if !bytes.is_empty() => {
                 files.insert(name, Upload { part: 0, name: f, bytes: bytes.to_vec() });
             }
             Some(_) => {}
             None => {
-                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                fields.insert(name, crate::clean::text(&String::from_utf8_lossy(&bytes)).into_owned());
             }
         }
     }
@@ -573,7 +583,7 @@ fn run(
 ) -> Result<Dossier, WebError> {
     let (time, steps) = procedure_rules(state, procedure)?;
     let cal = state.calendar.get();
-    let rules = Rules { calendar: &cal.1, processing_time: time, steps };
+    let rules = Rules { calendar: &cal.1, processing_time: time, steps, max_extension: state.settings.max_extension };
     apply(d, who, cmd, now, &rules).map_err(|e| WebError::Domain(e.key(), e.to_string()))
 }
 
@@ -665,10 +675,19 @@ async fn events(state: &AppState, id: i64) -> Result<Vec<EventView>, WebError> {
 
 /// The public view of a dossier, shared by the API and the lookup page.
 async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
-    if DossierCode::parse(code).is_err() {
-        return Ok(None);
+    // Codes are typed from paper: any case is accepted. Agency identifiers
+    // are upper case; one that is not is still found as printed.
+    let Ok(parsed) = DossierCode::parse(code) else { return Ok(None) };
+    let as_typed = parsed.to_string();
+    let upper = as_typed.to_uppercase();
+    let mut found = None;
+    for candidate in if upper == as_typed { vec![upper] } else { vec![upper, as_typed] } {
+        if let Some(d) = state.store.public_dossier(&candidate).await? {
+            found = Some((candidate, d));
+            break;
+        }
     }
-    let Some(d) = state.store.public_dossier(code).await? else { return Ok(None) };
+    let Some((code, d)) = found else { return Ok(None) };
     let steps = d
         .steps
         .into_iter()
@@ -693,7 +712,7 @@ pub struct PublicStatus {
     code: String,
     procedure: String,
     procedure_name: String,
-    /// The applicant's name, masked: only initials and the last word.
+    /// The applicant's name, masked: each word's first letter, then stars.
     applicant: String,
     status: String,
     national_status: Option<u8>,
@@ -711,22 +730,25 @@ pub struct PublicStep {
     status: String,
 }
 
-/// Masks a name: `Nguyễn Văn An` → `N. V. An`.
+/// Masks a name word by word, keeping each first letter: `Nguyễn Văn An`
+/// → `N*** V** A*`. No word is shown whole, not even a one-letter one.
 pub fn mask_name(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    match words.split_last() {
-        Some((last, rest)) => {
-            let mut out: Vec<String> = rest.iter().filter_map(|w| w.chars().next()).map(|c| format!("{c}.")).collect();
-            out.push(last.to_string());
-            out.join(" ")
-        }
-        None => String::new(),
-    }
+    name.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            first + &"*".repeat(chars.count().max(1))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The public status of a dossier by its code: no personal data beyond a masked name.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path)), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem)))]
 pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
+        return e.problem(ctx.lang);
+    }
     match public_status(&state, &code).await {
         Ok(Some(s)) => Json(s).into_response(),
         Ok(None) => WebError::NotFound.problem(ctx.lang),
@@ -753,6 +775,11 @@ pub struct LookupParam {
 async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
     let code = code.trim().chars().take(64).collect::<String>();
     let searched = !code.is_empty();
+    if searched {
+        if let Err(e) = state.throttle(&state.lookup_throttle, ctx) {
+            return e.problem(ctx.lang);
+        }
+    }
     let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
     let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
     let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
@@ -862,7 +889,14 @@ pub async fn list(
             let folded = search.as_deref().map(egov_catalog::search::fold);
             state
                 .store
-                .worklist(which, &agency, p.user_id, &fmt(now), &fmt(until), folded.as_deref(), search.as_deref())
+                .worklist(
+                    which,
+                    &agency,
+                    p.user_id,
+                    &fmt(now),
+                    &fmt(until),
+                    folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| egov_store::Search { folded, raw }),
+                )
                 .await?
         };
         let items = items
@@ -929,7 +963,7 @@ pub async fn perform(
                     purpose,
                     part_index: u.part as i64,
                     content_type: egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream").to_string(),
-                    file_name: clean_file_name(&u.name),
+                    file_name: file_name_for(&u.name, egov_dossier::sniff(&u.bytes).unwrap_or("")),
                     size: b.size as i64,
                     sha256: b.sha256,
                     blob_key: b.key,
@@ -981,9 +1015,44 @@ impl ActionFiles {
     }
 }
 
-/// A file name as uploaded, without control characters and at most 200 characters.
-fn clean_file_name(name: &str) -> String {
-    name.chars().filter(|c| !c.is_control()).take(200).collect()
+/// A file's name as kept and served: the uploaded name's last path segment
+/// without control characters, at most 200 characters, and always the
+/// extension of the type its bytes were found to be (`scan.exe` holding a
+/// PDF is `scan.pdf`; `a.pdf.exe` is `a.pdf.pdf`).
+pub(crate) fn file_name_for(name: &str, content_type: &str) -> String {
+    let ext = match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "bin",
+    };
+    let name = crate::clean::text(name);
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = match base.rsplit_once('.') {
+        Some((stem, _)) => stem,
+        None => base,
+    };
+    let stem: String = stem.trim().trim_matches('.').chars().filter(|c| !c.is_control()).take(190).collect();
+    let stem = if stem.trim().is_empty() { "tep".to_string() } else { stem };
+    format!("{stem}.{ext}")
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::file_name_for;
+
+    #[test]
+    fn a_file_is_named_with_the_extension_of_its_detected_type() {
+        assert_eq!(file_name_for("to-khai.pdf", "application/pdf"), "to-khai.pdf");
+        assert_eq!(file_name_for("virus.exe", "application/pdf"), "virus.pdf");
+        assert_eq!(file_name_for("a.pdf.exe", "image/png"), "a.pdf.png");
+        assert_eq!(file_name_for("ảnh CCCD.JPEG", "image/jpeg"), "ảnh CCCD.jpg");
+        assert_eq!(file_name_for("C:\\x\\..\\don.html", "application/pdf"), "don.pdf");
+        assert_eq!(file_name_for("invoice\u{202e}fdp.exe", "application/pdf"), "invoicefdp.pdf");
+        assert_eq!(file_name_for("", "application/pdf"), "tep.pdf");
+        assert_eq!(file_name_for(".htaccess", "image/png"), "tep.png");
+        assert_eq!(file_name_for("noext", "application/pdf"), "noext.pdf");
+    }
 }
 
 async fn perform_tx(
@@ -1155,7 +1224,10 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Pat
         Ok((
             [
                 (axum::http::header::CONTENT_TYPE, f.content_type.clone()),
-                (axum::http::header::CONTENT_DISPOSITION, content_disposition(&f.file_name)),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    content_disposition(&file_name_for(&f.file_name, &f.content_type)),
+                ),
                 (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
             ],
             bytes,
@@ -1199,7 +1271,7 @@ pub(crate) async fn file_links(
                     .map(|doc| if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() })
                     .unwrap_or_else(|| t(lang, "file.part").to_string()),
             },
-            name: f.file_name,
+            name: file_name_for(&f.file_name, &f.content_type),
             size: format!("{} KB", (f.size + 1023) / 1024),
         })
         .collect())

@@ -104,7 +104,14 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
         let agency = p.agency_id.clone().unwrap_or_default();
         let items = state
             .store
-            .worklist(which, &agency, p.user_id, &fmt(now), &fmt(until), folded.as_deref(), search.as_deref())
+            .worklist(
+                which,
+                &agency,
+                p.user_id,
+                &fmt(now),
+                &fmt(until),
+                folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| egov_store::Search { folded, raw }),
+            )
             .await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;

@@ -26,6 +26,12 @@ pub enum WebError {
     Internal(String),
     #[error("too large")]
     TooLarge,
+    /// A multipart body over its route's limit: the message names the limits.
+    #[error("upload too large")]
+    UploadTooLarge,
+    /// Too many requests from one address: try again after so many seconds.
+    #[error("throttled for {0} s")]
+    Throttled(u64),
     /// A domain rule refused the request: the i18n key and the detail.
     #[error("refused: {1}")]
     Domain(&'static str, String),
@@ -69,7 +75,8 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooLarge | WebError::UploadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Domain(
@@ -86,8 +93,10 @@ impl WebError {
     }
 
     pub fn title_key(&self) -> &'static str {
-        if let WebError::Domain(key, _) = self {
-            return key;
+        match self {
+            WebError::Domain(key, _) => return key,
+            WebError::UploadTooLarge => return "err.upload.too_large",
+            _ => {}
         }
         match self.status() {
             StatusCode::NOT_FOUND => "err.page.not_found",
@@ -97,6 +106,7 @@ impl WebError {
             StatusCode::BAD_REQUEST => "err.page.bad_request",
             StatusCode::CONFLICT => "err.page.conflict",
             StatusCode::PAYLOAD_TOO_LARGE => "err.page.too_large",
+            StatusCode::TOO_MANY_REQUESTS => "err.throttled",
             _ => "err.page.internal",
         }
     }
@@ -116,6 +126,9 @@ impl WebError {
         };
         let mut resp = problem_response(status, t(lang, self.title_key()), detail, Vec::new());
         resp.extensions_mut().insert(ErrorKey(self.title_key()));
+        if let WebError::Throttled(secs) = self {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*secs));
+        }
         resp
     }
 }

@@ -8,19 +8,22 @@ mod api;
 mod calendar_cache;
 mod calendar_pages;
 mod catalog_cache;
+mod clean;
 mod ctx;
 mod dossier_api;
 mod dossier_office;
 mod dossier_pages;
 mod editor;
 mod error;
+mod forwarded;
 mod outbox;
 mod pages;
 mod quality_api;
 mod quality_pages;
+mod server;
+mod throttle;
 mod views;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +33,9 @@ use egov_store::Store;
 
 pub use catalog_cache::CatalogCache;
 pub use error::WebError;
+pub use forwarded::TrustedProxies;
+pub use server::ConnectionLimits;
+pub use throttle::Limit;
 
 /// Settings of a running server.
 #[derive(Debug, Clone)]
@@ -42,6 +48,10 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     pub failure_window_secs: i64,
     pub session_ttl_secs: i64,
+    /// How far past the current due date an apology may move it.
+    pub max_extension: egov_calendar::Span,
+    /// Lifetime of a token issued by `POST /api/v1/auth/token` (people's tokens).
+    pub token_ttl_secs: i64,
     /// The platform's public address (e.g. `https://dichvucong.tayninh.gov.vn`),
     /// printed in QR codes; by default the address the request came to.
     pub public_url: Option<String>,
@@ -51,6 +61,14 @@ pub struct Settings {
     pub mail: Option<MailSettings>,
     /// What time it is for deadlines and worklists.
     pub clock: Clock,
+    /// Deadlines and caps of connections (slow and hostile clients).
+    pub limits: ConnectionLimits,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` are believed; none by default.
+    pub trusted_proxies: TrustedProxies,
+    /// Public dossier lookups (page and API) per address.
+    pub lookup_limit: Limit,
+    /// Registration attempts per address.
+    pub register_limit: Limit,
 }
 
 /// The time in Vietnam (UTC+7) as deadlines and worklists see it: the system
@@ -121,11 +139,24 @@ impl Default for Settings {
             max_failures_per_address: 30,
             failure_window_secs: 15 * 60,
             session_ttl_secs: 8 * 3600,
+            token_ttl_secs: 8 * 3600,
+            max_extension: egov_calendar::Span::WorkingDays(30),
             public_url: None,
             files_dir: std::path::PathBuf::from("./data/files"),
             mail: None,
             clock: Clock::system(),
+            limits: ConnectionLimits::default(),
+            trusted_proxies: TrustedProxies::default(),
+            lookup_limit: Limit { max: 30, window: Duration::from_secs(600) },
+            register_limit: Limit { max: 20, window: Duration::from_secs(3600) },
         }
+    }
+}
+
+impl AppState {
+    /// Counts a request of the caller's address against a throttle.
+    pub(crate) fn throttle(&self, which: &throttle::Throttle, ctx: &ctx::Ctx) -> Result<(), WebError> {
+        which.check(&ctx.addr, std::time::Instant::now()).map_err(WebError::Throttled)
     }
 }
 
@@ -139,6 +170,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the mail delivery task after a change queued a message.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    pub lookup_throttle: Arc<throttle::Throttle>,
+    pub register_throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -152,7 +185,18 @@ impl AppState {
             store.enable_mail();
             outbox::spawn_delivery(store.clone(), smtp, m.clone(), settings.public_url.clone(), mail_wake.clone());
         }
-        Ok(AppState { store, catalog, calendar, blobs, settings: Arc::new(settings), mail_wake })
+        let lookup_throttle = Arc::new(throttle::Throttle::new(settings.lookup_limit));
+        let register_throttle = Arc::new(throttle::Throttle::new(settings.register_limit));
+        Ok(AppState {
+            store,
+            catalog,
+            calendar,
+            blobs,
+            settings: Arc::new(settings),
+            mail_wake,
+            lookup_throttle,
+            register_throttle,
+        })
     }
 }
 
@@ -198,8 +242,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let reload = tokio::spawn(catalog_cache::keep_fresh(state.clone(), Duration::from_secs(5)));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let r = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let limits = state.settings.limits.clone();
+    let trusted = state.settings.trusted_proxies.clone();
+    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), shutdown).await;
     reload.abort();
     r
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -340,6 +340,14 @@ pub async fn register(
     {
         form.values.insert(k.into(), v.clone());
     }
+    // Each attempt counts: the answers tell whether an ID or e-mail is taken.
+    if let Err(WebError::Throttled(secs)) = state.throttle(&state.register_throttle, &ctx) {
+        form.add("citizen_id", ctx.lang, "err.throttled");
+        let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
+        let mut resp = render(StatusCode::TOO_MANY_REQUESTS, &page);
+        resp.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        return Ok(resp);
+    }
     let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
     let valid = match reg.validate(year) {
         Ok(v) => v,
@@ -423,11 +431,21 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// Where to go after sign-in: only a path of this site, parsed once here.
+///
+/// Browsers drop tabs and line breaks from addresses and read `\\` as `/`,
+/// so `/\t/evil.example` or `/\\evil.example` would leave the site: any
+/// byte that is not visible ASCII, any backslash and any `//` start refuse
+/// the value (and so does anything `http` cannot put in a `Location`).
+/// Everything refused goes to the home page.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let Some(n) = next else { return "/".to_string() };
+    let visible = n.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'\\');
+    let local = n.starts_with('/') && !n.starts_with("//");
+    if visible && local && n.len() <= 2048 && axum::http::uri::PathAndQuery::try_from(n).is_ok() {
+        n.to_string()
+    } else {
+        "/".to_string()
     }
 }
 
@@ -529,7 +547,11 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
         }
     }
     let page = LoginPage { layout: Layout::new(&ctx, "login.title"), form, next };
-    Ok(render(status, &page))
+    let mut resp = render(status, &page);
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        resp.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from(state.settings.failure_window_secs));
+    }
+    Ok(resp)
 }
 
 pub async fn logout(
@@ -548,4 +570,36 @@ pub async fn logout(
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure));
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        for ok in ["/", "/ho-so/H72-1?x=1&y=%2F", "/quan-tri", "/thu-tuc/1.000894"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        let refused = [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/a\rb",
+            "/a\0b",
+            "/a\u{7f}b",
+            "/ a",
+            "https://evil.example/",
+            "evil.example",
+            "/\u{2028}/evil.example",
+            "/ả",
+            "",
+        ];
+        for bad in refused {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -156,7 +156,7 @@ pub fn status_key(status: StatusCode) -> &'static str {
         400 | 415 | 422 => "err.page.bad_request",
         409 => "err.page.conflict",
         413 => "err.page.too_large",
-        429 => "err.login.throttled",
+        429 => "err.throttled",
         _ => "err.page.internal",
     }
 }

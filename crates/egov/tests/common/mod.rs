@@ -169,7 +169,7 @@ impl TestApp {
 
     /// Issues a bearer token for a user through the CLI.
     pub fn token(&self, username: &str) -> (i64, String) {
-        let out = self.cli(&["admin", "issue-token", "--username", username]);
+        let out = self.cli(&["admin", "issue-token", "--username", username, "--expires-in", "1d"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let s = String::from_utf8(out.stdout).expect("utf8");
         let (id, token) = s.trim().split_once(' ').expect("ID TOKEN");
@@ -255,6 +255,32 @@ impl Client {
 
     pub async fn get(&self, path: &str) -> Resp {
         self.send(self.http.get(format!("{}{}", self.base, path))).await
+    }
+
+    /// A GET with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(self.http.delete(format!("{}{}", self.base, path))).await
+    }
+
+    /// A JSON POST with extra headers.
+    pub async fn post_json_with(&self, path: &str, body: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req).await
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Resp {
