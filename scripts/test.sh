@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: runs the whole suite on SQLite, then on PostgreSQL, with
-# the browser tests in headless Chromium. Installs what is missing (Debian
-# packages) and starts a throw-away PostgreSQL server on a free local port.
+# The test command: checks format and lints, then runs the whole suite on
+# SQLite, then on PostgreSQL, with the browser tests in headless Chromium and
+# the API contract fuzzed by schemathesis. Installs what is missing (Debian
+# packages, schemathesis from PyPI) and starts a throw-away PostgreSQL server
+# on a free local port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# the API contract's fuzzer: schemathesis from PyPI, in a virtual environment
+# of its own (pinned, so that a run can be repeated)
+ST_VERSION=4.32.5
+ST_VENV="${EGOV_SCHEMATHESIS_VENV:-$HOME/.cache/egov/schemathesis}"
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
+  log "installing schemathesis $ST_VERSION (PyPI) into $ST_VENV"
+  rm -rf "$ST_VENV"
+  if ! python3 -m venv "$ST_VENV" >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    python3 -m venv "$ST_VENV"
+  fi
+  "$ST_VENV/bin/pip" install -q "schemathesis==$ST_VERSION"
+fi
+export EGOV_SCHEMATHESIS="$ST_VENV/bin/st"
 
 PGBIN="$(pg_bin)"
 PGWORK="$(mktemp -d "${TMPDIR:-/tmp}/egov-pg.XXXXXX")"

@@ -123,7 +123,9 @@ async fn start_server_with(database_url: Option<&str>) -> Result<Server, String>
     let dir = std::env::temp_dir().join(format!("egov-bench-{port}"));
     let _ = std::fs::remove_dir_all(&dir);
     let mut cmd = Command::new(&exe);
+    // the lookup's throttle would answer the load generator 429: wide open here
     cmd.args(["serve", "--demo", "--demo-password", "bench-password", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--lookup-limit", "4000000000"])
         .arg("--data")
         .arg(&dir);
     if let Some(u) = database_url {

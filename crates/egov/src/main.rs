@@ -103,6 +103,18 @@ enum Command {
         /// believed (addresses or networks, comma-separated). Off by default.
         #[arg(long, env = "EGOV_TRUSTED_PROXIES", default_value = "")]
         trusted_proxies: String,
+        /// Public dossier lookups (page and API) an address may make in 10 minutes.
+        #[arg(long, env = "EGOV_LOOKUP_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        lookup_limit: u32,
+        /// Registration attempts an address may make in an hour.
+        #[arg(long, env = "EGOV_REGISTER_LIMIT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+        register_limit: u32,
+        /// Connections one address may hold at once (trusted proxies excepted).
+        #[arg(long, env = "EGOV_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+        max_connections_per_address: usize,
+        /// Connections the server holds at once.
+        #[arg(long, env = "EGOV_MAX_CONNECTIONS", default_value_t = 4096)]
+        max_connections: usize,
         /// Lifetime of a token from `POST /api/v1/auth/token`, in hours.
         #[arg(long, env = "EGOV_TOKEN_TTL_HOURS", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..=720))]
         token_ttl_hours: i64,
@@ -415,6 +427,10 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             public_url,
             trusted_proxies,
             token_ttl_hours,
+            lookup_limit,
+            register_limit,
+            max_connections_per_address,
+            max_connections,
             mail,
             anchor,
             audit_anchor_interval,
@@ -461,6 +477,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 }),
                 trusted_proxies,
                 token_ttl_secs: token_ttl_hours * 3600,
+                lookup_limit: egov_web::Limit { max: lookup_limit, window: std::time::Duration::from_secs(600) },
+                register_limit: egov_web::Limit { max: register_limit, window: std::time::Duration::from_secs(3600) },
+                limits: egov_web::ConnectionLimits {
+                    max_per_address: max_connections_per_address.max(1),
+                    max_connections: max_connections.max(1),
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;

@@ -47,6 +47,29 @@ fn bad(ctx: &Ctx, key: &'static str, detail: String) -> Response {
     problem_response(StatusCode::BAD_REQUEST, t(ctx.lang, key), Some(detail), Vec::new())
 }
 
+/// A time "YYYY-MM-DD HH:MM" as typed: one not written so is `err.datetime`
+/// (400); one written so that does not exist (31 June, 24:00) is
+/// `err.no_such_time` (422).
+pub(crate) fn parse_minute(s: &str) -> Result<NaiveDateTime, WebError> {
+    let s = s.trim();
+    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        return Ok(t);
+    }
+    let shaped = s.len() == 16
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    Err(WebError::Domain(if shaped { "err.no_such_time" } else { "err.datetime" }, s.to_string()))
+}
+
+/// Well formed, but against a rule the parameters' schema cannot say.
+fn unprocessable(ctx: &Ctx, key: &'static str, detail: String) -> Response {
+    problem_response(StatusCode::UNPROCESSABLE_ENTITY, t(ctx.lang, key), Some(detail), Vec::new())
+}
+
 fn in_range(y: i32) -> bool {
     (egov_calendar::FIRST_YEAR..=egov_calendar::LAST_YEAR).contains(&y)
 }
@@ -75,17 +98,28 @@ fn lunar_view(date: NaiveDate, l: LunarDate) -> LunarView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct DateParam {
-    /// YYYY-MM-DD for /lunar; D/M/YYYY for /solar.
+#[into_params(parameter_in = Query)]
+pub struct LunarParam {
+    /// A solar date, YYYY-MM-DD, 1900–2100.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     date: String,
-    /// With /solar: the date is in the leap month.
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SolarParam {
+    /// A lunar date, D/M/YYYY (day 1–30, month 1–12), lunar years 1900–2099.
+    #[param(pattern = r"^([1-9]|[12][0-9]|30)/([1-9]|1[0-2])/(19[0-9]{2}|20[0-9]{2})$")]
+    date: String,
+    /// The date is in the leap month (which only some years have).
     #[serde(default)]
+    #[param(required = false)]
     leap: Option<bool>,
 }
 
 /// The lunar date of a solar date.
-#[utoipa::path(get, path = "/api/v1/calendar/lunar", params(DateParam), responses((status = 200, body = LunarView), (status = 400, body = crate::error::Problem)))]
-pub async fn api_lunar(ctx: Ctx, Query(p): Query<DateParam>) -> Response {
+#[utoipa::path(get, path = "/api/v1/calendar/lunar", params(LunarParam), responses((status = 200, body = LunarView), (status = 400, body = crate::error::Problem)))]
+pub async fn api_lunar(ctx: Ctx, Query(p): Query<LunarParam>) -> Response {
     let Ok(d) = NaiveDate::parse_from_str(p.date.trim(), "%Y-%m-%d") else {
         return bad(&ctx, "err.date", format!("'{}'", p.date));
     };
@@ -96,12 +130,18 @@ pub async fn api_lunar(ctx: Ctx, Query(p): Query<DateParam>) -> Response {
 }
 
 /// The solar date of a lunar date.
-#[utoipa::path(get, path = "/api/v1/calendar/solar", params(DateParam), responses((status = 200, body = LunarView), (status = 400, body = crate::error::Problem)))]
-pub async fn api_solar(ctx: Ctx, Query(p): Query<DateParam>) -> Response {
+#[utoipa::path(get, path = "/api/v1/calendar/solar", params(SolarParam), responses((status = 200, body = LunarView), (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "no such lunar day: a month of 29 days, a leap month the year does not have")))]
+pub async fn api_solar(ctx: Ctx, Query(p): Query<SolarParam>) -> Response {
     let r = LunarDate::parse(&p.date, p.leap.unwrap_or(false)).and_then(|l| lunar::to_solar(l).map(|d| (d, l)));
     match r {
         Ok((d, l)) => Json(lunar_view(d, l)).into_response(),
-        Err(e) => bad(&ctx, lunar_error_key(&e), e.to_string()),
+        Err(
+            e @ (egov_calendar::LunarError::Format(_)
+            | egov_calendar::LunarError::Month(_)
+            | egov_calendar::LunarError::Day(_)),
+        ) => bad(&ctx, lunar_error_key(&e), e.to_string()),
+        // well written, but no such day: 422
+        Err(e) => unprocessable(&ctx, lunar_error_key(&e), e.to_string()),
     }
 }
 
@@ -128,7 +168,7 @@ pub struct HolidaysView {
 }
 
 /// The days off of a year (announced, else by rule) that fall on weekdays.
-#[utoipa::path(get, path = "/api/v1/calendar/holidays/{year}", params(("year" = i32, Path)), responses((status = 200, body = HolidaysView), (status = 400, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/calendar/holidays/{year}", params(("year" = i32, Path, minimum = 1900, maximum = 2100)), responses((status = 200, body = HolidaysView), (status = 400, body = crate::error::Problem)))]
 pub async fn api_holidays(State(state): State<AppState>, ctx: Ctx, Path(year): Path<String>) -> Response {
     let year = match year.parse::<i32>() {
         Ok(y) if in_range(y) => y,
@@ -147,12 +187,18 @@ pub async fn api_holidays(State(state): State<AppState>, ctx: Ctx, Path(year): P
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueParams {
-    /// The receipt time, "YYYY-MM-DD HH:MM".
+    /// The receipt time, "YYYY-MM-DD HH:MM", 1900–2100.
+    #[param(
+        pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]$"
+    )]
     from: String,
-    /// Processing time in working days…
+    /// Processing time in working days (0–3650)… — exactly one of `days` and `hours`.
+    #[param(required = false, minimum = 0, maximum = 3650)]
     days: Option<u32>,
-    /// …or in working hours.
+    /// …or in working hours (0–29200).
+    #[param(required = false, minimum = 0, maximum = 29200)]
     hours: Option<u32>,
 }
 
@@ -165,22 +211,27 @@ pub struct DueView {
 }
 
 /// The due time of a dossier received at `from` with a processing time in working days or hours.
-#[utoipa::path(get, path = "/api/v1/calendar/due", params(DueParams), responses((status = 200, body = DueView), (status = 400, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/calendar/due", params(DueParams), responses((status = 200, body = DueView), (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "not exactly one of `days` and `hours`, or a due time past the calendar's last year")))]
 pub async fn api_due(State(state): State<AppState>, ctx: Ctx, Query(p): Query<DueParams>) -> Response {
-    let Ok(at) = NaiveDateTime::parse_from_str(p.from.trim(), "%Y-%m-%d %H:%M") else {
-        return bad(&ctx, "err.datetime", format!("'{}'", p.from));
+    let at = match parse_minute(&p.from) {
+        Ok(at) => at,
+        Err(e) => return e.problem(ctx.lang),
     };
     let span = match (p.days, p.hours) {
         (Some(d), None) if d <= 3650 => Span::WorkingDays(d),
         (None, Some(h)) if h <= 29200 => Span::WorkingHours(h),
-        _ => return bad(&ctx, "err.calendar.span", "days=N or hours=N".into()),
+        (Some(_), None) | (None, Some(_)) => {
+            return bad(&ctx, "err.calendar.span", "days ≤ 3650, hours ≤ 29200".into())
+        }
+        // each parameter well formed, but not exactly one of them
+        _ => return unprocessable(&ctx, "err.calendar.span", "days=N or hours=N".into()),
     };
     let snap = state.calendar.get();
     let cal = &snap.1;
     let fmt = |d: NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
     match (cal.clock_start(at), cal.due(at, span)) {
         (Ok(start), Ok(due)) => Json(DueView { from: fmt(at), clock_start: fmt(start), due: fmt(due) }).into_response(),
-        (Err(e), _) | (_, Err(e)) => bad(&ctx, "err.calendar.range", e.to_string()),
+        (Err(e), _) | (_, Err(e)) => unprocessable(&ctx, "err.calendar.range", e.to_string()),
     }
 }
 
@@ -518,10 +569,13 @@ fn schedule_error(lang: Lang, e: &egov_calendar::ScheduleError) -> String {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RangeParams {
-    /// First day, YYYY-MM-DD (counted).
+    /// First day, YYYY-MM-DD (counted), 1900–2100.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     from: String,
-    /// Last day, YYYY-MM-DD (not counted).
+    /// Last day, YYYY-MM-DD (not counted), 1900–2100.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     to: String,
 }
 

@@ -43,53 +43,130 @@ pub fn urlencoded(raw: &[u8]) -> Option<String> {
     Some(out.finish())
 }
 
-/// A JSON document with forbidden characters removed from its strings,
-/// whether written raw or as `\uXXXX` escapes (and `\b`, `\f`), without
-/// parsing it: numbers and key order stay exactly as sent, and a malformed
-/// document stays malformed for its handler to refuse. `None` when clean.
+/// A JSON document as it enters, without parsing it (key order, and a
+/// malformed document's faults, stay for its handler):
+/// - forbidden characters leave its strings, written raw or as `\uXXXX`
+///   escapes (and `\b`, `\f`);
+/// - a lone UTF-16 surrogate escape (not text in any encoding) becomes
+///   U+FFFD, as a decoder would make it;
+/// - a number whose value is whole (`2.0`, `1e2`) is written as an integer,
+///   as JSON Schema counts it: an integer field takes it.
+///
+/// `None` when nothing changed.
 pub fn json(raw: &[u8]) -> Option<Vec<u8>> {
     let s = std::str::from_utf8(raw).ok()?;
     let mut out = String::with_capacity(s.len());
     let mut changed = false;
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c == '\\' {
-            let tail = &rest[1..];
-            match tail.chars().next() {
-                Some('u') if tail.len() >= 5 && tail.is_char_boundary(5) => {
-                    let hex = &tail[1..5];
-                    let bad = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).is_some_and(forbidden);
-                    if bad {
-                        changed = true;
-                    } else {
-                        out.push_str(&rest[..6]);
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(c) = s[i..].chars().next() {
+        if !in_string {
+            match c {
+                '"' => in_string = true,
+                '-' | '0'..='9' => {
+                    let end = s[i..]
+                        .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E'))
+                        .map_or(s.len(), |n| i + n);
+                    let token = &s[i..end];
+                    match whole(token) {
+                        Some(n) => {
+                            changed = true;
+                            out.push_str(&n);
+                        }
+                        None => out.push_str(token),
                     }
-                    rest = &rest[6..];
+                    i = end;
+                    continue;
                 }
-                Some(e @ ('b' | 'f')) => {
+                c if forbidden(c) => {
                     changed = true;
-                    rest = &rest[1 + e.len_utf8()..];
+                    i += c.len_utf8();
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = false;
+                out.push(c);
+                i += 1;
+            }
+            '\\' => match s[i + 1..].chars().next() {
+                Some('u') => match hex4(s, i + 2) {
+                    Some(0xD800..=0xDBFF) => {
+                        let low = s[i + 6..].starts_with("\\u").then(|| hex4(s, i + 8)).flatten();
+                        if low.is_some_and(|l| (0xDC00..=0xDFFF).contains(&l)) {
+                            out.push_str(&s[i..i + 12]);
+                            i += 12;
+                        } else {
+                            out.push_str("\\ufffd");
+                            changed = true;
+                            i += 6;
+                        }
+                    }
+                    Some(0xDC00..=0xDFFF) => {
+                        out.push_str("\\ufffd");
+                        changed = true;
+                        i += 6;
+                    }
+                    Some(cp) if char::from_u32(cp).is_some_and(forbidden) => {
+                        changed = true;
+                        i += 6;
+                    }
+                    Some(_) => {
+                        out.push_str(&s[i..i + 6]);
+                        i += 6;
+                    }
+                    None => {
+                        out.push_str("\\u");
+                        i += 2;
+                    }
+                },
+                Some('b' | 'f') => {
+                    changed = true;
+                    i += 2;
                 }
                 Some(e) => {
                     out.push('\\');
                     out.push(e);
-                    rest = &rest[1 + e.len_utf8()..];
+                    i += 1 + e.len_utf8();
                 }
                 None => {
                     out.push('\\');
-                    rest = "";
+                    i += 1;
                 }
+            },
+            c if forbidden(c) => {
+                changed = true;
+                i += c.len_utf8();
             }
-            continue;
+            c => {
+                out.push(c);
+                i += c.len_utf8();
+            }
         }
-        if forbidden(c) && !matches!(c, '\t' | '\n' | '\r') {
-            changed = true;
-        } else {
-            out.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
     }
     changed.then(|| out.into_bytes())
+}
+
+/// The four hex digits at `at`, as a number.
+fn hex4(s: &str, at: usize) -> Option<u32> {
+    let h = s.get(at..at + 4)?;
+    h.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u32::from_str_radix(h, 16).ok()).flatten()
+}
+
+/// A number token written with a fraction or an exponent whose value is a
+/// whole number that a double holds exactly, as an integer; else `None`.
+fn whole(token: &str) -> Option<String> {
+    if !token.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let v: f64 = token.parse().ok()?;
+    (v.is_finite() && v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0).then(|| format!("{}", v as i64))
 }
 
 #[cfg(test)]
@@ -133,5 +210,24 @@ mod tests {
         assert_eq!(v, serde_json::json!({"key": ["", "\"\""]}));
         // malformed stays malformed
         assert_eq!(json(br#"{"a":"\u00"#), None);
+    }
+
+    #[test]
+    fn lone_surrogates_become_the_replacement_character_and_pairs_stay() {
+        let v = |raw: &str| -> serde_json::Value { serde_json::from_slice(&json(raw.as_bytes()).unwrap()).unwrap() };
+        assert_eq!(
+            v(r#"{"\udb6d\udeda": "a\ud861b", "c": "\udc00"}"#),
+            serde_json::json!({"\u{eb6da}": "a\u{fffd}b", "c": "\u{fffd}"})
+        );
+        assert!(serde_json::from_slice::<serde_json::Value>(br#"{"k":"\ud861"}"#).is_err(), "serde refuses them");
+        assert_eq!(json(br#"{"pair":"\ud83d\ude00"}"#), None);
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_whatever_their_notation() {
+        let out = json(br#"{"scores":[0.0, 1, 2.00, -0.0, 1e2, 2.5, 1E-1, 10.0e-1], "s": "1.0"}"#).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"scores":[0, 1, 2, 0, 100, 2.5, 1E-1, 1], "s": "1.0"}"#);
+        assert_eq!(json(br#"{"n": 12345678901234567890.0}"#), None, "too large to be exact: left as it is");
+        assert_eq!(json(br#"[1, -2, 30]"#), None);
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{
-    ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE,
+    ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE,
 };
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -260,6 +260,18 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     .await
 }
 
+/// What an error answer keeps when it is rewritten: when to try again, and
+/// which methods a path allows.
+fn kept_headers(h: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for name in [RETRY_AFTER, ALLOW] {
+        if let Some(v) = h.get(&name) {
+            kept.insert(name, v.clone());
+        }
+    }
+    kept
+}
+
 /// A form or JSON body with its control characters stripped (see
 /// [`crate::clean`]); other bodies pass untouched.
 async fn clean_body(req: Request, limit: usize) -> Result<Request, WebError> {
@@ -304,24 +316,20 @@ async fn uniform_error(ctx: &Ctx, is_api: bool, resp: Response) -> Response {
         if is_problem {
             return resp;
         }
-        let retry_after = resp.headers().get(RETRY_AFTER).cloned();
+        let kept = kept_headers(resp.headers());
         let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
         let detail = String::from_utf8_lossy(&body).trim().to_string();
         let title = egov_i18n::t(ctx.lang, views::status_key(status));
         let mut problem =
             crate::error::problem_response(status, title, (!detail.is_empty()).then_some(detail), Vec::new());
-        if let Some(v) = retry_after {
-            problem.headers_mut().insert(RETRY_AFTER, v);
-        }
+        problem.headers_mut().extend(kept);
         return problem;
     }
     if is_html {
         return resp;
     }
-    let retry_after = resp.headers().get(RETRY_AFTER).cloned();
+    let kept = kept_headers(resp.headers());
     let mut page = views::error_page(ctx, status, key).into_response();
-    if let Some(v) = retry_after {
-        page.headers_mut().insert(RETRY_AFTER, v);
-    }
+    page.headers_mut().extend(kept);
     page
 }

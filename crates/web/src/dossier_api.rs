@@ -60,8 +60,10 @@ pub fn micros_to_vn(m: i64) -> String {
 #[derive(Deserialize, ToSchema)]
 pub struct CreateDossier {
     /// The procedure's code.
+    #[schema(example = "1.000894")]
     procedure: String,
     /// The agency to file with (one of the procedure's agencies).
+    #[schema(example = "H72.50.01")]
     agency: String,
     /// The application form's values, by field name.
     #[serde(default)]
@@ -93,7 +95,7 @@ fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
 }
 
 /// Files a dossier (citizens): answered only once it is committed.
-#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 404, body = crate::error::Problem, description = "no draft of yours with that `draft_id`"), (status = 422, body = crate::error::Problem, description = "the procedure and agency, the form or the files break a rule; `errors` points at each")))]
 pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
@@ -370,22 +372,27 @@ async fn file_with(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CounterDossier {
+    #[schema(example = "1.000894")]
     procedure: String,
     /// The citizen's 12-digit ID number: found, or an account created for them.
+    #[schema(pattern = "^[0-9]{12}$", example = "072090001234")]
     citizen_id: String,
+    #[schema(min_length = 1, max_length = 200, example = "Nguyễn Văn Dân")]
     full_name: String,
     #[serde(default)]
     phone: Option<String>,
     #[serde(default)]
+    #[schema(example = json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}))]
     form: BTreeMap<String, String>,
     /// Indexes of the procedure's document parts handed in on paper.
     #[serde(default)]
-    parts: Vec<usize>,
+    #[schema(example = json!([0, 1]))]
+    parts: Vec<u32>,
 }
 
 /// Records a dossier handed in at the one-stop desk (receiving officers):
 /// accepted at once, numbered, its deadline started.
-#[utoipa::path(post, path = "/api/v1/counter/dossiers", request_body = CounterDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/counter/dossiers", request_body = CounterDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem, description = "the procedure, the ID number (its province and century digits), the form or the parts break a rule; `errors` points at each")))]
 pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
@@ -409,11 +416,11 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         }
         errs.extend(proc.check_form(&req.form).into_iter().map(|(f, k)| (format!("form.{f}"), k)));
         for (i, doc) in proc.documents.iter().enumerate() {
-            if doc.mandatory && !req.parts.contains(&i) {
+            if doc.mandatory && !req.parts.iter().any(|p| *p as usize == i) {
                 errs.push((format!("parts[{i}]"), "err.dossier.part_missing"));
             }
         }
-        if req.parts.iter().any(|i| *i >= proc.documents.len()) {
+        if req.parts.iter().any(|i| *i as usize >= proc.documents.len()) {
             errs.push(("parts".into(), "err.option"));
         }
         let (Some(cid), true) = (cid, errs.is_empty()) else {
@@ -439,7 +446,8 @@ pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         let d = egov_dossier::receive_at_counter(&p, &agency, owner, now, &rules)
             .map_err(|e| WebError::Domain(e.key(), e.to_string()))?;
         // The receipt (form 01) is in Vietnamese: keep the parts' Vietnamese names.
-        let parts = req.parts.iter().filter_map(|i| proc.documents.get(*i)).map(|doc| doc.name_vi.clone()).collect();
+        let parts =
+            req.parts.iter().filter_map(|i| proc.documents.get(*i as usize)).map(|doc| doc.name_vi.clone()).collect();
         let new = NewDossier {
             procedure_code: proc.code.clone(),
             applicant_name: name.clone(),
@@ -609,9 +617,45 @@ pub struct DossierView {
     due: Option<String>,
     supplements: u32,
     form: BTreeMap<String, String>,
-    /// The attached files: part index, name, type, size, SHA-256.
-    files: Vec<serde_json::Value>,
+    /// The attached files.
+    files: Vec<FileView>,
     history: Vec<EventView>,
+}
+
+/// A file attached to a dossier, as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct FileView {
+    /// Its id, for `GET /api/v1/dossiers/{code}/files/{id}`.
+    id: i64,
+    /// `part` (a document part of the procedure) or `result`.
+    #[schema(pattern = "^(part|result)$")]
+    purpose: String,
+    /// The document part's index in the procedure (0 for the result).
+    part_index: i64,
+    /// The name it is served under (with the extension of its type).
+    file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    content_type: String,
+    size: i64,
+    /// Hex SHA-256 of its bytes.
+    sha256: String,
+}
+
+impl From<egov_store::DossierFile> for FileView {
+    fn from(f: egov_store::DossierFile) -> Self {
+        FileView {
+            id: f.id,
+            purpose: match f.purpose {
+                egov_store::FilePurpose::Part => "part".into(),
+                egov_store::FilePurpose::Result => "result".into(),
+            },
+            part_index: f.part_index,
+            file_name: file_name_for(&f.file_name, &f.content_type),
+            content_type: f.content_type,
+            size: f.size,
+            sha256: f.sha256,
+        }
+    }
 }
 
 /// Who may see a dossier: its owner, and the officials of the agencies that
@@ -635,7 +679,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
             return Err(WebError::Forbidden);
         }
         let history = events(&state, d.id).await?;
-        let files = state.store.dossier_files(d.id).await?.into_iter().map(|f| serde_json::json!(f)).collect();
+        let files = state.store.dossier_files(d.id).await?.into_iter().map(FileView::from).collect();
         Ok(Json(DossierView {
             files,
             code,
@@ -744,7 +788,7 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// The public status of a dossier by its code: no personal data beyond a masked name.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path)), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path, description = "the dossier's code, in any case")), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem, description = "too many lookups from this address")))]
 pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
     if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
         return e.problem(ctx.lang);
@@ -831,12 +875,28 @@ pub fn status_key(s: &str) -> &'static str {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// For officials: `to_receive`, `mine`, `agency` (default), `due_soon` (within one working
     /// day), `overdue`, `waiting` (for the citizen's supplement). Citizens always get their own.
+    #[param(required = false, value_type = WorklistName)]
     list: Option<String>,
     /// A dossier code, an ID number, or part of the applicant's name (accents optional).
+    #[param(required = false)]
     q: Option<String>,
+}
+
+/// The worklists, by name.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum WorklistName {
+    ToReceive,
+    Mine,
+    Agency,
+    DueSoon,
+    Overdue,
+    Waiting,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -863,19 +923,20 @@ pub async fn list(
     use egov_store::Worklist;
     let r = async {
         let p = ctx.api_principal()?;
+        // parsed for everyone, though a citizen always gets their own
+        let which = match q.list.as_deref().unwrap_or("agency") {
+            "to_receive" => Worklist::ToReceive,
+            "mine" => Worklist::Mine,
+            "agency" => Worklist::Agency,
+            "due_soon" => Worklist::DueBefore,
+            "overdue" => Worklist::Overdue,
+            "waiting" => Worklist::Waiting,
+            other => return Err(WebError::BadRequest(format!("unknown list '{other}'"))),
+        };
         let items = if p.kind == AccountKind::Citizen {
             state.store.dossiers_of_owner(p.user_id).await?
         } else {
             let agency = p.agency_id.clone().ok_or(WebError::Forbidden)?;
-            let which = match q.list.as_deref().unwrap_or("agency") {
-                "to_receive" => Worklist::ToReceive,
-                "mine" => Worklist::Mine,
-                "agency" => Worklist::Agency,
-                "due_soon" => Worklist::DueBefore,
-                "overdue" => Worklist::Overdue,
-                "waiting" => Worklist::Waiting,
-                other => return Err(WebError::BadRequest(format!("unknown list '{other}'"))),
-            };
             let now = state.settings.clock.now();
             let cal = state.calendar.get();
             let day = i64::from(cal.1.hours().day_minutes);
@@ -1130,8 +1191,7 @@ async fn perform_tx(
         }
         ActionRequest::Apologize { new_due, reason } => {
             note = reason.clone();
-            let new_due = NaiveDateTime::parse_from_str(new_due.trim(), "%Y-%m-%d %H:%M")
-                .map_err(|_| WebError::Domain("err.datetime", new_due.clone()))?;
+            let new_due = crate::calendar_pages::parse_minute(&new_due)?;
             Command::Apologize { new_due, reason }
         }
     };
@@ -1419,11 +1479,24 @@ pub async fn give_rating(state: &AppState, p: &Principal, code: &str, scores: &[
 #[derive(Deserialize, ToSchema)]
 pub struct RatingRequest {
     /// The nine indicators of Circular 01/2018, each 0, 1 or 2.
+    #[schema(value_type = Vec<Score>, min_items = 9, max_items = 9)]
     scores: Vec<u8>,
 }
 
+/// One indicator's score: 0, 1 or 2 (the schema alone; scores are `u8`).
+pub struct Score;
+
+impl utoipa::PartialSchema for Score {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(2)).into()
+    }
+}
+
+impl ToSchema for Score {}
+
 /// Rates a dossier whose result was returned: its owner, once.
-#[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", params(("code" = String, Path)), request_body = RatingRequest, security(("bearer" = [])), responses((status = 204, description = "rated"), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", params(("code" = String, Path)), request_body = RatingRequest, security(("bearer" = [])), responses((status = 204, description = "rated"), (status = 409, body = crate::error::Problem, description = "not the owner's dossier with its result returned, or rated already")))]
 pub async fn rate_api(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1478,8 +1551,11 @@ pub enum ActionRequest {
         #[serde(default)]
         paper: bool,
     },
-    /// `new_due`: "YYYY-MM-DD HH:MM".
+    /// `new_due`: "YYYY-MM-DD HH:MM", after the current due date and within the longest extension.
     Apologize {
+        #[schema(
+            pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]$"
+        )]
         new_due: String,
         reason: String,
     },

@@ -84,9 +84,11 @@ impl WebError {
                 _,
             ) => StatusCode::FORBIDDEN,
             WebError::Domain("err.datetime" | "err.date", _) => StatusCode::BAD_REQUEST,
-            WebError::Domain("err.file.type" | "err.file.too_big" | "err.file.total" | "err.option", _) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            WebError::Domain(
+                "err.file.type" | "err.file.too_big" | "err.file.total" | "err.option" | "err.period"
+                | "err.no_such_time",
+                _,
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Domain(..) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -9,6 +9,7 @@ mod calendar_cache;
 mod calendar_pages;
 mod catalog_cache;
 mod clean;
+mod contract;
 mod ctx;
 mod dossier_api;
 mod dossier_office;

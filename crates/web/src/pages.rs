@@ -101,17 +101,19 @@ pub struct SearchParams {
     pub online: Option<String>,
     /// `province` or `commune`.
     pub level: Option<String>,
-    /// 1–100, default 20.
-    pub limit: Option<usize>,
-    /// Results to skip.
-    pub offset: Option<usize>,
+    /// 1–100, default 20 (larger is taken as 100, 0 as 1).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
+    pub limit: Option<u32>,
+    /// Results to skip (at most 10,000 are).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
+    pub offset: Option<u32>,
 }
 
 impl SearchParams {
     /// Runs the search; returns the total and the hits of this page.
     pub fn run(&self, snap: &Snapshot) -> (usize, Vec<Hit>) {
-        let limit = self.limit.unwrap_or(20).clamp(1, 100);
-        let offset = self.offset.unwrap_or(0).min(10_000);
+        let limit = self.limit.unwrap_or(20).clamp(1, 100) as usize;
+        let offset = self.offset.unwrap_or(0).min(10_000) as usize;
         let q = search::Query {
             text: self.q.clone().unwrap_or_default().chars().take(200).collect(),
             field: self.field.clone().filter(|s| !s.is_empty()),

@@ -160,7 +160,7 @@ pub(crate) fn period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate, i64,
     };
     let (f, t) = (day(from)?, day(to)?);
     if t < f {
-        return Err(WebError::Domain("err.date", to.to_string()));
+        return Err(WebError::Domain("err.period", format!("{from} – {to}")));
     }
     let end = t.succ_opt().ok_or_else(|| WebError::Domain("err.date", to.to_string()))?;
     Ok((f, t, day_start_micros(f), day_start_micros(end)))
@@ -171,23 +171,31 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IndexQuery {
     /// First day of the period (YYYY-MM-DD, Vietnam's time), included.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     from: String,
-    /// Last day of the period, included.
+    /// Last day of the period, included; not before `from`.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     to: String,
-    /// One agency's index; the province's when absent.
+    /// One agency's index; the province's when absent. At most one of
+    /// `agency`, `unit`, `field` and `procedure`.
     #[serde(default)]
+    #[param(required = false)]
     agency: Option<String>,
     /// One commune's (or any unit's) index: its agencies' dossiers and those
     /// of the units merged into it.
     #[serde(default)]
+    #[param(required = false)]
     unit: Option<String>,
     /// Only the procedures of one field.
     #[serde(default)]
+    #[param(required = false)]
     field: Option<String>,
     /// Only one procedure.
     #[serde(default)]
+    #[param(required = false)]
     procedure: Option<String>,
 }
 
@@ -281,7 +289,7 @@ fn day_start_micros(d: NaiveDate) -> i64 {
 
 /// The Decision 766 index of the dossiers received in a period, for the
 /// province or one agency: public open data.
-#[utoipa::path(get, path = "/api/v1/quality/index", params(IndexQuery), responses((status = 200, body = IndexView), (status = 400, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/quality/index", params(IndexQuery), responses((status = 200, body = IndexView), (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "the last day is before the first, or no such agency, unit, field or procedure")))]
 pub async fn quality_index(State(state): State<AppState>, ctx: Ctx, Query(q): Query<IndexQuery>) -> Response {
     let r = async {
         let (from, to, _, _) = period(&q.from, &q.to)?;

@@ -150,7 +150,8 @@ pub struct ErrorPage {
 /// The i18n key that names an HTTP error status.
 pub fn status_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
-        404 | 405 => "err.page.not_found",
+        404 => "err.page.not_found",
+        405 => "err.page.method",
         401 => "err.page.unauthorized",
         403 => "err.page.forbidden",
         400 | 415 | 422 => "err.page.bad_request",
