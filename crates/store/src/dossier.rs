@@ -753,3 +753,14 @@ impl Store {
         s.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
     }
 }
+
+#[cfg(test)]
+mod like_tests {
+    use super::like_escape;
+
+    #[test]
+    fn wildcards_are_escaped_for_like() {
+        assert_eq!(like_escape("nguyen van"), "nguyen van");
+        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

@@ -530,6 +530,8 @@ async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, V
         Some(text) => text.clone().into_bytes(),
         None => files.remove("dossier").map(|u| u.bytes).unwrap_or_default(),
     };
+    // JSON in a part enters as a JSON body does: its escapes cleaned too
+    let json = crate::clean::json(&json).unwrap_or(json);
     if json.is_empty() {
         return Err(WebError::BadRequest("the part 'dossier' is missing".into()));
     }
@@ -1577,7 +1579,8 @@ pub async fn act(
             let (mut fields, files) = read_parts(req).await?;
             let json =
                 fields.remove("action").ok_or_else(|| WebError::BadRequest("the part 'action' is missing".into()))?;
-            let req: ActionRequest = serde_json::from_str(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            let json = crate::clean::json(json.as_bytes()).unwrap_or_else(|| json.into_bytes());
+            let req: ActionRequest = serde_json::from_slice(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
             (req, ActionFiles::from_parts(files))
         } else {
             let body =
