@@ -41,30 +41,18 @@ fn problem_content() -> Value {
 /// (path, method, status, [(operation, its parameters as `name=expression&…`)])
 type Link = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
+/// What can be done with a dossier whose code an answer gives.
+const DOSSIER: &[(&str, &str)] = &[
+    ("read", "code=$response.body#/code"),
+    ("status", "code=$response.body#/code"),
+    ("receipt_pdf", "code=$response.body#/code"),
+    ("act", "code=$response.body#/code"),
+    ("rate_api", "code=$response.body#/code"),
+];
+
 const LINKS: &[Link] = &[
-    (
-        "/api/v1/counter/dossiers",
-        "post",
-        "201",
-        &[
-            ("read", "code=$response.body#/code"),
-            ("status", "code=$response.body#/code"),
-            ("receipt_pdf", "code=$response.body#/code"),
-            ("act", "code=$response.body#/code"),
-            ("rate_api", "code=$response.body#/code"),
-        ],
-    ),
-    (
-        "/api/v1/dossiers",
-        "post",
-        "201",
-        &[
-            ("read", "code=$response.body#/code"),
-            ("status", "code=$response.body#/code"),
-            ("receipt_pdf", "code=$response.body#/code"),
-            ("act", "code=$response.body#/code"),
-        ],
-    ),
+    ("/api/v1/counter/dossiers", "post", "201", DOSSIER),
+    ("/api/v1/dossiers", "post", "201", DOSSIER),
     ("/api/v1/dossiers/{code}", "get", "200", &[("file", "code=$request.path.code&id=$response.body#/files/0/id")]),
     ("/api/v1/auth/token", "post", "200", &[("revoke_token", "id=$response.body#/id")]),
 ];

@@ -915,6 +915,39 @@ pub struct DossierList {
     items: Vec<ListItem>,
 }
 
+/// A worklist by the name the API and the pages give it.
+pub(crate) fn worklist_named(name: &str) -> Option<egov_store::Worklist> {
+    use egov_store::Worklist;
+    Some(match name {
+        "to_receive" => Worklist::ToReceive,
+        "mine" => Worklist::Mine,
+        "agency" => Worklist::Agency,
+        "due_soon" => Worklist::DueBefore,
+        "overdue" => Worklist::Overdue,
+        "waiting" => Worklist::Waiting,
+        _ => return None,
+    })
+}
+
+/// An official's worklist as of now (due soon: within one working day),
+/// narrowed by a search as typed: a code, an ID number, part of a name.
+pub(crate) async fn worklist_now(
+    state: &AppState,
+    p: &Principal,
+    agency: &str,
+    which: egov_store::Worklist,
+    search: Option<&str>,
+) -> Result<Vec<egov_store::WorklistItem>, WebError> {
+    let now = state.settings.clock.now();
+    let cal = state.calendar.get();
+    let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
+    let fmt = |d: NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
+    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
+    let folded = search.as_deref().map(egov_catalog::search::fold);
+    let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| egov_store::Search { folded, raw });
+    Ok(state.store.worklist(which, agency, p.user_id, &fmt(now), &fmt(until), search).await?)
+}
+
 /// Worklists for officials; "my dossiers" for citizens.
 #[utoipa::path(get, path = "/api/v1/dossiers", params(ListParams), security(("bearer" = [])), responses((status = 200, body = DossierList), (status = 400, body = crate::error::Problem)))]
 pub async fn list(
@@ -922,45 +955,16 @@ pub async fn list(
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<ListParams>,
 ) -> Response {
-    use egov_store::Worklist;
     let r = async {
         let p = ctx.api_principal()?;
         // parsed for everyone, though a citizen always gets their own
-        let which = match q.list.as_deref().unwrap_or("agency") {
-            "to_receive" => Worklist::ToReceive,
-            "mine" => Worklist::Mine,
-            "agency" => Worklist::Agency,
-            "due_soon" => Worklist::DueBefore,
-            "overdue" => Worklist::Overdue,
-            "waiting" => Worklist::Waiting,
-            other => return Err(WebError::BadRequest(format!("unknown list '{other}'"))),
-        };
+        let name = q.list.as_deref().unwrap_or("agency");
+        let which = worklist_named(name).ok_or_else(|| WebError::BadRequest(format!("unknown list '{name}'")))?;
         let items = if p.kind == AccountKind::Citizen {
             state.store.dossiers_of_owner(p.user_id).await?
         } else {
             let agency = p.agency_id.clone().ok_or(WebError::Forbidden)?;
-            let now = state.settings.clock.now();
-            let cal = state.calendar.get();
-            let day = i64::from(cal.1.hours().day_minutes);
-            let until = cal.1.add_working_minutes(now, day).unwrap_or(now);
-            let fmt = |d: NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
-            let search =
-                q.q.as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.chars().take(100).collect::<String>());
-            let folded = search.as_deref().map(egov_catalog::search::fold);
-            state
-                .store
-                .worklist(
-                    which,
-                    &agency,
-                    p.user_id,
-                    &fmt(now),
-                    &fmt(until),
-                    folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| egov_store::Search { folded, raw }),
-                )
-                .await?
+            worklist_now(&state, p, &agency, which, q.q.as_deref()).await?
         };
         let items = items
             .into_iter()

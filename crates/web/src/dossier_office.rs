@@ -87,32 +87,9 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
             "agency"
         };
         let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
-        let which = match list.as_str() {
-            "to_receive" => Worklist::ToReceive,
-            "mine" => Worklist::Mine,
-            "due_soon" => Worklist::DueBefore,
-            "overdue" => Worklist::Overdue,
-            "waiting" => Worklist::Waiting,
-            _ => Worklist::Agency,
-        };
-        let now = state.settings.clock.now();
-        let cal = state.calendar.get();
-        let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
-        let fmt = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
-        let search = q.q.clone().map(|s| s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty());
-        let folded = search.as_deref().map(egov_catalog::search::fold);
+        let which = crate::dossier_api::worklist_named(&list).unwrap_or(Worklist::Agency);
         let agency = p.agency_id.clone().unwrap_or_default();
-        let items = state
-            .store
-            .worklist(
-                which,
-                &agency,
-                p.user_id,
-                &fmt(now),
-                &fmt(until),
-                folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| egov_store::Search { folded, raw }),
-            )
-            .await?;
+        let items = crate::dossier_api::worklist_now(&state, &p, &agency, which, q.q.as_deref()).await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
         let lines = items
@@ -141,7 +118,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
             layout: Layout::new(&ctx, "office.title"),
             tabs,
             list,
-            q: search.unwrap_or_default(),
+            q: q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(100).collect(),
             lines,
         };
         Ok(render(StatusCode::OK, &page))
