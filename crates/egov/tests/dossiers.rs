@@ -204,7 +204,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let p = app.client().get(&format!("/api/v1/dossiers/{code}/status")).await;
     assert_eq!(p.status, 200);
     let j = p.json();
-    assert_eq!(j["applicant"], "N***** V** D**");
+    assert_eq!(j["applicant"], "N*** V** D**");
     assert_eq!(j["steps"].as_array().unwrap().len(), 7, "the seven steps; the rating is not one");
     assert!(j["steps"].as_array().unwrap().iter().all(|s| s["action"] != "rate"));
     assert!(
@@ -218,7 +218,7 @@ async fn the_whole_lifecycle_through_the_api() {
     assert_eq!(page.status, 200);
     assert!(
         page.text.contains("Đã trả kết quả")
-            && page.text.contains("N***** V** D**")
+            && page.text.contains("N*** V** D**")
             && page.text.contains("Chờ bổ sung hồ sơ")
     );
     assert!(!page.text.contains("072090001234"));

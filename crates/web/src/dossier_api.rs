@@ -776,14 +776,16 @@ pub struct PublicStep {
     status: String,
 }
 
-/// Masks a name word by word, keeping each first letter: `Nguyễn Văn An`
-/// → `N*** V** A*`. No word is shown whole, not even a one-letter one.
+/// Masks a name word by word, keeping each first letter and a star for
+/// each other letter, three at most (a long word's length is not told):
+/// `Nguyễn Văn An` → `N*** V** A*`. No word is shown whole, not even a
+/// one-letter one.
 pub fn mask_name(name: &str) -> String {
     name.split_whitespace()
         .map(|w| {
             let mut chars = w.chars();
             let first = chars.next().map(String::from).unwrap_or_default();
-            first + &"*".repeat(chars.count().max(1))
+            first + &"*".repeat(chars.count().clamp(1, 3))
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -1102,6 +1104,19 @@ pub(crate) fn file_name_for(name: &str, content_type: &str) -> String {
     let stem: String = stem.trim().trim_matches('.').chars().filter(|c| !c.is_control()).take(190).collect();
     let stem = if stem.trim().is_empty() { "tep".to_string() } else { stem };
     format!("{stem}.{ext}")
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_name;
+
+    #[test]
+    fn a_name_shows_each_first_letter_and_at_most_three_stars() {
+        assert_eq!(mask_name("Nguyễn Văn An"), "N*** V** A*");
+        assert_eq!(mask_name("  Lê   Thị  B "), "L* T** B*");
+        assert_eq!(mask_name("Đặng"), "Đ***");
+        assert_eq!(mask_name(""), "");
+    }
 }
 
 #[cfg(test)]

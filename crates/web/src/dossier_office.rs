@@ -89,7 +89,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
         let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
         let which = crate::dossier_api::worklist_named(&list).unwrap_or(Worklist::Agency);
         let agency = p.agency_id.clone().unwrap_or_default();
-        let items = crate::dossier_api::worklist_now(&state, &p, &agency, which, q.q.as_deref()).await?;
+        let items = crate::dossier_api::worklist_now(&state, p, &agency, which, q.q.as_deref()).await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
         let lines = items
