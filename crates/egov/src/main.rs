@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use egov_identity::{password, random_secret, secret_digest, valid_username, AccountKind, Role};
-use egov_store::{NewUser, Store};
+use egov_identity::{random_secret, Role};
+use egov_store::Store;
 
 #[derive(Parser)]
 #[command(name = "egov", version, about = "Provincial e-government platform")]
@@ -583,11 +583,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
         Command::Catalog { what: CatalogCmd::Import { file, db } } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let store = db.open().await?;
-            let result = match egov_catalog::CatalogDocument::parse(&bytes) {
-                Ok(doc) => store.import_catalog(&doc, "cli").await.map_err(|e| e.to_string())?,
-                Err(e) => Err(e),
-            };
-            match result {
+            match egov_app::catalog::import(&store, egov_app::Actor::Operator, &bytes).await.map_err(app_error)? {
                 Ok(rep) => {
                     println!("procedures: {} created, {} updated", rep.created, rep.updated);
                     Ok(ExitCode::SUCCESS)
@@ -608,71 +604,48 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
         Command::Admin {
             what: AdminCmd::CreateUser { username, full_name, agency, roles, password: pw, system, db },
         } => {
-            if !valid_username(&username) {
-                return Err(format!("username '{username}' must be 3–64 of a-z, 0-9, '.', '_', '-' with at least one letter (digits alone are citizens' IDs)"));
-            }
             let roles = roles
                 .iter()
                 .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role '{r}'")))
                 .collect::<Result<Vec<_>, _>>()?;
-            if pw.chars().count() < egov_identity::MIN_PASSWORD {
-                return Err(format!("the password needs at least {} characters", egov_identity::MIN_PASSWORD));
-            }
             let store = db.open().await?;
-            let hash = password::hash(&pw).map_err(|e| e.to_string())?;
-            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
-            if w.agency(&agency).await.map_err(|e| e.to_string())?.is_none() {
-                return Err(format!("no agency '{agency}'"));
-            }
-            let user = NewUser {
-                username: username.clone(),
-                kind: if system { AccountKind::System } else { AccountKind::Official },
+            let official = egov_app::accounts::NewOfficial {
+                username,
                 full_name,
-                citizen_id: None,
-                email: None,
-                phone: None,
-                agency_id: Some(agency.clone()),
-                password_hash: hash,
-                roles: roles.clone(),
+                email: String::new(),
+                agency,
+                roles,
+                password: pw,
+                system,
             };
-            let id = w.create_user(&user).await.map_err(|e| e.to_string())?;
-            w.audit(egov_audit::Event::new(
-                "cli",
-                "official.create",
-                format!("user:{id}"),
-                None::<&()>,
-                Some(&serde_json::json!({"username": username, "agency": agency, "roles": roles})),
-            ));
-            w.commit().await.map_err(|e| e.to_string())?;
+            let id = egov_app::accounts::create_official(&store, egov_app::Actor::Operator, official)
+                .await
+                .map_err(app_error)?;
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { what: AdminCmd::IssueToken { username, name, expires_in, db } } => {
             let store = db.open().await?;
-            let token = random_secret().map_err(|e| e.to_string())?;
-            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
-            let uid = w
-                .user_id_by_username(&username)
+            let uid = egov_app::accounts::user_id(&store, &username)
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(app_error)?
                 .ok_or(format!("no user '{username}'"))?;
-            let expires_at = egov_store::now_micros() + expires_in.as_micros() as i64;
-            let id = w.create_token(uid, &name, &secret_digest(&token), expires_at).await.map_err(|e| e.to_string())?;
-            w.audit(egov_audit::Event::new("cli", "token.issue", format!("token:{id}"), None::<&()>, None::<&()>));
-            w.commit().await.map_err(|e| e.to_string())?;
-            println!("{id} {token}");
+            let t = egov_app::accounts::issue_token(&store, egov_app::Actor::Operator, uid, &name, expires_in)
+                .await
+                .map_err(app_error)?;
+            println!("{} {}", t.id, t.secret);
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { what: AdminCmd::RevokeToken { id, db } } => {
             let store = db.open().await?;
-            let mut w = store.begin_write().await.map_err(|e| e.to_string())?;
-            if !w.revoke_token(id).await.map_err(|e| e.to_string())? {
-                return Err(format!("no live token {id}"));
+            match egov_app::accounts::revoke_token(&store, egov_app::Actor::Operator, id).await {
+                Ok(()) => {
+                    println!("revoked {id}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(egov_app::AppError::NotFound) => Err(format!("no live token {id}")),
+                Err(e) => Err(app_error(e)),
             }
-            w.audit(egov_audit::Event::new("cli", "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
-            w.commit().await.map_err(|e| e.to_string())?;
-            println!("revoked {id}");
-            Ok(ExitCode::SUCCESS)
         }
         Command::BenchData { db, dossiers, seed, year, demo, now } => {
             let now = match now {
@@ -821,6 +794,16 @@ fn parse_lifetime(s: &str) -> Result<std::time::Duration, String> {
         return Err("a token lives from 1 hour to 366 days".into());
     }
     Ok(std::time::Duration::from_secs(hours * 3600))
+}
+
+/// An application error as the command line says it (in English).
+fn app_error(e: egov_app::AppError) -> String {
+    match e {
+        egov_app::AppError::Invalid(errs) => {
+            errs.iter().map(|f| format!("{}: {}", f.field, egov_i18n_text(f.key))).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Prints every error of a refused import and the exit code that says so.

@@ -110,6 +110,8 @@ pub enum Action<'a> {
     ReadAudit,
     /// Read the e-mail outbox and its delivery status.
     ReadMailOutbox,
+    /// Give a role to a new official of an agency.
+    GrantRole(&'a str, Role),
 }
 
 impl Principal {
@@ -138,6 +140,10 @@ impl Principal {
             Action::UseBackOffice => !self.roles.is_empty(),
             Action::ReadAgency(a) => self.in_agency(a) && !self.roles.is_empty(),
             Action::ManageAgency(a) => self.in_agency(a) && self.has_role(Role::AgencyAdmin),
+            // an agency's administrator staffs it, but mints no system administrator
+            Action::GrantRole(a, role) => {
+                self.in_agency(a) && self.has_role(Role::AgencyAdmin) && role != Role::SystemAdmin
+            }
             Action::ManageCatalog | Action::ManageDirectory | Action::ReadAudit | Action::ReadMailOutbox => false,
         }
     }
@@ -283,6 +289,17 @@ pub fn secret_digest(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_agency_admin_grants_any_role_of_their_agency_but_system_admin() {
+        let a = official(&[Role::AgencyAdmin], "A");
+        assert!(a.may(Action::GrantRole("A", Role::Specialist)));
+        assert!(a.may(Action::GrantRole("A", Role::AgencyAdmin)));
+        assert!(!a.may(Action::GrantRole("A", Role::SystemAdmin)));
+        assert!(!a.may(Action::GrantRole("B", Role::Specialist)));
+        assert!(!official(&[Role::Approver], "A").may(Action::GrantRole("A", Role::Specialist)));
+        assert!(official(&[Role::SystemAdmin], "S").may(Action::GrantRole("A", Role::SystemAdmin)));
+    }
 
     #[test]
     fn officials_may_not_take_a_name_of_digits_alone() {

@@ -208,6 +208,14 @@ impl WriteTx {
 }
 
 impl Store {
+    /// The id of the account named `username`.
+    pub async fn user_id_of(&self, username: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     /// The account a login name (username, e-mail or citizen ID) refers to:
     /// its id, password hash and whether it is active.
     pub async fn login_lookup(&self, login: &str) -> Result<Option<(i64, String, bool)>> {

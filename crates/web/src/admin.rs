@@ -9,10 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use egov_catalog::CatalogDocument;
 use egov_i18n::t;
-use egov_identity::{password, valid_username, AccountKind, Action, Principal, Role};
-use egov_store::{NewUser, StoreError};
+use egov_identity::{Action, Principal, Role};
 
 use crate::ctx::Ctx;
 use crate::editor;
@@ -194,73 +192,22 @@ async fn add_staff(
         for r in &roles {
             form.values.insert(format!("role_{}", r.as_str()), "on".into());
         }
-        let username = form.v("username").trim().to_lowercase();
-        if !valid_username(&username) {
-            form.add("username", ctx.lang, "err.username");
-        }
-        let full_name = form.v("full_name").trim().to_string();
-        if full_name.is_empty() {
-            form.add("full_name", ctx.lang, "err.required");
-        } else if full_name.chars().count() > egov_identity::MAX_NAME {
-            form.add("full_name", ctx.lang, "err.too_long");
-        }
-        let email = match form.v("email").trim() {
-            "" => None,
-            e => match egov_identity::normalize_email(e) {
-                Some(e) => Some(e),
-                None => {
-                    form.add("email", ctx.lang, "err.email");
-                    None
-                }
-            },
+        let official = egov_app::accounts::NewOfficial {
+            username: form.v("username").to_string(),
+            full_name: form.v("full_name").to_string(),
+            email: form.v("email").to_string(),
+            agency: id.clone(),
+            roles,
+            password: fields.get("password").cloned().unwrap_or_default(),
+            system: false,
         };
-        if roles.is_empty() {
-            form.add("roles", ctx.lang, "err.roles");
-        }
-        if roles.contains(&Role::SystemAdmin) && !p.is_system_admin() {
-            return Err(WebError::Forbidden);
-        }
-        let pw = fields.get("password").cloned().unwrap_or_default();
-        if pw.chars().count() < egov_identity::MIN_PASSWORD {
-            form.add("password", ctx.lang, "err.password.short");
-        } else if pw.chars().count() > egov_identity::MAX_PASSWORD {
-            form.add("password", ctx.lang, "err.too_long");
-        }
-        if form.has_errors() {
-            return agency_page(&state, &ctx, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-        let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        let user = NewUser {
-            username: username.clone(),
-            kind: AccountKind::Official,
-            full_name,
-            citizen_id: None,
-            email,
-            phone: None,
-            agency_id: Some(id.clone()),
-            password_hash: hash,
-            roles: roles.clone(),
-        };
-        let mut w = state.store.begin_write().await?;
-        match w.create_user(&user).await {
-            Ok(uid) => {
-                w.audit(egov_audit::Event::new(
-                    format!("user:{}", p.user_id),
-                    "official.create",
-                    format!("user:{uid}"),
-                    None::<&()>,
-                    Some(&serde_json::json!({"username": username, "agency": id, "roles": roles})),
-                ));
-                w.commit().await?;
-                Ok(Redirect::to(&format!("/quan-tri/co-quan/{id}?created=1")).into_response())
-            }
-            Err(StoreError::Conflict(field)) => {
-                drop(w);
-                form.add(if field == "email" { "email" } else { "username" }, ctx.lang, "err.taken");
-                agency_page(&state, &ctx, &id, form, StatusCode::CONFLICT).await
+        match egov_app::accounts::create_official(&state.store, egov_app::Actor::User(&p), official).await {
+            Ok(_) => Ok(Redirect::to(&format!("/quan-tri/co-quan/{id}?created=1")).into_response()),
+            Err(egov_app::AppError::Invalid(errs)) => {
+                let taken = errs.iter().any(|e| e.key == "err.taken");
+                errs.iter().for_each(|e| form.add(&e.field, ctx.lang, e.key));
+                let status = if taken { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+                agency_page(&state, &ctx, &id, form, status).await
             }
             Err(e) => Err(e.into()),
         }
@@ -316,10 +263,7 @@ async fn import(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = official(&ctx, Action::ManageCatalog)?;
         let document = f.get("document").cloned().unwrap_or_default();
-        let result = match CatalogDocument::parse(document.as_bytes()) {
-            Ok(doc) => state.store.import_catalog(&doc, &format!("user:{}", p.user_id)).await?,
-            Err(e) => Err(e),
-        };
+        let result = egov_app::catalog::import(&state.store, egov_app::Actor::User(p), document.as_bytes()).await?;
         let (status, errors, done) = match result {
             Ok(rep) => {
                 state.catalog.refresh(&state.store).await?;

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use egov_catalog::CatalogDocument;
 use egov_i18n::t;
-use egov_identity::{random_secret, secret_digest, Action};
+use egov_identity::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -188,17 +188,11 @@ pub struct ImportResult {
 async fn import_catalog(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let r = async {
         let p = ctx.api_principal()?;
-        if !p.may(Action::ManageCatalog) {
-            return Err(WebError::Forbidden);
-        }
-        let errors = match CatalogDocument::parse(&body) {
-            Ok(doc) => match state.store.import_catalog(&doc, &format!("user:{}", p.user_id)).await? {
-                Ok(rep) => {
-                    state.catalog.refresh(&state.store).await?;
-                    return Ok(Json(ImportResult { created: rep.created, updated: rep.updated }).into_response());
-                }
-                Err(errs) => errs,
-            },
+        let errors = match egov_app::catalog::import(&state.store, egov_app::Actor::User(p), &body).await? {
+            Ok(rep) => {
+                state.catalog.refresh(&state.store).await?;
+                return Ok(Json(ImportResult { created: rep.created, updated: rep.updated }).into_response());
+            }
             Err(errs) => errs,
         };
         let fields = errors
@@ -358,13 +352,7 @@ async fn list_tokens(State(state): State<AppState>, ctx: Ctx) -> Response {
 async fn revoke_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
     let r = async {
         let p = ctx.api_principal()?;
-        let mut w = state.store.begin_write().await?;
-        if !w.revoke_own_token(p.user_id, id).await? {
-            return Err(WebError::NotFound);
-        }
-        let who = format!("user:{}", p.user_id);
-        w.audit(egov_audit::Event::new(who, "token.revoke", format!("token:{id}"), None::<&()>, None::<&()>));
-        w.commit().await?;
+        egov_app::accounts::revoke_token(&state.store, egov_app::Actor::User(p), id).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;
@@ -378,25 +366,19 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
         let req: TokenRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
         match authenticate(&state, &ctx.addr, &req.username, &req.password).await? {
             Ok(user_id) => {
-                let token = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
+                // the password just proved who this is
+                let me = state.store.principal(user_id).await?.ok_or(WebError::Unauthorized)?;
                 let ttl = state.settings.token_ttl_secs;
-                let expires_at = egov_store::now_micros() + ttl * 1_000_000;
-                let mut w = state.store.begin_write().await?;
-                let id = w.create_token(user_id, "api", &secret_digest(&token), expires_at).await?;
-                w.audit(egov_audit::Event::new(
-                    format!("user:{user_id}"),
-                    "token.issue",
-                    format!("token:{id}"),
-                    None::<&()>,
-                    None::<&()>,
-                ));
-                w.commit().await?;
+                let lifetime = std::time::Duration::from_secs(ttl.max(1) as u64);
+                let t =
+                    egov_app::accounts::issue_token(&state.store, egov_app::Actor::User(&me), user_id, "api", lifetime)
+                        .await?;
                 Ok(Json(TokenResponse {
-                    token,
+                    token: t.secret,
                     token_type: "Bearer".into(),
-                    id,
+                    id: t.id,
                     expires_in: ttl,
-                    expires_at: rfc3339(expires_at),
+                    expires_at: rfc3339(t.expires_at),
                 })
                 .into_response())
             }

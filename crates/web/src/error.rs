@@ -61,6 +61,24 @@ pub struct ProblemField {
     pub detail: String,
 }
 
+/// The application layer's errors, mapped once. Field errors reach the
+/// API as 422 (pages show them at their fields before it comes to this).
+impl From<egov_app::AppError> for WebError {
+    fn from(e: egov_app::AppError) -> Self {
+        use egov_app::AppError;
+        match e {
+            AppError::Invalid(errs) => {
+                let detail = errs.iter().map(|f| format!("{}: {}", f.field, f.key)).collect::<Vec<_>>().join("; ");
+                WebError::Domain("err.option", detail)
+            }
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::NotFound => WebError::NotFound,
+            AppError::Store(s) => WebError::Store(s),
+            AppError::Internal(m) => WebError::Internal(m),
+        }
+    }
+}
+
 impl From<egov_reports::ReportError> for WebError {
     /// A report that could not be written is the server's fault.
     fn from(e: egov_reports::ReportError) -> Self {
