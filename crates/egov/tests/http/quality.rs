@@ -1,9 +1,7 @@
 //! The service-quality index through the API, from dossiers handled on a
 //! clock set by hand (issue 5, first part).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 async fn act(api: &Client, code: &str, body: serde_json::Value) {
     let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
@@ -15,9 +13,9 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
     let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
     // A and B accepted Monday 08:00 (due Tuesday 08:00); D withdrawn.
     let (a, b, d) = (submit_online(&citizen).await, submit_online(&citizen).await, submit_online(&citizen).await);
     for c in [&a, &b] {
@@ -284,11 +282,11 @@ async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
     assert!(settled > 200, "the generated year is kept in the sums: {settled}");
     assert_kept_equals_scratch(&app.store, clock.now(), "after bench-data").await;
 
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let officials = [
-        app.client().with_bearer(&app.token("demo.receiver").1),
-        app.client().with_bearer(&app.token("demo.approver").1),
-        app.client().with_bearer(&app.token("demo.specialist").1),
+        app.client().with_bearer(&app.token("demo.receiver").await.1),
+        app.client().with_bearer(&app.token("demo.approver").await.1),
+        app.client().with_bearer(&app.token("demo.specialist").await.1),
     ];
     let mut next = numbers(0x5eed_1234_abcd);
     let mut codes: Vec<String> = Vec::new();

@@ -3,12 +3,10 @@
 //! delivery, retries with back-off while the server is down or deferring,
 //! a permanent refusal, and the delivery status in the back office.
 
-mod common;
-
 use std::io::BufRead;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use egov_store::{MailState, OutboxEntry};
 
 /// The SMTP server, stopped when dropped.
@@ -20,7 +18,7 @@ struct SmtpServer {
 impl SmtpServer {
     fn start(port: u16, defer: u32) -> SmtpServer {
         let out = std::env::temp_dir().join(format!("egov-smtp-{}.jsonl", random_name()));
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/http/smtp_server.py");
         // Debian's Python, where python3-aiosmtpd is installed.
         let mut child = std::process::Command::new("/usr/bin/python3")
             .args([script, &port.to_string(), &out.display().to_string(), &defer.to_string()])
@@ -97,10 +95,10 @@ async fn act(api: &Client, code: &str, body: serde_json::Value) {
 async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_when_refused() {
     let port = free_port();
     let app = spawn_with(mail_settings(port)).await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
-    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
 
     // 1. The SMTP server is down: the message waits, attempts grow, the error is kept.
     let code = submit_online(&citizen).await;
@@ -181,7 +179,7 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_smtp_nothing_is_queued_for_mail() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let code = submit_online(&citizen).await;
     assert!(outbox(&app).await.is_empty());
     let inbox = citizen.get("/api/v1/inbox").await;

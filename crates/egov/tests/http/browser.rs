@@ -1,9 +1,7 @@
 //! Browser journeys in real headless Chromium.
 
-mod common;
-
-use common::webdriver::Browser;
-use common::*;
+use crate::common::webdriver::Browser;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_person_registers_signs_in_finds_a_procedure_and_switches_language() {
@@ -240,8 +238,8 @@ async fn the_dashboard_drills_from_the_province_score_to_a_late_dossier() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00"));
     let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let code = submit_online(&citizen).await;
     let r = receiver.post_json(&format!("/api/v1/dossiers/{code}/actions"), r#"{"action": "accept"}"#).await;
     assert_eq!(r.status, 200);

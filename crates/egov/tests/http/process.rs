@@ -1,13 +1,11 @@
 //! The binary as an operator runs it: zero-setup start, demo loaded once,
 //! structured logs with request ids, clean exit on SIGTERM.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 struct Running {
     child: std::process::Child,

@@ -12,12 +12,10 @@
 //! cases an operation gets (default 40) and the seed (fixed by default, so
 //! that a run can be repeated).
 
-mod common;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 fn schemathesis() -> PathBuf {
     let path = std::env::var("EGOV_SCHEMATHESIS").map(PathBuf::from).unwrap_or_else(|_| {
@@ -77,7 +75,10 @@ async fn the_api_keeps_its_openapi_contract_signed_in_as_each_role() {
     let app = spawn_with(settings).await;
     let roles =
         ["demo.citizen", "demo.receiver", "demo.specialist", "demo.approver", "demo.agency-admin", "demo.admin"];
-    let tokens: Vec<(String, String)> = roles.iter().map(|r| (r.to_string(), app.token(r).1)).collect();
+    let mut tokens: Vec<(String, String)> = Vec::new();
+    for r in roles {
+        tokens.push((r.to_string(), app.token(r).await.1));
+    }
     let revoke = "DELETE /api/v1/auth/tokens/{id}";
     let mut failures = Vec::new();
     let mut runs = 0;

@@ -1,8 +1,6 @@
 //! The directory: agencies as a tree, imported from CSV all or nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn write(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("egov-dir-{}", random_name()));

@@ -1,8 +1,6 @@
 //! The dossier lifecycle through the API (issue 4, first part).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn form() -> serde_json::Value {
     serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"})
@@ -30,7 +28,7 @@ async fn submit(api: &Client) -> Resp {
 }
 
 /// A receiving officer of the other demo commune, H72.50.02.
-fn receiver_of_agency_b(app: &TestApp) -> Client {
+async fn receiver_of_agency_b(app: &TestApp) -> Client {
     let out = app.cli(&[
         "admin",
         "create-user",
@@ -46,7 +44,7 @@ fn receiver_of_agency_b(app: &TestApp) -> Client {
         "long enough",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    app.client().with_bearer(&app.token("b.receiver").1)
+    app.client().with_bearer(&app.token("b.receiver").await.1)
 }
 
 async fn act(api: &Client, code: &str, body: serde_json::Value) -> Resp {
@@ -56,10 +54,10 @@ async fn act(api: &Client, code: &str, body: serde_json::Value) -> Resp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_lifecycle_through_the_api() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
 
     let r = submit(&citizen).await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -144,7 +142,7 @@ async fn the_whole_lifecycle_through_the_api() {
         "{disposition}"
     );
     assert_eq!(got.bytes().await.unwrap().as_ref(), PDF);
-    let b = receiver_of_agency_b(&app);
+    let b = receiver_of_agency_b(&app).await;
     assert_eq!(b.get(&url).await.status, 403);
     assert_eq!(app.client().get(&url).await.status, 401);
     assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}/files/999999")).await.status, 404);
@@ -229,7 +227,7 @@ async fn the_whole_lifecycle_through_the_api() {
     assert!(page.text.contains("Không tìm thấy hồ sơ"));
 
     // others cannot read it; the audit chain holds every step
-    let other = app.client().with_bearer(&app.token("demo.agency-admin").1);
+    let other = app.client().with_bearer(&app.token("demo.agency-admin").await.1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}")).await.status, 200, "same agency");
     assert_eq!(b.get(&format!("/api/v1/dossiers/{code}")).await.status, 403);
     assert_eq!(act(&b, &code, serde_json::json!({"action": "accept"})).await.status, 403);
@@ -240,7 +238,7 @@ async fn the_whole_lifecycle_through_the_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_submissions_get_unique_gap_free_codes() {
     let app = spawn().await;
-    let token = app.token("demo.citizen").1;
+    let token = app.token("demo.citizen").await.1;
     let mut tasks = Vec::new();
     for _ in 0..100 {
         let base = app.base.clone();
@@ -266,7 +264,7 @@ async fn a_hundred_concurrent_submissions_get_unique_gap_free_codes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_submissions_are_refused_and_leave_nothing() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let before = app.count("dossiers").await;
     for (body, pointer) in [
         (serde_json::json!({"procedure": "nope", "agency": "H72.50.01", "form": form()}), "procedure"),
@@ -286,7 +284,7 @@ async fn bad_submissions_are_refused_and_leave_nothing() {
     }
     assert_eq!(citizen.post_json("/api/v1/dossiers", "{").await.status, 400);
     // officials do not file dossiers through the citizen's API
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     assert_eq!(submit(&receiver).await.status, 403);
     assert_eq!(submit(&app.client()).await.status, 401);
     assert_eq!(app.count("dossiers").await, before);
@@ -310,10 +308,10 @@ async fn bad_submissions_are_refused_and_leave_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
     let mut codes = Vec::new();
     for _ in 0..3 {
         codes.push(submit(&citizen).await.json()["code"].as_str().unwrap().to_string());
@@ -352,7 +350,7 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     assert!(items(receiver.get("/api/v1/dossiers?list=agency&q=khong%20co").await.json()).is_empty());
     assert_eq!(receiver.get("/api/v1/dossiers?list=bogus").await.status, 400);
     // another agency sees none of them
-    let b = receiver_of_agency_b(&app);
+    let b = receiver_of_agency_b(&app).await;
     assert!(items(b.get("/api/v1/dossiers?list=to_receive").await.json()).is_empty());
     // the citizen's own list, newest first
     let mine = items(citizen.get("/api/v1/dossiers").await.json());
@@ -533,7 +531,7 @@ async fn a_citizen_applies_through_the_pages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officials_handle_a_dossier_through_the_back_office() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let code = submit(&citizen).await.json()["code"].as_str().unwrap().to_string();
     let receiver = app.client();
     receiver.login("demo.receiver", DEMO_PASSWORD).await;
@@ -592,7 +590,7 @@ async fn officials_handle_a_dossier_through_the_back_office() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receiving_officer_records_a_walk_in_dossier() {
     let app = spawn().await;
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let users = app.count("users").await;
     let body = |parts: serde_json::Value| {
         serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần  Thị Tại Quầy",
@@ -619,7 +617,7 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
     let r = app.client().post_json("/api/v1/auth/token", r#"{"username":"079195000321","password":"!"}"#).await;
     assert_eq!(r.status, 401);
     // only receiving officers record counter dossiers
-    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
     assert_eq!(specialist.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0, 1]))).await.status, 403);
     let bad =
         serde_json::json!({"procedure": "1.000894", "citizen_id": "12", "full_name": "", "form": {}, "parts": [0, 1]})
@@ -634,7 +632,7 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
     let app = spawn().await;
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let body = serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần Thị Tại Quầy",
         "form": {"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"}, "parts": [0, 1]});
     let code = receiver.post_json("/api/v1/counter/dossiers", &body.to_string()).await.json()["code"]
@@ -686,14 +684,14 @@ async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
     // and it opens the lookup page
     assert_eq!(app.client().get(&format!("/tra-cuu/{code}")).await.status, 200);
     // not for anybody else
-    let other = app.client().with_bearer(&app.token("demo.citizen").1);
+    let other = app.client().with_bearer(&app.token("demo.citizen").await.1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}/receipt.pdf")).await.status, 403);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refused() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     // an executable renamed to .pdf
     let r = citizen
         .post_multipart(
@@ -736,10 +734,10 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
     let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let specialist = app.client().with_bearer(&app.token("demo.specialist").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
     let list = |name: &'static str| {
         let receiver = &receiver;
         async move {
@@ -816,14 +814,14 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_draft_is_saved_then_continued_and_submitted_through_the_api() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form(), "draft": true});
     let r = citizen.post_json("/api/v1/dossiers", &body.to_string()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert!(r.json()["code"].is_null());
     let id = r.json()["draft_id"].as_i64().expect("a draft id");
     // someone else's draft id is not yours to continue
-    let other = app.client().with_bearer(&app.token("demo.receiver").1);
+    let other = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let cont = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form(), "draft_id": id});
     assert_eq!(other.post_json("/api/v1/dossiers", &cont.to_string()).await.status, 403);
     // continued with its files: submitted, numbered, the same row

@@ -1,9 +1,7 @@
 //! Bad input: a clear message in the user's language, what was typed kept,
 //! nothing half-written.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 async fn register(c: &Client, fields: &[(&str, &str)], lang: &str) -> Resp {
     let csrf = c.get(&format!("/dang-ky?lang={lang}")).await.csrf();
@@ -128,7 +126,7 @@ async fn wrong_typed_and_oversized_requests_get_clear_errors() {
 #[tokio::test]
 async fn a_malformed_catalog_import_writes_nothing() {
     let app = spawn().await;
-    let (_, token) = app.token("demo.admin");
+    let (_, token) = app.token("demo.admin").await;
     let api = app.client().with_bearer(&token);
     let before = api.get("/api/v1/catalog").await.text;
     let audit = app.count("audit_log").await;

@@ -3,11 +3,9 @@
 //! public lookup, tokens that never expire, the smaller defects, addresses
 //! behind a load balancer.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn settings() -> egov_web::Settings {
@@ -167,7 +165,7 @@ async fn the_public_lookup_is_throttled_masked_and_case_blind() {
     let mut s = settings();
     s.lookup_limit = egov_web::Limit { max: 6, window: Duration::from_secs(600) };
     let app = spawn_with(s).await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let code = submit_online(&citizen).await;
     let anyone = app.client();
     let r = anyone.get(&format!("/api/v1/dossiers/{}/status", code.to_lowercase())).await;
@@ -229,7 +227,7 @@ async fn tokens_expire_can_be_listed_and_revoked_and_expired_rows_go() {
     assert_eq!(b.get("/api/v1/me").await.status, 401);
     assert_eq!(a.delete(&format!("/api/v1/auth/tokens/{}", second["id"])).await.status, 404);
     // someone else's token cannot be revoked
-    let (other_id, other) = app.token("demo.receiver");
+    let (other_id, other) = app.token("demo.receiver").await;
     assert_eq!(a.delete(&format!("/api/v1/auth/tokens/{other_id}")).await.status, 404);
     assert_eq!(app.client().with_bearer(&other).get("/api/v1/me").await.status, 200);
     // after its lifetime the token names nobody, and the sweep removes it
@@ -252,9 +250,9 @@ async fn tokens_expire_can_be_listed_and_revoked_and_expired_rows_go() {
 #[tokio::test]
 async fn an_apology_cannot_move_the_due_date_past_the_maximum_extension() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
-    let receiver = app.client().with_bearer(&app.token("demo.receiver").1);
-    let approver = app.client().with_bearer(&app.token("demo.approver").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
+    let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
     let code = submit_online(&citizen).await;
     let path = format!("/api/v1/dossiers/{code}/actions");
     assert_eq!(receiver.post_json(&path, r#"{"action": "accept"}"#).await.status, 200);
@@ -328,7 +326,7 @@ async fn personal_answers_are_not_stored_by_caches_and_api_answers_carry_a_csp()
     let app = spawn().await;
     let citizen = app.client();
     citizen.login("demo.citizen", DEMO_PASSWORD).await;
-    let api = app.client().with_bearer(&app.token("demo.citizen").1);
+    let api = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let code = submit_online(&api).await;
     for path in [format!("/ho-so/{code}"), "/ho-so-cua-toi".into(), "/hop-thu".into()] {
         let r = citizen.get(&path).await;
@@ -374,7 +372,7 @@ async fn hsts_is_sent_when_served_over_tls() {
 #[tokio::test]
 async fn an_upload_over_the_limit_is_413_naming_the_limit() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let big = vec![b'x'; 27 * 1024 * 1024];
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": {}});
     let form = reqwest::multipart::Form::new()
@@ -414,7 +412,7 @@ async fn control_characters_and_direction_overrides_are_stripped_at_the_door() {
     let me = app.client().with_bearer(t.json()["token"].as_str().unwrap()).get("/api/v1/me").await;
     assert_eq!(me.json()["full_name"], "Trần Thị Bé");
     // multipart text and file names as well; the file keeps the extension of its type
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
         "form": {"applicant_name": "Lê\u{202e} Văn\u{0} C", "applicant_id": "072090001234", "address": "Tân Ninh"}});
     // serde_json writes the NUL as the escape \u0000 in the part's JSON
@@ -436,7 +434,7 @@ async fn control_characters_and_direction_overrides_are_stripped_at_the_door() {
     let f = citizen.get(&format!("/api/v1/dossiers/{code}/files/{}", files[0]["id"])).await;
     assert!(f.header("content-disposition").contains(".pdf"), "{}", f.header("content-disposition"));
     // a query string too
-    let office = app.client().with_bearer(&app.token("demo.receiver").1);
+    let office = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let r = office.get("/api/v1/dossiers?list=to_receive&q=Nguy%E1%BB%85n%E2%80%AE%00").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(1), "{}", r.text);
@@ -445,9 +443,9 @@ async fn control_characters_and_direction_overrides_are_stripped_at_the_door() {
 #[tokio::test]
 async fn wildcards_in_a_worklist_search_match_themselves() {
     let app = spawn().await;
-    let citizen = app.client().with_bearer(&app.token("demo.citizen").1);
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     submit_online(&citizen).await;
-    let office = app.client().with_bearer(&app.token("demo.receiver").1);
+    let office = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let count = |q: &'static str| {
         let office = &office;
         async move {

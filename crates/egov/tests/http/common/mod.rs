@@ -167,13 +167,20 @@ impl TestApp {
             .expect("run egov")
     }
 
-    /// Issues a bearer token for a user through the CLI.
-    pub fn token(&self, username: &str) -> (i64, String) {
-        let out = self.cli(&["admin", "issue-token", "--username", username, "--expires-in", "1d"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let s = String::from_utf8(out.stdout).expect("utf8");
-        let (id, token) = s.trim().split_once(' ').expect("ID TOKEN");
-        (id.parse().expect("id"), token.to_string())
+    /// Issues a bearer token for a user (a day long) through the use case the
+    /// command line calls, without spawning it.
+    pub async fn token(&self, username: &str) -> (i64, String) {
+        let uid = egov_app::accounts::user_id(&self.store, username).await.expect("lookup").expect("no such user");
+        let t = egov_app::accounts::issue_token(
+            &self.store,
+            egov_app::Actor::Operator,
+            uid,
+            "test",
+            std::time::Duration::from_secs(24 * 3600),
+        )
+        .await
+        .expect("token");
+        (t.id, t.secret)
     }
 
     pub async fn count(&self, table: &str) -> i64 {

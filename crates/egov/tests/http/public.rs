@@ -1,8 +1,6 @@
 //! Black-box tests of the public pages and the catalog API.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn healthz_answers_and_requests_carry_an_id() {

@@ -1,10 +1,8 @@
 //! The working-day calendar end to end: command line, API, pages, back office.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn egov(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(args).output().expect("run egov");

@@ -1,9 +1,7 @@
 //! Administrators create and edit procedures, their forms and processes in
 //! the back office, without code.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn an_administrator_creates_a_procedure_with_its_form_and_process() {

@@ -1,9 +1,7 @@
 //! The audit chain: every change appends an entry; `egov audit verify`
 //! detects an altered, removed or reordered entry and names it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn verify(app: &TestApp) -> (bool, String) {
     let out = app.cli(&["audit", "verify"]);
@@ -15,7 +13,7 @@ async fn with_history() -> TestApp {
     let app = spawn().await;
     let c = app.client();
     c.login("demo.admin", DEMO_PASSWORD).await;
-    let (_, token) = app.token("demo.admin");
+    let (_, token) = app.token("demo.admin").await;
     let api = app.client().with_bearer(&token);
     let doc = api.get("/api/v1/catalog").await.text;
     assert_eq!(api.put_json("/api/v1/catalog", &doc).await.status, 200);

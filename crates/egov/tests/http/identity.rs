@@ -1,8 +1,6 @@
 //! Registration, sign-in, sessions, throttling and CSRF.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn reg<'a>(csrf: &'a str, cid: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -131,7 +129,7 @@ async fn api_tokens_by_password_and_revocation() {
     assert_eq!(r.status, 401);
     assert_eq!(r.header("content-type"), "application/problem+json");
 
-    let (id, token) = app.token("demo.approver");
+    let (id, token) = app.token("demo.approver").await;
     let c = app.client().with_bearer(&token);
     assert_eq!(c.get("/api/v1/me").await.status, 200);
     let out = app.cli(&["admin", "revoke-token", &id.to_string()]);

@@ -1,8 +1,6 @@
 //! Role- and agency-scoped access, checked on the server for reads and writes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const A: &str = "H72.50.01";
 const B: &str = "H72.50.02";
@@ -38,7 +36,7 @@ async fn an_official_of_agency_a_cannot_read_or_change_agency_b() {
     assert_eq!(r.status, 403);
     assert_eq!(app.count("users").await, users);
     // through the API too
-    let (_, token) = app.token("demo.agency-admin");
+    let (_, token) = app.token("demo.agency-admin").await;
     let api = app.client().with_bearer(&token);
     assert_eq!(api.get(&format!("/api/v1/agencies/{A}")).await.status, 200);
     let r = api.get(&format!("/api/v1/agencies/{B}")).await;
@@ -129,7 +127,7 @@ async fn a_citizen_reaches_no_back_office_page_or_api() {
     ] {
         assert_eq!(c.get(path).await.status, 403, "{path}");
     }
-    let (_, token) = app.token("demo.citizen");
+    let (_, token) = app.token("demo.citizen").await;
     let api = app.client().with_bearer(&token);
     assert_eq!(api.get(&format!("/api/v1/agencies/{A}")).await.status, 403);
     assert_eq!(api.get("/api/v1/catalog").await.status, 403);

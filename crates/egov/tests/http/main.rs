@@ -1,0 +1,22 @@
+//! The black-box tests, as one test binary: the real server on a random
+//! port with a fresh database (SQLite, or PostgreSQL when
+//! `EGOV_TEST_BACKEND=postgres`), driven over HTTP, by Chromium, by the
+//! command line and by schemathesis, with the typed helpers of `common`.
+
+mod common;
+
+mod access;
+mod audit_chain;
+mod bad_input;
+mod browser;
+mod calendar;
+mod catalog_admin;
+mod contract;
+mod directory;
+mod dossiers;
+mod hardening;
+mod identity;
+mod mail;
+mod process;
+mod public;
+mod quality;
