@@ -600,24 +600,3 @@ mod tests {
         assert!(pdf.len() < 200_000, "subset fonts keep it small: {} bytes", pdf.len());
     }
 }
-
-#[cfg(test)]
-mod write_sample {
-    /// Writes a sample receipt to $EGOV_SLIP_SAMPLE (for a look by eye).
-    #[test]
-    fn sample() {
-        if let Ok(path) = std::env::var("EGOV_SLIP_SAMPLE") {
-            let r = super::Receipt {
-                agency: "Ủy ban nhân dân phường Tân Ninh".into(),
-                code: "H72.50.01-261128-0001".into(),
-                citizen: "Nguyễn Văn Dân".into(),
-                procedure: "Đăng ký kết hôn".into(),
-                parts: vec!["Tờ khai đăng ký kết hôn".into(), "Giấy tờ tùy thân của người nộp (xuất trình)".into()],
-                received: chrono::NaiveDateTime::parse_from_str("2026-11-30 09:15", "%Y-%m-%d %H:%M").unwrap(),
-                due: Some(chrono::NaiveDateTime::parse_from_str("2026-12-01 09:15", "%Y-%m-%d %H:%M").unwrap()),
-                lookup_url: "http://localhost:8080/tra-cuu/H72.50.01-261128-0001".into(),
-            };
-            std::fs::write(path, super::render(&super::receipt(&r)).unwrap()).unwrap();
-        }
-    }
-}

@@ -132,15 +132,15 @@ impl Store {
     }
 
     /// Runs raw SQL; for tests that tamper with stored data on purpose.
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
         Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
     }
 }
 
 impl Store {
-    /// The number of rows of a table; for tests and reports.
-    #[doc(hidden)]
+    /// The number of rows of a table; for tests.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
         if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(crate::StoreError::NotFound);

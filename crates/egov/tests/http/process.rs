@@ -48,17 +48,14 @@ fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Runnin
 }
 
 impl Running {
-    fn lines(&self) -> Vec<String> {
-        self.stdout.try_iter().collect()
-    }
     fn term(mut self) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(st) = self.child.try_wait().expect("wait") {
-                std::thread::sleep(Duration::from_millis(100));
-                return (st, self.lines());
+                // every line the process wrote: the reader ends at its end of file
+                return (st, self.stdout.iter().collect());
             }
             assert!(Instant::now() < deadline, "egov did not stop on SIGTERM");
             std::thread::sleep(Duration::from_millis(50));
