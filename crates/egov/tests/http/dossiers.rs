@@ -47,10 +47,6 @@ async fn receiver_of_agency_b(app: &TestApp) -> Client {
     app.client().with_bearer(&app.token("b.receiver").await.1)
 }
 
-async fn act(api: &Client, code: &str, body: serde_json::Value) -> Resp {
-    api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_lifecycle_through_the_api() {
     let app = spawn().await;
@@ -71,9 +67,9 @@ async fn the_whole_lifecycle_through_the_api() {
     let r = citizen.post_json(&format!("/api/v1/dossiers/{code}/rating"), r#"{"scores":[3,2,2,2,2,2,2,2,2]}"#).await;
     assert_eq!(r.status, 409);
     // wrong role, wrong status: refused, nothing changed
-    let r = act(&specialist, &code, serde_json::json!({"action": "accept"})).await;
+    let r = specialist.act(&code, serde_json::json!({"action": "accept"})).await;
     assert_eq!(r.status, 403, "{}", r.text);
-    let r = act(&approver, &code, serde_json::json!({"action": "approve"})).await;
+    let r = approver.act(&code, serde_json::json!({"action": "approve"})).await;
     assert_eq!(r.status, 409);
     assert_eq!(r.header("content-type"), "application/problem+json");
     let before = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
@@ -90,12 +86,12 @@ async fn the_whole_lifecycle_through_the_api() {
         (&citizen, serde_json::json!({"action": "resubmit"}), "processing"),
         (&approver, serde_json::json!({"action": "approve"}), "approved"),
     ] {
-        let r = act(who, &code, body.clone()).await;
+        let r = who.act(&code, body.clone()).await;
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
     // The result goes out some way: neither a file nor paper is refused.
-    let r = act(&receiver, &code, serde_json::json!({"action": "return_result"})).await;
+    let r = receiver.act(&code, serde_json::json!({"action": "return_result"})).await;
     assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.json()["title"].as_str().unwrap().contains("kết quả bản điện tử"), "{}", r.text);
     // An electronic result is checked by content: a text file named .pdf is
@@ -230,7 +226,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let other = app.client().with_bearer(&app.token("demo.agency-admin").await.1);
     assert_eq!(other.get(&format!("/api/v1/dossiers/{code}")).await.status, 200, "same agency");
     assert_eq!(b.get(&format!("/api/v1/dossiers/{code}")).await.status, 403);
-    assert_eq!(act(&b, &code, serde_json::json!({"action": "accept"})).await.status, 403);
+    assert_eq!(b.act(&code, serde_json::json!({"action": "accept"})).await.status, 403);
     let out = app.cli(&["audit", "verify"]);
     assert!(out.status.success());
 }
@@ -321,16 +317,16 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     };
     assert_eq!(items(receiver.get("/api/v1/dossiers?list=to_receive").await.json()), codes);
     for c in &codes[..2] {
-        assert_eq!(act(&receiver, c, serde_json::json!({"action": "accept"})).await.status, 200);
+        assert_eq!(receiver.act(c, serde_json::json!({"action": "accept"})).await.status, 200);
     }
     assert_eq!(items(receiver.get("/api/v1/dossiers?list=to_receive").await.json()), vec![codes[2].clone()]);
     assert_eq!(
-        act(&approver, &codes[0], serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status,
+        approver.act(&codes[0], serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status,
         200
     );
     assert_eq!(items(specialist.get("/api/v1/dossiers?list=mine").await.json()), vec![codes[0].clone()]);
     let r =
-        act(&specialist, &codes[0], serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+        specialist.act(&codes[0], serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
     assert_eq!(r.status, 200);
     assert_eq!(items(receiver.get("/api/v1/dossiers?list=waiting").await.json()), vec![codes[0].clone()]);
     assert!(items(specialist.get("/api/v1/dossiers?list=mine").await.json()).is_empty());
@@ -757,7 +753,7 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
         assert_eq!(r.status, 201, "{}", r.text);
         let code = r.json()["code"].as_str().unwrap().to_string();
         assert!(code.contains("-260302-"), "the code carries the clock's day: {code}");
-        assert_eq!(act(&receiver, &code, serde_json::json!({"action": "accept"})).await.status, 200);
+        assert_eq!(receiver.act(&code, serde_json::json!({"action": "accept"})).await.status, 200);
         codes.push(code);
     }
     let (a, b, c) = (codes[0].clone(), codes[1].clone(), codes[2].clone());
@@ -769,18 +765,15 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
     assert!(list("overdue").await.is_empty());
 
     // A: the approver apologises and sets Friday 17:00.
-    let r = act(
-        &approver,
-        &a,
-        serde_json::json!({"action": "apologize", "new_due": "2026-03-06 17:00", "reason": "Chờ xác minh"}),
-    )
-    .await;
+    let r = approver
+        .act(&a, serde_json::json!({"action": "apologize", "new_due": "2026-03-06 17:00", "reason": "Chờ xác minh"}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(due_of(a.clone()).await, "2026-03-06 17:00");
     // C: assigned, then paused for a supplement on Monday 10:00.
     clock.set(at("2026-03-02 10:00"));
-    assert_eq!(act(&approver, &c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status, 200);
-    let r = act(&specialist, &c, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+    assert_eq!(approver.act(&c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await.status, 200);
+    let r = specialist.act(&c, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(!list("due_soon").await.contains(&a), "A is due on Friday");
 
@@ -789,14 +782,14 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
     assert_eq!(list("overdue").await, vec![b.clone()]);
     assert_eq!(list("waiting").await, vec![c.clone()]);
     // an apology after the due date is refused
-    let r =
-        act(&approver, &b, serde_json::json!({"action": "apologize", "new_due": "2026-03-10 17:00", "reason": "Trễ"}))
-            .await;
+    let r = approver
+        .act(&b, serde_json::json!({"action": "apologize", "new_due": "2026-03-10 17:00", "reason": "Trễ"}))
+        .await;
     assert_eq!(r.status, 409, "{}", r.text);
 
     // Wednesday 09:00: the citizen completes C; its deadline restarts from now.
     clock.set(at("2026-03-04 09:00"));
-    assert_eq!(act(&citizen, &c, serde_json::json!({"action": "resubmit"})).await.status, 200);
+    assert_eq!(citizen.act(&c, serde_json::json!({"action": "resubmit"})).await.status, 200);
     assert_eq!(due_of(c.clone()).await, "2026-03-05 09:00");
     assert_eq!(list("overdue").await, vec![b.clone()]);
     assert!(list("due_soon").await.contains(&c));

@@ -86,11 +86,6 @@ async fn wait_for(app: &TestApp, what: &str, done: impl Fn(&[OutboxEntry]) -> bo
     }
 }
 
-async fn act(api: &Client, code: &str, body: serde_json::Value) {
-    let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
-    assert_eq!(r.status, 200, "{body}: {}", r.text);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_when_refused() {
     let port = free_port();
@@ -131,9 +126,9 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
 
     // 3. Each change the citizen should know of is mailed, with its note;
     //    the officials' internal hand-over (assign) is not.
-    act(&receiver, &code, serde_json::json!({"action": "accept"})).await;
-    act(&approver, &code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
-    act(&specialist, &code, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
+    receiver.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    specialist.act_ok(&code, serde_json::json!({"action": "request_supplement", "missing": ["Ảnh 4x6"]})).await;
     wait_for(&app, "three sent", |o| o.len() == 3 && o.iter().all(|e| e.state == MailState::Sent)).await;
     let got = smtp.received();
     assert_eq!(got.len(), 3, "{got:#?}");
@@ -147,8 +142,8 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
         .await
         .expect("update");
     // (the citizen's own resubmission is not news to the citizen)
-    act(&citizen, &code, serde_json::json!({"action": "resubmit"})).await;
-    act(&approver, &code, serde_json::json!({"action": "approve"})).await;
+    citizen.act_ok(&code, serde_json::json!({"action": "resubmit"})).await;
+    approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
     let o = wait_for(&app, "the refusal", |o| o.len() == 4 && o[0].state == MailState::Failed).await;
     assert_eq!(o[0].attempts, 1);
     assert!(o[0].error.as_deref().unwrap_or("").contains("550"), "{:?}", o[0].error);

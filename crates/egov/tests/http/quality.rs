@@ -3,11 +3,6 @@
 
 use crate::common::*;
 
-async fn act(api: &Client, code: &str, body: serde_json::Value) {
-    let r = api.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await;
-    assert_eq!(r.status, 200, "{body}: {}", r.text);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
@@ -19,20 +14,20 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     // A and B accepted Monday 08:00 (due Tuesday 08:00); D withdrawn.
     let (a, b, d) = (submit_online(&citizen).await, submit_online(&citizen).await, submit_online(&citizen).await);
     for c in [&a, &b] {
-        act(&receiver, c, serde_json::json!({"action": "accept"})).await;
-        act(&approver, c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+        receiver.act_ok(c, serde_json::json!({"action": "accept"})).await;
+        approver.act_ok(c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
     }
-    act(&citizen, &d, serde_json::json!({"action": "withdraw", "reason": "Nộp nhầm"})).await;
+    citizen.act_ok(&d, serde_json::json!({"action": "withdraw", "reason": "Nộp nhầm"})).await;
     // A processed Monday 10:00 and returned with an electronic result: on time.
     clock.set(at("2026-03-02 10:00"));
-    act(&approver, &a, serde_json::json!({"action": "approve"})).await;
+    approver.act_ok(&a, serde_json::json!({"action": "approve"})).await;
     let form = reqwest::multipart::Form::new()
         .text("action", r#"{"action": "return_result"}"#)
         .part("result", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("ket-qua.pdf"));
     assert_eq!(receiver.post_multipart(&format!("/api/v1/dossiers/{a}/actions"), form).await.status, 200);
     // B processed Wednesday 09:00: 25 hours late.
     clock.set(at("2026-03-04 09:00"));
-    act(&approver, &b, serde_json::json!({"action": "approve"})).await;
+    approver.act_ok(&b, serde_json::json!({"action": "approve"})).await;
     clock.set(at("2026-03-06 12:00"));
     // the citizen rates A: 16 of 18
     let r = citizen.post_json(&format!("/api/v1/dossiers/{a}/rating"), r#"{"scores":[2,2,2,2,2,2,2,2,0]}"#).await;

@@ -318,6 +318,18 @@ impl Client {
         .await
     }
 
+    /// An action on a dossier through the API (JSON).
+    pub async fn act(&self, code: &str, body: serde_json::Value) -> Resp {
+        self.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await
+    }
+
+    /// An action that must succeed.
+    pub async fn act_ok(&self, code: &str, body: serde_json::Value) -> Resp {
+        let r = self.act(code, body.clone()).await;
+        assert_eq!(r.status, 200, "{body}: {}", r.text);
+        r
+    }
+
     /// Signs in through the page; panics unless it succeeds.
     pub async fn login(&self, login: &str, password: &str) -> Resp {
         let page = self.get("/dang-nhap").await;
