@@ -112,6 +112,12 @@ pub enum Action<'a> {
     ReadMailOutbox,
     /// Give a role to a new official of an agency.
     GrantRole(&'a str, Role),
+    /// Set the working-day calendar: announced days off and make-up days,
+    /// working hours, the afternoon cut-off.
+    ManageCalendar,
+    /// Read a dossier: its owner (a citizen), the officials of the agency
+    /// that received it or holds it now, system administrators.
+    ReadDossier { owner: Option<i64>, receiving: &'a str, current: &'a str },
 }
 
 impl Principal {
@@ -130,6 +136,9 @@ impl Principal {
 
     /// The one access rule of the platform: deny unless a clause allows.
     pub fn may(&self, action: Action<'_>) -> bool {
+        if let (AccountKind::Citizen, Action::ReadDossier { owner, .. }) = (self.kind, action) {
+            return owner == Some(self.user_id);
+        }
         if !self.is_official() {
             return false;
         }
@@ -144,7 +153,12 @@ impl Principal {
             Action::GrantRole(a, role) => {
                 self.in_agency(a) && self.has_role(Role::AgencyAdmin) && role != Role::SystemAdmin
             }
-            Action::ManageCatalog | Action::ManageDirectory | Action::ReadAudit | Action::ReadMailOutbox => false,
+            Action::ReadDossier { receiving, current, .. } => self.in_agency(receiving) || self.in_agency(current),
+            Action::ManageCatalog
+            | Action::ManageDirectory
+            | Action::ManageCalendar
+            | Action::ReadAudit
+            | Action::ReadMailOutbox => false,
         }
     }
 }
@@ -289,6 +303,29 @@ pub fn secret_digest(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dossier_is_read_by_its_owner_and_the_officials_holding_it() {
+        let d = |owner| Action::ReadDossier { owner, receiving: "A", current: "B" };
+        let citizen = Principal {
+            user_id: 42,
+            username: "c".into(),
+            full_name: "C".into(),
+            kind: AccountKind::Citizen,
+            agency_id: None,
+            roles: vec![],
+        };
+        assert!(citizen.may(d(Some(42))));
+        assert!(!citizen.may(d(Some(43))));
+        assert!(!citizen.may(d(None)));
+        assert!(official(&[Role::Receiver], "A").may(d(None)), "the agency that received it");
+        assert!(official(&[Role::Specialist], "B").may(d(None)), "the agency that holds it");
+        assert!(!official(&[Role::AgencyAdmin], "C").may(d(None)));
+        assert!(official(&[Role::SystemAdmin], "S").may(d(None)));
+        assert!(!citizen.may(Action::ManageCalendar));
+        assert!(!official(&[Role::AgencyAdmin], "A").may(Action::ManageCalendar));
+        assert!(official(&[Role::SystemAdmin], "S").may(Action::ManageCalendar));
+    }
 
     #[test]
     fn an_agency_admin_grants_any_role_of_their_agency_but_system_admin() {

@@ -371,7 +371,7 @@ async fn years_page(state: &AppState, ctx: &Ctx, form: FormState, status: Status
 
 fn manager(ctx: &Ctx) -> Result<(), WebError> {
     let p = ctx.principal()?;
-    if p.may(Action::ManageDirectory) {
+    if p.may(Action::ManageCalendar) {
         Ok(())
     } else {
         Err(WebError::Forbidden)

@@ -660,15 +660,13 @@ impl From<egov_store::DossierFile> for FileView {
     }
 }
 
-/// Who may see a dossier: its owner, and the officials of the agencies that
-/// received or hold it (and system administrators).
+/// Whether `p` may see a dossier (the rule is `Principal::may`'s).
 pub(crate) fn may_read(p: &Principal, d: &Dossier) -> bool {
-    if p.kind == AccountKind::Citizen {
-        return d.owner == Some(p.user_id);
-    }
-    p.is_system_admin()
-        || (p.is_official()
-            && [&d.receiving_agency, &d.current_agency].iter().any(|a| p.agency_id.as_deref() == Some(a.as_str())))
+    p.may(egov_identity::Action::ReadDossier {
+        owner: d.owner,
+        receiving: &d.receiving_agency,
+        current: &d.current_agency,
+    })
 }
 
 /// A dossier with its history: for its owner and the officials of the agencies holding it.

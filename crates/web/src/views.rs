@@ -48,8 +48,10 @@ pub fn back_office_nav(p: &Principal, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/quan-tri/thu-tuc", "nav.admin.procedures"));
         items.push(("/quan-tri/thu-tuc/nhap", "nav.admin.import"));
     }
-    if p.may(Action::ManageDirectory) {
+    if p.may(Action::ManageCalendar) {
         items.push(("/quan-tri/lich", "nav.admin.calendar"));
+    }
+    if p.may(Action::ManageDirectory) {
         items.push(("/quan-tri/cac-co-quan", "nav.admin.agencies"));
         items.push(("/quan-tri/don-vi", "nav.admin.units"));
     }
