@@ -146,38 +146,10 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             })
             .unwrap_or_default();
 
-        let mut principal = None;
-        let mut via = AuthVia::None;
-        let mut session_digest = None;
-        let mut token_id = None;
-        let mut csrf = None;
-        if let Some(auth) = headers.get(AUTHORIZATION) {
-            via = AuthVia::BadToken;
-            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-            if let Some(token) = token.filter(|t| !t.is_empty()) {
-                match state.store.token_principal(&secret_digest(token)).await {
-                    Ok(Some((p, id))) => {
-                        principal = Some(p);
-                        via = AuthVia::Token;
-                        token_id = Some(id);
-                    }
-                    Ok(None) => {}
-                    Err(e) => return WebError::from(e).problem(lang),
-                }
-            }
-        } else if let Some(sid) = cookie(headers, SESSION_COOKIE) {
-            let digest = secret_digest(sid);
-            match state.store.session(&digest).await {
-                Ok(Some((p, token))) => {
-                    principal = Some(p);
-                    via = AuthVia::Session;
-                    csrf = Some(token);
-                    session_digest = Some(digest);
-                }
-                Ok(None) => {}
-                Err(e) => return WebError::from(e).problem(lang),
-            }
-        }
+        let Caller { principal, via, session_digest, token_id, csrf } = match identify(&state, headers).await {
+            Ok(c) => c,
+            Err(e) => return e.problem(lang),
+        };
         let mut new_csrf_cookie = None;
         let csrf = match csrf {
             Some(c) => c,
@@ -194,24 +166,12 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         };
         // Text enters clean: the query string and form and JSON bodies lose
         // their control characters here, once (multipart in its one reader).
-        let query = match crate::clean::urlencoded(query.as_bytes()) {
-            Some(cleaned) => {
-                let mut parts = req.uri().clone().into_parts();
-                let pq = format!("{path}?{cleaned}");
-                parts.path_and_query = pq.parse().ok();
-                if let Ok(uri) = axum::http::Uri::from_parts(parts) {
-                    *req.uri_mut() = uri;
-                }
-                cleaned
-            }
-            None => query,
-        };
+        let query = clean_query(&mut req, &path, query);
         let may_import = principal.as_ref().is_some_and(|p| p.may(egov_identity::Action::ManageCatalog));
-        let req = match clean_body(req, if may_import { crate::IMPORT_LIMIT } else { crate::BODY_LIMIT }).await {
+        let mut req = match clean_body(req, if may_import { crate::IMPORT_LIMIT } else { crate::BODY_LIMIT }).await {
             Ok(r) => r,
             Err(e) => return e.problem(lang),
         };
-        let mut req = req;
         let ctx = Ctx { lang, principal, via, session_digest, token_id, csrf, path: path.clone(), query, addr };
         req.extensions_mut().insert(ctx.clone());
 
@@ -232,32 +192,85 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         if let Ok(v) = HeaderValue::from_str(&request_id.to_string()) {
             h.insert("x-request-id", v);
         }
-        h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-        h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-        h.insert(
-            "content-security-policy",
-            if is_api {
-                // JSON, PDFs and files: nothing in them may run or be framed.
-                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
-            } else {
-                HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
-            },
-        );
-        if https {
-            h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-        }
-        // Nothing dynamic is kept by browsers or shared caches unless its
-        // handler says otherwise (the stylesheet does): pages and answers
-        // carry personal data and CSRF tokens.
-        if !h.contains_key(CACHE_CONTROL) {
-            h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        }
+        security_headers(h, is_api, https);
         tracing::info!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "served");
         resp
     }
     .instrument(span)
     .await
+}
+
+/// Who a request comes from: a bearer token (for the API), else a session cookie.
+struct Caller {
+    principal: Option<Principal>,
+    via: AuthVia,
+    session_digest: Option<String>,
+    token_id: Option<i64>,
+    /// The session's CSRF token.
+    csrf: Option<String>,
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, WebError> {
+    let mut c = Caller { principal: None, via: AuthVia::None, session_digest: None, token_id: None, csrf: None };
+    if let Some(auth) = headers.get(AUTHORIZATION) {
+        c.via = AuthVia::BadToken;
+        let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        if let Some(token) = token.filter(|t| !t.is_empty()) {
+            if let Some((p, id)) = state.store.token_principal(&secret_digest(token)).await? {
+                c.principal = Some(p);
+                c.via = AuthVia::Token;
+                c.token_id = Some(id);
+            }
+        }
+    } else if let Some(sid) = cookie(headers, SESSION_COOKIE) {
+        let digest = secret_digest(sid);
+        if let Some((p, token)) = state.store.session(&digest).await? {
+            c.principal = Some(p);
+            c.via = AuthVia::Session;
+            c.csrf = Some(token);
+            c.session_digest = Some(digest);
+        }
+    }
+    Ok(c)
+}
+
+/// The query string without control characters (see [`crate::clean`]); the
+/// request's address is rewritten when anything was stripped.
+fn clean_query(req: &mut Request, path: &str, query: String) -> String {
+    let Some(cleaned) = crate::clean::urlencoded(query.as_bytes()) else { return query };
+    let mut parts = req.uri().clone().into_parts();
+    parts.path_and_query = format!("{path}?{cleaned}").parse().ok();
+    if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+        *req.uri_mut() = uri;
+    }
+    cleaned
+}
+
+/// The headers every answer carries.
+fn security_headers(h: &mut HeaderMap, is_api: bool, https: bool) {
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        if is_api {
+            // JSON, PDFs and files: nothing in them may run or be framed.
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+        } else {
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            )
+        },
+    );
+    if https {
+        h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    // Nothing dynamic is kept by browsers or shared caches unless its handler
+    // says otherwise (the stylesheet does): pages and answers carry personal
+    // data and CSRF tokens.
+    if !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// What an error answer keeps when it is rewritten: when to try again, and
