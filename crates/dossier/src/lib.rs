@@ -232,23 +232,81 @@ pub enum Command {
     },
 }
 
-impl Command {
-    pub fn name(&self) -> &'static str {
+/// A command's kind, without its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    Submit,
+    Accept,
+    ReturnIncomplete,
+    Assign,
+    Forward,
+    RequestSupplement,
+    Resubmit,
+    Refuse,
+    Withdraw,
+    Stop,
+    Approve,
+    ReturnResult,
+    Apologize,
+}
+
+impl CommandKind {
+    pub const ALL: [CommandKind; 13] = [
+        CommandKind::Submit,
+        CommandKind::Accept,
+        CommandKind::ReturnIncomplete,
+        CommandKind::Assign,
+        CommandKind::Forward,
+        CommandKind::RequestSupplement,
+        CommandKind::Resubmit,
+        CommandKind::Refuse,
+        CommandKind::Withdraw,
+        CommandKind::Stop,
+        CommandKind::Approve,
+        CommandKind::ReturnResult,
+        CommandKind::Apologize,
+    ];
+
+    pub fn name(self) -> &'static str {
         match self {
-            Command::Submit => "submit",
-            Command::Accept => "accept",
-            Command::ReturnIncomplete { .. } => "return_incomplete",
-            Command::Assign { .. } => "assign",
-            Command::Forward { .. } => "forward",
-            Command::RequestSupplement { .. } => "request_supplement",
-            Command::Resubmit => "resubmit",
-            Command::Refuse { .. } => "refuse",
-            Command::Withdraw { .. } => "withdraw",
-            Command::Stop { .. } => "stop",
-            Command::Approve => "approve",
-            Command::ReturnResult { .. } => "return_result",
-            Command::Apologize { .. } => "apologize",
+            CommandKind::Submit => "submit",
+            CommandKind::Accept => "accept",
+            CommandKind::ReturnIncomplete => "return_incomplete",
+            CommandKind::Assign => "assign",
+            CommandKind::Forward => "forward",
+            CommandKind::RequestSupplement => "request_supplement",
+            CommandKind::Resubmit => "resubmit",
+            CommandKind::Refuse => "refuse",
+            CommandKind::Withdraw => "withdraw",
+            CommandKind::Stop => "stop",
+            CommandKind::Approve => "approve",
+            CommandKind::ReturnResult => "return_result",
+            CommandKind::Apologize => "apologize",
         }
+    }
+}
+
+impl Command {
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Submit => CommandKind::Submit,
+            Command::Accept => CommandKind::Accept,
+            Command::ReturnIncomplete { .. } => CommandKind::ReturnIncomplete,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::Forward { .. } => CommandKind::Forward,
+            Command::RequestSupplement { .. } => CommandKind::RequestSupplement,
+            Command::Resubmit => CommandKind::Resubmit,
+            Command::Refuse { .. } => CommandKind::Refuse,
+            Command::Withdraw { .. } => CommandKind::Withdraw,
+            Command::Stop { .. } => CommandKind::Stop,
+            Command::Approve => CommandKind::Approve,
+            Command::ReturnResult { .. } => CommandKind::ReturnResult,
+            Command::Apologize { .. } => CommandKind::Apologize,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
 }
 
@@ -365,107 +423,57 @@ fn reason(s: &str) -> Result<(), DossierError> {
     }
 }
 
-/// Applies a command: checks who may do it to this dossier now, and returns
-/// the next state. The dossier passed in is never changed.
-pub fn apply(
-    d: &Dossier,
-    who: &Principal,
-    cmd: &Command,
-    now: NaiveDateTime,
-    rules: &Rules<'_>,
-) -> Result<Dossier, DossierError> {
-    let action = cmd.name();
-    let mut n = d.clone();
-    let cal =
-        |r: Result<NaiveDateTime, egov_calendar::CalendarError>| r.map_err(|e| DossierError::Calendar(e.to_string()));
-    match cmd {
-        Command::Submit => {
+/// Whether `who` may give a command of this kind to the dossier now,
+/// whatever its details: its status; the role and agency, the ownership or
+/// the assignment it needs; and the dossier's own state (returned once
+/// already, apologised already, past its due date).
+pub fn admits(d: &Dossier, who: &Principal, kind: CommandKind, now: NaiveDateTime) -> Result<(), DossierError> {
+    use CommandKind as K;
+    let action = kind.name();
+    match kind {
+        K::Submit => {
             need(d.status, &[Status::Draft, Status::ReturnedIncomplete], action)?;
             owner(who, d, action)?;
-            n.status = Status::Submitted;
         }
-        Command::Accept => {
+        K::Accept | K::ReturnIncomplete => {
             need(d.status, &[Status::Submitted], action)?;
             official_of(who, &d.receiving_agency, Role::Receiver, action)?;
-            n.status = Status::Accepted;
-            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
-        }
-        Command::ReturnIncomplete { missing } => {
-            need(d.status, &[Status::Submitted], action)?;
-            official_of(who, &d.receiving_agency, Role::Receiver, action)?;
-            if d.returned_once {
+            if kind == K::ReturnIncomplete && d.returned_once {
                 return Err(DossierError::AlreadyReturned);
             }
-            if missing.iter().all(|m| m.trim().is_empty()) {
-                return Err(DossierError::NothingMissing);
-            }
-            n.status = Status::ReturnedIncomplete;
-            n.returned_once = true;
         }
-        Command::Assign { to } => {
+        K::Assign => {
             need(d.status, &[Status::Accepted, Status::Processing], action)?;
             official_of(who, &d.current_agency, Role::Approver, action)?;
-            if to.agency != d.current_agency || !to.roles.contains(&Role::Specialist) {
-                return Err(DossierError::BadAssignee);
-            }
-            n.status = Status::Processing;
-            n.assignee = Some(to.user_id);
-            if d.status == Status::Accepted {
-                n.step = 1.min(rules.steps.saturating_sub(1));
-            }
         }
-        Command::Forward { to_agency } => {
+        K::Forward => {
             need(d.status, &[Status::Processing], action)?;
             official_of(who, &d.current_agency, Role::Specialist, action)?;
             if d.assignee != Some(who.user_id) {
                 return Err(DossierError::NotAssignee { action });
             }
-            match to_agency {
-                Some(a) if a != &d.current_agency => {
-                    n.current_agency = a.clone();
-                    n.assignee = None;
-                    n.status = Status::Accepted;
-                }
-                _ => {
-                    if d.step + 1 >= rules.steps.saturating_sub(1) {
-                        return Err(DossierError::LastStep);
-                    }
-                    n.step = d.step + 1;
-                }
-            }
         }
-        Command::RequestSupplement { missing } => {
+        K::RequestSupplement => {
             need(d.status, &[Status::Accepted, Status::Processing], action)?;
             let as_receiver = official_of(who, &d.receiving_agency, Role::Receiver, action);
             let as_specialist = official_of(who, &d.current_agency, Role::Specialist, action);
             if as_receiver.is_err() {
                 as_specialist?;
             }
-            if missing.iter().all(|m| m.trim().is_empty()) {
-                return Err(DossierError::NothingMissing);
-            }
-            n.status = Status::SupplementRequested;
-            n.supplements = d.supplements + 1;
         }
-        Command::Resubmit => {
+        K::Resubmit => {
             need(d.status, &[Status::SupplementRequested], action)?;
             owner(who, d, action)?;
-            // A complete resubmission restarts the deadline from zero.
-            n.status = if d.assignee.is_some() { Status::Processing } else { Status::Accepted };
-            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
         }
-        Command::Refuse { reason: r } => {
-            reason(r)?;
+        K::Refuse => {
             need(d.status, &[Status::Submitted, Status::Accepted, Status::Processing], action)?;
             if d.status == Status::Submitted {
                 official_of(who, &d.receiving_agency, Role::Receiver, action)?;
             } else {
                 official_of(who, &d.current_agency, Role::Approver, action)?;
             }
-            n.status = Status::Refused;
         }
-        Command::Withdraw { reason: r } => {
-            reason(r)?;
+        K::Withdraw => {
             need(
                 d.status,
                 &[
@@ -479,31 +487,20 @@ pub fn apply(
                 action,
             )?;
             owner(who, d, action)?;
-            n.status = Status::Withdrawn;
         }
-        Command::Stop { reason: r } => {
-            reason(r)?;
+        K::Stop => {
             need(d.status, &[Status::Accepted, Status::Processing, Status::SupplementRequested], action)?;
             official_of(who, &d.current_agency, Role::Approver, action)?;
-            n.status = Status::Stopped;
         }
-        Command::Approve => {
+        K::Approve => {
             need(d.status, &[Status::Processing], action)?;
             official_of(who, &d.current_agency, Role::Approver, action)?;
-            n.status = Status::Approved;
-            n.step = rules.steps.saturating_sub(1);
         }
-        Command::ReturnResult { electronic, paper } => {
+        K::ReturnResult => {
             need(d.status, &[Status::Approved], action)?;
             official_of(who, &d.receiving_agency, Role::Receiver, action)?;
-            if !electronic && !paper {
-                return Err(DossierError::NoResult);
-            }
-            n.status = Status::ResultReturned;
-            n.result = Some(ResultDelivery { electronic: *electronic, paper: *paper });
         }
-        Command::Apologize { new_due, reason: r } => {
-            reason(r)?;
+        K::Apologize => {
             need(d.status, &[Status::Accepted, Status::Processing], action)?;
             official_of(who, &d.current_agency, Role::Approver, action)?;
             if d.apologized {
@@ -513,6 +510,110 @@ pub fn apply(
             if now >= due {
                 return Err(DossierError::TooLate);
             }
+        }
+    }
+    Ok(())
+}
+
+/// The kinds of command `who` may give the dossier now (what the pages
+/// offer). `Forward` is offered as "to the next step of the process", which
+/// the last step has not.
+pub fn available_commands(d: &Dossier, who: &Principal, now: NaiveDateTime, rules: &Rules<'_>) -> Vec<CommandKind> {
+    CommandKind::ALL
+        .into_iter()
+        .filter(|k| admits(d, who, *k, now).is_ok())
+        .filter(|k| *k != CommandKind::Forward || d.step + 1 < rules.steps.saturating_sub(1))
+        .collect()
+}
+
+/// Applies a command: checks who may do it to this dossier now
+/// ([`admits`]), then its details, and returns the next state. The dossier
+/// passed in is never changed.
+pub fn apply(
+    d: &Dossier,
+    who: &Principal,
+    cmd: &Command,
+    now: NaiveDateTime,
+    rules: &Rules<'_>,
+) -> Result<Dossier, DossierError> {
+    admits(d, who, cmd.kind(), now)?;
+    let mut n = d.clone();
+    let cal =
+        |r: Result<NaiveDateTime, egov_calendar::CalendarError>| r.map_err(|e| DossierError::Calendar(e.to_string()));
+    match cmd {
+        Command::Submit => n.status = Status::Submitted,
+        Command::Accept => {
+            n.status = Status::Accepted;
+            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
+        }
+        Command::ReturnIncomplete { missing } => {
+            if missing.iter().all(|m| m.trim().is_empty()) {
+                return Err(DossierError::NothingMissing);
+            }
+            n.status = Status::ReturnedIncomplete;
+            n.returned_once = true;
+        }
+        Command::Assign { to } => {
+            if to.agency != d.current_agency || !to.roles.contains(&Role::Specialist) {
+                return Err(DossierError::BadAssignee);
+            }
+            n.status = Status::Processing;
+            n.assignee = Some(to.user_id);
+            if d.status == Status::Accepted {
+                n.step = 1.min(rules.steps.saturating_sub(1));
+            }
+        }
+        Command::Forward { to_agency } => match to_agency {
+            Some(a) if a != &d.current_agency => {
+                n.current_agency = a.clone();
+                n.assignee = None;
+                n.status = Status::Accepted;
+            }
+            _ => {
+                if d.step + 1 >= rules.steps.saturating_sub(1) {
+                    return Err(DossierError::LastStep);
+                }
+                n.step = d.step + 1;
+            }
+        },
+        Command::RequestSupplement { missing } => {
+            if missing.iter().all(|m| m.trim().is_empty()) {
+                return Err(DossierError::NothingMissing);
+            }
+            n.status = Status::SupplementRequested;
+            n.supplements = d.supplements + 1;
+        }
+        Command::Resubmit => {
+            // A complete resubmission restarts the deadline from zero.
+            n.status = if d.assignee.is_some() { Status::Processing } else { Status::Accepted };
+            n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
+        }
+        Command::Refuse { reason: r } => {
+            reason(r)?;
+            n.status = Status::Refused;
+        }
+        Command::Withdraw { reason: r } => {
+            reason(r)?;
+            n.status = Status::Withdrawn;
+        }
+        Command::Stop { reason: r } => {
+            reason(r)?;
+            n.status = Status::Stopped;
+        }
+        Command::Approve => {
+            n.status = Status::Approved;
+            n.step = rules.steps.saturating_sub(1);
+        }
+        Command::ReturnResult { electronic, paper } => {
+            if !electronic && !paper {
+                return Err(DossierError::NoResult);
+            }
+            n.status = Status::ResultReturned;
+            n.result = Some(ResultDelivery { electronic: *electronic, paper: *paper });
+        }
+        Command::Apologize { new_due, reason: r } => {
+            reason(r)?;
+            let due = d.due.ok_or(DossierError::WrongStatus { action: "apologize", status: d.status })?;
             if *new_due <= due {
                 return Err(DossierError::NewDueNotLater);
             }

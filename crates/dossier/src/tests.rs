@@ -274,7 +274,32 @@ fn random_sequences_keep_every_invariant() {
                 &people[r.below(people.len())]
             };
             let before = d.clone();
-            match apply(&d, who, &cmd, now, &rules) {
+            // what the pages offer agrees with what the machine accepts: an
+            // offered kind fails only for its details, a refused kind never
+            // succeeds (but forwarding to another agency from the last step)
+            let offered = available_commands(&d, who, now, &rules).contains(&cmd.kind());
+            let result = apply(&d, who, &cmd, now, &rules);
+            match &result {
+                Ok(_) => {
+                    assert!(offered || matches!(&cmd, Command::Forward { to_agency: Some(_) }), "{cmd:?} not offered")
+                }
+                Err(e) if offered => assert!(
+                    matches!(
+                        e,
+                        DossierError::NothingMissing
+                            | DossierError::NoReason
+                            | DossierError::BadAssignee
+                            | DossierError::NoResult
+                            | DossierError::NewDueNotLater
+                            | DossierError::ExtensionTooLong(_)
+                            | DossierError::LastStep
+                            | DossierError::Calendar(_)
+                    ),
+                    "{cmd:?} offered, then refused: {e:?}"
+                ),
+                Err(_) => {}
+            }
+            match result {
                 Err(_) => assert_eq!(d, before),
                 Ok(n) => {
                     *ok_counts.entry(cmd.name()).or_default() += 1;

@@ -555,10 +555,17 @@ fn procedure_rules(state: &AppState, procedure: &str) -> Result<(Span, usize), W
     Ok((time, p.process.len().max(2)))
 }
 
-/// Whether the state machine would accept `cmd` from `who` on the dossier
-/// now (a dry run with the procedure's rules): what the pages offer.
-pub(crate) fn allows(state: &AppState, d: &egov_store::StoredDossier, who: &Principal, cmd: &Command) -> bool {
-    run(state, &d.procedure_code, &d.state, who, cmd, state.settings.clock.now()).is_ok()
+/// What the state machine lets `who` do to the dossier now (what the
+/// pages offer), with the procedure's rules.
+pub(crate) fn available(
+    state: &AppState,
+    d: &egov_store::StoredDossier,
+    who: &Principal,
+) -> Vec<egov_dossier::CommandKind> {
+    let Ok((time, steps)) = procedure_rules(state, &d.procedure_code) else { return Vec::new() };
+    let cal = state.calendar.get();
+    let rules = Rules { calendar: &cal.1, processing_time: time, steps, max_extension: state.settings.max_extension };
+    egov_dossier::available_commands(&d.state, who, state.settings.clock.now(), &rules)
 }
 
 /// A dossier's form values under their labels in `lang` (the field's name

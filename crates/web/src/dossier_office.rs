@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use egov_dossier::{Assignee, Command};
+use egov_dossier::CommandKind;
 use egov_i18n::{t, Lang};
 use egov_identity::{Action, Role};
 use serde::Deserialize;
@@ -178,28 +178,13 @@ async fn office_page(
         .filter(|u| u.roles.contains(&Role::Specialist))
         .map(|u| Specialist { username: u.username.clone(), name: u.full_name.clone() })
         .collect();
-    // Which actions would the state machine accept from this official now?
-    // Each is tried on a copy with placeholder details.
-    let now = state.settings.clock.now();
-    let first_specialist = staff.iter().find(|u| u.roles.contains(&Role::Specialist));
-    let x = || vec!["x".to_string()];
-    let mut candidates = vec![
-        Command::Accept,
-        Command::ReturnIncomplete { missing: x() },
-        Command::Forward { to_agency: None },
-        Command::RequestSupplement { missing: x() },
-        Command::Refuse { reason: "x".into() },
-        Command::Stop { reason: "x".into() },
-        Command::Approve,
-        Command::ReturnResult { electronic: false, paper: true },
-        Command::Apologize { new_due: d.state.due.unwrap_or(now) + chrono::Duration::days(1), reason: "x".into() },
-    ];
-    if let Some(s) = first_specialist {
-        candidates.push(Command::Assign {
-            to: Assignee { user_id: s.id, agency: d.state.current_agency.clone(), roles: s.roles.clone() },
-        });
-    }
-    let actions = candidates.iter().filter(|c| crate::dossier_api::allows(state, &d, p, c)).map(|c| c.name()).collect();
+    // What the state machine lets this official do now; assigning needs a
+    // specialist to assign to.
+    let actions = crate::dossier_api::available(state, &d, p)
+        .into_iter()
+        .filter(|k| *k != CommandKind::Assign || !specialists.is_empty())
+        .map(CommandKind::name)
+        .collect();
     let history = state
         .store
         .dossier_events(d.id)

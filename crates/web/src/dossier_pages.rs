@@ -502,7 +502,7 @@ async fn dossier_page(
         };
         // The owner may withdraw while the rules allow it (asked of the state machine).
         let can_withdraw = d.state.owner == Some(p.user_id)
-            && crate::dossier_api::allows(state, &d, p, &egov_dossier::Command::Withdraw { reason: "x".into() });
+            && crate::dossier_api::available(state, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
         // The owner completes a dossier the agency sent back: what is missing,
         // and a file input per document part.
         let supplement = if d.state.owner == Some(p.user_id)
