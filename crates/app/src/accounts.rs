@@ -141,7 +141,7 @@ pub async fn issue_token(
         return Err(AppError::Invalid(vec![FieldError::new("expires_in", "err.option")]));
     }
     let secret = random_secret().map_err(|e| AppError::Internal(e.to_string()))?;
-    let expires_at = egov_store::now_micros() + lifetime.as_micros() as i64;
+    let expires_at = store.now() + lifetime.as_micros() as i64;
     let mut w = store.begin_write().await?;
     let id = w.create_token(user_id, name, &secret_digest(&secret), expires_at).await?;
     w.audit(egov_audit::Event::new(actor.audit_name(), "token.issue", format!("token:{id}"), None::<&()>, None::<&()>));

@@ -3,20 +3,98 @@
 //! command line and the background jobs all call the same function; none of
 //! them repeats a check, a write or an audit entry of its own.
 //!
-//! Issue 13 moves the use cases here one module at a time: so far the
-//! accounts of officials, bearer tokens and the catalog import.
-//!
 //! **Invariants:** no HTTP and no SQL (the store writes, the web crate
 //! translates); every write is one transaction with its audit entries; every
-//! access decision is `Principal::may`, asked here, through [`Actor::may`].
+//! access decision is `Principal::may`, asked here, through [`Actor::may`];
+//! "now" is [`App::now`], the one clock the store also stamps with.
 
 pub mod accounts;
+pub mod calendar;
+mod calendar_cache;
 pub mod catalog;
+mod catalog_cache;
+pub mod dossiers;
 mod error;
+pub mod files;
+pub mod jobs;
+pub mod sessions;
 
-pub use error::{AppError, FieldError};
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use chrono::NaiveDateTime;
+use egov_calendar::Span;
 use egov_identity::{Action, Principal};
+use egov_kernel::Clock;
+use egov_store::{BlobStore, Store};
+
+pub use calendar_cache::CalendarCache;
+pub use catalog_cache::{CatalogCache, Snapshot};
+pub use error::{AppError, FieldError, Refusal};
+
+/// What every use case reaches: the database, the attached files, the
+/// catalog and calendar held in memory, the clock and the rules set at
+/// start-up. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub blobs: BlobStore,
+    pub catalog: Arc<CatalogCache>,
+    pub calendar: Arc<CalendarCache>,
+    pub config: Arc<Config>,
+    /// Wakes the mail delivery job after a change queued a message.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+}
+
+/// The application's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where attached files are kept.
+    pub files_dir: PathBuf,
+    /// What time it is, for deadlines, worklists and every stored instant.
+    pub clock: Clock,
+    /// How far past the current due date an apology may move it.
+    pub max_extension: Span,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            files_dir: PathBuf::from("./data/files"),
+            clock: Clock::system(),
+            max_extension: Span::WorkingDays(30),
+        }
+    }
+}
+
+impl App {
+    /// Loads the catalog and calendar; the store stamps with `config.clock` from here on.
+    pub async fn new(store: Store, config: Config) -> Result<App, AppError> {
+        let store = store.with_clock(config.clock.clone());
+        let catalog = Arc::new(CatalogCache::load(&store).await?);
+        let calendar = Arc::new(CalendarCache::load(&store).await?);
+        let blobs = BlobStore::new(config.files_dir.clone());
+        Ok(App {
+            store,
+            blobs,
+            catalog,
+            calendar,
+            config: Arc::new(config),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
+        })
+    }
+
+    /// Now, in Vietnam.
+    pub fn now(&self) -> NaiveDateTime {
+        self.config.clock.now()
+    }
+
+    /// Rereads the catalog and the calendar if another instance changed them.
+    pub async fn refresh(&self) -> Result<(), AppError> {
+        self.catalog.refresh(&self.store).await?;
+        self.calendar.refresh(&self.store).await
+    }
+}
 
 /// Who does something: a signed-in person, or the operator at the command
 /// line (who holds the database and may do anything).

@@ -6,6 +6,7 @@
 //! the transition in one transaction.
 
 pub mod code;
+mod event;
 
 use chrono::NaiveDateTime;
 use egov_calendar::{Calendar, Span};
@@ -13,6 +14,7 @@ use egov_identity::{AccountKind, Principal, Role};
 use serde::{Deserialize, Serialize};
 
 pub use code::{CodeError, DossierCode};
+pub use event::{who_is_told, EventKind};
 
 /// Where a dossier is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use egov_calendar::Span;
-use egov_dossier::{Channel, Dossier, DossierCode, ResultDelivery, Status};
+use egov_dossier::{Channel, Dossier, DossierCode, EventKind, ResultDelivery, Status};
 use egov_store::{EventRow, NewDossier, Store};
 
 /// A small, fast, deterministic generator (xorshift64*).
@@ -32,12 +32,12 @@ impl Rng {
 struct Life {
     new: NewDossier,
     received: NaiveDateTime,
-    steps: Vec<(NaiveDateTime, &'static str, Status, Status, Option<NaiveDateTime>)>,
+    steps: Vec<(NaiveDateTime, EventKind, Status, Status, Option<NaiveDateTime>)>,
     rating: Option<[u8; 9]>,
 }
 
 fn micros(t: NaiveDateTime) -> i64 {
-    (t - Duration::hours(7)).and_utc().timestamp_micros()
+    egov_kernel::vn::to_micros(t)
 }
 
 /// Generates `n` dossiers received in `year` up to `now`; returns how many were written.
@@ -104,7 +104,7 @@ pub async fn generate(store: &Store, n: u64, seed: u64, year: i32, now: NaiveDat
                         dossier_id: *id,
                         at: micros(*at),
                         actor_id: None,
-                        action,
+                        action: *action,
                         from: *from,
                         to: *to,
                         note: "",
@@ -148,6 +148,8 @@ fn live(
     let mut d = Dossier::draft(1, agency);
     d.channel = if online { Channel::Online } else { Channel::Counter };
     let due = cal.due(received, span).unwrap_or(received + Duration::days(3));
+    use egov_dossier::CommandKind as K;
+    use EventKind::Command as C;
     let mut steps = Vec::new();
     let mut t = received;
     let push = |steps: &mut Vec<_>, at: NaiveDateTime, action, from, to, due| {
@@ -158,7 +160,7 @@ fn live(
     push(
         &mut steps,
         t,
-        if online { "accept" } else { "receive_at_counter" },
+        if online { C(K::Accept) } else { EventKind::ReceiveAtCounter },
         Status::Draft,
         Status::Accepted,
         Some(due),
@@ -167,16 +169,16 @@ fn live(
     d.due = Some(due);
     let mut current_due = due;
     t += Duration::hours(1);
-    push(&mut steps, t, "assign", Status::Accepted, Status::Processing, Some(current_due));
+    push(&mut steps, t, C(K::Assign), Status::Accepted, Status::Processing, Some(current_due));
     d.status = Status::Processing;
     d.assignee = Some(2 + rng.below(20) as i64);
     let supplements = if rng.pct(15) { 1 + u32::from(rng.pct(20)) } else { 0 };
     for _ in 0..supplements {
         t += Duration::hours(2 + rng.below(20) as i64);
-        push(&mut steps, t, "request_supplement", Status::Processing, Status::SupplementRequested, None);
+        push(&mut steps, t, C(K::RequestSupplement), Status::Processing, Status::SupplementRequested, None);
         t += Duration::hours(24 + rng.below(96) as i64);
         current_due = cal.due(t, span).unwrap_or(t + Duration::days(3));
-        push(&mut steps, t, "resubmit", Status::SupplementRequested, Status::Processing, Some(current_due));
+        push(&mut steps, t, C(K::Resubmit), Status::SupplementRequested, Status::Processing, Some(current_due));
         d.supplements += 1;
     }
     let withdrawn = rng.pct(3);
@@ -189,17 +191,17 @@ fn live(
     let mut rating = None;
     if withdrawn {
         let at = t + Duration::hours(3);
-        push(&mut steps, at, "withdraw", Status::Processing, Status::Withdrawn, None);
+        push(&mut steps, at, C(K::Withdraw), Status::Processing, Status::Withdrawn, None);
         if at <= now {
             d.status = Status::Withdrawn;
         }
     } else if end <= now {
-        push(&mut steps, end, "approve", Status::Processing, Status::Approved, Some(current_due));
+        push(&mut steps, end, C(K::Approve), Status::Processing, Status::Approved, Some(current_due));
         d.status = Status::Approved;
         let back = end + Duration::hours(2);
         if back <= now {
             let electronic = rng.pct(70);
-            push(&mut steps, back, "return_result", Status::Approved, Status::ResultReturned, Some(current_due));
+            push(&mut steps, back, C(K::ReturnResult), Status::Approved, Status::ResultReturned, Some(current_due));
             d.status = Status::ResultReturned;
             d.result = Some(ResultDelivery { electronic, paper: !electronic || rng.pct(30) });
             if rng.pct(30) {

@@ -487,48 +487,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 ..Default::default()
             };
             let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
-            // Hourly (and now), remove files that no dossier names and that are
-            // older than an hour (those of submissions a crash cut short), and
-            // expired sessions and expired or revoked tokens.
-            let (sweeper, blobs) = (store.clone(), state.blobs.clone());
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-                loop {
-                    tick.tick().await;
-                    match sweeper.sweep_blobs(&blobs, std::time::Duration::from_secs(3600)).await {
-                        Ok(r) if r.removed > 0 => tracing::info!(removed = r.removed, kept = r.kept, "file sweep"),
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "file sweep"),
-                    }
-                    match sweeper.sweep_expired_credentials().await {
-                        Ok((s, t)) if s + t > 0 => {
-                            tracing::info!(sessions = s, tokens = t, "expired credentials removed")
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "credential sweep"),
-                    }
-                }
-            });
-            // Every few seconds, bring new submissions into the quality
-            // index's kept sums (until then they are counted from their
-            // histories at each request, which costs more as they pile up).
-            let keeper = store.clone();
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
-                loop {
-                    tick.tick().await;
-                    loop {
-                        match keeper.keep_pending(2000).await {
-                            Ok(2000) => continue,
-                            Ok(_) => break,
-                            Err(e) => {
-                                tracing::warn!(error = %e, "quality keeper");
-                                break;
-                            }
-                        }
-                    }
-                }
-            });
+            // The periodic jobs (caches, sweeps, the quality keeper) run with the server.
             // The audit chain's head, signed, outside the database: at start,
             // whenever it has grown (checked every interval), after draining.
             let sink = std::sync::Arc::new(egov::anchor::Sink {
@@ -651,7 +610,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             let now = match now {
                 Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
                     .map_err(|_| format!("--now: '{t}' is not YYYY-MM-DDTHH:MM"))?,
-                None => (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc(),
+                None => egov_kernel::Clock::system().now(),
             };
             let store = db.open().await?;
             if demo {
@@ -670,7 +629,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             };
             let (from, to) = (day(&from)?, day(&to)?);
             let store = db.open().await?;
-            let now = (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc();
+            let now = egov_kernel::Clock::system().now();
             let scope = egov_store::QualityScope::new(from, to);
             // the kept sums three times (the first reads from disk), the best;
             // from scratch once (it reads every dossier)

@@ -3,7 +3,7 @@
 use egov_audit::{seal, Entry, Event, Verifier};
 use sqlx::{Any, Transaction};
 
-use crate::{get, now_micros, Result, Store};
+use crate::{get, Result, Store};
 
 /// The head of the chain, kept apart from the entries so that removing
 /// entries from the end is detected too.
@@ -13,11 +13,10 @@ pub struct AuditHead {
     pub hash: String,
 }
 
-pub(crate) async fn append(tx: &mut Transaction<'static, Any>, events: Vec<Event>) -> Result<()> {
+pub(crate) async fn append(tx: &mut Transaction<'static, Any>, events: Vec<Event>, at: i64) -> Result<()> {
     let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
     let mut seq: i64 = get(&row, "seq")?;
     let mut hash: String = get(&row, "hash")?;
-    let at = now_micros();
     let mut sealed = Vec::with_capacity(events.len());
     for ev in events {
         let e = seal(seq, &hash, at, ev);

@@ -2,7 +2,7 @@
 
 use egov_calendar::{Announcement, WorkingHours};
 
-use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+use crate::{get, Result, Store, StoreError, WriteTx};
 
 impl WriteTx {
     /// Stores (or replaces) a year's announcement with an audit entry; bumps
@@ -18,18 +18,18 @@ impl WriteTx {
             sqlx::query("UPDATE calendar_announcements SET document = $2, updated_at = $3 WHERE year = $1")
                 .bind(i64::from(a.year))
                 .bind(&doc)
-                .bind(now_micros())
+                .bind(self.now())
                 .execute(self.conn())
                 .await?;
         } else {
             sqlx::query("INSERT INTO calendar_announcements (year, document, updated_at) VALUES ($1, $2, $3)")
                 .bind(i64::from(a.year))
                 .bind(&doc)
-                .bind(now_micros())
+                .bind(self.now())
                 .execute(self.conn())
                 .await?;
         }
-        self.set_meta("calendar_version", &now_micros().to_string()).await?;
+        self.set_meta("calendar_version", &self.now().to_string()).await?;
         self.audit(egov_audit::Event::new(
             actor,
             "calendar.announce",
@@ -43,7 +43,7 @@ impl WriteTx {
     pub async fn set_working_hours(&mut self, h: &WorkingHours, actor: &str) -> Result<()> {
         let doc = serde_json::to_string(h).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.set_meta("calendar_hours", &doc).await?;
-        self.set_meta("calendar_version", &now_micros().to_string()).await?;
+        self.set_meta("calendar_version", &self.now().to_string()).await?;
         self.audit(egov_audit::Event::new(actor, "calendar.hours", "calendar:hours", None::<&()>, Some(h)));
         Ok(())
     }

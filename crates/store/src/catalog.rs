@@ -3,7 +3,7 @@
 
 use egov_catalog::{Field, Procedure};
 
-use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+use crate::{get, Result, Store, StoreError, WriteTx};
 
 impl WriteTx {
     pub async fn upsert_field(&mut self, f: &Field) -> Result<()> {
@@ -52,7 +52,7 @@ impl WriteTx {
         .bind(&p.field)
         .bind(p.online_level.as_str())
         .bind(&def)
-        .bind(now_micros())
+        .bind(self.now())
         .bind(popularity)
         .execute(self.conn())
         .await?
@@ -69,12 +69,12 @@ impl WriteTx {
             .bind(p.online_level.as_str())
             .bind(&def)
             .bind(popularity.unwrap_or(0))
-            .bind(now_micros())
+            .bind(self.now())
             .execute(self.conn())
             .await?;
         }
         sqlx::query("UPDATE meta SET value = $1 WHERE key = 'catalog_version'")
-            .bind(now_micros().to_string())
+            .bind(self.now().to_string())
             .execute(self.conn())
             .await?;
         Ok(new)

@@ -1,10 +1,10 @@
 //! Dossiers: creation with a gap-free code, transitions with their history.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use egov_dossier::{Dossier, DossierCode, Status};
+use egov_dossier::{Dossier, DossierCode, EventKind, Status};
 use sqlx::any::AnyRow;
 
-use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+use crate::{get, Result, Store, StoreError, WriteTx};
 
 /// A dossier as stored.
 #[derive(Debug, Clone)]
@@ -75,13 +75,13 @@ pub struct DossierFile {
 }
 
 /// A line of a dossier's history.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct DossierEvent {
     pub at: i64,
     pub actor_id: Option<i64>,
-    pub action: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub action: EventKind,
+    pub from_status: Status,
+    pub to_status: Status,
     pub note: String,
     pub due: Option<String>,
 }
@@ -98,7 +98,7 @@ pub struct PublicDossier {
     pub received_at: Option<i64>,
     /// When each step happened, its action and the status it led to, in
     /// order; drafts and the citizen's rating are not steps.
-    pub steps: Vec<(i64, String, Status)>,
+    pub steps: Vec<(i64, EventKind, Status)>,
 }
 
 const COLS: &str = "id, code, procedure_code, applicant_name, state, form_data, parts, received_at, created_at";
@@ -132,7 +132,7 @@ pub struct WorklistItem {
     pub code: String,
     pub procedure_code: String,
     pub applicant_name: String,
-    pub status: String,
+    pub status: Status,
     pub due: Option<String>,
 }
 
@@ -142,7 +142,7 @@ fn worklist_item(r: &AnyRow) -> Result<WorklistItem> {
         code: get(r, "code")?,
         procedure_code: get(r, "procedure_code")?,
         applicant_name: get(r, "applicant_name")?,
-        status: get(r, "status")?,
+        status: status(&get::<String>(r, "status")?)?,
         due: get(r, "due_at")?,
     })
 }
@@ -205,7 +205,7 @@ impl WriteTx {
         rows: &[(&NewDossier, Option<&DossierCode>, Option<i64>)],
     ) -> Result<Vec<i64>> {
         const COLS: usize = 15;
-        let now = now_micros();
+        let now = self.now();
         let mut ids = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(40) {
             let sql = format!(
@@ -283,7 +283,7 @@ impl WriteTx {
         .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
         .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
         .bind(received_at)
-        .bind(now_micros())
+        .bind(self.now())
         .bind(&d.applicant_name)
         .bind(&d.applicant_folded)
         .bind(d.applicant_id_number.clone())
@@ -316,7 +316,7 @@ impl WriteTx {
 
     /// Records files of dossiers, many rows a statement.
     pub async fn add_dossier_files(&mut self, rows: &[(i64, &DossierFile)]) -> Result<()> {
-        let now = now_micros();
+        let now = self.now();
         for chunk in rows.chunks(60) {
             let sql = format!(
                 "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) VALUES {}",
@@ -358,7 +358,7 @@ impl WriteTx {
         .bind(state.status.as_str())
         .bind(&state.current_agency)
         .bind(serde_json::to_string(state).map_err(corrupt)?)
-        .bind(now_micros())
+        .bind(self.now())
         .bind(state.assignee)
         .bind(state.due.map(fmt_due))
             .execute(self.conn())
@@ -384,7 +384,7 @@ impl WriteTx {
                     .bind(e.dossier_id)
                     .bind(e.at)
                     .bind(e.actor_id)
-                    .bind(e.action)
+                    .bind(e.action.as_str())
                     .bind(e.from.as_str())
                     .bind(e.to.as_str())
                     .bind(e.note)
@@ -403,7 +403,7 @@ pub struct EventRow<'a> {
     /// When it happened (microseconds since the epoch), by the platform's clock.
     pub at: i64,
     pub actor_id: Option<i64>,
-    pub action: &'a str,
+    pub action: EventKind,
     pub from: Status,
     pub to: Status,
     pub note: &'a str,
@@ -415,7 +415,7 @@ pub struct EventRow<'a> {
 pub struct InboxRow<'a> {
     pub user_id: i64,
     pub code: &'a str,
-    pub kind: &'a str,
+    pub kind: EventKind,
     pub note: &'a str,
 }
 
@@ -477,9 +477,9 @@ impl Store {
                 Ok(DossierEvent {
                     at: get(r, "at")?,
                     actor_id: get(r, "actor_id")?,
-                    action: get(r, "action")?,
-                    from_status: get(r, "from_status")?,
-                    to_status: get(r, "to_status")?,
+                    action: event_kind(&get::<String>(r, "action")?)?,
+                    from_status: status(&get::<String>(r, "from_status")?)?,
+                    to_status: status(&get::<String>(r, "to_status")?)?,
                     note: get(r, "note")?,
                     due: get(r, "due")?,
                 })
@@ -499,7 +499,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let Some(first) = rows.first() else { return Ok(None) };
-        let status: String = get(first, "status")?;
+        let stored: String = get(first, "status")?;
         let mut steps = Vec::with_capacity(rows.len());
         for r in &rows {
             if let (Some(at), Some(action), Some(to)) = (
@@ -507,13 +507,13 @@ impl Store {
                 get::<Option<String>>(r, "action")?,
                 get::<Option<String>>(r, "to_status")?,
             ) {
-                steps.push((at, action, Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?));
+                steps.push((at, event_kind(&action)?, status(&to)?));
             }
         }
         Ok(Some(PublicDossier {
             procedure_code: get(first, "procedure_code")?,
             applicant_name: get(first, "applicant_name")?,
-            status: Status::parse(&status).ok_or_else(|| corrupt(format!("status {status}")))?,
+            status: status(&stored)?,
             due: get(first, "due_at")?,
             received_at: get(first, "received_at")?,
             steps,
@@ -651,8 +651,8 @@ impl Store {
 pub struct InboxMessage {
     pub id: i64,
     pub dossier_code: String,
-    /// What happened: the action's name (`accept`, `request_supplement`, …).
-    pub kind: String,
+    /// What happened.
+    pub kind: EventKind,
     pub note: String,
     pub created_at: i64,
     pub read: bool,
@@ -660,7 +660,7 @@ pub struct InboxMessage {
 
 impl WriteTx {
     /// Leaves a message in a citizen's inbox, in the same transaction as the change.
-    pub async fn notify(&mut self, user_id: i64, code: &str, kind: &str, note: &str) -> Result<()> {
+    pub async fn notify(&mut self, user_id: i64, code: &str, kind: EventKind, note: &str) -> Result<()> {
         self.notify_many(&[InboxRow { user_id, code, kind, note }]).await
     }
 
@@ -668,7 +668,7 @@ impl WriteTx {
     /// e-mail on, a citizen with an address gets the message queued for
     /// delivery in the same statement.
     pub async fn notify_many(&mut self, rows: &[InboxRow<'_>]) -> Result<()> {
-        let now = now_micros();
+        let now = self.now();
         let mail = i64::from(self.mail);
         for chunk in rows.chunks(100) {
             let sql = format!(
@@ -686,7 +686,7 @@ impl WriteTx {
             );
             let mut q = sqlx::query(&sql);
             for m in chunk {
-                q = q.bind(m.user_id).bind(m.code).bind(m.kind).bind(m.note).bind(now);
+                q = q.bind(m.user_id).bind(m.code).bind(m.kind.as_str()).bind(m.note).bind(now);
             }
             q.execute(self.conn()).await?;
         }
@@ -708,7 +708,7 @@ impl Store {
                 Ok(InboxMessage {
                     id: get(r, "id")?,
                     dossier_code: get(r, "dossier_code")?,
-                    kind: get(r, "kind")?,
+                    kind: event_kind(&get::<String>(r, "kind")?)?,
                     note: get(r, "note")?,
                     created_at: get(r, "created_at")?,
                     read: get::<Option<i64>>(r, "read_at")?.is_some(),
@@ -721,7 +721,7 @@ impl Store {
     pub async fn mark_inbox_read(&self, user_id: i64) -> Result<()> {
         sqlx::query("UPDATE inbox SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
             .bind(user_id)
-            .bind(now_micros())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -736,7 +736,7 @@ impl WriteTx {
             .bind(dossier_id)
             .bind(serde_json::to_string(&r.0).map_err(corrupt)?)
             .bind(i64::from(r.total()))
-            .bind(now_micros())
+            .bind(self.now())
             .execute(self.conn())
             .await?;
         Ok(())
@@ -752,6 +752,16 @@ impl Store {
             .await?;
         s.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
     }
+}
+
+/// A stored status back: one egov never writes is an error, not a default.
+pub(crate) fn status(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown status '{s}'")))
+}
+
+/// A stored event kind back: one egov never writes is an error, not a default.
+pub(crate) fn event_kind(s: &str) -> Result<EventKind> {
+    EventKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown event '{s}'")))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use egov_audit::Event;
-use egov_dossier::DossierCode;
+use egov_dossier::{who_is_told, DossierCode, EventKind, Status};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{NewDossier, Result, Store, StoreError};
@@ -15,11 +15,10 @@ pub const MAX_BATCH: usize = 64;
 
 pub(crate) struct Job {
     pub new: NewDossier,
-    /// The history and inbox name of how it came in: `submit` or `receive_at_counter`.
-    pub action: &'static str,
+    /// How it came in: submitted online, or received at the counter.
+    pub action: EventKind,
     pub day: NaiveDate,
     pub received_at: i64,
-    pub actor: String,
     pub actor_id: Option<i64>,
     /// Where the job's files were written unsynced, if it has any.
     pub blobs: Option<crate::BlobStore>,
@@ -158,7 +157,7 @@ async fn together(
             at: j.received_at,
             actor_id: j.actor_id,
             action: j.action,
-            from: egov_dossier::Status::Draft,
+            from: Status::Draft,
             to: j.new.state.status,
             note: "",
             due: j.new.state.due,
@@ -170,14 +169,19 @@ async fn together(
         .iter()
         .zip(&code_texts)
         .filter_map(|(j, code)| {
-            j.new.state.owner.map(|owner| crate::InboxRow { user_id: owner, code, kind: j.action, note: "" })
+            who_is_told(j.action, Status::Draft, j.new.state.owner, j.actor_id).map(|user_id| crate::InboxRow {
+                user_id,
+                code,
+                kind: j.action,
+                note: "",
+            })
         })
         .collect();
     w.notify_many(&inbox).await?;
     for (j, code) in batch.iter().zip(&code_texts) {
         w.audit(Event::new(
-            j.actor.clone(),
-            format!("dossier.{}", j.action),
+            j.actor_id.map(|a| format!("user:{a}")).unwrap_or_else(|| "system".into()),
+            format!("dossier.{}", j.action.as_str()),
             format!("dossier:{code}"),
             None::<&()>,
             Some(&j.new.state),
@@ -192,39 +196,58 @@ async fn together(
 
 async fn one(w: &mut crate::WriteTx, job: &Job) -> Result<(i64, DossierCode)> {
     sqlx::query("SAVEPOINT submission").execute(w.conn()).await?;
-    let agency = job.new.state.receiving_agency.clone();
-    let seq = w.next_dossier_seq(&agency, job.day).await?;
-    let code = DossierCode::new(&agency, job.day, seq);
-    let id = match job.new.draft {
-        Some(id) => {
-            w.fill_draft(id, &job.new, Some(&code), Some(job.received_at)).await?;
-            id
-        }
-        None => w.insert_dossier(&job.new, Some(&code), Some(job.received_at)).await?,
-    };
-    w.add_dossier_event(crate::EventRow {
-        dossier_id: id,
-        at: job.received_at,
-        actor_id: job.actor_id,
-        action: job.action,
-        from: egov_dossier::Status::Draft,
-        to: job.new.state.status,
-        note: "",
-        due: job.new.state.due,
-    })
-    .await?;
-    if let Some(owner) = job.new.state.owner {
-        w.notify(owner, &code.to_string(), job.action, "").await?;
-    }
+    let filed = w.file_submission(&job.new, job.day, job.received_at, job.actor_id, job.action).await?;
     sqlx::query("RELEASE SAVEPOINT submission").execute(w.conn()).await?;
-    w.audit(Event::new(
-        job.actor.clone(),
-        format!("dossier.{}", job.action),
-        format!("dossier:{code}"),
-        None::<&()>,
-        Some(&job.new.state),
-    ));
-    Ok((id, code))
+    Ok(filed)
+}
+
+impl crate::WriteTx {
+    /// Numbers and stores one dossier entering the process (submitted, or
+    /// received at the counter) in this transaction: its row, its history
+    /// line, its owner's message and its audit entry. The group writer
+    /// calls it for a batch that could not be written together; the counter
+    /// calls it in the transaction that also finds or creates the citizen.
+    pub async fn file_submission(
+        &mut self,
+        new: &NewDossier,
+        day: NaiveDate,
+        received_at: i64,
+        actor_id: Option<i64>,
+        action: EventKind,
+    ) -> Result<(i64, DossierCode)> {
+        let agency = new.state.receiving_agency.clone();
+        let seq = self.next_dossier_seq(&agency, day).await?;
+        let code = DossierCode::new(&agency, day, seq);
+        let id = match new.draft {
+            Some(id) => {
+                self.fill_draft(id, new, Some(&code), Some(received_at)).await?;
+                id
+            }
+            None => self.insert_dossier(new, Some(&code), Some(received_at)).await?,
+        };
+        self.add_dossier_event(crate::EventRow {
+            dossier_id: id,
+            at: received_at,
+            actor_id,
+            action,
+            from: Status::Draft,
+            to: new.state.status,
+            note: "",
+            due: new.state.due,
+        })
+        .await?;
+        if let Some(user) = who_is_told(action, Status::Draft, new.state.owner, actor_id) {
+            self.notify(user, &code.to_string(), action, "").await?;
+        }
+        self.audit(Event::new(
+            actor_id.map(|a| format!("user:{a}")).unwrap_or_else(|| "system".into()),
+            format!("dossier.{}", action.as_str()),
+            format!("dossier:{code}"),
+            None::<&()>,
+            Some(&new.state),
+        ));
+        Ok((id, code))
+    }
 }
 
 impl Store {
@@ -236,21 +259,12 @@ impl Store {
         new: NewDossier,
         day: NaiveDate,
         actor_id: i64,
-        action: &'static str,
+        action: EventKind,
         blobs: Option<crate::BlobStore>,
         received_at: i64,
     ) -> Result<(i64, DossierCode)> {
         let (reply, answer) = oneshot::channel();
-        let job = Job {
-            new,
-            action,
-            day,
-            received_at,
-            actor: format!("user:{actor_id}"),
-            actor_id: Some(actor_id),
-            blobs,
-            reply,
-        };
+        let job = Job { new, action, day, received_at, actor_id: Some(actor_id), blobs, reply };
         let sender = self.submissions.get_or_init(|| start(self.clone()));
         sender.send(job).await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Corrupt("the submission writer stopped".into()))?

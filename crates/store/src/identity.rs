@@ -3,7 +3,7 @@
 use egov_identity::{AccountKind, Principal, Role};
 use sqlx::any::AnyRow;
 
-use crate::{get, now_micros, Result, Store, StoreError, WriteTx};
+use crate::{get, Result, Store, StoreError, WriteTx};
 
 /// An account to create; the password is already hashed.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ impl WriteTx {
         .bind(u.phone.clone())
         .bind(u.agency_id.clone())
         .bind(&u.password_hash)
-        .bind(now_micros())
+        .bind(self.now())
         .fetch_one(self.conn())
         .await?;
         for r in &u.roles {
@@ -146,7 +146,7 @@ impl WriteTx {
     }
 
     pub async fn create_session(&mut self, user_id: i64, digest: &str, csrf: &str, ttl_secs: i64) -> Result<()> {
-        let now = now_micros();
+        let now = self.now();
         sqlx::query("INSERT INTO sessions (digest, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(digest)
             .bind(user_id)
@@ -175,7 +175,7 @@ impl WriteTx {
         .bind(digest)
         .bind(user_id)
         .bind(name)
-        .bind(now_micros())
+        .bind(self.now())
         .bind(expires_at)
         .fetch_one(self.conn())
         .await?)
@@ -188,7 +188,7 @@ impl WriteTx {
         )
         .bind(id)
         .bind(user_id)
-        .bind(now_micros())
+        .bind(self.now())
         .execute(self.conn())
         .await?
         .rows_affected()
@@ -199,7 +199,7 @@ impl WriteTx {
     pub async fn revoke_token(&mut self, id: i64) -> Result<bool> {
         Ok(sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
-            .bind(now_micros())
+            .bind(self.now())
             .execute(self.conn())
             .await?
             .rows_affected()
@@ -245,7 +245,7 @@ impl Store {
     pub async fn session(&self, digest: &str) -> Result<Option<(Principal, String)>> {
         let row = sqlx::query("SELECT user_id, csrf FROM sessions WHERE digest = $1 AND expires_at > $2")
             .bind(digest)
-            .bind(now_micros())
+            .bind(self.now())
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
@@ -259,7 +259,7 @@ impl Store {
             "SELECT id, user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL AND expires_at > $2",
         )
         .bind(digest)
-        .bind(now_micros())
+        .bind(self.now())
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -274,7 +274,7 @@ impl Store {
              WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id DESC",
         )
         .bind(user_id)
-        .bind(now_micros())
+        .bind(self.now())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -292,7 +292,7 @@ impl Store {
     /// Deletes expired sessions and expired or revoked tokens (their issue
     /// and revocation stay in the audit chain); returns how many of each.
     pub async fn sweep_expired_credentials(&self) -> Result<(u64, u64)> {
-        let now = now_micros();
+        let now = self.now();
         let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1 OR revoked_at IS NOT NULL")
             .bind(now)
@@ -305,7 +305,7 @@ impl Store {
         sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
             .bind(username)
             .bind(address)
-            .bind(now_micros())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -22,6 +22,7 @@ mod quality;
 use std::time::Duration;
 
 use egov_audit::Event;
+use egov_kernel::Clock;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
@@ -71,11 +72,8 @@ pub struct Store {
     submissions: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<group::Job>>>,
     /// Whether notifications are also sent by e-mail (the outbox is in use).
     mail: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-/// Microseconds since the Unix epoch, now.
-pub fn now_micros() -> i64 {
-    chrono::Utc::now().timestamp_micros()
+    /// What time every stored instant is taken from.
+    clock: Clock,
 }
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -133,11 +131,35 @@ impl Store {
         };
         let pool = opts.connect(&url).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Store { pool, backend, write_gate, submissions: Default::default(), mail: Default::default() })
+        Ok(Store {
+            pool,
+            backend,
+            write_gate,
+            submissions: Default::default(),
+            mail: Default::default(),
+            clock: Clock::system(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The same database with every stored instant taken from `clock` (set
+    /// once, at start-up, before the store is shared).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The store's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, as a stored instant.
+    pub fn now(&self) -> i64 {
+        self.clock.now_micros()
     }
 
     /// Applies the migrations not yet applied, each in its own transaction.
@@ -172,7 +194,7 @@ impl Store {
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
-                .bind(now_micros())
+                .bind(self.now())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -198,7 +220,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1").execute(&mut *tx).await?;
         let mail = self.mail.load(std::sync::atomic::Ordering::Relaxed);
-        Ok(WriteTx { tx, events: Vec::new(), _gate: gate, mail, touched: Vec::new() })
+        Ok(WriteTx { tx, events: Vec::new(), _gate: gate, mail, touched: Vec::new(), clock: self.clock.clone() })
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -217,9 +239,15 @@ pub struct WriteTx {
     /// Dossiers written to: their shares of the quality index are brought
     /// up to date just before the commit.
     touched: Vec<i64>,
+    clock: Clock,
 }
 
 impl WriteTx {
+    /// Now, as a stored instant (the store's clock).
+    pub fn now(&self) -> i64 {
+        self.clock.now_micros()
+    }
+
     /// Records an audit event, appended to the chain when the write commits.
     pub fn audit(&mut self, event: Event) {
         self.events.push(event);
@@ -265,7 +293,8 @@ impl WriteTx {
         }
         let events = std::mem::take(&mut self.events);
         if !events.is_empty() {
-            audit::append(&mut self.tx, events).await?;
+            let at = self.now();
+            audit::append(&mut self.tx, events, at).await?;
         }
         self.tx.commit().await?;
         Ok(())

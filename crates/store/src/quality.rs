@@ -38,9 +38,7 @@ pub struct QualityRow {
 
 /// Vietnam's local time of an instant in microseconds.
 pub fn vn_time(micros: i64) -> NaiveDateTime {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|d| d.naive_utc() + chrono::Duration::hours(7))
-        .unwrap_or_default()
+    egov_kernel::vn::from_micros(micros).unwrap_or_default()
 }
 
 /// A day as the sums key it: yyyymmdd.
@@ -164,9 +162,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn day_start_micros(d: NaiveDate) -> i64 {
-    (d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(7)).and_utc().timestamp_micros()
-}
+use egov_kernel::vn::day_start_micros;
 
 const ROW_COLS: &str = "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
      (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \

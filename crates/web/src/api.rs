@@ -13,8 +13,9 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::ctx::Ctx;
 use crate::error::{problem_response, Problem, ProblemField};
-use crate::pages::{authenticate, LoginFailure, SearchParams};
+use crate::pages::{authenticate, SearchParams};
 use crate::{AppState, WebError};
+use egov_app::sessions::LoginFailure;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

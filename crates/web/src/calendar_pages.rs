@@ -62,7 +62,7 @@ pub(crate) fn parse_minute(s: &str) -> Result<NaiveDateTime, WebError> {
             13 => b == b':',
             _ => b.is_ascii_digit(),
         });
-    Err(WebError::Domain(if shaped { "err.no_such_time" } else { "err.datetime" }, s.to_string()))
+    Err(if shaped { WebError::unacceptable("err.no_such_time", s) } else { WebError::malformed("err.datetime", s) })
 }
 
 /// Well formed, but against a rule the parameters' schema cannot say.
@@ -275,7 +275,7 @@ fn name(lang: Lang, n: &NamedDay) -> String {
 }
 
 async fn year_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<YearParam>) -> Response {
-    let this_year = chrono::Local::now().year();
+    let this_year = state.now().year();
     let year = match p.year.as_deref().map(str::parse::<i32>) {
         None => this_year,
         Some(Ok(y)) if in_range(y) => y,
@@ -353,7 +353,7 @@ const DAY_KEYS: [&str; 7] = ["cal.mon", "cal.tue", "cal.wed", "cal.thu", "cal.fr
 
 async fn years_page(state: &AppState, ctx: &Ctx, form: FormState, status: StatusCode) -> Result<Response, WebError> {
     let announced: Vec<i32> = state.store.announcements().await?.iter().map(|a| a.year).collect();
-    let now = chrono::Local::now().year();
+    let now = state.now().year();
     let mut years: Vec<i32> = (now - 1..=now + 2).chain(announced.iter().copied()).collect();
     years.sort();
     years.dedup();
@@ -402,7 +402,6 @@ async fn save_hours(
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         manager(&ctx)?;
-        let actor = format!("user:{}", ctx.principal()?.user_id);
         let mut form = FormState { values: f.clone(), ..Default::default() };
         form.values.remove("csrf");
         let mut hours = egov_calendar::WorkingHours::default();
@@ -427,10 +426,7 @@ async fn save_hours(
         if form.has_errors() {
             return years_page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        let mut w = state.store.begin_write().await?;
-        w.set_working_hours(&hours, &actor).await?;
-        w.commit().await?;
-        state.calendar.refresh(&state.store).await?;
+        egov_app::calendar::set_working_hours(&state.app, egov_app::Actor::User(ctx.principal()?), &hours).await?;
         Ok(Redirect::to("/quan-tri/lich?saved=1").into_response())
     }
     .await;
@@ -520,7 +516,6 @@ async fn save_year(
     let r = async {
         ctx.check_csrf(&f.csrf)?;
         manager(&ctx)?;
-        let actor = format!("user:{}", ctx.principal()?.user_id);
         let year = year.parse::<i32>().ok().filter(|y| in_range(*y)).ok_or(WebError::NotFound)?;
         let mut errors = Vec::new();
         let days_off = parse_lines(&f.days_off, "days_off", ctx.lang, &mut errors);
@@ -532,10 +527,7 @@ async fn save_year(
             }
         }
         if errors.is_empty() {
-            let mut w = state.store.begin_write().await?;
-            w.save_announcement(&a, &actor).await?;
-            w.commit().await?;
-            state.calendar.refresh(&state.store).await?;
+            egov_app::calendar::save_announcement(&state.app, egov_app::Actor::User(ctx.principal()?), &a).await?;
             return Ok(Redirect::to(&format!("/quan-tri/lich/{year}?saved=1")).into_response());
         }
         let mut form = FormState::default();

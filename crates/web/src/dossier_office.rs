@@ -16,9 +16,10 @@ use serde::Deserialize;
 
 use crate::admin::or_login;
 use crate::ctx::Ctx;
-use crate::dossier_api::{micros_to_vn, perform, status_key, ActionRequest};
+use crate::dossier_api::{perform, ActionRequest};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
+use egov_kernel::vn::micros_to_minute as micros_to_vn;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/quan-tri/ho-so", get(worklist)).route(
@@ -88,8 +89,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
         };
         let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
         let which = crate::dossier_api::worklist_named(&list).unwrap_or(Worklist::Agency);
-        let agency = p.agency_id.clone().unwrap_or_default();
-        let items = crate::dossier_api::worklist_now(&state, p, &agency, which, q.q.as_deref()).await?;
+        let items = egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref()).await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
         let lines = items
@@ -101,7 +101,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
                     .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                     .unwrap_or(i.procedure_code),
                 applicant: i.applicant_name,
-                status: t(ctx.lang, status_key(&i.status)).to_string(),
+                status: t(ctx.lang, i.status.label_key()).to_string(),
                 due: i.due.unwrap_or_default(),
                 code: i.code,
             })
@@ -165,10 +165,7 @@ async fn office_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let p = official(ctx)?;
-    let d = state.store.dossier(code).await?.ok_or(WebError::NotFound)?;
-    if !crate::dossier_api::may_read(p, &d.state) {
-        return Err(WebError::Forbidden);
-    }
+    let d = egov_app::dossiers::read(&state.app, p, code).await?;
     let snap = state.catalog.get();
     let en = ctx.lang == Lang::En;
     let proc = snap.procedures.get(&d.procedure_code).cloned();
@@ -190,7 +187,14 @@ async fn office_page(
         .dossier_events(d.id)
         .await?
         .into_iter()
-        .map(|e| (micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.action, e.note))
+        .map(|e| {
+            (
+                micros_to_vn(e.at),
+                t(ctx.lang, e.to_status.label_key()).to_string(),
+                e.action.as_str().to_string(),
+                e.note,
+            )
+        })
         .collect();
     let files = crate::dossier_api::file_links(state, ctx.lang, code, &d).await?;
     let page = OfficePage {
@@ -256,8 +260,8 @@ async fn act(
         let files = crate::dossier_api::ActionFiles { result: files.remove("result"), parts: Vec::new() };
         match perform(&state, &p, &code, req, files).await {
             Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
-            Err(WebError::Domain(key, _)) => {
-                let status = WebError::Domain(key, String::new()).status();
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
                 office_page(&state, &ctx, &code, Some(t(ctx.lang, key).to_string()), status).await
             }
             Err(e) => Err(e),

@@ -15,9 +15,11 @@ use egov_identity::AccountKind;
 
 use crate::admin::or_login;
 use crate::ctx::Ctx;
-use crate::dossier_api::{file_dossier, status_key, Filing};
+use crate::dossier_api::{file_dossier, Filing};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
+use egov_dossier::EventKind;
+use egov_kernel::vn::micros_to_minute;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -248,7 +250,7 @@ async fn apply_submit(
 ) -> Response {
     let r = async {
         let (fields, files) = crate::dossier_api::read_parts(req).await?;
-        let uploads = crate::dossier_api::ActionFiles::from_parts(files).parts;
+        let uploads = crate::dossier_api::action_files(files).parts;
         ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
         let agency = fields.get("agency").cloned().unwrap_or_default();
@@ -315,7 +317,7 @@ async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
                     .get(&i.procedure_code)
                     .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                     .unwrap_or(i.procedure_code),
-                status: t(ctx.lang, status_key(&i.status)).to_string(),
+                status: t(ctx.lang, i.status.label_key()).to_string(),
                 due: i.due.unwrap_or_default(),
                 code: i.code,
             })
@@ -377,8 +379,8 @@ async fn withdraw_page(
         let req = crate::dossier_api::ActionRequest::Withdraw { reason };
         match crate::dossier_api::perform(&state, &p, &code, req, Default::default()).await {
             Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}")).into_response()),
-            Err(WebError::Domain(key, _)) => {
-                let status = WebError::Domain(key, String::new()).status();
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
                 dossier_page(&state, &ctx, code, Some(PageError::Withdraw(t(ctx.lang, key).to_string())), status).await
             }
             Err(e) => Err(e),
@@ -402,11 +404,16 @@ async fn supplement_page(
         let (fields, files) = crate::dossier_api::read_parts(req).await?;
         ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
-        let files = crate::dossier_api::ActionFiles::from_parts(files);
+        let files = crate::dossier_api::action_files(files);
         match crate::dossier_api::perform(&state, &p, &code, crate::dossier_api::ActionRequest::Resubmit, files).await {
             Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}?bo-sung=1")).into_response()),
-            Err(WebError::Domain(key, detail)) => {
-                let status = WebError::Domain(key, String::new()).status();
+            Err(e @ (WebError::Refused(..) | WebError::Invalid(_))) => {
+                let (status, key) = (e.status(), e.title_key());
+                let detail = match &e {
+                    WebError::Refused(_, _, d) => d.clone(),
+                    WebError::Invalid(errs) => errs.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(", "),
+                    _ => String::new(),
+                };
                 let mut msg = t(ctx.lang, key).to_string();
                 if !detail.is_empty() && key.starts_with("err.file.") {
                     msg = format!("{msg} ({detail})");
@@ -441,8 +448,8 @@ async fn rate_page(
             (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).unwrap_or(9)).collect();
         match crate::dossier_api::give_rating(&state, &p, &code, &scores).await {
             Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
-            Err(WebError::Domain(key, _)) => {
-                let status = WebError::Domain(key, String::new()).status();
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
                 dossier_page(&state, &ctx, code, Some(PageError::Rating(t(ctx.lang, key).to_string())), status).await
             }
             Err(e) => Err(e),
@@ -468,21 +475,14 @@ async fn dossier_page(
 ) -> Result<Response, WebError> {
     let r: Result<Response, WebError> = async {
         let p = ctx.principal()?;
-        let d = state.store.dossier(&code).await?.ok_or(WebError::NotFound)?;
-        if !crate::dossier_api::may_read(p, &d.state) {
-            return Err(WebError::Forbidden);
-        }
+        let d = egov_app::dossiers::read(&state.app, p, &code).await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
         let proc = snap.procedures.get(&d.procedure_code);
-        let history = state
-            .store
-            .dossier_events(d.id)
+        let history = egov_app::dossiers::history(&state.app, &d)
             .await?
             .into_iter()
-            .map(|e| {
-                (crate::dossier_api::micros_to_vn(e.at), t(ctx.lang, status_key(&e.to_status)).to_string(), e.note)
-            })
+            .map(|e| (micros_to_minute(e.at), t(ctx.lang, e.to_status.label_key()).to_string(), e.note))
             .collect();
         let given = state.store.rating(d.id).await?;
         let can_rate = d.state.owner == Some(p.user_id)
@@ -516,7 +516,10 @@ async fn dossier_page(
                 .await?
                 .into_iter()
                 .rev()
-                .find(|e| e.action == "request_supplement" || e.action == "return_incomplete")
+                .find(|e| {
+                    use egov_dossier::CommandKind as K;
+                    matches!(e.action, EventKind::Command(K::RequestSupplement | K::ReturnIncomplete))
+                })
                 .map(|e| e.note)
                 .unwrap_or_default();
             let parts = proc
@@ -586,8 +589,8 @@ async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
             .await?
             .into_iter()
             .map(|m| Message {
-                at: crate::dossier_api::micros_to_vn(m.created_at),
-                text: t(ctx.lang, egov_mail::kind_key(&m.kind)),
+                at: micros_to_minute(m.created_at),
+                text: t(ctx.lang, egov_mail::kind_key(m.kind.as_str())),
                 code: m.dossier_code,
                 note: m.note,
                 unread: !m.read,

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use egov_app::Refusal;
 use egov_i18n::{t, Lang};
 use serde::Serialize;
 
@@ -32,9 +33,13 @@ pub enum WebError {
     /// Too many requests from one address: try again after so many seconds.
     #[error("throttled for {0} s")]
     Throttled(u64),
-    /// A domain rule refused the request: the i18n key and the detail.
-    #[error("refused: {1}")]
-    Domain(&'static str, String),
+    /// A rule refused the request: how (which decides the status), the
+    /// i18n key of the message and a detail.
+    #[error("refused: {2}")]
+    Refused(Refusal, &'static str, String),
+    /// The input breaks rules: every problem at its field (422, `errors`).
+    #[error("invalid input")]
+    Invalid(Vec<egov_app::FieldError>),
 }
 
 /// The i18n key of an error's title, carried to the page renderer.
@@ -67,10 +72,8 @@ impl From<egov_app::AppError> for WebError {
     fn from(e: egov_app::AppError) -> Self {
         use egov_app::AppError;
         match e {
-            AppError::Invalid(errs) => {
-                let detail = errs.iter().map(|f| format!("{}: {}", f.field, f.key)).collect::<Vec<_>>().join("; ");
-                WebError::Domain("err.option", detail)
-            }
+            AppError::Invalid(errs) => WebError::Invalid(errs),
+            AppError::Refused(how, key, detail) => WebError::Refused(how, key, detail),
             AppError::Forbidden => WebError::Forbidden,
             AppError::NotFound => WebError::NotFound,
             AppError::Store(s) => WebError::Store(s),
@@ -87,6 +90,16 @@ impl From<egov_reports::ReportError> for WebError {
 }
 
 impl WebError {
+    /// A refusal for input that is well-formed but unacceptable.
+    pub fn unacceptable(key: &'static str, detail: impl Into<String>) -> WebError {
+        WebError::Refused(Refusal::Unacceptable, key, detail.into())
+    }
+
+    /// A refusal for input that is not well-formed.
+    pub fn malformed(key: &'static str, detail: impl Into<String>) -> WebError {
+        WebError::Refused(Refusal::Malformed, key, detail.into())
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
@@ -97,24 +110,18 @@ impl WebError {
             WebError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
-            WebError::Domain(
-                "err.dossier.role" | "err.dossier.agency" | "err.dossier.owner" | "err.dossier.assignee",
-                _,
-            ) => StatusCode::FORBIDDEN,
-            WebError::Domain("err.datetime" | "err.date", _) => StatusCode::BAD_REQUEST,
-            WebError::Domain(
-                "err.file.type" | "err.file.too_big" | "err.file.total" | "err.option" | "err.period"
-                | "err.no_such_time",
-                _,
-            ) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Domain(..) => StatusCode::CONFLICT,
+            WebError::Refused(Refusal::NotPermitted, ..) => StatusCode::FORBIDDEN,
+            WebError::Refused(Refusal::Malformed, ..) => StatusCode::BAD_REQUEST,
+            WebError::Refused(Refusal::Unacceptable, ..) | WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Refused(Refusal::Conflict, ..) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     pub fn title_key(&self) -> &'static str {
         match self {
-            WebError::Domain(key, _) => return key,
+            WebError::Refused(_, key, _) => return key,
+            WebError::Invalid(_) => return "form.has_errors",
             WebError::UploadTooLarge => return "err.upload.too_large",
             _ => {}
         }
@@ -141,10 +148,17 @@ impl WebError {
         self.log();
         let status = self.status();
         let detail = match self {
-            WebError::BadRequest(d) | WebError::Domain(_, d) => Some(d.clone()),
+            WebError::BadRequest(d) | WebError::Refused(_, _, d) => Some(d.clone()),
             _ => None,
         };
-        let mut resp = problem_response(status, t(lang, self.title_key()), detail, Vec::new());
+        let fields = match self {
+            WebError::Invalid(errs) => errs
+                .iter()
+                .map(|e| ProblemField { pointer: e.field.clone(), detail: t(lang, e.key).to_string() })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut resp = problem_response(status, t(lang, self.title_key()), detail, fields);
         resp.extensions_mut().insert(ErrorKey(self.title_key()));
         if let WebError::Throttled(secs) = self {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*secs));

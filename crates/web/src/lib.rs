@@ -5,9 +5,7 @@
 
 mod admin;
 mod api;
-mod calendar_cache;
 mod calendar_pages;
-mod catalog_cache;
 mod clean;
 mod contract;
 mod ctx;
@@ -32,7 +30,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use egov_store::Store;
 
-pub use catalog_cache::CatalogCache;
 pub use error::WebError;
 pub use forwarded::TrustedProxies;
 pub use server::ConnectionLimits;
@@ -72,53 +69,7 @@ pub struct Settings {
     pub register_limit: Limit,
 }
 
-/// The time in Vietnam (UTC+7) as deadlines and worklists see it: the system
-/// clock, or a clock set by hand (tests of what happens when time passes).
-#[derive(Clone, Default)]
-pub struct Clock(Option<Arc<std::sync::Mutex<chrono::NaiveDateTime>>>);
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock(None)
-    }
-
-    /// A clock that shows `at` until it is set again.
-    pub fn fixed(at: chrono::NaiveDateTime) -> Clock {
-        Clock(Some(Arc::new(std::sync::Mutex::new(at))))
-    }
-
-    /// Sets a fixed clock; the system clock cannot be set (returns false).
-    pub fn set(&self, at: chrono::NaiveDateTime) -> bool {
-        match &self.0 {
-            Some(m) => {
-                *m.lock().unwrap_or_else(|p| p.into_inner()) = at;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Now, as microseconds since the epoch (how instants are stored).
-    pub fn now_micros(&self) -> i64 {
-        (self.now() - chrono::Duration::hours(7)).and_utc().timestamp_micros()
-    }
-
-    pub fn now(&self) -> chrono::NaiveDateTime {
-        match &self.0 {
-            Some(m) => *m.lock().unwrap_or_else(|p| p.into_inner()),
-            None => dossier_api::now_vn(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            None => f.write_str("Clock::system"),
-            Some(_) => write!(f, "Clock::fixed({})", self.now()),
-        }
-    }
-}
+pub use egov_kernel::Clock;
 
 /// How notifications are mailed.
 #[derive(Debug, Clone)]
@@ -161,43 +112,50 @@ impl AppState {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach: the application (its use cases' context,
+/// reached through `Deref`), the web settings and the throttles.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub catalog: Arc<CatalogCache>,
-    pub calendar: Arc<calendar_cache::CalendarCache>,
-    pub blobs: egov_store::BlobStore,
+    pub app: egov_app::App,
     pub settings: Arc<Settings>,
-    /// Wakes the mail delivery task after a change queued a message.
-    pub mail_wake: Arc<tokio::sync::Notify>,
     pub lookup_throttle: Arc<throttle::Throttle>,
     pub register_throttle: Arc<throttle::Throttle>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = egov_app::App;
+    fn deref(&self) -> &egov_app::App {
+        &self.app
+    }
+}
+
 impl AppState {
     pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
-        let catalog = Arc::new(CatalogCache::load(&store).await?);
-        let calendar = Arc::new(calendar_cache::CalendarCache::load(&store).await?);
-        let blobs = egov_store::BlobStore::new(settings.files_dir.clone());
-        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let config = egov_app::Config {
+            files_dir: settings.files_dir.clone(),
+            clock: settings.clock.clone(),
+            max_extension: settings.max_extension,
+        };
+        let app = egov_app::App::new(store, config).await?;
         if let Some(m) = &settings.mail {
             let smtp = egov_mail::Smtp::new(&m.smtp_url, &m.from).map_err(|e| WebError::Internal(e.to_string()))?;
-            store.enable_mail();
-            outbox::spawn_delivery(store.clone(), smtp, m.clone(), settings.public_url.clone(), mail_wake.clone());
+            let mail = egov_app::jobs::Mail { retry: m.retry, poll: m.poll, public_url: settings.public_url.clone() };
+            egov_app::jobs::spawn_delivery(&app, smtp, mail);
         }
         let lookup_throttle = Arc::new(throttle::Throttle::new(settings.lookup_limit));
         let register_throttle = Arc::new(throttle::Throttle::new(settings.register_limit));
-        Ok(AppState {
-            store,
-            catalog,
-            calendar,
-            blobs,
-            settings: Arc::new(settings),
-            mail_wake,
-            lookup_throttle,
-            register_throttle,
-        })
+        Ok(AppState { app, settings: Arc::new(settings), lookup_throttle, register_throttle })
+    }
+
+    /// The sign-in throttle and session lifetime, for the application layer.
+    pub(crate) fn session_policy(&self) -> egov_app::sessions::Policy {
+        let s = &self.settings;
+        egov_app::sessions::Policy {
+            max_failures_per_account: s.max_failures_per_account,
+            max_failures_per_address: s.max_failures_per_address,
+            failure_window_secs: s.failure_window_secs,
+            session_ttl_secs: s.session_ttl_secs,
+        }
     }
 }
 
@@ -242,11 +200,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let reload = tokio::spawn(catalog_cache::keep_fresh(state.clone(), Duration::from_secs(5)));
+    let jobs = egov_app::jobs::spawn_all(&state.app);
     let limits = state.settings.limits.clone();
     let trusted = state.settings.trusted_proxies.clone();
     let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), shutdown).await;
-    reload.abort();
+    jobs.iter().for_each(|j| j.abort());
     r
 }
 

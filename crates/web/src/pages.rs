@@ -8,14 +8,14 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use egov_app::sessions::{LoginFailure, Registered};
+use egov_app::Snapshot;
 use egov_catalog::search::{self, Hit};
 use egov_catalog::{format_vnd, OnlineLevel, Procedure, TimeUnit};
 use egov_i18n::{t, Lang};
-use egov_identity::{password, random_secret, secret_digest, AccountKind, Registration};
-use egov_store::{NewUser, StoreError};
+use egov_identity::Registration;
 use serde::Deserialize;
 
-use crate::catalog_cache::Snapshot;
 use crate::ctx::{set_cookie, Ctx, SESSION_COOKIE};
 use crate::views::{render, FormState, Layout, ProcedureRow};
 use crate::{AppState, WebError};
@@ -240,7 +240,7 @@ pub async fn procedure(
                 .unwrap_or_else(|| id.clone()),
         })
         .collect();
-    let today = chrono::Local::now().date_naive();
+    let today = state.now().date();
     let page = ProcedurePage {
         layout: Layout::titled(&ctx, pick(&p.name_vi, &p.name_en)),
         p: row(&snap, &p, ctx.lang),
@@ -350,74 +350,30 @@ pub async fn register(
         resp.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from(secs));
         return Ok(resp);
     }
-    let year = chrono::Datelike::year(&chrono::Local::now().date_naive());
-    let valid = match reg.validate(year) {
-        Ok(v) => v,
-        Err(errs) => {
-            errs.iter().for_each(|e| form.add(e.field, ctx.lang, e.key));
-            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
-            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    let policy = state.session_policy();
+    match egov_app::sessions::register(&state.app, &policy, &reg).await {
+        Ok(Registered::Done { session, .. }) => {
+            let mut resp = Redirect::to("/?welcome=1").into_response();
+            resp.headers_mut().append(SET_COOKIE, session_cookie(&state, &session));
+            Ok(resp)
         }
-    };
-    let pw = valid.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let user = NewUser {
-        username: valid.citizen_id.as_str().to_string(),
-        kind: AccountKind::Citizen,
-        full_name: valid.full_name.clone(),
-        citizen_id: Some(valid.citizen_id.as_str().to_string()),
-        email: Some(valid.email.clone()),
-        phone: Some(valid.phone.clone()),
-        agency_id: None,
-        password_hash: hash,
-        roles: vec![],
-    };
-    let mut w = state.store.begin_write().await?;
-    let id = match w.create_user(&user).await {
-        Ok(id) => id,
-        Err(StoreError::Conflict(field)) => {
-            drop(w);
-            let field = if field == "username" { "citizen_id" } else { field };
-            form.add(field, ctx.lang, if field == "email" { "err.email.taken" } else { "err.citizen_id.taken" });
+        Ok(Registered::Taken(e)) => {
+            form.add(&e.field, ctx.lang, e.key);
             let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
-            return Ok(render(StatusCode::CONFLICT, &page));
+            Ok(render(StatusCode::CONFLICT, &page))
         }
-        Err(e) => return Err(e.into()),
-    };
-    w.audit(egov_audit::Event::new(
-        format!("user:{id}"),
-        "citizen.register",
-        format!("user:{id}"),
-        None::<&()>,
-        Some(&serde_json::json!({"username": user.username, "email": user.email})),
-    ));
-    let (cookie, _) = start_session(&mut w, &state, id).await?;
-    w.commit().await?;
-    let mut resp = Redirect::to("/?welcome=1").into_response();
-    resp.headers_mut().append(SET_COOKIE, cookie);
-    Ok(resp)
+        Err(egov_app::AppError::Invalid(errs)) => {
+            errs.iter().for_each(|e| form.add(&e.field, ctx.lang, e.key));
+            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Creates a session inside a write; returns its cookie and CSRF token.
-async fn start_session(
-    w: &mut egov_store::WriteTx,
-    state: &AppState,
-    user_id: i64,
-) -> Result<(axum::http::HeaderValue, String), WebError> {
-    let sid = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
-    let csrf = random_secret().map_err(|e| WebError::Internal(e.to_string()))?;
-    w.create_session(user_id, &secret_digest(&sid), &csrf, state.settings.session_ttl_secs).await?;
-    w.audit(egov_audit::Event::new(
-        format!("user:{user_id}"),
-        "session.start",
-        format!("user:{user_id}"),
-        None::<&()>,
-        None::<&()>,
-    ));
-    Ok((set_cookie(SESSION_COOKIE, &sid, Some(state.settings.session_ttl_secs), state.settings.cookie_secure), csrf))
+/// The cookie of a session just started.
+fn session_cookie(state: &AppState, s: &egov_app::sessions::Session) -> axum::http::HeaderValue {
+    set_cookie(SESSION_COOKIE, &s.secret, Some(state.settings.session_ttl_secs), state.settings.cookie_secure)
 }
 
 #[derive(Template)]
@@ -472,12 +428,6 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Why a sign-in failed.
-pub enum LoginFailure {
-    Throttled,
-    Wrong,
-}
-
 /// Checks a login and password with the throttle; shared by the page and the token API.
 pub async fn authenticate(
     state: &AppState,
@@ -485,27 +435,7 @@ pub async fn authenticate(
     login: &str,
     password: &str,
 ) -> Result<Result<i64, LoginFailure>, WebError> {
-    let login = login.trim().to_string();
-    let s = &state.settings;
-    let since = egov_store::now_micros() - s.failure_window_secs * 1_000_000;
-    let (by_user, by_addr) = state.store.login_failures_since(&login.to_lowercase(), addr, since).await?;
-    if by_user >= s.max_failures_per_account || by_addr >= s.max_failures_per_address {
-        return Ok(Err(LoginFailure::Throttled));
-    }
-    let found = state.store.login_lookup(&login).await?;
-    let pw = password.to_string();
-    let (id, hash, active) = match found {
-        Some(f) => f,
-        None => (0, password::dummy_hash().to_string(), false),
-    };
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
-    if ok && active && id > 0 {
-        state.store.clear_login_failures(&login.to_lowercase()).await?;
-        Ok(Ok(id))
-    } else {
-        state.store.record_login_failure(&login.to_lowercase(), addr).await?;
-        Ok(Err(LoginFailure::Wrong))
-    }
+    Ok(egov_app::sessions::authenticate(&state.app, &state.session_policy(), addr, login, password).await?)
 }
 
 pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
@@ -526,12 +456,10 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
     if !form.has_errors() {
         match authenticate(&state, &ctx.addr, &f.login, &f.password).await? {
             Ok(id) => {
-                let mut w = state.store.begin_write().await?;
-                if let Some(old) = &ctx.session_digest {
-                    w.delete_session(old).await?;
-                }
-                let (cookie, _) = start_session(&mut w, &state, id).await?;
-                w.commit().await?;
+                let policy = state.session_policy();
+                let session =
+                    egov_app::sessions::sign_in(&state.app, &policy, id, ctx.session_digest.as_deref()).await?;
+                let cookie = session_cookie(&state, &session);
                 let is_official = state.store.principal(id).await?.is_some_and(|p| p.is_official());
                 let dest = if next == "/" && is_official { "/quan-tri".to_string() } else { next };
                 let mut resp = Redirect::to(&dest).into_response();
@@ -563,11 +491,7 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
     if let (Some(d), Some(p)) = (&ctx.session_digest, &ctx.principal) {
-        let mut w = state.store.begin_write().await?;
-        w.delete_session(d).await?;
-        let who = format!("user:{}", p.user_id);
-        w.audit(egov_audit::Event::new(who.clone(), "session.end", who, None::<&()>, None::<&()>));
-        w.commit().await?;
+        egov_app::sessions::sign_out(&state.app, d, p.user_id).await?;
     }
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure));

@@ -54,7 +54,7 @@ pub(crate) async fn scope_of(
     field: &str,
     procedure: &str,
 ) -> Result<Scoped, WebError> {
-    let bad = |v: &str| WebError::Domain("err.option", v.to_string());
+    let bad = |v: &str| WebError::unacceptable("err.option", v);
     let mut s = Scoped::default();
     if !agency.is_empty() || !unit.is_empty() {
         let agencies = state.store.agencies().await?;
@@ -155,14 +155,12 @@ pub(crate) fn late_of(view: &egov_store::QualityView) -> Vec<LateDossier> {
 /// A period from the query: first and last day, included; and the
 /// instants (micros) that bound it.
 pub(crate) fn period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate, i64, i64), WebError> {
-    let day = |s: &str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| WebError::Domain("err.date", s.to_string()))
-    };
+    let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| WebError::malformed("err.date", s));
     let (f, t) = (day(from)?, day(to)?);
     if t < f {
-        return Err(WebError::Domain("err.period", format!("{from} – {to}")));
+        return Err(WebError::unacceptable("err.period", format!("{from} – {to}")));
     }
-    let end = t.succ_opt().ok_or_else(|| WebError::Domain("err.date", to.to_string()))?;
+    let end = t.succ_opt().ok_or_else(|| WebError::malformed("err.date", to))?;
     Ok((f, t, day_start_micros(f), day_start_micros(end)))
 }
 
@@ -283,9 +281,7 @@ impl From<egov_quality::Index> for IndexSchema {
     }
 }
 
-fn day_start_micros(d: NaiveDate) -> i64 {
-    (d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(7)).and_utc().timestamp_micros()
-}
+use egov_kernel::vn::day_start_micros;
 
 /// The Decision 766 index of the dossiers received in a period, for the
 /// province or one agency: public open data.

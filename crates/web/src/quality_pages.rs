@@ -189,7 +189,7 @@ pub async fn dashboard(
         Ok(page) => Ok(render(StatusCode::OK, &page)),
         // A bad period or an unknown scope: the province's year so far,
         // with what was typed and why it was not shown.
-        Err(WebError::Domain(key, _)) => {
+        Err(WebError::Refused(_, key, _)) => {
             let (f, l, _, _) = period(&format!("{}-01-01", today.year()), &today.to_string())?;
             let mut page = build(&state, &ctx, f, l, &DashQuery::default()).await?;
             (page.from, page.to) = (from, to);

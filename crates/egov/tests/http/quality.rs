@@ -364,7 +364,7 @@ async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
 async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &str, approved: &str) -> String {
     use egov_dossier::Status;
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    let micros = |s: &str| (at(s) - chrono::Duration::hours(7)).and_utc().timestamp_micros();
+    let micros = |s: &str| egov_kernel::vn::to_micros(at(s));
     let mut d = egov_dossier::Dossier::draft(1, agency);
     d.channel = egov_dossier::Channel::Counter;
     d.status = Status::ResultReturned;
@@ -387,11 +387,11 @@ async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &s
     let seq = w.take_dossier_seqs(agency, day, 1).await.unwrap();
     let code = egov_dossier::DossierCode::new(agency, day, seq);
     let ids = w.insert_dossiers(&[(&new, Some(&code), Some(micros(received)))]).await.unwrap();
-    let step = |t: &str, action, from, to| egov_store::EventRow {
+    let step = |t: &str, action: &str, from, to| egov_store::EventRow {
         dossier_id: ids[0],
         at: micros(t),
         actor_id: None,
-        action,
+        action: egov_dossier::EventKind::parse(action).expect("a step egov writes"),
         from,
         to,
         note: "",

@@ -6,19 +6,19 @@ use std::sync::{Arc, RwLock};
 use egov_calendar::Calendar;
 use egov_store::Store;
 
-use crate::WebError;
+use crate::AppError;
 
 pub struct CalendarCache {
     current: RwLock<Arc<(String, Calendar)>>,
 }
 
-async fn build(store: &Store) -> Result<(String, Calendar), WebError> {
+async fn build(store: &Store) -> Result<(String, Calendar), AppError> {
     let version = store.meta("calendar_version").await?.unwrap_or_default();
     Ok((version, store.calendar().await?))
 }
 
 impl CalendarCache {
-    pub async fn load(store: &Store) -> Result<CalendarCache, WebError> {
+    pub async fn load(store: &Store) -> Result<CalendarCache, AppError> {
         Ok(CalendarCache { current: RwLock::new(Arc::new(build(store).await?)) })
     }
 
@@ -29,7 +29,7 @@ impl CalendarCache {
         }
     }
 
-    pub async fn refresh(&self, store: &Store) -> Result<(), WebError> {
+    pub async fn refresh(&self, store: &Store) -> Result<(), AppError> {
         if store.meta("calendar_version").await?.unwrap_or_default() == self.get().0 {
             return Ok(());
         }

@@ -3,13 +3,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use egov_catalog::search::Index;
 use egov_catalog::{Field, Procedure};
 use egov_store::Store;
 
-use crate::{AppState, WebError};
+use crate::AppError;
 
 pub struct Snapshot {
     pub version: String,
@@ -25,7 +24,7 @@ pub struct CatalogCache {
     current: RwLock<Arc<Snapshot>>,
 }
 
-async fn snapshot(store: &Store) -> Result<Snapshot, WebError> {
+async fn snapshot(store: &Store) -> Result<Snapshot, AppError> {
     let version = store.catalog_version().await?;
     let procs = store.procedures().await?;
     let fields = store.fields().await?;
@@ -42,7 +41,7 @@ async fn snapshot(store: &Store) -> Result<Snapshot, WebError> {
 }
 
 impl CatalogCache {
-    pub async fn load(store: &Store) -> Result<CatalogCache, WebError> {
+    pub async fn load(store: &Store) -> Result<CatalogCache, AppError> {
         Ok(CatalogCache { current: RwLock::new(Arc::new(snapshot(store).await?)) })
     }
 
@@ -54,7 +53,7 @@ impl CatalogCache {
     }
 
     /// Reloads from the store if the stored version differs.
-    pub async fn refresh(&self, store: &Store) -> Result<(), WebError> {
+    pub async fn refresh(&self, store: &Store) -> Result<(), AppError> {
         if store.catalog_version().await? == self.get().version {
             return Ok(());
         }
@@ -64,17 +63,5 @@ impl CatalogCache {
             Err(p) => *p.into_inner() = snap,
         }
         Ok(())
-    }
-}
-
-pub async fn keep_fresh(state: AppState, every: Duration) {
-    loop {
-        tokio::time::sleep(every).await;
-        if let Err(e) = state.catalog.refresh(&state.store).await {
-            tracing::warn!(error = %e, "catalog reload failed");
-        }
-        if let Err(e) = state.calendar.refresh(&state.store).await {
-            tracing::warn!(error = %e, "calendar reload failed");
-        }
     }
 }

@@ -1,0 +1,181 @@
+//! Reading dossiers: one dossier for those who may see it, its history, the
+//! public status by code, the worklists, what a person may do next, and
+//! the latest step a notice (forms 02, 03, 04) is printed from.
+
+use chrono::NaiveDateTime;
+use egov_dossier::{CommandKind, Dossier, DossierCode, EventKind, Status};
+use egov_identity::{AccountKind, Action, Principal};
+use egov_kernel::vn;
+use egov_store::{DossierEvent, Search, StoredDossier, Worklist, WorklistItem};
+
+use crate::{App, AppError};
+
+/// Whether `p` may see a dossier (the rule is `Principal::may`'s).
+pub(crate) fn may_read(p: &Principal, d: &Dossier) -> bool {
+    p.may(Action::ReadDossier { owner: d.owner, receiving: &d.receiving_agency, current: &d.current_agency })
+}
+
+/// A dossier, for its owner and the officials of the agencies holding it.
+pub async fn read(app: &App, p: &Principal, code: &str) -> Result<StoredDossier, AppError> {
+    let d = app.store.dossier(code).await?.ok_or(AppError::NotFound)?;
+    if !may_read(p, &d.state) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(d)
+}
+
+/// A dossier's history, oldest first (of a dossier [`read`] returned).
+pub async fn history(app: &App, d: &StoredDossier) -> Result<Vec<DossierEvent>, AppError> {
+    Ok(app.store.dossier_events(d.id).await?)
+}
+
+/// What `who` may do to the dossier now, by the state machine and the
+/// procedure's rules (what the pages offer).
+pub fn available(app: &App, d: &StoredDossier, who: &Principal) -> Vec<CommandKind> {
+    app.with_rules(&d.procedure_code, |r| egov_dossier::available_commands(&d.state, who, app.now(), r))
+        .unwrap_or_default()
+}
+
+/// The public view of a dossier: no personal data beyond a masked name.
+#[derive(Debug, Clone)]
+pub struct PublicStatus {
+    /// The code as it is stored.
+    pub code: String,
+    pub procedure: String,
+    pub procedure_name: String,
+    /// The applicant's name, masked: each word's first letter, then stars.
+    pub applicant: String,
+    pub status: Status,
+    pub received_at: Option<NaiveDateTime>,
+    pub due: Option<String>,
+    pub steps: Vec<PublicStep>,
+}
+
+/// One step of the public view: when, what, and the status it led to.
+#[derive(Debug, Clone)]
+pub struct PublicStep {
+    pub at: NaiveDateTime,
+    pub action: EventKind,
+    pub status: Status,
+}
+
+/// The public status of the dossier `code`, typed from paper in any case
+/// (agency identifiers are upper case; one that is not is still found as
+/// printed); `None` when there is none.
+pub async fn public_status(app: &App, code: &str) -> Result<Option<PublicStatus>, AppError> {
+    let Ok(parsed) = DossierCode::parse(code) else { return Ok(None) };
+    let as_typed = parsed.to_string();
+    let upper = as_typed.to_uppercase();
+    let candidates = if upper == as_typed { vec![upper] } else { vec![upper, as_typed] };
+    for code in candidates {
+        let Some(d) = app.store.public_dossier(&code).await? else { continue };
+        let name = app.catalog.get().procedures.get(&d.procedure_code).map(|p| p.name_vi.clone()).unwrap_or_default();
+        let steps = d
+            .steps
+            .into_iter()
+            .filter_map(|(at, action, status)| Some(PublicStep { at: vn::from_micros(at)?, action, status }))
+            .collect();
+        return Ok(Some(PublicStatus {
+            code,
+            procedure: d.procedure_code,
+            procedure_name: name,
+            applicant: mask_name(&d.applicant_name),
+            status: d.status,
+            received_at: d.received_at.and_then(vn::from_micros),
+            due: d.due,
+            steps,
+        }));
+    }
+    Ok(None)
+}
+
+/// Masks a name word by word, keeping each first letter and a star for
+/// each other letter, three at most (a long word's length is not told):
+/// `Nguyễn Văn An` → `N*** V** A*`. No word is shown whole, not even a
+/// one-letter one.
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            first + &"*".repeat(chars.count().clamp(1, 3))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A person's list: a citizen's own dossiers; an official's worklist
+/// `which` in their agency as of now (due soon: within one working day),
+/// narrowed by a search as typed (a code, an ID number, part of a name).
+pub async fn worklist(
+    app: &App,
+    p: &Principal,
+    which: Worklist,
+    search: Option<&str>,
+) -> Result<Vec<WorklistItem>, AppError> {
+    if p.kind == AccountKind::Citizen {
+        return Ok(app.store.dossiers_of_owner(p.user_id).await?);
+    }
+    let agency = p.agency_id.clone().ok_or(AppError::Forbidden)?;
+    let now = app.now();
+    let cal = app.calendar.get();
+    let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
+    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
+    let folded = search.as_deref().map(egov_catalog::search::fold);
+    let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| Search { folded, raw });
+    let (now, until) = (vn::format_minute(now), vn::format_minute(until));
+    Ok(app.store.worklist(which, &agency, p.user_id, &now, &until, search).await?)
+}
+
+/// The notices printed from a dossier's steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeForm {
+    /// Form 02: a supplement request, or a return as incomplete.
+    Supplement,
+    /// Form 03: a refusal, or a stop.
+    Refusal,
+    /// Form 04: an apology and the new date.
+    Apology,
+}
+
+impl NoticeForm {
+    fn steps(self) -> &'static [CommandKind] {
+        match self {
+            NoticeForm::Supplement => &[CommandKind::RequestSupplement, CommandKind::ReturnIncomplete],
+            NoticeForm::Refusal => &[CommandKind::Refuse, CommandKind::Stop],
+            NoticeForm::Apology => &[CommandKind::Apologize],
+        }
+    }
+}
+
+/// What a notice is printed from: the dossier and its latest matching step.
+pub struct Notice {
+    pub dossier: StoredDossier,
+    pub step: DossierEvent,
+}
+
+/// The latest step of the dossier `code` that `form` is printed from, for
+/// those who may read the dossier; not found when there is none.
+pub async fn latest_notice(app: &App, p: &Principal, code: &str, form: NoticeForm) -> Result<Notice, AppError> {
+    let dossier = read(app, p, code).await?;
+    let events = history(app, &dossier).await?;
+    let step = events
+        .into_iter()
+        .rev()
+        .find(|e| matches!(e.action, EventKind::Command(k) if form.steps().contains(&k)))
+        .ok_or(AppError::NotFound)?;
+    Ok(Notice { dossier, step })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_name;
+
+    #[test]
+    fn a_name_shows_each_first_letter_and_at_most_three_stars() {
+        assert_eq!(mask_name("Nguyễn Văn An"), "N*** V** A*");
+        assert_eq!(mask_name("  Lê   Thị  B "), "L* T** B*");
+        assert_eq!(mask_name("Đặng"), "Đ***");
+        assert_eq!(mask_name(""), "");
+    }
+}

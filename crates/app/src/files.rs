@@ -1,0 +1,152 @@
+//! Files that come with a dossier: checked by content and size, named by
+//! their type, written to the blob store before the row that names them and
+//! removed again if that row is not written (nothing orphaned).
+
+use egov_store::{BlobStore, DossierFile, FilePurpose};
+
+use crate::{AppError, FieldError};
+
+/// A file as it was uploaded: the document part it is for, its name, its bytes.
+pub struct Upload {
+    pub part: usize,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The problems of a set of uploads, each at its field (`parts[i]`, or
+/// `parts` for the total): a known part, a PDF, JPEG or PNG by content,
+/// within the limits. `already` is the size of the files kept from before.
+pub fn check(uploads: &[Upload], parts: usize, already: usize) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut total = already;
+    for u in uploads {
+        total += u.bytes.len();
+        let field = format!("parts[{}]", u.part);
+        if u.part >= parts {
+            errs.push(FieldError::new(field, "err.option"));
+        } else if u.bytes.len() > egov_dossier::MAX_FILE {
+            errs.push(FieldError::new(field, "err.file.too_big"));
+        } else if egov_dossier::sniff(&u.bytes).is_none() {
+            errs.push(FieldError::new(field, "err.file.type"));
+        }
+    }
+    if total > egov_dossier::MAX_DOSSIER_FILES {
+        errs.push(FieldError::new("parts", "err.file.total"));
+    }
+    errs
+}
+
+/// Files written to the blob store and not yet named by a committed row.
+/// Dropped without [`Written::keep`], they are deleted.
+pub struct Written {
+    blobs: BlobStore,
+    pub files: Vec<DossierFile>,
+    kept: bool,
+}
+
+impl Written {
+    /// The row naming them was committed: keep them.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.blob_key.clone()).collect()
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        if !self.kept {
+            for f in &self.files {
+                self.blobs.delete(&f.blob_key);
+            }
+        }
+    }
+}
+
+/// Writes checked uploads to the blob store (off the async threads). With
+/// `synced`, each is on disk before this returns; without, the caller syncs
+/// the batch (the group writer does, before its commit).
+pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Upload)>, synced: bool) -> Result<Written, AppError> {
+    let store = blobs.clone();
+    let files = tokio::task::spawn_blocking(move || {
+        let mut written = Written { blobs: store.clone(), files: Vec::new(), kept: false };
+        for (purpose, u) in uploads {
+            let b = if synced { store.put(&u.bytes) } else { store.put_unsynced(&u.bytes) }?;
+            let content_type = egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream");
+            written.files.push(DossierFile {
+                id: 0,
+                purpose,
+                part_index: u.part as i64,
+                content_type: content_type.to_string(),
+                file_name: file_name_for(&u.name, content_type),
+                size: b.size as i64,
+                sha256: b.sha256,
+                blob_key: b.key,
+            });
+        }
+        Ok::<_, egov_store::StoreError>(std::mem::take(&mut written.files))
+    })
+    .await??;
+    Ok(Written { blobs: blobs.clone(), files, kept: false })
+}
+
+/// A file's name as kept and served: the uploaded name's last path segment
+/// without control or direction characters, at most 190 characters before
+/// the extension, and always the extension of the type its bytes were found
+/// to be (`scan.exe` holding a PDF is `scan.pdf`; `a.pdf.exe` is `a.pdf.pdf`).
+pub fn file_name_for(name: &str, content_type: &str) -> String {
+    let ext = match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "bin",
+    };
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = match base.rsplit_once('.') {
+        Some((stem, _)) => stem,
+        None => base,
+    };
+    let stem: String =
+        stem.trim().trim_matches('.').chars().filter(|c| !c.is_control() && !is_direction_mark(*c)).take(190).collect();
+    let stem = if stem.trim().is_empty() { "tep".to_string() } else { stem };
+    format!("{stem}.{ext}")
+}
+
+/// Characters that reorder text on screen (a name that shows `fdp.exe` as `exe.pdf`).
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_named_with_the_extension_of_its_detected_type() {
+        assert_eq!(file_name_for("to-khai.pdf", "application/pdf"), "to-khai.pdf");
+        assert_eq!(file_name_for("virus.exe", "application/pdf"), "virus.pdf");
+        assert_eq!(file_name_for("a.pdf.exe", "image/png"), "a.pdf.png");
+        assert_eq!(file_name_for("ảnh CCCD.JPEG", "image/jpeg"), "ảnh CCCD.jpg");
+        assert_eq!(file_name_for("C:\\x\\..\\don.html", "application/pdf"), "don.pdf");
+        assert_eq!(file_name_for("invoice\u{202e}fdp.exe", "application/pdf"), "invoicefdp.pdf");
+        assert_eq!(file_name_for("", "application/pdf"), "tep.pdf");
+        assert_eq!(file_name_for(".htaccess", "image/png"), "tep.png");
+        assert_eq!(file_name_for("noext", "application/pdf"), "noext.pdf");
+    }
+
+    #[test]
+    fn each_upload_problem_is_named_at_its_part() {
+        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+        let ups = vec![
+            Upload { part: 0, name: "a.pdf".into(), bytes: pdf.clone() },
+            Upload { part: 1, name: "b.exe".into(), bytes: b"MZ\x90\x00".to_vec() },
+            Upload { part: 5, name: "c.pdf".into(), bytes: pdf },
+        ];
+        let errs = check(&ups, 2, 0);
+        assert_eq!(errs, vec![FieldError::new("parts[1]", "err.file.type"), FieldError::new("parts[5]", "err.option")]);
+        let errs = check(&ups[..1], 2, egov_dossier::MAX_DOSSIER_FILES);
+        assert_eq!(errs, vec![FieldError::new("parts", "err.file.total")]);
+    }
+}

@@ -1,0 +1,136 @@
+//! The background jobs: keeping the caches fresh, sweeping orphaned files
+//! and expired credentials, bringing submissions into the quality index's
+//! kept sums, and delivering the mail outbox. The server starts them with
+//! [`spawn_all`]; each is also a function the command line or a test can
+//! run once.
+
+use std::time::Duration;
+
+use egov_mail::{AfterFailure, Transport};
+use egov_store::{Store, StoreError};
+
+use crate::{App, AppError};
+
+/// How long a claimed message is reserved for the instance sending it.
+const LEASE: Duration = Duration::from_secs(300);
+/// Messages claimed at a time.
+const BATCH: i64 = 20;
+
+/// How notifications are mailed.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub retry: egov_mail::RetryPolicy,
+    /// How often the outbox is looked at when nothing wakes it.
+    pub poll: Duration,
+    /// The platform's public address, for links in messages.
+    pub public_url: Option<String>,
+}
+
+/// Starts the delivery task: it sends what is due, then waits for a wake-up
+/// (a change queued a message) or the poll interval.
+pub fn spawn_delivery<T: Transport>(app: &App, transport: T, settings: Mail) -> tokio::task::JoinHandle<()> {
+    let (store, wake) = (app.store.clone(), app.mail_wake.clone());
+    store.enable_mail();
+    tokio::spawn(async move {
+        loop {
+            match deliver_due(&store, &transport, &settings.retry, settings.public_url.as_deref()).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "mail outbox"),
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(settings.poll) => {}
+            }
+        }
+    })
+}
+
+/// Sends the messages due now; returns how many were attempted.
+pub async fn deliver_due<T: Transport>(
+    store: &Store,
+    transport: &T,
+    retry: &egov_mail::RetryPolicy,
+    public_url: Option<&str>,
+) -> Result<usize, StoreError> {
+    let now = store.now();
+    let jobs = store.claim_mail(now, now + LEASE.as_micros() as i64, BATCH).await?;
+    let n = jobs.len();
+    for job in jobs {
+        let Some(to) = job.to else {
+            store.mail_failed(job.id, "no e-mail address").await?;
+            continue;
+        };
+        let mail = egov_mail::compose(&to, &job.dossier_code, &job.kind, &job.note, public_url);
+        match transport.send(&mail).await {
+            Ok(()) => {
+                tracing::info!(message = job.id, code = %job.dossier_code, "mail sent");
+                store.mail_sent(job.id, &to, store.now()).await?
+            }
+            Err(e) => {
+                let attempts = job.attempts.saturating_add(1);
+                tracing::warn!(message = job.id, attempts, error = %e, "mail not sent");
+                match retry.after(attempts, &e) {
+                    AfterFailure::RetryIn(d) => {
+                        store.mail_retry(job.id, store.now() + d.as_micros() as i64, &e.to_string()).await?
+                    }
+                    AfterFailure::GiveUp => store.mail_failed(job.id, &e.to_string()).await?,
+                }
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Rereads the catalog and calendar if another instance changed them.
+pub async fn refresh(app: &App) -> Result<(), AppError> {
+    app.refresh().await
+}
+
+/// Removes files that no dossier names and that are older than an hour
+/// (those of submissions a crash cut short), and expired sessions and
+/// expired or revoked tokens.
+pub async fn sweep(app: &App) -> Result<(), AppError> {
+    let r = app.store.sweep_blobs(&app.blobs, Duration::from_secs(3600)).await?;
+    if r.removed > 0 {
+        tracing::info!(removed = r.removed, kept = r.kept, "file sweep");
+    }
+    let (s, t) = app.store.sweep_expired_credentials().await?;
+    if s + t > 0 {
+        tracing::info!(sessions = s, tokens = t, "expired credentials removed");
+    }
+    Ok(())
+}
+
+/// Brings new submissions into the quality index's kept sums (until then
+/// they are counted from their histories at each request).
+pub async fn keep_quality(app: &App) -> Result<(), AppError> {
+    while app.store.keep_pending(2000).await? == 2000 {}
+    Ok(())
+}
+
+/// What a job's run returns.
+pub type JobFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
+
+/// Starts the periodic jobs; each runs at once, then every so often, and
+/// a failure is logged, not fatal.
+pub fn spawn_all(app: &App) -> Vec<tokio::task::JoinHandle<()>> {
+    let every = |name: &'static str, period: Duration, job: fn(App) -> JobFuture| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = job(app.clone()).await {
+                    tracing::warn!(error = %e, job = name, "background job failed");
+                }
+            }
+        })
+    };
+    vec![
+        every("refresh", Duration::from_secs(5), |a| Box::pin(async move { refresh(&a).await })),
+        every("sweep", Duration::from_secs(3600), |a| Box::pin(async move { sweep(&a).await })),
+        every("quality", Duration::from_secs(15), |a| Box::pin(async move { keep_quality(&a).await })),
+    ]
+}
