@@ -612,9 +612,13 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
     // the created account cannot sign in until a password is set
     let r = app.client().post_json("/api/v1/auth/token", r#"{"username":"079195000321","password":"!"}"#).await;
     assert_eq!(r.status, 401);
-    // only receiving officers record counter dossiers
+    // only receiving officers record counter dossiers; a refusal creates no
+    // account either (the account and the dossier are one transaction)
     let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);
     assert_eq!(specialist.post_json("/api/v1/counter/dossiers", &body(serde_json::json!([0, 1]))).await.status, 403);
+    let stranger = body(serde_json::json!([0, 1])).replace("079195000321", "079195000999");
+    assert_eq!(specialist.post_json("/api/v1/counter/dossiers", &stranger).await.status, 403);
+    assert_eq!(app.count("users").await, users + 1, "no account for a refused counter filing");
     let bad =
         serde_json::json!({"procedure": "1.000894", "citizen_id": "12", "full_name": "", "form": {}, "parts": [0, 1]})
             .to_string();
