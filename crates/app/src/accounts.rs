@@ -188,7 +188,7 @@ mod tests {
             std::env::temp_dir().join(format!("egov-app-{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()));
         std::fs::create_dir_all(&dir).unwrap();
         let s = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
-        s.migrate().await.unwrap();
+        s.migrate(&[egov_store::platform::MIGRATIONS, egov_store::identity::MIGRATIONS].concat()).await.unwrap();
         (s, dir)
     }
 

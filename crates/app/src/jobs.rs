@@ -1,7 +1,7 @@
 //! The background jobs: keeping the caches fresh, sweeping orphaned files
 //! and expired credentials, bringing submissions into the quality index's
 //! kept sums, and delivering the mail outbox. The server starts them with
-//! [`spawn_all`]; each is also a function the command line or a test can
+//! [`spawn`] (each module registers its own); each is also a function the command line or a test can
 //! run once.
 
 use std::time::Duration;
@@ -82,55 +82,91 @@ pub async fn deliver_due<T: Transport>(
     Ok(n)
 }
 
-/// Rereads the catalog and calendar if another instance changed them.
-pub async fn refresh(app: &App) -> Result<(), AppError> {
-    app.refresh().await
-}
-
-/// Removes files that no dossier names and that are older than an hour
-/// (those of submissions a crash cut short), and expired sessions and
-/// expired or revoked tokens.
-pub async fn sweep(app: &App) -> Result<(), AppError> {
-    let r = app.store.sweep_blobs(&app.blobs, Duration::from_secs(3600)).await?;
-    if r.removed > 0 {
-        tracing::info!(removed = r.removed, kept = r.kept, "file sweep");
-    }
-    let (s, t) = app.store.sweep_expired_credentials().await?;
-    if s + t > 0 {
-        tracing::info!(sessions = s, tokens = t, "expired credentials removed");
-    }
-    Ok(())
-}
-
-/// Brings new submissions into the quality index's kept sums (until then
-/// they are counted from their histories at each request).
-pub async fn keep_quality(app: &App) -> Result<(), AppError> {
-    while app.store.keep_pending(2000).await? == 2000 {}
-    Ok(())
+/// A job run every so often: at start, then every `every`.
+#[derive(Clone, Copy)]
+pub struct Job {
+    pub name: &'static str,
+    pub every: Duration,
+    pub run: fn(App) -> JobFuture,
 }
 
 /// What a job's run returns.
 pub type JobFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
 
-/// Starts the periodic jobs; each runs at once, then every so often, and
-/// a failure is logged, not fatal.
-pub fn spawn_all(app: &App) -> Vec<tokio::task::JoinHandle<()>> {
-    let every = |name: &'static str, period: Duration, job: fn(App) -> JobFuture| {
-        let app = app.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(period);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(e) = job(app.clone()).await {
-                    tracing::warn!(error = %e, job = name, "background job failed");
-                }
+/// Rereads the catalog if another instance changed it.
+pub const REFRESH_CATALOG: Job = Job {
+    name: "catalog",
+    every: Duration::from_secs(5),
+    run: |app| Box::pin(async move { app.catalog.refresh(&app.store).await }),
+};
+
+/// Rereads the calendar if another instance changed it.
+pub const REFRESH_CALENDAR: Job = Job {
+    name: "calendar",
+    every: Duration::from_secs(5),
+    run: |app| Box::pin(async move { app.calendar.refresh(&app.store).await }),
+};
+
+/// Removes expired sessions and expired or revoked tokens.
+pub const SWEEP_CREDENTIALS: Job = Job {
+    name: "credentials",
+    every: Duration::from_secs(3600),
+    run: |app| {
+        Box::pin(async move {
+            let (s, t) = app.store.sweep_expired_credentials().await?;
+            if s + t > 0 {
+                tracing::info!(sessions = s, tokens = t, "expired credentials removed");
             }
+            Ok(())
         })
-    };
-    vec![
-        every("refresh", Duration::from_secs(5), |a| Box::pin(async move { refresh(&a).await })),
-        every("sweep", Duration::from_secs(3600), |a| Box::pin(async move { sweep(&a).await })),
-        every("quality", Duration::from_secs(15), |a| Box::pin(async move { keep_quality(&a).await })),
-    ]
+    },
+};
+
+/// Removes files that no dossier names and that are older than an hour
+/// (those of submissions a crash cut short).
+pub const SWEEP_FILES: Job = Job {
+    name: "files",
+    every: Duration::from_secs(3600),
+    run: |app| {
+        Box::pin(async move {
+            let r = app.store.sweep_blobs(&app.blobs, Duration::from_secs(3600)).await?;
+            if r.removed > 0 {
+                tracing::info!(removed = r.removed, kept = r.kept, "file sweep");
+            }
+            Ok(())
+        })
+    },
+};
+
+/// Brings new submissions into the quality index's kept sums (until then
+/// they are counted from their histories at each request).
+pub const KEEP_QUALITY: Job = Job {
+    name: "quality",
+    every: Duration::from_secs(15),
+    run: |app| {
+        Box::pin(async move {
+            while app.store.keep_pending(2000).await? == 2000 {}
+            Ok(())
+        })
+    },
+};
+
+/// Starts jobs: each runs at once, then every so often; a failure is
+/// logged, not fatal.
+pub fn spawn(app: &App, jobs: &[Job]) -> Vec<tokio::task::JoinHandle<()>> {
+    jobs.iter()
+        .map(|job| {
+            let (app, job) = (app.clone(), *job);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(job.every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = (job.run)(app.clone()).await {
+                        tracing::warn!(error = %e, job = job.name, "background job failed");
+                    }
+                }
+            })
+        })
+        .collect()
 }

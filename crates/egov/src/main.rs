@@ -38,7 +38,7 @@ impl Db {
             }
         };
         let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
-        store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+        store.migrate(&egov_web::modules::migrations()).await.map_err(|e| format!("migration failed: {e}"))?;
         Ok(store)
     }
 }

@@ -7,7 +7,7 @@
 mod messages;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 /// A language the platform speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -57,15 +57,38 @@ impl Lang {
     }
 }
 
-fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
-    static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
-    TABLE.get_or_init(|| messages::MESSAGES.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect())
+/// A message: its key, its Vietnamese text, its English text.
+pub type Message = (&'static str, &'static str, &'static str);
+
+type Table = HashMap<&'static str, (&'static str, &'static str)>;
+
+/// The catalogue: the core messages, and the tables modules installed.
+fn table() -> &'static RwLock<Table> {
+    static TABLE: OnceLock<RwLock<Table>> = OnceLock::new();
+    TABLE.get_or_init(|| RwLock::new(messages::MESSAGES.iter().map(|(k, vi, en)| (*k, (*vi, *en))).collect()))
+}
+
+/// Adds a module's messages to the catalogue (at start-up, by the module
+/// registry; again is harmless). A key already present with other texts is
+/// refused: its name, as an error.
+pub fn install(messages: &'static [Message]) -> Result<(), &'static str> {
+    let mut t = table().write().unwrap_or_else(|p| p.into_inner());
+    for (k, vi, en) in messages {
+        match t.get(k) {
+            Some(texts) if *texts != (*vi, *en) => return Err(k),
+            _ => {
+                t.insert(k, (vi, en));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The text of `key` in `lang`. An unknown key returns the key itself, so that
 /// it is visible on the page and caught by the tests that scan for it.
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    match table().get(key) {
+    let t = table().read().unwrap_or_else(|p| p.into_inner());
+    match t.get(key) {
         Some((vi, en)) => match lang {
             Lang::Vi => vi,
             Lang::En => en,
@@ -76,12 +99,12 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 
 /// Whether `key` is in the catalogue.
 pub fn has(key: &str) -> bool {
-    table().contains_key(key)
+    table().read().unwrap_or_else(|p| p.into_inner()).contains_key(key)
 }
 
-/// All keys, for tests of other crates that check their keys exist.
-pub fn keys() -> impl Iterator<Item = &'static str> {
-    messages::MESSAGES.iter().map(|(k, _, _)| *k)
+/// All keys installed so far, for tests that check their keys exist.
+pub fn keys() -> Vec<&'static str> {
+    table().read().unwrap_or_else(|p| p.into_inner()).keys().copied().collect()
 }
 
 /// A translator bound to one language, handy in templates: `{{ tr.t("home.title") }}`.
@@ -113,13 +136,25 @@ mod tests {
     }
 
     #[test]
+    fn a_module_adds_its_messages_once_and_cannot_change_another_s() {
+        static MINE: &[Message] = &[("test.only", "Chỉ để thử", "Test only")];
+        static CLASH: &[Message] = &[("test.only", "Khác", "Other")];
+        assert!(!has("test.only"));
+        install(MINE).unwrap();
+        install(MINE).unwrap();
+        assert_eq!(t(Lang::En, "test.only"), "Test only");
+        assert_eq!(install(CLASH), Err("test.only"));
+        assert_eq!(t(Lang::Vi, "test.only"), "Chỉ để thử");
+    }
+
+    #[test]
     fn vietnamese_is_default_and_parsing_works() {
         assert_eq!(Lang::default(), Lang::Vi);
         assert_eq!(Lang::parse("en-US"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::from_accept_language("fr;q=0.9, en;q=0.8"), Some(Lang::En));
-        assert_eq!(t(Lang::En, "nav.home"), "Home");
-        assert_eq!(t(Lang::Vi, "nav.home"), "Trang chủ");
+        assert_eq!(t(Lang::En, "common.yes"), "Yes");
+        assert_eq!(t(Lang::Vi, "no.such.key"), "no.such.key");
         assert_eq!(t(Lang::Vi, "no.such.key"), "no.such.key");
     }
 }

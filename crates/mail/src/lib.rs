@@ -9,6 +9,10 @@
 
 use std::time::Duration;
 
+mod messages;
+
+pub use messages::MESSAGES;
+
 use egov_i18n::{t, Lang};
 
 /// A mail to send.
@@ -142,6 +146,12 @@ pub fn kind_key(kind: &str) -> &'static str {
 /// The mail telling a citizen of a change to a dossier: Vietnamese, then
 /// English. `public_url`, when known, gives the lookup link.
 pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
+    // This crate's messages are in the catalogue even where no module
+    // registry installed them (a job, a test); installing twice is harmless.
+    static MESSAGES_IN: std::sync::Once = std::sync::Once::new();
+    MESSAGES_IN.call_once(|| {
+        let _ = egov_i18n::install(MESSAGES);
+    });
     let key = kind_key(kind);
     let mut body = String::new();
     for lang in [Lang::Vi, Lang::En] {

@@ -7,17 +7,15 @@
 //! serialises writers on both databases, so a check-then-insert inside it is
 //! race-free) and, on commit, appends its audit entries to the chain.
 
-mod audit;
-mod batch;
-mod blobs;
-mod calendar;
-mod catalog;
-mod directory;
-mod dossier;
-mod group;
-mod identity;
-mod outbox;
-mod quality;
+pub mod calendar;
+pub mod catalog;
+pub mod dossiers;
+pub mod identity;
+pub mod platform;
+pub mod quality;
+
+pub(crate) use dossiers::{blobs, dossier, group, outbox};
+pub(crate) use platform::{audit, batch};
 
 use std::time::Duration;
 
@@ -33,7 +31,7 @@ pub use dossier::{
     DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, Search,
     StoredDossier, Worklist, WorklistItem,
 };
-pub use identity::{NewUser, TokenInfo, UserSummary};
+pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 
@@ -76,23 +74,30 @@ pub struct Store {
     clock: Clock,
 }
 
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/0001_foundation.sql")),
-    (2, include_str!("../migrations/0002_calendar.sql")),
-    (3, include_str!("../migrations/0003_dossiers.sql")),
-    (4, include_str!("../migrations/0004_inbox.sql")),
-    (5, include_str!("../migrations/0005_ratings.sql")),
-    (6, include_str!("../migrations/0006_parts.sql")),
-    (7, include_str!("../migrations/0007_files.sql")),
-    (8, include_str!("../migrations/0008_mail.sql")),
-    (9, include_str!("../migrations/0009_result_files.sql")),
-    (10, include_str!("../migrations/0010_blob_index.sql")),
-    (11, include_str!("../migrations/0011_quality.sql")),
-    (12, include_str!("../migrations/0012_quality_indexes.sql")),
-    (13, include_str!("../migrations/0013_late_by_day.sql")),
-    (14, include_str!("../migrations/0014_late_each_day.sql")),
-    (15, include_str!("../migrations/0015_token_expiry.sql")),
-];
+/// A schema migration of a module: its version (unique across modules, in
+/// the order they were written), the module and file it comes from, its SQL
+/// (`{serial}` stands for the backend's auto-increment key).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub module: &'static str,
+    /// The file's name without `.sql`, under `migrations/<module>/`.
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// A module's migrations from its folder: `migrations!("dossiers": 3 "0003_dossiers", …)`.
+#[macro_export]
+macro_rules! migrations {
+    ($module:literal: $($version:literal $name:literal),* $(,)?) => {
+        &[$($crate::Migration {
+            version: $version,
+            module: $module,
+            name: $name,
+            sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/", $module, "/", $name, ".sql")),
+        }),*]
+    };
+}
 
 impl Store {
     /// Connects to `sqlite://…` or `postgres://…`. SQLite files are created if
@@ -162,8 +167,18 @@ impl Store {
         self.clock.now_micros()
     }
 
-    /// Applies the migrations not yet applied, each in its own transaction.
-    pub async fn migrate(&self) -> Result<()> {
+    /// Applies the migrations not yet applied, in the order of their
+    /// versions, each in its own transaction (every module's, as the
+    /// module registry gathers them).
+    pub async fn migrate(&self, migrations: &[Migration]) -> Result<()> {
+        let mut migrations = migrations.to_vec();
+        migrations.sort_by_key(|m| m.version);
+        if let Some(w) = migrations.windows(2).find(|w| w[0].version == w[1].version) {
+            return Err(StoreError::Corrupt(format!(
+                "migrations {}/{} and {}/{} share version {}",
+                w[0].module, w[0].name, w[1].module, w[1].name, w[0].version
+            )));
+        }
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
@@ -173,7 +188,7 @@ impl Store {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGSERIAL PRIMARY KEY",
         };
-        for (version, sql) in MIGRATIONS {
+        for Migration { version, sql, .. } in &migrations {
             let mut tx = self.pool.begin().await?;
             if self.backend == Backend::Postgres {
                 // Two instances starting at once must not both migrate.
@@ -314,20 +329,4 @@ where
     T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
     Ok(row.try_get(col)?)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_migration_file_is_listed_in_order() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<String> =
-            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        files.sort();
-        assert_eq!(files.len(), super::MIGRATIONS.len(), "{files:?}");
-        for (i, (version, _)) in super::MIGRATIONS.iter().enumerate() {
-            assert_eq!(*version, i as i64 + 1);
-            assert!(files[i].starts_with(&format!("{:04}_", version)), "{}", files[i]);
-        }
-    }
 }

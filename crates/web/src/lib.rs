@@ -3,22 +3,20 @@
 //! Server-rendered pages (askama templates, no JavaScript needed) and the JSON
 //! API under `/api/v1`, both thin over the store and the domain crates.
 
-mod admin;
-mod api;
-mod calendar_pages;
+mod calendar;
+mod catalog;
 mod clean;
 mod contract;
 mod ctx;
-mod dossier_api;
-mod dossier_office;
-mod dossier_pages;
-mod editor;
+mod dossiers;
 mod error;
 mod forwarded;
-mod outbox;
-mod pages;
-mod quality_api;
-mod quality_pages;
+mod identity;
+pub mod module;
+pub mod modules;
+mod openapi;
+mod platform;
+mod quality;
 mod server;
 mod throttle;
 mod views;
@@ -26,7 +24,6 @@ mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::routing::{get, post};
 use axum::Router;
 use egov_store::Store;
 
@@ -136,6 +133,7 @@ impl AppState {
             clock: settings.clock.clone(),
             max_extension: settings.max_extension,
         };
+        modules::install_messages();
         let app = egov_app::App::new(store, config).await?;
         if let Some(m) = &settings.mail {
             let smtp = egov_mail::Smtp::new(&m.smtp_url, &m.from).map_err(|e| WebError::Internal(e.to_string()))?;
@@ -164,29 +162,13 @@ pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
 /// Catalog imports may be larger: a national catalog is tens of megabytes.
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
+/// The server's router: every registered module's routes, the fallback,
+/// body limits and the request middleware.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/thu-tuc", get(pages::catalog))
-        .route("/thu-tuc/{code}", get(pages::procedure))
-        .route("/dang-ky", get(pages::register_form).post(pages::register))
-        .route("/dang-nhap", get(pages::login_form).post(pages::login))
-        .route("/dang-xuat", post(pages::logout))
-        .route("/static/egov.css", get(pages::stylesheet))
-        .route("/healthz", get(api::healthz))
-        .route("/quan-tri/thu-di", get(outbox::page))
-        .route("/chat-luong", get(quality_pages::dashboard))
-        .route("/chat-luong.xlsx", get(quality_pages::export_xlsx))
-        .route("/chat-luong.csv", get(quality_pages::export_csv))
-        .route("/chat-luong.pdf", get(quality_pages::export_pdf))
-        .merge(admin::routes())
-        .merge(calendar_pages::routes())
-        .merge(dossier_api::routes())
-        .merge(dossier_pages::routes())
-        .merge(dossier_office::routes())
-        .merge(api::routes())
-        .merge(quality_api::routes())
-        .fallback(pages::not_found)
+    modules::install_messages();
+    let routes = modules::MODULES.iter().fold(Router::new(), |r, m| r.merge((m.routes)()));
+    routes
+        .fallback(platform::not_found)
         // Body limits sit inside the context middleware, so that their
         // refusals are mapped to problem details and pages like any error.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
@@ -200,7 +182,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let jobs = egov_app::jobs::spawn_all(&state.app);
+    let jobs = egov_app::jobs::spawn(&state.app, &modules::jobs());
     let limits = state.settings.limits.clone();
     let trusted = state.settings.trusted_proxies.clone();
     let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), shutdown).await;
@@ -208,10 +190,11 @@ pub async fn serve(
     r
 }
 
-pub use api::openapi_document;
 pub use egov_i18n::Lang;
+pub use openapi::openapi_document;
 
 /// A message of the i18n catalogue (for the command line).
 pub fn message(lang: Lang, key: &'static str) -> &'static str {
+    modules::install_messages();
     egov_i18n::t(lang, key)
 }

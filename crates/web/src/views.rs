@@ -10,6 +10,8 @@ use egov_i18n::{t, Lang, Tr};
 use egov_identity::{Action, Principal, Role};
 
 use crate::ctx::Ctx;
+use crate::WebError;
+use axum::response::Redirect;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -24,54 +26,15 @@ pub struct Layout {
     pub title: String,
     pub csrf: String,
     pub user_name: Option<String>,
-    pub is_official: bool,
     pub switch_href: String,
     pub switch_label: &'static str,
     pub switch_lang: &'static str,
-    pub path: String,
+    /// The site's menu, from every module's entries.
+    pub site_nav: Vec<NavItem>,
+    /// The signed-in person's own pages (beside their name).
+    pub account_nav: Vec<NavItem>,
     /// The back-office navigation, which follows the official's roles.
     pub nav: Vec<NavItem>,
-}
-
-/// The back-office sections a principal may see, in order.
-pub fn back_office_nav(p: &Principal, lang: Lang, path: &str) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> = vec![("/quan-tri", "nav.admin.home")];
-    if [Role::Receiver, Role::Specialist, Role::Approver].iter().any(|r| p.has_role(*r)) {
-        items.push(("/quan-tri/ho-so", "nav.admin.dossiers"));
-    }
-    if let Some(a) = p.agency_id.as_deref() {
-        if p.may(Action::ReadAgency(a)) {
-            items.push(("/quan-tri/co-quan", "nav.admin.agency"));
-        }
-    }
-    if p.may(Action::ManageCatalog) {
-        items.push(("/quan-tri/thu-tuc", "nav.admin.procedures"));
-        items.push(("/quan-tri/thu-tuc/nhap", "nav.admin.import"));
-    }
-    if p.may(Action::ManageCalendar) {
-        items.push(("/quan-tri/lich", "nav.admin.calendar"));
-    }
-    if p.may(Action::ManageDirectory) {
-        items.push(("/quan-tri/cac-co-quan", "nav.admin.agencies"));
-        items.push(("/quan-tri/don-vi", "nav.admin.units"));
-    }
-    if p.may(Action::ReadAudit) {
-        items.push(("/quan-tri/nhat-ky", "nav.admin.audit"));
-    }
-    if p.may(Action::ReadMailOutbox) {
-        items.push(("/quan-tri/thu-di", "nav.admin.outbox"));
-    }
-    items
-        .into_iter()
-        .map(|(href, key)| NavItem {
-            href,
-            label: t(lang, key),
-            current: path == href
-                || (href != "/quan-tri"
-                    && path.starts_with(href)
-                    && !(href == "/quan-tri/thu-tuc" && path == "/quan-tri/thu-tuc/nhap")),
-        })
-        .collect()
 }
 
 impl Layout {
@@ -81,10 +44,14 @@ impl Layout {
 
     pub fn titled(ctx: &Ctx, title: String) -> Layout {
         let is_official = ctx.principal.as_ref().is_some_and(|p| p.may(Action::UseBackOffice));
-        let nav = match &ctx.principal {
-            Some(p) if is_official && ctx.path.starts_with("/quan-tri") => back_office_nav(p, ctx.lang, &ctx.path),
-            _ => Vec::new(),
+        let who = ctx.principal.as_ref();
+        let nav = if is_official && ctx.path.starts_with("/quan-tri") {
+            crate::module::menu(crate::module::Menu::BackOffice, who, ctx.lang, &ctx.path)
+        } else {
+            Vec::new()
         };
+        let site_nav = crate::module::menu(crate::module::Menu::Site, who, ctx.lang, &ctx.path);
+        let account_nav = crate::module::menu(crate::module::Menu::Account, who, ctx.lang, &ctx.path);
         let other = ctx.lang.other();
         Layout {
             tr: Tr(ctx.lang),
@@ -92,11 +59,11 @@ impl Layout {
             title,
             csrf: ctx.csrf.clone(),
             user_name: ctx.principal.as_ref().map(|p| p.full_name.clone()),
-            is_official,
             switch_href: ctx.switch_href(other),
             switch_label: other.native_name(),
             switch_lang: other.code(),
-            path: ctx.path.clone(),
+            site_nav,
+            account_nav,
             nav,
         }
     }
@@ -181,4 +148,26 @@ pub struct ProcedureRow {
 
 pub fn role_names(roles: &[Role], lang: Lang) -> String {
     roles.iter().map(|r| t(lang, r.label_key())).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) fn official<'a>(ctx: &'a Ctx, action: Action<'_>) -> Result<&'a Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.may(action) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub(crate) fn login_redirect(ctx: &Ctx) -> Response {
+    Redirect::to(&format!("/dang-nhap?next={}", ctx.path)).into_response()
+}
+
+/// Sends visitors to the sign-in page; other errors go through the error mapping.
+pub(crate) fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
+    match r {
+        Ok(resp) => resp,
+        Err(WebError::Unauthorized) => login_redirect(ctx),
+        Err(e) => e.into_response(),
+    }
 }

@@ -1,0 +1,13 @@
+//! Dossiers: rows, numbering, history, files (the blob store), the inbox
+//! and its mail outbox, ratings, and the group-commit writer of submissions.
+
+pub(crate) mod blobs;
+pub(crate) mod dossier;
+pub(crate) mod group;
+pub(crate) mod outbox;
+
+use crate::Migration;
+
+pub const MIGRATIONS: &[Migration] = crate::migrations!("dossiers":
+    3 "0003_dossiers", 4 "0004_inbox", 5 "0005_ratings", 6 "0006_parts", 7 "0007_files", 8 "0008_mail",
+    9 "0009_result_files", 10 "0010_blob_index");

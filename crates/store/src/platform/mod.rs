@@ -1,0 +1,12 @@
+//! What every module stands on: the audit chain's storage, the `meta`
+//! table, and multi-row statement helpers. Its migration is the foundation
+//! laid before modules had migrations of their own (users, agencies, units,
+//! the catalog's tables, the audit chain, `meta`); later tables belong to
+//! the module that owns them.
+
+pub(crate) mod audit;
+pub(crate) mod batch;
+
+use crate::Migration;
+
+pub const MIGRATIONS: &[Migration] = crate::migrations!("platform": 1 "0001_foundation");

@@ -1,0 +1,1016 @@
+//! The dossier lifecycle through `/api/v1/dossiers` (issue 4, first part):
+//! submission with a gap-free code, actions checked by the domain's state
+//! machine, the owner's and officials' view, and the public status.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use egov_i18n::t;
+use egov_identity::{AccountKind, Principal};
+use egov_kernel::vn;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ctx::Ctx;
+use crate::error::{problem_response, ProblemField};
+use crate::{AppState, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/dossiers",
+            post(create)
+                .get(list)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
+        .route("/api/v1/counter/dossiers", post(counter))
+        .route("/api/v1/dossiers/{code}", get(read))
+        .route("/api/v1/dossiers/{code}/status", get(status))
+        .route(
+            "/api/v1/dossiers/{code}/actions",
+            post(act).layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_FILE + 1024 * 1024)),
+        )
+        .route("/api/v1/dossiers/{code}/files/{id}", get(file))
+        .route("/api/v1/dossiers/{code}/rating", post(rate_api))
+        .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
+        .route("/api/v1/dossiers/{code}/forms/{form}", get(form_pdf))
+        .route("/tra-cuu", get(lookup_page))
+        .route("/tra-cuu/{code}", get(lookup_code))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateDossier {
+    /// The procedure's code.
+    #[schema(example = "1.000894")]
+    procedure: String,
+    /// The agency to file with (one of the procedure's agencies).
+    #[schema(example = "H72.50.01")]
+    agency: String,
+    /// The application form's values, by field name.
+    #[serde(default)]
+    form: BTreeMap<String, String>,
+    /// Save as a draft (no code yet) instead of submitting.
+    #[serde(default)]
+    draft: bool,
+    /// Continue this draft of yours (saved again, or submitted), instead of
+    /// starting a new dossier; files given replace its files of the same parts.
+    #[serde(default)]
+    draft_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    /// The dossier code; absent for a draft.
+    code: Option<String>,
+    /// A draft's id, to continue it (`draft_id` of a later `POST /api/v1/dossiers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft_id: Option<i64>,
+    status: String,
+    national_status: Option<u8>,
+}
+
+fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
+    let fields =
+        errs.into_iter().map(|(p, k)| ProblemField { pointer: p, detail: t(ctx.lang, k).to_string() }).collect();
+    problem_response(StatusCode::UNPROCESSABLE_ENTITY, t(ctx.lang, "form.has_errors"), None, fields)
+}
+
+/// Files a dossier (citizens): answered only once it is committed.
+#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 404, body = crate::error::Problem, description = "no draft of yours with that `draft_id`"), (status = 422, body = crate::error::Problem, description = "the procedure and agency, the form or the files break a rule; `errors` points at each")))]
+pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        if p.kind != AccountKind::Citizen {
+            return Err(WebError::Forbidden);
+        }
+        let (req, uploads) = if is_multipart(&req) {
+            read_multipart(req).await?
+        } else {
+            let body =
+                axum::body::to_bytes(req.into_body(), crate::BODY_LIMIT).await.map_err(|_| WebError::TooLarge)?;
+            let r: CreateDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (r, Vec::new())
+        };
+        let filed = match file_dossier(
+            &state,
+            &p,
+            Filing {
+                procedure: req.procedure,
+                agency: req.agency,
+                form: req.form,
+                uploads,
+                draft: req.draft,
+                continuing: req.draft_id,
+            },
+        )
+        .await?
+        {
+            Ok(done) => done,
+            Err(errs) => return Ok(field_problem(&ctx, errs)),
+        };
+        let body = Created {
+            draft_id: filed.code.is_none().then_some(filed.id),
+            code: filed.code.map(|c| c.to_string()),
+            status: filed.status.as_str().into(),
+            national_status: filed.status.national_code(),
+        };
+        Ok((StatusCode::CREATED, Json(body)).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+pub use egov_app::dossiers::{ActionFiles, Filed, Filing};
+pub use egov_app::files::Upload;
+
+/// Files a dossier for a citizen (the application's use case); field
+/// errors come back by name for the form to show at their fields.
+pub async fn file_dossier(
+    state: &AppState,
+    p: &Principal,
+    filing: Filing,
+) -> Result<Result<Filed, Vec<(String, &'static str)>>, WebError> {
+    match egov_app::dossiers::file(&state.app, p, filing).await {
+        Ok(filed) => Ok(Ok(filed)),
+        Err(egov_app::AppError::Invalid(errs)) => Ok(Err(errs.into_iter().map(|e| (e.field, e.key)).collect())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The citizen's own draft `id` of `procedure`.
+pub(crate) async fn own_draft(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    procedure: &str,
+) -> Result<egov_store::StoredDossier, WebError> {
+    Ok(egov_app::dossiers::own_draft(&state.app, p, id, procedure).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CounterDossier {
+    #[schema(example = "1.000894")]
+    procedure: String,
+    /// The citizen's 12-digit ID number: found, or an account created for them.
+    #[schema(pattern = "^[0-9]{12}$", example = "072090001234")]
+    citizen_id: String,
+    #[schema(min_length = 1, max_length = 200, example = "Nguyễn Văn Dân")]
+    full_name: String,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    #[schema(example = json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}))]
+    form: BTreeMap<String, String>,
+    /// Indexes of the procedure's document parts handed in on paper.
+    #[serde(default)]
+    #[schema(example = json!([0, 1]))]
+    parts: Vec<u32>,
+}
+
+/// Records a dossier handed in at the one-stop desk (receiving officers):
+/// accepted at once, numbered, its deadline started.
+#[utoipa::path(post, path = "/api/v1/counter/dossiers", request_body = CounterDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, body = crate::error::Problem, description = "the procedure, the ID number (its province and century digits), the form or the parts break a rule; `errors` points at each")))]
+pub async fn counter(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let req: CounterDossier = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let input = egov_app::dossiers::CounterFiling {
+            procedure: req.procedure,
+            citizen_id: req.citizen_id,
+            full_name: req.full_name,
+            phone: req.phone,
+            form: req.form,
+            parts: req.parts,
+        };
+        let (code, d) = egov_app::dossiers::file_at_counter(&state.app, &p, input).await?;
+        Ok((
+            StatusCode::CREATED,
+            Json(Created {
+                code: Some(code.to_string()),
+                draft_id: None,
+                status: d.status.as_str().into(),
+                national_status: d.status.national_code(),
+            }),
+        )
+            .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Whether a request carries `multipart/form-data`.
+pub(crate) fn is_multipart(req: &axum::extract::Request) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// Reads a multipart body: its text fields by name, and its non-empty files
+/// by field name (`part` is 0; callers that number parts read the name).
+pub(crate) async fn read_parts(
+    req: axum::extract::Request,
+) -> Result<(HashMap<String, String>, HashMap<String, Upload>), WebError> {
+    use axum::extract::FromRequest;
+    // A body cut off by the route's limit is "too large", naming the limits,
+    // not a malformed body.
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::UploadTooLarge
+        } else {
+            WebError::BadRequest(e.body_text())
+        }
+    };
+    let mut mp =
+        axum::extract::Multipart::from_request(req, &()).await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let (mut fields, mut files) = (HashMap::new(), HashMap::new());
+    while let Some(field) = mp.next_field().await.map_err(refused)? {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(|f| crate::clean::text(f).into_owned());
+        let bytes = field.bytes().await.map_err(refused)?;
+        match file_name {
+            Some(f) if !bytes.is_empty() => {
+                files.insert(name, Upload { part: 0, name: f, bytes: bytes.to_vec() });
+            }
+            Some(_) => {}
+            None => {
+                fields.insert(name, crate::clean::text(&String::from_utf8_lossy(&bytes)).into_owned());
+            }
+        }
+    }
+    Ok((fields, files))
+}
+
+/// Reads a multipart submission: the part `dossier` (the JSON of
+/// [`CreateDossier`]) and files named `part_<index>`.
+async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, Vec<Upload>), WebError> {
+    let (fields, mut files) = read_parts(req).await?;
+    let json = match fields.get("dossier") {
+        Some(text) => text.clone().into_bytes(),
+        None => files.remove("dossier").map(|u| u.bytes).unwrap_or_default(),
+    };
+    // JSON in a part enters as a JSON body does: its escapes cleaned too
+    let json = crate::clean::json(&json).unwrap_or(json);
+    if json.is_empty() {
+        return Err(WebError::BadRequest("the part 'dossier' is missing".into()));
+    }
+    let dossier = serde_json::from_slice::<CreateDossier>(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let mut uploads: Vec<Upload> = files
+        .into_iter()
+        .filter_map(|(name, u)| Some(Upload { part: name.strip_prefix("part_")?.parse().ok()?, ..u }))
+        .collect();
+    uploads.sort_by_key(|u| u.part);
+    Ok((dossier, uploads))
+}
+
+/// What the state machine lets `who` do to the dossier now (what the
+/// pages offer), with the procedure's rules.
+pub(crate) fn available(
+    state: &AppState,
+    d: &egov_store::StoredDossier,
+    who: &Principal,
+) -> Vec<egov_dossier::CommandKind> {
+    egov_app::dossiers::available(&state.app, d, who)
+}
+
+/// A dossier's form values under their labels in `lang` (the field's name
+/// when the procedure no longer has it).
+pub(crate) fn form_lines(
+    state: &AppState,
+    d: &egov_store::StoredDossier,
+    lang: egov_i18n::Lang,
+) -> Vec<(String, String)> {
+    let snap = state.catalog.get();
+    let fields = snap.procedures.get(&d.procedure_code).map(|p| &p.form);
+    d.form_data
+        .iter()
+        .map(|(name, value)| {
+            let label = fields
+                .and_then(|fs| fs.iter().find(|f| &f.name == name))
+                .map(|f| if lang == egov_i18n::Lang::En { f.label_en.clone() } else { f.label_vi.clone() })
+                .unwrap_or_else(|| name.clone());
+            (label, value.clone())
+        })
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventView {
+    at: String,
+    action: String,
+    from: String,
+    to: String,
+    note: String,
+    due: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierView {
+    code: String,
+    procedure: String,
+    applicant_name: String,
+    status: String,
+    national_status: Option<u8>,
+    receiving_agency: String,
+    current_agency: String,
+    due: Option<String>,
+    supplements: u32,
+    form: BTreeMap<String, String>,
+    /// The attached files.
+    files: Vec<FileView>,
+    history: Vec<EventView>,
+}
+
+/// A file attached to a dossier, as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct FileView {
+    /// Its id, for `GET /api/v1/dossiers/{code}/files/{id}`.
+    id: i64,
+    /// `part` (a document part of the procedure) or `result`.
+    #[schema(pattern = "^(part|result)$")]
+    purpose: String,
+    /// The document part's index in the procedure (0 for the result).
+    part_index: i64,
+    /// The name it is served under (with the extension of its type).
+    file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    content_type: String,
+    size: i64,
+    /// Hex SHA-256 of its bytes.
+    sha256: String,
+}
+
+impl From<egov_store::DossierFile> for FileView {
+    fn from(f: egov_store::DossierFile) -> Self {
+        FileView {
+            id: f.id,
+            purpose: match f.purpose {
+                egov_store::FilePurpose::Part => "part".into(),
+                egov_store::FilePurpose::Result => "result".into(),
+            },
+            part_index: f.part_index,
+            file_name: egov_app::files::file_name_for(&f.file_name, &f.content_type),
+            content_type: f.content_type,
+            size: f.size,
+            sha256: f.sha256,
+        }
+    }
+}
+
+/// A dossier with its history: for its owner and the officials of the agencies holding it.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", params(("code" = String, Path)), security(("bearer" = [])), responses((status = 200, body = DossierView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let d = egov_app::dossiers::read(&state.app, p, &code).await?;
+        let history = events(&state, &d).await?;
+        let files = state.store.dossier_files(d.id).await?.into_iter().map(FileView::from).collect();
+        Ok(Json(DossierView {
+            files,
+            code,
+            procedure: d.procedure_code,
+            applicant_name: d.applicant_name,
+            status: d.state.status.as_str().into(),
+            national_status: d.state.status.national_code(),
+            receiving_agency: d.state.receiving_agency.clone(),
+            current_agency: d.state.current_agency.clone(),
+            due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
+            supplements: d.state.supplements,
+            form: d.form_data,
+            history,
+        })
+        .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+async fn events(state: &AppState, d: &egov_store::StoredDossier) -> Result<Vec<EventView>, WebError> {
+    Ok(egov_app::dossiers::history(&state.app, d)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: vn::micros_to_minute(e.at),
+            action: e.action.as_str().into(),
+            from: e.from_status.as_str().into(),
+            to: e.to_status.as_str().into(),
+            note: e.note,
+            due: e.due,
+        })
+        .collect())
+}
+
+/// The public view of a dossier, shared by the API and the lookup page.
+async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
+    let Some(d) = egov_app::dossiers::public_status(&state.app, code).await? else { return Ok(None) };
+    Ok(Some(PublicStatus {
+        code: d.code,
+        procedure: d.procedure,
+        procedure_name: d.procedure_name,
+        applicant: d.applicant,
+        status: d.status.as_str().into(),
+        national_status: d.status.national_code(),
+        received_at: d.received_at.map(vn::format_minute),
+        due: d.due,
+        steps: d
+            .steps
+            .into_iter()
+            .map(|s| PublicStep {
+                at: vn::format_minute(s.at),
+                action: s.action.as_str().into(),
+                status: s.status.as_str().into(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStatus {
+    code: String,
+    procedure: String,
+    procedure_name: String,
+    /// The applicant's name, masked: each word's first letter, then stars.
+    applicant: String,
+    status: String,
+    national_status: Option<u8>,
+    received_at: Option<String>,
+    due: Option<String>,
+    /// Each step: when, and the status it led to (no notes, no names).
+    steps: Vec<PublicStep>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStep {
+    at: String,
+    /// The action (`accept`, `apologize`, …).
+    action: String,
+    status: String,
+}
+
+/// The public status of a dossier by its code: no personal data beyond a masked name.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path, description = "the dossier's code, in any case")), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem, description = "too many lookups from this address")))]
+pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
+        return e.problem(ctx.lang);
+    }
+    match public_status(&state, &code).await {
+        Ok(Some(s)) => Json(s).into_response(),
+        Ok(None) => WebError::NotFound.problem(ctx.lang),
+        Err(e) => e.problem(ctx.lang),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "dossiers/lookup.html")]
+struct LookupPage {
+    layout: crate::views::Layout,
+    code: String,
+    searched: bool,
+    found: Option<PublicStatus>,
+    status_label: String,
+    step_labels: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct LookupParam {
+    ma: Option<String>,
+}
+
+async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
+    let code = code.trim().chars().take(64).collect::<String>();
+    let searched = !code.is_empty();
+    if searched {
+        if let Err(e) = state.throttle(&state.lookup_throttle, ctx) {
+            return e.problem(ctx.lang);
+        }
+    }
+    let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
+    let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
+    let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
+    let step_labels = found
+        .as_ref()
+        .map(|f| {
+            f.steps
+                .iter()
+                .map(|s| {
+                    // an apology leaves the status as it was: say what happened
+                    let text = if s.action == "apologize" {
+                        t(ctx.lang, "inbox.apologize").to_string()
+                    } else {
+                        label(&s.status)
+                    };
+                    (s.at.clone(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    let page = LookupPage {
+        layout: crate::views::Layout::new(ctx, "lookup.title"),
+        code,
+        searched,
+        found,
+        status_label,
+        step_labels,
+    };
+    crate::views::render(status, &page)
+}
+
+async fn lookup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<LookupParam>,
+) -> Response {
+    lookup(&state, &ctx, q.ma.unwrap_or_default()).await
+}
+
+/// The address a slip's QR code opens.
+async fn lookup_code(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    lookup(&state, &ctx, code).await
+}
+
+/// The i18n key of a stored status name.
+pub fn status_key(s: &str) -> &'static str {
+    egov_dossier::Status::parse(s).map(egov_dossier::Status::label_key).unwrap_or("status.stopped")
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// For officials: `to_receive`, `mine`, `agency` (default), `due_soon` (within one working
+    /// day), `overdue`, `waiting` (for the citizen's supplement). Citizens always get their own.
+    #[param(required = false, value_type = WorklistName)]
+    list: Option<String>,
+    /// A dossier code, an ID number, or part of the applicant's name (accents optional).
+    #[param(required = false)]
+    q: Option<String>,
+}
+
+/// The worklists, by name.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum WorklistName {
+    ToReceive,
+    Mine,
+    Agency,
+    DueSoon,
+    Overdue,
+    Waiting,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListItem {
+    code: String,
+    procedure: String,
+    applicant_name: String,
+    status: String,
+    due: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierList {
+    items: Vec<ListItem>,
+}
+
+/// A worklist by the name the API and the pages give it.
+pub(crate) fn worklist_named(name: &str) -> Option<egov_store::Worklist> {
+    use egov_store::Worklist;
+    Some(match name {
+        "to_receive" => Worklist::ToReceive,
+        "mine" => Worklist::Mine,
+        "agency" => Worklist::Agency,
+        "due_soon" => Worklist::DueBefore,
+        "overdue" => Worklist::Overdue,
+        "waiting" => Worklist::Waiting,
+        _ => return None,
+    })
+}
+
+/// Worklists for officials; "my dossiers" for citizens.
+#[utoipa::path(get, path = "/api/v1/dossiers", params(ListParams), security(("bearer" = [])), responses((status = 200, body = DossierList), (status = 400, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<ListParams>,
+) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        // parsed for everyone, though a citizen always gets their own
+        let name = q.list.as_deref().unwrap_or("agency");
+        let which = worklist_named(name).ok_or_else(|| WebError::BadRequest(format!("unknown list '{name}'")))?;
+        let items = egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref()).await?;
+        let items = items
+            .into_iter()
+            .map(|i| ListItem {
+                code: i.code,
+                procedure: i.procedure_code,
+                applicant_name: i.applicant_name,
+                status: i.status.as_str().into(),
+                due: i.due,
+            })
+            .collect();
+        Ok(Json(DossierList { items }).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Applies an action for `p` to the dossier `code` (the application's use case).
+pub async fn perform(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    req: ActionRequest,
+    files: ActionFiles,
+) -> Result<egov_dossier::Status, WebError> {
+    Ok(egov_app::dossiers::act(&state.app, p, code, req.parse()?, files).await?)
+}
+
+/// The files of a multipart action: `result`, and `part_<index>`.
+pub fn action_files(files: HashMap<String, Upload>) -> ActionFiles {
+    let mut out = ActionFiles::default();
+    for (name, u) in files {
+        if name == "result" {
+            out.result = Some(u);
+        } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse().ok()) {
+            out.parts.push(Upload { part: i, ..u });
+        }
+    }
+    out.parts.sort_by_key(|u| u.part);
+    out
+}
+
+/// The receipt-and-appointment slip (form 01) of a received dossier, as an
+/// A5 PDF whose QR code opens the public lookup page: for the owner and the
+/// officials of the agencies holding it (bearer token or session).
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/receipt.pdf", params(("code" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let r = async {
+        let d = readable(&state, &ctx, &code).await?;
+        let received = d.received_at.ok_or(WebError::NotFound)?;
+        let cx = slip_context(&state, &headers, &d.state.receiving_agency, &d.procedure_code, &code).await?;
+        let slip = egov_slips::receipt(&egov_slips::Receipt {
+            agency: cx.agency,
+            code: code.clone(),
+            citizen: d.applicant_name.clone(),
+            procedure: cx.procedure,
+            parts: d.parts.clone(),
+            received: vn::from_micros(received).unwrap_or_default(),
+            due: d.state.due,
+            lookup_url: cx.lookup_url,
+        });
+        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok(pdf_response(&code, pdf))
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// The dossier `code`, if the signed-in party (session or token) may see it.
+/// A file of a dossier (a document part or the electronic result), for
+/// those who may read the dossier (bearer token or session).
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", params(("code" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the file, as application/pdf, image/jpeg or image/png"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Path<(String, String)>) -> Response {
+    let r = async {
+        let d = readable(&state, &ctx, &code).await?;
+        let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+        let f = state.store.dossier_files(d.id).await?.into_iter().find(|f| f.id == id).ok_or(WebError::NotFound)?;
+        let blobs = state.blobs.clone();
+        let key = f.blob_key.clone();
+        let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, f.content_type.clone()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    content_disposition(&egov_app::files::file_name_for(&f.file_name, &f.content_type)),
+                ),
+                (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// A file of a dossier as its pages link it.
+pub struct FileLink {
+    pub href: String,
+    /// What it is: the document part's name, or the result.
+    pub label: String,
+    pub name: String,
+    /// Its size, for people: "84 KB".
+    pub size: String,
+}
+
+/// The links to a dossier's files, the result first.
+pub(crate) async fn file_links(
+    state: &AppState,
+    lang: egov_i18n::Lang,
+    code: &str,
+    d: &egov_store::StoredDossier,
+) -> Result<Vec<FileLink>, WebError> {
+    let snap = state.catalog.get();
+    let docs = snap.procedures.get(&d.procedure_code).map(|p| p.documents.clone()).unwrap_or_default();
+    let mut files = state.store.dossier_files(d.id).await?;
+    files.sort_by_key(|f| (f.purpose != egov_store::FilePurpose::Result, f.part_index, f.id));
+    Ok(files
+        .into_iter()
+        .map(|f| FileLink {
+            href: format!("/api/v1/dossiers/{code}/files/{}", f.id),
+            label: match f.purpose {
+                egov_store::FilePurpose::Result => t(lang, "file.result").to_string(),
+                egov_store::FilePurpose::Part => usize::try_from(f.part_index)
+                    .ok()
+                    .and_then(|i| docs.get(i))
+                    .map(|doc| if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() })
+                    .unwrap_or_else(|| t(lang, "file.part").to_string()),
+            },
+            name: egov_app::files::file_name_for(&f.file_name, &f.content_type),
+            size: format!("{} KB", (f.size + 1023) / 1024),
+        })
+        .collect())
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+async fn readable(state: &AppState, ctx: &Ctx, code: &str) -> Result<egov_store::StoredDossier, WebError> {
+    Ok(egov_app::dossiers::read(&state.app, ctx.principal()?, code).await?)
+}
+
+/// What every slip of a dossier shows besides its own lines: the agency's and
+/// the procedure's names, and the lookup address its QR code opens.
+struct SlipContext {
+    agency: String,
+    procedure: String,
+    lookup_url: String,
+}
+
+async fn slip_context(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    agency_id: &str,
+    procedure_code: &str,
+    code: &str,
+) -> Result<SlipContext, WebError> {
+    let agency = state.store.agency(agency_id).await?.map(|a| a.name_vi).unwrap_or_default();
+    let procedure = state.catalog.get().procedures.get(procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+    Ok(SlipContext { agency, procedure, lookup_url: format!("{base}/tra-cuu/{code}") })
+}
+
+fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+/// Forms 02 (`02.pdf`, supplement request), 03 (`03.pdf`, refusal) and 04
+/// (`04.pdf`, apology and new date) of a dossier, from its latest matching step.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", params(("code" = String, Path), ("form" = String, Path, description = "02.pdf, 03.pdf or 04.pdf")), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 404, body = crate::error::Problem)))]
+pub async fn form_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path((code, form)): Path<(String, String)>,
+) -> Response {
+    let r = async {
+        use egov_app::dossiers::NoticeForm;
+        let which = match form.as_str() {
+            "02.pdf" => NoticeForm::Supplement,
+            "03.pdf" => NoticeForm::Refusal,
+            "04.pdf" => NoticeForm::Apology,
+            _ => return Err(WebError::NotFound),
+        };
+        let egov_app::dossiers::Notice { dossier: d, step: e } =
+            egov_app::dossiers::latest_notice(&state.app, ctx.principal()?, &code, which).await?;
+        let cx = slip_context(&state, &headers, &d.state.current_agency, &d.procedure_code, &code).await?;
+        let notice = egov_slips::Notice {
+            agency: cx.agency,
+            code: code.clone(),
+            citizen: d.applicant_name.clone(),
+            procedure: cx.procedure,
+            items: e.note.split("; ").filter(|s| !s.trim().is_empty()).map(String::from).collect(),
+            issued: vn::from_micros(e.at).unwrap_or_default(),
+            new_due: if which == NoticeForm::Apology { e.due.as_deref().and_then(vn::parse_minute) } else { None },
+            lookup_url: cx.lookup_url,
+        };
+        let slip = match which {
+            NoticeForm::Supplement => egov_slips::supplement_request(&notice),
+            NoticeForm::Refusal => egov_slips::refusal(&notice),
+            NoticeForm::Apology => egov_slips::apology(&notice),
+        };
+        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
+        Ok(pdf_response(&code, pdf))
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// Records the owner's rating of a finished dossier (the application's use case).
+pub async fn give_rating(state: &AppState, p: &Principal, code: &str, scores: &[u8]) -> Result<(), WebError> {
+    Ok(egov_app::dossiers::rate(&state.app, p, code, scores).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RatingRequest {
+    /// The nine indicators of Circular 01/2018, each 0, 1 or 2.
+    #[schema(value_type = Vec<Score>, min_items = 9, max_items = 9)]
+    scores: Vec<u8>,
+}
+
+/// One indicator's score: 0, 1 or 2 (the schema alone; scores are `u8`).
+pub struct Score;
+
+impl utoipa::PartialSchema for Score {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(2)).into()
+    }
+}
+
+impl ToSchema for Score {}
+
+/// Rates a dossier whose result was returned: its owner, once.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/rating", params(("code" = String, Path)), request_body = RatingRequest, security(("bearer" = [])), responses((status = 204, description = "rated"), (status = 409, body = crate::error::Problem, description = "not the owner's dossier with its result returned, or rated already")))]
+pub async fn rate_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let req: RatingRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        give_rating(&state, &p, &code, &req.scores).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+/// An action on a dossier, as the API takes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionRequest {
+    Accept,
+    ReturnIncomplete {
+        missing: Vec<String>,
+    },
+    /// `to`: the username of a specialist of the agency holding the dossier.
+    Assign {
+        to: String,
+    },
+    Forward {
+        to_agency: Option<String>,
+    },
+    RequestSupplement {
+        missing: Vec<String>,
+    },
+    /// The citizen sends the dossier back completed (supplementary documents
+    /// in multipart parts `part_<index>`): after a supplement request, or
+    /// after it was returned incomplete before acceptance.
+    Resubmit,
+    Refuse {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    Stop {
+        reason: String,
+    },
+    Approve,
+    /// The result goes out on paper (`paper`), electronically (a file in the
+    /// multipart part `result`), or both.
+    ReturnResult {
+        #[serde(default)]
+        paper: bool,
+    },
+    /// `new_due`: "YYYY-MM-DD HH:MM", after the current due date and within the longest extension.
+    Apologize {
+        #[schema(
+            pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]$"
+        )]
+        new_due: String,
+        reason: String,
+    },
+}
+
+impl ActionRequest {
+    /// The request the application takes: the new date parsed here, at the boundary.
+    fn parse(self) -> Result<egov_app::dossiers::Request, WebError> {
+        use egov_app::dossiers::Request as R;
+        Ok(match self {
+            ActionRequest::Accept => R::Accept,
+            ActionRequest::ReturnIncomplete { missing } => R::ReturnIncomplete { missing },
+            ActionRequest::Assign { to } => R::Assign { to },
+            ActionRequest::Forward { to_agency } => R::Forward { to_agency },
+            ActionRequest::RequestSupplement { missing } => R::RequestSupplement { missing },
+            ActionRequest::Resubmit => R::Resubmit,
+            ActionRequest::Refuse { reason } => R::Refuse { reason },
+            ActionRequest::Withdraw { reason } => R::Withdraw { reason },
+            ActionRequest::Stop { reason } => R::Stop { reason },
+            ActionRequest::Approve => R::Approve,
+            ActionRequest::ReturnResult { paper } => R::ReturnResult { paper },
+            ActionRequest::Apologize { new_due, reason } => {
+                R::Apologize { new_due: crate::calendar::pages::parse_minute(&new_due)?, reason }
+            }
+        })
+    }
+}
+
+/// Applies an action; every precondition (role, agency, status) is checked,
+/// and the change and its history entry are one transaction.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", params(("code" = String, Path)), request_body = ActionRequest, security(("bearer" = [])), responses((status = 200, body = Created), (status = 409, body = crate::error::Problem)))]
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?.clone();
+        let (req, file) = if is_multipart(&req) {
+            // the JSON in the part `action`, an electronic result in `result`
+            let (mut fields, files) = read_parts(req).await?;
+            let json =
+                fields.remove("action").ok_or_else(|| WebError::BadRequest("the part 'action' is missing".into()))?;
+            let json = crate::clean::json(json.as_bytes()).unwrap_or_else(|| json.into_bytes());
+            let req: ActionRequest = serde_json::from_slice(&json).map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (req, action_files(files))
+        } else {
+            let body =
+                axum::body::to_bytes(req.into_body(), crate::BODY_LIMIT).await.map_err(|_| WebError::TooLarge)?;
+            (serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?, ActionFiles::default())
+        };
+        let next = perform(&state, &p, &code, req, file).await?;
+        Ok(Json(Created {
+            code: Some(code),
+            draft_id: None,
+            status: next.as_str().into(),
+            national_status: next.national_code(),
+        })
+        .into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(create, read, status, act, list, rate_api, counter, receipt_pdf, form_pdf, file),
+    components(schemas(
+        CreateDossier,
+        Created,
+        DossierView,
+        FileView,
+        EventView,
+        PublicStatus,
+        PublicStep,
+        ActionRequest,
+        ListItem,
+        DossierList,
+        RatingRequest,
+        Score,
+        WorklistName,
+        CounterDossier
+    ))
+)]
+pub(crate) struct Api;

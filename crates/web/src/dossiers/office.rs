@@ -1,0 +1,272 @@
+//! The officials' dossier pages: worklists, and one dossier with the forms of
+//! the actions the official may take on it now.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use egov_dossier::CommandKind;
+use egov_i18n::{t, Lang};
+use egov_identity::{Action, Role};
+use serde::Deserialize;
+
+use crate::ctx::Ctx;
+use crate::dossiers::api::{perform, ActionRequest};
+use crate::views::or_login;
+use crate::views::{render, Layout};
+use crate::{AppState, WebError};
+use egov_kernel::vn::micros_to_minute as micros_to_vn;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/quan-tri/ho-so", get(worklist)).route(
+        "/quan-tri/ho-so/{code}",
+        get(dossier).post(act).layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_FILE + 1024 * 1024)),
+    )
+}
+
+const LISTS: [(&str, &str); 6] = [
+    ("to_receive", "office.to_receive"),
+    ("mine", "office.mine"),
+    ("agency", "office.agency"),
+    ("due_soon", "office.due_soon"),
+    ("overdue", "office.overdue"),
+    ("waiting", "office.waiting"),
+];
+
+pub struct Tab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct Line {
+    pub code: String,
+    pub procedure: String,
+    pub applicant: String,
+    pub status: String,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/admin/worklist.html")]
+struct WorklistPage {
+    layout: Layout,
+    tabs: Vec<Tab>,
+    list: String,
+    q: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    ds: Option<String>,
+    q: Option<String>,
+}
+
+fn official(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.may(Action::UseBackOffice) && p.agency_id.is_some() {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+    use egov_store::Worklist;
+    let r = async {
+        let p = official(&ctx)?;
+        let default = if p.has_role(Role::Receiver) {
+            "to_receive"
+        } else if p.has_role(Role::Specialist) {
+            "mine"
+        } else {
+            "agency"
+        };
+        let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
+        let which = crate::dossiers::api::worklist_named(&list).unwrap_or(Worklist::Agency);
+        let items = egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref()).await?;
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let lines = items
+            .into_iter()
+            .map(|i| Line {
+                procedure: snap
+                    .procedures
+                    .get(&i.procedure_code)
+                    .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                    .unwrap_or(i.procedure_code),
+                applicant: i.applicant_name,
+                status: t(ctx.lang, i.status.label_key()).to_string(),
+                due: i.due.unwrap_or_default(),
+                code: i.code,
+            })
+            .collect();
+        let tabs = LISTS
+            .iter()
+            .map(|(k, label)| Tab {
+                href: format!("/quan-tri/ho-so?ds={k}"),
+                label: t(ctx.lang, label),
+                current: *k == list,
+            })
+            .collect();
+        let page = WorklistPage {
+            layout: Layout::new(&ctx, "office.title"),
+            tabs,
+            list,
+            q: q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(100).collect(),
+            lines,
+        };
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct Specialist {
+    pub username: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/admin/dossier.html")]
+struct OfficePage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    applicant: String,
+    status: String,
+    due: String,
+    form: Vec<(String, String)>,
+    history: Vec<(String, String, String, String)>,
+    /// The actions this official may take now.
+    actions: Vec<&'static str>,
+    specialists: Vec<Specialist>,
+    error: Option<String>,
+    done: bool,
+    files: Vec<crate::dossiers::api::FileLink>,
+}
+
+impl OfficePage {
+    pub fn can(&self, a: &str) -> bool {
+        self.actions.contains(&a)
+    }
+}
+
+async fn office_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let p = official(ctx)?;
+    let d = egov_app::dossiers::read(&state.app, p, code).await?;
+    let snap = state.catalog.get();
+    let en = ctx.lang == Lang::En;
+    let proc = snap.procedures.get(&d.procedure_code).cloned();
+    let staff = state.store.users_of_agency(&d.state.current_agency).await?;
+    let specialists: Vec<Specialist> = staff
+        .iter()
+        .filter(|u| u.roles.contains(&Role::Specialist))
+        .map(|u| Specialist { username: u.username.clone(), name: u.full_name.clone() })
+        .collect();
+    // What the state machine lets this official do now; assigning needs a
+    // specialist to assign to.
+    let actions = crate::dossiers::api::available(state, &d, p)
+        .into_iter()
+        .filter(|k| *k != CommandKind::Assign || !specialists.is_empty())
+        .map(CommandKind::name)
+        .collect();
+    let history = state
+        .store
+        .dossier_events(d.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                micros_to_vn(e.at),
+                t(ctx.lang, e.to_status.label_key()).to_string(),
+                e.action.as_str().to_string(),
+                e.note,
+            )
+        })
+        .collect();
+    let files = crate::dossiers::api::file_links(state, ctx.lang, code, &d).await?;
+    let page = OfficePage {
+        files,
+        layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+        code: code.to_string(),
+        procedure: proc.as_ref().map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() }).unwrap_or_default(),
+        applicant: d.applicant_name.clone(),
+        status: t(ctx.lang, d.state.status.label_key()).to_string(),
+        due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+        form: crate::dossiers::api::form_lines(state, &d, ctx.lang),
+        history,
+        actions,
+        specialists,
+        error,
+        done: ctx.query.contains("ok=1"),
+    };
+    Ok(render(status, &page))
+}
+
+async fn dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = office_page(&state, &ctx, &code, None, StatusCode::OK).await;
+    or_login(&ctx, r)
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        // The result form is multipart (it may carry the electronic result); the others are plain.
+        let (f, mut files) = if crate::dossiers::api::is_multipart(&req) {
+            crate::dossiers::api::read_parts(req).await?
+        } else {
+            use axum::extract::FromRequest;
+            let Form(f) = Form::<HashMap<String, String>>::from_request(req, &())
+                .await
+                .map_err(|e| WebError::BadRequest(e.to_string()))?;
+            (f, HashMap::new())
+        };
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = official(&ctx)?.clone();
+        let v = |k: &str| f.get(k).cloned().unwrap_or_default();
+        let req = match v("action").as_str() {
+            "accept" => ActionRequest::Accept,
+            "return_incomplete" => ActionRequest::ReturnIncomplete { missing: lines(&v("missing")) },
+            "assign" => ActionRequest::Assign { to: v("to") },
+            "forward" => ActionRequest::Forward { to_agency: None },
+            "request_supplement" => ActionRequest::RequestSupplement { missing: lines(&v("missing")) },
+            "refuse" => ActionRequest::Refuse { reason: v("reason") },
+            "stop" => ActionRequest::Stop { reason: v("reason") },
+            "approve" => ActionRequest::Approve,
+            "return_result" => ActionRequest::ReturnResult { paper: f.contains_key("paper") },
+            "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
+            _ => return Err(WebError::BadRequest("action".into())),
+        };
+        let files = crate::dossiers::api::ActionFiles { result: files.remove("result"), parts: Vec::new() };
+        match perform(&state, &p, &code, req, files).await {
+            Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
+                office_page(&state, &ctx, &code, Some(t(ctx.lang, key).to_string()), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}

@@ -1,0 +1,617 @@
+//! The citizen's pages: the application form rendered from the procedure's
+//! definition, "my dossiers", and one dossier with its timeline.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use egov_catalog::{FieldKind, Procedure};
+use egov_i18n::{t, Lang};
+use egov_identity::AccountKind;
+
+use crate::ctx::Ctx;
+use crate::dossiers::api::{file_dossier, Filing};
+use crate::views::or_login;
+use crate::views::{render, Layout};
+use crate::{AppState, WebError};
+use egov_dossier::EventKind;
+use egov_kernel::vn::micros_to_minute;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/thu-tuc/{code}/nop",
+            get(apply_form)
+                .post(apply_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
+        .route("/ho-so-cua-toi", get(my_dossiers))
+        .route("/ho-so/{code}", get(one_dossier))
+        .route("/ho-so/{code}/danh-gia", axum::routing::post(rate_page))
+        .route("/ho-so/{code}/rut", axum::routing::post(withdraw_page))
+        .route(
+            "/ho-so/{code}/bo-sung",
+            axum::routing::post(supplement_page)
+                .layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_DOSSIER_FILES + 1024 * 1024)),
+        )
+        .route("/hop-thu", get(inbox_page))
+        .route("/api/v1/inbox", get(inbox_api))
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One input of the application form, ready to render.
+pub struct FieldView {
+    pub name: String,
+    pub label: String,
+    /// `text`, `textarea`, `number`, `date`, `email`, `tel`, `select`, `checkbox`.
+    pub input: &'static str,
+    pub required: bool,
+    pub value: String,
+    pub error: Option<String>,
+    pub options: Vec<Opt>,
+    pub checked: bool,
+}
+
+fn field_views(
+    p: &Procedure,
+    lang: Lang,
+    values: &BTreeMap<String, String>,
+    errors: &[(String, &'static str)],
+) -> Vec<FieldView> {
+    p.form
+        .iter()
+        .map(|f| {
+            let value = values.get(&f.name).cloned().unwrap_or_default();
+            let input = match &f.kind {
+                FieldKind::Text { .. } | FieldKind::CitizenId => "text",
+                FieldKind::Textarea { .. } => "textarea",
+                FieldKind::Number { .. } => "number",
+                FieldKind::Date => "date",
+                FieldKind::Email => "email",
+                FieldKind::Phone => "tel",
+                FieldKind::Select { .. } => "select",
+                FieldKind::Checkbox => "checkbox",
+            };
+            let options = match &f.kind {
+                FieldKind::Select { options } => options
+                    .iter()
+                    .map(|o| Opt {
+                        value: o.value.clone(),
+                        label: if lang == Lang::En { o.label_en.clone() } else { o.label_vi.clone() },
+                        selected: o.value == value,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            FieldView {
+                name: format!("f_{}", f.name),
+                label: if lang == Lang::En { f.label_en.clone() } else { f.label_vi.clone() },
+                input,
+                required: f.required,
+                checked: !value.is_empty(),
+                error: errors
+                    .iter()
+                    .find(|(n, _)| *n == format!("form.{}", f.name))
+                    .map(|(_, k)| t(lang, k).to_string()),
+                value,
+                options,
+            }
+        })
+        .collect()
+}
+
+/// A document part's file input on the application form.
+struct PartInput {
+    name: String,
+    label: String,
+    mandatory: bool,
+    error: Option<String>,
+    /// The file a draft already has for it.
+    have: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/apply.html")]
+struct ApplyPage {
+    layout: Layout,
+    parts: Vec<PartInput>,
+    draft_id: Option<i64>,
+    code: String,
+    name: String,
+    agencies: Vec<Opt>,
+    agency_error: Option<String>,
+    fields: Vec<FieldView>,
+    has_errors: bool,
+}
+
+fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
+    let p = ctx.principal()?;
+    if p.kind == AccountKind::Citizen {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// What the application form shows besides the procedure: what was typed,
+/// its errors, and the draft it continues.
+struct ApplyForm<'a> {
+    agency: &'a str,
+    values: &'a BTreeMap<String, String>,
+    errors: &'a [(String, &'static str)],
+    draft: Option<i64>,
+}
+
+async fn apply_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    form: ApplyForm<'_>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let ApplyForm { agency, values, errors, draft } = form;
+    // A draft's files already attached, by part.
+    let attached = match draft {
+        Some(id) => state.store.dossier_files(id).await?,
+        None => Vec::new(),
+    };
+    let snap = state.catalog.get();
+    let p = snap.procedures.get(code).ok_or(WebError::NotFound)?;
+    let en = ctx.lang == Lang::En;
+    let all = state.store.agencies().await?;
+    let agencies = p
+        .agencies
+        .iter()
+        .map(|id| Opt {
+            value: id.clone(),
+            label: all
+                .iter()
+                .find(|a| a.id.as_str() == id)
+                .map(|a| if en { a.name_en.clone() } else { a.name_vi.clone() })
+                .unwrap_or_else(|| id.clone()),
+            selected: id == agency,
+        })
+        .collect();
+    let parts = p
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let err = errors.iter().find(|(n, _)| *n == format!("parts[{i}]")).map(|(_, k)| t(ctx.lang, k).to_string());
+            let have = attached.iter().find(|f| f.part_index == i as i64).map(|f| f.file_name.clone());
+            PartInput {
+                name: format!("part_{i}"),
+                label: if en { d.name_en.clone() } else { d.name_vi.clone() },
+                mandatory: d.mandatory,
+                error: err,
+                have,
+            }
+        })
+        .collect();
+    let page = ApplyPage {
+        parts,
+        draft_id: draft,
+        layout: Layout::titled(
+            ctx,
+            format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
+        ),
+        code: p.code.clone(),
+        name: if en { p.name_en.clone() } else { p.name_vi.clone() },
+        agencies,
+        agency_error: errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string()),
+        fields: field_views(p, ctx.lang, values, errors),
+        has_errors: !errors.is_empty(),
+    };
+    Ok(render(status, &page))
+}
+
+#[derive(serde::Deserialize)]
+struct ApplyQuery {
+    /// A draft to continue.
+    #[serde(rename = "nhap")]
+    draft: Option<i64>,
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ApplyQuery>,
+) -> Response {
+    let r = async {
+        let p = citizen(&ctx)?;
+        let Some(id) = q.draft else {
+            let form = ApplyForm { agency: "", values: &BTreeMap::new(), errors: &[], draft: None };
+            return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
+        };
+        // Continue a draft: the citizen's own, still a draft, of this procedure.
+        let d = crate::dossiers::api::own_draft(&state, p, id, &code).await?;
+        let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id) };
+        apply_page(&state, &ctx, &code, form, StatusCode::OK).await
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+async fn apply_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        let (fields, files) = crate::dossiers::api::read_parts(req).await?;
+        let uploads = crate::dossiers::api::action_files(files).parts;
+        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let agency = fields.get("agency").cloned().unwrap_or_default();
+        let draft = fields.contains_key("save_draft");
+        let continuing = fields.get("draft_id").and_then(|v| v.parse::<i64>().ok());
+        let values: BTreeMap<String, String> =
+            fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
+        let filing = Filing {
+            procedure: code.clone(),
+            agency: agency.clone(),
+            form: values.clone(),
+            uploads,
+            draft,
+            continuing,
+        };
+        match file_dossier(&state, &p, filing).await? {
+            Ok(filed) => match filed.code {
+                Some(c) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
+                None => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
+            },
+            Err(errs) => {
+                let form = ApplyForm { agency: &agency, values: &values, errors: &errs, draft: continuing };
+                apply_page(&state, &ctx, &code, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+pub struct Row {
+    pub code: String,
+    /// For a draft: its id and its procedure's code, to continue it.
+    pub id: i64,
+    pub procedure_code: String,
+    pub procedure: String,
+    pub status: String,
+    pub due: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/my_dossiers.html")]
+struct MyPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    draft_saved: bool,
+}
+
+async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = citizen(&ctx)?;
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let rows = state
+            .store
+            .dossiers_of_owner(p.user_id)
+            .await?
+            .into_iter()
+            .map(|i| Row {
+                id: i.id,
+                procedure_code: i.procedure_code.clone(),
+                procedure: snap
+                    .procedures
+                    .get(&i.procedure_code)
+                    .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                    .unwrap_or(i.procedure_code),
+                status: t(ctx.lang, i.status.label_key()).to_string(),
+                due: i.due.unwrap_or_default(),
+                code: i.code,
+            })
+            .collect();
+        Ok(render(
+            StatusCode::OK,
+            &MyPage { layout: Layout::new(&ctx, "my.title"), rows, draft_saved: ctx.query.contains("nhap=1") },
+        ))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/dossier.html")]
+struct DossierPage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    status: String,
+    due: String,
+    fresh: bool,
+    resubmitted: bool,
+    form: Vec<(String, String)>,
+    history: Vec<(String, String, String)>,
+    /// The rating form is shown to the owner of a finished, unrated dossier.
+    can_rate: bool,
+    /// The nine indicators' labels, with the given scores when rated.
+    indicators: Vec<(String, &'static str, Option<u8>)>,
+    rating_error: Option<String>,
+    /// What the citizen must add, when the dossier waits for it.
+    supplement: Option<Supplement>,
+    supplement_error: Option<String>,
+    can_withdraw: bool,
+    withdraw_error: Option<String>,
+    files: Vec<crate::dossiers::api::FileLink>,
+    /// A paper result was (or is being) handed over.
+    paper_result: bool,
+}
+
+pub struct Supplement {
+    /// What the agency asked for.
+    missing: String,
+    /// Each document part's input name and label.
+    parts: Vec<(String, String)>,
+}
+
+/// The citizen withdraws a dossier, with a reason.
+async fn withdraw_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let reason = f.get("reason").cloned().unwrap_or_default();
+        let req = crate::dossiers::api::ActionRequest::Withdraw { reason };
+        match crate::dossiers::api::perform(&state, &p, &code, req, Default::default()).await {
+            Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}")).into_response()),
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
+                dossier_page(&state, &ctx, code, Some(PageError::Withdraw(t(ctx.lang, key).to_string())), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+/// The citizen sends a dossier back completed, with supplementary documents.
+async fn supplement_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        if !crate::dossiers::api::is_multipart(&req) {
+            return Err(WebError::BadRequest("multipart/form-data expected".into()));
+        }
+        let (fields, files) = crate::dossiers::api::read_parts(req).await?;
+        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let files = crate::dossiers::api::action_files(files);
+        match crate::dossiers::api::perform(&state, &p, &code, crate::dossiers::api::ActionRequest::Resubmit, files)
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}?bo-sung=1")).into_response()),
+            Err(e @ (WebError::Refused(..) | WebError::Invalid(_))) => {
+                let (status, key) = (e.status(), e.title_key());
+                let detail = match &e {
+                    WebError::Refused(_, _, d) => d.clone(),
+                    WebError::Invalid(errs) => errs.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(", "),
+                    _ => String::new(),
+                };
+                let mut msg = t(ctx.lang, key).to_string();
+                if !detail.is_empty() && key.starts_with("err.file.") {
+                    msg = format!("{msg} ({detail})");
+                }
+                dossier_page(&state, &ctx, code, Some(PageError::Supplement(msg)), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+const INDICATORS: [&str; 9] =
+    ["rating.1", "rating.2", "rating.3", "rating.4", "rating.5", "rating.6", "rating.7", "rating.8", "rating.9"];
+
+async fn one_dossier(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let r = dossier_page(&state, &ctx, code, None, StatusCode::OK).await;
+    or_login(&ctx, r)
+}
+
+async fn rate_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = citizen(&ctx)?.clone();
+        let scores: Vec<u8> =
+            (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).unwrap_or(9)).collect();
+        match crate::dossiers::api::give_rating(&state, &p, &code, &scores).await {
+            Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
+            Err(e @ WebError::Refused(..)) => {
+                let (status, key) = (e.status(), e.title_key());
+                dossier_page(&state, &ctx, code, Some(PageError::Rating(t(ctx.lang, key).to_string())), status).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+/// A refusal to show on the dossier page, beside the form it concerns.
+enum PageError {
+    Rating(String),
+    Supplement(String),
+    Withdraw(String),
+}
+
+async fn dossier_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: String,
+    error: Option<PageError>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let r: Result<Response, WebError> = async {
+        let p = ctx.principal()?;
+        let d = egov_app::dossiers::read(&state.app, p, &code).await?;
+        let snap = state.catalog.get();
+        let en = ctx.lang == Lang::En;
+        let proc = snap.procedures.get(&d.procedure_code);
+        let history = egov_app::dossiers::history(&state.app, &d)
+            .await?
+            .into_iter()
+            .map(|e| (micros_to_minute(e.at), t(ctx.lang, e.to_status.label_key()).to_string(), e.note))
+            .collect();
+        let given = state.store.rating(d.id).await?;
+        let can_rate = d.state.owner == Some(p.user_id)
+            && d.state.status == egov_dossier::Status::ResultReturned
+            && !d.state.rated;
+        let indicators = INDICATORS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
+            .collect();
+        let files = crate::dossiers::api::file_links(state, ctx.lang, &code, &d).await?;
+        let (rating_error, supplement_error, withdraw_error) = match error {
+            Some(PageError::Rating(e)) => (Some(e), None, None),
+            Some(PageError::Supplement(e)) => (None, Some(e), None),
+            Some(PageError::Withdraw(e)) => (None, None, Some(e)),
+            None => (None, None, None),
+        };
+        // The owner may withdraw while the rules allow it (asked of the state machine).
+        let can_withdraw = d.state.owner == Some(p.user_id)
+            && crate::dossiers::api::available(state, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
+        // The owner completes a dossier the agency sent back: what is missing,
+        // and a file input per document part.
+        let supplement = if d.state.owner == Some(p.user_id)
+            && matches!(
+                d.state.status,
+                egov_dossier::Status::SupplementRequested | egov_dossier::Status::ReturnedIncomplete
+            ) {
+            let missing = state
+                .store
+                .dossier_events(d.id)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|e| {
+                    use egov_dossier::CommandKind as K;
+                    matches!(e.action, EventKind::Command(K::RequestSupplement | K::ReturnIncomplete))
+                })
+                .map(|e| e.note)
+                .unwrap_or_default();
+            let parts = proc
+                .map(|x| {
+                    x.documents
+                        .iter()
+                        .enumerate()
+                        .map(|(i, doc)| {
+                            (format!("part_{i}"), if en { doc.name_en.clone() } else { doc.name_vi.clone() })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(Supplement { missing, parts })
+        } else {
+            None
+        };
+        let page = DossierPage {
+            can_withdraw,
+            withdraw_error,
+            supplement,
+            supplement_error,
+            layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+            files,
+            paper_result: d.state.result.is_some_and(|r| r.paper),
+            can_rate,
+            indicators,
+            rating_error,
+            procedure: proc
+                .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
+                .unwrap_or(d.procedure_code.clone()),
+            status: t(ctx.lang, d.state.status.label_key()).to_string(),
+            due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+            fresh: ctx.query.contains("moi=1"),
+            resubmitted: ctx.query.contains("bo-sung=1"),
+            form: crate::dossiers::api::form_lines(state, &d, ctx.lang),
+            history,
+            code,
+        };
+        Ok(render(status, &page))
+    }
+    .await;
+    r
+}
+
+pub struct Message {
+    pub at: String,
+    pub text: &'static str,
+    pub code: String,
+    pub note: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/inbox.html")]
+struct InboxPage {
+    layout: Layout,
+    messages: Vec<Message>,
+}
+
+async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = citizen(&ctx)?;
+        let messages = state
+            .store
+            .inbox(p.user_id)
+            .await?
+            .into_iter()
+            .map(|m| Message {
+                at: micros_to_minute(m.created_at),
+                text: t(ctx.lang, egov_mail::kind_key(m.kind.as_str())),
+                code: m.dossier_code,
+                note: m.note,
+                unread: !m.read,
+            })
+            .collect();
+        state.store.mark_inbox_read(p.user_id).await?;
+        Ok(render(StatusCode::OK, &InboxPage { layout: Layout::new(&ctx, "inbox.title"), messages }))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+/// The signed-in citizen's inbox (bearer token), newest first.
+async fn inbox_api(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let p = ctx.api_principal()?;
+        let list = state.store.inbox(p.user_id).await?;
+        Ok(axum::Json(serde_json::json!({ "items": list })).into_response())
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
