@@ -3,23 +3,37 @@
 //! Server-rendered pages (askama templates, no JavaScript needed) and the JSON
 //! API under `/api/v1`, both thin over the store and the domain crates.
 
-mod calendar;
-mod catalog;
 mod clean;
 mod contract;
 mod ctx;
-mod dossiers;
 mod error;
 mod forwarded;
-mod identity;
 pub mod module;
 pub mod modules;
 mod openapi;
-mod platform;
-mod quality;
 mod server;
 mod throttle;
 mod views;
+
+/// Declares the platform's modules (each a folder `src/<name>/` whose
+/// `mod.rs` defines `MODULE`) and lists them in [`modules::MODULES`].
+macro_rules! register {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name;)*
+        /// Every module of the platform.
+        pub(crate) static REGISTERED: &[module::Module] = &[$($name::MODULE),*];
+    };
+}
+
+// The module registry: adding a module is creating its folders and naming it here.
+register![
+    platform, // the portal's home, the back office's home, the audit log, /healthz, OpenAPI
+    identity, // accounts, sign-in, tokens; agencies, staff, roles, administrative units
+    catalog,  // administrative procedures: search, pages, editor, import
+    calendar, // working days, holidays, the lunar calendar
+    dossiers, // filing, processing, lookup, slips, inbox, mail outbox
+    quality,  // the Decision 766 index, its dashboard and exports
+];
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,18 +1,13 @@
-//! The module registry: the one list of the platform's modules. Adding a
-//! module is creating its folders and adding one line here.
+//! What the registered modules contribute, gathered: their migrations,
+//! jobs and messages (routes, OpenAPI paths and menus are gathered where
+//! they are used). The list itself is the `register!` in `lib.rs`.
 
 use std::sync::Once;
 
 use crate::module::Module;
 
-pub static MODULES: &[Module] = &[
-    crate::platform::MODULE,
-    crate::identity::MODULE,
-    crate::catalog::MODULE,
-    crate::calendar::MODULE,
-    crate::dossiers::MODULE,
-    crate::quality::MODULE,
-];
+/// Every registered module.
+pub static MODULES: &[Module] = crate::REGISTERED;
 
 /// Every module's migrations.
 pub fn migrations() -> Vec<egov_store::Migration> {
