@@ -688,6 +688,23 @@ impl Rating {
     }
 }
 
+/// The command with which the owner sends a dossier back completed: one
+/// paused for a supplement resumes, its deadline restarted (`Resubmit`);
+/// one returned incomplete before acceptance is submitted anew and waits
+/// for a receiving officer again (`Submit`).
+pub fn resubmission(d: &Dossier) -> Command {
+    if d.status == Status::ReturnedIncomplete {
+        Command::Submit
+    } else {
+        Command::Resubmit
+    }
+}
+
+/// Whether `who` may send the dossier back completed now (what the page offers).
+pub fn may_resubmit(d: &Dossier, who: &Principal, now: NaiveDateTime) -> bool {
+    admits(d, who, resubmission(d).kind(), now).is_ok()
+}
+
 /// Records the owner's rating once the result is returned; once only.
 pub fn rate(d: &Dossier, who: &Principal) -> Result<Dossier, DossierError> {
     need(d.status, &[Status::ResultReturned], "rate")?;

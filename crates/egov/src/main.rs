@@ -82,53 +82,7 @@ struct MailArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web server.
-    Serve {
-        #[command(flatten)]
-        db: Db,
-        #[arg(long, env = "EGOV_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// Load the demo data (once; again changes nothing).
-        #[arg(long, env = "EGOV_DEMO")]
-        demo: bool,
-        /// Password of the demo accounts (default: a random one, printed).
-        #[arg(long, env = "EGOV_DEMO_PASSWORD")]
-        demo_password: Option<String>,
-        /// Send cookies without the Secure flag (plain-HTTP development only).
-        #[arg(long, env = "EGOV_INSECURE_COOKIES")]
-        insecure_cookies: bool,
-        /// The public address printed in QR codes (default: the address a request came to).
-        #[arg(long, env = "EGOV_PUBLIC_URL")]
-        public_url: Option<String>,
-        /// Load balancers whose `Forwarded` / `X-Forwarded-For` headers are
-        /// believed (addresses or networks, comma-separated). Off by default.
-        #[arg(long, env = "EGOV_TRUSTED_PROXIES", default_value = "")]
-        trusted_proxies: String,
-        /// Public dossier lookups (page and API) an address may make in 10 minutes.
-        #[arg(long, env = "EGOV_LOOKUP_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
-        lookup_limit: u32,
-        /// Registration attempts an address may make in an hour.
-        #[arg(long, env = "EGOV_REGISTER_LIMIT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
-        register_limit: u32,
-        /// Connections one address may hold at once (trusted proxies excepted).
-        #[arg(long, env = "EGOV_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
-        max_connections_per_address: usize,
-        /// Connections the server holds at once.
-        #[arg(long, env = "EGOV_MAX_CONNECTIONS", default_value_t = 4096)]
-        max_connections: usize,
-        /// Lifetime of a token from `POST /api/v1/auth/token`, in hours.
-        #[arg(long, env = "EGOV_TOKEN_TTL_HOURS", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..=720))]
-        token_ttl_hours: i64,
-        #[command(flatten)]
-        mail: MailArgs,
-        #[command(flatten)]
-        anchor: AnchorArgs,
-        /// Seconds between two anchors of the audit chain (written when it has grown).
-        #[arg(long, env = "EGOV_AUDIT_ANCHOR_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
-        audit_anchor_interval: u64,
-        /// Where to send each anchor as a line over TCP (a log collector), besides the file.
-        #[arg(long, env = "EGOV_AUDIT_ANCHOR_TCP")]
-        audit_anchor_tcp: Option<String>,
-    },
+    Serve(Box<ServeArgs>),
     /// Import data.
     Import {
         #[command(subcommand)]
@@ -185,6 +139,56 @@ enum Command {
         #[command(subcommand)]
         what: CalendarCmd,
     },
+}
+
+/// What `egov serve` takes.
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: Db,
+    #[arg(long, env = "EGOV_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Load the demo data (once; again changes nothing).
+    #[arg(long, env = "EGOV_DEMO")]
+    demo: bool,
+    /// Password of the demo accounts (default: a random one, printed).
+    #[arg(long, env = "EGOV_DEMO_PASSWORD")]
+    demo_password: Option<String>,
+    /// Send cookies without the Secure flag (plain-HTTP development only).
+    #[arg(long, env = "EGOV_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// The public address printed in QR codes (default: the address a request came to).
+    #[arg(long, env = "EGOV_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Load balancers whose `Forwarded` / `X-Forwarded-For` headers are
+    /// believed (addresses or networks, comma-separated). Off by default.
+    #[arg(long, env = "EGOV_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
+    /// Public dossier lookups (page and API) an address may make in 10 minutes.
+    #[arg(long, env = "EGOV_LOOKUP_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    lookup_limit: u32,
+    /// Registration attempts an address may make in an hour.
+    #[arg(long, env = "EGOV_REGISTER_LIMIT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    register_limit: u32,
+    /// Connections one address may hold at once (trusted proxies excepted).
+    #[arg(long, env = "EGOV_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+    max_connections_per_address: usize,
+    /// Connections the server holds at once.
+    #[arg(long, env = "EGOV_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Lifetime of a token from `POST /api/v1/auth/token`, in hours.
+    #[arg(long, env = "EGOV_TOKEN_TTL_HOURS", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..=720))]
+    token_ttl_hours: i64,
+    #[command(flatten)]
+    mail: MailArgs,
+    #[command(flatten)]
+    anchor: AnchorArgs,
+    /// Seconds between two anchors of the audit chain (written when it has grown).
+    #[arg(long, env = "EGOV_AUDIT_ANCHOR_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    audit_anchor_interval: u64,
+    /// Where to send each anchor as a line over TCP (a log collector), besides the file.
+    #[arg(long, env = "EGOV_AUDIT_ANCHOR_TCP")]
+    audit_anchor_tcp: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -418,102 +422,138 @@ async fn shutdown_signal() {
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
     match cmd {
-        Command::Serve {
-            db,
-            listen,
-            demo,
-            demo_password,
-            insecure_cookies,
-            public_url,
-            trusted_proxies,
-            token_ttl_hours,
-            lookup_limit,
-            register_limit,
-            max_connections_per_address,
-            max_connections,
-            mail,
-            anchor,
-            audit_anchor_interval,
-            audit_anchor_tcp,
-        } => {
-            let trusted_proxies =
-                egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
-            tracing_subscriber::fmt()
-                .json()
-                .with_current_span(true)
-                .with_span_list(false)
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_env("EGOV_LOG")
-                        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-                )
-                .init();
+        Command::Serve(args) => serve(*args).await,
+        Command::Import { what } => import_cmd(what).await,
+        Command::Catalog { what } => catalog_cmd(what).await,
+        Command::Admin { what } => admin_cmd(what).await,
+        Command::BenchData { db, dossiers, seed, year, demo, now } => {
+            let now = match now {
+                Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
+                    .map_err(|_| format!("--now: '{t}' is not YYYY-MM-DDTHH:MM"))?,
+                None => egov_kernel::Clock::system().now(),
+            };
             let store = db.open().await?;
             if demo {
-                let (pw, shown) = match demo_password {
-                    Some(p) => (p, false),
-                    None => (random_secret().map_err(|e| e.to_string())?[..16].to_string(), true),
-                };
-                if demo::load(&store, &pw).await? {
-                    if shown {
-                        println!("demo data loaded; every demo account's password: {pw}");
-                    } else {
-                        println!("demo data loaded");
-                    }
-                } else {
-                    println!(
-                        "demo data already present: nothing changed (the demo accounts keep their first password)"
-                    );
-                }
+                demo::load(&store, &random_secret().map_err(|e| e.to_string())?[..16]).await?;
             }
-            let settings = egov_web::Settings {
-                cookie_secure: !insecure_cookies,
-                public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
-                files_dir: db.data.join("files"),
-                mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
-                    smtp_url,
-                    from: mail.mail_from,
-                    retry: egov_mail::RetryPolicy { max_attempts: mail.mail_max_attempts.max(1), ..Default::default() },
-                    poll: std::time::Duration::from_secs(5),
-                }),
-                trusted_proxies,
-                token_ttl_secs: token_ttl_hours * 3600,
-                lookup_limit: egov_web::Limit { max: lookup_limit, window: std::time::Duration::from_secs(600) },
-                register_limit: egov_web::Limit { max: register_limit, window: std::time::Duration::from_secs(3600) },
-                limits: egov_web::ConnectionLimits {
-                    max_per_address: max_connections_per_address.max(1),
-                    max_connections: max_connections.max(1),
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
-            let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
-            // The periodic jobs (caches, sweeps, the quality keeper) run with the server.
-            // The audit chain's head, signed, outside the database: at start,
-            // whenever it has grown (checked every interval), after draining.
-            let sink = std::sync::Arc::new(egov::anchor::Sink {
-                key: egov::anchor::load_or_create_key(&anchor.key_path(&db))?,
-                file: Some(anchor.file_path(&db)),
-                tcp: audit_anchor_tcp,
-            });
-            let anchoring = tokio::spawn(egov::anchor::keep_anchoring(
-                store.clone(),
-                sink.clone(),
-                std::time::Duration::from_secs(audit_anchor_interval),
-            ));
-            let listener =
-                tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            println!("egov listening on http://{addr}");
-            tracing::info!(%addr, "listening");
-            egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
-            anchoring.abort();
-            if let Err(e) = egov::anchor::anchor_now(&store, &sink).await {
-                tracing::warn!(error = %e, "last audit anchor not written");
-            }
+            let started = std::time::Instant::now();
+            let n = egov::bench_data::generate(&store, dossiers, seed, year, now).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!("generated {n} dossiers in {secs:.1} s ({:.0} a second)", n as f64 / secs.max(1e-9));
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { what: ImportWhat::Agencies { file, db } } => {
+        Command::Quality { what } => quality_cmd(what).await,
+        Command::Files { what } => files_cmd(what).await,
+        Command::Audit { what } => audit_cmd(what).await,
+        Command::Calendar { what } => calendar(what).await,
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&egov_web::openapi_document()).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs the web server until a shutdown signal, then drains it.
+async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let ServeArgs {
+        db,
+        listen,
+        demo,
+        demo_password,
+        insecure_cookies,
+        public_url,
+        trusted_proxies,
+        token_ttl_hours,
+        lookup_limit,
+        register_limit,
+        max_connections_per_address,
+        max_connections,
+        mail,
+        anchor,
+        audit_anchor_interval,
+        audit_anchor_tcp,
+    } = args;
+    let trusted_proxies =
+        egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
+    tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EGOV_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let store = db.open().await?;
+    if demo {
+        let (pw, shown) = match demo_password {
+            Some(p) => (p, false),
+            None => (random_secret().map_err(|e| e.to_string())?[..16].to_string(), true),
+        };
+        if demo::load(&store, &pw).await? {
+            if shown {
+                println!("demo data loaded; every demo account's password: {pw}");
+            } else {
+                println!("demo data loaded");
+            }
+        } else {
+            println!("demo data already present: nothing changed (the demo accounts keep their first password)");
+        }
+    }
+    let settings = egov_web::Settings {
+        cookie_secure: !insecure_cookies,
+        public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+        files_dir: db.data.join("files"),
+        mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
+            smtp_url,
+            from: mail.mail_from,
+            retry: egov_mail::RetryPolicy { max_attempts: mail.mail_max_attempts.max(1), ..Default::default() },
+            poll: std::time::Duration::from_secs(5),
+        }),
+        trusted_proxies,
+        token_ttl_secs: token_ttl_hours * 3600,
+        lookup_limit: egov_web::Limit { max: lookup_limit, window: std::time::Duration::from_secs(600) },
+        register_limit: egov_web::Limit { max: register_limit, window: std::time::Duration::from_secs(3600) },
+        limits: egov_web::ConnectionLimits {
+            max_per_address: max_connections_per_address.max(1),
+            max_connections: max_connections.max(1),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
+    // The periodic jobs (caches, sweeps, the quality keeper) run with the server.
+    // The audit chain's head, signed, outside the database: at start,
+    // whenever it has grown (checked every interval), after draining.
+    let sink = std::sync::Arc::new(egov::anchor::Sink {
+        key: egov::anchor::load_or_create_key(&anchor.key_path(&db))?,
+        file: Some(anchor.file_path(&db)),
+        tcp: audit_anchor_tcp,
+    });
+    let anchoring = tokio::spawn(egov::anchor::keep_anchoring(
+        store.clone(),
+        sink.clone(),
+        std::time::Duration::from_secs(audit_anchor_interval),
+    ));
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("egov listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    anchoring.abort();
+    if let Err(e) = egov::anchor::anchor_now(&store, &sink).await {
+        tracing::warn!(error = %e, "last audit anchor not written");
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports agencies or administrative units.
+async fn import_cmd(what: ImportWhat) -> Result<ExitCode, String> {
+    match what {
+        ImportWhat::Agencies { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let agencies = match egov_directory::parse_agencies_csv(&bytes) {
                 Ok(a) => a,
@@ -528,7 +568,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 Err(errs) => Ok(refused(&file, errs)),
             }
         }
-        Command::Import { what: ImportWhat::Units { file, db } } => {
+        ImportWhat::Units { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let units = match egov_directory::parse_units_csv(&bytes) {
                 Ok(u) => u,
@@ -539,7 +579,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("units: {} created, {} updated", rep.created, rep.updated);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog { what: CatalogCmd::Import { file, db } } => {
+    }
+}
+
+/// Imports or exports the catalog.
+async fn catalog_cmd(what: CatalogCmd) -> Result<ExitCode, String> {
+    match what {
+        CatalogCmd::Import { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let store = db.open().await?;
             match egov_app::catalog::import(&store, egov_app::Actor::Operator, &bytes).await.map_err(app_error)? {
@@ -550,7 +596,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 Err(errs) => Ok(refused(&file, errs.iter().map(|e| format!("{}: {}", e.path, egov_i18n_text(e.key))))),
             }
         }
-        Command::Catalog { what: CatalogCmd::Export { db } } => {
+        CatalogCmd::Export { db } => {
             let store = db.open().await?;
             let doc = egov_catalog::CatalogDocument {
                 version: egov_catalog::CatalogDocument::VERSION,
@@ -560,9 +606,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin {
-            what: AdminCmd::CreateUser { username, full_name, agency, roles, password: pw, system, db },
-        } => {
+    }
+}
+
+/// Accounts and tokens.
+async fn admin_cmd(what: AdminCmd) -> Result<ExitCode, String> {
+    match what {
+        AdminCmd::CreateUser { username, full_name, agency, roles, password: pw, system, db } => {
             let roles = roles
                 .iter()
                 .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role '{r}'")))
@@ -583,7 +633,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { what: AdminCmd::IssueToken { username, name, expires_in, db } } => {
+        AdminCmd::IssueToken { username, name, expires_in, db } => {
             let store = db.open().await?;
             let uid = egov_app::accounts::user_id(&store, &username)
                 .await
@@ -595,7 +645,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("{} {}", t.id, t.secret);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { what: AdminCmd::RevokeToken { id, db } } => {
+        AdminCmd::RevokeToken { id, db } => {
             let store = db.open().await?;
             match egov_app::accounts::revoke_token(&store, egov_app::Actor::Operator, id).await {
                 Ok(()) => {
@@ -606,24 +656,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 Err(e) => Err(app_error(e)),
             }
         }
-        Command::BenchData { db, dossiers, seed, year, demo, now } => {
-            let now = match now {
-                Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
-                    .map_err(|_| format!("--now: '{t}' is not YYYY-MM-DDTHH:MM"))?,
-                None => egov_kernel::Clock::system().now(),
-            };
-            let store = db.open().await?;
-            if demo {
-                demo::load(&store, &random_secret().map_err(|e| e.to_string())?[..16]).await?;
-            }
-            let started = std::time::Instant::now();
-            let n = egov::bench_data::generate(&store, dossiers, seed, year, now).await?;
-            let secs = started.elapsed().as_secs_f64();
-            println!("generated {n} dossiers in {secs:.1} s ({:.0} a second)", n as f64 / secs.max(1e-9));
-            store.close().await;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Quality { what: QualityCmd::Check { db, from, to, no_scratch } } => {
+    }
+}
+
+/// Checks or rebuilds the quality index's kept sums.
+async fn quality_cmd(what: QualityCmd) -> Result<ExitCode, String> {
+    match what {
+        QualityCmd::Check { db, from, to, no_scratch } => {
             let day = |s: &str| {
                 chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not YYYY-MM-DD"))
             };
@@ -669,7 +708,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("the kept sums equal a count from scratch");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Quality { what: QualityCmd::Rebuild { db, batch } } => {
+        QualityCmd::Rebuild { db, batch } => {
             let store = db.open().await?;
             let started = std::time::Instant::now();
             let n = store.rebuild_quality(batch).await.map_err(|e| e.to_string())?;
@@ -677,7 +716,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Files { what: FilesCmd::Sweep { db, min_age_secs } } => {
+    }
+}
+
+/// Sweeps orphaned files.
+async fn files_cmd(what: FilesCmd) -> Result<ExitCode, String> {
+    match what {
+        FilesCmd::Sweep { db, min_age_secs } => {
             let store = db.open().await?;
             let blobs = egov_store::BlobStore::new(db.data.join("files"));
             let r = store
@@ -687,7 +732,13 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { what: AuditCmd::Verify { db, anchor, public_key, audit_anchor_key } } => {
+    }
+}
+
+/// Verifies, anchors, or shows the key of the audit chain.
+async fn audit_cmd(what: AuditCmd) -> Result<ExitCode, String> {
+    match what {
+        AuditCmd::Verify { db, anchor, public_key, audit_anchor_key } => {
             let store = db.open().await?;
             match store.verify_audit().await.map_err(|e| e.to_string())? {
                 Ok(n) => println!("audit chain intact: {n} entries"),
@@ -715,7 +766,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
             }
         }
-        Command::Audit { what: AuditCmd::Anchor { db, anchor, audit_anchor_tcp } } => {
+        AuditCmd::Anchor { db, anchor, audit_anchor_tcp } => {
             let store = db.open().await?;
             let sink = egov::anchor::Sink {
                 key: egov::anchor::load_or_create_key(&anchor.key_path(&db))?,
@@ -726,14 +777,9 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             println!("anchored entry {seq}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { what: AuditCmd::PublicKey { db, audit_anchor_key } } => {
+        AuditCmd::PublicKey { db, audit_anchor_key } => {
             let path = audit_anchor_key.unwrap_or_else(|| db.data.join("audit-anchor.key"));
             println!("{}", egov::anchor::load_or_create_key(&path)?.public_hex());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Calendar { what } => calendar(what).await,
-        Command::Openapi => {
-            println!("{}", serde_json::to_string_pretty(&egov_web::openapi_document()).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
     }

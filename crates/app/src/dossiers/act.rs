@@ -185,13 +185,9 @@ async fn command(
             (Command::RequestSupplement { missing }, note)
         }
         Request::Resubmit => {
-            // The history names the documents that came with it. A dossier
-            // returned incomplete before acceptance is submitted anew (it
-            // waits for a receiving officer again); one paused for a
-            // supplement resumes with its deadline restarted.
+            // the history names the documents that came with it
             let note = files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>().join("; ");
-            let cmd = if d.state.status == Status::ReturnedIncomplete { Command::Submit } else { Command::Resubmit };
-            (cmd, note)
+            (egov_dossier::resubmission(&d.state), note)
         }
         Request::Refuse { reason } => (Command::Refuse { reason: reason.clone() }, reason),
         Request::Withdraw { reason } => (Command::Withdraw { reason: reason.clone() }, reason),

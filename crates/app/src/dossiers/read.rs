@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use egov_dossier::{CommandKind, Dossier, DossierCode, EventKind, Status};
 use egov_identity::{AccountKind, Action, Principal};
 use egov_kernel::vn;
-use egov_store::{DossierEvent, Search, StoredDossier, Worklist, WorklistItem};
+use egov_store::{DossierEvent, InboxMessage, Search, StoredDossier, Worklist, WorklistItem};
 
 use crate::{App, AppError};
 
@@ -125,6 +125,16 @@ pub async fn worklist(
     let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| Search { folded, raw });
     let (now, until) = (vn::format_minute(now), vn::format_minute(until));
     Ok(app.store.worklist(which, &agency, p.user_id, &now, &until, search).await?)
+}
+
+/// A person's inbox, newest first; with `mark_read`, everything in it is
+/// read from now on (the page marks it, the API does not).
+pub async fn inbox(app: &App, p: &Principal, mark_read: bool) -> Result<Vec<InboxMessage>, AppError> {
+    let messages = app.store.inbox(p.user_id).await?;
+    if mark_read {
+        app.store.mark_inbox_read(p.user_id).await?;
+    }
+    Ok(messages)
 }
 
 /// The notices printed from a dossier's steps.

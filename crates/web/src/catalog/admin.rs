@@ -204,11 +204,9 @@ async fn save_procedure(State(state): State<AppState>, ctx: Ctx, Form(f): Form<V
         ctx.check_csrf(form.v("csrf"))?;
         let p = official(&ctx, Action::ManageCatalog)?;
         let is_new = form.v("is_new") == "1";
-        let actor = format!("user:{}", p.user_id);
         let errors = match editor::from_form(&form, ctx.lang) {
-            Ok(proc) => match state.store.save_procedure(&proc, is_new, &actor).await? {
+            Ok(proc) => match egov_app::catalog::save(&state.app, egov_app::Actor::User(p), &proc, is_new).await? {
                 Ok(()) => {
-                    state.catalog.refresh(&state.store).await?;
                     return Ok(Redirect::to(&format!("/quan-tri/thu-tuc/{}/sua?saved=1", proc.code)).into_response());
                 }
                 Err(errs) => editor::store_errors(errs, ctx.lang),

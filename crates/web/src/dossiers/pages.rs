@@ -18,7 +18,6 @@ use crate::dossiers::api::{file_dossier, Filing};
 use crate::views::or_login;
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
-use egov_dossier::EventKind;
 use egov_kernel::vn::micros_to_minute;
 
 pub fn routes() -> Router<AppState> {
@@ -487,9 +486,7 @@ async fn dossier_page(
             .map(|e| (micros_to_minute(e.at), t(ctx.lang, e.to_status.label_key()).to_string(), e.note))
             .collect();
         let given = state.store.rating(d.id).await?;
-        let can_rate = d.state.owner == Some(p.user_id)
-            && d.state.status == egov_dossier::Status::ResultReturned
-            && !d.state.rated;
+        let can_rate = egov_dossier::rate(&d.state, p).is_ok();
         let indicators = INDICATORS
             .iter()
             .enumerate()
@@ -502,27 +499,15 @@ async fn dossier_page(
             Some(PageError::Withdraw(e)) => (None, None, Some(e)),
             None => (None, None, None),
         };
-        // The owner may withdraw while the rules allow it (asked of the state machine).
-        let can_withdraw = d.state.owner == Some(p.user_id)
-            && crate::dossiers::api::available(state, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
-        // The owner completes a dossier the agency sent back: what is missing,
-        // and a file input per document part.
-        let supplement = if d.state.owner == Some(p.user_id)
-            && matches!(
-                d.state.status,
-                egov_dossier::Status::SupplementRequested | egov_dossier::Status::ReturnedIncomplete
-            ) {
-            let missing = state
-                .store
-                .dossier_events(d.id)
-                .await?
-                .into_iter()
-                .rev()
-                .find(|e| {
-                    use egov_dossier::CommandKind as K;
-                    matches!(e.action, EventKind::Command(K::RequestSupplement | K::ReturnIncomplete))
-                })
-                .map(|e| e.note)
+        // What the rules let this person do now (asked of the state machine).
+        let can_withdraw = crate::dossiers::api::available(state, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
+        // The owner completes a dossier the agency sent back: what is missing
+        // (the latest request, as form 02 prints it), and a file input per document part.
+        let supplement = if egov_dossier::may_resubmit(&d.state, p, state.now()) {
+            use egov_app::dossiers::NoticeForm;
+            let missing = egov_app::dossiers::latest_notice(&state.app, p, &code, NoticeForm::Supplement)
+                .await
+                .map(|n| n.step.note)
                 .unwrap_or_default();
             let parts = proc
                 .map(|x| {
@@ -585,9 +570,7 @@ struct InboxPage {
 async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let p = citizen(&ctx)?;
-        let messages = state
-            .store
-            .inbox(p.user_id)
+        let messages = egov_app::dossiers::inbox(&state.app, p, true)
             .await?
             .into_iter()
             .map(|m| Message {
@@ -598,7 +581,6 @@ async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
                 unread: !m.read,
             })
             .collect();
-        state.store.mark_inbox_read(p.user_id).await?;
         Ok(render(StatusCode::OK, &InboxPage { layout: Layout::new(&ctx, "inbox.title"), messages }))
     }
     .await;
@@ -609,7 +591,7 @@ async fn inbox_page(State(state): State<AppState>, ctx: Ctx) -> Response {
 async fn inbox_api(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let p = ctx.api_principal()?;
-        let list = state.store.inbox(p.user_id).await?;
+        let list = egov_app::dossiers::inbox(&state.app, p, false).await?;
         Ok(axum::Json(serde_json::json!({ "items": list })).into_response())
     }
     .await;

@@ -70,6 +70,8 @@ pub struct Line {
 
 /// An agency's raw figures for the exports: name, dossiers, on-time ratio, total.
 type RankRaw = (String, usize, f64, f64);
+/// An indicator for the spreadsheet and CSV: its label, rate, points, most points.
+type RawLine = (&'static str, Option<f64>, f64, f64);
 
 pub struct Ranked {
     /// The query that shows it (`agency=…` or `unit=…`).
@@ -108,7 +110,7 @@ struct DashPage {
     late: Vec<LateDossier>,
     error: Option<String>,
     /// The numbers behind the tables, for the exports.
-    raw_lines: Vec<(&'static str, Option<f64>, f64, f64)>,
+    raw_lines: Vec<RawLine>,
     raw_ranking: Vec<RankRaw>,
     raw_communes: Vec<RankRaw>,
     /// Circular 01/2018: agencies (for the province) then officers.
@@ -209,6 +211,46 @@ fn rated(tallies: &mut dyn Iterator<Item = (String, Tally)>) -> Vec<(String, Tal
     by.into_iter().filter(|(_, t)| t.rated > 0).collect()
 }
 
+/// Agencies' and units' names as the dashboard shows them, and how a
+/// commune stands towards the 2025 mergers.
+struct Names {
+    agencies: Vec<egov_directory::Agency>,
+    units: Vec<egov_directory::AdminUnit>,
+    lang: Lang,
+}
+
+impl Names {
+    fn agency(&self, id: &str) -> String {
+        self.agencies
+            .iter()
+            .find(|a| a.id.as_str() == id)
+            .map(|a| if self.lang == Lang::En { a.name_en.clone() } else { a.name_vi.clone() })
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn unit(&self, code: &str) -> Option<String> {
+        self.units.iter().find(|u| u.code.as_str() == code).map(|u| u.name.clone())
+    }
+
+    /// Merged into another (then its dossiers count there too), or counting merged ones.
+    fn merger_note(&self, code: &str) -> Option<String> {
+        let tr = |k: &'static str| t(self.lang, k);
+        let u = self.units.iter().find(|u| u.code.as_str() == code)?;
+        if let Some(next) = &u.succeeded_by {
+            let to = self.unit(next.as_str()).unwrap_or_else(|| next.as_str().to_string());
+            let day = u.effective_to.and_then(|d| d.succ_opt()).map(|d| d.format("%d/%m/%Y").to_string());
+            return Some(format!(
+                "{} {to}{}",
+                tr("quality.merged_into"),
+                day.map(|d| format!(" ({d})")).unwrap_or_default()
+            ));
+        }
+        let merged: Vec<String> =
+            egov_directory::counted_under(&self.units, code).iter().skip(1).map(|u| u.name.clone()).collect();
+        (!merged.is_empty()).then(|| format!("{} {}", tr("quality.counts_merged"), merged.join(", ")))
+    }
+}
+
 async fn build(
     state: &AppState,
     ctx: &Ctx,
@@ -222,167 +264,18 @@ async fn build(
     // One read of the period: the province's sums by month, agency and
     // officer; the scope, the trend and the rankings are cut from them.
     let v = view(state, from, to, &scope).await?;
-    let agencies = state.store.agencies().await?;
-    let units = state.store.units().await?;
-    let name_of = |id: &str| {
-        agencies
-            .iter()
-            .find(|a| a.id.as_str() == id)
-            .map(|a| if en { a.name_en.clone() } else { a.name_vi.clone() })
-            .unwrap_or_else(|| id.to_string())
-    };
-    let unit_name = |code: &str| units.iter().find(|u| u.code.as_str() == code).map(|u| u.name.clone());
-    let tr = |k: &'static str| t(ctx.lang, k).to_string();
-    // How a commune stands towards the merger: merged into another (then
-    // its dossiers count there too), or counting merged ones.
-    let merger_note = |code: &str| -> Option<String> {
-        let u = units.iter().find(|u| u.code.as_str() == code)?;
-        if let Some(next) = &u.succeeded_by {
-            let to = unit_name(next.as_str()).unwrap_or_else(|| next.as_str().to_string());
-            let day = u.effective_to.and_then(|d| d.succ_opt()).map(|d| d.format("%d/%m/%Y").to_string());
-            return Some(format!(
-                "{} {to}{}",
-                tr("quality.merged_into"),
-                day.map(|d| format!(" ({d})")).unwrap_or_default()
-            ));
-        }
-        let merged: Vec<String> =
-            egov_directory::counted_under(&units, code).iter().skip(1).map(|u| u.name.clone()).collect();
-        (!merged.is_empty()).then(|| format!("{} {}", tr("quality.counts_merged"), merged.join(", ")))
-    };
-    let in_scope = |a: &str| scope.has_agency(a);
-    let procs = scope.procedures.as_deref();
-    let ix = index_where(state, &v, scope.agencies.as_deref(), procs, &|_| true);
-    // Circular 01/2018: the ratings' average per agency (the province's
-    // page) and per officer (the one the dossier was assigned to).
-    let scale = egov_quality::SatisfactionScale::default();
-    let mut satisfaction = Vec::new();
-    let level_of = |x: &Tally| {
-        let avg = x.rating_average().unwrap_or(0.0);
-        (avg, t(ctx.lang, level_key(scale.level(avg))))
-    };
-    if scope.agencies.is_none() {
-        for (id, tl) in rated(&mut v.tallies.iter().map(|(k, t)| (k.agency.clone(), *t))) {
-            let (average, level) = level_of(&tl);
-            satisfaction.push(Rated {
-                name: name_of(&id),
-                count: tl.rated as usize,
-                average: num(average),
-                raw_average: average,
-                level,
-            });
-        }
-    }
-    let officers =
-        rated(&mut v.officers.iter().filter(|((a, _), _)| in_scope(a)).map(|((_, o), t)| (o.to_string(), *t)));
-    for (id, tl) in officers {
-        let who = match id.parse::<i64>() {
-            Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
-            Err(_) => id,
-        };
-        let (average, level) = level_of(&tl);
-        satisfaction.push(Rated {
-            name: who,
-            count: tl.rated as usize,
-            average: num(average),
-            raw_average: average,
-            level,
-        });
-    }
-    // The trend: the scope's index month by month over the period.
-    let mut months: Vec<(i32, u32)> = Vec::new();
-    let mut m = (from.year(), from.month());
-    while (m.0, m.1) <= (to.year(), to.month()) && months.len() < 120 {
-        months.push(m);
-        m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
-    }
-    let trend: Vec<Month> = months
-        .iter()
-        .enumerate()
-        .map(|(i, (y, mo))| {
-            let key = i64::from(*y) * 100 + i64::from(*mo);
-            let x = index_where(state, &v, scope.agencies.as_deref(), procs, &|k| k.month == key);
-            Month {
-                label: format!("{mo:02}/{y}"),
-                dossiers: x.dossiers,
-                total: num(x.total),
-                raw_total: x.total,
-                x: 40 + 44 * i as u32,
-                height: (x.total / 100.0 * 150.0).round(),
-            }
-        })
-        .collect();
-    let rank = |query: String, name: String, note: Option<String>, ids: &[String]| {
-        let x = index_where(state, &v, Some(ids), procs, &|_| true);
-        let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
-        (
-            x.total,
-            Ranked {
-                query,
-                name: name.clone(),
-                note,
-                dossiers: x.dossiers,
-                on_time: format!("{on_time:.1} %"),
-                total: num(x.total),
-            },
-            (name, x.dossiers, on_time / 100.0, x.total),
-        )
-    };
-    let mut ids: Vec<&str> = v.tallies.keys().map(|k| k.agency.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut ranking: Vec<(f64, Ranked, RankRaw)> =
-        ids.into_iter().map(|id| rank(format!("agency={id}"), name_of(id), None, &[id.to_string()])).collect();
-    ranking.sort_by(|a, b| b.0.total_cmp(&a.0));
-    // Communes: each counts its own agencies' dossiers and those of the
-    // communes merged into it; a merged commune is listed too, labelled.
-    let mut communes: Vec<(f64, Ranked, RankRaw)> = units
-        .iter()
-        .filter(|u| u.level == egov_directory::UnitLevel::Commune)
-        .filter_map(|u| {
-            let ids = agencies_under(&units, &agencies, u.code.as_str());
-            let any = v.tallies.iter().any(|(k, t)| ids.contains(&k.agency) && t.counted > 0);
-            any.then(|| rank(format!("unit={}", u.code.as_str()), u.name.clone(), merger_note(u.code.as_str()), &ids))
-        })
-        .collect();
-    communes.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let groups = [Group::Transparency, Group::Progress, Group::Online, Group::Digitisation, Group::Satisfaction];
-    let bars = groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let pts: f64 = ix.scores.iter().filter(|s| s.group == *g).map(|s| s.points).sum();
-            let max: f64 = ix.scores.iter().filter(|s| s.group == *g).map(|s| s.max_points).sum();
-            Bar {
-                label: t(ctx.lang, group_key(*g)),
-                points: num(pts),
-                max: num(max),
-                width: if max > 0.0 { (pts / max * 300.0).round() } else { 0.0 },
-                y: 10 + 36 * i as u32,
-            }
-        })
-        .collect();
-    let raw_lines =
-        ix.scores.iter().map(|s| (t(ctx.lang, indicator_key(s.indicator)), s.rate, s.points, s.max_points)).collect();
-    let lines = ix
-        .scores
-        .iter()
-        .map(|s| Line {
-            label: t(ctx.lang, indicator_key(s.indicator)),
-            rate: s
-                .rate
-                .map(|r| format!("{:.1} %", r * 100.0))
-                .unwrap_or_else(|| t(ctx.lang, "quality.unmeasured").into()),
-            points: num(s.points),
-            max: num(s.max_points),
-        })
-        .collect();
+    let names = Names { agencies: state.store.agencies().await?, units: state.store.units().await?, lang: ctx.lang };
+    let ix = index_where(state, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
+    let satisfaction = satisfaction(state, ctx.lang, &v, &scope, &names).await?;
+    let trend = trend(state, &v, &scope, from, to);
+    let (ranking, communes) = rankings(state, &v, &scope, &names);
+    let (bars, lines, raw_lines) = scores(ctx.lang, &ix);
     let mut scope_name = if !agency.is_empty() {
-        name_of(agency)
+        names.agency(agency)
     } else if !unit.is_empty() {
-        unit_name(unit).unwrap_or_else(|| unit.to_string())
+        names.unit(unit).unwrap_or_else(|| unit.to_string())
     } else {
-        tr("quality.province")
+        t(ctx.lang, "quality.province").to_string()
     };
     let snap = state.catalog.get();
     if let Some(f) = snap.fields.iter().find(|f| f.code == field) {
@@ -401,7 +294,7 @@ async fn build(
         province: scope.agencies.is_none(),
         fields,
         scope: scope_name,
-        scope_note: if unit.is_empty() { None } else { merger_note(unit) },
+        scope_note: if unit.is_empty() { None } else { names.merger_note(unit) },
         agency: agency.to_string(),
         total: num(ix.total),
         measured: num(ix.measured_max),
@@ -419,6 +312,150 @@ async fn build(
         late_total: v.late_total,
         error: None,
     })
+}
+
+/// Circular 01/2018: the ratings' average per agency (the province's page)
+/// and per officer (the one the dossier was assigned to).
+async fn satisfaction(
+    state: &AppState,
+    lang: Lang,
+    v: &egov_store::QualityView,
+    scope: &crate::quality::api::Scoped,
+    names: &Names,
+) -> Result<Vec<Rated>, WebError> {
+    let scale = egov_quality::SatisfactionScale::default();
+    let rated_row = |name: String, x: &Tally| {
+        let avg = x.rating_average().unwrap_or(0.0);
+        Rated { name, count: x.rated as usize, average: num(avg), raw_average: avg, level: t(lang, level_key(scale.level(avg))) }
+    };
+    let mut out = Vec::new();
+    if scope.agencies.is_none() {
+        for (id, tl) in rated(&mut v.tallies.iter().map(|(k, t)| (k.agency.clone(), *t))) {
+            out.push(rated_row(names.agency(&id), &tl));
+        }
+    }
+    let officers = rated(
+        &mut v.officers.iter().filter(|((a, _), _)| scope.has_agency(a)).map(|((_, o), t)| (o.to_string(), *t)),
+    );
+    for (id, tl) in officers {
+        let who = match id.parse::<i64>() {
+            Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
+            Err(_) => id,
+        };
+        out.push(rated_row(who, &tl));
+    }
+    Ok(out)
+}
+
+/// The scope's index month by month over the period (ten years at most).
+fn trend(
+    state: &AppState,
+    v: &egov_store::QualityView,
+    scope: &crate::quality::api::Scoped,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Vec<Month> {
+    let mut months: Vec<(i32, u32)> = Vec::new();
+    let mut m = (from.year(), from.month());
+    while (m.0, m.1) <= (to.year(), to.month()) && months.len() < 120 {
+        months.push(m);
+        m = if m.1 == 12 { (m.0 + 1, 1) } else { (m.0, m.1 + 1) };
+    }
+    months
+        .iter()
+        .enumerate()
+        .map(|(i, (y, mo))| {
+            let key = i64::from(*y) * 100 + i64::from(*mo);
+            let x = index_where(state, v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|k| k.month == key);
+            Month {
+                label: format!("{mo:02}/{y}"),
+                dossiers: x.dossiers,
+                total: num(x.total),
+                raw_total: x.total,
+                x: 40 + 44 * i as u32,
+                height: (x.total / 100.0 * 150.0).round(),
+            }
+        })
+        .collect()
+}
+
+type Rank = (f64, Ranked, RankRaw);
+
+/// Agencies, then communes, ranked by their index. A commune counts its own
+/// agencies' dossiers and those of the communes merged into it; a merged
+/// commune is listed too, labelled.
+fn rankings(
+    state: &AppState,
+    v: &egov_store::QualityView,
+    scope: &crate::quality::api::Scoped,
+    names: &Names,
+) -> (Vec<Rank>, Vec<Rank>) {
+    let procs = scope.procedures.as_deref();
+    let rank = |query: String, name: String, note: Option<String>, ids: &[String]| {
+        let x = index_where(state, v, Some(ids), procs, &|_| true);
+        let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
+        let shown = Ranked {
+            query,
+            name: name.clone(),
+            note,
+            dossiers: x.dossiers,
+            on_time: format!("{on_time:.1} %"),
+            total: num(x.total),
+        };
+        (x.total, shown, (name, x.dossiers, on_time / 100.0, x.total))
+    };
+    let mut ids: Vec<&str> = v.tallies.keys().map(|k| k.agency.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut ranking: Vec<Rank> =
+        ids.into_iter().map(|id| rank(format!("agency={id}"), names.agency(id), None, &[id.to_string()])).collect();
+    ranking.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut communes: Vec<Rank> = names
+        .units
+        .iter()
+        .filter(|u| u.level == egov_directory::UnitLevel::Commune)
+        .filter_map(|u| {
+            let code = u.code.as_str();
+            let ids = agencies_under(&names.units, &names.agencies, code);
+            let any = v.tallies.iter().any(|(k, t)| ids.contains(&k.agency) && t.counted > 0);
+            any.then(|| rank(format!("unit={code}"), u.name.clone(), names.merger_note(code), &ids))
+        })
+        .collect();
+    communes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    (ranking, communes)
+}
+
+/// The index's groups as bars, and its indicators as lines (shown and raw).
+fn scores(lang: Lang, ix: &egov_quality::Index) -> (Vec<Bar>, Vec<Line>, Vec<RawLine>) {
+    let groups = [Group::Transparency, Group::Progress, Group::Online, Group::Digitisation, Group::Satisfaction];
+    let bars = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let pts: f64 = ix.scores.iter().filter(|s| s.group == *g).map(|s| s.points).sum();
+            let max: f64 = ix.scores.iter().filter(|s| s.group == *g).map(|s| s.max_points).sum();
+            Bar {
+                label: t(lang, group_key(*g)),
+                points: num(pts),
+                max: num(max),
+                width: if max > 0.0 { (pts / max * 300.0).round() } else { 0.0 },
+                y: 10 + 36 * i as u32,
+            }
+        })
+        .collect();
+    let raw_lines =
+        ix.scores.iter().map(|s| (t(lang, indicator_key(s.indicator)), s.rate, s.points, s.max_points)).collect();
+    let lines = ix
+        .scores
+        .iter()
+        .map(|s| Line {
+            label: t(lang, indicator_key(s.indicator)),
+            rate: s.rate.map(|r| format!("{:.1} %", r * 100.0)).unwrap_or_else(|| t(lang, "quality.unmeasured").into()),
+            points: num(s.points),
+            max: num(s.max_points),
+        })
+        .collect();
+    (bars, lines, raw_lines)
 }
 
 /// The dashboard's tables: indicators, late dossiers, the month-by-month
