@@ -514,6 +514,7 @@ impl Store {
         let rest = rest_of("procedure_code");
         let cols = "code, agency, late_minutes, running_until, appointment";
         let filter = format!("day >= $1 AND day <= $2 AND $3 = $3{rest}");
+        let q = LateQuery { cols, filter: &filter, procs, agencies, days, now_us, limit };
         let period_days = (to - from).num_days() + 1;
         let way = match way {
             LateRead::Auto if period_days.saturating_mul(limit as i64) <= Scope::FEW_LATE => LateRead::EachDay,
@@ -536,43 +537,7 @@ impl Store {
         let mut found = Vec::new();
         let late_for_good = match way {
             LateRead::EachDay => {
-                // First each day's `limit` most late minutes, from the index
-                // alone, to learn the lateness of the list's last; then the
-                // rows at least that late from the days that have them (the
-                // first `limit` of each, in case of many as late as the last).
-                // (Some procedures: `+` keeps SQLite on the index by
-                // procedure, which checks them without the table.)
-                let order = if procs.is_empty() { "late_minutes" } else { "+late_minutes" };
-                let minutes_sql = format!(
-                    "SELECT late_minutes FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 AND $2 = $2 \
-                     AND $3 = $3{rest} ORDER BY {order} DESC LIMIT {limit}"
-                );
-                let mut each_day: Vec<(i64, Vec<i64>)> = Vec::new();
-                for d in from.iter_days().take_while(|d| *d <= to) {
-                    let k = day_key(d);
-                    let rows = bind(&minutes_sql, (k, k), now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
-                    let minutes = rows.iter().map(|r| get::<i64>(r, "late_minutes")).collect::<Result<Vec<_>>>()?;
-                    if !minutes.is_empty() {
-                        each_day.push((k, minutes));
-                    }
-                }
-                let mut all: Vec<i64> = each_day.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-                all.sort_unstable_by(|a, b| b.cmp(a));
-                if let Some(&last) = all.get(limit.saturating_sub(1)).or(all.last()) {
-                    let rows_sql = format!(
-                        "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 \
-                         AND late_minutes >= $2 AND $3 = $3{rest} ORDER BY {order} DESC, code LIMIT {limit}"
-                    );
-                    for (k, minutes) in &each_day {
-                        if minutes[0] >= last {
-                            for r in
-                                bind(&rows_sql, (*k, last), now_us, &[procs, agencies]).fetch_all(&mut *conn).await?
-                            {
-                                found.push(late_row(&r, now_us)?);
-                            }
-                        }
-                    }
-                }
+                found = late_each_day(conn, &q, &rest, from, to).await?;
                 None
             }
             LateRead::All => Some(format!(
@@ -600,29 +565,7 @@ impl Store {
                 found.push(late_row(&r, now_us)?);
             }
         }
-        // Running past the deadline, by deadline; the rows of the last
-        // row's minutes may sort before it by code: fetch them all.
-        let past = format!(
-            "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
-             ORDER BY running_until, code LIMIT {limit}"
-        );
-        let rows = bind(&past, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
-        let edge =
-            if rows.len() == limit { rows.last().map(|r| get::<i64>(r, "running_until")).transpose()? } else { None };
-        for r in &rows {
-            found.push(late_row(r, now_us)?);
-        }
-        if let Some(until) = edge {
-            let minutes = (now_us - until) / 60_000_000;
-            let (lo, hi) = (now_us - (minutes + 1) * 60_000_000, now_us - minutes * 60_000_000);
-            let sql = format!(
-                "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until > {lo} \
-                 AND running_until <= {hi} AND {filter}"
-            );
-            for r in bind(&sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
-                found.push(late_row(&r, now_us)?);
-            }
-        }
+        found.extend(late_running(conn, &q).await?);
         // Late by rule and not yet past the deadline, so late by 0 minutes:
         // needed only if fewer than `limit` are later than that.
         // `+running_until`: no index on it for this range, so that the one
@@ -877,6 +820,93 @@ async fn write_shares(
         q.execute(w.conn()).await?;
     }
     Ok(())
+}
+
+/// What every late-list query shares: the columns, the filter on the
+/// period, procedures and agency, their arguments, now, the limit.
+struct LateQuery<'a> {
+    cols: &'a str,
+    filter: &'a str,
+    procs: &'a [String],
+    agencies: &'a [String],
+    days: (i64, i64),
+    now_us: i64,
+    limit: usize,
+}
+
+/// First each day's `limit` most late minutes, from the index alone, to
+/// learn the lateness of the list's last; then the rows at least that late
+/// from the days that have them (the first `limit` of each, in case of many
+/// as late as the last). (Some procedures: `+` keeps SQLite on the index by
+/// procedure, which checks them without the table.)
+async fn late_each_day(
+    conn: &mut sqlx::AnyConnection,
+    q: &LateQuery<'_>,
+    rest: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<LateDossier>> {
+    let LateQuery { cols, procs, agencies, now_us, limit, .. } = *q;
+    let mut found = Vec::new();
+    let order = if procs.is_empty() { "late_minutes" } else { "+late_minutes" };
+    let minutes_sql = format!(
+        "SELECT late_minutes FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 AND $2 = $2 \
+         AND $3 = $3{rest} ORDER BY {order} DESC LIMIT {limit}"
+    );
+    let mut each_day: Vec<(i64, Vec<i64>)> = Vec::new();
+    for d in from.iter_days().take_while(|d| *d <= to) {
+        let k = day_key(d);
+        let rows = bind(&minutes_sql, (k, k), now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
+        let minutes = rows.iter().map(|r| get::<i64>(r, "late_minutes")).collect::<Result<Vec<_>>>()?;
+        if !minutes.is_empty() {
+            each_day.push((k, minutes));
+        }
+    }
+    let mut all: Vec<i64> = each_day.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    if let Some(&last) = all.get(limit.saturating_sub(1)).or(all.last()) {
+        let rows_sql = format!(
+            "SELECT {cols} FROM dossier_quality WHERE late_minutes IS NOT NULL AND day = $1 \
+             AND late_minutes >= $2 AND $3 = $3{rest} ORDER BY {order} DESC, code LIMIT {limit}"
+        );
+        for (k, minutes) in &each_day {
+            if minutes[0] >= last {
+                for r in bind(&rows_sql, (*k, last), now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+                    found.push(late_row(&r, now_us)?);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Running past the deadline, by deadline; the rows of the last row's
+/// minutes may sort before it by code: fetch them all.
+async fn late_running(conn: &mut sqlx::AnyConnection, q: &LateQuery<'_>) -> Result<Vec<LateDossier>> {
+    let LateQuery { cols, filter, procs, agencies, days, now_us, limit } = *q;
+    let mut found = Vec::new();
+    let past = format!(
+        "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until < $3 AND {filter} \
+         ORDER BY running_until, code LIMIT {limit}"
+    );
+    let rows = bind(&past, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await?;
+    let edge =
+        if rows.len() == limit { rows.last().map(|r| get::<i64>(r, "running_until")).transpose()? } else { None };
+    for r in &rows {
+        found.push(late_row(r, now_us)?);
+    }
+    if let Some(until) = edge {
+        let minutes = (now_us - until) / 60_000_000;
+        let (lo, hi) = (now_us - (minutes + 1) * 60_000_000, now_us - minutes * 60_000_000);
+        let sql = format!(
+            "SELECT {cols} FROM dossier_quality WHERE running_until IS NOT NULL AND running_until > {lo} \
+             AND running_until <= {hi} AND {filter}"
+        );
+        for r in bind(&sql, days, now_us, &[procs, agencies]).fetch_all(&mut *conn).await? {
+            found.push(late_row(&r, now_us)?);
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]
