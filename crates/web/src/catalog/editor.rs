@@ -227,113 +227,21 @@ pub fn from_form(f: &FormState, lang: Lang) -> Result<Procedure, Vec<(String, St
     let amount = p.num::<u32>("time_amount".into(), None).unwrap_or(0);
     let levels =
         [Level::Province, Level::Commune].into_iter().filter(|l| f.checked(&format!("level_{}", l.as_str()))).collect();
-    let agencies = f.values.keys().filter_map(|k| k.strip_prefix("agency_")).map(String::from).collect::<Vec<_>>();
-    let mut agencies = agencies;
+    let mut agencies = f.values.keys().filter_map(|k| k.strip_prefix("agency_")).map(String::from).collect::<Vec<_>>();
     agencies.sort();
-
+    // Each list's live rows, by the procedure's path of the list, to point
+    // the procedure's own checks at inputs.
     let mut rows: HashMap<&str, Vec<usize>> = HashMap::new();
-    let lb_rows = p.live_rows("lb", LISTS[0].1);
-    let mut legal_bases = Vec::new();
-    for &i in &lb_rows {
-        let from = p.date(format!("lb{i}_from"), true);
-        let to = p.date(format!("lb{i}_to"), false);
-        legal_bases.push(LegalBasis {
-            number: p.text(&format!("lb{i}_number")),
-            title: p.text(&format!("lb{i}_title")),
-            effective_from: from.unwrap_or_default(),
-            effective_to: to,
-        });
-    }
-    rows.insert("legal_bases", lb_rows);
-    let doc_rows = p.live_rows("doc", LISTS[1].1);
-    let mut documents = Vec::new();
-    for &i in &doc_rows {
-        let originals = p.num::<u32>(format!("doc{i}_originals"), Some(0)).unwrap_or(0);
-        let copies = p.num::<u32>(format!("doc{i}_copies"), Some(0)).unwrap_or(0);
-        documents.push(DocumentPart {
-            name_vi: p.text(&format!("doc{i}_name_vi")),
-            name_en: p.text(&format!("doc{i}_name_en")),
-            originals,
-            copies,
-            mandatory: f.checked(&format!("doc{i}_mandatory")),
-        });
-    }
-    rows.insert("documents", doc_rows);
-    let fee_rows = p.live_rows("fee", LISTS[2].1);
-    let mut fees = Vec::new();
-    for &i in &fee_rows {
-        let amount_vnd = p.num::<u64>(format!("fee{i}_amount"), None).unwrap_or(0);
-        fees.push(Fee {
-            description_vi: p.text(&format!("fee{i}_vi")),
-            description_en: p.text(&format!("fee{i}_en")),
-            amount_vnd,
-        });
-    }
-    rows.insert("fees", fee_rows);
-    let step_rows = p.live_rows("step", LISTS[3].1);
-    let mut process = Vec::new();
-    for &i in &step_rows {
-        let share = p.num::<u32>(format!("step{i}_share"), None).unwrap_or(0);
-        let role = match Role::parse(f.v(&format!("step{i}_role"))) {
-            Some(r) => r,
-            None => {
-                p.err(format!("step{i}_role"), "err.required");
-                Role::Specialist
-            }
-        };
-        let agency = match p.text(&format!("step{i}_agency")) {
-            a if a.is_empty() => StepAgency::Receiving,
-            a => StepAgency::Agency(a),
-        };
-        process.push(ProcessStep {
-            name_vi: p.text(&format!("step{i}_name_vi")),
-            name_en: p.text(&format!("step{i}_name_en")),
-            role,
-            agency,
-            share_percent: share,
-        });
-    }
-    rows.insert("process", step_rows);
-    let ff_rows = p.live_rows("ff", LISTS[4].1);
-    let mut form = Vec::new();
-    for &i in &ff_rows {
-        let min = p.num::<i64>(format!("ff{i}_min"), Some(i64::MIN)).filter(|v| *v != i64::MIN);
-        let max = p.num::<i64>(format!("ff{i}_max"), Some(i64::MIN)).filter(|v| *v != i64::MIN);
-        let max_len = max.and_then(|m| u32::try_from(m).ok());
-        let kind = match f.v(&format!("ff{i}_type")) {
-            "textarea" => FieldKind::Textarea { max_len },
-            "number" => FieldKind::Number { min, max },
-            "date" => FieldKind::Date,
-            "email" => FieldKind::Email,
-            "phone" => FieldKind::Phone,
-            "citizen_id" => FieldKind::CitizenId,
-            "checkbox" => FieldKind::Checkbox,
-            "select" => {
-                let mut options = Vec::new();
-                for part in f.v(&format!("ff{i}_options")).split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    match part.split_once('=').and_then(|(v, l)| l.split_once('|').map(|(vi, en)| (v, vi, en))) {
-                        Some((v, vi, en)) if !v.trim().is_empty() => options.push(SelectOption {
-                            value: v.trim().into(),
-                            label_vi: vi.trim().into(),
-                            label_en: en.trim().into(),
-                        }),
-                        _ => p.err(format!("ff{i}_options"), "err.options_format"),
-                    }
-                }
-                FieldKind::Select { options }
-            }
-            _ => FieldKind::Text { max_len },
-        };
-        form.push(FormField {
-            name: p.text(&format!("ff{i}_name")),
-            label_vi: p.text(&format!("ff{i}_label_vi")),
-            label_en: p.text(&format!("ff{i}_label_en")),
-            kind,
-            required: f.checked(&format!("ff{i}_required")),
-        });
-    }
-    rows.insert("form", ff_rows);
-
+    let (legal_bases, r) = p.legal_bases();
+    rows.insert("legal_bases", r);
+    let (documents, r) = p.documents();
+    rows.insert("documents", r);
+    let (fees, r) = p.fees();
+    rows.insert("fees", r);
+    let (process, r) = p.process();
+    rows.insert("process", r);
+    let (form, r) = p.form_fields();
+    rows.insert("form", r);
     let proc = Procedure {
         code: p.text("code"),
         name_vi: p.text("name_vi"),
@@ -360,6 +268,132 @@ pub fn from_form(f: &FormState, lang: Lang) -> Result<Procedure, Vec<(String, St
         Ok(proc)
     } else {
         Err(errors)
+    }
+}
+
+/// The lists of the editor, each read from its live rows (returned too).
+impl Parser<'_> {
+    fn legal_bases(&mut self) -> (Vec<LegalBasis>, Vec<usize>) {
+        let rows = self.live_rows("lb", LISTS[0].1);
+        let list = rows
+            .iter()
+            .map(|i| {
+                let from = self.date(format!("lb{i}_from"), true);
+                let to = self.date(format!("lb{i}_to"), false);
+                LegalBasis {
+                    number: self.text(&format!("lb{i}_number")),
+                    title: self.text(&format!("lb{i}_title")),
+                    effective_from: from.unwrap_or_default(),
+                    effective_to: to,
+                }
+            })
+            .collect();
+        (list, rows)
+    }
+
+    fn documents(&mut self) -> (Vec<DocumentPart>, Vec<usize>) {
+        let rows = self.live_rows("doc", LISTS[1].1);
+        let list = rows
+            .iter()
+            .map(|i| DocumentPart {
+                originals: self.num::<u32>(format!("doc{i}_originals"), Some(0)).unwrap_or(0),
+                copies: self.num::<u32>(format!("doc{i}_copies"), Some(0)).unwrap_or(0),
+                name_vi: self.text(&format!("doc{i}_name_vi")),
+                name_en: self.text(&format!("doc{i}_name_en")),
+                mandatory: self.f.checked(&format!("doc{i}_mandatory")),
+            })
+            .collect();
+        (list, rows)
+    }
+
+    fn fees(&mut self) -> (Vec<Fee>, Vec<usize>) {
+        let rows = self.live_rows("fee", LISTS[2].1);
+        let list = rows
+            .iter()
+            .map(|i| Fee {
+                amount_vnd: self.num::<u64>(format!("fee{i}_amount"), None).unwrap_or(0),
+                description_vi: self.text(&format!("fee{i}_vi")),
+                description_en: self.text(&format!("fee{i}_en")),
+            })
+            .collect();
+        (list, rows)
+    }
+
+    fn process(&mut self) -> (Vec<ProcessStep>, Vec<usize>) {
+        let rows = self.live_rows("step", LISTS[3].1);
+        let list = rows
+            .iter()
+            .map(|i| {
+                let share_percent = self.num::<u32>(format!("step{i}_share"), None).unwrap_or(0);
+                let role = Role::parse(self.f.v(&format!("step{i}_role"))).unwrap_or_else(|| {
+                    self.err(format!("step{i}_role"), "err.required");
+                    Role::Specialist
+                });
+                let agency = match self.text(&format!("step{i}_agency")) {
+                    a if a.is_empty() => StepAgency::Receiving,
+                    a => StepAgency::Agency(a),
+                };
+                ProcessStep {
+                    name_vi: self.text(&format!("step{i}_name_vi")),
+                    name_en: self.text(&format!("step{i}_name_en")),
+                    role,
+                    agency,
+                    share_percent,
+                }
+            })
+            .collect();
+        (list, rows)
+    }
+
+    fn form_fields(&mut self) -> (Vec<FormField>, Vec<usize>) {
+        let rows = self.live_rows("ff", LISTS[4].1);
+        let list = rows
+            .iter()
+            .map(|&i| {
+                let kind = self.field_kind(i);
+                FormField {
+                    name: self.text(&format!("ff{i}_name")),
+                    label_vi: self.text(&format!("ff{i}_label_vi")),
+                    label_en: self.text(&format!("ff{i}_label_en")),
+                    kind,
+                    required: self.f.checked(&format!("ff{i}_required")),
+                }
+            })
+            .collect();
+        (list, rows)
+    }
+
+    /// A form field's kind: its type and, by type, its bounds or options
+    /// (`value=label vi|label en; …`).
+    fn field_kind(&mut self, i: usize) -> FieldKind {
+        let min = self.num::<i64>(format!("ff{i}_min"), Some(i64::MIN)).filter(|v| *v != i64::MIN);
+        let max = self.num::<i64>(format!("ff{i}_max"), Some(i64::MIN)).filter(|v| *v != i64::MIN);
+        let max_len = max.and_then(|m| u32::try_from(m).ok());
+        match self.f.v(&format!("ff{i}_type")) {
+            "textarea" => FieldKind::Textarea { max_len },
+            "number" => FieldKind::Number { min, max },
+            "date" => FieldKind::Date,
+            "email" => FieldKind::Email,
+            "phone" => FieldKind::Phone,
+            "citizen_id" => FieldKind::CitizenId,
+            "checkbox" => FieldKind::Checkbox,
+            "select" => {
+                let mut options = Vec::new();
+                let text = self.f.v(&format!("ff{i}_options")).to_string();
+                for part in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    match part.split_once('=').and_then(|(v, l)| l.split_once('|').map(|(vi, en)| (v, vi, en))) {
+                        Some((v, vi, en)) if !v.trim().is_empty() => options.push(SelectOption {
+                            value: v.trim().into(),
+                            label_vi: vi.trim().into(),
+                            label_en: en.trim().into(),
+                        }),
+                        _ => self.err(format!("ff{i}_options"), "err.options_format"),
+                    }
+                }
+                FieldKind::Select { options }
+            }
+            _ => FieldKind::Text { max_len },
+        }
     }
 }
 
