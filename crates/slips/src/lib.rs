@@ -299,56 +299,7 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
     let mut font_refs = Vec::new();
     let mut remaps = Vec::new();
     for (i, face) in faces.iter_mut().enumerate() {
-        let mut remapper = subsetter::GlyphRemapper::new();
-        remapper.remap(0);
-        for g in face.used.keys() {
-            remapper.remap(*g);
-        }
-        let subset = subsetter::subset(face.data, 0, &remapper).map_err(|e| SlipError::Font(format!("{e:?}")))?;
-        let (type0, cid, descriptor, file, cmap) = (alloc(), alloc(), alloc(), alloc(), alloc());
-        let base = Name(if i == 0 { b"EGOVAA+DejaVuSans" } else { b"EGOVAB+DejaVuSans-Bold" });
-        let info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
-        pdf.type0_font(type0)
-            .base_font(base)
-            .encoding_predefined(Name(b"Identity-H"))
-            .descendant_font(cid)
-            .to_unicode(cmap);
-        let scale = face.scale();
-        let mut cidf = pdf.cid_font(cid);
-        cidf.subtype(CidFontType::Type2).base_font(base).system_info(info).font_descriptor(descriptor);
-        cidf.cid_to_gid_map_predefined(Name(b"Identity"));
-        {
-            let mut w = cidf.widths();
-            for g in face.used.keys() {
-                let new = remapper.get(*g).unwrap_or(0);
-                let adv = f32::from(face.face.glyph_hor_advance(ttf_parser::GlyphId(*g)).unwrap_or(0)) * scale;
-                w.consecutive(new, [adv]);
-            }
-        }
-        cidf.finish();
-        let bbox = face.face.global_bounding_box();
-        pdf.font_descriptor(descriptor)
-            .name(base)
-            .flags(FontFlags::NON_SYMBOLIC)
-            .bbox(Rect::new(
-                f32::from(bbox.x_min) * scale,
-                f32::from(bbox.y_min) * scale,
-                f32::from(bbox.x_max) * scale,
-                f32::from(bbox.y_max) * scale,
-            ))
-            .italic_angle(0.0)
-            .ascent(f32::from(face.face.ascender()) * scale)
-            .descent(f32::from(face.face.descender()) * scale)
-            .cap_height(f32::from(face.face.capital_height().unwrap_or(700)) * scale)
-            .stem_v(80.0)
-            .font_file2(file);
-        pdf.stream(file, &subset);
-        let mut unicode = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), info);
-        for (g, c) in &face.used {
-            unicode.pair(remapper.get(*g).unwrap_or(0), *c);
-        }
-        let cmap_data = unicode.finish();
-        pdf.cmap(cmap, cmap_data.as_slice());
+        let (type0, remapper) = embed_font(&mut pdf, &mut alloc, face, i)?;
         font_refs.push(type0);
         remaps.push(remapper);
     }
@@ -372,23 +323,7 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
     }
 
     if let Some(data) = &slip.qr {
-        let content = &mut contents[0];
-        let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| SlipError::Qr(e.to_string()))?;
-        let n = code.width();
-        let side = 96.0;
-        let module = side / (n as f32 + 8.0);
-        let (x0, y0) = (width - MARGIN - side, MARGIN);
-        content.set_fill_rgb(1.0, 1.0, 1.0);
-        content.rect(x0, y0, side, side);
-        content.fill_nonzero();
-        content.set_fill_rgb(0.0, 0.0, 0.0);
-        for (i, c) in code.to_colors().iter().enumerate() {
-            if *c == qrcode::Color::Dark {
-                let (cx, cy) = ((i % n) as f32, (i / n) as f32);
-                content.rect(x0 + (cx + 4.0) * module, y0 + side - (cy + 5.0) * module, module, module);
-            }
-        }
-        content.fill_nonzero();
+        draw_qr(&mut contents[0], data, width)?;
     }
 
     pdf.catalog(catalog).pages(tree);
@@ -408,6 +343,89 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
         pdf.stream(*stream, data.as_slice());
     }
     Ok(pdf.finish())
+}
+
+/// Embeds a font, subset to the glyphs the document uses, as a Type 0
+/// font with its widths and Unicode map; returns its reference and the
+/// new glyph ids.
+fn embed_font(
+    pdf: &mut Pdf,
+    alloc: &mut impl FnMut() -> Ref,
+    face: &mut Face<'_>,
+    i: usize,
+) -> Result<(Ref, subsetter::GlyphRemapper), SlipError> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    remapper.remap(0);
+    for g in face.used.keys() {
+        remapper.remap(*g);
+    }
+    let subset = subsetter::subset(face.data, 0, &remapper).map_err(|e| SlipError::Font(format!("{e:?}")))?;
+    let (type0, cid, descriptor, file, cmap) = (alloc(), alloc(), alloc(), alloc(), alloc());
+    let base = Name(if i == 0 { b"EGOVAA+DejaVuSans" } else { b"EGOVAB+DejaVuSans-Bold" });
+    let info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+    pdf.type0_font(type0)
+        .base_font(base)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+    let scale = face.scale();
+    let mut cidf = pdf.cid_font(cid);
+    cidf.subtype(CidFontType::Type2).base_font(base).system_info(info).font_descriptor(descriptor);
+    cidf.cid_to_gid_map_predefined(Name(b"Identity"));
+    {
+        let mut w = cidf.widths();
+        for g in face.used.keys() {
+            let new = remapper.get(*g).unwrap_or(0);
+            let adv = f32::from(face.face.glyph_hor_advance(ttf_parser::GlyphId(*g)).unwrap_or(0)) * scale;
+            w.consecutive(new, [adv]);
+        }
+    }
+    cidf.finish();
+    let bbox = face.face.global_bounding_box();
+    pdf.font_descriptor(descriptor)
+        .name(base)
+        .flags(FontFlags::NON_SYMBOLIC)
+        .bbox(Rect::new(
+            f32::from(bbox.x_min) * scale,
+            f32::from(bbox.y_min) * scale,
+            f32::from(bbox.x_max) * scale,
+            f32::from(bbox.y_max) * scale,
+        ))
+        .italic_angle(0.0)
+        .ascent(f32::from(face.face.ascender()) * scale)
+        .descent(f32::from(face.face.descender()) * scale)
+        .cap_height(f32::from(face.face.capital_height().unwrap_or(700)) * scale)
+        .stem_v(80.0)
+        .font_file2(file);
+    pdf.stream(file, &subset);
+    let mut unicode = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), info);
+    for (g, c) in &face.used {
+        unicode.pair(remapper.get(*g).unwrap_or(0), *c);
+    }
+    let cmap_data = unicode.finish();
+    pdf.cmap(cmap, cmap_data.as_slice());
+    Ok((type0, remapper))
+}
+
+/// Draws the QR code of `data` at the foot of the page, on the right, on white.
+fn draw_qr(content: &mut Content, data: &str, width: f32) -> Result<(), SlipError> {
+    let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| SlipError::Qr(e.to_string()))?;
+    let n = code.width();
+    let side = 96.0;
+    let module = side / (n as f32 + 8.0);
+    let (x0, y0) = (width - MARGIN - side, MARGIN);
+    content.set_fill_rgb(1.0, 1.0, 1.0);
+    content.rect(x0, y0, side, side);
+    content.fill_nonzero();
+    content.set_fill_rgb(0.0, 0.0, 0.0);
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (cx, cy) = ((i % n) as f32, (i / n) as f32);
+            content.rect(x0 + (cx + 4.0) * module, y0 + side - (cy + 5.0) * module, module, module);
+        }
+    }
+    content.fill_nonzero();
+    Ok(())
 }
 
 /// What form 01 (receipt and appointment) shows.
