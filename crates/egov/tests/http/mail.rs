@@ -73,6 +73,15 @@ async fn outbox(app: &TestApp) -> Vec<OutboxEntry> {
     app.store.outbox(None, 100).await.expect("outbox").0
 }
 
+/// A transport that must not be used: every message it is given fails the test.
+struct NeverSend;
+
+impl egov_mail::Transport for NeverSend {
+    async fn send(&self, mail: &egov_mail::Mail) -> Result<(), egov_mail::SendError> {
+        panic!("a message was sent that should not have been: {}", mail.subject)
+    }
+}
+
 /// Waits (up to 30 s) until the outbox satisfies `done`.
 async fn wait_for(app: &TestApp, what: &str, done: impl Fn(&[OutboxEntry]) -> bool) -> Vec<OutboxEntry> {
     let start = Instant::now();
@@ -147,7 +156,9 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
     let o = wait_for(&app, "the refusal", |o| o.len() == 4 && o[0].state == MailState::Failed).await;
     assert_eq!(o[0].attempts, 1);
     assert!(o[0].error.as_deref().unwrap_or("").contains("550"), "{:?}", o[0].error);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // a delivery pass now finds nothing due: a refused message is never sent again
+    let passed = egov_app::jobs::deliver_due(&app.store, &NeverSend, &egov_mail::RetryPolicy::default(), None).await;
+    assert_eq!(passed.expect("delivery pass"), 0, "nothing is due");
     assert_eq!(outbox(&app).await[0].attempts, 1, "not retried");
     assert_eq!(smtp.received().len(), 3);
 
