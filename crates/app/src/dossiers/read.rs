@@ -123,8 +123,7 @@ pub async fn worklist(
     let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
     let folded = search.as_deref().map(egov_catalog::search::fold);
     let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| Search { folded, raw });
-    let (now, until) = (vn::format_minute(now), vn::format_minute(until));
-    Ok(app.store.worklist(which, &agency, p.user_id, &now, &until, search).await?)
+    Ok(app.store.worklist(which, &agency, p.user_id, now, until, search).await?)
 }
 
 /// A person's inbox, newest first; with `mark_read`, everything in it is

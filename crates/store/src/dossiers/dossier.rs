@@ -270,30 +270,32 @@ impl WriteTx {
         code: Option<&DossierCode>,
         received_at: Option<i64>,
     ) -> Result<()> {
-        let n = sqlx::query(
+        let sql = format!(
             "UPDATE dossiers SET code = $3, status = $4, state = $5, form_data = $6, received_at = $7, updated_at = $8, \
              applicant_name = $9, applicant_folded = $10, applicant_id_number = $11, due_at = $12, parts = $13, \
              receiving_agency = $14, current_agency = $15 \
-             WHERE id = $1 AND owner_id = $2 AND status = 'draft'",
-        )
-        .bind(id)
-        .bind(d.state.owner)
-        .bind(code.map(|c| c.to_string()))
-        .bind(d.state.status.as_str())
-        .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
-        .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
-        .bind(received_at)
-        .bind(self.now())
-        .bind(&d.applicant_name)
-        .bind(&d.applicant_folded)
-        .bind(d.applicant_id_number.clone())
-        .bind(d.state.due.map(fmt_due))
-        .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
-        .bind(&d.state.receiving_agency)
-        .bind(&d.state.current_agency)
-        .execute(self.conn())
-        .await?
-        .rows_affected();
+             WHERE id = $1 AND owner_id = $2 AND status IN ({})",
+            in_list(&[Status::Draft.as_str()])
+        );
+        let n = sqlx::query(&sql)
+            .bind(id)
+            .bind(d.state.owner)
+            .bind(code.map(|c| c.to_string()))
+            .bind(d.state.status.as_str())
+            .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
+            .bind(serde_json::to_string(&d.form_data).map_err(corrupt)?)
+            .bind(received_at)
+            .bind(self.now())
+            .bind(&d.applicant_name)
+            .bind(&d.applicant_folded)
+            .bind(d.applicant_id_number.clone())
+            .bind(d.state.due.map(fmt_due))
+            .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
+            .bind(&d.state.receiving_agency)
+            .bind(&d.state.current_agency)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
         if n != 1 {
             return Err(StoreError::NotFound);
         }
@@ -490,14 +492,14 @@ impl Store {
     /// What the public lookup shows of a dossier, in one query (one round
     /// trip): its status, dates and the status of each step, nothing else.
     pub async fn public_dossier(&self, code: &str) -> Result<Option<PublicDossier>> {
-        let rows = sqlx::query(
+        // drafts and the citizen's rating are not steps
+        let sql = format!(
             "SELECT d.procedure_code, d.applicant_name, d.status, d.due_at, d.received_at, e.at, e.action, e.to_status \
-             FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id AND e.action NOT IN ('draft', 'rate') \
+             FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id AND e.action NOT IN ({}) \
              WHERE d.code = $1 ORDER BY e.id",
-        )
-        .bind(code)
-        .fetch_all(&self.pool)
-        .await?;
+            in_list(&[EventKind::Draft.as_str(), EventKind::Rate.as_str()])
+        );
+        let rows = sqlx::query(&sql).bind(code).fetch_all(&self.pool).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let stored: String = get(first, "status")?;
         let mut steps = Vec::with_capacity(rows.len());
@@ -560,17 +562,20 @@ impl Store {
         list: Worklist,
         agency: &str,
         user_id: i64,
-        now: &str,
-        until: &str,
+        now: NaiveDateTime,
+        until: NaiveDateTime,
         search: Option<Search<'_>>,
     ) -> Result<Vec<WorklistItem>> {
         // Conditions name their text arguments by position as they are added.
         let mut conds: Vec<String> = vec!["code IS NOT NULL".into()];
-        let open = "status IN ('accepted', 'processing')";
-        let final_ = "status NOT IN ('draft', 'result_returned', 'refused', 'withdrawn', 'stopped')";
+        use Status as S;
+        let open = format!("status IN ({})", in_list(&[S::Accepted.as_str(), S::Processing.as_str()]));
+        let ended = [S::Draft, S::ResultReturned, S::Refused, S::Withdrawn, S::Stopped].map(S::as_str);
+        let final_ = format!("status NOT IN ({})", in_list(&ended));
         let owned_agency = agency.to_string();
-        let owned_now = now.to_string();
-        let owned_until = until.to_string();
+        // due dates are stored as Vietnam's "YYYY-MM-DD HH:MM", which sorts as time does
+        let owned_now = egov_kernel::vn::format_minute(now);
+        let owned_until = egov_kernel::vn::format_minute(until);
         let mut texts: Vec<String> = Vec::new();
         let bind_text = |v: String, texts: &mut Vec<String>, n: usize| -> String {
             texts.push(v);
@@ -578,13 +583,13 @@ impl Store {
         };
         let uid = (list == Worklist::Mine).then_some(user_id);
         if uid.is_some() {
-            conds.push("assignee_id = $1 AND status = 'processing'".into());
+            conds.push(format!("assignee_id = $1 AND status = {}", in_list(&[S::Processing.as_str()])));
         }
         let base = usize::from(uid.is_some());
         match list {
             Worklist::ToReceive => {
                 let a = bind_text(owned_agency.clone(), &mut texts, base);
-                conds.push(format!("receiving_agency = {a} AND status = 'submitted'"));
+                conds.push(format!("receiving_agency = {a} AND status = {}", in_list(&[S::Submitted.as_str()])));
             }
             Worklist::Mine => {}
             Worklist::Agency => {
@@ -604,7 +609,8 @@ impl Store {
             }
             Worklist::Waiting => {
                 let a = bind_text(owned_agency.clone(), &mut texts, base);
-                conds.push(format!("current_agency = {a} AND status = 'supplement_requested'"));
+                conds
+                    .push(format!("current_agency = {a} AND status = {}", in_list(&[S::SupplementRequested.as_str()])));
             }
         }
         if let Some(Search { folded, raw }) = search {
@@ -752,6 +758,12 @@ impl Store {
             .await?;
         s.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
     }
+}
+
+/// Names egov writes (a status's, an event's: `as_str`, never input) as an
+/// SQL list of literals: `'accepted', 'processing'`.
+fn in_list(names: &[&'static str]) -> String {
+    names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
 }
 
 /// A stored status back: one egov never writes is an error, not a default.
