@@ -4,6 +4,7 @@
 
 use egov_calendar::{Announcement, WorkingHours};
 use egov_identity::Action;
+use egov_store::{ImportReport, Store};
 
 use crate::{Actor, App, AppError};
 
@@ -27,4 +28,22 @@ pub async fn set_working_hours(app: &App, actor: Actor<'_>, h: &WorkingHours) ->
     w.set_working_hours(h, &actor.audit_name()).await?;
     w.commit().await?;
     app.calendar.refresh(&app.store).await
+}
+
+/// Imports announced schedules (CSV `year,date,kind,name_vi,name_en` or
+/// JSON), all or nothing: `Ok(Err(…))` lists every problem (nothing was
+/// written).
+pub async fn import(
+    store: &Store,
+    actor: Actor<'_>,
+    document: &[u8],
+) -> Result<Result<ImportReport, Vec<String>>, AppError> {
+    if !actor.may(Action::ManageCalendar) {
+        return Err(AppError::Forbidden);
+    }
+    let list = match egov_calendar::holidays::parse_announcements(document) {
+        Ok(l) => l,
+        Err(errs) => return Ok(Err(errs)),
+    };
+    Ok(store.import_announcements(&list, &actor.audit_name()).await?)
 }

@@ -13,10 +13,12 @@ pub mod calendar;
 mod calendar_cache;
 pub mod catalog;
 mod catalog_cache;
+pub mod directory;
 pub mod dossiers;
 mod error;
 pub mod files;
 pub mod jobs;
+pub mod quality;
 pub mod sessions;
 
 use std::path::PathBuf;

@@ -555,12 +555,11 @@ async fn import_cmd(what: ImportWhat) -> Result<ExitCode, String> {
     match what {
         ImportWhat::Agencies { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let agencies = match egov_directory::parse_agencies_csv(&bytes) {
-                Ok(a) => a,
-                Err(errs) => return Ok(refused(&file, errs)),
-            };
             let store = db.open().await?;
-            match store.import_agencies(&agencies, "cli").await.map_err(|e| e.to_string())? {
+            match egov_app::directory::import_agencies(&store, egov_app::Actor::Operator, &bytes)
+                .await
+                .map_err(app_error)?
+            {
                 Ok(rep) => {
                     println!("agencies: {} created, {} updated", rep.created, rep.updated);
                     Ok(ExitCode::SUCCESS)
@@ -570,14 +569,17 @@ async fn import_cmd(what: ImportWhat) -> Result<ExitCode, String> {
         }
         ImportWhat::Units { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let units = match egov_directory::parse_units_csv(&bytes) {
-                Ok(u) => u,
-                Err(errs) => return Ok(refused(&file, errs)),
-            };
             let store = db.open().await?;
-            let rep = store.import_units(&units, "cli").await.map_err(|e| e.to_string())?;
-            println!("units: {} created, {} updated", rep.created, rep.updated);
-            Ok(ExitCode::SUCCESS)
+            match egov_app::directory::import_units(&store, egov_app::Actor::Operator, &bytes)
+                .await
+                .map_err(app_error)?
+            {
+                Ok(rep) => {
+                    println!("units: {} created, {} updated", rep.created, rep.updated);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errs) => Ok(refused(&file, errs)),
+            }
         }
     }
 }
@@ -859,12 +861,8 @@ async fn calendar(cmd: CalendarCmd) -> Result<ExitCode, String> {
         }
         CalendarCmd::Import { file, db } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let list = match egov_calendar::holidays::parse_announcements(&bytes) {
-                Ok(l) => l,
-                Err(errs) => return Ok(refused(&file, errs)),
-            };
             let store = db.open().await?;
-            match store.import_announcements(&list, "cli").await.map_err(|e| e.to_string())? {
+            match egov_app::calendar::import(&store, egov_app::Actor::Operator, &bytes).await.map_err(app_error)? {
                 Ok(rep) => println!("announcements: {} created, {} updated", rep.created, rep.updated),
                 Err(errs) => return Ok(refused(&file, errs)),
             }

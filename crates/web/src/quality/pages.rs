@@ -13,7 +13,8 @@ use egov_i18n::{t, Lang};
 use egov_quality::{Group, Indicator};
 
 use crate::ctx::Ctx;
-use crate::quality::api::{agencies_under, index_where, late_of, period, scope_of, view, LateDossier};
+use crate::quality::api::{late_of, period, LateDossier};
+use egov_app::quality::{agencies_under, index_where, scope_of, view, Scoped};
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
 use egov_quality::Tally;
@@ -260,12 +261,12 @@ async fn build(
 ) -> Result<DashPage, WebError> {
     let en = ctx.lang == Lang::En;
     let (agency, unit, field) = (q.agency.trim(), q.unit.trim(), q.field.trim());
-    let scope = scope_of(state, agency, unit, field, "").await?;
+    let scope = scope_of(&state.app, agency, unit, field, "").await?;
     // One read of the period: the province's sums by month, agency and
     // officer; the scope, the trend and the rankings are cut from them.
-    let v = view(state, from, to, &scope).await?;
+    let v = view(&state.app, from, to, &scope).await?;
     let names = Names { agencies: state.store.agencies().await?, units: state.store.units().await?, lang: ctx.lang };
-    let ix = index_where(state, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
+    let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
     let satisfaction = satisfaction(state, ctx.lang, &v, &scope, &names).await?;
     let trend = trend(state, &v, &scope, from, to);
     let (ranking, communes) = rankings(state, &v, &scope, &names);
@@ -320,7 +321,7 @@ async fn satisfaction(
     state: &AppState,
     lang: Lang,
     v: &egov_store::QualityView,
-    scope: &crate::quality::api::Scoped,
+    scope: &Scoped,
     names: &Names,
 ) -> Result<Vec<Rated>, WebError> {
     let scale = egov_quality::SatisfactionScale::default();
@@ -351,7 +352,7 @@ async fn satisfaction(
 fn trend(
     state: &AppState,
     v: &egov_store::QualityView,
-    scope: &crate::quality::api::Scoped,
+    scope: &Scoped,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Vec<Month> {
@@ -366,7 +367,7 @@ fn trend(
         .enumerate()
         .map(|(i, (y, mo))| {
             let key = i64::from(*y) * 100 + i64::from(*mo);
-            let x = index_where(state, v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|k| k.month == key);
+            let x = index_where(&state.app, v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|k| k.month == key);
             Month {
                 label: format!("{mo:02}/{y}"),
                 dossiers: x.dossiers,
@@ -387,12 +388,12 @@ type Rank = (f64, Ranked, RankRaw);
 fn rankings(
     state: &AppState,
     v: &egov_store::QualityView,
-    scope: &crate::quality::api::Scoped,
+    scope: &Scoped,
     names: &Names,
 ) -> (Vec<Rank>, Vec<Rank>) {
     let procs = scope.procedures.as_deref();
     let rank = |query: String, name: String, note: Option<String>, ids: &[String]| {
-        let x = index_where(state, v, Some(ids), procs, &|_| true);
+        let x = index_where(&state.app, v, Some(ids), procs, &|_| true);
         let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
         let shown = Ranked {
             query,
