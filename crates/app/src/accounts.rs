@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use egov_identity::{password, random_secret, secret_digest, valid_username, AccountKind, Action, Role};
+use egov_identity::{password, random_secret, secret_digest, valid_username, AccountKind, Action, Role, UserId};
 use egov_store::{NewUser, Store, StoreError};
 
 use crate::{Actor, AppError, FieldError};
@@ -63,7 +63,7 @@ fn check(o: &NewOfficial) -> Result<(String, String, Option<String>), Vec<FieldE
 
 /// Creates an official of an agency with roles, in one transaction with its
 /// audit entry. Returns the new account's id.
-pub async fn create_official(store: &Store, actor: Actor<'_>, o: NewOfficial) -> Result<i64, AppError> {
+pub async fn create_official(store: &Store, actor: Actor<'_>, o: NewOfficial) -> Result<UserId, AppError> {
     if !actor.may(Action::ManageAgency(&o.agency)) {
         return Err(AppError::Forbidden);
     }
@@ -128,7 +128,7 @@ pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
 pub async fn issue_token(
     store: &Store,
     actor: Actor<'_>,
-    user_id: i64,
+    user_id: UserId,
     name: &str,
     lifetime: Duration,
 ) -> Result<IssuedToken, AppError> {
@@ -150,7 +150,7 @@ pub async fn issue_token(
 }
 
 /// The id of the account named `username`, if any (for the command line).
-pub async fn user_id(store: &Store, username: &str) -> Result<Option<i64>, AppError> {
+pub async fn user_id(store: &Store, username: &str) -> Result<Option<UserId>, AppError> {
     Ok(store.user_id_of(username).await?)
 }
 
@@ -216,7 +216,7 @@ mod tests {
     async fn only_the_agency_admin_staffs_an_agency_and_never_with_system_admins() {
         let (s, dir) = store().await;
         let admin = Principal {
-            user_id: 7,
+            user_id: UserId::new(7),
             username: "a".into(),
             full_name: "A".into(),
             kind: AccountKind::Official,

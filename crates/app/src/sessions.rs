@@ -2,7 +2,7 @@
 //! check shared by the sign-in page and the token API, sessions started and
 //! ended with their audit entries.
 
-use egov_identity::{password, random_secret, secret_digest, AccountKind, Registration};
+use egov_identity::{password, random_secret, secret_digest, AccountKind, Registration, UserId};
 use egov_store::{NewUser, StoreError, WriteTx};
 
 use crate::{App, AppError, FieldError};
@@ -34,7 +34,7 @@ pub async fn authenticate(
     addr: &str,
     login: &str,
     password: &str,
-) -> Result<Result<i64, LoginFailure>, AppError> {
+) -> Result<Result<UserId, LoginFailure>, AppError> {
     let login = login.trim();
     let counted = login.to_lowercase();
     let since = app.store.now() - policy.failure_window_secs * 1_000_000;
@@ -45,11 +45,11 @@ pub async fn authenticate(
     let (id, hash, active) = match app.store.login_lookup(login).await? {
         Some(f) => f,
         // the same work whether or not the account exists
-        None => (0, password::dummy_hash().to_string(), false),
+        None => (UserId::new(0), password::dummy_hash().to_string(), false),
     };
     let pw = password.to_string();
     let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
-    if ok && active && id > 0 {
+    if ok && active && id.get() > 0 {
         app.store.clear_login_failures(&counted).await?;
         Ok(Ok(id))
     } else {
@@ -64,7 +64,7 @@ pub struct Session {
     pub csrf: String,
 }
 
-async fn start(w: &mut WriteTx, policy: &Policy, user_id: i64) -> Result<Session, AppError> {
+async fn start(w: &mut WriteTx, policy: &Policy, user_id: UserId) -> Result<Session, AppError> {
     let secret = random_secret().map_err(|e| AppError::Internal(e.to_string()))?;
     let csrf = random_secret().map_err(|e| AppError::Internal(e.to_string()))?;
     w.create_session(user_id, &secret_digest(&secret), &csrf, policy.session_ttl_secs).await?;
@@ -75,7 +75,7 @@ async fn start(w: &mut WriteTx, policy: &Policy, user_id: i64) -> Result<Session
 
 /// Starts a session for an authenticated account, ending the one the
 /// browser held before (its digest), in one transaction.
-pub async fn sign_in(app: &App, policy: &Policy, user_id: i64, previous: Option<&str>) -> Result<Session, AppError> {
+pub async fn sign_in(app: &App, policy: &Policy, user_id: UserId, previous: Option<&str>) -> Result<Session, AppError> {
     let mut w = app.store.begin_write().await?;
     if let Some(old) = previous {
         w.delete_session(old).await?;
@@ -86,7 +86,7 @@ pub async fn sign_in(app: &App, policy: &Policy, user_id: i64, previous: Option<
 }
 
 /// Ends a session (by its digest) of the account `user_id`.
-pub async fn sign_out(app: &App, digest: &str, user_id: i64) -> Result<(), AppError> {
+pub async fn sign_out(app: &App, digest: &str, user_id: UserId) -> Result<(), AppError> {
     let mut w = app.store.begin_write().await?;
     w.delete_session(digest).await?;
     let who = format!("user:{user_id}");
@@ -99,7 +99,7 @@ pub async fn sign_out(app: &App, digest: &str, user_id: i64) -> Result<(), AppEr
 /// problem comes back at its field; an ID number or e-mail already taken
 /// is `Conflict` at its field.
 pub enum Registered {
-    Done { user_id: i64, session: Session },
+    Done { user_id: UserId, session: Session },
     Taken(FieldError),
 }
 

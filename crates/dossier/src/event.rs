@@ -1,6 +1,8 @@
 //! The steps of a dossier's history (what its events are called, all the
 //! way to the database column), and the one rule of who is told of a step.
 
+use egov_identity::UserId;
+
 use crate::{CommandKind, Status};
 
 /// What happened to a dossier: a command of the state machine, or one of
@@ -55,7 +57,7 @@ impl From<CommandKind> for EventKind {
 /// takes, but not of the officials' internal hand-overs (assignment,
 /// forwarding), of drafts or of ratings. Every path that writes a step asks
 /// this, and only this.
-pub fn who_is_told(kind: EventKind, from: Status, owner: Option<i64>, actor: Option<i64>) -> Option<i64> {
+pub fn who_is_told(kind: EventKind, from: Status, owner: Option<UserId>, actor: Option<UserId>) -> Option<UserId> {
     let owner = owner?;
     match kind {
         EventKind::Draft | EventKind::Rate => None,
@@ -84,12 +86,12 @@ mod tests {
 
     #[test]
     fn the_owner_hears_of_others_steps_and_of_their_own_submission_only() {
-        let (owner, official) = (Some(7), Some(9));
+        let (owner, official) = (Some(UserId::new(7)), Some(UserId::new(9)));
         let told = |k: CommandKind, from: Status, actor| who_is_told(EventKind::Command(k), from, owner, actor);
-        assert_eq!(told(CommandKind::Submit, Status::Draft, owner), Some(7));
-        assert_eq!(who_is_told(EventKind::ReceiveAtCounter, Status::Draft, owner, official), Some(7));
-        assert_eq!(told(CommandKind::Accept, Status::Submitted, official), Some(7));
-        assert_eq!(told(CommandKind::RequestSupplement, Status::Processing, official), Some(7));
+        assert_eq!(told(CommandKind::Submit, Status::Draft, owner), Some(UserId::new(7)));
+        assert_eq!(who_is_told(EventKind::ReceiveAtCounter, Status::Draft, owner, official), Some(UserId::new(7)));
+        assert_eq!(told(CommandKind::Accept, Status::Submitted, official), Some(UserId::new(7)));
+        assert_eq!(told(CommandKind::RequestSupplement, Status::Processing, official), Some(UserId::new(7)));
         // a resubmission after a return, by the owner: not told of it
         assert_eq!(told(CommandKind::Submit, Status::ReturnedIncomplete, owner), None);
         assert_eq!(told(CommandKind::Withdraw, Status::Submitted, owner), None);

@@ -10,7 +10,7 @@ mod event;
 
 use chrono::NaiveDateTime;
 use egov_calendar::{Calendar, Span};
-use egov_identity::{AccountKind, Principal, Role};
+use egov_identity::{AccountKind, Principal, Role, UserId};
 use serde::{Deserialize, Serialize};
 
 pub use code::{CodeError, DossierCode};
@@ -135,13 +135,13 @@ pub struct Dossier {
     pub status: Status,
     pub channel: Channel,
     /// The citizen's account, when the citizen has one.
-    pub owner: Option<i64>,
+    pub owner: Option<UserId>,
     /// The agency that received it (and returns the result).
     pub receiving_agency: String,
     /// The agency that holds it now.
     pub current_agency: String,
     /// The official processing it now.
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
     /// The index of the current process step.
     pub step: usize,
     pub due: Option<NaiveDateTime>,
@@ -166,7 +166,7 @@ pub struct ResultDelivery {
 
 impl Dossier {
     /// A new dossier as the citizen saves it.
-    pub fn draft(owner: i64, agency: &str) -> Dossier {
+    pub fn draft(owner: UserId, agency: &str) -> Dossier {
         Dossier {
             status: Status::Draft,
             channel: Channel::Online,
@@ -188,7 +188,7 @@ impl Dossier {
 /// An official to assign the dossier to, as the store found them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignee {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub agency: String,
     pub roles: Vec<Role>,
 }
@@ -639,7 +639,7 @@ pub fn apply(
 pub fn receive_at_counter(
     who: &Principal,
     agency: &str,
-    owner: i64,
+    owner: UserId,
     now: NaiveDateTime,
     rules: &Rules<'_>,
 ) -> Result<Dossier, DossierError> {

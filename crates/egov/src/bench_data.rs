@@ -145,7 +145,7 @@ fn live(
     now: NaiveDateTime,
 ) -> Life {
     let online = rng.pct(60);
-    let mut d = Dossier::draft(1, agency);
+    let mut d = Dossier::draft(egov_identity::UserId::new(1), agency);
     d.channel = if online { Channel::Online } else { Channel::Counter };
     let due = cal.due(received, span).unwrap_or(received + Duration::days(3));
     use egov_dossier::CommandKind as K;
@@ -171,7 +171,7 @@ fn live(
     t += Duration::hours(1);
     push(&mut steps, t, C(K::Assign), Status::Accepted, Status::Processing, Some(current_due));
     d.status = Status::Processing;
-    d.assignee = Some(2 + rng.below(20) as i64);
+    d.assignee = Some(egov_identity::UserId::new(2 + rng.below(20) as i64));
     let supplements = if rng.pct(15) { 1 + u32::from(rng.pct(20)) } else { 0 };
     for _ in 0..supplements {
         t += Duration::hours(2 + rng.below(20) as i64);

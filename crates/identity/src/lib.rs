@@ -81,10 +81,33 @@ impl AccountKind {
     }
 }
 
+/// An account's id: the number the store gave it, never made up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(i64);
+
+impl UserId {
+    /// The id the store gave an account (only the store and tests make one).
+    pub const fn new(raw: i64) -> UserId {
+        UserId(raw)
+    }
+
+    /// The number, for the store to bind.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// The signed-in party of a request, as loaded from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub full_name: String,
     pub kind: AccountKind,
@@ -117,7 +140,7 @@ pub enum Action<'a> {
     ManageCalendar,
     /// Read a dossier: its owner (a citizen), the officials of the agency
     /// that received it or holds it now, system administrators.
-    ReadDossier { owner: Option<i64>, receiving: &'a str, current: &'a str },
+    ReadDossier { owner: Option<UserId>, receiving: &'a str, current: &'a str },
 }
 
 impl Principal {
@@ -308,15 +331,15 @@ mod tests {
     fn a_dossier_is_read_by_its_owner_and_the_officials_holding_it() {
         let d = |owner| Action::ReadDossier { owner, receiving: "A", current: "B" };
         let citizen = Principal {
-            user_id: 42,
+            user_id: UserId::new(42),
             username: "c".into(),
             full_name: "C".into(),
             kind: AccountKind::Citizen,
             agency_id: None,
             roles: vec![],
         };
-        assert!(citizen.may(d(Some(42))));
-        assert!(!citizen.may(d(Some(43))));
+        assert!(citizen.may(d(Some(UserId::new(42)))));
+        assert!(!citizen.may(d(Some(UserId::new(43)))));
         assert!(!citizen.may(d(None)));
         assert!(official(&[Role::Receiver], "A").may(d(None)), "the agency that received it");
         assert!(official(&[Role::Specialist], "B").may(d(None)), "the agency that holds it");
@@ -351,7 +374,7 @@ mod tests {
 
     fn official(roles: &[Role], agency: &str) -> Principal {
         Principal {
-            user_id: 1,
+            user_id: UserId::new(1),
             username: "x".into(),
             full_name: "X".into(),
             kind: AccountKind::Official,

@@ -365,11 +365,11 @@ async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &s
     use egov_dossier::Status;
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let micros = |s: &str| egov_kernel::vn::to_micros(at(s));
-    let mut d = egov_dossier::Dossier::draft(1, agency);
+    let mut d = egov_dossier::Dossier::draft(egov_identity::UserId::new(1), agency);
     d.channel = egov_dossier::Channel::Counter;
     d.status = Status::ResultReturned;
     d.due = Some(at(due));
-    d.assignee = Some(2);
+    d.assignee = Some(egov_identity::UserId::new(2));
     d.result = Some(egov_dossier::ResultDelivery { electronic: false, paper: true });
     let new = egov_store::NewDossier {
         procedure_code: "1.000894".into(),

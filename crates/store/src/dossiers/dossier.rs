@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use egov_dossier::{Dossier, DossierCode, EventKind, Status};
+use egov_identity::UserId;
 use sqlx::any::AnyRow;
 
 use crate::{get, Result, Store, StoreError, WriteTx};
@@ -78,7 +79,7 @@ pub struct DossierFile {
 #[derive(Debug, Clone)]
 pub struct DossierEvent {
     pub at: i64,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub action: EventKind,
     pub from_status: Status,
     pub to_status: Status,
@@ -224,7 +225,7 @@ impl WriteTx {
                 q = q
                     .bind(code.map(|c| c.to_string()))
                     .bind(&d.procedure_code)
-                    .bind(d.state.owner)
+                    .bind(d.state.owner.map(UserId::get))
                     .bind(&d.applicant_name)
                     .bind(&d.state.receiving_agency)
                     .bind(&d.state.current_agency)
@@ -279,7 +280,7 @@ impl WriteTx {
         );
         let n = sqlx::query(&sql)
             .bind(id)
-            .bind(d.state.owner)
+            .bind(d.state.owner.map(UserId::get))
             .bind(code.map(|c| c.to_string()))
             .bind(d.state.status.as_str())
             .bind(serde_json::to_string(&d.state).map_err(corrupt)?)
@@ -361,7 +362,7 @@ impl WriteTx {
         .bind(&state.current_agency)
         .bind(serde_json::to_string(state).map_err(corrupt)?)
         .bind(self.now())
-        .bind(state.assignee)
+        .bind(state.assignee.map(UserId::get))
         .bind(state.due.map(fmt_due))
             .execute(self.conn())
             .await?;
@@ -385,7 +386,7 @@ impl WriteTx {
                 q = q
                     .bind(e.dossier_id)
                     .bind(e.at)
-                    .bind(e.actor_id)
+                    .bind(e.actor_id.map(UserId::get))
                     .bind(e.action.as_str())
                     .bind(e.from.as_str())
                     .bind(e.to.as_str())
@@ -404,7 +405,7 @@ pub struct EventRow<'a> {
     pub dossier_id: i64,
     /// When it happened (microseconds since the epoch), by the platform's clock.
     pub at: i64,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub action: EventKind,
     pub from: Status,
     pub to: Status,
@@ -415,7 +416,7 @@ pub struct EventRow<'a> {
 /// A message for a citizen's inbox, to write.
 #[derive(Debug, Clone)]
 pub struct InboxRow<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub code: &'a str,
     pub kind: EventKind,
     pub note: &'a str,
@@ -478,7 +479,7 @@ impl Store {
             .map(|r| {
                 Ok(DossierEvent {
                     at: get(r, "at")?,
-                    actor_id: get(r, "actor_id")?,
+                    actor_id: get::<Option<i64>>(r, "actor_id")?.map(UserId::new),
                     action: event_kind(&get::<String>(r, "action")?)?,
                     from_status: status(&get::<String>(r, "from_status")?)?,
                     to_status: status(&get::<String>(r, "to_status")?)?,
@@ -561,7 +562,7 @@ impl Store {
         &self,
         list: Worklist,
         agency: &str,
-        user_id: i64,
+        user_id: UserId,
         now: NaiveDateTime,
         until: NaiveDateTime,
         search: Option<Search<'_>>,
@@ -631,7 +632,7 @@ impl Store {
         );
         let mut q = sqlx::query(&sql);
         if let Some(u) = uid {
-            q = q.bind(u);
+            q = q.bind(u.get());
         }
         for t in &texts {
             q = q.bind(t.as_str());
@@ -641,11 +642,11 @@ impl Store {
     }
 
     /// A citizen's dossiers, newest first.
-    pub async fn dossiers_of_owner(&self, owner: i64) -> Result<Vec<WorklistItem>> {
+    pub async fn dossiers_of_owner(&self, owner: UserId) -> Result<Vec<WorklistItem>> {
         let rows = sqlx::query(
             "SELECT id, COALESCE(code, '') AS code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE owner_id = $1 ORDER BY id DESC LIMIT 500",
         )
-        .bind(owner)
+        .bind(owner.get())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(worklist_item).collect()
@@ -666,7 +667,7 @@ pub struct InboxMessage {
 
 impl WriteTx {
     /// Leaves a message in a citizen's inbox, in the same transaction as the change.
-    pub async fn notify(&mut self, user_id: i64, code: &str, kind: EventKind, note: &str) -> Result<()> {
+    pub async fn notify(&mut self, user_id: UserId, code: &str, kind: EventKind, note: &str) -> Result<()> {
         self.notify_many(&[InboxRow { user_id, code, kind, note }]).await
     }
 
@@ -692,7 +693,7 @@ impl WriteTx {
             );
             let mut q = sqlx::query(&sql);
             for m in chunk {
-                q = q.bind(m.user_id).bind(m.code).bind(m.kind.as_str()).bind(m.note).bind(now);
+                q = q.bind(m.user_id.get()).bind(m.code).bind(m.kind.as_str()).bind(m.note).bind(now);
             }
             q.execute(self.conn()).await?;
         }
@@ -702,11 +703,11 @@ impl WriteTx {
 
 impl Store {
     /// A citizen's messages, newest first.
-    pub async fn inbox(&self, user_id: i64) -> Result<Vec<InboxMessage>> {
+    pub async fn inbox(&self, user_id: UserId) -> Result<Vec<InboxMessage>> {
         let rows = sqlx::query(
             "SELECT id, dossier_code, kind, note, created_at, read_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -724,9 +725,9 @@ impl Store {
     }
 
     /// Marks all of a citizen's messages read.
-    pub async fn mark_inbox_read(&self, user_id: i64) -> Result<()> {
+    pub async fn mark_inbox_read(&self, user_id: UserId) -> Result<()> {
         sqlx::query("UPDATE inbox SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(self.now())
             .execute(&self.pool)
             .await?;

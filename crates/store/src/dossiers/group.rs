@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use egov_audit::Event;
 use egov_dossier::{who_is_told, DossierCode, EventKind, Status};
+use egov_identity::UserId;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{NewDossier, Result, Store, StoreError};
@@ -19,7 +20,7 @@ pub(crate) struct Job {
     pub action: EventKind,
     pub day: NaiveDate,
     pub received_at: i64,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     /// Where the job's files were written unsynced, if it has any.
     pub blobs: Option<crate::BlobStore>,
     pub reply: oneshot::Sender<Result<(i64, DossierCode)>>,
@@ -212,7 +213,7 @@ impl crate::WriteTx {
         new: &NewDossier,
         day: NaiveDate,
         received_at: i64,
-        actor_id: Option<i64>,
+        actor_id: Option<UserId>,
         action: EventKind,
     ) -> Result<(i64, DossierCode)> {
         let agency = new.state.receiving_agency.clone();
@@ -258,7 +259,7 @@ impl Store {
         &self,
         new: NewDossier,
         day: NaiveDate,
-        actor_id: i64,
+        actor_id: UserId,
         action: EventKind,
         blobs: Option<crate::BlobStore>,
         received_at: i64,

@@ -1,6 +1,6 @@
 //! Accounts, roles, sessions, bearer tokens and sign-in failures.
 
-use egov_identity::{AccountKind, Principal, Role};
+use egov_identity::{AccountKind, Principal, Role, UserId};
 use sqlx::any::AnyRow;
 
 use crate::{get, Result, Store, StoreError, WriteTx};
@@ -32,7 +32,7 @@ pub struct TokenInfo {
 /// A line of a staff list.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UserSummary {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub kind: String,
@@ -42,9 +42,9 @@ pub struct UserSummary {
 
 const USER_COLS: &str = "id, username, kind, full_name, agency_id";
 
-async fn roles_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Vec<Role>> {
+async fn roles_of(conn: &mut sqlx::AnyConnection, user_id: UserId) -> Result<Vec<Role>> {
     let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(&mut *conn)
         .await?;
     Ok(names.iter().filter_map(|r| Role::parse(r)).collect())
@@ -53,7 +53,7 @@ async fn roles_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Vec<Ro
 fn principal_base(row: &AnyRow) -> Result<Principal> {
     let kind: String = get(row, "kind")?;
     Ok(Principal {
-        user_id: get(row, "id")?,
+        user_id: UserId::new(get(row, "id")?),
         username: get(row, "username")?,
         full_name: get(row, "full_name")?,
         kind: AccountKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("account kind {kind}")))?,
@@ -65,7 +65,7 @@ fn principal_base(row: &AnyRow) -> Result<Principal> {
 impl WriteTx {
     /// Creates an account. Uniqueness of username, e-mail and citizen ID is
     /// checked inside the write lock, so two concurrent registrations cannot both win.
-    pub async fn create_user(&mut self, u: &NewUser) -> Result<i64> {
+    pub async fn create_user(&mut self, u: &NewUser) -> Result<UserId> {
         for (col, value, field) in [
             ("username", Some(&u.username), "username"),
             ("email", u.email.as_ref(), "email"),
@@ -103,7 +103,7 @@ impl WriteTx {
                 .execute(self.conn())
                 .await?;
         }
-        Ok(id)
+        Ok(UserId::new(id))
     }
 
     /// The citizen with this ID number, or a new account for them (which can
@@ -113,13 +113,13 @@ impl WriteTx {
         citizen_id: &str,
         full_name: &str,
         phone: Option<&str>,
-    ) -> Result<(i64, bool)> {
+    ) -> Result<(UserId, bool)> {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE citizen_id = $1 AND kind = 'citizen'")
             .bind(citizen_id)
             .fetch_optional(self.conn())
             .await?;
         if let Some(id) = found {
-            return Ok((id, false));
+            return Ok((UserId::new(id), false));
         }
         let id = self
             .create_user(&NewUser {
@@ -138,18 +138,19 @@ impl WriteTx {
         Ok((id, true))
     }
 
-    pub async fn user_id_by_username(&mut self, username: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+    pub async fn user_id_by_username(&mut self, username: &str) -> Result<Option<UserId>> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(self.conn())
-            .await?)
+            .await?;
+        Ok(id.map(UserId::new))
     }
 
-    pub async fn create_session(&mut self, user_id: i64, digest: &str, csrf: &str, ttl_secs: i64) -> Result<()> {
+    pub async fn create_session(&mut self, user_id: UserId, digest: &str, csrf: &str, ttl_secs: i64) -> Result<()> {
         let now = self.now();
         sqlx::query("INSERT INTO sessions (digest, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(digest)
-            .bind(user_id)
+            .bind(user_id.get())
             .bind(csrf)
             .bind(now)
             .bind(now + ttl_secs * 1_000_000)
@@ -168,12 +169,12 @@ impl WriteTx {
     }
 
     /// Stores a token's digest, valid until `expires_at` (microseconds).
-    pub async fn create_token(&mut self, user_id: i64, name: &str, digest: &str, expires_at: i64) -> Result<i64> {
+    pub async fn create_token(&mut self, user_id: UserId, name: &str, digest: &str, expires_at: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(digest)
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(name)
         .bind(self.now())
         .bind(expires_at)
@@ -182,12 +183,12 @@ impl WriteTx {
     }
 
     /// Revokes one of `user_id`'s own live tokens; false when it has none of that id.
-    pub async fn revoke_own_token(&mut self, user_id: i64, id: i64) -> Result<bool> {
+    pub async fn revoke_own_token(&mut self, user_id: UserId, id: i64) -> Result<bool> {
         Ok(sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3",
         )
         .bind(id)
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(self.now())
         .execute(self.conn())
         .await?
@@ -209,16 +210,17 @@ impl WriteTx {
 
 impl Store {
     /// The id of the account named `username`.
-    pub async fn user_id_of(&self, username: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+    pub async fn user_id_of(&self, username: &str) -> Result<Option<UserId>> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?;
+        Ok(id.map(UserId::new))
     }
 
     /// The account a login name (username, e-mail or citizen ID) refers to:
     /// its id, password hash and whether it is active.
-    pub async fn login_lookup(&self, login: &str) -> Result<Option<(i64, String, bool)>> {
+    pub async fn login_lookup(&self, login: &str) -> Result<Option<(UserId, String, bool)>> {
         let row = sqlx::query(
             "SELECT id, password_hash, active FROM users WHERE username = $1 OR email = $2 OR citizen_id = $1 ORDER BY id LIMIT 1",
         )
@@ -226,13 +228,14 @@ impl Store {
         .bind(login.to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok((get(&r, "id")?, get(&r, "password_hash")?, get::<i64>(&r, "active")? != 0))).transpose()
+        row.map(|r| Ok((UserId::new(get(&r, "id")?), get(&r, "password_hash")?, get::<i64>(&r, "active")? != 0)))
+            .transpose()
     }
 
-    pub async fn principal(&self, user_id: i64) -> Result<Option<Principal>> {
+    pub async fn principal(&self, user_id: UserId) -> Result<Option<Principal>> {
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE id = $1 AND active = 1"))
-            .bind(user_id)
+            .bind(user_id.get())
             .fetch_optional(&mut *conn)
             .await?;
         let Some(row) = row else { return Ok(None) };
@@ -249,7 +252,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: i64 = get(&row, "user_id")?;
+        let user_id = UserId::new(get(&row, "user_id")?);
         Ok(self.principal(user_id).await?.map(|p| (p, get(&row, "csrf").unwrap_or_default())))
     }
 
@@ -264,16 +267,16 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let (id, user_id): (i64, i64) = (get(&row, "id")?, get(&row, "user_id")?);
-        Ok(self.principal(user_id).await?.map(|p| (p, id)))
+        Ok(self.principal(UserId::new(user_id)).await?.map(|p| (p, id)))
     }
 
     /// A user's live tokens, newest first.
-    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
+    pub async fn tokens_of(&self, user_id: UserId) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query(
             "SELECT id, name, created_at, expires_at FROM api_tokens \
              WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id DESC",
         )
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(self.now())
         .fetch_all(&self.pool)
         .await?;

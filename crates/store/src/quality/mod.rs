@@ -17,6 +17,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use egov_dossier::{Dossier, Status};
 use egov_quality::{facts, standing, timeliness, DossierFacts, Record, Standing, Step, Tally, Timeliness};
 
+use egov_identity::UserId;
+
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
 pub const MIGRATIONS: &[Migration] = crate::migrations!("quality":
@@ -278,7 +280,7 @@ fn count_rows(view: &mut QualityView, rows: &[QualityRow], scope: &Scope<'_>, no
         let Some(f) = r.facts() else { continue };
         let share = Tally::of(&f, now);
         *view.tallies.entry(TallyKey { month: r.month(), agency: r.receiving_agency.clone() }).or_default() += share;
-        if let (Some(officer), None) = (r.state.assignee.filter(|o| *o != 0), scope.procedures) {
+        if let (Some(officer), None) = (r.state.assignee.map(UserId::get).filter(|o| *o != 0), scope.procedures) {
             *view.officers.entry((r.receiving_agency.clone(), officer)).or_default() += share;
         }
         if let Timeliness::Late { by } = timeliness(&f, now) {
@@ -719,7 +721,7 @@ pub(crate) async fn refresh(w: &mut WriteTx, mut ids: Vec<i64>) -> Result<()> {
                 day: r.day(),
                 agency: r.receiving_agency.clone(),
                 procedure: r.procedure_code.clone(),
-                officer: r.state.assignee.unwrap_or(0),
+                officer: r.state.assignee.map(UserId::get).unwrap_or(0),
                 late_minutes,
                 running_until,
                 appointment: f.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()),

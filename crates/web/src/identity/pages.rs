@@ -156,7 +156,7 @@ pub async fn authenticate(
     addr: &str,
     login: &str,
     password: &str,
-) -> Result<Result<i64, LoginFailure>, WebError> {
+) -> Result<Result<egov_identity::UserId, LoginFailure>, WebError> {
     Ok(egov_app::sessions::authenticate(&state.app, &state.session_policy(), addr, login, password).await?)
 }
 

@@ -340,7 +340,7 @@ async fn satisfaction(
     );
     for (id, tl) in officers {
         let who = match id.parse::<i64>() {
-            Ok(uid) => state.store.principal(uid).await?.map(|p| p.full_name).unwrap_or(id),
+            Ok(uid) => state.store.principal(egov_identity::UserId::new(uid)).await?.map(|p| p.full_name).unwrap_or(id),
             Err(_) => id,
         };
         out.push(rated_row(who, &tl));
