@@ -54,7 +54,7 @@ pub fn public_key_of(path: &Path) -> Result<String, String> {
 /// anchored sequence.
 pub async fn anchor_now(store: &Store, sink: &Sink) -> Result<i64, String> {
     let head = store.audit_head().await.map_err(|e| e.to_string())?;
-    let a = sink.key.sign(head.seq, &head.hash, chrono::Utc::now().timestamp_micros());
+    let a = sink.key.sign(head.seq, &head.hash, store.now());
     let line = serde_json::to_string(&a).map_err(|e| e.to_string())? + "\n";
     if let Some(path) = &sink.file {
         let path = path.clone();

@@ -351,7 +351,8 @@ pub async fn load(store: &Store, demo_password: &str) -> Result<bool, String> {
     for a in &announcements {
         w.save_announcement(a, "cli").await.map_err(err)?;
     }
-    w.set_meta("demo_loaded", &chrono::Utc::now().to_rfc3339()).await.map_err(err)?;
+    let loaded = egov_kernel::vn::micros_to_minute(w.now());
+    w.set_meta("demo_loaded", &loaded).await.map_err(err)?;
     w.audit(egov_audit::Event::new(
         "cli",
         "demo.load",

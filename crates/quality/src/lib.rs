@@ -497,8 +497,8 @@ impl SatisfactionScale {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub at: NaiveDateTime,
-    /// The action's name (`accept`, `request_supplement`, …).
-    pub action: String,
+    /// What happened.
+    pub action: egov_dossier::EventKind,
     pub to: egov_dossier::Status,
     /// The due date after this step, if any.
     pub due: Option<NaiveDateTime>,
@@ -537,7 +537,7 @@ pub fn facts(record: &Record, steps: &[Step]) -> Option<DossierFacts> {
     let mut waiting_since = None;
     let mut requests = 0;
     for (i, s) in submitted.iter().enumerate() {
-        if s.action == "request_supplement" {
+        if s.action == egov_dossier::EventKind::Command(egov_dossier::CommandKind::RequestSupplement) {
             requests += 1;
             match submitted.get(i + 1) {
                 Some(next) => waiting += next.at - s.at,

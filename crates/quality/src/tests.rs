@@ -177,7 +177,7 @@ fn facts_are_read_from_the_history() {
     use egov_dossier::Status;
     let step = |at: &str, action: &str, to: Status, due: Option<&str>| Step {
         at: t(at),
-        action: action.into(),
+        action: egov_dossier::EventKind::parse(action).expect("a step egov writes"),
         to,
         due: due.map(t),
     };

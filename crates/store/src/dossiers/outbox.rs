@@ -3,6 +3,8 @@
 //! chain (they record delivery, not decisions), claimed by a lease so that
 //! several instances never send the same message at once.
 
+use egov_dossier::EventKind;
+
 use crate::{get, Result, Store};
 
 /// Where a message's e-mail stands.
@@ -36,7 +38,7 @@ pub struct MailJob {
     /// The citizen's address now (`None` if it was removed since).
     pub to: Option<String>,
     pub dossier_code: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub note: String,
     /// Attempts made before this one.
     pub attempts: u32,
@@ -47,7 +49,7 @@ pub struct MailJob {
 pub struct OutboxEntry {
     pub id: i64,
     pub dossier_code: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub to: Option<String>,
     pub state: MailState,
     pub attempts: i64,
@@ -112,7 +114,7 @@ impl Store {
                 id,
                 to: to.filter(|e| !e.trim().is_empty()),
                 dossier_code: get(&r, "dossier_code")?,
-                kind: get(&r, "kind")?,
+                kind: crate::dossier::event_kind(&get::<String>(&r, "kind")?)?,
                 note: get(&r, "note")?,
                 attempts: u32::try_from(get::<i64>(&r, "mail_attempts")?).unwrap_or(u32::MAX),
             });
@@ -185,7 +187,7 @@ impl Store {
             entries.push(OutboxEntry {
                 id: get(r, "id")?,
                 dossier_code: get(r, "dossier_code")?,
-                kind: get(r, "kind")?,
+                kind: crate::dossier::event_kind(&get::<String>(r, "kind")?)?,
                 to: get(r, "addr")?,
                 state: MailState::parse(&s).ok_or_else(|| crate::StoreError::Corrupt(format!("mail state {s}")))?,
                 attempts: get(r, "mail_attempts")?,

@@ -17,6 +17,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use egov_dossier::{Dossier, Status};
 use egov_quality::{facts, standing, timeliness, DossierFacts, Record, Standing, Step, Tally, Timeliness};
 
+use egov_dossier::EventKind;
 use egov_identity::UserId;
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
@@ -38,7 +39,7 @@ pub struct QualityRow {
     pub part_files: i64,
     pub rating_total: Option<i64>,
     /// (when, action, status after, due after), in order.
-    pub steps: Vec<(i64, String, Status, Option<NaiveDateTime>)>,
+    pub steps: Vec<(i64, EventKind, Status, Option<NaiveDateTime>)>,
 }
 
 /// Vietnam's local time of an instant in microseconds.
@@ -65,7 +66,7 @@ impl QualityRow {
         let steps: Vec<Step> = self
             .steps
             .iter()
-            .map(|(at, action, to, due)| Step { at: vn_time(*at), action: action.clone(), to: *to, due: *due })
+            .map(|(at, action, to, due)| Step { at: vn_time(*at), action: *action, to: *to, due: *due })
             .collect();
         facts(&record, &steps)
     }
@@ -263,7 +264,7 @@ async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) 
         let due: Option<String> = get(e, "due")?;
         row.steps.push((
             get(e, "at")?,
-            get(e, "action")?,
+            crate::dossier::event_kind(&get::<String>(e, "action")?)?,
             Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?,
             due.map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M")).transpose().map_err(corrupt)?,
         ));

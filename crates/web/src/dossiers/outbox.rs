@@ -86,7 +86,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Outbo
             .into_iter()
             .map(|e| Row {
                 code: e.dossier_code,
-                kind: t(ctx.lang, egov_mail::kind_key(&e.kind)),
+                kind: t(ctx.lang, egov_mail::kind_key(e.kind.as_str())),
                 to: e.to.unwrap_or_default(),
                 state: t(ctx.lang, state_key(e.state)),
                 attempts: e.attempts,
