@@ -220,7 +220,7 @@ mod tests {
             username: "a".into(),
             full_name: "A".into(),
             kind: AccountKind::Official,
-            agency_id: Some("H72.50.01".into()),
+            agency_id: Some(egov_identity::AgencyId::from_stored("H72.50.01".into())),
             roles: vec![Role::AgencyAdmin],
         };
         let ask = |roles: Vec<Role>, agency: &str, system: bool| NewOfficial {

@@ -10,7 +10,7 @@ mod event;
 
 use chrono::NaiveDateTime;
 use egov_calendar::{Calendar, Span};
-use egov_identity::{AccountKind, Principal, Role, UserId};
+use egov_identity::{AccountKind, AgencyId, Principal, Role, UserId};
 use serde::{Deserialize, Serialize};
 
 pub use code::{CodeError, DossierCode};
@@ -137,9 +137,9 @@ pub struct Dossier {
     /// The citizen's account, when the citizen has one.
     pub owner: Option<UserId>,
     /// The agency that received it (and returns the result).
-    pub receiving_agency: String,
+    pub receiving_agency: AgencyId,
     /// The agency that holds it now.
-    pub current_agency: String,
+    pub current_agency: AgencyId,
     /// The official processing it now.
     pub assignee: Option<UserId>,
     /// The index of the current process step.
@@ -166,13 +166,13 @@ pub struct ResultDelivery {
 
 impl Dossier {
     /// A new dossier as the citizen saves it.
-    pub fn draft(owner: UserId, agency: &str) -> Dossier {
+    pub fn draft(owner: UserId, agency: &AgencyId) -> Dossier {
         Dossier {
             status: Status::Draft,
             channel: Channel::Online,
             owner: Some(owner),
-            receiving_agency: agency.into(),
-            current_agency: agency.into(),
+            receiving_agency: agency.clone(),
+            current_agency: agency.clone(),
             assignee: None,
             step: 0,
             due: None,
@@ -189,7 +189,7 @@ impl Dossier {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignee {
     pub user_id: UserId,
-    pub agency: String,
+    pub agency: AgencyId,
     pub roles: Vec<Role>,
 }
 
@@ -207,7 +207,7 @@ pub enum Command {
     },
     /// To the next step of the process, or to another agency.
     Forward {
-        to_agency: Option<String>,
+        to_agency: Option<AgencyId>,
     },
     RequestSupplement {
         missing: Vec<String>,
@@ -388,11 +388,11 @@ pub struct Rules<'a> {
     pub max_extension: Span,
 }
 
-fn official_of(p: &Principal, agency: &str, role: Role, action: &'static str) -> Result<(), DossierError> {
+fn official_of(p: &Principal, agency: &AgencyId, role: Role, action: &'static str) -> Result<(), DossierError> {
     if !p.is_official() {
         return Err(DossierError::WrongRole { action, role });
     }
-    if p.agency_id.as_deref() != Some(agency) {
+    if p.agency_id.as_ref() != Some(agency) {
         return Err(DossierError::WrongAgency { action });
     }
     if !p.has_role(role) {
@@ -638,7 +638,7 @@ pub fn apply(
 /// and accepts it at once, and its deadline starts.
 pub fn receive_at_counter(
     who: &Principal,
-    agency: &str,
+    agency: &AgencyId,
     owner: UserId,
     now: NaiveDateTime,
     rules: &Rules<'_>,

@@ -4,6 +4,11 @@ use egov_identity::{AccountKind, Principal, Role, UserId};
 
 use super::*;
 
+/// An agency id as the store would give it.
+fn ag(s: &str) -> AgencyId {
+    AgencyId::from_stored(s.into())
+}
+
 const A: &str = "H72.50.01";
 const B: &str = "H72.50.02";
 
@@ -13,7 +18,7 @@ fn person(id: i64, kind: AccountKind, agency: Option<&str>, roles: &[Role]) -> P
         username: format!("u{id}"),
         full_name: format!("User {id}"),
         kind,
-        agency_id: agency.map(String::from),
+        agency_id: agency.map(ag),
         roles: roles.to_vec(),
     }
 }
@@ -43,7 +48,7 @@ fn the_whole_journey_with_a_supplement() {
         Rules { calendar: &cal, processing_time: Span::WorkingDays(5), steps: 4, max_extension: Span::WorkingDays(30) };
     let p = cast();
     let (citizen, receiver, specialist, approver) = (&p[0], &p[2], &p[3], &p[4]);
-    let d = Dossier::draft(UserId::new(1), A);
+    let d = Dossier::draft(UserId::new(1), &ag(A));
     assert_eq!(d.status.national_code(), None);
     let d = apply(&d, citizen, &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
     assert_eq!(d.status.national_code(), Some(1));
@@ -62,7 +67,7 @@ fn the_whole_journey_with_a_supplement() {
     ));
     let d = apply(&d, receiver, &Command::Accept, at("2026-03-02 09:00"), &rules).unwrap();
     assert_eq!(d.due, Some(at("2026-03-09 09:00")));
-    let to = Assignee { user_id: UserId::new(11), agency: A.into(), roles: vec![Role::Specialist] };
+    let to = Assignee { user_id: UserId::new(11), agency: ag(A), roles: vec![Role::Specialist] };
     let d = apply(&d, approver, &Command::Assign { to }, at("2026-03-02 10:00"), &rules).unwrap();
     assert_eq!((d.status, d.assignee, d.step), (Status::Processing, Some(UserId::new(11)), 1));
     let d = apply(
@@ -109,7 +114,7 @@ fn apology_once_and_only_before_the_due_date() {
     let rules =
         Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
-    let mut d = Dossier::draft(UserId::new(1), A);
+    let mut d = Dossier::draft(UserId::new(1), &ag(A));
     d = apply(&d, &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
     d = apply(&d, &p[2], &Command::Accept, at("2026-03-02 08:00"), &rules).unwrap();
     let due = d.due.unwrap();
@@ -129,7 +134,7 @@ fn an_apology_extends_the_due_date_by_at_most_the_configured_span() {
     let rules =
         Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(10) };
     let p = cast();
-    let mut d = Dossier::draft(UserId::new(1), A);
+    let mut d = Dossier::draft(UserId::new(1), &ag(A));
     d = apply(&d, &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
     d = apply(&d, &p[2], &Command::Accept, at("2026-03-02 08:00"), &rules).unwrap();
     let due = d.due.unwrap();
@@ -149,7 +154,8 @@ fn online_return_happens_once_and_lists_what_is_missing() {
     let rules =
         Rules { calendar: &cal, processing_time: Span::WorkingDays(1), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
-    let d = apply(&Dossier::draft(UserId::new(1), A), &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules).unwrap();
+    let d = apply(&Dossier::draft(UserId::new(1), &ag(A)), &p[0], &Command::Submit, at("2026-03-02 08:00"), &rules)
+        .unwrap();
     assert_eq!(
         apply(&d, &p[2], &Command::ReturnIncomplete { missing: vec![" ".into()] }, at("2026-03-02 09:00"), &rules),
         Err(DossierError::NothingMissing)
@@ -199,11 +205,9 @@ fn random_command(r: &mut Rng, now: NaiveDateTime, d: &Dossier) -> Command {
         3 => {
             let agency = agencies[r.below(2)];
             let roles = if r.below(3) == 0 { vec![Role::Receiver] } else { vec![Role::Specialist] };
-            Command::Assign {
-                to: Assignee { user_id: UserId::new([11, 21][r.below(2)]), agency: agency.into(), roles },
-            }
+            Command::Assign { to: Assignee { user_id: UserId::new([11, 21][r.below(2)]), agency: ag(agency), roles } }
         }
-        4 => Command::Forward { to_agency: if r.below(2) == 0 { None } else { Some(agencies[r.below(2)].into()) } },
+        4 => Command::Forward { to_agency: if r.below(2) == 0 { None } else { Some(ag(agencies[r.below(2)])) } },
         5 => Command::RequestSupplement { missing: vec!["Giấy tờ".into()] },
         6 => Command::Resubmit,
         7 if r.below(3) == 0 => Command::Refuse {
@@ -244,7 +248,7 @@ fn random_sequences_keep_every_invariant() {
             steps,
             max_extension: Span::WorkingDays(30),
         };
-        let mut d = Dossier::draft(UserId::new(1), A);
+        let mut d = Dossier::draft(UserId::new(1), &ag(A));
         let mut now = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap().and_hms_opt(8, 0, 0).unwrap();
         let mut apologies = 0;
         for _ in 0..40 {
@@ -368,14 +372,14 @@ fn counter_receipt_is_accepted_at_once_by_a_receiver_of_the_agency() {
     let rules =
         Rules { calendar: &cal, processing_time: Span::WorkingDays(2), steps: 3, max_extension: Span::WorkingDays(30) };
     let p = cast();
-    let d = receive_at_counter(&p[2], A, UserId::new(1), at("2026-03-02 09:00"), &rules).unwrap();
+    let d = receive_at_counter(&p[2], &ag(A), UserId::new(1), at("2026-03-02 09:00"), &rules).unwrap();
     assert_eq!((d.status, d.channel, d.due), (Status::Accepted, Channel::Counter, Some(at("2026-03-04 09:00"))));
     assert_eq!(
-        receive_at_counter(&p[3], A, UserId::new(1), at("2026-03-02 09:00"), &rules),
+        receive_at_counter(&p[3], &ag(A), UserId::new(1), at("2026-03-02 09:00"), &rules),
         Err(DossierError::WrongRole { action: "receive_at_counter", role: Role::Receiver })
     );
     assert_eq!(
-        receive_at_counter(&p[5], A, UserId::new(1), at("2026-03-02 09:00"), &rules),
+        receive_at_counter(&p[5], &ag(A), UserId::new(1), at("2026-03-02 09:00"), &rules),
         Err(DossierError::WrongAgency { action: "receive_at_counter" })
     );
     // the citizen can then withdraw it like any other

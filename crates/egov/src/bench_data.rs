@@ -145,7 +145,7 @@ fn live(
     now: NaiveDateTime,
 ) -> Life {
     let online = rng.pct(60);
-    let mut d = Dossier::draft(egov_identity::UserId::new(1), agency);
+    let mut d = Dossier::draft(egov_identity::UserId::new(1), &egov_identity::AgencyId::from_stored(agency.into()));
     d.channel = if online { Channel::Online } else { Channel::Counter };
     let due = cal.due(received, span).unwrap_or(received + Duration::days(3));
     use egov_dossier::CommandKind as K;

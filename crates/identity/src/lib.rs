@@ -5,6 +5,7 @@
 pub mod citizen_id;
 pub mod password;
 
+pub use egov_kernel::AgencyId;
 use serde::{Deserialize, Serialize};
 
 pub use citizen_id::CitizenId;
@@ -112,7 +113,7 @@ pub struct Principal {
     pub full_name: String,
     pub kind: AccountKind,
     /// The agency an official or system account belongs to.
-    pub agency_id: Option<String>,
+    pub agency_id: Option<AgencyId>,
     pub roles: Vec<Role>,
 }
 
@@ -154,7 +155,7 @@ impl Principal {
         self.is_official() && self.has_role(Role::SystemAdmin)
     }
     fn in_agency(&self, agency: &str) -> bool {
-        self.agency_id.as_deref() == Some(agency)
+        self.agency_id.as_ref().is_some_and(|a| a.as_str() == agency)
     }
 
     /// The one access rule of the platform: deny unless a clause allows.
@@ -378,7 +379,7 @@ mod tests {
             username: "x".into(),
             full_name: "X".into(),
             kind: AccountKind::Official,
-            agency_id: Some(agency.into()),
+            agency_id: Some(AgencyId::from_stored(agency.into())),
             roles: roles.to_vec(),
         }
     }

@@ -6,10 +6,16 @@
 //! - [`vn`]: Vietnam time (UTC+7, no daylight saving) and the conversions
 //!   between it and stored instants, in one place.
 //!
+//! - ids shared by several crates (`AgencyId`).
+//!
 //! **Invariants:** no I/O, no other egov crate; nothing else in egov reads
 //! the system clock or adds seven hours by hand.
 
 pub mod vn;
+
+mod ids;
+
+pub use ids::AgencyId;
 
 use std::sync::{Arc, Mutex};
 

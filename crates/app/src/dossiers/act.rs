@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use egov_dossier::{who_is_told, Assignee, Command, EventKind, Status};
-use egov_identity::Principal;
+use egov_identity::{AgencyId, Principal};
 use egov_store::{DossierFile, EventRow, FilePurpose, StoredDossier, WriteTx};
 
 use super::read::may_read;
@@ -22,7 +22,7 @@ pub enum Request {
         to: String,
     },
     Forward {
-        to_agency: Option<String>,
+        to_agency: Option<AgencyId>,
     },
     RequestSupplement {
         missing: Vec<String>,
@@ -174,11 +174,12 @@ async fn command(
             let bad = || AppError::refused(Refusal::Conflict, "err.dossier.bad_assignee", to.clone());
             let id = w.user_id_by_username(&to).await?.ok_or_else(bad)?;
             let who = app.store.principal(id).await?.ok_or_else(bad)?;
-            let to_whom = Assignee { user_id: id, agency: who.agency_id.unwrap_or_default(), roles: who.roles };
+            let agency = who.agency_id.ok_or_else(bad)?;
+            let to_whom = Assignee { user_id: id, agency, roles: who.roles };
             (Command::Assign { to: to_whom }, to)
         }
         Request::Forward { to_agency } => {
-            (Command::Forward { to_agency: to_agency.clone() }, to_agency.unwrap_or_default())
+            (Command::Forward { to_agency: to_agency.clone() }, to_agency.map(|a| a.to_string()).unwrap_or_default())
         }
         Request::RequestSupplement { missing } => {
             let note = missing.join("; ");

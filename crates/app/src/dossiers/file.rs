@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use egov_dossier::{Command, Dossier, DossierCode, EventKind, Status};
-use egov_identity::Principal;
+use egov_identity::{AgencyId, Principal};
 use egov_store::{DossierFile, EventRow, FilePurpose, NewDossier, StoreError, StoredDossier};
 
 use crate::files::{self, Upload};
@@ -81,7 +81,9 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         }
     }
     AppError::invalid(errs)?;
-    let state = Dossier::draft(p.user_id, &agency);
+    let agency_id = AgencyId::parse(&agency)
+        .map_err(|_| AppError::Invalid(vec![FieldError::new("agency", "err.dossier.not_offered")]))?;
+    let state = Dossier::draft(p.user_id, &agency_id);
     let state = if draft {
         state
     } else {
@@ -201,7 +203,7 @@ pub async fn file_at_counter(
     let Some(proc) = snap.procedures.get(&input.procedure) else {
         return Err(AppError::Invalid(vec![FieldError::new("procedure", "err.dossier.procedure")]));
     };
-    if !proc.agencies.contains(&agency) {
+    if !proc.agencies.iter().any(|a| agency == *a) {
         errs.push(FieldError::new("procedure", "err.dossier.not_offered"));
     }
     errs.extend(proc.check_form(&input.form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)));

@@ -12,7 +12,11 @@ use crate::{App, AppError};
 
 /// Whether `p` may see a dossier (the rule is `Principal::may`'s).
 pub(crate) fn may_read(p: &Principal, d: &Dossier) -> bool {
-    p.may(Action::ReadDossier { owner: d.owner, receiving: &d.receiving_agency, current: &d.current_agency })
+    p.may(Action::ReadDossier {
+        owner: d.owner,
+        receiving: d.receiving_agency.as_str(),
+        current: d.current_agency.as_str(),
+    })
 }
 
 /// A dossier, for its owner and the officials of the agencies holding it.
@@ -123,7 +127,7 @@ pub async fn worklist(
     let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
     let folded = search.as_deref().map(egov_catalog::search::fold);
     let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| Search { folded, raw });
-    Ok(app.store.worklist(which, &agency, p.user_id, now, until, search).await?)
+    Ok(app.store.worklist(which, agency.as_str(), p.user_id, now, until, search).await?)
 }
 
 /// A person's inbox, newest first; with `mark_read`, everything in it is

@@ -365,7 +365,10 @@ async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &s
     use egov_dossier::Status;
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let micros = |s: &str| egov_kernel::vn::to_micros(at(s));
-    let mut d = egov_dossier::Dossier::draft(egov_identity::UserId::new(1), agency);
+    let mut d = egov_dossier::Dossier::draft(
+        egov_identity::UserId::new(1),
+        &egov_identity::AgencyId::from_stored(agency.into()),
+    );
     d.channel = egov_dossier::Channel::Counter;
     d.status = Status::ResultReturned;
     d.due = Some(at(due));

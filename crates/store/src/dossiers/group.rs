@@ -216,9 +216,9 @@ impl crate::WriteTx {
         actor_id: Option<UserId>,
         action: EventKind,
     ) -> Result<(i64, DossierCode)> {
-        let agency = new.state.receiving_agency.clone();
-        let seq = self.next_dossier_seq(&agency, day).await?;
-        let code = DossierCode::new(&agency, day, seq);
+        let agency = new.state.receiving_agency.as_str();
+        let seq = self.next_dossier_seq(agency, day).await?;
+        let code = DossierCode::new(agency, day, seq);
         let id = match new.draft {
             Some(id) => {
                 self.fill_draft(id, new, Some(&code), Some(received_at)).await?;

@@ -1,6 +1,6 @@
 //! Accounts, roles, sessions, bearer tokens and sign-in failures.
 
-use egov_identity::{AccountKind, Principal, Role, UserId};
+use egov_identity::{AccountKind, AgencyId, Principal, Role, UserId};
 use sqlx::any::AnyRow;
 
 use crate::{get, Result, Store, StoreError, WriteTx};
@@ -57,7 +57,7 @@ fn principal_base(row: &AnyRow) -> Result<Principal> {
         username: get(row, "username")?,
         full_name: get(row, "full_name")?,
         kind: AccountKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("account kind {kind}")))?,
-        agency_id: get(row, "agency_id")?,
+        agency_id: get::<Option<String>>(row, "agency_id")?.map(AgencyId::from_stored),
         roles: Vec::new(),
     })
 }
@@ -350,7 +350,7 @@ impl Store {
                 username: p.username,
                 full_name: p.full_name,
                 kind: p.kind.as_str().to_string(),
-                agency_id: p.agency_id,
+                agency_id: p.agency_id.map(|a| a.as_str().to_string()),
             });
         }
         Ok(out)

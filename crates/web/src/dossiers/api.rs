@@ -376,8 +376,8 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
             applicant_name: d.applicant_name,
             status: d.state.status.as_str().into(),
             national_status: d.state.status.national_code(),
-            receiving_agency: d.state.receiving_agency.clone(),
-            current_agency: d.state.current_agency.clone(),
+            receiving_agency: d.state.receiving_agency.to_string(),
+            current_agency: d.state.current_agency.to_string(),
             due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
             supplements: d.state.supplements,
             form: d.form_data,
@@ -941,7 +941,10 @@ impl ActionRequest {
             ActionRequest::Accept => R::Accept,
             ActionRequest::ReturnIncomplete { missing } => R::ReturnIncomplete { missing },
             ActionRequest::Assign { to } => R::Assign { to },
-            ActionRequest::Forward { to_agency } => R::Forward { to_agency },
+            ActionRequest::Forward { to_agency } => {
+                let to_agency = to_agency.as_deref().map(egov_identity::AgencyId::parse).transpose();
+                R::Forward { to_agency: to_agency.map_err(|e| WebError::unacceptable("err.option", e))? }
+            }
             ActionRequest::RequestSupplement { missing } => R::RequestSupplement { missing },
             ActionRequest::Resubmit => R::Resubmit,
             ActionRequest::Refuse { reason } => R::Refuse { reason },

@@ -83,7 +83,7 @@ async fn me(ctx: Ctx) -> Response {
             username: p.username.clone(),
             full_name: p.full_name.clone(),
             kind: p.kind.as_str().into(),
-            agency_id: p.agency_id.clone(),
+            agency_id: p.agency_id.as_deref().map(String::from),
             roles: p.roles.iter().map(|r| r.as_str().to_string()).collect(),
         })
         .into_response(),
