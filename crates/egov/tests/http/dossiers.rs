@@ -84,12 +84,19 @@ async fn the_whole_lifecycle_through_the_api() {
             "supplement_requested",
         ),
         (&citizen, serde_json::json!({"action": "resubmit"}), "processing"),
-        (&approver, serde_json::json!({"action": "approve"}), "approved"),
     ] {
         let r = who.act(&code, body.clone()).await;
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
+    // forwarding to something that is no agency identifier: refused, the dossier stays
+    let r = specialist.act(&code, serde_json::json!({"action": "forward", "to_agency": "not an agency"})).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(view["current_agency"], "H72.50.01", "{view}");
+    let r = approver.act(&code, serde_json::json!({"action": "approve"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["status"], "approved");
     // The result goes out some way: neither a file nor paper is refused.
     let r = receiver.act(&code, serde_json::json!({"action": "return_result"})).await;
     assert_eq!(r.status, 409, "{}", r.text);
