@@ -29,17 +29,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/counter/dossiers", post(counter))
         .route("/api/v1/dossiers/{code}", get(read))
-        .route("/api/v1/dossiers/{code}/status", get(status))
         .route(
             "/api/v1/dossiers/{code}/actions",
             post(act).layer(axum::extract::DefaultBodyLimit::max(egov_dossier::MAX_FILE + 1024 * 1024)),
         )
-        .route("/api/v1/dossiers/{code}/files/{id}", get(file))
         .route("/api/v1/dossiers/{code}/rating", post(rate_api))
-        .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
-        .route("/api/v1/dossiers/{code}/forms/{form}", get(form_pdf))
-        .route("/tra-cuu", get(lookup_page))
-        .route("/tra-cuu/{code}", get(lookup_code))
+        .merge(super::documents::routes())
+        .merge(super::lookup::routes())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -125,6 +121,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract:
 }
 
 pub use egov_app::dossiers::{ActionFiles, Filed, Filing};
+
 pub use egov_app::files::Upload;
 
 /// Files a dossier for a citizen (the application's use case); field
@@ -404,135 +401,6 @@ async fn events(state: &AppState, d: &egov_store::StoredDossier) -> Result<Vec<E
         .collect())
 }
 
-/// The public view of a dossier, shared by the API and the lookup page.
-async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
-    let Some(d) = egov_app::dossiers::public_status(&state.app, code).await? else { return Ok(None) };
-    Ok(Some(PublicStatus {
-        code: d.code,
-        procedure: d.procedure,
-        procedure_name: d.procedure_name,
-        applicant: d.applicant,
-        status: d.status.as_str().into(),
-        national_status: d.status.national_code(),
-        received_at: d.received_at.map(vn::format_minute),
-        due: d.due,
-        steps: d
-            .steps
-            .into_iter()
-            .map(|s| PublicStep {
-                at: vn::format_minute(s.at),
-                action: s.action.as_str().into(),
-                status: s.status.as_str().into(),
-            })
-            .collect(),
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PublicStatus {
-    code: String,
-    procedure: String,
-    procedure_name: String,
-    /// The applicant's name, masked: each word's first letter, then stars.
-    applicant: String,
-    status: String,
-    national_status: Option<u8>,
-    received_at: Option<String>,
-    due: Option<String>,
-    /// Each step: when, and the status it led to (no notes, no names).
-    steps: Vec<PublicStep>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PublicStep {
-    at: String,
-    /// The action (`accept`, `apologize`, …).
-    action: String,
-    status: String,
-}
-
-/// The public status of a dossier by its code: no personal data beyond a masked name.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path, description = "the dossier's code, in any case")), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem, description = "too many lookups from this address")))]
-pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
-    if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
-        return e.problem(ctx.lang);
-    }
-    match public_status(&state, &code).await {
-        Ok(Some(s)) => Json(s).into_response(),
-        Ok(None) => WebError::NotFound.problem(ctx.lang),
-        Err(e) => e.problem(ctx.lang),
-    }
-}
-
-#[derive(askama::Template)]
-#[template(path = "dossiers/lookup.html")]
-struct LookupPage {
-    layout: crate::views::Layout,
-    code: String,
-    searched: bool,
-    found: Option<PublicStatus>,
-    status_label: String,
-    step_labels: Vec<(String, String)>,
-}
-
-#[derive(Deserialize)]
-pub struct LookupParam {
-    ma: Option<String>,
-}
-
-async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
-    let code = code.trim().chars().take(64).collect::<String>();
-    let searched = !code.is_empty();
-    if searched {
-        if let Err(e) = state.throttle(&state.lookup_throttle, ctx) {
-            return e.problem(ctx.lang);
-        }
-    }
-    let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
-    let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
-    let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
-    let step_labels = found
-        .as_ref()
-        .map(|f| {
-            f.steps
-                .iter()
-                .map(|s| {
-                    // an apology leaves the status as it was: say what happened
-                    let text = if s.action == "apologize" {
-                        t(ctx.lang, "inbox.apologize").to_string()
-                    } else {
-                        label(&s.status)
-                    };
-                    (s.at.clone(), text)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
-    let page = LookupPage {
-        layout: crate::views::Layout::new(ctx, "lookup.title"),
-        code,
-        searched,
-        found,
-        status_label,
-        step_labels,
-    };
-    crate::views::render(status, &page)
-}
-
-async fn lookup_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<LookupParam>,
-) -> Response {
-    lookup(&state, &ctx, q.ma.unwrap_or_default()).await
-}
-
-/// The address a slip's QR code opens.
-async fn lookup_code(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
-    lookup(&state, &ctx, code).await
-}
-
 /// The i18n key of a stored status name.
 pub fn status_key(s: &str) -> &'static str {
     egov_dossier::Status::parse(s).map(egov_dossier::Status::label_key).unwrap_or("status.stopped")
@@ -643,204 +511,6 @@ pub fn action_files(files: HashMap<String, Upload>) -> ActionFiles {
     }
     out.parts.sort_by_key(|u| u.part);
     out
-}
-
-/// The receipt-and-appointment slip (form 01) of a received dossier, as an
-/// A5 PDF whose QR code opens the public lookup page: for the owner and the
-/// officials of the agencies holding it (bearer token or session).
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/receipt.pdf", params(("code" = String, Path)), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-pub async fn receipt_pdf(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: axum::http::HeaderMap,
-    Path(code): Path<String>,
-) -> Response {
-    let r = async {
-        let d = readable(&state, &ctx, &code).await?;
-        let received = d.received_at.ok_or(WebError::NotFound)?;
-        let cx = slip_context(&state, &headers, &d.state.receiving_agency, &d.procedure_code, &code).await?;
-        let slip = egov_slips::receipt(&egov_slips::Receipt {
-            agency: cx.agency,
-            code: code.clone(),
-            citizen: d.applicant_name.clone(),
-            procedure: cx.procedure,
-            parts: d.parts.clone(),
-            received: vn::from_micros(received).unwrap_or_default(),
-            due: d.state.due,
-            lookup_url: cx.lookup_url,
-        });
-        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok(pdf_response(&code, pdf))
-    }
-    .await;
-    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
-}
-
-/// The dossier `code`, if the signed-in party (session or token) may see it.
-/// A file of a dossier (a document part or the electronic result), for
-/// those who may read the dossier (bearer token or session).
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", params(("code" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the file, as application/pdf, image/jpeg or image/png"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
-pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Path<(String, String)>) -> Response {
-    let r = async {
-        let d = readable(&state, &ctx, &code).await?;
-        let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-        let f = state.store.dossier_files(d.id).await?.into_iter().find(|f| f.id == id).ok_or(WebError::NotFound)?;
-        let blobs = state.blobs.clone();
-        let key = f.blob_key.clone();
-        let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, f.content_type.clone()),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    content_disposition(&egov_app::files::file_name_for(&f.file_name, &f.content_type)),
-                ),
-                (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            bytes,
-        )
-            .into_response())
-    }
-    .await;
-    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
-}
-
-/// A file of a dossier as its pages link it.
-pub struct FileLink {
-    pub href: String,
-    /// What it is: the document part's name, or the result.
-    pub label: String,
-    pub name: String,
-    /// Its size, for people: "84 KB".
-    pub size: String,
-}
-
-/// The links to a dossier's files, the result first.
-pub(crate) async fn file_links(
-    state: &AppState,
-    lang: egov_i18n::Lang,
-    code: &str,
-    d: &egov_store::StoredDossier,
-) -> Result<Vec<FileLink>, WebError> {
-    let snap = state.catalog.get();
-    let docs = snap.procedures.get(&d.procedure_code).map(|p| p.documents.clone()).unwrap_or_default();
-    let mut files = state.store.dossier_files(d.id).await?;
-    files.sort_by_key(|f| (f.purpose != egov_store::FilePurpose::Result, f.part_index, f.id));
-    Ok(files
-        .into_iter()
-        .map(|f| FileLink {
-            href: format!("/api/v1/dossiers/{code}/files/{}", f.id),
-            label: match f.purpose {
-                egov_store::FilePurpose::Result => t(lang, "file.result").to_string(),
-                egov_store::FilePurpose::Part => usize::try_from(f.part_index)
-                    .ok()
-                    .and_then(|i| docs.get(i))
-                    .map(|doc| if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() })
-                    .unwrap_or_else(|| t(lang, "file.part").to_string()),
-            },
-            name: egov_app::files::file_name_for(&f.file_name, &f.content_type),
-            size: format!("{} KB", (f.size + 1023) / 1024),
-        })
-        .collect())
-}
-
-/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).
-fn content_disposition(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-async fn readable(state: &AppState, ctx: &Ctx, code: &str) -> Result<egov_store::StoredDossier, WebError> {
-    Ok(egov_app::dossiers::read(&state.app, ctx.principal()?, code).await?)
-}
-
-/// What every slip of a dossier shows besides its own lines: the agency's and
-/// the procedure's names, and the lookup address its QR code opens.
-struct SlipContext {
-    agency: String,
-    procedure: String,
-    lookup_url: String,
-}
-
-async fn slip_context(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    agency_id: &str,
-    procedure_code: &str,
-    code: &str,
-) -> Result<SlipContext, WebError> {
-    let agency = state.store.agency(agency_id).await?.map(|a| a.name_vi).unwrap_or_default();
-    let procedure = state.catalog.get().procedures.get(procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
-    Ok(SlipContext { agency, procedure, lookup_url: format!("{base}/tra-cuu/{code}") })
-}
-
-fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{code}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response()
-}
-
-/// Forms 02 (`02.pdf`, supplement request), 03 (`03.pdf`, refusal) and 04
-/// (`04.pdf`, apology and new date) of a dossier, from its latest matching step.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", params(("code" = String, Path), ("form" = String, Path, description = "02.pdf, 03.pdf or 04.pdf")), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 404, body = crate::error::Problem)))]
-pub async fn form_pdf(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: axum::http::HeaderMap,
-    Path((code, form)): Path<(String, String)>,
-) -> Response {
-    let r = async {
-        use egov_app::dossiers::NoticeForm;
-        let which = match form.as_str() {
-            "02.pdf" => NoticeForm::Supplement,
-            "03.pdf" => NoticeForm::Refusal,
-            "04.pdf" => NoticeForm::Apology,
-            _ => return Err(WebError::NotFound),
-        };
-        let egov_app::dossiers::Notice { dossier: d, step: e } =
-            egov_app::dossiers::latest_notice(&state.app, ctx.principal()?, &code, which).await?;
-        let cx = slip_context(&state, &headers, &d.state.current_agency, &d.procedure_code, &code).await?;
-        let notice = egov_slips::Notice {
-            agency: cx.agency,
-            code: code.clone(),
-            citizen: d.applicant_name.clone(),
-            procedure: cx.procedure,
-            items: e.note.split("; ").filter(|s| !s.trim().is_empty()).map(String::from).collect(),
-            issued: vn::from_micros(e.at).unwrap_or_default(),
-            new_due: if which == NoticeForm::Apology { e.due.as_deref().and_then(vn::parse_minute) } else { None },
-            lookup_url: cx.lookup_url,
-        };
-        let slip = match which {
-            NoticeForm::Supplement => egov_slips::supplement_request(&notice),
-            NoticeForm::Refusal => egov_slips::refusal(&notice),
-            NoticeForm::Apology => egov_slips::apology(&notice),
-        };
-        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok(pdf_response(&code, pdf))
-    }
-    .await;
-    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
 }
 
 /// Records the owner's rating of a finished dossier (the application's use case).
@@ -998,15 +668,18 @@ pub async fn act(
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(create, read, status, act, list, rate_api, counter, receipt_pdf, form_pdf, file),
+    paths(
+        create, read, act, list, rate_api, counter, super::lookup::status, super::documents::receipt_pdf,
+        super::documents::form_pdf, super::documents::file
+    ),
     components(schemas(
         CreateDossier,
         Created,
         DossierView,
         FileView,
         EventView,
-        PublicStatus,
-        PublicStep,
+        super::lookup::PublicStatus,
+        super::lookup::PublicStep,
         ActionRequest,
         ListItem,
         DossierList,

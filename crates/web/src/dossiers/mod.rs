@@ -3,6 +3,8 @@
 //! the inbox and the mail outbox.
 
 pub(crate) mod api;
+pub(crate) mod documents;
+pub(crate) mod lookup;
 pub(crate) mod messages;
 pub(crate) mod office;
 pub(crate) mod outbox;

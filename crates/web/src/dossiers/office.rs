@@ -148,7 +148,7 @@ struct OfficePage {
     specialists: Vec<Specialist>,
     error: Option<String>,
     done: bool,
-    files: Vec<crate::dossiers::api::FileLink>,
+    files: Vec<crate::dossiers::documents::FileLink>,
 }
 
 impl OfficePage {
@@ -196,7 +196,7 @@ async fn office_page(
             )
         })
         .collect();
-    let files = crate::dossiers::api::file_links(state, ctx.lang, code, &d).await?;
+    let files = crate::dossiers::documents::file_links(state, ctx.lang, code, &d).await?;
     let page = OfficePage {
         files,
         layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),

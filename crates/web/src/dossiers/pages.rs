@@ -352,7 +352,7 @@ struct DossierPage {
     supplement_error: Option<String>,
     can_withdraw: bool,
     withdraw_error: Option<String>,
-    files: Vec<crate::dossiers::api::FileLink>,
+    files: Vec<crate::dossiers::documents::FileLink>,
     /// A paper result was (or is being) handed over.
     paper_result: bool,
 }
@@ -492,7 +492,7 @@ async fn dossier_page(
             .enumerate()
             .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
             .collect();
-        let files = crate::dossiers::api::file_links(state, ctx.lang, &code, &d).await?;
+        let files = crate::dossiers::documents::file_links(state, ctx.lang, &code, &d).await?;
         let (rating_error, supplement_error, withdraw_error) = match error {
             Some(PageError::Rating(e)) => (Some(e), None, None),
             Some(PageError::Supplement(e)) => (None, Some(e), None),

@@ -1,0 +1,153 @@
+//! The public status of a dossier by its code: the API and the lookup page
+//! a slip's QR code opens. No personal data but a masked name; throttled.
+
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use egov_i18n::t;
+use egov_kernel::vn;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ctx::Ctx;
+use crate::{AppState, WebError};
+use crate::dossiers::api::*;
+
+/// The public view of a dossier, shared by the API and the lookup page.
+async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
+    let Some(d) = egov_app::dossiers::public_status(&state.app, code).await? else { return Ok(None) };
+    Ok(Some(PublicStatus {
+        code: d.code,
+        procedure: d.procedure,
+        procedure_name: d.procedure_name,
+        applicant: d.applicant,
+        status: d.status.as_str().into(),
+        national_status: d.status.national_code(),
+        received_at: d.received_at.map(vn::format_minute),
+        due: d.due,
+        steps: d
+            .steps
+            .into_iter()
+            .map(|s| PublicStep {
+                at: vn::format_minute(s.at),
+                action: s.action.as_str().into(),
+                status: s.status.as_str().into(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStatus {
+    code: String,
+    procedure: String,
+    procedure_name: String,
+    /// The applicant's name, masked: each word's first letter, then stars.
+    applicant: String,
+    status: String,
+    national_status: Option<u8>,
+    received_at: Option<String>,
+    due: Option<String>,
+    /// Each step: when, and the status it led to (no notes, no names).
+    steps: Vec<PublicStep>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicStep {
+    at: String,
+    /// The action (`accept`, `apologize`, …).
+    action: String,
+    status: String,
+}
+
+/// The public status of a dossier by its code: no personal data beyond a masked name.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/status", params(("code" = String, Path, description = "the dossier's code, in any case")), responses((status = 200, body = PublicStatus), (status = 404, body = crate::error::Problem), (status = 429, body = crate::error::Problem, description = "too many lookups from this address")))]
+pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
+        return e.problem(ctx.lang);
+    }
+    match public_status(&state, &code).await {
+        Ok(Some(s)) => Json(s).into_response(),
+        Ok(None) => WebError::NotFound.problem(ctx.lang),
+        Err(e) => e.problem(ctx.lang),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "dossiers/lookup.html")]
+struct LookupPage {
+    layout: crate::views::Layout,
+    code: String,
+    searched: bool,
+    found: Option<PublicStatus>,
+    status_label: String,
+    step_labels: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct LookupParam {
+    ma: Option<String>,
+}
+
+async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
+    let code = code.trim().chars().take(64).collect::<String>();
+    let searched = !code.is_empty();
+    if searched {
+        if let Err(e) = state.throttle(&state.lookup_throttle, ctx) {
+            return e.problem(ctx.lang);
+        }
+    }
+    let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
+    let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
+    let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
+    let step_labels = found
+        .as_ref()
+        .map(|f| {
+            f.steps
+                .iter()
+                .map(|s| {
+                    // an apology leaves the status as it was: say what happened
+                    let text = if s.action == "apologize" {
+                        t(ctx.lang, "inbox.apologize").to_string()
+                    } else {
+                        label(&s.status)
+                    };
+                    (s.at.clone(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    let page = LookupPage {
+        layout: crate::views::Layout::new(ctx, "lookup.title"),
+        code,
+        searched,
+        found,
+        status_label,
+        step_labels,
+    };
+    crate::views::render(status, &page)
+}
+
+async fn lookup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<LookupParam>,
+) -> Response {
+    lookup(&state, &ctx, q.ma.unwrap_or_default()).await
+}
+
+/// The address a slip's QR code opens.
+async fn lookup_code(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    lookup(&state, &ctx, code).await
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/dossiers/{code}/status", get(status))
+        .route("/tra-cuu", get(lookup_page))
+        .route("/tra-cuu/{code}", get(lookup_code))
+}
