@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use egov_catalog::search::Index;
-use egov_catalog::{Field, Procedure};
+use egov_catalog::{Field, Procedure, ProcedureCode};
 use egov_store::Store;
 
 use crate::AppError;
@@ -13,9 +13,9 @@ use crate::AppError;
 pub struct Snapshot {
     pub version: String,
     pub index: Index,
-    pub procedures: HashMap<String, Arc<Procedure>>,
+    pub procedures: HashMap<ProcedureCode, Arc<Procedure>>,
     /// Codes by popularity, most used first.
-    pub popular: Vec<String>,
+    pub popular: Vec<ProcedureCode>,
     pub fields: Vec<Field>,
     pub field_counts: HashMap<String, usize>,
 }

@@ -68,7 +68,7 @@ pub async fn scope_of(app: &App, agency: &str, unit: &str, field: &str, procedur
         s.procedures = Some(vec![procedure.to_string()]);
     } else if !field.is_empty() {
         let codes: Vec<String> =
-            snap.procedures.values().filter(|p| p.field == field).map(|p| p.code.clone()).collect();
+            snap.procedures.values().filter(|p| p.field == field).map(|p| p.code.to_string()).collect();
         if codes.is_empty() {
             return Err(bad(field));
         }
@@ -101,7 +101,7 @@ fn procedure_facts(app: &App, agencies: Option<&[String]>, procedures: Option<&[
     snap.procedures
         .values()
         .filter(|p| agencies.is_none_or(|a| p.agencies.iter().any(|x| a.contains(x))))
-        .filter(|p| procedures.is_none_or(|c| c.contains(&p.code)))
+        .filter(|p| procedures.is_none_or(|c| c.iter().any(|x| p.code == *x)))
         .map(|p| ProcedureFacts {
             online: matches!(p.online_level, OnlineLevel::Full | OnlineLevel::Partial),
             has_fee: p.fees.iter().any(|f| f.amount_vnd > 0),

@@ -121,7 +121,7 @@ pub fn generate(n: usize, seed: u64) -> CatalogDocument {
                 name = format!("{name} (mẫu {})", i / total + 1);
             }
             Procedure {
-                code: format!("9.{:06}", i + 1),
+                code: format!("9.{:06}", i + 1).into(),
                 name_en: format!("Synthetic procedure {}", i + 1),
                 name_vi: name,
                 field: FIELDS[rng.below(FIELDS.len())].into(),

@@ -208,10 +208,77 @@ pub struct FormField {
     pub required: bool,
 }
 
+/// A procedure's code in the national catalog (`1.000894`). A document's
+/// codes are read as given and checked, with everything else in it, by
+/// `Procedure::validate` (every error at its path); a stored one is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProcedureCode(String);
+
+impl ProcedureCode {
+    /// A code as given (a document's, a query's) or as stored.
+    pub fn new(code: impl Into<String>) -> ProcedureCode {
+        ProcedureCode(code.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Letters, digits, `.`, `-`, `_`; 1 to 32 of them.
+    pub fn is_valid(&self) -> bool {
+        valid_code(&self.0)
+    }
+}
+
+/// A code reads as its text wherever text is wanted.
+impl std::ops::Deref for ProcedureCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for ProcedureCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ProcedureCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for ProcedureCode {
+    fn from(s: &str) -> Self {
+        ProcedureCode(s.to_string())
+    }
+}
+
+impl From<String> for ProcedureCode {
+    fn from(s: String) -> Self {
+        ProcedureCode(s)
+    }
+}
+
+impl PartialEq<str> for ProcedureCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for ProcedureCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 /// A national procedure, as the catalog publishes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
-    pub code: String,
+    pub code: ProcedureCode,
     pub name_vi: String,
     pub name_en: String,
     pub field: String,

@@ -159,7 +159,7 @@ impl Index {
                 }
             }
             entries.push(Entry {
-                code: p.code.clone(),
+                code: p.code.to_string(),
                 code_lower: p.code.to_lowercase(),
                 folded,
                 accent,

@@ -52,7 +52,7 @@ pub async fn generate(store: &Store, n: u64, seed: u64, year: i32, now: NaiveDat
                 egov_catalog::TimeUnit::WorkingDays => Span::WorkingDays(p.processing_time.amount.max(1)),
                 egov_catalog::TimeUnit::WorkingHours => Span::WorkingHours(p.processing_time.amount.max(1)),
             };
-            p.agencies.iter().map(move |a| (p.code.clone(), a.clone(), span))
+            p.agencies.iter().map(move |a| (p.code.to_string(), a.clone(), span))
         })
         .collect();
     if offers.is_empty() {
@@ -218,7 +218,7 @@ fn live(
     let name = format!("Công dân {}", rng.below(1_000_000));
     Life {
         new: NewDossier {
-            procedure_code: procedure,
+            procedure_code: procedure.into(),
             applicant_folded: egov_catalog::search::fold(&name),
             applicant_name: name,
             applicant_id_number: None,

@@ -101,7 +101,7 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
     if !may_read(p, &d.state) {
         return Err(AppError::Forbidden);
     }
-    let documents = app.catalog.get().procedures.get(&d.procedure_code).map(|p| p.documents.len()).unwrap_or(0);
+    let documents = app.catalog.get().procedures.get(d.procedure_code.as_str()).map(|p| p.documents.len()).unwrap_or(0);
     if let Some(f) = written.files.iter().find(|f| f.purpose == FilePurpose::Part && f.part_index as usize >= documents)
     {
         return Err(AppError::refused(Refusal::Unacceptable, "err.option", format!("part_{}", f.part_index)));

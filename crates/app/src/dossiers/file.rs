@@ -39,7 +39,7 @@ pub async fn own_draft(app: &App, p: &Principal, id: i64, procedure: &str) -> Re
     if d.state.owner != Some(p.user_id) {
         return Err(AppError::Forbidden);
     }
-    if d.procedure_code != procedure {
+    if d.procedure_code.as_str() != procedure {
         return Err(AppError::NotFound);
     }
     if d.state.status != Status::Draft {
@@ -57,7 +57,7 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     let snap = app.catalog.get();
     let proc = snap
         .procedures
-        .get(&procedure)
+        .get(procedure.as_str())
         .ok_or_else(|| AppError::Invalid(vec![FieldError::new("procedure", "err.dossier.procedure")]))?;
     // Continuing a draft: its files count, except those replaced now.
     let mut kept: Vec<DossierFile> = Vec::new();
@@ -200,7 +200,7 @@ pub async fn file_at_counter(
     if name.is_empty() || name.chars().count() > egov_identity::MAX_NAME {
         errs.push(FieldError::new("full_name", "err.required"));
     }
-    let Some(proc) = snap.procedures.get(&input.procedure) else {
+    let Some(proc) = snap.procedures.get(input.procedure.as_str()) else {
         return Err(AppError::Invalid(vec![FieldError::new("procedure", "err.dossier.procedure")]));
     };
     if !proc.agencies.iter().any(|a| agency == *a) {

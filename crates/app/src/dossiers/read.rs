@@ -73,7 +73,8 @@ pub async fn public_status(app: &App, code: &str) -> Result<Option<PublicStatus>
     let candidates = if upper == as_typed { vec![upper] } else { vec![upper, as_typed] };
     for code in candidates {
         let Some(d) = app.store.public_dossier(&code).await? else { continue };
-        let name = app.catalog.get().procedures.get(&d.procedure_code).map(|p| p.name_vi.clone()).unwrap_or_default();
+        let name =
+            app.catalog.get().procedures.get(d.procedure_code.as_str()).map(|p| p.name_vi.clone()).unwrap_or_default();
         let steps = d
             .steps
             .into_iter()

@@ -50,7 +50,7 @@ impl WriteTx {
             "UPDATE procedures SET name_vi = $2, field = $3, online_level = $4, definition = $5, updated_at = $6, \
              popularity = COALESCE($7, popularity) WHERE code = $1",
         )
-        .bind(&p.code)
+        .bind(p.code.as_str())
         .bind(&p.name_vi)
         .bind(&p.field)
         .bind(p.online_level.as_str())
@@ -66,7 +66,7 @@ impl WriteTx {
                 "INSERT INTO procedures (code, name_vi, field, online_level, definition, popularity, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(&p.code)
+            .bind(p.code.as_str())
             .bind(&p.name_vi)
             .bind(&p.field)
             .bind(p.online_level.as_str())

@@ -1,6 +1,7 @@
 //! Dossiers: creation with a gap-free code, transitions with their history.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use egov_catalog::ProcedureCode;
 use egov_dossier::{Dossier, DossierCode, EventKind, Status};
 use egov_identity::UserId;
 use sqlx::any::AnyRow;
@@ -12,7 +13,7 @@ use crate::{get, Result, Store, StoreError, WriteTx};
 pub struct StoredDossier {
     pub id: i64,
     pub code: Option<DossierCode>,
-    pub procedure_code: String,
+    pub procedure_code: ProcedureCode,
     pub applicant_name: String,
     pub state: Dossier,
     pub form_data: std::collections::BTreeMap<String, String>,
@@ -24,7 +25,7 @@ pub struct StoredDossier {
 /// A dossier to create.
 #[derive(Debug, Clone)]
 pub struct NewDossier {
-    pub procedure_code: String,
+    pub procedure_code: ProcedureCode,
     pub applicant_name: String,
     /// The name folded for accent-insensitive search.
     pub applicant_folded: String,
@@ -157,7 +158,7 @@ fn dossier(row: &AnyRow) -> Result<StoredDossier> {
     Ok(StoredDossier {
         id: get(row, "id")?,
         code: code.map(|c| DossierCode::parse(&c)).transpose().map_err(corrupt)?,
-        procedure_code: get(row, "procedure_code")?,
+        procedure_code: ProcedureCode::new(get::<String>(row, "procedure_code")?),
         applicant_name: get(row, "applicant_name")?,
         state: serde_json::from_str(&get::<String>(row, "state")?).map_err(corrupt)?,
         form_data: serde_json::from_str(&get::<String>(row, "form_data")?).map_err(corrupt)?,
@@ -224,7 +225,7 @@ impl WriteTx {
             for (d, code, received_at) in chunk {
                 q = q
                     .bind(code.map(|c| c.to_string()))
-                    .bind(&d.procedure_code)
+                    .bind(d.procedure_code.as_str())
                     .bind(d.state.owner.map(UserId::get))
                     .bind(&d.applicant_name)
                     .bind(d.state.receiving_agency.as_str())

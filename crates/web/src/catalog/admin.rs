@@ -191,7 +191,7 @@ async fn new_procedure(State(state): State<AppState>, ctx: Ctx) -> Response {
 async fn edit_procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
     let r = async {
         official(&ctx, Action::ManageCatalog)?;
-        let p = state.catalog.get().procedures.get(&code).cloned().ok_or(WebError::NotFound)?;
+        let p = state.catalog.get().procedures.get(code.as_str()).cloned().ok_or(WebError::NotFound)?;
         editor_page(&state, &ctx, editor::to_form(&p), false, StatusCode::OK).await
     }
     .await;

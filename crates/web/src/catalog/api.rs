@@ -41,9 +41,9 @@ async fn search_procedures(State(state): State<AppState>, Query(params): Query<S
     let (total, hits) = params.run(&snap);
     let items = hits
         .iter()
-        .filter_map(|h| snap.procedures.get(&h.code).map(|p| (p, h.score)))
+        .filter_map(|h| snap.procedures.get(h.code.as_str()).map(|p| (p, h.score)))
         .map(|(p, score)| ProcedureSummary {
-            code: p.code.clone(),
+            code: p.code.to_string(),
             name: p.name_vi.clone(),
             name_en: p.name_en.clone(),
             field: p.field.clone(),
@@ -60,7 +60,7 @@ async fn search_procedures(State(state): State<AppState>, Query(params): Query<S
 /// One procedure's full definition (documents, fees, process, form, legal bases).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", params(("code" = String, Path)), responses((status = 200, description = "the procedure"), (status = 404, body = Problem)))]
 async fn get_procedure(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
-    match state.catalog.get().procedures.get(&code) {
+    match state.catalog.get().procedures.get(code.as_str()) {
         Some(p) => Json(p.as_ref().clone()).into_response(),
         None => WebError::NotFound.problem(ctx.lang),
     }

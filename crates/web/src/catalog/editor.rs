@@ -36,7 +36,7 @@ pub fn to_form(p: &Procedure) -> FormState {
     let mut put = |k: String, v: String| {
         f.values.insert(k, v);
     };
-    put("code".into(), p.code.clone());
+    put("code".into(), p.code.to_string());
     put("name_vi".into(), p.name_vi.clone());
     put("name_en".into(), p.name_en.clone());
     put("field".into(), p.field.clone());
@@ -243,7 +243,7 @@ pub fn from_form(f: &FormState, lang: Lang) -> Result<Procedure, Vec<(String, St
     let (form, r) = p.form_fields();
     rows.insert("form", r);
     let proc = Procedure {
-        code: p.text("code"),
+        code: p.text("code").into(),
         name_vi: p.text("name_vi"),
         name_en: p.text("name_en"),
         field: p.text("field"),

@@ -30,7 +30,7 @@ pub fn row(snap: &Snapshot, p: &Procedure, lang: Lang) -> ProcedureRow {
         .map(|f| if lang == Lang::En { f.name_en.clone() } else { f.name_vi.clone() })
         .unwrap_or_else(|| p.field.clone());
     ProcedureRow {
-        code: p.code.clone(),
+        code: p.code.to_string(),
         name: if lang == Lang::En { p.name_en.clone() } else { p.name_vi.clone() },
         field,
         online: t(lang, p.online_level.label_key()),
@@ -100,7 +100,7 @@ struct CatalogPage {
 pub async fn catalog(State(state): State<AppState>, ctx: Ctx, Query(params): Query<SearchParams>) -> Response {
     let snap = state.catalog.get();
     let (total, hits) = params.run(&snap);
-    let results = hits.iter().filter_map(|h| snap.procedures.get(&h.code)).map(|p| row(&snap, p, ctx.lang)).collect();
+    let results = hits.iter().filter_map(|h| snap.procedures.get(h.code.as_str())).map(|p| row(&snap, p, ctx.lang)).collect();
     let sel_field = params.field.clone().unwrap_or_default();
     let fields = snap
         .fields
@@ -176,7 +176,7 @@ pub async fn procedure(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let snap = state.catalog.get();
-    let p = snap.procedures.get(&code).ok_or(WebError::NotFound)?.clone();
+    let p = snap.procedures.get(code.as_str()).ok_or(WebError::NotFound)?.clone();
     let en = ctx.lang == Lang::En;
     let pick = |vi: &str, en_: &str| if en { en_.to_string() } else { vi.to_string() };
     let agencies_all = state.store.agencies().await?;

@@ -282,7 +282,7 @@ pub(crate) fn form_lines(
     lang: egov_i18n::Lang,
 ) -> Vec<(String, String)> {
     let snap = state.catalog.get();
-    let fields = snap.procedures.get(&d.procedure_code).map(|p| &p.form);
+    let fields = snap.procedures.get(d.procedure_code.as_str()).map(|p| &p.form);
     d.form_data
         .iter()
         .map(|(name, value)| {
@@ -369,7 +369,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
         Ok(Json(DossierView {
             files,
             code,
-            procedure: d.procedure_code,
+            procedure: d.procedure_code.to_string(),
             applicant_name: d.applicant_name,
             status: d.state.status.as_str().into(),
             national_status: d.state.status.national_code(),

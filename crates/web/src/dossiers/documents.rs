@@ -93,7 +93,7 @@ pub(crate) async fn file_links(
     d: &egov_store::StoredDossier,
 ) -> Result<Vec<FileLink>, WebError> {
     let snap = state.catalog.get();
-    let docs = snap.procedures.get(&d.procedure_code).map(|p| p.documents.clone()).unwrap_or_default();
+    let docs = snap.procedures.get(d.procedure_code.as_str()).map(|p| p.documents.clone()).unwrap_or_default();
     let mut files = state.store.dossier_files(d.id).await?;
     files.sort_by_key(|f| (f.purpose != egov_store::FilePurpose::Result, f.part_index, f.id));
     Ok(files

@@ -97,7 +97,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
             .map(|i| Line {
                 procedure: snap
                     .procedures
-                    .get(&i.procedure_code)
+                    .get(i.procedure_code.as_str())
                     .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                     .unwrap_or(i.procedure_code),
                 applicant: i.applicant_name,
@@ -168,7 +168,7 @@ async fn office_page(
     let d = egov_app::dossiers::read(&state.app, p, code).await?;
     let snap = state.catalog.get();
     let en = ctx.lang == Lang::En;
-    let proc = snap.procedures.get(&d.procedure_code).cloned();
+    let proc = snap.procedures.get(d.procedure_code.as_str()).cloned();
     let staff = state.store.users_of_agency(&d.state.current_agency).await?;
     let specialists: Vec<Specialist> = staff
         .iter()

@@ -203,7 +203,7 @@ async fn apply_page(
             ctx,
             format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
         ),
-        code: p.code.clone(),
+        code: p.code.to_string(),
         name: if en { p.name_en.clone() } else { p.name_vi.clone() },
         agencies,
         agency_error: errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string()),
@@ -313,7 +313,7 @@ async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
                 procedure_code: i.procedure_code.clone(),
                 procedure: snap
                     .procedures
-                    .get(&i.procedure_code)
+                    .get(i.procedure_code.as_str())
                     .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                     .unwrap_or(i.procedure_code),
                 status: t(ctx.lang, i.status.label_key()).to_string(),
@@ -479,7 +479,7 @@ async fn dossier_page(
         let d = egov_app::dossiers::read(&state.app, p, &code).await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
-        let proc = snap.procedures.get(&d.procedure_code);
+        let proc = snap.procedures.get(d.procedure_code.as_str());
         let history = egov_app::dossiers::history(&state.app, &d)
             .await?
             .into_iter()
@@ -537,7 +537,7 @@ async fn dossier_page(
             rating_error,
             procedure: proc
                 .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
-                .unwrap_or(d.procedure_code.clone()),
+                .unwrap_or(d.procedure_code.to_string()),
             status: t(ctx.lang, d.state.status.label_key()).to_string(),
             due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
             fresh: ctx.query.contains("moi=1"),
