@@ -1,0 +1,100 @@
+//! ID tokens signed with real RSA keys (made with `openssl genrsa 2048`,
+//! their public halves as a JWKS in `keys/`), checked as OpenID Connect
+//! Core §3.1.3.7 says: each way a token can be wrong is refused.
+
+use egov_oidc::{verify_id_token, Expect, JwkSet, OidcError};
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+
+const ISSUER: &str = "https://id.example.vn";
+const CLIENT: &str = "egov";
+const NOW: i64 = 1_790_000_000;
+
+fn keys(file: &str) -> JwkSet {
+    serde_json::from_str(&std::fs::read_to_string(format!("{}/tests/keys/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap())
+        .unwrap()
+}
+
+fn sign(kid: &str, claims: serde_json::Value) -> String {
+    let pem = std::fs::read(format!("{}/tests/keys/{}.pem", env!("CARGO_MANIFEST_DIR"), &kid[4..])).unwrap();
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(kid.to_string());
+    encode(&header, &claims, &EncodingKey::from_rsa_pem(&pem).unwrap()).unwrap()
+}
+
+fn claims() -> serde_json::Value {
+    serde_json::json!({"iss": ISSUER, "sub": "vneid-1", "aud": CLIENT, "exp": NOW + 300, "iat": NOW - 5,
+        "nonce": "n-1", "citizen_id": "079195000321", "name": "Trần Thị B"})
+}
+
+fn expect() -> Expect<'static> {
+    Expect { issuer: ISSUER, client_id: CLIENT, nonce: "n-1", now: NOW, leeway: 60 }
+}
+
+fn with(key: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut c = claims();
+    c[key] = value;
+    c
+}
+
+#[test]
+fn a_good_token_is_accepted_with_its_claims() {
+    let c = verify_id_token(&sign("key-a", claims()), &keys("jwks-a.json"), &expect()).unwrap();
+    assert_eq!(c.sub, "vneid-1");
+    assert_eq!(c.other["citizen_id"], "079195000321");
+}
+
+#[test]
+fn a_tampered_token_fails_its_signature() {
+    let token = sign("key-a", claims());
+    let parts: Vec<&str> = token.split('.').collect();
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&with("citizen_id", "001099000001".into())).unwrap());
+    let tampered = format!("{}.{forged}.{}", parts[0], parts[2]);
+    assert_eq!(verify_id_token(&tampered, &keys("jwks-a.json"), &expect()), Err(OidcError::Signature));
+    // signed by another key under this key's id
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("key-a".into());
+    let pem = std::fs::read(format!("{}/tests/keys/b.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let other = encode(&header, &claims(), &EncodingKey::from_rsa_pem(&pem).unwrap()).unwrap();
+    assert_eq!(verify_id_token(&other, &keys("jwks-a.json"), &expect()), Err(OidcError::Signature));
+}
+
+#[test]
+fn issuer_audience_times_and_nonce_are_checked() {
+    let k = keys("jwks-a.json");
+    let v = |c| verify_id_token(&sign("key-a", c), &k, &expect());
+    assert_eq!(v(with("iss", "https://evil.example".into())), Err(OidcError::Issuer("https://evil.example".into())));
+    assert_eq!(v(with("aud", "someone-else".into())), Err(OidcError::Audience));
+    // several audiences: only if this client is the authorised party
+    assert_eq!(v(with("aud", serde_json::json!(["someone-else", CLIENT]))), Err(OidcError::Audience));
+    let mut c = with("aud", serde_json::json!(["someone-else", CLIENT]));
+    c["azp"] = CLIENT.into();
+    assert!(v(c).is_ok());
+    assert_eq!(v(with("exp", (NOW - 61).into())), Err(OidcError::Expired));
+    assert!(v(with("exp", (NOW - 59).into())).is_ok(), "within the clock skew");
+    assert_eq!(v(with("iat", (NOW + 61).into())), Err(OidcError::IssuedInFuture));
+    assert_eq!(v(with("nonce", "n-2".into())), Err(OidcError::Nonce));
+    let mut no_nonce = claims();
+    no_nonce.as_object_mut().unwrap().remove("nonce");
+    assert_eq!(v(no_nonce), Err(OidcError::Nonce));
+}
+
+#[test]
+fn a_rotated_key_is_an_unknown_key_until_the_keys_are_fetched_again() {
+    let token = sign("key-b", claims());
+    assert_eq!(verify_id_token(&token, &keys("jwks-a.json"), &expect()), Err(OidcError::UnknownKey("key-b".into())));
+    assert!(verify_id_token(&token, &keys("jwks-ab.json"), &expect()).is_ok());
+}
+
+#[test]
+fn unsigned_and_shared_secret_tokens_are_refused() {
+    let k = keys("jwks-a.json");
+    let hs = encode(&Header::new(Algorithm::HS256), &claims(), &EncodingKey::from_secret(b"public")).unwrap();
+    assert_eq!(verify_id_token(&hs, &k, &expect()), Err(OidcError::Algorithm("HS256".into())));
+    use base64::Engine;
+    let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let none = format!("{}.{}.", b64(serde_json::json!({"alg": "none"})), b64(claims()));
+    assert!(matches!(verify_id_token(&none, &k, &expect()), Err(OidcError::Malformed(_))));
+    assert!(matches!(verify_id_token("not.a.token", &k, &expect()), Err(OidcError::Malformed(_))));
+}
