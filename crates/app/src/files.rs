@@ -49,10 +49,6 @@ impl Written {
     pub fn keep(mut self) {
         self.kept = true;
     }
-
-    pub fn keys(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.blob_key.clone()).collect()
-    }
 }
 
 impl Drop for Written {

@@ -90,12 +90,6 @@ impl App {
     pub fn now(&self) -> NaiveDateTime {
         self.config.clock.now()
     }
-
-    /// Rereads the catalog and the calendar if another instance changed them.
-    pub async fn refresh(&self) -> Result<(), AppError> {
-        self.catalog.refresh(&self.store).await?;
-        self.calendar.refresh(&self.store).await
-    }
 }
 
 /// Who does something: a signed-in person, or the operator at the command

@@ -504,7 +504,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let settings = egov_web::Settings {
         cookie_secure: !insecure_cookies,
         public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
-        files_dir: db.data.join("files"),
+        app: egov_app::Config { files_dir: db.data.join("files"), ..Default::default() },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
             smtp_url,
             from: mail.mail_from,

@@ -157,11 +157,6 @@ impl Store {
         self
     }
 
-    /// The store's clock.
-    pub fn clock(&self) -> &Clock {
-        &self.clock
-    }
-
     /// Now, as a stored instant.
     pub fn now(&self) -> i64 {
         self.clock.now_micros()

@@ -57,19 +57,16 @@ pub struct Settings {
     pub max_failures_per_address: i64,
     pub failure_window_secs: i64,
     pub session_ttl_secs: i64,
-    /// How far past the current due date an apology may move it.
-    pub max_extension: egov_calendar::Span,
     /// Lifetime of a token issued by `POST /api/v1/auth/token` (people's tokens).
     pub token_ttl_secs: i64,
     /// The platform's public address (e.g. `https://dichvucong.tayninh.gov.vn`),
     /// printed in QR codes; by default the address the request came to.
     pub public_url: Option<String>,
-    /// Where attached files are kept.
-    pub files_dir: std::path::PathBuf,
     /// E-mail notifications through SMTP; off when `None`.
     pub mail: Option<MailSettings>,
-    /// What time it is for deadlines and worklists.
-    pub clock: Clock,
+    /// The application's settings (the clock, where files are kept, the
+    /// longest extension), handed to `egov_app::App` once.
+    pub app: egov_app::Config,
     /// Deadlines and caps of connections (slow and hostile clients).
     pub limits: ConnectionLimits,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` are believed; none by default.
@@ -103,11 +100,9 @@ impl Default for Settings {
             failure_window_secs: 15 * 60,
             session_ttl_secs: 8 * 3600,
             token_ttl_secs: 8 * 3600,
-            max_extension: egov_calendar::Span::WorkingDays(30),
             public_url: None,
-            files_dir: std::path::PathBuf::from("./data/files"),
             mail: None,
-            clock: Clock::system(),
+            app: egov_app::Config::default(),
             limits: ConnectionLimits::default(),
             trusted_proxies: TrustedProxies::default(),
             lookup_limit: Limit { max: 30, window: Duration::from_secs(600) },
@@ -142,13 +137,8 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub async fn new(store: Store, settings: Settings) -> Result<AppState, WebError> {
-        let config = egov_app::Config {
-            files_dir: settings.files_dir.clone(),
-            clock: settings.clock.clone(),
-            max_extension: settings.max_extension,
-        };
         modules::install_messages();
-        let app = egov_app::App::new(store, config).await?;
+        let app = egov_app::App::new(store, settings.app.clone()).await?;
         if let Some(m) = &settings.mail {
             let smtp = egov_mail::Smtp::new(&m.smtp_url, &m.from).map_err(|e| WebError::Internal(e.to_string()))?;
             let mail = egov_app::jobs::Mail { retry: m.retry, poll: m.poll, public_url: settings.public_url.clone() };

@@ -237,7 +237,11 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
 async fn the_dashboard_drills_from_the_province_score_to_a_late_dossier() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00"));
-    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let app = spawn_with(egov_web::Settings {
+        app: egov_app::Config { clock: clock.clone(), ..Default::default() },
+        ..Default::default()
+    })
+    .await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let code = submit_online(&citizen).await;

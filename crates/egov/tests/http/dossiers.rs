@@ -740,7 +740,11 @@ async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refu
 async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
-    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let app = spawn_with(egov_web::Settings {
+        app: egov_app::Config { clock: clock.clone(), ..Default::default() },
+        ..Default::default()
+    })
+    .await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let specialist = app.client().with_bearer(&app.token("demo.specialist").await.1);

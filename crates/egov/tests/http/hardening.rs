@@ -201,7 +201,7 @@ async fn tokens_expire_can_be_listed_and_revoked_and_expired_rows_go() {
     let clock = egov_web::Clock::fixed(egov_kernel::Clock::system().now());
     let mut s = settings();
     s.token_ttl_secs = 2;
-    s.clock = clock.clone();
+    s.app.clock = clock.clone();
     let app = spawn_with(s).await;
     let issue = || async {
         let r = app

@@ -7,7 +7,11 @@ use crate::common::*;
 async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00")); // a Monday
-    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let app = spawn_with(egov_web::Settings {
+        app: egov_app::Config { clock: clock.clone(), ..Default::default() },
+        ..Default::default()
+    })
+    .await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let approver = app.client().with_bearer(&app.token("demo.approver").await.1);
@@ -269,7 +273,11 @@ async fn assert_kept_equals_scratch(store: &egov_store::Store, now: chrono::Naiv
 async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
     let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
     let clock = egov_web::Clock::fixed(at("2026-03-02 08:00"));
-    let app = spawn_with(egov_web::Settings { clock: clock.clone(), ..Default::default() }).await;
+    let app = spawn_with(egov_web::Settings {
+        app: egov_app::Config { clock: clock.clone(), ..Default::default() },
+        ..Default::default()
+    })
+    .await;
     let out =
         app.cli(&["bench-data", "--dossiers", "400", "--seed", "11", "--year", "2026", "--now", "2026-03-02T08:00"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

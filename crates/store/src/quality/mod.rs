@@ -267,7 +267,7 @@ async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) 
         row.steps.push((
             get(e, "at")?,
             crate::dossier::event_kind(&get::<String>(e, "action")?)?,
-            Status::parse(&to).ok_or_else(|| corrupt(format!("status {to}")))?,
+            crate::dossier::status(&to)?,
             due.map(|d| NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M")).transpose().map_err(corrupt)?,
         ));
     }

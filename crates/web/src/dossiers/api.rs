@@ -138,16 +138,6 @@ pub async fn file_dossier(
     }
 }
 
-/// The citizen's own draft `id` of `procedure`.
-pub(crate) async fn own_draft(
-    state: &AppState,
-    p: &Principal,
-    id: i64,
-    procedure: &str,
-) -> Result<egov_store::StoredDossier, WebError> {
-    Ok(egov_app::dossiers::own_draft(&state.app, p, id, procedure).await?)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct CounterDossier {
     #[schema(example = "1.000894")]
@@ -262,16 +252,6 @@ async fn read_multipart(req: axum::extract::Request) -> Result<(CreateDossier, V
         .collect();
     uploads.sort_by_key(|u| u.part);
     Ok((dossier, uploads))
-}
-
-/// What the state machine lets `who` do to the dossier now (what the
-/// pages offer), with the procedure's rules.
-pub(crate) fn available(
-    state: &AppState,
-    d: &egov_store::StoredDossier,
-    who: &Principal,
-) -> Vec<egov_dossier::CommandKind> {
-    egov_app::dossiers::available(&state.app, d, who)
 }
 
 /// A dossier's form values under their labels in `lang` (the field's name
@@ -401,11 +381,6 @@ async fn events(state: &AppState, d: &egov_store::StoredDossier) -> Result<Vec<E
         .collect())
 }
 
-/// The i18n key of a stored status name.
-pub fn status_key(s: &str) -> &'static str {
-    egov_dossier::Status::parse(s).map(egov_dossier::Status::label_key).unwrap_or("status.stopped")
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
@@ -513,11 +488,6 @@ pub fn action_files(files: HashMap<String, Upload>) -> ActionFiles {
     out
 }
 
-/// Records the owner's rating of a finished dossier (the application's use case).
-pub async fn give_rating(state: &AppState, p: &Principal, code: &str, scores: &[u8]) -> Result<(), WebError> {
-    Ok(egov_app::dossiers::rate(&state.app, p, code, scores).await?)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct RatingRequest {
     /// The nine indicators of Circular 01/2018, each 0, 1 or 2.
@@ -548,7 +518,7 @@ pub async fn rate_api(
     let r = async {
         let p = ctx.api_principal()?.clone();
         let req: RatingRequest = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        give_rating(&state, &p, &code, &req.scores).await?;
+        egov_app::dossiers::rate(&state.app, &p, &code, &req.scores).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     }
     .await;

@@ -14,12 +14,10 @@ use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::{AppState, WebError};
-use crate::dossiers::api::*;
 
-/// The public view of a dossier, shared by the API and the lookup page.
-async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStatus>, WebError> {
-    let Some(d) = egov_app::dossiers::public_status(&state.app, code).await? else { return Ok(None) };
-    Ok(Some(PublicStatus {
+/// The public view of a dossier as the API gives it.
+fn view(d: egov_app::dossiers::PublicStatus) -> PublicStatus {
+    PublicStatus {
         code: d.code,
         procedure: d.procedure,
         procedure_name: d.procedure_name,
@@ -37,7 +35,7 @@ async fn public_status(state: &AppState, code: &str) -> Result<Option<PublicStat
                 status: s.status.as_str().into(),
             })
             .collect(),
-    }))
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,10 +67,10 @@ pub async fn status(State(state): State<AppState>, ctx: Ctx, Path(code): Path<St
     if let Err(e) = state.throttle(&state.lookup_throttle, &ctx) {
         return e.problem(ctx.lang);
     }
-    match public_status(&state, &code).await {
-        Ok(Some(s)) => Json(s).into_response(),
+    match egov_app::dossiers::public_status(&state.app, &code).await {
+        Ok(Some(s)) => Json(view(s)).into_response(),
         Ok(None) => WebError::NotFound.problem(ctx.lang),
-        Err(e) => e.problem(ctx.lang),
+        Err(e) => WebError::from(e).problem(ctx.lang),
     }
 }
 
@@ -100,9 +98,10 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
             return e.problem(ctx.lang);
         }
     }
-    let found = if searched { public_status(state, &code).await.unwrap_or(None) } else { None };
-    let label = |s: &str| t(ctx.lang, status_key(s)).to_string();
-    let status_label = found.as_ref().map(|f| label(&f.status)).unwrap_or_default();
+    let found =
+        if searched { egov_app::dossiers::public_status(&state.app, &code).await.unwrap_or(None) } else { None };
+    let label = |s: egov_dossier::Status| t(ctx.lang, s.label_key()).to_string();
+    let status_label = found.as_ref().map(|f| label(f.status)).unwrap_or_default();
     let step_labels = found
         .as_ref()
         .map(|f| {
@@ -110,12 +109,10 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
                 .iter()
                 .map(|s| {
                     // an apology leaves the status as it was: say what happened
-                    let text = if s.action == "apologize" {
-                        t(ctx.lang, "inbox.apologize").to_string()
-                    } else {
-                        label(&s.status)
-                    };
-                    (s.at.clone(), text)
+                    let apology = egov_dossier::EventKind::Command(egov_dossier::CommandKind::Apologize);
+                    let text =
+                        if s.action == apology { t(ctx.lang, "inbox.apologize").to_string() } else { label(s.status) };
+                    (vn::format_minute(s.at), text)
                 })
                 .collect()
         })
@@ -125,7 +122,7 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
         layout: crate::views::Layout::new(ctx, "lookup.title"),
         code,
         searched,
-        found,
+        found: found.map(view),
         status_label,
         step_labels,
     };

@@ -177,7 +177,7 @@ async fn office_page(
         .collect();
     // What the state machine lets this official do now; assigning needs a
     // specialist to assign to.
-    let actions = crate::dossiers::api::available(state, &d, p)
+    let actions = egov_app::dossiers::available(&state.app, &d, p)
         .into_iter()
         .filter(|k| *k != CommandKind::Assign || !specialists.is_empty())
         .map(CommandKind::name)

@@ -233,7 +233,7 @@ async fn apply_form(
             return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
         };
         // Continue a draft: the citizen's own, still a draft, of this procedure.
-        let d = crate::dossiers::api::own_draft(&state, p, id, &code).await?;
+        let d = egov_app::dossiers::own_draft(&state.app, p, id, &code).await?;
         let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id) };
         apply_page(&state, &ctx, &code, form, StatusCode::OK).await
     }
@@ -447,7 +447,7 @@ async fn rate_page(
         let p = citizen(&ctx)?.clone();
         let scores: Vec<u8> =
             (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).unwrap_or(9)).collect();
-        match crate::dossiers::api::give_rating(&state, &p, &code, &scores).await {
+        match egov_app::dossiers::rate(&state.app, &p, &code, &scores).await.map_err(WebError::from) {
             Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
             Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
@@ -500,7 +500,7 @@ async fn dossier_page(
             None => (None, None, None),
         };
         // What the rules let this person do now (asked of the state machine).
-        let can_withdraw = crate::dossiers::api::available(state, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
+        let can_withdraw = egov_app::dossiers::available(&state.app, &d, p).contains(&egov_dossier::CommandKind::Withdraw);
         // The owner completes a dossier the agency sent back: what is missing
         // (the latest request, as form 02 prints it), and a file input per document part.
         let supplement = if egov_dossier::may_resubmit(&d.state, p, state.now()) {

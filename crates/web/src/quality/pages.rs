@@ -183,7 +183,7 @@ pub async fn dashboard(
     ctx: Ctx,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, WebError> {
-    let today = state.settings.clock.now().date();
+    let today = state.now().date();
     let (from, to) = q.period_or_year(today);
     let built = match period(&from, &to) {
         Ok((f, t, _, _)) => build(&state, &ctx, f, t, &q).await,
@@ -545,7 +545,7 @@ fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
 }
 
 async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashPage, WebError> {
-    let today = state.settings.clock.now().date();
+    let today = state.now().date();
     let (from, to) = q.period_or_year(today);
     let (f, tday, _, _) = period(&from, &to)?;
     build(state, ctx, f, tday, q).await
@@ -611,7 +611,7 @@ pub async fn export_pdf(
     if let Some(n) = &page.scope_note {
         facts.insert(1, (tr("quality.report.note"), n.clone()));
     }
-    facts.push((tr("quality.report.made"), state.settings.clock.now().format("%d/%m/%Y %H:%M").to_string()));
+    facts.push((tr("quality.report.made"), state.now().format("%d/%m/%Y %H:%M").to_string()));
     let mut tables = tables(&page, lang);
     if page.late_total > page.late.len() as i64 {
         tables[1].name =

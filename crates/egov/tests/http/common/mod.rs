@@ -137,11 +137,11 @@ pub async fn spawn() -> TestApp {
 
 pub async fn spawn_with(mut settings: egov_web::Settings) -> TestApp {
     let db_url = fresh_database().await;
-    settings.files_dir = std::env::temp_dir().join(format!("egov-files-{}", random_name()));
+    settings.app.files_dir = std::env::temp_dir().join(format!("egov-files-{}", random_name()));
     let store = Store::connect(&db_url).await.expect("connect");
     store.migrate(&egov_web::modules::migrations()).await.expect("migrate");
     assert!(egov::demo::load(&store, DEMO_PASSWORD).await.expect("demo"));
-    let files_dir = settings.files_dir.clone();
+    let files_dir = settings.app.files_dir.clone();
     let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
