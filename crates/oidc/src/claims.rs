@@ -26,6 +26,10 @@ pub struct ClaimNames {
     /// The claim that carries the assurance level, and the values that mean level 2.
     pub assurance: String,
     pub level2_values: Vec<String>,
+    /// The organisation's tax or enterprise code, present when the person
+    /// signs in for an organisation (they are then its representative).
+    pub org_code: String,
+    pub org_name: String,
 }
 
 impl Default for ClaimNames {
@@ -38,6 +42,8 @@ impl Default for ClaimNames {
             birth_date: "birthdate".into(),
             assurance: "acr".into(),
             level2_values: vec!["2".into(), "level2".into()],
+            org_code: "tax_code".into(),
+            org_name: "org_name".into(),
         }
     }
 }
@@ -51,6 +57,25 @@ pub struct Identity {
     pub full_name: String,
     pub birth_date: Option<NaiveDate>,
     pub level: AssuranceLevel,
+    /// The organisation the person signed in for, if any.
+    pub organisation: Option<Organisation>,
+}
+
+/// An organisation, as its identity names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// The tax code (10 digits, or 10-3 for a branch), which is also the enterprise code.
+    pub code: String,
+    pub name: String,
+}
+
+/// Whether `s` is a tax code: 10 digits, or 10 digits, a hyphen and 3 (a branch).
+pub fn is_tax_code(s: &str) -> bool {
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('-') {
+        None => digits(s, 10),
+        Some((main, branch)) => digits(main, 10) && digits(branch, 3),
+    }
 }
 
 impl Identity {
@@ -81,7 +106,15 @@ impl Identity {
             Some(v) if names.level2_values.contains(&v) => AssuranceLevel::Level2,
             _ => AssuranceLevel::Level1,
         };
-        Ok(Identity { subject: subject.to_string(), id_number, full_name, birth_date, level })
+        let organisation = match text(&names.org_code)? {
+            None => None,
+            Some(code) if is_tax_code(&code) => Some(Organisation {
+                name: text(&names.org_name)?.ok_or_else(|| OidcError::MissingClaim(names.org_name.clone()))?,
+                code,
+            }),
+            Some(_) => return Err(OidcError::BadClaim(names.org_code.clone(), "not a tax code".into())),
+        };
+        Ok(Identity { subject: subject.to_string(), id_number, full_name, birth_date, level, organisation })
     }
 }
 
@@ -110,6 +143,19 @@ mod tests {
         );
         let c = claims(serde_json::json!({"so_dinh_danh": "079195000321", "name": "A", "loa": "1"}));
         assert_eq!(Identity::from_claims("s", &c, &names).unwrap().level, AssuranceLevel::Level1);
+    }
+
+    #[test]
+    fn an_organisation_is_read_with_its_representative() {
+        let c = claims(serde_json::json!({"citizen_id": "079195000321", "name": "Trần Thị B",
+            "tax_code": "3900123456", "org_name": "Công ty TNHH Hòa Bình"}));
+        let id = Identity::from_claims("s", &c, &ClaimNames::default()).unwrap();
+        let org = id.organisation.unwrap();
+        assert_eq!((org.code.as_str(), org.name.as_str()), ("3900123456", "Công ty TNHH Hòa Bình"));
+        assert_eq!(id.id_number, "079195000321", "the representative");
+        assert!(is_tax_code("3900123456-001") && !is_tax_code("390012345") && !is_tax_code("3900123456-01"));
+        let c = claims(serde_json::json!({"citizen_id": "079195000321", "name": "B", "tax_code": "39001234"}));
+        assert!(matches!(Identity::from_claims("s", &c, &ClaimNames::default()), Err(OidcError::BadClaim(..))));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn contains(&self, client: &str) -> bool {
+    pub(crate) fn contains(&self, client: &str) -> bool {
         match self {
             Audience::One(a) => a == client,
             Audience::Many(v) => v.iter().any(|a| a == client),
@@ -84,31 +84,36 @@ const ACCEPTED: [Algorithm; 7] = [
 /// party expects. `UnknownKey` says to fetch the keys again (the provider
 /// may have rotated them) and try once more.
 pub fn verify_id_token(token: &str, keys: &JwkSet, expect: &Expect<'_>) -> Result<IdClaims, OidcError> {
+    let claims: IdClaims = verify_signed(token, keys)?;
+    check(&claims, expect)?;
+    Ok(claims)
+}
+
+/// A JWS's payload, once its signature by one of `keys` verifies with an
+/// accepted algorithm (the key named by `kid`, or the only key); nothing
+/// of the payload is checked here.
+pub(crate) fn verify_signed<T: serde::de::DeserializeOwned>(token: &str, keys: &JwkSet) -> Result<T, OidcError> {
     let header = decode_header(token).map_err(|e| OidcError::Malformed(e.to_string()))?;
     if !ACCEPTED.contains(&header.alg) {
         return Err(OidcError::Algorithm(format!("{:?}", header.alg)));
     }
     let jwk = match &header.kid {
         Some(kid) => keys.find(kid).ok_or_else(|| OidcError::UnknownKey(kid.clone()))?,
-        // without a key id, only a provider with one key is unambiguous
         None if keys.keys.len() == 1 => &keys.keys[0],
         None => return Err(OidcError::UnknownKey("(none)".into())),
     };
     let key = DecodingKey::from_jwk(jwk).map_err(|e| OidcError::Malformed(format!("key: {e}")))?;
-    // The signature here; the claims below, on the caller's clock.
     let mut validation = Validation::new(header.alg);
     validation.validate_exp = false;
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.required_spec_claims = HashSet::new();
-    let claims = decode::<IdClaims>(token, &key, &validation)
+    Ok(decode::<T>(token, &key, &validation)
         .map_err(|e| match e.kind() {
             ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => OidcError::Signature,
             _ => OidcError::Malformed(e.to_string()),
         })?
-        .claims;
-    check(&claims, expect)?;
-    Ok(claims)
+        .claims)
 }
 
 fn check(c: &IdClaims, expect: &Expect<'_>) -> Result<(), OidcError> {

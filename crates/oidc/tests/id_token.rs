@@ -98,3 +98,52 @@ fn unsigned_and_shared_secret_tokens_are_refused() {
     assert!(matches!(verify_id_token(&none, &k, &expect()), Err(OidcError::Malformed(_))));
     assert!(matches!(verify_id_token("not.a.token", &k, &expect()), Err(OidcError::Malformed(_))));
 }
+
+mod logout {
+    use super::*;
+    use egov_oidc::{verify_logout_token, LogoutExpect, BACKCHANNEL_LOGOUT_EVENT};
+
+    fn good() -> serde_json::Value {
+        serde_json::json!({"iss": ISSUER, "aud": CLIENT, "iat": NOW - 2, "exp": NOW + 118, "jti": "j-1",
+            "sid": "s-1", "events": {BACKCHANNEL_LOGOUT_EVENT: {}}})
+    }
+
+    fn expect() -> LogoutExpect<'static> {
+        LogoutExpect { issuer: ISSUER, client_id: CLIENT, now: NOW, max_age: 120 }
+    }
+
+    fn change(key: &str, value: serde_json::Value) -> serde_json::Value {
+        let mut c = good();
+        if value.is_null() {
+            c.as_object_mut().unwrap().remove(key);
+        } else {
+            c[key] = value;
+        }
+        c
+    }
+
+    #[test]
+    fn a_logout_token_names_the_session_to_end() {
+        let l = verify_logout_token(&sign("key-a", good()), &keys("jwks-a.json"), &expect()).unwrap();
+        assert_eq!(l.session_id.as_deref(), Some("s-1"));
+        assert_eq!(l.subject, None);
+        assert_eq!(l.token_id, "j-1");
+    }
+
+    #[test]
+    fn each_way_a_logout_token_can_be_wrong_is_refused() {
+        let k = keys("jwks-a.json");
+        let refused = |c| verify_logout_token(&sign("key-a", c), &k, &expect()).unwrap_err();
+        assert_eq!(refused(change("aud", "another".into())), OidcError::Audience);
+        assert_eq!(refused(change("iss", "https://evil.example".into())), OidcError::Issuer("https://evil.example".into()));
+        assert_eq!(refused(change("iat", (NOW - 3600).into())), OidcError::Expired);
+        assert!(matches!(refused(change("nonce", "n".into())), OidcError::BadClaim(..)), "an ID token is no logout token");
+        assert!(matches!(refused(change("events", serde_json::json!({"other": {}}))), OidcError::MissingClaim(_)));
+        assert!(matches!(refused(change("sid", serde_json::Value::Null)), OidcError::MissingClaim(_)));
+        assert!(matches!(refused(change("jti", serde_json::Value::Null)), OidcError::MissingClaim(_)));
+        assert_eq!(
+            verify_logout_token(&sign("key-b", good()), &k, &expect()).unwrap_err(),
+            OidcError::UnknownKey("key-b".into())
+        );
+    }
+}
