@@ -222,6 +222,7 @@ mod tests {
             kind: AccountKind::Official,
             agency_id: Some(egov_identity::AgencyId::from_stored("H72.50.01".into())),
             roles: vec![Role::AgencyAdmin],
+            signed_by: None,
         };
         let ask = |roles: Vec<Role>, agency: &str, system: bool| NewOfficial {
             username: "can.bo".into(),

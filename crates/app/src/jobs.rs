@@ -114,8 +114,9 @@ pub const SWEEP_CREDENTIALS: Job = Job {
     run: |app| {
         Box::pin(async move {
             let (s, t) = app.store.sweep_expired_credentials().await?;
-            if s + t > 0 {
-                tracing::info!(sessions = s, tokens = t, "expired credentials removed");
+            let l = app.store.sweep_pending_logins().await?;
+            if s + t + l > 0 {
+                tracing::info!(sessions = s, tokens = t, sign_ins = l, "expired credentials removed");
             }
             Ok(())
         })

@@ -20,6 +20,7 @@ pub mod files;
 pub mod jobs;
 pub mod quality;
 pub mod sessions;
+pub mod signin;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub struct App {
     pub config: Arc<Config>,
     /// Wakes the mail delivery job after a change queued a message.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The identity providers people sign in through.
+    pub signin: Arc<signin::Providers>,
 }
 
 /// The application's settings.
@@ -57,6 +60,8 @@ pub struct Config {
     pub clock: Clock,
     /// How far past the current due date an apology may move it.
     pub max_extension: Span,
+    /// The identity providers people sign in through (OpenID Connect).
+    pub providers: Vec<signin::ProviderConfig>,
 }
 
 impl Default for Config {
@@ -65,6 +70,7 @@ impl Default for Config {
             files_dir: PathBuf::from("./data/files"),
             clock: Clock::system(),
             max_extension: Span::WorkingDays(30),
+            providers: Vec::new(),
         }
     }
 }
@@ -76,7 +82,9 @@ impl App {
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(CalendarCache::load(&store).await?);
         let blobs = BlobStore::new(config.files_dir.clone());
+        let signin = Arc::new(signin::Providers::new(config.providers.clone())?);
         Ok(App {
+            signin,
             store,
             blobs,
             catalog,

@@ -5,7 +5,7 @@
 use egov_identity::{password, random_secret, secret_digest, AccountKind, Registration, UserId};
 use egov_store::{NewUser, StoreError, WriteTx};
 
-use crate::{App, AppError, FieldError};
+use crate::{App, AppError, FieldError, Refusal};
 
 /// How sign-in attempts are throttled and how long a session lives.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +15,9 @@ pub struct Policy {
     pub max_failures_per_address: i64,
     pub failure_window_secs: i64,
     pub session_ttl_secs: i64,
+    /// Whether citizens may have local accounts (register and sign in with
+    /// a password): off by default, as Decree 69/2024/NĐ-CP requires in Vietnam.
+    pub local_citizen_accounts: bool,
 }
 
 /// Why a sign-in failed.
@@ -24,6 +27,9 @@ pub enum LoginFailure {
     Throttled,
     /// No such active account, or the wrong password (which of them is not told).
     Wrong,
+    /// A citizen's local account while local citizen accounts are off: the
+    /// password was right, and they sign in with their electronic identity.
+    NotLocal,
 }
 
 /// Checks a login and password against the throttle; the account's id, or
@@ -51,6 +57,11 @@ pub async fn authenticate(
     let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
     if ok && active && id.get() > 0 {
         app.store.clear_login_failures(&counted).await?;
+        if !policy.local_citizen_accounts
+            && app.store.principal(id).await?.is_some_and(|p| p.kind == egov_identity::AccountKind::Citizen)
+        {
+            return Ok(Err(LoginFailure::NotLocal));
+        }
         Ok(Ok(id))
     } else {
         app.store.record_login_failure(&counted, addr).await?;
@@ -104,6 +115,9 @@ pub enum Registered {
 }
 
 pub async fn register(app: &App, policy: &Policy, reg: &Registration) -> Result<Registered, AppError> {
+    if !policy.local_citizen_accounts {
+        return Err(AppError::refused(Refusal::NotPermitted, "err.register.off", "local citizen accounts are off"));
+    }
     let year = chrono::Datelike::year(&app.now());
     let valid = reg
         .validate(year)

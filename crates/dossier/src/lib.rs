@@ -10,7 +10,7 @@ mod event;
 
 use chrono::NaiveDateTime;
 use egov_calendar::{Calendar, Span};
-use egov_identity::{AccountKind, AgencyId, Principal, Role, UserId};
+use egov_identity::{AgencyId, Principal, Role, UserId};
 use serde::{Deserialize, Serialize};
 
 pub use code::{CodeError, DossierCode};
@@ -402,7 +402,7 @@ fn official_of(p: &Principal, agency: &AgencyId, role: Role, action: &'static st
 }
 
 fn owner(p: &Principal, d: &Dossier, action: &'static str) -> Result<(), DossierError> {
-    if p.kind == AccountKind::Citizen && d.owner == Some(p.user_id) {
+    if p.is_applicant() && d.owner == Some(p.user_id) {
         Ok(())
     } else {
         Err(DossierError::NotOwner { action })

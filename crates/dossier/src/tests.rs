@@ -20,6 +20,7 @@ fn person(id: i64, kind: AccountKind, agency: Option<&str>, roles: &[Role]) -> P
         kind,
         agency_id: agency.map(ag),
         roles: roles.to_vec(),
+        signed_by: None,
     }
 }
 

@@ -227,6 +227,7 @@ fn live(
             parts: Vec::new(),
             files: Vec::new(),
             draft: None,
+            filed_by: None,
         },
         received,
         steps,

@@ -3,3 +3,4 @@
 pub mod anchor;
 pub mod bench_data;
 pub mod demo;
+pub mod providers;

@@ -176,6 +176,16 @@ struct ServeArgs {
     /// Connections the server holds at once.
     #[arg(long, env = "EGOV_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
+    /// Identity providers people sign in through (a JSON file: a list of
+    /// {name, label_vi, label_en, issuer, client_id, client_secret or
+    /// private_key_file, scope, claims, officials_only}).
+    #[arg(long, env = "EGOV_OIDC_PROVIDERS")]
+    oidc_providers: Option<std::path::PathBuf>,
+    /// Let citizens register and sign in with a password. Not lawful for
+    /// Vietnamese online public services since 1 July 2024 (Decree
+    /// 69/2024/NĐ-CP): for deployments elsewhere, and tests.
+    #[arg(long, env = "EGOV_LOCAL_CITIZEN_ACCOUNTS")]
+    local_citizen_accounts: bool,
     /// Lifetime of a token from `POST /api/v1/auth/token`, in hours.
     #[arg(long, env = "EGOV_TOKEN_TTL_HOURS", default_value_t = 8, value_parser = clap::value_parser!(i64).range(1..=720))]
     token_ttl_hours: i64,
@@ -291,6 +301,20 @@ enum AdminCmd {
         /// How long the token works, always said: `12h`, `30d` (at most 366 days).
         #[arg(long, value_parser = parse_lifetime)]
         expires_in: std::time::Duration,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Let an official sign in through an identity provider: maps the
+    /// provider's subject to the egov account.
+    MapIdentity {
+        #[arg(long)]
+        username: String,
+        /// The provider's name, as the providers file names it.
+        #[arg(long)]
+        provider: String,
+        /// The person's subject (`sub`) at that provider.
+        #[arg(long)]
+        subject: String,
         #[command(flatten)]
         db: Db,
     },
@@ -469,6 +493,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         register_limit,
         max_connections_per_address,
         max_connections,
+        oidc_providers,
+        local_citizen_accounts,
         mail,
         anchor,
         audit_anchor_interval,
@@ -501,10 +527,29 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             println!("demo data already present: nothing changed (the demo accounts keep their first password)");
         }
     }
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let public_url = public_url.map(|u| u.trim_end_matches('/').to_string());
+    let mut providers = match &oidc_providers {
+        Some(path) => egov::providers::load(path)?,
+        None => Vec::new(),
+    };
+    // The demonstration identity provider exists in demo mode only.
+    let demo_idp = if demo {
+        let (op, config) = egov::providers::demo(public_url.as_deref().unwrap_or(&format!("http://{addr}")))?;
+        println!("demonstration identity provider at {} (not VNeID: demo only)", op.issuer());
+        providers.push(config);
+        Some(op)
+    } else {
+        None
+    };
     let settings = egov_web::Settings {
         cookie_secure: !insecure_cookies,
-        public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
-        app: egov_app::Config { files_dir: db.data.join("files"), ..Default::default() },
+        public_url,
+        local_citizen_accounts,
+        demo_idp,
+        app: egov_app::Config { files_dir: db.data.join("files"), providers, ..Default::default() },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
             smtp_url,
             from: mail.mail_from,
@@ -536,9 +581,6 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         sink.clone(),
         std::time::Duration::from_secs(audit_anchor_interval),
     ));
-    let listener =
-        tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("egov listening on http://{addr}");
     tracing::info!(%addr, "listening");
     egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
@@ -645,6 +687,12 @@ async fn admin_cmd(what: AdminCmd) -> Result<ExitCode, String> {
                 .await
                 .map_err(app_error)?;
             println!("{} {}", t.id, t.secret);
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCmd::MapIdentity { username, provider, subject, db } => {
+            let store = db.open().await?;
+            let uid = egov_app::signin::map_identity(&store, &provider, &subject, &username).await.map_err(app_error)?;
+            println!("{provider}:{subject} signs in as {username} ({uid})");
             Ok(ExitCode::SUCCESS)
         }
         AdminCmd::RevokeToken { id, db } => {

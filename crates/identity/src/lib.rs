@@ -60,6 +60,9 @@ impl Role {
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     Citizen,
+    /// An organisation (a business, a cooperative…), keyed by its tax code;
+    /// its sessions are those of a representative who signed in for it.
+    Organisation,
     Official,
     System,
 }
@@ -68,6 +71,7 @@ impl AccountKind {
     pub fn as_str(self) -> &'static str {
         match self {
             AccountKind::Citizen => "citizen",
+            AccountKind::Organisation => "organisation",
             AccountKind::Official => "official",
             AccountKind::System => "system",
         }
@@ -75,6 +79,7 @@ impl AccountKind {
     pub fn parse(s: &str) -> Option<AccountKind> {
         match s {
             "citizen" => Some(AccountKind::Citizen),
+            "organisation" => Some(AccountKind::Organisation),
             "official" => Some(AccountKind::Official),
             "system" => Some(AccountKind::System),
             _ => None,
@@ -105,6 +110,44 @@ impl std::fmt::Display for UserId {
     }
 }
 
+/// How sure the platform is of who a person is: an electronic identity of
+/// level 1 (the account checked against the national population database)
+/// or level 2 (also the chip-based ID card or a face match), as Decree
+/// 69/2024/NĐ-CP sets them. Level 2 weighs as much as the ID card itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Assurance {
+    Level1,
+    Level2,
+}
+
+impl Assurance {
+    /// The number stored and shown (1 or 2).
+    pub fn number(self) -> i64 {
+        match self {
+            Assurance::Level1 => 1,
+            Assurance::Level2 => 2,
+        }
+    }
+    pub fn from_number(n: i64) -> Option<Assurance> {
+        match n {
+            1 => Some(Assurance::Level1),
+            2 => Some(Assurance::Level2),
+            _ => None,
+        }
+    }
+}
+
+/// How the person of a session proved who they are: through an identity
+/// provider (its configured name and their subject there), at a level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedBy {
+    pub provider: String,
+    pub subject: String,
+    pub assurance: Assurance,
+    /// In an organisation's session: the representative's ID number.
+    pub person: Option<String>,
+}
+
 /// The signed-in party of a request, as loaded from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -115,6 +158,9 @@ pub struct Principal {
     /// The agency an official or system account belongs to.
     pub agency_id: Option<AgencyId>,
     pub roles: Vec<Role>,
+    /// Set when the session began at an identity provider; `None` for a
+    /// password or a bearer token.
+    pub signed_by: Option<SignedBy>,
 }
 
 /// Something a principal may try to do; scoped actions name their agency.
@@ -158,10 +204,26 @@ impl Principal {
         self.agency_id.as_ref().is_some_and(|a| a.as_str() == agency)
     }
 
+    /// Whether the principal files dossiers of its own: a citizen or an organisation.
+    pub fn is_applicant(&self) -> bool {
+        matches!(self.kind, AccountKind::Citizen | AccountKind::Organisation)
+    }
+
+    /// The level at which the person proved who they are; `None` when
+    /// no identity provider vouched for them (a local password).
+    pub fn assurance(&self) -> Option<Assurance> {
+        self.signed_by.as_ref().map(|s| s.assurance)
+    }
+
     /// The one access rule of the platform: deny unless a clause allows.
     pub fn may(&self, action: Action<'_>) -> bool {
-        if let (AccountKind::Citizen, Action::ReadDossier { owner, .. }) = (self.kind, action) {
-            return owner == Some(self.user_id);
+        if let Action::ReadDossier { owner, .. } = action {
+            match self.kind {
+                AccountKind::Citizen => return owner == Some(self.user_id),
+                // only through a representative's session
+                AccountKind::Organisation => return self.signed_by.is_some() && owner == Some(self.user_id),
+                AccountKind::Official | AccountKind::System => {}
+            }
         }
         if !self.is_official() {
             return false;
@@ -338,6 +400,7 @@ mod tests {
             kind: AccountKind::Citizen,
             agency_id: None,
             roles: vec![],
+            signed_by: None,
         };
         assert!(citizen.may(d(Some(UserId::new(42)))));
         assert!(!citizen.may(d(Some(UserId::new(43)))));
@@ -381,7 +444,26 @@ mod tests {
             kind: AccountKind::Official,
             agency_id: Some(AgencyId::from_stored(agency.into())),
             roles: roles.to_vec(),
+            signed_by: None,
         }
+    }
+
+    #[test]
+    fn an_organisation_s_dossiers_are_read_through_a_representative_s_session_only() {
+        let d = |owner| Action::ReadDossier { owner, receiving: "A", current: "B" };
+        let by = SignedBy { provider: "vneid".into(), subject: "s".into(), assurance: Assurance::Level2, person: None };
+        let org = Principal {
+            kind: AccountKind::Organisation,
+            agency_id: None,
+            roles: vec![],
+            signed_by: Some(by),
+            ..official(&[], "A")
+        };
+        assert!(org.may(d(Some(UserId::new(1)))));
+        assert!(!org.may(d(Some(UserId::new(2)))));
+        assert!(!Principal { signed_by: None, ..org.clone() }.may(d(Some(UserId::new(1)))), "no token of its own");
+        assert!(!org.may(Action::UseBackOffice));
+        assert!(org.is_applicant() && !org.is_official());
     }
 
     #[test]

@@ -105,6 +105,12 @@ pub struct DemoProvider {
 const CODE_TTL: i64 = 60;
 const TOKEN_TTL: i64 = 300;
 
+impl std::fmt::Debug for DemoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DemoProvider({}, {} people)", self.issuer, self.people.len())
+    }
+}
+
 impl DemoProvider {
     /// A provider at `issuer` (its base URL) with a fresh P-256 signing key.
     pub fn new(issuer: &str, clients: Vec<DemoClient>, people: Vec<DemoPerson>) -> Result<DemoProvider, String> {

@@ -13,6 +13,7 @@ pub mod dossiers;
 pub mod identity;
 pub mod platform;
 pub mod quality;
+pub mod signin;
 
 pub(crate) use dossiers::{blobs, dossier, group, outbox};
 pub(crate) use platform::{audit, batch};
@@ -32,6 +33,7 @@ pub use dossier::{
     StoredDossier, Worklist, WorklistItem,
 };
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
+pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 

@@ -33,6 +33,8 @@ register![
     calendar, // working days, holidays, the lunar calendar
     dossiers, // filing, processing, lookup, slips, inbox, mail outbox
     quality,  // the Decision 766 index, its dashboard and exports
+    signin,   // signing in through identity providers (OpenID Connect), logout from their side
+    demo_idp, // the demonstration identity provider (demo mode only)
 ];
 
 use std::sync::Arc;
@@ -41,6 +43,7 @@ use std::time::Duration;
 use axum::Router;
 use egov_store::Store;
 
+pub use demo_idp::DEMO_PROVIDER;
 pub use error::WebError;
 pub use forwarded::TrustedProxies;
 pub use server::ConnectionLimits;
@@ -75,6 +78,12 @@ pub struct Settings {
     pub lookup_limit: Limit,
     /// Registration attempts per address.
     pub register_limit: Limit,
+    /// Citizens may register and sign in with a password (`--local-citizen-accounts`):
+    /// off by default, since Decree 69/2024/NĐ-CP has citizens use their
+    /// electronic identity for online public services from 1 July 2024.
+    pub local_citizen_accounts: bool,
+    /// The demonstration identity provider (`serve --demo` only).
+    pub demo_idp: Option<Arc<egov_oidc::demo::DemoProvider>>,
 }
 
 pub use egov_kernel::Clock;
@@ -107,6 +116,8 @@ impl Default for Settings {
             trusted_proxies: TrustedProxies::default(),
             lookup_limit: Limit { max: 30, window: Duration::from_secs(600) },
             register_limit: Limit { max: 20, window: Duration::from_secs(3600) },
+            local_citizen_accounts: false,
+            demo_idp: None,
         }
     }
 }
@@ -157,6 +168,7 @@ impl AppState {
             max_failures_per_address: s.max_failures_per_address,
             failure_window_secs: s.failure_window_secs,
             session_ttl_secs: s.session_ttl_secs,
+            local_citizen_accounts: s.local_citizen_accounts,
         }
     }
 }

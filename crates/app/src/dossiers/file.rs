@@ -106,6 +106,7 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         draft: continuing,
         form_data: form,
         files: written.files.clone(),
+        filed_by: p.signed_by.clone(),
     };
     let filed = if draft { save_draft(app, p, new, continuing).await? } else { submit(app, p, new).await? };
     written.keep();
@@ -246,6 +247,7 @@ pub async fn file_at_counter(
             .collect(),
         files: Vec::new(),
         draft: None,
+        filed_by: None,
     };
     let at = w.now();
     let (_, code) = w.file_submission(&new, now.date(), at, Some(p.user_id), EventKind::ReceiveAtCounter).await?;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use egov_dossier::{CommandKind, Dossier, DossierCode, EventKind, Status};
-use egov_identity::{AccountKind, Action, Principal};
+use egov_identity::{Action, Principal};
 use egov_kernel::vn;
 use egov_store::{DossierEvent, InboxMessage, Search, StoredDossier, Worklist, WorklistItem};
 
@@ -118,7 +118,7 @@ pub async fn worklist(
     which: Worklist,
     search: Option<&str>,
 ) -> Result<Vec<WorklistItem>, AppError> {
-    if p.kind == AccountKind::Citizen {
+    if p.is_applicant() {
         return Ok(app.store.dossiers_of_owner(p.user_id).await?);
     }
     let agency = p.agency_id.clone().ok_or(AppError::Forbidden)?;

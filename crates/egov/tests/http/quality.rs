@@ -392,6 +392,7 @@ async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &s
         parts: Vec::new(),
         files: Vec::new(),
         draft: None,
+        filed_by: None,
     };
     let day = at(received).date();
     let mut w = store.begin_write().await.unwrap();

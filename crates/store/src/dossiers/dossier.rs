@@ -40,6 +40,8 @@ pub struct NewDossier {
     /// row is updated instead of a new one inserted, and each file given
     /// here replaces the draft's file of the same part.
     pub draft: Option<i64>,
+    /// How the person filing proved who they are, when a provider vouched.
+    pub filed_by: Option<egov_identity::SignedBy>,
 }
 
 /// What a dossier's file is.
@@ -258,7 +260,29 @@ impl WriteTx {
         let files: Vec<(i64, &DossierFile)> =
             rows.iter().zip(&ids).flat_map(|((d, _, _), id)| d.files.iter().map(move |f| (*id, f))).collect();
         self.add_dossier_files(&files).await?;
+        for ((d, _, _), id) in rows.iter().zip(&ids) {
+            if let Some(by) = &d.filed_by {
+                self.record_filer(*id, by).await?;
+            }
+        }
         Ok(ids)
+    }
+
+    /// Records (or records again) who filed dossier `id`.
+    async fn record_filer(&mut self, id: i64, by: &egov_identity::SignedBy) -> Result<()> {
+        sqlx::query("DELETE FROM dossier_filers WHERE dossier_id = $1").bind(id).execute(self.conn()).await?;
+        sqlx::query(
+            "INSERT INTO dossier_filers (dossier_id, provider, subject, assurance, person, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&by.provider)
+        .bind(&by.subject)
+        .bind(by.assurance.number())
+        .bind(by.person.clone())
+        .bind(self.now())
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     /// Fills in a citizen's draft: saved again (no code) or submitted (its
@@ -300,6 +324,9 @@ impl WriteTx {
             .rows_affected();
         if n != 1 {
             return Err(StoreError::NotFound);
+        }
+        if let Some(by) = &d.filed_by {
+            self.record_filer(id, by).await?;
         }
         for f in &d.files {
             sqlx::query("DELETE FROM dossier_files WHERE dossier_id = $1 AND purpose = 'part' AND part_index = $2")

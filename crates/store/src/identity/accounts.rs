@@ -1,6 +1,6 @@
 //! Accounts, roles, sessions, bearer tokens and sign-in failures.
 
-use egov_identity::{AccountKind, AgencyId, Principal, Role, UserId};
+use egov_identity::{AccountKind, AgencyId, Assurance, Principal, Role, SignedBy, UserId};
 use sqlx::any::AnyRow;
 
 use crate::{get, Result, Store, StoreError, WriteTx};
@@ -59,6 +59,7 @@ fn principal_base(row: &AnyRow) -> Result<Principal> {
         kind: AccountKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("account kind {kind}")))?,
         agency_id: get::<Option<String>>(row, "agency_id")?.map(AgencyId::from_stored),
         roles: Vec::new(),
+        signed_by: None,
     })
 }
 
@@ -244,16 +245,33 @@ impl Store {
         Ok(Some(p))
     }
 
-    /// The principal and CSRF token of a live session.
+    /// The principal and CSRF token of a live session; a session begun at
+    /// an identity provider carries how the person signed in.
     pub async fn session(&self, digest: &str) -> Result<Option<(Principal, String)>> {
-        let row = sqlx::query("SELECT user_id, csrf FROM sessions WHERE digest = $1 AND expires_at > $2")
-            .bind(digest)
-            .bind(self.now())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id, csrf, provider, subject, assurance, person FROM sessions WHERE digest = $1 AND expires_at > $2",
+        )
+        .bind(digest)
+        .bind(self.now())
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let user_id = UserId::new(get(&row, "user_id")?);
-        Ok(self.principal(user_id).await?.map(|p| (p, get(&row, "csrf").unwrap_or_default())))
+        let signed_by = match (get::<Option<String>>(&row, "provider")?, get::<Option<String>>(&row, "subject")?) {
+            (Some(provider), Some(subject)) => {
+                let level = get::<Option<i64>>(&row, "assurance")?.unwrap_or(0);
+                Some(SignedBy {
+                    provider,
+                    subject,
+                    assurance: Assurance::from_number(level)
+                        .ok_or_else(|| StoreError::Corrupt(format!("assurance level {level}")))?,
+                    person: get(&row, "person")?,
+                })
+            }
+            _ => None,
+        };
+        let csrf: String = get(&row, "csrf")?;
+        Ok(self.principal(user_id).await?.map(|p| (Principal { signed_by, ..p }, csrf)))
     }
 
     /// The principal of a live (unrevoked, unexpired) bearer token, and the token's id.

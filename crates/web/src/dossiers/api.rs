@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use egov_i18n::t;
-use egov_identity::{AccountKind, Principal};
+use egov_identity::Principal;
 use egov_kernel::vn;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -80,7 +80,7 @@ fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
 pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
-        if p.kind != AccountKind::Citizen {
+        if !p.is_applicant() {
             return Err(WebError::Forbidden);
         }
         let (req, uploads) = if is_multipart(&req) {

@@ -11,7 +11,6 @@ use axum::routing::get;
 use axum::{Form, Router};
 use egov_catalog::{FieldKind, Procedure};
 use egov_i18n::{t, Lang};
-use egov_identity::AccountKind;
 
 use crate::ctx::Ctx;
 use crate::dossiers::api::{file_dossier, Filing};
@@ -134,7 +133,7 @@ struct ApplyPage {
 
 fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
     let p = ctx.principal()?;
-    if p.kind == AccountKind::Citizen {
+    if p.is_applicant() {
         Ok(p)
     } else {
         Err(WebError::Forbidden)

@@ -204,6 +204,9 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
             Err(LoginFailure::Wrong) => {
                 Ok(problem_response(StatusCode::UNAUTHORIZED, t(ctx.lang, "err.login.wrong"), None, vec![]))
             }
+            Err(LoginFailure::NotLocal) => {
+                Ok(problem_response(StatusCode::FORBIDDEN, t(ctx.lang, "err.login.citizen_local"), None, vec![]))
+            }
         }
     }
     .await;

@@ -20,10 +20,46 @@ use std::collections::HashMap;
 struct RegisterPage {
     layout: Layout,
     form: FormState,
+    /// Local citizen accounts are on (else the page says why not and offers the providers).
+    open: bool,
+    providers: Vec<ProviderButton>,
 }
 
-pub async fn register_form(ctx: Ctx) -> Response {
-    render(StatusCode::OK, &RegisterPage { layout: Layout::new(&ctx, "register.title"), form: FormState::default() })
+impl RegisterPage {
+    fn new(ctx: &Ctx, state: &AppState, form: FormState) -> RegisterPage {
+        RegisterPage {
+            layout: Layout::new(ctx, "register.title"),
+            form,
+            open: state.settings.local_citizen_accounts,
+            providers: provider_buttons(state, ctx, "/"),
+        }
+    }
+}
+
+pub async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    render(StatusCode::OK, &RegisterPage::new(&ctx, &state, FormState::default()))
+}
+
+/// A button that starts signing in at a provider.
+pub(crate) struct ProviderButton {
+    pub href: String,
+    pub label: String,
+    pub demo: bool,
+}
+
+/// The providers people sign in through, as buttons (officials-only ones left out).
+pub(crate) fn provider_buttons(state: &AppState, ctx: &Ctx, next: &str) -> Vec<ProviderButton> {
+    let q: String = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
+    state
+        .signin
+        .all()
+        .filter(|p| !p.officials_only)
+        .map(|p| ProviderButton {
+            href: format!("/dang-nhap/oidc/{}?{q}", p.name),
+            label: if ctx.lang == egov_i18n::Lang::En { p.label_en.clone() } else { p.label_vi.clone() },
+            demo: p.demo,
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +86,9 @@ pub async fn register(
     Form(f): Form<RegisterForm>,
 ) -> Result<Response, WebError> {
     ctx.check_csrf(&f.csrf)?;
+    if !state.settings.local_citizen_accounts {
+        return Err(WebError::Refused(egov_app::Refusal::NotPermitted, "err.register.off", String::new()));
+    }
     let reg = Registration {
         full_name: f.full_name,
         citizen_id: f.citizen_id,
@@ -67,7 +106,7 @@ pub async fn register(
     // Each attempt counts: the answers tell whether an ID or e-mail is taken.
     if let Err(WebError::Throttled(secs)) = state.throttle(&state.register_throttle, &ctx) {
         form.add("citizen_id", ctx.lang, "err.throttled");
-        let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
+        let page = RegisterPage::new(&ctx, &state, form);
         let mut resp = render(StatusCode::TOO_MANY_REQUESTS, &page);
         resp.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from(secs));
         return Ok(resp);
@@ -81,12 +120,12 @@ pub async fn register(
         }
         Ok(Registered::Taken(e)) => {
             form.add(&e.field, ctx.lang, e.key);
-            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
+            let page = RegisterPage::new(&ctx, &state, form);
             Ok(render(StatusCode::CONFLICT, &page))
         }
         Err(egov_app::AppError::Invalid(errs)) => {
             errs.iter().for_each(|e| form.add(&e.field, ctx.lang, e.key));
-            let page = RegisterPage { layout: Layout::new(&ctx, "register.title"), form };
+            let page = RegisterPage::new(&ctx, &state, form);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -104,6 +143,21 @@ struct LoginPage {
     layout: Layout,
     form: FormState,
     next: String,
+    providers: Vec<ProviderButton>,
+    /// Whether citizens may register with a password.
+    local_citizens: bool,
+}
+
+impl LoginPage {
+    fn new(ctx: &Ctx, state: &AppState, form: FormState, next: String) -> LoginPage {
+        LoginPage {
+            layout: Layout::new(ctx, "login.title"),
+            form,
+            providers: provider_buttons(state, ctx, &next),
+            next,
+            local_citizens: state.settings.local_citizen_accounts,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -129,12 +183,8 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn login_form(ctx: Ctx, Query(q): Query<NextParam>) -> Response {
-    let page = LoginPage {
-        layout: Layout::new(&ctx, "login.title"),
-        form: FormState::default(),
-        next: safe_next(q.next.as_deref()),
-    };
+pub async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextParam>) -> Response {
+    let page = LoginPage::new(&ctx, &state, FormState::default(), safe_next(q.next.as_deref()));
     render(StatusCode::OK, &page)
 }
 
@@ -196,9 +246,13 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
                 status = StatusCode::UNAUTHORIZED;
                 form.add("login", ctx.lang, "err.login.wrong");
             }
+            Err(LoginFailure::NotLocal) => {
+                status = StatusCode::FORBIDDEN;
+                form.add("login", ctx.lang, "err.login.citizen_local");
+            }
         }
     }
-    let page = LoginPage { layout: Layout::new(&ctx, "login.title"), form, next };
+    let page = LoginPage::new(&ctx, &state, form, next);
     let mut resp = render(status, &page);
     if status == StatusCode::TOO_MANY_REQUESTS {
         resp.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from(state.settings.failure_window_secs));
@@ -209,13 +263,20 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
 pub async fn logout(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let mut dest = "/".to_string();
     if let (Some(d), Some(p)) = (&ctx.session_digest, &ctx.principal) {
+        // a session begun at a provider ends there too (RP-initiated logout)
+        let back = format!("{}/", crate::signin::pages::origin(&state, &headers));
+        if let Some(url) = egov_app::signin::end_session_url(&state.app, d, &back).await? {
+            dest = url;
+        }
         egov_app::sessions::sign_out(&state.app, d, p.user_id).await?;
     }
-    let mut resp = Redirect::to("/").into_response();
+    let mut resp = Redirect::to(&dest).into_response();
     resp.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.settings.cookie_secure));
     Ok(resp)
 }
