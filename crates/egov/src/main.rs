@@ -691,7 +691,8 @@ async fn admin_cmd(what: AdminCmd) -> Result<ExitCode, String> {
         }
         AdminCmd::MapIdentity { username, provider, subject, db } => {
             let store = db.open().await?;
-            let uid = egov_app::signin::map_identity(&store, &provider, &subject, &username).await.map_err(app_error)?;
+            let uid =
+                egov_app::signin::map_identity(&store, &provider, &subject, &username).await.map_err(app_error)?;
             println!("{provider}:{subject} signs in as {username} ({uid})");
             Ok(ExitCode::SUCCESS)
         }

@@ -219,18 +219,27 @@ impl DemoProvider {
         let url = format!("{}{sep}{query}", auth.redirect_uri);
         let mut m = self.memory();
         m.codes.retain(|_, g| g.expires > now);
-        m.sessions.entry(sid.clone()).or_insert_with(|| (subject.to_string(), Vec::new())).1.push(auth.client_id.clone());
+        m.sessions
+            .entry(sid.clone())
+            .or_insert_with(|| (subject.to_string(), Vec::new()))
+            .1
+            .push(auth.client_id.clone());
         m.codes.insert(code, Grant { auth, subject: subject.into(), sid, expires: now + CODE_TTL });
         Ok(url)
     }
 
-    fn authenticate(&self, form: &HashMap<String, String>, authorization: Option<&str>) -> Result<&DemoClient, DemoError> {
+    fn authenticate(
+        &self,
+        form: &HashMap<String, String>,
+        authorization: Option<&str>,
+    ) -> Result<&DemoClient, DemoError> {
         let (id, secret) = match authorization.and_then(|h| h.strip_prefix("Basic ")) {
             Some(b64) => {
                 let raw = STANDARD.decode(b64.trim()).map_err(|_| err("invalid_client", "bad Basic header", 401))?;
                 let raw = String::from_utf8(raw).map_err(|_| err("invalid_client", "bad Basic header", 401))?;
                 let (id, secret) = raw.split_once(':').ok_or_else(|| err("invalid_client", "bad Basic header", 401))?;
-                let dec = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+                let dec =
+                    |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
                 (dec(id).unwrap_or_default(), dec(secret).unwrap_or_default())
             }
             None => (
@@ -245,7 +254,12 @@ impl DemoProvider {
     }
 
     /// The token endpoint: a code exchanged once for an ID token and an access token.
-    pub fn token(&self, form: &HashMap<String, String>, authorization: Option<&str>, now: i64) -> Result<Value, DemoError> {
+    pub fn token(
+        &self,
+        form: &HashMap<String, String>,
+        authorization: Option<&str>,
+        now: i64,
+    ) -> Result<Value, DemoError> {
         let client = self.authenticate(form, authorization)?;
         if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
             return Err(err("unsupported_grant_type", "only authorization_code", 400));
@@ -411,10 +425,15 @@ mod tests {
     }
 
     fn exchange(code: &str, verifier: &str) -> HashMap<String, String> {
-        [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://rp/cb"), ("code_verifier", verifier)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", "http://rp/cb"),
+            ("code_verifier", verifier),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     const BASIC: &str = "Basic ZWdvdjpzM2NyZXQ="; // egov:s3cret

@@ -18,8 +18,8 @@ mod token;
 
 pub use claims::{is_tax_code, AssuranceLevel, ClaimNames, Identity, Organisation};
 pub use client::{token_request, ClientAuth, Exchange, TokenRequest, TokenResponse};
-pub use logout::{verify_logout_token, Logout, LogoutExpect, BACKCHANNEL_LOGOUT_EVENT};
 pub use jsonwebtoken::jwk::JwkSet;
+pub use logout::{verify_logout_token, Logout, LogoutExpect, BACKCHANNEL_LOGOUT_EVENT};
 pub use pkce::{challenge, random_token, Pkce};
 pub use token::{verify_id_token, Expect, IdClaims};
 

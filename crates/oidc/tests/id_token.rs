@@ -135,9 +135,15 @@ mod logout {
         let k = keys("jwks-a.json");
         let refused = |c| verify_logout_token(&sign("key-a", c), &k, &expect()).unwrap_err();
         assert_eq!(refused(change("aud", "another".into())), OidcError::Audience);
-        assert_eq!(refused(change("iss", "https://evil.example".into())), OidcError::Issuer("https://evil.example".into()));
+        assert_eq!(
+            refused(change("iss", "https://evil.example".into())),
+            OidcError::Issuer("https://evil.example".into())
+        );
         assert_eq!(refused(change("iat", (NOW - 3600).into())), OidcError::Expired);
-        assert!(matches!(refused(change("nonce", "n".into())), OidcError::BadClaim(..)), "an ID token is no logout token");
+        assert!(
+            matches!(refused(change("nonce", "n".into())), OidcError::BadClaim(..)),
+            "an ID token is no logout token"
+        );
         assert!(matches!(refused(change("events", serde_json::json!({"other": {}}))), OidcError::MissingClaim(_)));
         assert!(matches!(refused(change("sid", serde_json::Value::Null)), OidcError::MissingClaim(_)));
         assert!(matches!(refused(change("jti", serde_json::Value::Null)), OidcError::MissingClaim(_)));

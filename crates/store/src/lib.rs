@@ -33,9 +33,9 @@ pub use dossier::{
     StoredDossier, Worklist, WorklistItem,
 };
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
-pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
+pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -158,8 +158,13 @@ pub async fn complete(
         Ok(t) => t,
         Err(e) => return Err(audit_refusal(e.to_string()).await),
     };
-    let expect =
-        Expect { issuer: &p.config.issuer, client_id: &p.config.client_id, nonce: &pending.nonce, now, leeway: LEEWAY_SECS };
+    let expect = Expect {
+        issuer: &p.config.issuer,
+        client_id: &p.config.client_id,
+        nonce: &pending.nonce,
+        now,
+        leeway: LEEWAY_SECS,
+    };
     let claims = match app.signin.with_keys(&p, |keys| verify_id_token(&tokens.id_token, keys, &expect)).await? {
         Ok(c) => c,
         Err(e) => return Err(audit_refusal(format!("ID token: {e}")).await),
@@ -195,7 +200,8 @@ pub async fn complete(
     }
     let secret = random()?;
     let csrf = random()?;
-    let signed_by = SignedBy { provider: p.config.name.clone(), subject: claims.sub.clone(), assurance: level, person: who.person };
+    let signed_by =
+        SignedBy { provider: p.config.name.clone(), subject: claims.sub.clone(), assurance: level, person: who.person };
     w.create_provider_session(
         who.user_id,
         &secret_digest(&secret),

@@ -97,7 +97,8 @@ impl Providers {
     }
 
     async fn fetch(&self, url: &str) -> Result<Vec<u8>, AppError> {
-        let r = self.http.get(url).header("accept", "application/json").send().await.map_err(|e| unavailable(url, e))?;
+        let r =
+            self.http.get(url).header("accept", "application/json").send().await.map_err(|e| unavailable(url, e))?;
         if !r.status().is_success() {
             return Err(unavailable(url, r.status()));
         }
@@ -119,8 +120,8 @@ impl Providers {
             return Ok(k.discovery.clone());
         }
         let url = format!("{}/.well-known/openid-configuration", p.config.issuer.trim_end_matches('/'));
-        let discovery = Discovery::parse(&self.fetch(&url).await?, &p.config.issuer)
-            .map_err(|e| unavailable("discovery", e))?;
+        let discovery =
+            Discovery::parse(&self.fetch(&url).await?, &p.config.issuer).map_err(|e| unavailable("discovery", e))?;
         let keys = self.fetch_keys(&discovery.jwks_uri).await?;
         *known = Some(Known { discovery: discovery.clone(), keys, refetched: None });
         Ok(discovery)

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// As `spawn()`: local citizen accounts on (these tests' citizens have passwords).
 fn settings() -> egov_web::Settings {
-    egov_web::Settings::default()
+    egov_web::Settings { local_citizen_accounts: true, ..Default::default() }
 }
 
 // ---------------------------------------------------------------- 1. redirect

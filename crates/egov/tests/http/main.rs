@@ -20,3 +20,4 @@ mod mail;
 mod process;
 mod public;
 mod quality;
+mod signin;

@@ -18,7 +18,7 @@ struct Running {
 #[allow(clippy::zombie_processes)]
 fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--local-citizen-accounts"])
         .args(extra)
         .env("EGOV_DATA", data)
         .stdout(Stdio::piped())

@@ -146,4 +146,19 @@ impl Store {
         }
         Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.pool).await?)
     }
+
+    /// The rows of a table meeting a condition written by a test.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn count_where(&self, table: &str, condition: &str) -> Result<i64> {
+        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {condition}")).fetch_one(&self.pool).await?)
+    }
+
+    /// The one text value a test's query selects.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn scalar_text(&self, sql: &str) -> Result<String> {
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
+    }
 }

@@ -143,7 +143,9 @@ impl WriteTx {
         .fetch_optional(self.conn())
         .await?;
         let claimed = claimed
-            .map(|r| Ok::<_, StoreError>((UserId::new(get(&r, "id")?), get::<String>(&r, "password_hash")? != NO_PASSWORD)))
+            .map(|r| {
+                Ok::<_, StoreError>((UserId::new(get(&r, "id")?), get::<String>(&r, "password_hash")? != NO_PASSWORD))
+            })
             .transpose()?;
         Ok(CitizenMatch { record: record.map(UserId::new), claimed })
     }
@@ -185,12 +187,17 @@ impl WriteTx {
 
     /// The organisation of a tax code, created or renamed.
     pub async fn upsert_organisation(&mut self, tax_code: &str, name: &str) -> Result<UserId> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE tax_code = $1 AND kind = 'organisation'")
-            .bind(tax_code)
-            .fetch_optional(self.conn())
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE tax_code = $1 AND kind = 'organisation'")
+                .bind(tax_code)
+                .fetch_optional(self.conn())
+                .await?;
         if let Some(id) = found {
-            sqlx::query("UPDATE users SET full_name = $2 WHERE id = $1").bind(id).bind(name).execute(self.conn()).await?;
+            sqlx::query("UPDATE users SET full_name = $2 WHERE id = $1")
+                .bind(id)
+                .bind(name)
+                .execute(self.conn())
+                .await?;
             return Ok(UserId::new(id));
         }
         let id: i64 = sqlx::query_scalar(
@@ -323,7 +330,11 @@ impl WriteTx {
             .rows_affected();
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(local.get()).execute(self.conn()).await?;
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(local.get()).execute(self.conn()).await?;
-        sqlx::query("UPDATE users SET citizen_id = $2 WHERE id = $1").bind(record.get()).bind(&number).execute(self.conn()).await?;
+        sqlx::query("UPDATE users SET citizen_id = $2 WHERE id = $1")
+            .bind(record.get())
+            .bind(&number)
+            .execute(self.conn())
+            .await?;
         Ok(moved)
     }
 }

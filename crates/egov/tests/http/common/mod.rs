@@ -130,12 +130,31 @@ pub fn dispose_database(url: &str) {
     }
 }
 
-/// Starts the server on a fresh database with the demo data.
+/// Starts the server on a fresh database with the demo data, with local
+/// citizen accounts on: the suite's citizens of the one-stop vertical sign
+/// in with a password (the identity tests use `spawn_lawful`, the default).
 pub async fn spawn() -> TestApp {
-    spawn_with(egov_web::Settings::default()).await
+    spawn_with(egov_web::Settings { local_citizen_accounts: true, ..Default::default() }).await
 }
 
-pub async fn spawn_with(mut settings: egov_web::Settings) -> TestApp {
+pub async fn spawn_with(settings: egov_web::Settings) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    spawn_on(listener, settings).await
+}
+
+/// Starts the server with the lawful defaults (no local citizen accounts)
+/// and the demonstration identity provider egov serves in demo mode.
+pub async fn spawn_demo_idp() -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (op, config) = egov::providers::demo(&base).expect("demo provider");
+    let mut settings = egov_web::Settings { demo_idp: Some(op), ..Default::default() };
+    settings.app.providers.push(config);
+    spawn_on(listener, settings).await
+}
+
+/// Starts the server on a listener already bound (so that settings can name its address).
+pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web::Settings) -> TestApp {
     let db_url = fresh_database().await;
     settings.app.files_dir = std::env::temp_dir().join(format!("egov-files-{}", random_name()));
     let store = Store::connect(&db_url).await.expect("connect");
@@ -143,7 +162,6 @@ pub async fn spawn_with(mut settings: egov_web::Settings) -> TestApp {
     assert!(egov::demo::load(&store, DEMO_PASSWORD).await.expect("demo"));
     let files_dir = settings.app.files_dir.clone();
     let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(egov_web::serve(listener, state, async move {
@@ -262,6 +280,16 @@ impl Client {
 
     pub async fn get(&self, path: &str) -> Resp {
         self.send(self.http.get(format!("{}{}", self.base, path))).await
+    }
+
+    /// A GET of an absolute address (another server's: a provider's), with this client's cookies.
+    pub async fn get_url(&self, url: &str) -> Resp {
+        self.send(self.http.get(url)).await
+    }
+
+    /// A form POST to an absolute address.
+    pub async fn post_form_url(&self, url: &str, form: &[(String, String)]) -> Resp {
+        self.send(self.http.post(url).form(form)).await
     }
 
     /// A GET with extra headers.
