@@ -251,7 +251,7 @@ async fn refusal_audit(app: &App, provider: &str, reason: String) -> AppError {
         let mut w = app.store.begin_write().await?;
         w.audit(egov_audit::Event::new(
             format!("provider:{provider}"),
-            "signin.refused",
+            "oidc.refused",
             format!("provider:{provider}"),
             None::<&()>,
             Some(&serde_json::json!({"reason": reason})),
