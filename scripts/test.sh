@@ -26,6 +26,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# a real OpenID Connect provider for the sign-in tests: oidc-provider from
+# npm (pinned in its package-lock.json), run by Node
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  log "installing nodejs and npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+OP_DIR=crates/egov/tests/oidc-provider
+OP_STAMP="$(sha256sum "$OP_DIR/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$OP_DIR/node_modules/.egov-installed" 2>/dev/null)" != "$OP_STAMP" ]; then
+  log "installing the test identity provider (npm ci in $OP_DIR)"
+  (cd "$OP_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$OP_STAMP" > "$OP_DIR/node_modules/.egov-installed"
+fi
+
 # the API contract's fuzzer: schemathesis from PyPI, in a virtual environment
 # of its own (pinned, so that a run can be repeated)
 ST_VERSION=4.32.5

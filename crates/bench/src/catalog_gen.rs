@@ -146,6 +146,7 @@ pub fn generate(n: usize, seed: u64) -> CatalogDocument {
                     share_percent: 100,
                 }],
                 form: vec![],
+                identity: RequiredIdentity::Any,
             }
         })
         .collect();

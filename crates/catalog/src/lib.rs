@@ -296,6 +296,19 @@ pub struct Procedure {
     pub process: Vec<ProcessStep>,
     #[serde(default)]
     pub form: Vec<FormField>,
+    /// The electronic identity an applicant must hold to file it online.
+    #[serde(default)]
+    pub identity: RequiredIdentity,
+}
+
+/// What identity filing a procedure online needs (Decree 69/2024/NĐ-CP):
+/// any signed-in applicant, or an electronic identity of level 2.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequiredIdentity {
+    #[default]
+    Any,
+    Level2,
 }
 
 /// The catalog's JSON import/export document.
@@ -603,6 +616,7 @@ mod tests {
                 kind: FieldKind::Text { max_len: Some(100) },
                 required: true,
             }],
+            identity: RequiredIdentity::Any,
         }
     }
 

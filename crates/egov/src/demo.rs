@@ -283,6 +283,11 @@ pub fn catalog() -> CatalogDocument {
                     required: false,
                 },
             ],
+            identity: if matches!(c[1], "dat-dai" | "kinh-doanh") {
+                RequiredIdentity::Level2
+            } else {
+                RequiredIdentity::Any
+            },
         });
     }
     CatalogDocument { version: CatalogDocument::VERSION, fields: fields(), procedures }

@@ -192,7 +192,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         if let Ok(v) = HeaderValue::from_str(&request_id.to_string()) {
             h.insert("x-request-id", v);
         }
-        security_headers(h, is_api, https);
+        security_headers(h, is_api, https, &state.page_csp);
         tracing::info!(status = status.as_u16(), micros = started.elapsed().as_micros() as u64, "served");
         resp
     }
@@ -246,22 +246,30 @@ fn clean_query(req: &mut Request, path: &str, query: String) -> String {
     cleaned
 }
 
-/// The headers every answer carries.
-fn security_headers(h: &mut HeaderMap, is_api: bool, https: bool) {
+/// The headers every answer carries. A handler that set its own content
+/// security policy keeps it (and then says itself whether it may be framed):
+/// the demonstration provider's page posting back to its client, the
+/// front-channel logout address a provider loads in a frame.
+fn security_headers(h: &mut HeaderMap, is_api: bool, https: bool, page_csp: &HeaderValue) {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if h.contains_key("content-security-policy") {
+        return finish_headers(h, https);
+    }
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert(
         "content-security-policy",
         if is_api {
             // JSON, PDFs and files: nothing in them may run or be framed.
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
         } else {
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
-            )
+            page_csp.clone()
         },
     );
+    finish_headers(h, https);
+}
+
+fn finish_headers(h: &mut HeaderMap, https: bool) {
     if https {
         h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
@@ -270,6 +278,35 @@ fn security_headers(h: &mut HeaderMap, is_api: bool, https: bool) {
     // data and CSRF tokens.
     if !h.contains_key(CACHE_CONTROL) {
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// The pages' content security policy. Forms post to this site only, but
+/// a form's answer may send the browser on to an identity provider (signing
+/// out ends its session too), so the providers' origins are allowed as well.
+pub(crate) fn page_csp(provider_origins: &[String]) -> HeaderValue {
+    let extra: String = provider_origins.iter().map(|o| format!(" {o}")).collect();
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'{extra}; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+    })
+}
+
+/// `scheme://host[:port]` of an address; empty unless it is plainly one.
+pub(crate) fn origin_of(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return String::new() };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let plain = !host.is_empty()
+        && matches!(scheme, "http" | "https")
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if plain {
+        format!("{scheme}://{host}")
+    } else {
+        String::new()
     }
 }
 

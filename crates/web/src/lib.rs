@@ -137,6 +137,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub lookup_throttle: Arc<throttle::Throttle>,
     pub register_throttle: Arc<throttle::Throttle>,
+    /// The pages' content security policy (with the identity providers' origins).
+    pub page_csp: axum::http::HeaderValue,
 }
 
 impl std::ops::Deref for AppState {
@@ -157,7 +159,10 @@ impl AppState {
         }
         let lookup_throttle = Arc::new(throttle::Throttle::new(settings.lookup_limit));
         let register_throttle = Arc::new(throttle::Throttle::new(settings.register_limit));
-        Ok(AppState { app, settings: Arc::new(settings), lookup_throttle, register_throttle })
+        let origins: Vec<String> =
+            settings.app.providers.iter().map(|p| ctx::origin_of(&p.issuer)).filter(|o| !o.is_empty()).collect();
+        let page_csp = ctx::page_csp(&origins);
+        Ok(AppState { app, settings: Arc::new(settings), lookup_throttle, register_throttle, page_csp })
     }
 
     /// The sign-in throttle and session lifetime, for the application layer.

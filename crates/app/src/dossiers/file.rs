@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use egov_catalog::{FieldKind, RequiredIdentity};
 use egov_dossier::{Command, Dossier, DossierCode, EventKind, Status};
-use egov_identity::{AgencyId, Principal};
+use egov_identity::{AgencyId, Assurance, Principal};
 use egov_store::{DossierFile, EventRow, FilePurpose, NewDossier, StoreError, StoredDossier};
 
 use crate::files::{self, Upload};
@@ -48,6 +49,47 @@ pub async fn own_draft(app: &App, p: &Principal, id: i64, procedure: &str) -> Re
     Ok(d)
 }
 
+/// Whether `p` may file `proc` online: a procedure that needs a level 2
+/// electronic identity refuses a level 1 one and a local password alike.
+pub fn may_file(p: &Principal, proc: &egov_catalog::Procedure) -> Result<(), AppError> {
+    if proc.identity == RequiredIdentity::Level2 && p.assurance() != Some(Assurance::Level2) {
+        let has = p.assurance().map_or("none".to_string(), |a| format!("level {}", a.number()));
+        return Err(AppError::refused(Refusal::NotPermitted, "err.signin.level2", format!("identity: {has}")));
+    }
+    Ok(())
+}
+
+/// A new application's form as far as the applicant's verified identity
+/// fills it: ID number fields with the number a provider vouched for (a
+/// representative's, for an organisation), `applicant_name` with the name,
+/// date fields about birth with the date of birth.
+pub async fn prefill(
+    app: &App,
+    p: &Principal,
+    proc: &egov_catalog::Procedure,
+) -> Result<BTreeMap<String, String>, AppError> {
+    let mut out = BTreeMap::new();
+    if p.signed_by.is_none() {
+        return Ok(out);
+    }
+    let (number, birth) = match app.store.verified_person(p.user_id).await? {
+        Some((n, b)) => (Some(n), b),
+        None => (p.signed_by.as_ref().and_then(|s| s.person.clone()), None),
+    };
+    for f in &proc.form {
+        let value = match &f.kind {
+            FieldKind::CitizenId => number.clone(),
+            FieldKind::Date if f.name.contains("birth") => birth.clone(),
+            _ if f.name == "applicant_name" => Some(p.full_name.clone()),
+            _ => None,
+        };
+        if let Some(v) = value {
+            out.insert(f.name.clone(), v);
+        }
+    }
+    Ok(out)
+}
+
 /// Files a dossier for a citizen: checks the procedure, the agency, the
 /// form and the files (every problem at its field), then saves a draft or
 /// submits it (numbered, group-committed). Files are on disk before the row
@@ -59,6 +101,7 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         .procedures
         .get(procedure.as_str())
         .ok_or_else(|| AppError::Invalid(vec![FieldError::new("procedure", "err.dossier.procedure")]))?;
+    may_file(p, proc)?;
     // Continuing a draft: its files count, except those replaced now.
     let mut kept: Vec<DossierFile> = Vec::new();
     if let Some(id) = continuing {

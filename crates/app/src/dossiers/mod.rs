@@ -7,7 +7,7 @@ mod file;
 mod read;
 
 pub use act::{act, rate, ActionFiles, Request};
-pub use file::{file, file_at_counter, own_draft, CounterFiling, Filed, Filing};
+pub use file::{file, file_at_counter, may_file, own_draft, prefill, CounterFiling, Filed, Filing};
 pub use read::{
     available, history, inbox, latest_notice, public_status, read, worklist, Notice, NoticeForm, PublicStatus,
     PublicStep,

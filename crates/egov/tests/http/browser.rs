@@ -106,13 +106,46 @@ async fn office_action(b: &Browser, site: &str, code: &str, action: &str) {
     b.wait_text("main", |t| t.contains("Đã cập nhật hồ sơ.")).await;
 }
 
+/// How the journey's citizen signs in.
+#[derive(Clone, Copy)]
+enum Citizen {
+    /// An old local account with a password (`--local-citizen-accounts`).
+    Password(&'static str),
+    /// A person at the demonstration identity provider (OpenID Connect).
+    Provider(&'static str),
+}
+
+async fn citizen_sign_in(b: &Browser, site: &str, who: Citizen) {
+    match who {
+        Citizen::Password(user) => sign_in(b, site, user).await,
+        Citizen::Provider(subject) => {
+            b.goto(&format!("{site}/dang-nhap")).await;
+            b.click("a[href^='/dang-nhap/oidc/demo']").await;
+            b.wait_text("main", |t| t.contains("MÔ PHỎNG")).await;
+            b.click(&format!("button[name=subject][value='{subject}']")).await;
+            b.wait_text("header", |t| t.contains("Đăng xuất")).await;
+        }
+    }
+}
+
 /// Issue 4's journey: a citizen submits online with an attachment → an officer
 /// accepts → a specialist requests a supplement → the citizen resubmits → the
 /// approver approves → the result is returned → the citizen rates; the public
 /// lookup by code shows every step.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
-    let app = spawn().await;
+    journey(spawn().await, Citizen::Password("demo.citizen"), "N*** V** D**", "Dân").await;
+}
+
+/// The same journey, the citizen signing in through an OpenID Connect
+/// provider (the demonstration one egov serves in demo mode), as Decree
+/// 69/2024 has citizens do; the form comes filled from the identity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journey_again_signed_in_through_the_identity_provider() {
+    journey(spawn_demo_idp().await, Citizen::Provider("demo-mai"), "T*** T** M**", "Mai").await;
+}
+
+async fn journey(app: TestApp, citizen: Citizen, masked: &str, hidden: &str) {
     let site = format!("http://localhost:{}", app.addr.port());
     let dir = std::env::temp_dir().join(format!("egov-journey-{}", random_name()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -124,13 +157,18 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
     let b = Browser::start().await;
 
     // 1. The citizen applies online with the two mandatory documents attached.
-    sign_in(&b, &site, "demo.citizen").await;
+    citizen_sign_in(&b, &site, citizen).await;
     b.goto(&format!("{site}/thu-tuc/1.000894")).await;
     b.click("a[href='/thu-tuc/1.000894/nop']").await;
     b.wait_text("h1", |t| t.contains("Nộp hồ sơ")).await;
     b.script("document.getElementById('agency').value = 'H72.50.01'; return 1").await;
-    b.type_into("#f_applicant_name", "Nguyễn Văn Dân").await;
-    b.type_into("#f_applicant_id", "072090001234").await;
+    if let Citizen::Provider(_) = citizen {
+        let filled = b.script("return document.getElementById('f_applicant_id').value").await;
+        assert_eq!(filled, "072190001111", "the ID number comes from the identity");
+    } else {
+        b.type_into("#f_applicant_name", "Nguyễn Văn Dân").await;
+        b.type_into("#f_applicant_id", "072090001234").await;
+    }
     b.type_into("#f_address", "Tổ 5, phường Tân Ninh").await;
     b.upload("#part_0", &pdf("to-khai.pdf")).await;
     b.upload("#part_1", &pdf("cccd.pdf")).await;
@@ -161,7 +199,7 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
     sign_out(&b).await;
 
     // 4. The citizen sees what is missing and resubmits with it attached.
-    sign_in(&b, &site, "demo.citizen").await;
+    citizen_sign_in(&b, &site, citizen).await;
     b.goto(&format!("{site}/ho-so/{code}")).await;
     let main = b.wait_text("main", |t| t.contains("Bổ sung hồ sơ")).await;
     assert!(main.contains("Bản sao giấy xác nhận tình trạng hôn nhân"), "{main}");
@@ -186,7 +224,7 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
     sign_out(&b).await;
 
     // 7. The citizen downloads the result and rates the service.
-    sign_in(&b, &site, "demo.citizen").await;
+    citizen_sign_in(&b, &site, citizen).await;
     b.goto(&format!("{site}/ho-so/{code}")).await;
     let main = b.wait_text("main", |t| t.contains("Kết quả giải quyết (bản điện tử)")).await;
     assert!(main.contains("giay-chung-nhan-ket-hon.pdf") && main.contains("Kết quả bản giấy"), "{main}");
@@ -227,7 +265,7 @@ async fn a_dossier_goes_from_online_submission_to_rating_through_the_pages() {
     for (line, status) in lines.iter().zip(order) {
         assert!(line.ends_with(status), "{line} / {status}\n{steps}");
     }
-    assert!(main.contains("N*** V** D**") && !main.contains("Dân"), "only a masked name: {main}");
+    assert!(main.contains(masked) && !main.contains(hidden), "only a masked name: {main}");
     b.quit().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

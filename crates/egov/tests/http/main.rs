@@ -21,3 +21,4 @@ mod process;
 mod public;
 mod quality;
 mod signin;
+mod signin_op;

@@ -19,7 +19,7 @@ fn unescape(s: &str) -> String {
 }
 
 /// The hidden inputs of a page's form, as name and value.
-fn hidden_inputs(html: &str) -> Vec<(String, String)> {
+pub(crate) fn hidden_inputs(html: &str) -> Vec<(String, String)> {
     html.split("<input type=\"hidden\" name=\"")
         .skip(1)
         .filter_map(|rest| {
@@ -241,4 +241,60 @@ async fn the_demonstration_provider_exists_only_in_demo_mode() {
     let demo = spawn_demo_idp().await;
     let d = demo.client().get("/demo-idp/.well-known/openid-configuration").await;
     assert_eq!(d.json()["issuer"], format!("{}/demo-idp", demo.base));
+}
+
+#[tokio::test]
+async fn a_level_1_identity_is_told_what_it_cannot_file_and_forms_are_prefilled() {
+    let app = spawn_demo_idp().await;
+    let hung = app.client();
+    assert_eq!(sign_in(&hung, "demo-hung").await.status, 303);
+    // a land registration needs level 2: said on its page, on its form, and on filing
+    assert!(hung.get("/thu-tuc/2.001263").await.text.contains("cần tài khoản định danh điện tử mức 2"));
+    let r = hung.get("/thu-tuc/2.001263/nop").await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(r.text.contains("Tài khoản của Quý vị là mức 1"), "{}", r.text);
+    let csrf = hung.get("/ho-so-cua-toi").await.csrf();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("agency", "H72.50.01")
+        .text("f_applicant_name", "Lê Văn Hùng")
+        .text("f_applicant_id", "072085002222")
+        .text("f_address", "Phường Tân Ninh")
+        .text("submit", "1")
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    assert_eq!(hung.post_multipart("/thu-tuc/2.001263/nop", form).await.status, 403);
+    assert_eq!(app.count("dossiers").await, 0);
+    // a marriage registration does not: level 1 files it, the form filled from the identity
+    let f = hung.get("/thu-tuc/1.000894/nop").await;
+    assert_eq!(f.status, 200);
+    assert!(f.text.contains("value=\"072085002222\"") && f.text.contains("value=\"Lê Văn Hùng\""), "{}", f.text);
+    // level 2 files the land registration
+    let mai = app.client();
+    assert_eq!(sign_in(&mai, "demo-mai").await.status, 303);
+    let f = mai.get("/thu-tuc/2.001263/nop").await;
+    assert_eq!(f.status, 200, "{}", f.text);
+    assert!(f.text.contains("value=\"072190001111\""));
+}
+
+#[tokio::test]
+async fn front_channel_logout_ends_the_session_its_provider_names() {
+    let app = spawn_demo_idp().await;
+    let c = app.client();
+    assert_eq!(sign_in(&c, "demo-mai").await.status, 303);
+    let sid = app.store.scalar_text("SELECT sid FROM sessions WHERE provider = 'demo'").await.unwrap();
+    let iss = format!("{}/demo-idp", app.base);
+    let q = |iss: &str, sid: &str| {
+        form_urlencoded::Serializer::new(String::new()).append_pair("iss", iss).append_pair("sid", sid).finish()
+    };
+    let other = app.client();
+    let r = other.get(&format!("/dang-nhap/oidc/demo/frontchannel-logout?{}", q("https://evil.example", &sid))).await;
+    assert_eq!(r.status, 400, "another issuer ends nothing");
+    assert_eq!(app.store.count_where("sessions", "provider = 'demo'").await.unwrap(), 1);
+    let r = other.get(&format!("/dang-nhap/oidc/demo/frontchannel-logout?{}", q(&iss, &sid))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-security-policy"), format!("default-src 'none'; frame-ancestors {}", app.base));
+    assert_eq!(r.header("x-frame-options"), "", "the provider's page frames it");
+    assert_eq!(app.store.count_where("sessions", "provider = 'demo'").await.unwrap(), 0);
+    assert!(c.get("/ho-so-cua-toi").await.location().starts_with("/dang-nhap"));
 }

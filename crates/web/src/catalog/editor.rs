@@ -41,6 +41,9 @@ pub fn to_form(p: &Procedure) -> FormState {
     put("name_en".into(), p.name_en.clone());
     put("field".into(), p.field.clone());
     put("online_level".into(), p.online_level.as_str().into());
+    if p.identity == RequiredIdentity::Level2 {
+        put("identity_level2".into(), "on".into());
+    }
     put("time_amount".into(), p.processing_time.amount.to_string());
     put("time_unit".into(), p.processing_time.unit.as_str().into());
     for l in &p.levels {
@@ -256,6 +259,7 @@ pub fn from_form(f: &FormState, lang: Lang) -> Result<Procedure, Vec<(String, St
         processing_time: ProcessingTime { amount, unit },
         process,
         form,
+        identity: if f.checked("identity_level2") { RequiredIdentity::Level2 } else { RequiredIdentity::Any },
     };
     let mut errors = p.errors;
     for e in proc.validate("p") {

@@ -13,6 +13,8 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("catalog.all", "Tất cả", "All"),
     ("catalog.found", "thủ tục", "procedures"),
     ("catalog.none", "Không tìm thấy thủ tục phù hợp. Hãy thử từ khóa ngắn hơn.", "No procedure matches. Try fewer words."),
+    ("editor.identity_level2", "Yêu cầu tài khoản định danh điện tử mức 2 để nộp trực tuyến", "Filing online requires a level 2 electronic identity"),
+    ("proc.identity_level2", "Nộp trực tuyến cần tài khoản định danh điện tử mức 2.", "Filing online requires a level 2 electronic identity."),
     ("online.full", "Toàn trình", "Fully online"),
     ("online.partial", "Một phần", "Partly online"),
     ("online.info_only", "Cung cấp thông tin", "Information only"),

@@ -160,6 +160,8 @@ struct ProcedurePage {
     layout: Layout,
     p: ProcedureRow,
     can_apply: bool,
+    /// Filing online needs a level 2 electronic identity.
+    needs_level2: bool,
     levels: String,
     agencies: Vec<AgencyView>,
     docs: Vec<DocView>,
@@ -196,6 +198,7 @@ pub async fn procedure(
         layout: Layout::titled(&ctx, pick(&p.name_vi, &p.name_en)),
         p: row(&snap, &p, ctx.lang),
         can_apply: p.online_level != OnlineLevel::InfoOnly,
+        needs_level2: p.identity == egov_catalog::RequiredIdentity::Level2,
         levels: p
             .levels
             .iter()

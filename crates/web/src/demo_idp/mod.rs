@@ -97,7 +97,18 @@ async fn authorize(
     }
     let request = CARRIED.iter().filter_map(|k| q.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
     let people = op.people().iter().map(|p| Person { subject: p.subject.clone(), label: p.label.clone() }).collect();
-    Ok(render(StatusCode::OK, &AuthorizePage { layout: Layout::new(&ctx, "demo_idp.title"), people, request }))
+    let mut resp = render(StatusCode::OK, &AuthorizePage { layout: Layout::new(&ctx, "demo_idp.title"), people, request });
+    // the form's answer redirects to the client's registered callback, which
+    // a browser checks against form-action too
+    let client = q.get("redirect_uri").map(|u| crate::ctx::origin_of(u)).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self' {client}; frame-ancestors 'none'"
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&csp) {
+        resp.headers_mut().insert("content-security-policy", v);
+        resp.headers_mut().insert("x-frame-options", axum::http::HeaderValue::from_static("DENY"));
+    }
+    Ok(resp)
 }
 
 /// A person was picked: back to the client with a code.

@@ -228,7 +228,12 @@ async fn apply_form(
     let r = async {
         let p = citizen(&ctx)?;
         let Some(id) = q.draft else {
-            let form = ApplyForm { agency: "", values: &BTreeMap::new(), errors: &[], draft: None };
+            let snap = state.catalog.get();
+            let proc = snap.procedures.get(code.as_str()).ok_or(WebError::NotFound)?;
+            // told at once, not after filling the form
+            egov_app::dossiers::may_file(p, proc)?;
+            let values = egov_app::dossiers::prefill(&state.app, p, proc).await?;
+            let form = ApplyForm { agency: "", values: &values, errors: &[], draft: None };
             return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
         };
         // Continue a draft: the citizen's own, still a draft, of this procedure.

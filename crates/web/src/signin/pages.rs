@@ -147,7 +147,15 @@ pub async fn front_channel(
     Query(q): Query<FrontChannel>,
 ) -> Result<Response, WebError> {
     egov_app::signin::front_channel_logout(&state.app, &provider, &q.iss, &q.sid).await?;
-    Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], "").into_response())
+    // loaded in a frame of the provider's logout page: only it may frame this
+    let iss = q.iss.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
+    let scheme = q.iss.split("://").next().unwrap_or("https");
+    let csp = format!("default-src 'none'; frame-ancestors {scheme}://{iss}");
+    let mut resp = (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], "").into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&csp) {
+        resp.headers_mut().insert("content-security-policy", v);
+    }
+    Ok(resp)
 }
 
 pub(crate) fn routes() -> Router<AppState> {

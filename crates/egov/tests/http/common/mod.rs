@@ -369,3 +369,108 @@ impl Client {
         r
     }
 }
+
+/// A real OpenID Connect provider (`oidc-provider` from npm, run by Node:
+/// `tests/oidc-provider/server.mjs`), for the relying-party tests. Its
+/// packages are installed by the test command; without them the test fails.
+pub struct TestOp {
+    child: std::process::Child,
+    pub issuer: String,
+}
+
+impl Drop for TestOp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestOp {
+    /// Starts the provider with egov at `rp_base` as its one client.
+    pub fn start(rp_base: &str) -> TestOp {
+        use std::io::BufRead;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider");
+        assert!(
+            dir.join("node_modules/oidc-provider").exists(),
+            "oidc-provider is not installed in {}: run the test command (scripts/test.sh), which runs npm ci there",
+            dir.display()
+        );
+        let mut child = std::process::Command::new("node")
+            .arg("server.mjs")
+            .current_dir(&dir)
+            .env("RP_BASE", rp_base)
+            .env("CLIENT_ID", "egov")
+            .env("CLIENT_SECRET", "egov-test-secret")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("node is not installed: run the test command (scripts/test.sh)");
+        let out = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(out).lines();
+        let issuer = loop {
+            match lines.next() {
+                Some(Ok(l)) => {
+                    if let Some(i) = l.strip_prefix("listening ") {
+                        break i.trim().to_string();
+                    }
+                }
+                _ => panic!("the test provider did not start"),
+            }
+        };
+        // keep reading what it prints: a closed pipe would end it at its next line
+        std::thread::spawn(move || for _ in lines {});
+        TestOp { child, issuer }
+    }
+
+    /// egov's configuration for it: the claim names a provincial platform might use.
+    pub fn config(&self) -> egov_app::signin::ProviderConfig {
+        egov_app::signin::ProviderConfig {
+            name: "testop".into(),
+            label_vi: "Nền tảng định danh thử".into(),
+            label_en: "test identity platform".into(),
+            issuer: self.issuer.clone(),
+            client_id: "egov".into(),
+            auth: egov_oidc::ClientAuth::SecretBasic("egov-test-secret".into()),
+            scope: "openid profile".into(),
+            claims: egov_oidc::ClaimNames {
+                id_number: "so_dinh_danh".into(),
+                assurance: "loa".into(),
+                level2_values: vec!["2".into()],
+                org_code: "ma_so_thue".into(),
+                org_name: "ten_to_chuc".into(),
+                ..Default::default()
+            },
+            officials_only: false,
+            demo: false,
+        }
+    }
+
+    /// Sets how the provider's next token answer is spoiled.
+    pub async fn set_mode(&self, mode: &str) {
+        let r = reqwest::Client::new().post(format!("{}/test/mode?m={mode}", self.issuer)).send().await.expect("op");
+        assert!(r.status().is_success());
+    }
+
+    /// A new signing key (the old one stays published).
+    pub async fn rotate(&self) -> String {
+        reqwest::Client::new()
+            .post(format!("{}/test/rotate", self.issuer))
+            .send()
+            .await
+            .expect("op")
+            .text()
+            .await
+            .expect("kid")
+    }
+}
+
+/// Starts egov with the lawful defaults and the real test provider.
+pub async fn spawn_with_test_op() -> (TestApp, TestOp) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let op = TestOp::start(&base);
+    let mut settings = egov_web::Settings::default();
+    settings.app.providers.push(op.config());
+    (spawn_on(listener, settings).await, op)
+}
