@@ -49,6 +49,19 @@ async fn to_callback(c: &Client, subject: &str, next: &str) -> String {
     r.location().to_string()
 }
 
+/// The application page's form, submitted to H72.50.01 with both documents.
+fn filing(csrf: String, name: &str, id_number: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("agency", "H72.50.01")
+        .text("f_applicant_name", name.to_string())
+        .text("f_applicant_id", id_number.to_string())
+        .text("f_address", "Phường Tân Ninh")
+        .text("submit", "1")
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"))
+}
+
 /// Signs in as a demo person; returns the callback's answer.
 async fn sign_in(c: &Client, subject: &str) -> Resp {
     let cb = to_callback(c, subject, "/ho-so-cua-toi").await;
@@ -184,15 +197,7 @@ async fn an_organisation_files_as_itself_and_its_dossiers_are_not_its_representa
     assert!(org.get("/ho-so-cua-toi").await.text.contains("Công ty TNHH Nông sản Tây Ninh"));
     let page = org.get("/thu-tuc/1.000894/nop").await;
     assert_eq!(page.status, 200, "{}", page.text);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", page.csrf())
-        .text("agency", "H72.50.01")
-        .text("f_applicant_name", "Công ty TNHH Nông sản Tây Ninh")
-        .text("f_applicant_id", "072188003333")
-        .text("f_address", "Phường Tân Ninh")
-        .text("submit", "1")
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let form = filing(page.csrf(), "Công ty TNHH Nông sản Tây Ninh", "072188003333");
     let r = org.post_multipart("/thu-tuc/1.000894/nop", form).await;
     assert_eq!(r.status, 303, "{}", r.text);
     let loc = r.location().trim_end_matches("?moi=1").to_string();
@@ -254,15 +259,7 @@ async fn a_level_1_identity_is_told_what_it_cannot_file_and_forms_are_prefilled(
     assert_eq!(r.status, 403, "{}", r.text);
     assert!(r.text.contains("Tài khoản của Quý vị là mức 1"), "{}", r.text);
     let csrf = hung.get("/ho-so-cua-toi").await.csrf();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
-        .text("agency", "H72.50.01")
-        .text("f_applicant_name", "Lê Văn Hùng")
-        .text("f_applicant_id", "072085002222")
-        .text("f_address", "Phường Tân Ninh")
-        .text("submit", "1")
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let form = filing(csrf, "Lê Văn Hùng", "072085002222");
     assert_eq!(hung.post_multipart("/thu-tuc/2.001263/nop", form).await.status, 403);
     assert_eq!(app.count("dossiers").await, 0);
     // a marriage registration does not: level 1 files it, the form filled from the identity
@@ -297,4 +294,66 @@ async fn front_channel_logout_ends_the_session_its_provider_names() {
     assert_eq!(r.header("x-frame-options"), "", "the provider's page frames it");
     assert_eq!(app.store.count_where("sessions", "provider = 'demo'").await.unwrap(), 0);
     assert!(c.get("/ho-so-cua-toi").await.location().starts_with("/dang-nhap"));
+}
+
+#[tokio::test]
+async fn an_official_mapped_to_an_identity_signs_in_through_the_provider() {
+    let app = spawn_demo_idp().await;
+    let out = app.cli(&[
+        "admin",
+        "map-identity",
+        "--username",
+        "demo.receiver",
+        "--provider",
+        "demo",
+        "--subject",
+        "demo-hung",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c = app.client();
+    assert_eq!(sign_in(&c, "demo-hung").await.status, 303);
+    let office = c.get("/quan-tri/ho-so").await;
+    assert_eq!(office.status, 200, "the receiving officer's worklist: {}", office.text);
+    // an unknown account or a malformed provider name is refused at the command line
+    let bad = app.cli(&["admin", "map-identity", "--username", "nobody", "--provider", "demo", "--subject", "x"]);
+    assert!(!bad.status.success());
+    let bad =
+        app.cli(&["admin", "map-identity", "--username", "demo.receiver", "--provider", "Bad Name", "--subject", "x"]);
+    assert!(!bad.status.success());
+}
+
+#[tokio::test]
+async fn a_level_1_identity_reads_its_level_and_what_it_means() {
+    let app = spawn_demo_idp().await;
+    let c = app.client();
+    assert_eq!(sign_in(&c, "demo-hung").await.status, 303);
+    let mine = c.get("/ho-so-cua-toi").await;
+    assert!(
+        mine.text.contains("Tài khoản định danh mức 1: Quý vị nộp được các thủ tục không yêu cầu mức 2"),
+        "{}",
+        mine.text
+    );
+    let c2 = app.client();
+    assert_eq!(sign_in(&c2, "demo-mai").await.status, 303);
+    assert!(!c2.get("/ho-so-cua-toi").await.text.contains("Tài khoản định danh mức 1"));
+}
+
+#[tokio::test]
+async fn a_new_representative_ends_the_former_one_s_sessions_for_the_organisation() {
+    let app = spawn_demo_idp().await;
+    let lan = app.client();
+    assert_eq!(sign_in(&lan, "demo-lan-org").await.status, 303);
+    // as if that session were a former representative's, who represented it until now
+    app.store.execute_raw("UPDATE representatives SET id_number = '072000009999' WHERE until IS NULL").await.unwrap();
+    app.store.execute_raw("UPDATE sessions SET person = '072000009999' WHERE person IS NOT NULL").await.unwrap();
+    assert_eq!(lan.get("/ho-so-cua-toi").await.status, 200);
+    // the provider now says Lan represents the company: the former one's sessions end
+    let lan2 = app.client();
+    assert_eq!(sign_in(&lan2, "demo-lan-org").await.status, 303);
+    assert!(
+        lan.get("/ho-so-cua-toi").await.location().starts_with("/dang-nhap"),
+        "the former representative's session ended"
+    );
+    assert_eq!(lan2.get("/ho-so-cua-toi").await.status, 200);
+    assert_eq!(app.store.count_where("representatives", "until IS NOT NULL").await.unwrap(), 1, "the period closed");
 }

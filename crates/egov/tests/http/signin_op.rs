@@ -37,7 +37,12 @@ async fn follow_at_op(c: &Client, op: &TestOp, mut url: String) -> String {
 /// Begins signing in at the test provider, logs in there as `account`;
 /// returns the callback address the provider sends the browser to.
 async fn to_callback(c: &Client, op: &TestOp, account: &str) -> String {
-    let r = c.get("/dang-nhap/oidc/testop?next=/ho-so-cua-toi").await;
+    to_callback_via(c, op, "testop", account).await
+}
+
+/// The same through egov's provider configuration `provider`.
+async fn to_callback_via(c: &Client, op: &TestOp, provider: &str, account: &str) -> String {
+    let r = c.get(&format!("/dang-nhap/oidc/{provider}?next=/ho-so-cua-toi")).await;
     assert_eq!(r.status, 303, "{}", r.text);
     let at = follow_at_op(c, op, r.location().to_string()).await;
     let page = c.get_url(&at).await;
@@ -167,4 +172,15 @@ async fn an_organisation_signs_in_under_the_provider_s_claim_names() {
         .await
         .unwrap();
     assert_eq!(rep, "072188003333", "the representative recorded");
+}
+
+#[tokio::test]
+async fn the_client_may_authenticate_with_a_private_key_jwt() {
+    let (app, op) = spawn_with_test_op().await;
+    let c = app.client();
+    let cb = to_callback_via(&c, &op, "testop-pk", "p-mai").await;
+    let r = c.get_url(&cb).await;
+    assert_eq!((r.status, r.location()), (303, "/ho-so-cua-toi"), "{}", r.text);
+    let s = app.store.scalar_text("SELECT provider FROM sessions WHERE provider IS NOT NULL").await.unwrap();
+    assert_eq!(s, "testop-pk");
 }

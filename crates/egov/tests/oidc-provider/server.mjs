@@ -13,9 +13,12 @@
 //        a new signing key; the old one stays published beside it.
 //
 // Settings from the environment: CLIENT_ID, CLIENT_SECRET, RP_BASE (egov's
-// address: its callback, post-logout and back-channel addresses follow).
+// address: its callback, post-logout and back-channel addresses follow);
+// RP_JWKS_FILE, if set, registers a second client, `${CLIENT_ID}-pk`, that
+// authenticates with private_key_jwt under those public keys.
 
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import Provider from 'oidc-provider';
 import { generateKeyPair, exportJWK, importJWK, SignJWT } from 'jose';
@@ -62,9 +65,21 @@ function html(body) {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Test OP</title></head><body>${body}</body></html>`;
 }
 
+const RP_JWKS = process.env.RP_JWKS_FILE ? JSON.parse(readFileSync(process.env.RP_JWKS_FILE, 'utf8')) : null;
+
 function makeProvider() {
+  const extra = RP_JWKS ? [{
+    client_id: `${CLIENT_ID}-pk`,
+    redirect_uris: [`${RP_BASE}/dang-nhap/oidc/callback`],
+    post_logout_redirect_uris: [`${RP_BASE}/`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'RS256',
+    jwks: RP_JWKS,
+  }] : [];
   const p = new Provider(ISSUER, {
-    clients: [{
+    clients: [...extra, {
       client_id: CLIENT_ID,
       client_secret: CLIENT_SECRET,
       redirect_uris: [`${RP_BASE}/dang-nhap/oidc/callback`],

@@ -300,6 +300,8 @@ struct MyPage {
     layout: Layout,
     rows: Vec<Row>,
     draft_saved: bool,
+    /// The level of the electronic identity signed in with (1 or 2), if any.
+    level: Option<i64>,
 }
 
 async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -327,7 +329,12 @@ async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
             .collect();
         Ok(render(
             StatusCode::OK,
-            &MyPage { layout: Layout::new(&ctx, "my.title"), rows, draft_saved: ctx.query.contains("nhap=1") },
+            &MyPage {
+                layout: Layout::new(&ctx, "my.title"),
+                rows,
+                draft_saved: ctx.query.contains("nhap=1"),
+                level: p.assurance().map(|a| a.number()),
+            },
         ))
     }
     .await;

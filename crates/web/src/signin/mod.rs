@@ -9,7 +9,7 @@ pub(crate) mod pages;
 use axum::Router;
 use utoipa::OpenApi;
 
-use crate::module::{Menu, Module, NavEntry};
+use crate::module::{Module, NavEntry};
 use crate::AppState;
 
 pub const MODULE: Module = Module {
@@ -26,9 +26,6 @@ fn routes() -> Router<AppState> {
     api::routes().merge(pages::routes())
 }
 
+/// No menu entry: the link page is offered right after signing in, when
+/// there is something to link.
 const NAV: &[NavEntry] = &[];
-
-/// The Account menu gets no entry: the link page is offered right after
-/// signing in, when there is something to link.
-#[allow(dead_code)]
-const _MENU: Option<Menu> = None;

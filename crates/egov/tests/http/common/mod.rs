@@ -401,6 +401,7 @@ impl TestOp {
             .env("RP_BASE", rp_base)
             .env("CLIENT_ID", "egov")
             .env("CLIENT_SECRET", "egov-test-secret")
+            .env("RP_JWKS_FILE", Self::rp_keys().join("jwks-a.json"))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -421,6 +422,23 @@ impl TestOp {
         // keep reading what it prints: a closed pipe would end it at its next line
         std::thread::spawn(move || for _ in lines {});
         TestOp { child, issuer }
+    }
+
+    /// The relying party's own keys (egov-oidc's test keys): `a.pem` signs
+    /// the `private_key_jwt` assertions, `jwks-a.json` is its public half.
+    fn rp_keys() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../oidc/tests/keys")
+    }
+
+    /// egov as the provider's second client, authenticating with `private_key_jwt`.
+    pub fn config_private_key_jwt(&self) -> egov_app::signin::ProviderConfig {
+        let pem = std::fs::read(Self::rp_keys().join("a.pem")).expect("the test key");
+        egov_app::signin::ProviderConfig {
+            name: "testop-pk".into(),
+            client_id: "egov-pk".into(),
+            auth: egov_oidc::ClientAuth::private_key_pem(&pem, Some("key-a".into())).expect("key"),
+            ..self.config()
+        }
     }
 
     /// egov's configuration for it: the claim names a provincial platform might use.
@@ -472,5 +490,6 @@ pub async fn spawn_with_test_op() -> (TestApp, TestOp) {
     let op = TestOp::start(&base);
     let mut settings = egov_web::Settings::default();
     settings.app.providers.push(op.config());
+    settings.app.providers.push(op.config_private_key_jwt());
     (spawn_on(listener, settings).await, op)
 }
