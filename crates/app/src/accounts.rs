@@ -48,11 +48,8 @@ fn check(o: &NewOfficial) -> Result<(String, String, Option<String>), Vec<FieldE
     if o.roles.is_empty() {
         errs.push(FieldError::new("roles", "err.roles"));
     }
-    let n = o.password.chars().count();
-    if n < egov_identity::MIN_PASSWORD {
-        errs.push(FieldError::new("password", "err.password.short"));
-    } else if n > egov_identity::MAX_PASSWORD {
-        errs.push(FieldError::new("password", "err.too_long"));
+    if let Some(key) = egov_identity::password::weakness(&o.password, &[o.username.as_str(), o.email.as_str()]) {
+        errs.push(FieldError::new("password", key));
     }
     if errs.is_empty() {
         Ok((username, full_name, email))

@@ -20,6 +20,7 @@ pub static MESSAGES: &[crate::Message] = &[
         "Some information is not valid. Please correct the fields marked below.",
     ),
     ("err.required", "Vui lòng nhập mục này.", "Please fill in this field."),
+    ("form.error_title", "Lỗi", "Error"),
     ("err.too_long", "Nội dung quá dài.", "This is too long."),
     ("err.taken", "Giá trị này đã được sử dụng.", "This value is already taken."),
     ("err.page.not_found", "Không tìm thấy trang", "Page not found"),

@@ -356,11 +356,10 @@ impl Registration {
         } else if email.is_none() {
             errs.push(FieldError { field: "email", key: "err.email" });
         }
-        let plen = self.password.chars().count();
-        if plen < MIN_PASSWORD {
-            errs.push(FieldError { field: "password", key: "err.password.short" });
-        } else if plen > MAX_PASSWORD {
-            errs.push(FieldError { field: "password", key: "err.too_long" });
+        if let Some(key) =
+            password::weakness(&self.password, &[self.citizen_id.as_str(), self.email.as_str(), self.phone.as_str()])
+        {
+            errs.push(FieldError { field: "password", key });
         } else if self.password != self.password_confirm {
             errs.push(FieldError { field: "password_confirm", key: "err.password.mismatch" });
         }

@@ -171,3 +171,24 @@ pub(crate) fn or_login(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
         Err(e) => e.into_response(),
     }
 }
+
+/// One line of an error summary: a link to the input, its label and problem.
+pub struct SummaryItem {
+    pub href: String,
+    pub text: String,
+}
+
+impl SummaryItem {
+    pub fn new(id: &str, label: &str, problem: &str) -> SummaryItem {
+        SummaryItem { href: format!("#{id}"), text: format!("{label}: {problem}") }
+    }
+}
+
+/// A page's title, prefixed "Lỗi: " / "Error: " when its form came back with errors.
+pub fn error_title(lang: egov_i18n::Lang, has_errors: bool, title: String) -> String {
+    if has_errors {
+        format!("{}: {title}", egov_i18n::t(lang, "form.error_title"))
+    } else {
+        title
+    }
+}

@@ -109,11 +109,14 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         kept = app.store.dossier_files(id).await?;
         kept.retain(|f| !uploads.iter().any(|u| u.part as i64 == f.part_index));
     }
-    if !proc.agencies.contains(&agency) {
-        return Err(AppError::Invalid(vec![FieldError::new("agency", "err.dossier.not_offered")]));
+    // every problem at once: the agency's, the form's, the files'
+    let mut errs: Vec<FieldError> = Vec::new();
+    if agency.trim().is_empty() {
+        errs.push(FieldError::new("agency", "err.dossier.agency_required"));
+    } else if !proc.agencies.contains(&agency) {
+        errs.push(FieldError::new("agency", "err.dossier.not_offered"));
     }
-    let mut errs: Vec<FieldError> =
-        proc.check_form(&form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)).collect();
+    errs.extend(proc.check_form(&form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)));
     errs.extend(files::check(&uploads, proc.documents.len(), kept.iter().map(|f| f.size as usize).sum()));
     if !draft {
         for (i, doc) in proc.documents.iter().enumerate() {

@@ -240,9 +240,11 @@ async fn journey(app: TestApp, citizen: Citizen, masked: &str, hidden: &str) {
         ))
         .await;
     assert_eq!(got, "200 application/pdf");
-    b.script("document.getElementById('s4').value = '1'; return 1").await;
+    for i in 1..=9 {
+        b.click(&format!("#s{i}-{}", if i == 4 { 1 } else { 2 })).await;
+    }
     b.click("form[action$='/danh-gia'] button[type=submit]").await;
-    b.wait_text("main", |t| t.contains("Đánh giá của bạn")).await;
+    b.wait_text("main", |t| t.contains("Đánh giá của bạn") && t.contains("Cảm ơn bạn đã đánh giá.")).await;
     sign_out(&b).await;
 
     // 8. Anyone looks it up by its code and sees every step.
@@ -301,5 +303,25 @@ async fn the_dashboard_drills_from_the_province_score_to_a_late_dossier() {
     let main = b.wait_text("main", |t| t.contains(&code)).await;
     assert!(main.contains("Đã tiếp nhận"), "{main}");
     assert!(b.url().await.ends_with(&format!("/tra-cuu/{code}")));
+    b.quit().await;
+}
+
+/// Issue 15, point 2: a form sent back with errors puts the keyboard on its
+/// summary, whose links lead to each field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_application_moves_focus_to_its_error_summary() {
+    let app = spawn().await;
+    let site = format!("http://localhost:{}", app.addr.port());
+    let b = Browser::start().await;
+    sign_in(&b, &site, "demo.citizen").await;
+    b.goto(&format!("{site}/thu-tuc/1.000894/nop")).await;
+    b.click("button[name=submit]").await;
+    b.wait_text("#error-summary", |t| t.contains("Vui lòng chọn cơ quan tiếp nhận hồ sơ.")).await;
+    let focused = b.script("return document.activeElement && document.activeElement.id").await;
+    assert_eq!(focused, "error-summary");
+    assert!(b.script("return document.title").await.as_str().unwrap_or("").starts_with("Lỗi: "));
+    b.click("#error-summary a[href='#f_address']").await;
+    let at = b.script("return location.hash").await;
+    assert_eq!(at, "#f_address");
     b.quit().await;
 }

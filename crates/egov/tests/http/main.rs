@@ -16,6 +16,7 @@ mod directory;
 mod dossiers;
 mod hardening;
 mod identity;
+mod journeys;
 mod mail;
 mod process;
 mod public;

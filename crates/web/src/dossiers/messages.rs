@@ -52,6 +52,7 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ),
     ("err.dossier.last_step", "Hồ sơ đang ở bước cuối: hãy phê duyệt.", "The dossier is at the last step: approve it."),
     ("err.dossier.procedure", "Không có thủ tục này.", "No such procedure."),
+    ("err.dossier.agency_required", "Vui lòng chọn cơ quan tiếp nhận hồ sơ.", "Please choose the agency to file with."),
     (
         "err.dossier.not_offered",
         "Cơ quan này không thực hiện thủ tục đó.",
@@ -145,10 +146,18 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ),
     ("err.dossier.rated", "Hồ sơ này đã được đánh giá.", "This dossier has already been rated."),
     ("rating.title", "Đánh giá sự hài lòng", "Rate the service"),
+    ("rating.choice.2", "Hài lòng (2 điểm)", "Satisfied (2 points)"),
+    ("rating.choice.1", "Bình thường (1 điểm)", "Fair (1 point)"),
+    ("rating.choice.0", "Chưa hài lòng (0 điểm)", "Dissatisfied (0 points)"),
+    (
+        "err.rating.unanswered",
+        "Vui lòng chọn một mức cho mỗi tiêu chí.",
+        "Please choose a level for each indicator.",
+    ),
     (
         "rating.hint",
-        "Mỗi tiêu chí: 0 — chưa hài lòng, 1 — bình thường, 2 — hài lòng.",
-        "Each indicator: 0 — dissatisfied, 1 — fair, 2 — satisfied.",
+        "Chọn một mức cho mỗi tiêu chí dưới đây.",
+        "Choose a level for each indicator below.",
     ),
     ("rating.1", "Thời gian giải quyết so với quy định", "Time taken against the rule"),
     ("rating.2", "Số lần phải liên hệ để hoàn thiện hồ sơ", "Number of contacts needed to complete the dossier"),

@@ -129,6 +129,8 @@ struct ApplyPage {
     agency_error: Option<String>,
     fields: Vec<FieldView>,
     has_errors: bool,
+    /// Every problem, each a link to its input (shown first, and focused).
+    summary: Vec<crate::views::SummaryItem>,
 }
 
 fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
@@ -179,7 +181,7 @@ async fn apply_page(
             selected: id == agency,
         })
         .collect();
-    let parts = p
+    let parts: Vec<PartInput> = p
         .documents
         .iter()
         .enumerate()
@@ -195,19 +197,28 @@ async fn apply_page(
             }
         })
         .collect();
+    let agency_error = errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string());
+    let fields = field_views(p, ctx.lang, values, errors);
+    let mut summary = Vec::new();
+    if let Some(e) = &agency_error {
+        summary.push(crate::views::SummaryItem::new("agency", t(ctx.lang, "apply.agency"), e));
+    }
+    summary.extend(fields.iter().filter_map(|f| f.error.as_ref().map(|e| crate::views::SummaryItem::new(&f.name, &f.label, e))));
+    summary.extend(
+        parts.iter().filter_map(|p: &PartInput| p.error.as_ref().map(|e| crate::views::SummaryItem::new(&p.name, &p.label, e))),
+    );
+    let title = format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi });
     let page = ApplyPage {
         parts,
         draft_id: draft,
-        layout: Layout::titled(
-            ctx,
-            format!("{}: {}", t(ctx.lang, "apply.title"), if en { &p.name_en } else { &p.name_vi }),
-        ),
+        layout: Layout::titled(ctx, crate::views::error_title(ctx.lang, !errors.is_empty(), title)),
         code: p.code.to_string(),
         name: if en { p.name_en.clone() } else { p.name_vi.clone() },
         agencies,
-        agency_error: errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string()),
-        fields: field_views(p, ctx.lang, values, errors),
+        agency_error,
+        fields,
         has_errors: !errors.is_empty(),
+        summary,
     };
     Ok(render(status, &page))
 }
@@ -355,9 +366,11 @@ struct DossierPage {
     history: Vec<(String, String, String)>,
     /// The rating form is shown to the owner of a finished, unrated dossier.
     can_rate: bool,
-    /// The nine indicators' labels, with the given scores when rated.
-    indicators: Vec<(String, &'static str, Option<u8>)>,
+    /// The nine indicators, with the given scores when rated.
+    indicators: Vec<Indicator>,
     rating_error: Option<String>,
+    /// Just rated: thanked.
+    rated: bool,
     /// What the citizen must add, when the dossier waits for it.
     supplement: Option<Supplement>,
     supplement_error: Option<String>,
@@ -456,13 +469,20 @@ async fn rate_page(
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
-        let scores: Vec<u8> =
-            (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).unwrap_or(9)).collect();
+        let chosen: Vec<Option<u8>> =
+            (1..=9).map(|i| f.get(&format!("s{i}")).and_then(|v| v.parse().ok()).filter(|v| *v <= 2)).collect();
+        // every indicator must be answered: nothing is chosen for the person
+        if chosen.iter().any(Option::is_none) {
+            let e = PageError::Rating(t(ctx.lang, "err.rating.unanswered").to_string(), chosen);
+            return dossier_page(&state, &ctx, code, Some(e), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        let scores: Vec<u8> = chosen.iter().map(|c| c.unwrap_or(0)).collect();
         match egov_app::dossiers::rate(&state.app, &p, &code, &scores).await.map_err(WebError::from) {
             Ok(()) => Ok(Redirect::to(&format!("/ho-so/{code}?danh-gia=1")).into_response()),
             Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
-                dossier_page(&state, &ctx, code, Some(PageError::Rating(t(ctx.lang, key).to_string())), status).await
+                let e = PageError::Rating(t(ctx.lang, key).to_string(), chosen);
+                dossier_page(&state, &ctx, code, Some(e), status).await
             }
             Err(e) => Err(e),
         }
@@ -471,9 +491,21 @@ async fn rate_page(
     or_login(&ctx, r)
 }
 
+/// One indicator of the rating form.
+struct Indicator {
+    name: String,
+    label: &'static str,
+    /// The score given once rated, in words.
+    given: Option<&'static str>,
+    /// The choices, best first: value, words, and whether it is the one
+    /// chosen on a form sent back with a problem.
+    options: Vec<(u8, &'static str, bool)>,
+}
+
 /// A refusal to show on the dossier page, beside the form it concerns.
 enum PageError {
-    Rating(String),
+    /// The problem, and the choices made (kept on the form).
+    Rating(String, Vec<Option<u8>>),
     Supplement(String),
     Withdraw(String),
 }
@@ -498,14 +530,27 @@ async fn dossier_page(
             .collect();
         let given = state.store.rating(d.id).await?;
         let can_rate = egov_dossier::rate(&d.state, p).is_ok();
+        let chosen: Vec<Option<u8>> = match &error {
+            Some(PageError::Rating(_, c)) => c.clone(),
+            _ => Vec::new(),
+        };
         let indicators = INDICATORS
             .iter()
             .enumerate()
-            .map(|(i, k)| (format!("s{}", i + 1), t(ctx.lang, k), given.as_ref().and_then(|g| g.get(i).copied())))
+            .map(|(i, k)| {
+                let words = |v: u8| t(ctx.lang, ["rating.choice.0", "rating.choice.1", "rating.choice.2"][v.min(2) as usize]);
+                let picked = chosen.get(i).copied().flatten();
+                Indicator {
+                    name: format!("s{}", i + 1),
+                    label: t(ctx.lang, k),
+                    given: given.as_ref().and_then(|g| g.get(i).copied()).map(words),
+                    options: [2u8, 1, 0].into_iter().map(|v| (v, words(v), picked == Some(v))).collect(),
+                }
+            })
             .collect();
         let files = crate::dossiers::documents::file_links(state, ctx.lang, &code, &d).await?;
         let (rating_error, supplement_error, withdraw_error) = match error {
-            Some(PageError::Rating(e)) => (Some(e), None, None),
+            Some(PageError::Rating(e, _)) => (Some(e), None, None),
             Some(PageError::Supplement(e)) => (None, Some(e), None),
             Some(PageError::Withdraw(e)) => (None, None, Some(e)),
             None => (None, None, None),
@@ -552,6 +597,7 @@ async fn dossier_page(
             status: t(ctx.lang, d.state.status.label_key()).to_string(),
             due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
             fresh: ctx.query.contains("moi=1"),
+            rated: ctx.query.contains("danh-gia=1"),
             resubmitted: ctx.query.contains("bo-sung=1"),
             form: crate::dossiers::api::form_lines(state, &d, ctx.lang),
             history,

@@ -20,6 +20,15 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The site's icon (a star on the portal's blue), for browsers' tabs.
+pub async fn favicon() -> Response {
+    (
+        [(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
 pub async fn not_found() -> WebError {
     WebError::NotFound
 }
@@ -37,6 +46,8 @@ struct HomePage {
     fields: Vec<FieldTile>,
     popular: Vec<ProcedureRow>,
     total: usize,
+    /// The name of a person who has just registered.
+    welcome: Option<String>,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -51,10 +62,20 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
         })
         .collect();
     let popular = snap.popular.iter().filter_map(|c| snap.procedures.get(c)).map(|p| row(&snap, p, ctx.lang)).collect();
-    let page = HomePage { layout: Layout::new(&ctx, "home.title"), fields, popular, total: snap.procedures.len() };
+    // a new account arrives here: greeted by name, told where to start
+    let welcome = match (&ctx.principal, ctx.query.split('&').any(|q| q == "welcome=1")) {
+        (Some(p), true) => Some(p.full_name.clone()),
+        _ => None,
+    };
+    let page =
+        HomePage { layout: Layout::new(&ctx, "home.title"), fields, popular, total: snap.procedures.len(), welcome };
     render(StatusCode::OK, &page)
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home)).route("/static/egov.css", get(stylesheet))
+    Router::new()
+        .route("/", get(home))
+        .route("/static/egov.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }))
 }

@@ -17,6 +17,12 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("home.all", "Xem tất cả thủ tục", "See all procedures"),
     ("admin.home.title", "Trang quản trị", "Back office"),
     ("admin.home.welcome", "Xin chào", "Welcome"),
+    ("home.welcome", "Chào mừng", "Welcome"),
+    (
+        "home.welcome_next",
+        "Tài khoản của bạn đã được tạo và bạn đã đăng nhập. Tìm thủ tục cần làm dưới đây, hoặc xem hồ sơ đã nộp ở mục Hồ sơ của tôi.",
+        "Your account is ready and you are signed in. Find the procedure you need below, or follow your dossiers under My dossiers.",
+    ),
     (
         "admin.home.hint",
         "Các chức năng bên trái tùy theo vai trò của bạn.",

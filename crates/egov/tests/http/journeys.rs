@@ -1,0 +1,145 @@
+//! The journeys as citizens and officials live them (issue 15): each point
+//! a walk-through in a real browser found, tested where people meet it.
+
+use crate::common::*;
+
+/// The title of a page.
+fn title(html: &str) -> &str {
+    html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("")
+}
+
+#[tokio::test]
+async fn an_empty_application_is_answered_with_every_problem_at_once_linked_from_a_summary() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    for (lang, prefix, agency) in [
+        ("vi", "Lỗi: ", "Vui lòng chọn cơ quan tiếp nhận hồ sơ."),
+        ("en", "Error: ", "Please choose the agency to file with."),
+    ] {
+        let csrf = c.get(&format!("/thu-tuc/1.000894/nop?lang={lang}")).await.csrf();
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).text("submit", "1");
+        let r = c.post_multipart("/thu-tuc/1.000894/nop", form).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(title(&r.text).starts_with(prefix), "{lang}: {}", title(&r.text));
+        let summary = r.text.split("id=\"error-summary\"").nth(1).expect("a summary").split("</div>").next().unwrap();
+        for target in ["#agency", "#f_applicant_name", "#f_applicant_id", "#f_address", "#part_0", "#part_1"] {
+            assert!(summary.contains(&format!("href=\"{target}\"")), "{lang}: {target} in {summary}");
+        }
+        assert!(summary.contains(agency), "{lang}: no agency chosen is said as such: {summary}");
+        assert!(!summary.contains("không thực hiện") && !summary.contains("does not offer"), "{summary}");
+    }
+    assert_eq!(app.count("dossiers").await, 0);
+}
+
+/// A dossier of demo.citizen's carried to its returned result; its code.
+async fn returned_dossier(app: &TestApp) -> String {
+    let (_, secret) = app.token("demo.citizen").await;
+    let code = submit_online(&app.client().with_bearer(&secret)).await;
+    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
+    let receiver = office("demo.receiver").await;
+    receiver.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    let approver = office("demo.approver").await;
+    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
+    receiver.act_ok(&code, serde_json::json!({"action": "return_result", "paper": true})).await;
+    code
+}
+
+#[tokio::test]
+async fn the_rating_form_speaks_in_words_chooses_nothing_and_thanks() {
+    let app = spawn().await;
+    let code = returned_dossier(&app).await;
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    let page = c.get(&format!("/ho-so/{code}")).await;
+    let form = page.text.split("action=\"/ho-so/").find(|s| s.contains("danh-gia")).expect("the rating form");
+    let form = form.split("</form>").next().unwrap();
+    assert!(form.contains("Hài lòng (2 điểm)") && form.contains("Chưa hài lòng (0 điểm)"), "{form}");
+    assert!(!form.contains("checked"), "nothing chosen for the person: {form}");
+    // half answered: every choice kept, the rest asked for
+    let csrf = page.csrf();
+    let mut pairs: Vec<(String, String)> = (1..=4).map(|i| (format!("s{i}"), "1".to_string())).collect();
+    pairs.push(("csrf".into(), csrf.clone()));
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post_form(&format!("/ho-so/{code}/danh-gia"), &refs).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Vui lòng chọn một mức cho mỗi tiêu chí."));
+    assert!(r.text.contains("id=\"s3-1\" name=\"s3\" value=\"1\" checked"), "a choice kept");
+    assert_eq!(app.count("ratings").await, 0);
+    let mut pairs: Vec<(String, String)> = (1..=9).map(|i| (format!("s{i}"), "2".to_string())).collect();
+    pairs.push(("csrf".into(), csrf));
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post_form(&format!("/ho-so/{code}/danh-gia"), &refs).await;
+    assert_eq!(r.status, 303);
+    let after = c.get(r.location()).await;
+    assert!(after.text.contains("Cảm ơn bạn đã đánh giá.") && after.text.contains("<dd>Hài lòng (2 điểm)</dd>"));
+}
+
+#[tokio::test]
+async fn common_passwords_are_refused_and_a_new_account_is_welcomed() {
+    let app = spawn().await;
+    let c = app.client();
+    let csrf = c.get("/dang-ky").await.csrf();
+    let reg = |pw: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("full_name", "Trần Thị Hoa".to_string()),
+            ("citizen_id", "079190000123".to_string()),
+            ("phone", "0912345679".to_string()),
+            ("email", "hoa@example.vn".to_string()),
+            ("password", pw.to_string()),
+            ("password_confirm", pw.to_string()),
+        ]
+    };
+    for (pw, says) in [
+        ("12345678", "nằm trong số mật khẩu bị dùng nhiều nhất"),
+        ("matkhau123", "nằm trong số mật khẩu bị dùng nhiều nhất"),
+        ("qwertyuio", "theo thứ tự bàn phím"),
+        ("079190000123", "không được chứa tên đăng nhập, số định danh"),
+    ] {
+        let form = reg(pw);
+        let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = c.post_form("/dang-ky", &refs).await;
+        assert_eq!(r.status, 422, "{pw}");
+        assert!(r.text.contains(says), "{pw}: {}", r.text);
+        assert!(r.text.contains("value=\"Trần Thị Hoa\""), "the form is kept");
+    }
+    let form = reg("hoa thích đọc sách");
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post_form("/dang-ky", &refs).await;
+    assert_eq!((r.status, r.location()), (303, "/?welcome=1"));
+    let home = c.get("/?welcome=1").await;
+    assert!(home.text.contains("Chào mừng, Trần Thị Hoa."), "{}", home.text);
+    // officials too, at the command line
+    let out = app.cli(&[
+        "admin",
+        "create-user",
+        "--username",
+        "can.bo.moi",
+        "--full-name",
+        "Cán Bộ Mới",
+        "--agency",
+        "H72.50.01",
+        "--role",
+        "receiver",
+        "--password",
+        "password1",
+    ]);
+    assert!(!out.status.success(), "a common password is refused");
+}
+
+#[tokio::test]
+async fn the_sign_in_page_says_why_it_was_reached_and_the_site_has_an_icon() {
+    let app = spawn().await;
+    let c = app.client();
+    let r = c.get("/thu-tuc/1.000894/nop").await;
+    assert_eq!(r.status, 303);
+    let page = c.get(r.location()).await;
+    assert!(page.text.contains("Để nộp hồ sơ trực tuyến, vui lòng đăng nhập"), "{}", page.text);
+    assert!(!c.get("/dang-nhap").await.text.contains("Để nộp hồ sơ trực tuyến"), "not when come to by choice");
+    let icon = c.get("/static/favicon.svg").await;
+    assert_eq!((icon.status, icon.header("content-type")), (200, "image/svg+xml"));
+    assert!(c.get("/").await.text.contains("rel=\"icon\""));
+    assert_eq!(c.get("/favicon.ico").await.location(), "/static/favicon.svg");
+}
