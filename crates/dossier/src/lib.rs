@@ -154,6 +154,32 @@ pub struct Dossier {
     /// How the result was returned, once it was.
     #[serde(default)]
     pub result: Option<ResultDelivery>,
+    /// Every document ever asked for in a supplement request, in order; a
+    /// supplementary file answers item `j` as part `SUPPLEMENT_PART_BASE + j`.
+    #[serde(default)]
+    pub requested: Vec<String>,
+    /// Where the latest request's items begin in `requested`.
+    #[serde(default)]
+    pub requested_from: usize,
+}
+
+/// The part index of the file answering the `j`-th requested document.
+pub const SUPPLEMENT_PART_BASE: usize = 1000;
+
+impl Dossier {
+    /// The documents the open supplement request asks for, with their
+    /// indexes in `requested`; none unless a supplement is requested.
+    pub fn pending_documents(&self) -> Vec<(usize, &str)> {
+        if self.status != Status::SupplementRequested {
+            return Vec::new();
+        }
+        self.requested.iter().enumerate().skip(self.requested_from).map(|(j, s)| (j, s.as_str())).collect()
+    }
+
+    /// What a supplementary file of part index `part` answers, if it is one.
+    pub fn requested_document(&self, part: usize) -> Option<&str> {
+        part.checked_sub(SUPPLEMENT_PART_BASE).and_then(|j| self.requested.get(j)).map(String::as_str)
+    }
 }
 
 /// How a result is returned: an electronic document (uploaded with the
@@ -181,6 +207,8 @@ impl Dossier {
             supplements: 0,
             rated: false,
             result: None,
+            requested: Vec::new(),
+            requested_from: 0,
         }
     }
 }
@@ -584,6 +612,8 @@ pub fn apply(
             }
             n.status = Status::SupplementRequested;
             n.supplements = d.supplements + 1;
+            n.requested_from = d.requested.len();
+            n.requested.extend(missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).map(String::from));
         }
         Command::Resubmit => {
             // A complete resubmission restarts the deadline from zero.

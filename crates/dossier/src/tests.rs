@@ -86,8 +86,16 @@ fn the_whole_journey_with_a_supplement() {
         apply(&d, &p[1], &Command::Resubmit, at("2026-03-05 10:00"), &rules),
         Err(DossierError::NotOwner { action: "resubmit" })
     );
+    assert_eq!(d.pending_documents(), vec![(0, "Bản sao giấy khai sinh")]);
     let d = apply(&d, citizen, &Command::Resubmit, at("2026-03-05 10:00"), &rules).unwrap();
     assert_eq!((d.status, d.due), (Status::Processing, Some(at("2026-03-12 10:00"))), "restarted from zero");
+    assert!(d.pending_documents().is_empty(), "nothing asked for once sent");
+    // a second request: its items come after the first's, which stay named
+    let again = Command::RequestSupplement { missing: vec!["Ảnh 4x6".into(), " ".into(), "Sổ hộ khẩu".into()] };
+    let d2 = apply(&d, specialist, &again, at("2026-03-05 11:00"), &rules).unwrap();
+    assert_eq!(d2.pending_documents(), vec![(1, "Ảnh 4x6"), (2, "Sổ hộ khẩu")]);
+    assert_eq!(d2.requested_document(SUPPLEMENT_PART_BASE), Some("Bản sao giấy khai sinh"));
+    assert_eq!(d2.requested_document(1), None, "a procedure's part is no requested document");
     let d = apply(&d, approver, &Command::Approve, at("2026-03-06 10:00"), &rules).unwrap();
     assert_eq!(
         apply(&d, receiver, &Command::ReturnResult { electronic: false, paper: false }, at("2026-03-06 11:00"), &rules),

@@ -1,13 +1,13 @@
 //! Acting on a dossier (every command of the state machine) and rating it.
 
 use chrono::NaiveDateTime;
-use egov_dossier::{who_is_told, Assignee, Command, EventKind, Status};
+use egov_dossier::{who_is_told, Assignee, Command, EventKind, Status, SUPPLEMENT_PART_BASE};
 use egov_identity::{AgencyId, Principal};
 use egov_store::{DossierFile, EventRow, FilePurpose, StoredDossier, WriteTx};
 
 use super::read::may_read;
 use crate::files::{self, Upload};
-use crate::{App, AppError, Refusal};
+use crate::{App, AppError, FieldError, Refusal};
 
 /// An action on a dossier, as a person asks for it (the command it becomes
 /// is decided here, with the dossier in hand).
@@ -102,8 +102,10 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
         return Err(AppError::Forbidden);
     }
     let documents = app.catalog.get().procedures.get(d.procedure_code.as_str()).map(|p| p.documents.len()).unwrap_or(0);
-    if let Some(f) = written.files.iter().find(|f| f.purpose == FilePurpose::Part && f.part_index as usize >= documents)
-    {
+    // a part of the procedure, or the answer to a document the open request asked for
+    let pending: Vec<usize> = d.state.pending_documents().into_iter().map(|(j, _)| SUPPLEMENT_PART_BASE + j).collect();
+    let known = |i: usize| i < documents || pending.contains(&i);
+    if let Some(f) = written.files.iter().find(|f| f.purpose == FilePurpose::Part && !known(f.part_index as usize)) {
         return Err(AppError::refused(Refusal::Unacceptable, "err.option", format!("part_{}", f.part_index)));
     }
     let (cmd, note) = command(app, &mut w, &d, req, &written.files).await?;
@@ -186,6 +188,15 @@ async fn command(
             (Command::RequestSupplement { missing }, note)
         }
         Request::Resubmit => {
+            // each document the request asked for comes with a file of its own
+            let absent: Vec<FieldError> = d
+                .state
+                .pending_documents()
+                .into_iter()
+                .filter(|(j, _)| !files.iter().any(|f| f.part_index == (SUPPLEMENT_PART_BASE + j) as i64))
+                .map(|(j, _)| FieldError::new(format!("requested_{j}"), "err.supplement.missing_file"))
+                .collect();
+            AppError::invalid(absent)?;
             // the history names the documents that came with it
             let note = files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>().join("; ");
             (egov_dossier::resubmission(&d.state), note)

@@ -203,7 +203,9 @@ async fn journey(app: TestApp, citizen: Citizen, masked: &str, hidden: &str) {
     b.goto(&format!("{site}/ho-so/{code}")).await;
     let main = b.wait_text("main", |t| t.contains("Bổ sung hồ sơ")).await;
     assert!(main.contains("Bản sao giấy xác nhận tình trạng hôn nhân"), "{main}");
-    b.upload("#part_1", &pdf("xac-nhan-hon-nhan.pdf")).await;
+    b.click("form[action$='/bo-sung'] button[type=submit]").await;
+    b.wait_text("#requested_0-err", |t| t.contains("Vui lòng đính kèm giấy tờ này")).await;
+    b.upload("#requested_0", &pdf("xac-nhan-hon-nhan.pdf")).await;
     b.click("form[action$='/bo-sung'] button[type=submit]").await;
     b.wait_text(".notice", |t| t.contains("Đã nộp bổ sung")).await;
     assert!(b.text("main").await.contains("xac-nhan-hon-nhan.pdf"));

@@ -83,12 +83,23 @@ async fn the_whole_lifecycle_through_the_api() {
             serde_json::json!({"action": "request_supplement", "missing": ["Bản sao giấy xác nhận tình trạng hôn nhân"]}),
             "supplement_requested",
         ),
-        (&citizen, serde_json::json!({"action": "resubmit"}), "processing"),
     ] {
         let r = who.act(&code, body.clone()).await;
         assert_eq!(r.status, 200, "{body}: {}", r.text);
         assert_eq!(r.json()["status"], status);
     }
+    // the supplement must bring what was asked for
+    let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(
+        view["requested"],
+        serde_json::json!([{"index": 0, "name": "Bản sao giấy xác nhận tình trạng hôn nhân"}])
+    );
+    let r = citizen.act(&code, serde_json::json!({"action": "resubmit"})).await;
+    assert_eq!(r.status, 422, "nothing sent: {}", r.text);
+    assert_eq!(r.json()["errors"][0]["pointer"], "requested_0");
+    let r = citizen.resubmit(&code, &[0]).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["status"], "processing");
     // forwarding to something that is no agency identifier: refused, the dossier stays
     let r = specialist.act(&code, serde_json::json!({"action": "forward", "to_agency": "not an agency"})).await;
     assert_eq!(r.status, 422, "{}", r.text);
@@ -128,7 +139,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let result =
         view["files"].as_array().unwrap().iter().find(|f| f["purpose"] == "result").expect("result file").clone();
     assert_eq!(result["file_name"], "Quyết định số 12.pdf");
-    assert_eq!(view["files"].as_array().unwrap().len(), 3, "two parts and the result");
+    assert_eq!(view["files"].as_array().unwrap().len(), 4, "two parts, the document asked for, and the result");
     // the citizen downloads it, byte for byte; an official of another agency may not, nor anyone signed out
     let url = format!("/api/v1/dossiers/{code}/files/{}", result["id"]);
     let got = reqwest::Client::new()
@@ -369,12 +380,13 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
     let before = count_files(&app.files_dir);
     assert_eq!(citizen.post_multipart(&actions, resubmit("part_9")).await.status, 422);
     assert_eq!(count_files(&app.files_dir), before, "no orphan file");
-    let r = citizen.post_multipart(&actions, resubmit("part_1")).await;
+    let r = citizen.post_multipart(&actions, resubmit("requested_0")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let view = citizen.get(&format!("/api/v1/dossiers/{}", codes[0])).await.json();
     let files = view["files"].as_array().unwrap();
     assert_eq!(files.len(), 3, "{files:?}");
-    assert!(files.iter().any(|f| f["file_name"] == "anh-4x6.pdf" && f["part_index"] == 1 && f["purpose"] == "part"));
+    // the answer to the first document asked for
+    assert!(files.iter().any(|f| f["file_name"] == "anh-4x6.pdf" && f["part_index"] == 1000 && f["purpose"] == "part"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -804,7 +816,7 @@ async fn worklists_follow_the_clock_through_apology_supplement_and_lateness() {
 
     // Wednesday 09:00: the citizen completes C; its deadline restarts from now.
     clock.set(at("2026-03-04 09:00"));
-    assert_eq!(citizen.act(&c, serde_json::json!({"action": "resubmit"})).await.status, 200);
+    assert_eq!(citizen.resubmit(&c, &[0]).await.status, 200);
     assert_eq!(due_of(c.clone()).await, "2026-03-05 09:00");
     assert_eq!(list("overdue").await, vec![b.clone()]);
     assert!(list("due_soon").await.contains(&c));

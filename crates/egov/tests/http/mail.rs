@@ -151,7 +151,7 @@ async fn notifications_are_mailed_retried_while_the_server_is_away_and_given_up_
         .await
         .expect("update");
     // (the citizen's own resubmission is not news to the citizen)
-    citizen.act_ok(&code, serde_json::json!({"action": "resubmit"})).await;
+    assert_eq!(citizen.resubmit(&code, &[0]).await.status, 200);
     approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
     let o = wait_for(&app, "the refusal", |o| o.len() == 4 && o[0].state == MailState::Failed).await;
     assert_eq!(o[0].attempts, 1);

@@ -297,9 +297,21 @@ pub struct DossierView {
     due: Option<String>,
     supplements: u32,
     form: BTreeMap<String, String>,
+    /// The documents an open supplement request asks for: send each as the
+    /// multipart file `requested_<index>` with `resubmit`.
+    requested: Vec<RequestedDocument>,
     /// The attached files.
     files: Vec<FileView>,
     history: Vec<EventView>,
+}
+
+/// A document a supplement request asks for.
+#[derive(Serialize, ToSchema)]
+pub struct RequestedDocument {
+    /// Its index: the file answering it is the multipart part `requested_<index>`.
+    index: usize,
+    /// What the agency asked for.
+    name: String,
 }
 
 /// A file attached to a dossier, as the API shows it.
@@ -310,7 +322,8 @@ pub struct FileView {
     /// `part` (a document part of the procedure) or `result`.
     #[schema(pattern = "^(part|result)$")]
     purpose: String,
-    /// The document part's index in the procedure (0 for the result).
+    /// The document part's index in the procedure (0 for the result); from 1000, the
+    /// answer to the document a supplement request asked for (`requested[index - 1000]`).
     part_index: i64,
     /// The name it is served under (with the extension of its type).
     file_name: String,
@@ -357,6 +370,12 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
             current_agency: d.state.current_agency.to_string(),
             due: d.state.due.map(|x| x.format("%Y-%m-%d %H:%M").to_string()),
             supplements: d.state.supplements,
+            requested: d
+                .state
+                .pending_documents()
+                .into_iter()
+                .map(|(index, name)| RequestedDocument { index, name: name.to_string() })
+                .collect(),
             form: d.form_data,
             history,
         })
@@ -474,14 +493,21 @@ pub async fn perform(
     Ok(egov_app::dossiers::act(&state.app, p, code, req.parse()?, files).await?)
 }
 
-/// The files of a multipart action: `result`, and `part_<index>`.
+/// The files of a multipart action: `result`, `part_<index>` (a document
+/// part replaced), and `requested_<j>` (the file answering the `j`-th
+/// document a supplement request asked for).
 pub fn action_files(files: HashMap<String, Upload>) -> ActionFiles {
     let mut out = ActionFiles::default();
     for (name, u) in files {
         if name == "result" {
             out.result = Some(u);
-        } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse().ok()) {
+        } else if let Some(i) = name.strip_prefix("part_").and_then(|i| i.parse::<usize>().ok()) {
             out.parts.push(Upload { part: i, ..u });
+        } else if let Some(j) = name.strip_prefix("requested_").and_then(|j| j.parse::<usize>().ok()) {
+            // the file answering the j-th document a supplement request asked for
+            if j < egov_dossier::SUPPLEMENT_PART_BASE {
+                out.parts.push(Upload { part: egov_dossier::SUPPLEMENT_PART_BASE + j, ..u });
+            }
         }
     }
     out.parts.sort_by_key(|u| u.part);
@@ -543,9 +569,11 @@ pub enum ActionRequest {
     RequestSupplement {
         missing: Vec<String>,
     },
-    /// The citizen sends the dossier back completed (supplementary documents
-    /// in multipart parts `part_<index>`): after a supplement request, or
-    /// after it was returned incomplete before acceptance.
+    /// The citizen sends the dossier back completed: after a supplement
+    /// request, a file for each document asked for (multipart parts
+    /// `requested_<index>`, see the dossier's `requested`), and documents
+    /// replaced as `part_<index>`; or after it was returned incomplete
+    /// before acceptance.
     Resubmit,
     Refuse {
         reason: String,
@@ -642,7 +670,7 @@ pub async fn act(
         create, read, act, list, rate_api, counter, super::lookup::status, super::documents::receipt_pdf,
         super::documents::form_pdf, super::documents::file
     ),
-    components(schemas(
+    components(schemas(RequestedDocument, 
         CreateDossier,
         Created,
         DossierView,

@@ -102,11 +102,16 @@ pub(crate) async fn file_links(
             href: format!("/api/v1/dossiers/{code}/files/{}", f.id),
             label: match f.purpose {
                 egov_store::FilePurpose::Result => t(lang, "file.result").to_string(),
-                egov_store::FilePurpose::Part => usize::try_from(f.part_index)
-                    .ok()
-                    .and_then(|i| docs.get(i))
-                    .map(|doc| if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() })
-                    .unwrap_or_else(|| t(lang, "file.part").to_string()),
+                egov_store::FilePurpose::Part => {
+                    let i = usize::try_from(f.part_index).unwrap_or(usize::MAX);
+                    match (docs.get(i), d.state.requested_document(i)) {
+                        (Some(doc), _) => {
+                            if lang == egov_i18n::Lang::En { doc.name_en.clone() } else { doc.name_vi.clone() }
+                        }
+                        (None, Some(asked)) => format!("{}: {asked}", t(lang, "file.supplement")),
+                        (None, None) => t(lang, "file.part").to_string(),
+                    }
+                }
             },
             name: egov_app::files::file_name_for(&f.file_name, &f.content_type),
             size: format!("{} KB", (f.size + 1023) / 1024),

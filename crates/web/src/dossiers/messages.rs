@@ -202,6 +202,14 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("file.title", "Tệp đính kèm", "Attached files"),
     ("file.result", "Kết quả giải quyết (bản điện tử)", "The result (electronic copy)"),
     ("file.part", "Thành phần hồ sơ", "Document"),
+    ("file.supplement", "Bổ sung", "Supplement"),
+    ("hoso.requested_files", "Giấy tờ cơ quan yêu cầu bổ sung", "Documents the agency asked for"),
+    ("hoso.replace_files", "Thay thế thành phần hồ sơ đã nộp (nếu cần)", "Replace a document already filed (if needed)"),
+    (
+        "err.supplement.missing_file",
+        "Vui lòng đính kèm giấy tờ này: cơ quan đã yêu cầu bổ sung.",
+        "Please attach this document: the agency asked for it.",
+    ),
     (
         "hoso.result_paper",
         "Kết quả bản giấy được trả tại Bộ phận Một cửa hoặc qua bưu chính.",

@@ -384,7 +384,10 @@ struct DossierPage {
 pub struct Supplement {
     /// What the agency asked for.
     missing: String,
-    /// Each document part's input name and label.
+    /// A file input for each document asked for: its name, what was asked,
+    /// and the problem when the form came back.
+    requested: Vec<(String, String, Option<String>)>,
+    /// Each document part's input name and label (an optional replacement).
     parts: Vec<(String, String)>,
 }
 
@@ -432,18 +435,24 @@ async fn supplement_page(
             .await
         {
             Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}?bo-sung=1")).into_response()),
-            Err(e @ (WebError::Refused(..) | WebError::Invalid(_))) => {
+            Err(WebError::Invalid(errs)) => {
+                // the documents asked for that came without a file, each at its input
+                let fields: Vec<(String, &'static str)> = errs.iter().map(|e| (e.field.clone(), e.key)).collect();
+                let msg = t(ctx.lang, "form.has_errors").to_string();
+                let e = PageError::Supplement(msg, fields);
+                dossier_page(&state, &ctx, code, Some(e), StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
                 let detail = match &e {
                     WebError::Refused(_, _, d) => d.clone(),
-                    WebError::Invalid(errs) => errs.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(", "),
                     _ => String::new(),
                 };
                 let mut msg = t(ctx.lang, key).to_string();
                 if !detail.is_empty() && key.starts_with("err.file.") {
                     msg = format!("{msg} ({detail})");
                 }
-                dossier_page(&state, &ctx, code, Some(PageError::Supplement(msg)), status).await
+                dossier_page(&state, &ctx, code, Some(PageError::Supplement(msg, Vec::new())), status).await
             }
             Err(e) => Err(e),
         }
@@ -506,7 +515,8 @@ struct Indicator {
 enum PageError {
     /// The problem, and the choices made (kept on the form).
     Rating(String, Vec<Option<u8>>),
-    Supplement(String),
+    /// The problem, and each input's problem (name, message key).
+    Supplement(String, Vec<(String, &'static str)>),
     Withdraw(String),
 }
 
@@ -534,6 +544,10 @@ async fn dossier_page(
             Some(PageError::Rating(_, c)) => c.clone(),
             _ => Vec::new(),
         };
+        let error_fields = match &error {
+            Some(PageError::Supplement(_, f)) => Some(f.clone()),
+            _ => None,
+        };
         let indicators = INDICATORS
             .iter()
             .enumerate()
@@ -551,7 +565,7 @@ async fn dossier_page(
         let files = crate::dossiers::documents::file_links(state, ctx.lang, &code, &d).await?;
         let (rating_error, supplement_error, withdraw_error) = match error {
             Some(PageError::Rating(e, _)) => (Some(e), None, None),
-            Some(PageError::Supplement(e)) => (None, Some(e), None),
+            Some(PageError::Supplement(e, _)) => (None, Some(e), None),
             Some(PageError::Withdraw(e)) => (None, None, Some(e)),
             None => (None, None, None),
         };
@@ -576,7 +590,21 @@ async fn dossier_page(
                         .collect()
                 })
                 .unwrap_or_default();
-            Some(Supplement { missing, parts })
+            let flagged: &[(String, &'static str)] = match &error_fields {
+                Some(f) => f,
+                None => &[],
+            };
+            let requested = d
+                .state
+                .pending_documents()
+                .into_iter()
+                .map(|(j, asked)| {
+                    let name = format!("requested_{j}");
+                    let err = flagged.iter().find(|(f, _)| *f == name).map(|(_, k)| t(ctx.lang, k).to_string());
+                    (name, asked.to_string(), err)
+                })
+                .collect();
+            Some(Supplement { missing, requested, parts })
         } else {
             None
         };

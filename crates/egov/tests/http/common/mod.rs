@@ -351,6 +351,19 @@ impl Client {
         self.post_json(&format!("/api/v1/dossiers/{code}/actions"), &body.to_string()).await
     }
 
+    /// The citizen sends the dossier back completed, a file for each
+    /// requested document `j` (the indexes of the supplement request's items).
+    pub async fn resubmit(&self, code: &str, requested: &[usize]) -> Resp {
+        let mut form = reqwest::multipart::Form::new().text("action", r#"{"action": "resubmit"}"#);
+        for j in requested {
+            form = form.part(
+                format!("requested_{j}"),
+                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name(format!("bo-sung-{j}.pdf")),
+            );
+        }
+        self.post_multipart(&format!("/api/v1/dossiers/{code}/actions"), form).await
+    }
+
     /// An action that must succeed.
     pub async fn act_ok(&self, code: &str, body: serde_json::Value) -> Resp {
         let r = self.act(code, body.clone()).await;
