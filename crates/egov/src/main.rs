@@ -154,6 +154,11 @@ struct ServeArgs {
     /// Password of the demo accounts (default: a random one, printed).
     #[arg(long, env = "EGOV_DEMO_PASSWORD")]
     demo_password: Option<String>,
+    /// Dossiers of a realistic year (this one, up to yesterday) that `--demo`
+    /// generates the first time, so that the worklists, the lookup and the
+    /// quality dashboard have something true to show; 0 for none.
+    #[arg(long, env = "EGOV_DEMO_YEAR_DOSSIERS", default_value_t = 2000)]
+    demo_year_dossiers: u64,
     /// Send cookies without the Secure flag (plain-HTTP development only).
     #[arg(long, env = "EGOV_INSECURE_COOKIES")]
     insecure_cookies: bool,
@@ -485,6 +490,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         listen,
         demo,
         demo_password,
+        demo_year_dossiers,
         insecure_cookies,
         public_url,
         trusted_proxies,
@@ -522,6 +528,16 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 println!("demo data loaded; every demo account's password: {pw}");
             } else {
                 println!("demo data loaded");
+            }
+            if demo_year_dossiers > 0 {
+                // up to the end of yesterday: today's numbering is the live server's
+                let today = egov_kernel::Clock::system().now().date();
+                let until = today.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::seconds(1);
+                let year = chrono::Datelike::year(&until);
+                let started = std::time::Instant::now();
+                print!("generating a demo year: {demo_year_dossiers} dossiers of {year}… ");
+                let n = egov::bench_data::generate(&store, demo_year_dossiers, 2026, year, until).await?;
+                println!("{n} in {:.1} s", started.elapsed().as_secs_f64());
             }
         } else {
             println!("demo data already present: nothing changed (the demo accounts keep their first password)");

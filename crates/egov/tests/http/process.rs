@@ -18,11 +18,12 @@ struct Running {
 #[allow(clippy::zombie_processes)]
 fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--local-citizen-accounts"])
-        .args(extra)
-        .env("EGOV_DATA", data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--local-citizen-accounts"]).args(extra);
+    // the demo year only where a test asks for it: the others count their own dossiers
+    if !extra.contains(&"--demo-year-dossiers") {
+        cmd.args(["--demo-year-dossiers", "0"]);
+    }
+    cmd.env("EGOV_DATA", data).stdout(Stdio::piped()).stderr(Stdio::null());
     if let Some(u) = db_url {
         cmd.env("EGOV_DATABASE_URL", u);
     }
@@ -70,10 +71,27 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
         "postgres" => Some(fresh_database().await),
         _ => None,
     };
-    let run = start(&data, db_url.as_deref(), &["--demo", "--demo-password", "first-password"]);
+    let run = start(
+        &data,
+        db_url.as_deref(),
+        &["--demo", "--demo-password", "first-password", "--demo-year-dossiers", "300"],
+    );
     let http = reqwest::Client::new();
     let r = http.get(format!("{}/healthz", run.base)).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    // a first run shows a year of work: the quality index counts its dossiers
+    let year = chrono::Datelike::year(&egov_kernel::Clock::system().now());
+    let index: serde_json::Value = http
+        .get(format!("{}/api/v1/quality/index?from={year}-01-01&to={year}-12-31", run.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // (the index counts the dossiers that count: not those withdrawn or still at the desk)
+    let counted = index["index"]["dossiers"].as_u64().unwrap();
+    assert!((200..=300).contains(&counted), "the demo year: {index}");
     let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let r = http
         .post(format!("{}/api/v1/auth/token", run.base))
