@@ -27,6 +27,30 @@ impl EventKind {
         }
     }
 
+    /// The i18n key of what happened, in words (`event.<name>`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            EventKind::Draft => "event.draft",
+            EventKind::ReceiveAtCounter => "event.receive_at_counter",
+            EventKind::Rate => "event.rate",
+            EventKind::Command(k) => match k {
+                CommandKind::Submit => "event.submit",
+                CommandKind::Accept => "event.accept",
+                CommandKind::ReturnIncomplete => "event.return_incomplete",
+                CommandKind::Assign => "event.assign",
+                CommandKind::Forward => "event.forward",
+                CommandKind::RequestSupplement => "event.request_supplement",
+                CommandKind::Resubmit => "event.resubmit",
+                CommandKind::Refuse => "event.refuse",
+                CommandKind::Withdraw => "event.withdraw",
+                CommandKind::Stop => "event.stop",
+                CommandKind::Approve => "event.approve",
+                CommandKind::ReturnResult => "event.return_result",
+                CommandKind::Apologize => "event.apologize",
+            },
+        }
+    }
+
     /// A stored name back; `None` for a name egov never writes.
     pub fn parse(s: &str) -> Option<EventKind> {
         match s {

@@ -143,3 +143,46 @@ async fn the_sign_in_page_says_why_it_was_reached_and_the_site_has_an_icon() {
     assert!(c.get("/").await.text.contains("rel=\"icon\""));
     assert_eq!(c.get("/favicon.ico").await.location(), "/static/favicon.svg");
 }
+
+#[tokio::test]
+async fn a_second_supplement_request_is_warned_of_and_confirmed_and_history_speaks_in_words() {
+    let running = spawn().await;
+    let app = &running;
+    let (_, secret) = app.token("demo.citizen").await;
+    let citizen = app.client().with_bearer(&secret);
+    let code = submit_online(&citizen).await;
+    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
+    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    office("demo.approver").await.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    let web = app.client();
+    web.login("demo.specialist", DEMO_PASSWORD).await;
+    let page = web.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(!page.text.contains("confirm_second"), "no warning before the first request");
+    let ask = |missing: &'static str, confirm: bool| {
+        let web = &web;
+        let code = code.clone();
+        async move {
+            let csrf = web.get(&format!("/quan-tri/ho-so/{code}")).await.csrf();
+            let mut form = vec![("csrf", csrf), ("action", "request_supplement".into()), ("missing", missing.into())];
+            if confirm {
+                form.push(("confirm_second", "on".into()));
+            }
+            let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            web.post_form(&format!("/quan-tri/ho-so/{code}"), &refs).await
+        }
+    };
+    assert_eq!(ask("Ảnh 4x6", false).await.status, 303);
+    assert_eq!(citizen.resubmit(&code, &[0]).await.status, 200);
+    let page = web.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(page.text.contains("bị tính là trễ hạn") && page.text.contains("name=\"confirm_second\""));
+    // history in words, not codes
+    assert!(page.text.contains("Yêu cầu bổ sung") && !page.text.contains("(request_supplement)"), "{}", page.text);
+    let r = ask("Sổ hộ khẩu", false).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Hãy xác nhận") && r.text.contains(">Sổ hộ khẩu</textarea>"), "the list typed is kept");
+    let status = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["status"].clone();
+    assert_eq!(status, "processing", "nothing sent");
+    assert_eq!(ask("Sổ hộ khẩu", true).await.status, 303);
+    let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!((view["status"].as_str(), view["supplements"].as_u64()), (Some("supplement_requested"), Some(2)));
+}

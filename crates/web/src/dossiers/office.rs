@@ -149,6 +149,10 @@ struct OfficePage {
     error: Option<String>,
     done: bool,
     files: Vec<crate::dossiers::documents::FileLink>,
+    /// Supplement requests made already (a second one makes the dossier late by rule).
+    supplements: u32,
+    /// What was typed in the supplement request's list, kept when it comes back.
+    missing_typed: String,
 }
 
 impl OfficePage {
@@ -163,6 +167,18 @@ async fn office_page(
     code: &str,
     error: Option<String>,
     status: StatusCode,
+) -> Result<Response, WebError> {
+    office_page_kept(state, ctx, code, error, status, String::new()).await
+}
+
+/// The page, with the list of missing documents typed kept in its form.
+async fn office_page_kept(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    error: Option<String>,
+    status: StatusCode,
+    missing_typed: String,
 ) -> Result<Response, WebError> {
     let p = official(ctx)?;
     let d = egov_app::dossiers::read(&state.app, p, code).await?;
@@ -191,7 +207,7 @@ async fn office_page(
             (
                 micros_to_vn(e.at),
                 t(ctx.lang, e.to_status.label_key()).to_string(),
-                e.action.as_str().to_string(),
+                t(ctx.lang, e.action.label_key()).to_string(),
                 e.note,
             )
         })
@@ -211,6 +227,8 @@ async fn office_page(
         specialists,
         error,
         done: ctx.query.contains("ok=1"),
+        supplements: d.state.supplements,
+        missing_typed,
     };
     Ok(render(status, &page))
 }
@@ -249,7 +267,16 @@ async fn act(
             "return_incomplete" => ActionRequest::ReturnIncomplete { missing: lines(&v("missing")) },
             "assign" => ActionRequest::Assign { to: v("to") },
             "forward" => ActionRequest::Forward { to_agency: None },
-            "request_supplement" => ActionRequest::RequestSupplement { missing: lines(&v("missing")) },
+            "request_supplement" => {
+                // a second request makes the dossier late by rule: said on the form, and confirmed
+                let d = egov_app::dossiers::read(&state.app, &p, &code).await?;
+                if d.state.supplements >= 1 && !f.contains_key("confirm_second") {
+                    let msg = t(ctx.lang, "err.supplement.confirm_second").to_string();
+                    let status = StatusCode::UNPROCESSABLE_ENTITY;
+                    return office_page_kept(&state, &ctx, &code, Some(msg), status, v("missing")).await;
+                }
+                ActionRequest::RequestSupplement { missing: lines(&v("missing")) }
+            }
             "refuse" => ActionRequest::Refuse { reason: v("reason") },
             "stop" => ActionRequest::Stop { reason: v("reason") },
             "approve" => ActionRequest::Approve,
