@@ -186,3 +186,40 @@ async fn a_second_supplement_request_is_warned_of_and_confirmed_and_history_spea
     let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
     assert_eq!((view["status"].as_str(), view["supplements"].as_u64()), (Some("supplement_requested"), Some(2)));
 }
+
+#[tokio::test]
+async fn the_audit_page_names_people_and_actions_in_words_in_vietnam_time() {
+    let app = spawn().await;
+    let (_, secret) = app.token("demo.citizen").await;
+    submit_online(&app.client().with_bearer(&secret)).await;
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/nhat-ky").await;
+    assert_eq!(page.status, 200);
+    let table = page.text.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    assert!(table.contains("Đăng nhập") && table.contains("Hồ sơ: Nộp hồ sơ trực tuyến"), "{table}");
+    assert!(table.contains("(demo.admin)") && table.contains("Quản trị viên (dòng lệnh)"), "{table}");
+    assert!(!table.contains("session.start") && !table.contains("user:") && !table.contains("UTC"), "{table}");
+    let today = egov_kernel::Clock::system().now().format("%d/%m/%Y").to_string();
+    assert!(table.contains(&today), "Vietnamese dates in Vietnam's time: {table}");
+}
+
+#[tokio::test]
+async fn the_lookup_speaks_the_page_s_language_and_titles_the_dossier_and_units_have_names() {
+    let app = spawn().await;
+    let (_, secret) = app.token("demo.citizen").await;
+    let code = submit_online(&app.client().with_bearer(&secret)).await;
+    let c = app.client();
+    let en = c.get(&format!("/tra-cuu/{}?lang=en", code.to_lowercase())).await;
+    assert_eq!(en.status, 200, "in any case");
+    assert!(en.text.contains("Marriage registration") && !en.text.contains("Đăng ký kết hôn"), "{}", en.text);
+    assert!(title(&en.text).contains(&code), "{}", title(&en.text));
+    let vi = c.get(&format!("/tra-cuu/{code}?lang=vi")).await;
+    assert!(vi.text.contains("Đăng ký kết hôn"));
+    // an agency's page names its unit
+    let admin = app.client();
+    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/co-quan").await;
+    let page = if page.status == 303 { admin.get(page.location()).await } else { page };
+    assert!(page.text.contains("(25441)") && page.text.contains("Tân Ninh ("), "{}", page.text);
+}

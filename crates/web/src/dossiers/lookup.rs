@@ -118,8 +118,21 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
         })
         .unwrap_or_default();
     let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    // the procedure's name in the page's language; the dossier's code in its title
+    let found = found.map(|mut f| {
+        if ctx.lang == egov_i18n::Lang::En {
+            if let Some(p) = state.catalog.get().procedures.get(f.procedure.as_str()) {
+                f.procedure_name = p.name_en.clone();
+            }
+        }
+        f
+    });
+    let layout = match &found {
+        Some(f) => crate::views::Layout::titled(ctx, format!("{} {}", t(ctx.lang, "lookup.title"), f.code)),
+        None => crate::views::Layout::new(ctx, "lookup.title"),
+    };
     let page = LookupPage {
-        layout: crate::views::Layout::new(ctx, "lookup.title"),
+        layout,
         code,
         searched,
         found: found.map(view),

@@ -76,12 +76,21 @@ async fn agency_page(
         })
         .collect();
     let en = ctx.lang == egov_i18n::Lang::En;
+    // the unit by its name, its code beside it
+    let unit = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .find(|u| u.code == a.unit_code)
+        .map(|u| format!("{} ({})", u.name, u.code.as_str()))
+        .unwrap_or_else(|| a.unit_code.as_str().to_string());
     let page = AgencyPage {
         layout: Layout::titled(ctx, if en { a.name_en.clone() } else { a.name_vi.clone() }),
         id: a.id.as_str().to_string(),
         name: if en { a.name_en } else { a.name_vi },
         kind: t(ctx.lang, agency_kind_key(a.kind)).to_string(),
-        unit: a.unit_code.as_str().to_string(),
+        unit,
         staff,
         can_manage: p.may(Action::ManageAgency(id)),
         created: ctx.query.contains("created=1"),
