@@ -535,6 +535,13 @@ async fn a_citizen_applies_through_the_pages() {
     assert_eq!(r.status, 409, "{}", r.text);
     assert!(r.text.contains("role=\"alert\"") && r.text.contains("Rút hồ sơ"));
     let r = c.post_form(&format!("/ho-so/{code}/rut"), &[("csrf", &page.csrf()), ("reason", "Nộp nhầm thủ tục")]).await;
+    assert_eq!(r.status, 200, "asked again first: {}", r.text);
+    let r = c
+        .post_form(
+            &format!("/ho-so/{code}/rut"),
+            &[("csrf", &page.csrf()), ("reason", "Nộp nhầm thủ tục"), ("confirmed", "1")],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.text);
     let page = c.get(&format!("/ho-so/{code}")).await;
     assert!(page.text.contains("Công dân rút hồ sơ") && !page.text.contains("/rut\""));

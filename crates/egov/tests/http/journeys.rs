@@ -223,3 +223,49 @@ async fn the_lookup_speaks_the_page_s_language_and_titles_the_dossier_and_units_
     let page = if page.status == 303 { admin.get(page.location()).await } else { page };
     assert!(page.text.contains("(25441)") && page.text.contains("Tân Ninh ("), "{}", page.text);
 }
+
+#[tokio::test]
+async fn refusing_stopping_and_withdrawing_are_confirmed_on_a_page_of_their_own() {
+    let running = spawn().await;
+    let app = &running;
+    let (_, secret) = app.token("demo.citizen").await;
+    let citizen_api = app.client().with_bearer(&secret);
+    let status = |code: String| async move {
+        app.client().with_bearer(&app.token("demo.admin").await.1).get(&format!("/api/v1/dossiers/{code}")).await.json()
+            ["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // an officer refuses: asked again, then done
+    let code = submit_online(&citizen_api).await;
+    let web = app.client();
+    web.login("demo.receiver", DEMO_PASSWORD).await;
+    let page = web.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(page.text.contains("class=\"actions danger-zone\"") && page.text.contains("Lý do từ chối giải quyết"));
+    let form = [("csrf", page.csrf()), ("action", "refuse".into()), ("reason", "Không thuộc thẩm quyền".into())];
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ask = web.post_form(&format!("/quan-tri/ho-so/{code}"), &refs).await;
+    assert_eq!(ask.status, 200);
+    assert!(ask.text.contains("Bạn sắp từ chối giải quyết hồ sơ này") && ask.text.contains("Không thuộc thẩm quyền"));
+    assert!(ask.text.contains("name=\"confirmed\" value=\"1\"") && ask.text.contains("Quay lại, không thực hiện"));
+    assert_eq!(status(code.clone()).await, "submitted", "nothing done before the confirmation");
+    let mut confirmed = refs.clone();
+    confirmed.push(("confirmed", "1"));
+    assert_eq!(web.post_form(&format!("/quan-tri/ho-so/{code}"), &confirmed).await.status, 303);
+    assert_eq!(status(code.clone()).await, "refused");
+    // the citizen withdraws: asked again too
+    let code = submit_online(&citizen_api).await;
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    let csrf = c.get(&format!("/ho-so/{code}")).await.csrf();
+    let ask = c.post_form(&format!("/ho-so/{code}/rut"), &[("csrf", &csrf), ("reason", "Nộp nhầm")]).await;
+    assert_eq!(ask.status, 200);
+    assert!(ask.text.contains("Bạn sắp rút hồ sơ này"));
+    assert_eq!(status(code.clone()).await, "submitted");
+    let done = c
+        .post_form(&format!("/ho-so/{code}/rut"), &[("csrf", &csrf), ("reason", "Nộp nhầm"), ("confirmed", "1")])
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(status(code).await, "withdrawn");
+}

@@ -262,7 +262,27 @@ async fn act(
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = official(&ctx)?.clone();
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
-        let req = match v("action").as_str() {
+        // refusing and stopping cannot be undone: asked again on a page of their own
+        let action = v("action");
+        if matches!(action.as_str(), "refuse" | "stop") && !f.contains_key("confirmed") && !v("reason").trim().is_empty()
+        {
+            let (message, button) = if action == "refuse" {
+                ("confirm.refuse", "confirm.refuse_button")
+            } else {
+                ("confirm.stop", "confirm.stop_button")
+            };
+            let page = crate::dossiers::pages::ConfirmPage {
+                layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
+                message: t(ctx.lang, message).to_string(),
+                reason: v("reason"),
+                post_to: format!("/quan-tri/ho-so/{code}"),
+                fields: vec![("action".into(), action.clone()), ("reason".into(), v("reason"))],
+                confirm_label: t(ctx.lang, button),
+                back: format!("/quan-tri/ho-so/{code}"),
+            };
+            return Ok(render(StatusCode::OK, &page));
+        }
+        let req = match action.as_str() {
             "accept" => ActionRequest::Accept,
             "return_incomplete" => ActionRequest::ReturnIncomplete { missing: lines(&v("missing")) },
             "assign" => ActionRequest::Assign { to: v("to") },

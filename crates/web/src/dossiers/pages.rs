@@ -402,6 +402,18 @@ async fn withdraw_page(
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = citizen(&ctx)?.clone();
         let reason = f.get("reason").cloned().unwrap_or_default();
+        if !f.contains_key("confirmed") && !reason.trim().is_empty() {
+            let page = ConfirmPage {
+                layout: Layout::titled(&ctx, format!("{} {code}", t(ctx.lang, "hoso.withdraw"))),
+                message: t(ctx.lang, "confirm.withdraw").to_string(),
+                reason: reason.clone(),
+                post_to: format!("/ho-so/{code}/rut"),
+                fields: vec![("reason".into(), reason)],
+                confirm_label: t(ctx.lang, "confirm.withdraw_button"),
+                back: format!("/ho-so/{code}"),
+            };
+            return Ok(render(StatusCode::OK, &page));
+        }
         let req = crate::dossiers::api::ActionRequest::Withdraw { reason };
         match crate::dossiers::api::perform(&state, &p, &code, req, Default::default()).await {
             Ok(_) => Ok(Redirect::to(&format!("/ho-so/{code}")).into_response()),
@@ -414,6 +426,21 @@ async fn withdraw_page(
     }
     .await;
     or_login(&ctx, r)
+}
+
+/// The page that asks "are you sure?" before an action that cannot be
+/// undone (refusing, stopping, withdrawing): it posts the same form again,
+/// confirmed. Works without JavaScript.
+#[derive(Template)]
+#[template(path = "dossiers/confirm.html")]
+pub(crate) struct ConfirmPage {
+    pub layout: Layout,
+    pub message: String,
+    pub reason: String,
+    pub post_to: String,
+    pub fields: Vec<(String, String)>,
+    pub confirm_label: &'static str,
+    pub back: String,
 }
 
 /// The citizen sends a dossier back completed, with supplementary documents.
