@@ -41,6 +41,24 @@ pub fn micros_to_minute(m: i64) -> String {
     from_micros(m).map(format_minute).unwrap_or_default()
 }
 
+/// How pages show an instant, Vietnamese style: `02/03/2026 08:00`.
+pub const PAGE_FORMAT: &str = "%d/%m/%Y %H:%M";
+
+/// An instant as pages show it (`02/03/2026 08:00`).
+pub fn page_minute(t: NaiveDateTime) -> String {
+    t.format(PAGE_FORMAT).to_string()
+}
+
+/// A stored instant as pages show it; empty when out of range.
+pub fn micros_to_page(m: i64) -> String {
+    from_micros(m).map(page_minute).unwrap_or_default()
+}
+
+/// A stored `2026-03-02 08:00` as pages show it (as it was if it is not one).
+pub fn stored_to_page(s: &str) -> String {
+    parse_minute(s).map(page_minute).unwrap_or_else(|| s.to_string())
+}
+
 /// Parses `2026-03-02 08:00` (Vietnam time).
 pub fn parse_minute(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s.trim(), MINUTE_FORMAT).ok()

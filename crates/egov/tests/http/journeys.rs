@@ -269,3 +269,50 @@ async fn refusing_stopping_and_withdrawing_are_confirmed_on_a_page_of_their_own(
     assert_eq!(done.status, 303);
     assert_eq!(status(code).await, "withdrawn");
 }
+
+#[tokio::test]
+async fn pages_show_instants_one_way_and_no_internal_codes() {
+    let app = spawn().await;
+    let (_, secret) = app.token("demo.citizen").await;
+    let code = submit_online(&app.client().with_bearer(&secret)).await;
+    let vn_date = regex_like_vn_date;
+    let lookup = app.client().get(&format!("/tra-cuu/{code}")).await;
+    let main = lookup.text.split("<main").nth(1).unwrap();
+    assert!(!main.contains("mã trạng thái"), "no internal status code: {main}");
+    assert!(vn_date(main), "dd/mm/yyyy hh:mm on the lookup: {main}");
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    let page = c.get(&format!("/ho-so/{code}")).await;
+    assert!(vn_date(&page.text), "and on the dossier's page");
+    let office = app.client();
+    office.login("demo.receiver", DEMO_PASSWORD).await;
+    let page = office.get(&format!("/quan-tri/ho-so/{code}")).await;
+    let main = page.text.split("<main").nth(1).unwrap();
+    assert!(vn_date(main), "and in the back office");
+    let iso = main.split(&code).collect::<Vec<_>>().join("");
+    assert!(
+        !iso.contains(&egov_kernel::Clock::system().now().format("%Y-%m-%d ").to_string()),
+        "no ISO instants: {main}"
+    );
+}
+
+/// Whether `s` holds an instant written `dd/mm/yyyy hh:mm`.
+fn regex_like_vn_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(16)).any(|i| {
+        let w = &b[i..i + 16];
+        let d = |k: usize| w[k].is_ascii_digit();
+        d(0) && d(1)
+            && w[2] == b'/'
+            && d(3)
+            && d(4)
+            && w[5] == b'/'
+            && (6..10).all(d)
+            && w[10] == b' '
+            && d(11)
+            && d(12)
+            && w[13] == b':'
+            && d(14)
+            && d(15)
+    })
+}

@@ -83,6 +83,9 @@ struct LookupPage {
     found: Option<PublicStatus>,
     status_label: String,
     step_labels: Vec<(String, String)>,
+    /// When it was received and is due, as pages show instants.
+    received: String,
+    due: String,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +115,7 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
                     let apology = egov_dossier::EventKind::Command(egov_dossier::CommandKind::Apologize);
                     let text =
                         if s.action == apology { t(ctx.lang, "inbox.apologize").to_string() } else { label(s.status) };
-                    (vn::format_minute(s.at), text)
+                    (vn::page_minute(s.at), text)
                 })
                 .collect()
         })
@@ -131,10 +134,14 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: String) -> Response {
         Some(f) => crate::views::Layout::titled(ctx, format!("{} {}", t(ctx.lang, "lookup.title"), f.code)),
         None => crate::views::Layout::new(ctx, "lookup.title"),
     };
+    let received = found.as_ref().and_then(|f| f.received_at).map(vn::page_minute).unwrap_or_default();
+    let due = found.as_ref().and_then(|f| f.due.as_deref()).map(vn::stored_to_page).unwrap_or_default();
     let page = LookupPage {
         layout,
         code,
         searched,
+        received,
+        due,
         found: found.map(view),
         status_label,
         step_labels,

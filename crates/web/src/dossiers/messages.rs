@@ -65,7 +65,6 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("lookup.procedure", "Thủ tục", "Procedure"),
     ("lookup.applicant", "Người nộp", "Applicant"),
     ("lookup.status", "Trạng thái", "Status"),
-    ("lookup.national", "mã trạng thái", "status code"),
     ("lookup.received", "Ngày tiếp nhận", "Received"),
     ("lookup.due", "Ngày hẹn trả kết quả", "Due"),
     ("lookup.steps", "Quá trình xử lý", "Steps"),

@@ -19,7 +19,7 @@ use crate::dossiers::api::{perform, ActionRequest};
 use crate::views::or_login;
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
-use egov_kernel::vn::micros_to_minute as micros_to_vn;
+use egov_kernel::vn::micros_to_page as micros_to_vn;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/quan-tri/ho-so", get(worklist)).route(
@@ -102,7 +102,7 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
                     .unwrap_or(i.procedure_code),
                 applicant: i.applicant_name,
                 status: t(ctx.lang, i.status.label_key()).to_string(),
-                due: i.due.unwrap_or_default(),
+                due: i.due.as_deref().map(egov_kernel::vn::stored_to_page).unwrap_or_default(),
                 code: i.code,
             })
             .collect();
@@ -220,7 +220,7 @@ async fn office_page_kept(
         procedure: proc.as_ref().map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() }).unwrap_or_default(),
         applicant: d.applicant_name.clone(),
         status: t(ctx.lang, d.state.status.label_key()).to_string(),
-        due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+        due: d.state.due.map(egov_kernel::vn::page_minute).unwrap_or_default(),
         form: crate::dossiers::api::form_lines(state, &d, ctx.lang),
         history,
         actions,

@@ -13,7 +13,7 @@ use egov_store::MailState;
 use crate::ctx::Ctx;
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
-use egov_kernel::vn::micros_to_minute as micros_to_vn;
+use egov_kernel::vn::micros_to_page as micros_to_vn;
 
 #[derive(serde::Deserialize)]
 pub struct OutboxQuery {

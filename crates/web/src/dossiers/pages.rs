@@ -17,7 +17,7 @@ use crate::dossiers::api::{file_dossier, Filing};
 use crate::views::or_login;
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
-use egov_kernel::vn::micros_to_minute;
+use egov_kernel::vn::micros_to_page as micros_to_minute;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -334,7 +334,7 @@ async fn my_dossiers(State(state): State<AppState>, ctx: Ctx) -> Response {
                     .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                     .unwrap_or(i.procedure_code),
                 status: t(ctx.lang, i.status.label_key()).to_string(),
-                due: i.due.unwrap_or_default(),
+                due: i.due.as_deref().map(egov_kernel::vn::stored_to_page).unwrap_or_default(),
                 code: i.code,
             })
             .collect();
@@ -650,7 +650,7 @@ async fn dossier_page(
                 .map(|x| if en { x.name_en.clone() } else { x.name_vi.clone() })
                 .unwrap_or(d.procedure_code.to_string()),
             status: t(ctx.lang, d.state.status.label_key()).to_string(),
-            due: d.state.due.map(|x| x.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+            due: d.state.due.map(egov_kernel::vn::page_minute).unwrap_or_default(),
             fresh: ctx.query.contains("moi=1"),
             rated: ctx.query.contains("danh-gia=1"),
             resubmitted: ctx.query.contains("bo-sung=1"),
