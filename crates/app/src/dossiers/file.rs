@@ -136,6 +136,13 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         app.with_rules(&proc.code, |r| egov_dossier::apply(&state, p, &Command::Submit, app.now(), r))??
     };
     let uploads = uploads.into_iter().map(|u| (FilePurpose::Part, u)).collect();
+    // The person the dossier is for, as the form names them (one may file for
+    // someone else); the account's holder when the form has no name.
+    let applicant = form
+        .get("applicant_name")
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| p.full_name.clone());
     // A draft's files are synced at once; a submission's with its batch.
     let written = files::write(&app.blobs, uploads, draft).await?;
     let mut handed: Vec<usize> = written.files.iter().chain(&kept).map(|f| f.part_index as usize).collect();
@@ -143,8 +150,8 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     handed.dedup();
     let new = NewDossier {
         procedure_code: proc.code.clone(),
-        applicant_name: p.full_name.clone(),
-        applicant_folded: egov_catalog::search::fold(&p.full_name),
+        applicant_name: applicant.clone(),
+        applicant_folded: egov_catalog::search::fold(&applicant),
         applicant_id_number: form.get("applicant_id").cloned(),
         state: state.clone(),
         // The receipt (form 01) is in Vietnamese: the parts' Vietnamese names.

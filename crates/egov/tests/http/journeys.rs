@@ -316,3 +316,27 @@ fn regex_like_vn_date(s: &str) -> bool {
             && d(15)
     })
 }
+
+#[tokio::test]
+async fn a_dossier_filed_for_someone_else_names_them_and_the_account_apart() {
+    let app = spawn().await;
+    let (_, secret) = app.token("demo.citizen").await;
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": {"applicant_name": "Nguyễn Văn An", "applicant_id": "072090005678", "address": "Phường Tân Ninh"}});
+    let form = reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
+    let r = app.client().with_bearer(&secret).post_multipart("/api/v1/dossiers", form).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.json()["code"].as_str().unwrap().to_string();
+    let lookup = app.client().get(&format!("/api/v1/dossiers/{code}/status")).await.json();
+    assert_eq!(lookup["applicant"], "N*** V** A*", "the person it is for, masked");
+    let office = app.client();
+    office.login("demo.receiver", DEMO_PASSWORD).await;
+    let page = office.get(&format!("/quan-tri/ho-so/{code}")).await;
+    assert!(page.text.contains("<dd>Nguyễn Văn An</dd>"), "{}", page.text);
+    assert!(page.text.contains("Nộp qua tài khoản của") && page.text.contains("Nguyễn Văn Dân (demo.citizen)"));
+    let list = office.get("/quan-tri/ho-so").await;
+    assert!(list.text.contains("Nguyễn Văn An"), "the worklist names the applicant");
+}

@@ -131,6 +131,7 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("office.request_supplement", "Yêu cầu bổ sung", "Request a supplement"),
     ("office.new_due", "Ngày hẹn mới", "New due date"),
     ("office.reason", "Lý do", "Reason"),
+    ("office.filed_by", "Nộp qua tài khoản của", "Filed from the account of"),
     ("office.reason_apology", "Lý do xin lỗi, hẹn lại", "Why the new date"),
     ("office.reason_refuse", "Lý do từ chối giải quyết", "Why it is refused"),
     ("office.reason_stop", "Lý do dừng xử lý", "Why processing stops"),

@@ -153,6 +153,8 @@ struct OfficePage {
     supplements: u32,
     /// What was typed in the supplement request's list, kept when it comes back.
     missing_typed: String,
+    /// The account that filed it, when it is not the applicant's own.
+    filed_by: Option<String>,
 }
 
 impl OfficePage {
@@ -213,6 +215,13 @@ async fn office_page_kept(
         })
         .collect();
     let files = crate::dossiers::documents::file_links(state, ctx.lang, code, &d).await?;
+    let holder = match d.state.owner {
+        Some(o) => state.store.principal(o).await?,
+        None => None,
+    };
+    let filed_by = holder
+        .filter(|h| h.full_name != d.applicant_name)
+        .map(|h| format!("{} ({})", h.full_name, h.username));
     let page = OfficePage {
         files,
         layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
@@ -229,6 +238,7 @@ async fn office_page_kept(
         done: ctx.query.contains("ok=1"),
         supplements: d.state.supplements,
         missing_typed,
+        filed_by,
     };
     Ok(render(status, &page))
 }
