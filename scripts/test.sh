@@ -34,6 +34,14 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
+for TOOLS_DIR in crates/egov/tests/browser-tools; do
+  TOOLS_STAMP="$(sha256sum "$TOOLS_DIR/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$TOOLS_DIR/node_modules/.egov-installed" 2>/dev/null)" != "$TOOLS_STAMP" ]; then
+    log "installing the browser test tools (npm ci in $TOOLS_DIR)"
+    (cd "$TOOLS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$TOOLS_STAMP" > "$TOOLS_DIR/node_modules/.egov-installed"
+  fi
+done
 OP_DIR=crates/egov/tests/oidc-provider
 OP_STAMP="$(sha256sum "$OP_DIR/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$OP_DIR/node_modules/.egov-installed" 2>/dev/null)" != "$OP_STAMP" ]; then

@@ -21,6 +21,7 @@ pub static MESSAGES: &[crate::Message] = &[
     ),
     ("err.required", "Vui lòng nhập mục này.", "Please fill in this field."),
     ("form.error_title", "Lỗi", "Error"),
+    ("table.region", "Bảng (cuộn ngang khi màn hình hẹp)", "Table (scrolls sideways on a narrow screen)"),
     ("err.too_long", "Nội dung quá dài.", "This is too long."),
     ("err.taken", "Giá trị này đã được sử dụng.", "This value is already taken."),
     ("err.page.not_found", "Không tìm thấy trang", "Page not found"),

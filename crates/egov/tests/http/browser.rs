@@ -327,3 +327,72 @@ async fn an_empty_application_moves_focus_to_its_error_summary() {
     assert_eq!(at, "#f_address");
     b.quit().await;
 }
+
+/// Issue 15's tests that must exist: axe-core on every page the journeys
+/// visit, in both languages, with no WCAG 2.2 A/AA violation; and each page
+/// usable 320 CSS pixels wide without scrolling sideways (WCAG 1.4.10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px() {
+    let app = spawn().await;
+    let site = format!("http://localhost:{}", app.addr.port());
+    let (_, secret) = app.token("demo.citizen").await;
+    let code = submit_online(&app.client().with_bearer(&secret)).await;
+    let public = vec![
+        "/".to_string(),
+        "/thu-tuc".into(),
+        "/thu-tuc?q=ket+hon".into(),
+        "/thu-tuc/1.000894".into(),
+        "/tra-cuu".into(),
+        format!("/tra-cuu/{code}"),
+        "/dang-nhap".into(),
+        "/dang-ky".into(),
+        "/lich".into(),
+        "/chat-luong".into(),
+    ];
+    let citizen =
+        vec!["/ho-so-cua-toi".to_string(), "/hop-thu".into(), "/thu-tuc/1.000894/nop".into(), format!("/ho-so/{code}")];
+    let official = vec![
+        "/quan-tri".to_string(),
+        "/quan-tri/ho-so".into(),
+        format!("/quan-tri/ho-so/{code}"),
+        "/quan-tri/co-quan".into(),
+        "/quan-tri/lich".into(),
+        "/quan-tri/thu-tuc".into(),
+        "/quan-tri/nhat-ky".into(),
+        "/quan-tri/cac-co-quan".into(),
+        "/quan-tri/don-vi".into(),
+        "/quan-tri/thu-di".into(),
+    ];
+    let b = Browser::start().await;
+    let mut problems = Vec::new();
+    let mut audited = 0;
+    for (who, pages) in [(None, &public), (Some("demo.citizen"), &citizen), (Some("demo.admin"), &official)] {
+        b.goto(&format!("{site}/?lang=vi")).await;
+        if let Some(user) = who {
+            sign_in(&b, &site, user).await;
+        }
+        for page in pages {
+            for lang in ["vi", "en"] {
+                let sep = if page.contains('?') { '&' } else { '?' };
+                b.emulate_width(1280).await;
+                b.goto(&format!("{site}{page}{sep}lang={lang}")).await;
+                for v in b.axe().await {
+                    problems.push(format!("{page} ({lang}): {v}"));
+                }
+                b.emulate_width(320).await;
+                if let Some(o) = b.overflows().await {
+                    problems.push(format!("{page} ({lang}) at 320 px: {o}"));
+                }
+                audited += 1;
+            }
+        }
+        if who.is_some() {
+            b.emulate_width(1280).await;
+            b.goto(&format!("{site}/?lang=vi")).await;
+            sign_out(&b).await;
+        }
+    }
+    b.quit().await;
+    assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
+    assert_eq!(audited, 48);
+}

@@ -113,25 +113,26 @@ fn action_words(lang: egov_i18n::Lang, action: &str) -> String {
     if let Some(kind) = action.strip_prefix("dossier.").and_then(egov_dossier::EventKind::parse) {
         return format!("{}: {}", t(lang, "audit.party.dossier"), t(lang, kind.label_key()));
     }
-    let key = match action {
-        "session.start" => "audit.session.start",
-        "session.end" => "audit.session.end",
-        "token.issue" => "audit.token.issue",
-        "token.revoke" => "audit.token.revoke",
-        "citizen.register" => "audit.citizen.register",
-        "citizen.create_at_counter" => "audit.citizen.create_at_counter",
-        "official.create" => "audit.official.create",
-        "account.link" => "audit.account.link",
-        "identity.map" => "audit.identity.map",
-        "oidc.refused" => "audit.oidc.refused",
-        "organisation.representative" => "audit.organisation.representative",
-        "agency.upsert" => "audit.agency.upsert",
-        "unit.upsert" => "audit.unit.upsert",
-        "procedure.create" => "audit.procedure.create",
-        "procedure.update" => "audit.procedure.update",
-        "calendar.announce" => "audit.calendar.announce",
-        "calendar.hours" => "audit.calendar.hours",
-        "demo.load" => "audit.demo.load",
+    // matched as (subject, verb): the audit chain names its actions like message keys
+    let key = match action.split_once('.').unwrap_or(("", "")) {
+        ("session", "start") => "audit.session.start",
+        ("session", "end") => "audit.session.end",
+        ("token", "issue") => "audit.token.issue",
+        ("token", "revoke") => "audit.token.revoke",
+        ("citizen", "register") => "audit.citizen.register",
+        ("citizen", "create_at_counter") => "audit.citizen.create_at_counter",
+        ("official", "create") => "audit.official.create",
+        ("account", "link") => "audit.account.link",
+        ("identity", "map") => "audit.identity.map",
+        ("oidc", "refused") => "audit.oidc.refused",
+        ("organisation", "representative") => "audit.organisation.representative",
+        ("agency", "upsert") => "audit.agency.upsert",
+        ("unit", "upsert") => "audit.unit.upsert",
+        ("procedure", "create") => "audit.procedure.create",
+        ("procedure", "update") => "audit.procedure.update",
+        ("calendar", "announce") => "audit.calendar.announce",
+        ("calendar", "hours") => "audit.calendar.hours",
+        ("demo", "load") => "audit.demo.load",
         _ => return action.to_string(),
     };
     t(lang, key).to_string()

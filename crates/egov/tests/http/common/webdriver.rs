@@ -193,6 +193,58 @@ impl Browser {
         self.settled(|| self.try_text(css)).await
     }
 
+    /// The page as a screen `width` CSS pixels wide would show it (Chromium's
+    /// device metrics, through the driver's DevTools passage).
+    pub async fn emulate_width(&self, width: u32) {
+        self.cmd(
+            "POST",
+            "goog/cdp/execute",
+            json!({"cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true}}),
+        )
+        .await;
+    }
+
+    /// Whether the page fits its width: nothing makes it scroll sideways
+    /// (WCAG 1.4.10 reflow; a data table may scroll inside its own box).
+    pub async fn overflows(&self) -> Option<String> {
+        let v = self
+            .script(
+                "var w = document.documentElement.clientWidth; \
+                 if (document.documentElement.scrollWidth <= w) return null; \
+                 var out = []; document.querySelectorAll('body *').forEach(function (e) { \
+                   var r = e.getBoundingClientRect(); if (r.right > w + 1 && !e.closest('.scroll-x')) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right)); }); \
+                 return document.documentElement.scrollWidth + ' > ' + w + ': ' + out.slice(0, 5).join(', ');",
+            )
+            .await;
+        v.as_str().map(String::from)
+    }
+
+    /// axe-core's WCAG 2.2 A and AA violations on the page (each rule with its
+    /// first offending element), injected from the test tools' npm package.
+    pub async fn axe(&self) -> Vec<String> {
+        static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let source = AXE.get_or_init(|| {
+            let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser-tools/node_modules/axe-core/axe.min.js");
+            std::fs::read_to_string(&p).unwrap_or_else(|_| {
+                panic!("{} is missing: run the test command (scripts/test.sh), which runs npm ci there", p.display())
+            })
+        });
+        self.cmd("POST", "execute/sync", json!({"script": format!("{source}; return 1;"), "args": []})).await;
+        let v = self
+            .cmd(
+                "POST",
+                "execute/async",
+                json!({"script": "var done = arguments[arguments.length - 1]; \
+                    axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}) \
+                    .then(function (r) { done(r.violations.map(function (v) { return v.id + ': ' + v.nodes[0].target.join(' ') + ' — ' + v.help; })); }) \
+                    .catch(function (e) { done(['axe failed: ' + e]); });", "args": []}),
+            )
+            .await;
+        v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    }
+
     pub async fn script(&self, js: &str) -> Value {
         self.cmd("POST", "execute/sync", json!({"script": js, "args": []})).await
     }
