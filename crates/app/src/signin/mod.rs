@@ -15,7 +15,7 @@ mod provider;
 
 pub use provider::{Provider, ProviderConfig, Providers};
 
-use egov_identity::{random_secret, secret_digest, AccountKind, Assurance, SignedBy, UserId};
+use egov_identity::{random_secret, secret_digest, Assurance, SignedBy, UserId};
 use egov_oidc::{
     token_request, verify_id_token, verify_logout_token, AssuranceLevel, AuthRequest, Exchange, Expect, Identity,
     LogoutExpect, OidcError, Pkce, TokenResponse,
@@ -445,9 +445,4 @@ pub async fn map_identity(
     ));
     w.commit().await?;
     Ok(user)
-}
-
-/// Whether an account kind files dossiers through a provider's identity.
-pub fn is_person_or_organisation(kind: AccountKind) -> bool {
-    matches!(kind, AccountKind::Citizen | AccountKind::Organisation)
 }

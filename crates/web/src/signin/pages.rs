@@ -148,9 +148,7 @@ pub async fn front_channel(
 ) -> Result<Response, WebError> {
     egov_app::signin::front_channel_logout(&state.app, &provider, &q.iss, &q.sid).await?;
     // loaded in a frame of the provider's logout page: only it may frame this
-    let iss = q.iss.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("");
-    let scheme = q.iss.split("://").next().unwrap_or("https");
-    let csp = format!("default-src 'none'; frame-ancestors {scheme}://{iss}");
+    let csp = format!("default-src 'none'; frame-ancestors {}", crate::ctx::origin_of(&q.iss));
     let mut resp = (StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], "").into_response();
     if let Ok(v) = axum::http::HeaderValue::from_str(&csp) {
         resp.headers_mut().insert("content-security-policy", v);
