@@ -340,3 +340,31 @@ async fn a_dossier_filed_for_someone_else_names_them_and_the_account_apart() {
     let list = office.get("/quan-tri/ho-so").await;
     assert!(list.text.contains("Nguyễn Văn An"), "the worklist names the applicant");
 }
+
+#[tokio::test]
+async fn a_dossier_late_by_rule_says_why_on_the_dashboard_and_in_the_api() {
+    let running = spawn().await;
+    let app = &running;
+    let (_, secret) = app.token("demo.citizen").await;
+    let citizen = app.client().with_bearer(&secret);
+    let code = submit_online(&citizen).await;
+    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
+    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    let approver = office("demo.approver").await;
+    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    let specialist = office("demo.specialist").await;
+    for (i, doc) in ["Ảnh 4x6", "Sổ hộ khẩu"].into_iter().enumerate() {
+        specialist.act_ok(&code, serde_json::json!({"action": "request_supplement", "missing": [doc]})).await;
+        assert_eq!(citizen.resubmit(&code, &[i]).await.status, 200);
+    }
+    approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
+    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "return_result", "paper": true})).await;
+    let year = chrono::Datelike::year(&egov_kernel::Clock::system().now());
+    let q = format!("/api/v1/quality/index?from={year}-01-01&to={year}-12-31");
+    let index = app.client().get(&q).await.json();
+    let late = index["late"].as_array().unwrap();
+    assert_eq!(late.len(), 1, "{index}");
+    assert_eq!((late[0]["code"].as_str(), late[0]["reason"].as_str()), (Some(code.as_str()), Some("supplements")));
+    let page = app.client().get(&format!("/chat-luong?from={year}-01-01&to={year}-12-31")).await;
+    assert!(page.text.contains("Trễ theo quy định: yêu cầu bổ sung hồ sơ từ hai lần trở lên"), "{}", page.text);
+}

@@ -47,7 +47,10 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
         (Some(2), Some(1), Some(1)),
         "D left out: {j}"
     );
-    assert_eq!(j["late"], serde_json::json!([{"code": b, "hours": 25.0, "appointment": "2026-03-03T08:00:00"}]));
+    assert_eq!(
+        j["late"],
+        serde_json::json!([{"code": b, "hours": 25.0, "appointment": "2026-03-03T08:00:00", "reason": "after_due"}])
+    );
     let score = |name: &str| ix["scores"].as_array().unwrap().iter().find(|s| s["indicator"] == name).unwrap().clone();
     let close = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
     // on time 1 of 2: half of 20 points

@@ -17,7 +17,12 @@ use crate::{AppState, WebError};
 pub(crate) fn late_of(view: &egov_store::QualityView) -> Vec<LateDossier> {
     view.late
         .iter()
-        .map(|l| LateDossier { code: l.code.clone(), hours: l.minutes as f64 / 60.0, appointment: l.appointment })
+        .map(|l| LateDossier {
+            code: l.code.clone(),
+            hours: l.minutes as f64 / 60.0,
+            appointment: l.appointment,
+            reason: if l.minutes > 0 { "after_due" } else { "supplements" },
+        })
         .collect()
 }
 
@@ -75,6 +80,11 @@ pub struct LateDossier {
     /// The appointment it missed (Vietnam's time), when it had one.
     #[schema(value_type = Option<String>)]
     pub(crate) appointment: Option<NaiveDateTime>,
+    /// Why it counts as late: `after_due` (finished or still open after its
+    /// due time), or `supplements` (late by rule: a supplement was asked for
+    /// more than once, Decision 766).
+    #[schema(pattern = "^(after_due|supplements)$")]
+    pub(crate) reason: &'static str,
 }
 
 /// The index of a period and scope, each indicator with its rate, points

@@ -27,6 +27,13 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("quality.late", "Hồ sơ trễ hạn", "Late dossiers"),
     ("quality.late_none", "Không có hồ sơ trễ hạn.", "No late dossier."),
     ("quality.hours_late", "Số giờ trễ", "Hours late"),
+    ("quality.late_reason", "Lý do trễ", "Why late"),
+    ("quality.late_after_due", "Quá hạn giải quyết", "Past its due time"),
+    (
+        "quality.late_by_rule",
+        "Trễ theo quy định: yêu cầu bổ sung hồ sơ từ hai lần trở lên",
+        "Late by rule: a supplement was asked for more than once",
+    ),
     ("quality.group.transparency", "Công khai, minh bạch", "Transparency"),
     ("quality.group.progress", "Tiến độ giải quyết", "Processing progress"),
     ("quality.group.online", "Dịch vụ công trực tuyến", "Online services"),

@@ -493,15 +493,17 @@ fn tables(page: &DashPage, lang: Lang) -> Vec<egov_reports::Table> {
         },
         Table {
             name: h("quality.sheet.late"),
-            headers: vec![h("lookup.label"), h("lookup.due"), h("quality.hours_late")],
+            headers: vec![h("lookup.label"), h("lookup.due"), h("quality.hours_late"), h("quality.late_reason")],
             rows: page
                 .late
                 .iter()
                 .map(|d| {
+                    let why = if d.reason == "supplements" { "quality.late_by_rule" } else { "quality.late_after_due" };
                     vec![
                         Cell::Text(d.code.clone()),
                         d.appointment.map(Cell::DateTime).unwrap_or(Cell::Empty),
                         Cell::Number(d.hours),
+                        Cell::Text(h(why)),
                     ]
                 })
                 .collect(),
