@@ -17,8 +17,8 @@ pub use provider::{Provider, ProviderConfig, Providers};
 
 use egov_identity::{random_secret, secret_digest, Assurance, SignedBy, UserId};
 use egov_oidc::{
-    token_request, verify_id_token, verify_logout_token, AssuranceLevel, AuthRequest, Exchange, Expect, Identity,
-    LogoutExpect, OidcError, Pkce, TokenResponse,
+    token_request, verify_id_token, verify_logout_token, AuthRequest, Exchange, Expect, Identity, LogoutExpect,
+    OidcError, Pkce, TokenResponse,
 };
 use egov_store::{PendingLogin, ProviderSession, VerifiedPerson, WriteTx};
 use serde_json::{Map, Value};
@@ -177,6 +177,8 @@ pub async fn complete(
         }
         all.extend(info);
     }
+    // the level, read once from the claims under the provider's names (an
+    // official's identity has no ID number, so not through `Identity`)
     let level = match all.get(&p.config.claims.assurance) {
         Some(Value::String(v)) if p.config.claims.level2_values.contains(v) => Assurance::Level2,
         Some(Value::Number(n)) if p.config.claims.level2_values.contains(&n.to_string()) => Assurance::Level2,
@@ -293,10 +295,7 @@ async fn establish(
         id_number: &id.id_number,
         full_name: &id.full_name,
         birth_date: id.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        assurance: match id.level {
-            AssuranceLevel::Level1 => level.min(Assurance::Level2),
-            AssuranceLevel::Level2 => Assurance::Level2,
-        },
+        assurance: level,
     };
     if let Some(org) = &id.organisation {
         let user_id = w.upsert_organisation(&org.code, &org.name).await?;
