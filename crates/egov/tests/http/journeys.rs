@@ -34,16 +34,28 @@ async fn an_empty_application_is_answered_with_every_problem_at_once_linked_from
 
 /// A dossier of demo.citizen's carried to its returned result; its code.
 async fn returned_dossier(app: &TestApp) -> String {
-    let (_, secret) = app.token("demo.citizen").await;
-    let code = submit_online(&app.client().with_bearer(&secret)).await;
-    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
-    let receiver = office("demo.receiver").await;
-    receiver.act_ok(&code, serde_json::json!({"action": "accept"})).await;
-    let approver = office("demo.approver").await;
-    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    let (_, code) = assigned_dossier(app).await;
+    let approver = staff(app, "demo.approver").await;
     approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
+    let receiver = staff(app, "demo.receiver").await;
     receiver.act_ok(&code, serde_json::json!({"action": "return_result", "paper": true})).await;
     code
+}
+
+/// An API client signed in as `user` by a token.
+async fn staff(app: &TestApp, user: &str) -> Client {
+    app.client().with_bearer(&app.token(user).await.1)
+}
+
+/// A dossier demo.citizen filed online, accepted and assigned to
+/// demo.specialist: the citizen's API client, and the code.
+async fn assigned_dossier(app: &TestApp) -> (Client, String) {
+    let citizen = staff(app, "demo.citizen").await;
+    let code = submit_online(&citizen).await;
+    staff(app, "demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    let approver = staff(app, "demo.approver").await;
+    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    (citizen, code)
 }
 
 #[tokio::test]
@@ -148,12 +160,7 @@ async fn the_sign_in_page_says_why_it_was_reached_and_the_site_has_an_icon() {
 async fn a_second_supplement_request_is_warned_of_and_confirmed_and_history_speaks_in_words() {
     let running = spawn().await;
     let app = &running;
-    let (_, secret) = app.token("demo.citizen").await;
-    let citizen = app.client().with_bearer(&secret);
-    let code = submit_online(&citizen).await;
-    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
-    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
-    office("demo.approver").await.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    let (citizen, code) = assigned_dossier(app).await;
     let web = app.client();
     web.login("demo.specialist", DEMO_PASSWORD).await;
     let page = web.get(&format!("/quan-tri/ho-so/{code}")).await;
@@ -345,20 +352,18 @@ async fn a_dossier_filed_for_someone_else_names_them_and_the_account_apart() {
 async fn a_dossier_late_by_rule_says_why_on_the_dashboard_and_in_the_api() {
     let running = spawn().await;
     let app = &running;
-    let (_, secret) = app.token("demo.citizen").await;
-    let citizen = app.client().with_bearer(&secret);
-    let code = submit_online(&citizen).await;
-    let office = |u: &'static str| async move { app.client().with_bearer(&app.token(u).await.1) };
-    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
-    let approver = office("demo.approver").await;
-    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
-    let specialist = office("demo.specialist").await;
+    let (citizen, code) = assigned_dossier(app).await;
+    let approver = staff(app, "demo.approver").await;
+    let specialist = staff(app, "demo.specialist").await;
     for (i, doc) in ["Ảnh 4x6", "Sổ hộ khẩu"].into_iter().enumerate() {
         specialist.act_ok(&code, serde_json::json!({"action": "request_supplement", "missing": [doc]})).await;
         assert_eq!(citizen.resubmit(&code, &[i]).await.status, 200);
     }
     approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
-    office("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "return_result", "paper": true})).await;
+    staff(app, "demo.receiver")
+        .await
+        .act_ok(&code, serde_json::json!({"action": "return_result", "paper": true}))
+        .await;
     let year = chrono::Datelike::year(&egov_kernel::Clock::system().now());
     let q = format!("/api/v1/quality/index?from={year}-01-01&to={year}-12-31");
     let index = app.client().get(&q).await.json();
