@@ -161,12 +161,67 @@ pub struct Dossier {
     /// Where the latest request's items begin in `requested`.
     #[serde(default)]
     pub requested_from: usize,
+    /// Whether a dossier being processed has reached its process's approval
+    /// step (the specialist can forward it no further).
+    #[serde(default)]
+    pub at_approval: bool,
+}
+
+/// Whose move a dossier waits for: the worklist it belongs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Work {
+    /// Submitted online: a receiving officer accepts or returns it.
+    Receive,
+    /// Accepted: an approver assigns a specialist.
+    Assign,
+    /// Being processed: the assigned specialist's step.
+    Process,
+    /// At the approval step: an approver approves, refuses or stops it.
+    Approve,
+    /// Approved: a receiving officer returns the result.
+    Return,
+    /// Returned incomplete or asked for a supplement: the citizen's move.
+    Citizen,
+}
+
+impl Work {
+    pub const ALL: [Work; 6] = [Work::Receive, Work::Assign, Work::Process, Work::Approve, Work::Return, Work::Citizen];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Work::Receive => "receive",
+            Work::Assign => "assign",
+            Work::Process => "process",
+            Work::Approve => "approve",
+            Work::Return => "return",
+            Work::Citizen => "citizen",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Work> {
+        Work::ALL.into_iter().find(|w| w.as_str() == s)
+    }
 }
 
 /// The part index of the file answering the `j`-th requested document.
 pub const SUPPLEMENT_PART_BASE: usize = 1000;
 
 impl Dossier {
+    /// Whose move the dossier waits for; none once it is closed (or a draft).
+    pub fn work(&self) -> Option<Work> {
+        Some(match self.status {
+            Status::Submitted => Work::Receive,
+            Status::Accepted => Work::Assign,
+            Status::Processing if self.at_approval => Work::Approve,
+            Status::Processing => Work::Process,
+            Status::Approved => Work::Return,
+            Status::SupplementRequested | Status::ReturnedIncomplete => Work::Citizen,
+            Status::Draft | Status::ResultReturned | Status::Refused | Status::Withdrawn | Status::Stopped => {
+                return None
+            }
+        })
+    }
+
     /// The documents the open supplement request asks for, with their
     /// indexes in `requested`; none unless a supplement is requested.
     pub fn pending_documents(&self) -> Vec<(usize, &str)> {
@@ -209,6 +264,7 @@ impl Dossier {
             result: None,
             requested: Vec::new(),
             requested_from: 0,
+            at_approval: false,
         }
     }
 }
@@ -661,6 +717,8 @@ pub fn apply(
             n.apologized = true;
         }
     }
+    // forwarding is offered up to the step before the last; there, it waits for approval
+    n.at_approval = n.status == Status::Processing && n.step + 2 >= rules.steps;
     Ok(n)
 }
 

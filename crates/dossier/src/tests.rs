@@ -403,3 +403,45 @@ fn files_are_typed_by_their_content() {
     assert_eq!(sniff(b"MZ\x90\x00 an .exe renamed to .pdf"), None);
     assert_eq!(sniff(b""), None);
 }
+
+#[test]
+fn each_move_waits_on_the_right_desk() {
+    let cal = Calendar::new(&[], WorkingHours::default());
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(5), steps: 4, max_extension: Span::WorkingDays(30) };
+    let p = cast();
+    let (citizen, receiver, specialist, approver) = (&p[0], &p[2], &p[3], &p[4]);
+    let now = at("2026-03-02 08:00");
+    let d = Dossier::draft(UserId::new(1), &ag(A));
+    assert_eq!(d.work(), None);
+    let d = apply(&d, citizen, &Command::Submit, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Receive));
+    let d = apply(&d, receiver, &Command::Accept, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Assign));
+    let to = Assignee { user_id: UserId::new(11), agency: ag(A), roles: vec![Role::Specialist] };
+    let d = apply(&d, approver, &Command::Assign { to }, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Process));
+    let asked = Command::RequestSupplement { missing: vec!["Bản sao".into()] };
+    let d = apply(&d, specialist, &asked, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Citizen));
+    let d = apply(&d, citizen, &Command::Resubmit, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Process));
+    // forwarded to the step before the last: the approver's move
+    let d = apply(&d, specialist, &Command::Forward { to_agency: None }, now, &rules).unwrap();
+    assert_eq!((d.step, d.work()), (2, Some(Work::Approve)));
+    assert!(!available_commands(&d, specialist, now, &rules).contains(&CommandKind::Forward));
+    let d = apply(&d, approver, &Command::Approve, now, &rules).unwrap();
+    assert_eq!(d.work(), Some(Work::Return));
+    let d = apply(&d, receiver, &Command::ReturnResult { electronic: false, paper: true }, now, &rules).unwrap();
+    assert_eq!(d.work(), None);
+    // with two steps only, the assigned dossier is at its approval step at once
+    let short = Rules { steps: 2, ..rules };
+    let d = apply(&Dossier::draft(UserId::new(1), &ag(A)), citizen, &Command::Submit, now, &short).unwrap();
+    let d = apply(&d, receiver, &Command::Accept, now, &short).unwrap();
+    let to = Assignee { user_id: UserId::new(11), agency: ag(A), roles: vec![Role::Specialist] };
+    let d = apply(&d, approver, &Command::Assign { to }, now, &short).unwrap();
+    assert_eq!(d.work(), Some(Work::Approve));
+    for w in Work::ALL {
+        assert_eq!(Work::parse(w.as_str()), Some(w));
+    }
+}

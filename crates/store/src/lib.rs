@@ -15,7 +15,7 @@ pub mod platform;
 pub mod quality;
 pub mod signin;
 
-pub(crate) use dossiers::{blobs, dossier, group, outbox};
+pub(crate) use dossiers::{blobs, dossier, group, outbox, worklist};
 pub(crate) use platform::{audit, batch};
 
 use std::time::Duration;
@@ -29,13 +29,13 @@ pub use audit::AuditHead;
 pub use blobs::{Blob, BlobStore, SweepReport};
 pub use catalog::ImportReport;
 pub use dossier::{
-    DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, Search,
-    StoredDossier, Worklist, WorklistItem,
+    DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
 };
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
+pub use worklist::{Desk, Page, Search, Worklist, WorklistItem, WorklistPage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

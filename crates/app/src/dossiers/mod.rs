@@ -9,8 +9,8 @@ mod read;
 pub use act::{act, rate, ActionFiles, Request};
 pub use file::{file, file_at_counter, may_file, own_draft, prefill, CounterFiling, Filed, Filing};
 pub use read::{
-    available, history, inbox, latest_notice, public_status, read, worklist, Notice, NoticeForm, PublicStatus,
-    PublicStep,
+    available, history, inbox, latest_notice, public_status, read, worklist, worklists_of, Notice, NoticeForm,
+    PublicStatus, PublicStep,
 };
 
 use egov_calendar::Span;

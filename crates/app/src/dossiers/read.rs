@@ -4,9 +4,9 @@
 
 use chrono::NaiveDateTime;
 use egov_dossier::{CommandKind, Dossier, DossierCode, EventKind, Status};
-use egov_identity::{Action, Principal};
+use egov_identity::{Action, AgencyId, Principal, Role};
 use egov_kernel::vn;
-use egov_store::{DossierEvent, InboxMessage, Search, StoredDossier, Worklist, WorklistItem};
+use egov_store::{Desk, DossierEvent, InboxMessage, Page, Search, StoredDossier, Worklist, WorklistPage};
 
 use crate::{App, AppError};
 
@@ -109,26 +109,51 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
-/// A person's list: a citizen's own dossiers; an official's worklist
-/// `which` in their agency as of now (due soon: within one working day),
-/// narrowed by a search as typed (a code, an ID number, part of a name).
+/// A person's list: a citizen's own dossiers (all on one page); a page of
+/// an official's worklist `which` in their agency as of now (due soon:
+/// within one working day), narrowed by a search as typed (a code, an ID
+/// number, part of a name).
 pub async fn worklist(
     app: &App,
     p: &Principal,
     which: Worklist,
     search: Option<&str>,
-) -> Result<Vec<WorklistItem>, AppError> {
+    page: Page,
+) -> Result<WorklistPage, AppError> {
     if p.is_applicant() {
-        return Ok(app.store.dossiers_of_owner(p.user_id).await?);
+        let items = app.store.dossiers_of_owner(p.user_id).await?;
+        return Ok(WorklistPage { total: items.len() as u64, items });
     }
     let agency = p.agency_id.clone().ok_or(AppError::Forbidden)?;
-    let now = app.now();
-    let cal = app.calendar.get();
-    let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
     let search = search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
     let folded = search.as_deref().map(egov_catalog::search::fold);
     let search = folded.as_deref().zip(search.as_deref()).map(|(folded, raw)| Search { folded, raw });
-    Ok(app.store.worklist(which, agency.as_str(), p.user_id, now, until, search).await?)
+    Ok(app.store.worklist(which, &desk(app, p, &agency), search, page).await?)
+}
+
+fn desk<'a>(app: &App, p: &Principal, agency: &'a AgencyId) -> Desk<'a> {
+    let now = app.now();
+    let cal = app.calendar.get();
+    let until = cal.1.add_working_minutes(now, i64::from(cal.1.hours().day_minutes)).unwrap_or(now);
+    Desk { agency: agency.as_str(), user_id: p.user_id, now, until }
+}
+
+/// The worklists an official works from, their own desk's first in the
+/// order a dossier moves (to receive, to assign, to process, awaiting
+/// approval, to return), then the agency's (waiting for the citizen, due
+/// soon, overdue, everything open); with how many dossiers each holds.
+pub async fn worklists_of(app: &App, p: &Principal) -> Result<Vec<(Worklist, u64)>, AppError> {
+    let agency = p.agency_id.clone().ok_or(AppError::Forbidden)?;
+    let lists: Vec<Worklist> = Worklist::ALL
+        .into_iter()
+        .filter(|l| match l {
+            Worklist::ToReceive | Worklist::ToReturn => p.has_role(Role::Receiver),
+            Worklist::ToAssign | Worklist::AwaitingApproval => p.has_role(Role::Approver),
+            Worklist::Mine => p.has_role(Role::Specialist),
+            Worklist::Waiting | Worklist::DueBefore | Worklist::Overdue | Worklist::Agency => true,
+        })
+        .collect();
+    Ok(app.store.worklist_counts(&lists, &desk(app, p, &agency)).await?)
 }
 
 /// A person's inbox, newest first; with `mark_read`, everything in it is

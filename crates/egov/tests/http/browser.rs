@@ -337,6 +337,11 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     let site = format!("http://localhost:{}", app.addr.port());
     let (_, secret) = app.token("demo.citizen").await;
     let code = submit_online(&app.client().with_bearer(&secret)).await;
+    let counter = serde_json::json!({"procedure": "1.000894", "citizen_id": "072090004321", "full_name": "Đặng Thị Quầy",
+        "form": {"applicant_name": "Đặng Thị Quầy", "applicant_id": "072090004321", "address": "Tổ 5"}, "parts": [0, 1]});
+    let r = app.as_user("demo.receiver").await.post_json("/api/v1/counter/dossiers", &counter.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let at_counter = r.json()["code"].as_str().expect("code").to_string();
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),
@@ -363,10 +368,20 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         "/quan-tri/don-vi".into(),
         "/quan-tri/thu-di".into(),
     ];
+    let receiver = vec![
+        "/quan-tri/ho-so".to_string(),
+        "/quan-tri/tiep-nhan?thu-tuc=1.000894".into(),
+        format!("/quan-tri/tiep-nhan/{at_counter}"),
+    ];
     let b = Browser::start().await;
     let mut problems = Vec::new();
     let mut audited = 0;
-    for (who, pages) in [(None, &public), (Some("demo.citizen"), &citizen), (Some("demo.admin"), &official)] {
+    for (who, pages) in [
+        (None, &public),
+        (Some("demo.citizen"), &citizen),
+        (Some("demo.admin"), &official),
+        (Some("demo.receiver"), &receiver),
+    ] {
         b.goto(&format!("{site}/?lang=vi")).await;
         if let Some(user) = who {
             sign_in(&b, &site, user).await;
@@ -394,5 +409,5 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 48);
+    assert_eq!(audited, 54);
 }

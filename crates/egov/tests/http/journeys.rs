@@ -35,25 +35,20 @@ async fn an_empty_application_is_answered_with_every_problem_at_once_linked_from
 /// A dossier of demo.citizen's carried to its returned result; its code.
 async fn returned_dossier(app: &TestApp) -> String {
     let (_, code) = assigned_dossier(app).await;
-    let approver = staff(app, "demo.approver").await;
+    let approver = app.as_user("demo.approver").await;
     approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
-    let receiver = staff(app, "demo.receiver").await;
+    let receiver = app.as_user("demo.receiver").await;
     receiver.act_ok(&code, serde_json::json!({"action": "return_result", "paper": true})).await;
     code
-}
-
-/// An API client signed in as `user` by a token.
-async fn staff(app: &TestApp, user: &str) -> Client {
-    app.client().with_bearer(&app.token(user).await.1)
 }
 
 /// A dossier demo.citizen filed online, accepted and assigned to
 /// demo.specialist: the citizen's API client, and the code.
 async fn assigned_dossier(app: &TestApp) -> (Client, String) {
-    let citizen = staff(app, "demo.citizen").await;
+    let citizen = app.as_user("demo.citizen").await;
     let code = submit_online(&citizen).await;
-    staff(app, "demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
-    let approver = staff(app, "demo.approver").await;
+    app.as_user("demo.receiver").await.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    let approver = app.as_user("demo.approver").await;
     approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
     (citizen, code)
 }
@@ -353,14 +348,14 @@ async fn a_dossier_late_by_rule_says_why_on_the_dashboard_and_in_the_api() {
     let running = spawn().await;
     let app = &running;
     let (citizen, code) = assigned_dossier(app).await;
-    let approver = staff(app, "demo.approver").await;
-    let specialist = staff(app, "demo.specialist").await;
+    let approver = app.as_user("demo.approver").await;
+    let specialist = app.as_user("demo.specialist").await;
     for (i, doc) in ["Ảnh 4x6", "Sổ hộ khẩu"].into_iter().enumerate() {
         specialist.act_ok(&code, serde_json::json!({"action": "request_supplement", "missing": [doc]})).await;
         assert_eq!(citizen.resubmit(&code, &[i]).await.status, 200);
     }
     approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
-    staff(app, "demo.receiver")
+    app.as_user("demo.receiver")
         .await
         .act_ok(&code, serde_json::json!({"action": "return_result", "paper": true}))
         .await;
@@ -372,4 +367,155 @@ async fn a_dossier_late_by_rule_says_why_on_the_dashboard_and_in_the_api() {
     assert_eq!((late[0]["code"].as_str(), late[0]["reason"].as_str()), (Some(code.as_str()), Some("supplements")));
     let page = app.client().get(&format!("/chat-luong?from={year}-01-01&to={year}-12-31")).await;
     assert!(page.text.contains("Trễ theo quy định: yêu cầu bổ sung hồ sơ từ hai lần trở lên"), "{}", page.text);
+}
+
+/// The codes of a worklist as the API gives it.
+async fn listed(c: &Client, list: &str) -> Vec<String> {
+    let j = c.get(&format!("/api/v1/dossiers?list={list}")).await.json();
+    j["items"].as_array().expect("items").iter().map(|i| i["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[tokio::test]
+async fn each_desk_finds_the_dossiers_waiting_for_it_counted_in_its_tabs() {
+    let app = spawn().await;
+    let (citizen, code) = assigned_dossier(&app).await;
+    let (receiver, specialist, approver) =
+        (app.as_user("demo.receiver").await, app.as_user("demo.specialist").await, app.as_user("demo.approver").await);
+    let other = submit_online(&citizen).await;
+    assert_eq!(listed(&receiver, "to_receive").await, vec![other.clone()]);
+    receiver.act_ok(&other, serde_json::json!({"action": "accept"})).await;
+    assert!(listed(&receiver, "to_receive").await.is_empty());
+    assert_eq!(listed(&approver, "to_assign").await, vec![other.clone()]);
+    assert_eq!(listed(&specialist, "mine").await, vec![code.clone()]);
+    // forwarded to the approval step: it leaves the specialist's list for the approver's
+    specialist.act_ok(&code, serde_json::json!({"action": "forward"})).await;
+    assert!(listed(&specialist, "mine").await.is_empty());
+    assert_eq!(listed(&approver, "awaiting_approval").await, vec![code.clone()]);
+    approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
+    assert!(listed(&approver, "awaiting_approval").await.is_empty());
+    assert_eq!(listed(&receiver, "to_return").await, vec![code.clone()]);
+    // each official's page shows the tabs of their work with counts, their own first
+    let page = |user: &'static str| {
+        let app = &app;
+        async move {
+            let c = app.client();
+            c.login(user, DEMO_PASSWORD).await;
+            c.get("/quan-tri/ho-so?lang=en").await.text
+        }
+    };
+    let tabs = |html: &str| -> Vec<String> {
+        let nav =
+            html.split("class=\"menu tabs\"").nth(1).unwrap_or("").split("</ul>").next().unwrap_or("").to_string();
+        nav.split("<li>")
+            .skip(1)
+            .map(|li| {
+                let text: String = li.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    };
+    let r = page("demo.receiver").await;
+    let t = tabs(&r);
+    assert_eq!(&t[..2], ["To receive 0 dossiers", "Ready to return 1 dossiers"], "{t:?}");
+    assert!(r.contains(&format!("href=\"/quan-tri/ho-so/{code}\"")) && !r.contains(&other), "the first tab opens");
+    let t = tabs(&page("demo.approver").await);
+    assert_eq!(&t[..2], ["To assign 1 dossiers", "Awaiting my approval 0 dossiers"], "{t:?}");
+    assert!(t.iter().any(|x| x == "All of my agency&#39;s 2 dossiers"), "{t:?}");
+    let t = tabs(&page("demo.specialist").await);
+    assert_eq!(t[0], "To process (assigned to me) 0 dossiers", "{t:?}");
+    // no tab of another desk's work: a specialist has no "to receive"
+    assert!(!t.iter().any(|x| x.starts_with("To receive")), "{t:?}");
+}
+
+#[tokio::test]
+async fn long_worklists_come_in_pages_in_the_api_and_the_pages() {
+    let app = spawn().await;
+    let citizen = app.as_user("demo.citizen").await;
+    let mut codes = Vec::new();
+    for _ in 0..53 {
+        codes.push(submit_online(&citizen).await);
+    }
+    let receiver = app.as_user("demo.receiver").await;
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let j = receiver.get(&format!("/api/v1/dossiers?list=to_receive&per_page=20&page={page}")).await.json();
+        assert_eq!((j["total"].as_u64(), j["page"].as_u64(), j["per_page"].as_u64()), (Some(53), Some(page), Some(20)));
+        let items = j["items"].as_array().expect("items");
+        assert_eq!(items.len(), if page < 3 { 20 } else { 13 });
+        seen.extend(items.iter().map(|i| i["code"].as_str().unwrap_or_default().to_string()));
+    }
+    seen.sort();
+    codes.sort();
+    assert_eq!(seen, codes, "every dossier once across the pages");
+    for bad in ["page=0", "per_page=0", "per_page=201", "page=x"] {
+        assert_eq!(receiver.get(&format!("/api/v1/dossiers?{bad}")).await.status, 400, "{bad}");
+    }
+    // the page: 50 lines, then the rest on page 2, with links both ways
+    let c = app.client();
+    c.login("demo.receiver", DEMO_PASSWORD).await;
+    let one = c.get("/quan-tri/ho-so?ds=to_receive").await.text;
+    assert_eq!(one.matches("<tr><td><a href=\"/quan-tri/ho-so/").count(), 50);
+    assert!(one.contains("Trang 1/2 · 53 hồ sơ") && one.contains("rel=\"next\"") && !one.contains("rel=\"prev\""));
+    let two = c.get("/quan-tri/ho-so?ds=to_receive&page=2").await.text;
+    assert_eq!(two.matches("<tr><td><a href=\"/quan-tri/ho-so/").count(), 3);
+    assert!(two.contains("rel=\"prev\"") && !two.contains("rel=\"next\""));
+}
+
+#[tokio::test]
+async fn a_receiving_officer_takes_in_a_paper_dossier_on_a_page_and_prints_its_slip() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.receiver", DEMO_PASSWORD).await;
+    let start = c.get("/quan-tri/tiep-nhan").await;
+    assert_eq!(start.status, 200);
+    assert!(start.text.contains("value=\"1.000894\""), "the agency's procedures to choose from");
+    let form = c.get("/quan-tri/tiep-nhan?thu-tuc=1.000894").await;
+    assert!(form.text.contains("id=\"f_applicant_name\"") && form.text.contains("id=\"part_0\""));
+    let csrf = form.csrf();
+    // nothing typed: every problem at once, what was typed kept
+    let r = c
+        .post_form(
+            "/quan-tri/tiep-nhan",
+            &[("csrf", &csrf), ("procedure", "1.000894"), ("phone", "0912345678"), ("f_address", "Tổ 5")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(title(&r.text).starts_with("Lỗi: "), "{}", title(&r.text));
+    let summary = r.text.split("id=\"error-summary\"").nth(1).expect("a summary").split("</div>").next().unwrap();
+    for target in ["#citizen_id", "#full_name", "#f_applicant_name", "#f_applicant_id", "#part_0", "#part_1"] {
+        assert!(summary.contains(&format!("href=\"{target}\"")), "{target} in {summary}");
+    }
+    assert!(r.text.contains("value=\"0912345678\"") && r.text.contains("value=\"Tổ 5\""), "kept");
+    assert_eq!(app.count("dossiers").await, 0);
+    let r = c
+        .post_form(
+            "/quan-tri/tiep-nhan",
+            &[
+                ("csrf", &csrf),
+                ("procedure", "1.000894"),
+                ("citizen_id", "072090004321"),
+                ("full_name", "Đặng Thị Quầy"),
+                ("f_applicant_name", "Đặng Thị Quầy"),
+                ("f_applicant_id", "072090004321"),
+                ("f_address", "Tổ 5, phường Tân Ninh"),
+                ("part_0", "on"),
+                ("part_1", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let done = c.get(r.location()).await;
+    let code = r.location().rsplit('/').next().unwrap().to_string();
+    assert!(done.text.contains(&code) && done.text.contains("Đặng Thị Quầy"), "{}", done.text);
+    let slip = format!("/api/v1/dossiers/{code}/receipt.pdf");
+    assert!(done.text.contains(&format!("href=\"{slip}\"")));
+    let text = pdf_text(&c.get_bytes(&slip).await);
+    assert!(text.contains(&code) && text.contains("Đặng Thị Quầy"), "{text}");
+    // accepted at once: the specialist's work, not the receiver's
+    let j = app.as_user("demo.receiver").await.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    assert_eq!(j["status"], "accepted");
+    // only receiving officers have the page
+    let s = app.client();
+    s.login("demo.specialist", DEMO_PASSWORD).await;
+    assert_eq!(s.get("/quan-tri/tiep-nhan").await.status, 403);
 }

@@ -155,17 +155,6 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     }
 }
 
-/// The text of a PDF, by pdftotext.
-fn pdf_text(bytes: &[u8]) -> String {
-    let file = std::env::temp_dir().join(format!("egov-report-{}.pdf", random_name()));
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new(tool("pdftotext")).arg("-layout").arg(&file).arg("-").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let info = std::process::Command::new(tool("pdfinfo")).arg(&file).output().unwrap();
-    let _ = std::fs::remove_file(&file);
-    format!("{}\n{}", String::from_utf8_lossy(&info.stdout), String::from_utf8_lossy(&out.stdout))
-}
-
 /// `egov bench-data` writes histories the index reads like real ones, the
 /// same for the same seed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

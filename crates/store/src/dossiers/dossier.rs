@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use egov_catalog::ProcedureCode;
-use egov_dossier::{Dossier, DossierCode, EventKind, Status};
+use egov_dossier::{Dossier, DossierCode, EventKind, Status, Work};
 use egov_identity::UserId;
 use sqlx::any::AnyRow;
 
@@ -111,46 +111,6 @@ fn fmt_due(d: NaiveDateTime) -> String {
     d.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Which worklist to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Worklist {
-    /// Submitted online to this agency, waiting for a receiving officer.
-    ToReceive,
-    /// Assigned to this official.
-    Mine,
-    /// Everything open that this agency holds.
-    Agency,
-    /// Open, with the clock running, due before `until`.
-    DueBefore,
-    /// Open, with the clock running, past due.
-    Overdue,
-    /// Waiting for the citizen's supplement.
-    Waiting,
-}
-
-/// A line of a worklist.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct WorklistItem {
-    #[serde(skip)]
-    pub id: i64,
-    pub code: String,
-    pub procedure_code: String,
-    pub applicant_name: String,
-    pub status: Status,
-    pub due: Option<String>,
-}
-
-fn worklist_item(r: &AnyRow) -> Result<WorklistItem> {
-    Ok(WorklistItem {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        procedure_code: get(r, "procedure_code")?,
-        applicant_name: get(r, "applicant_name")?,
-        status: status(&get::<String>(r, "status")?)?,
-        due: get(r, "due_at")?,
-    })
-}
-
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -208,18 +168,18 @@ impl WriteTx {
         &mut self,
         rows: &[(&NewDossier, Option<&DossierCode>, Option<i64>)],
     ) -> Result<Vec<i64>> {
-        const COLS: usize = 15;
+        const COLS: usize = 16;
         let now = self.now();
         let mut ids = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(40) {
             let sql = format!(
-                "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts) \
+                "INSERT INTO dossiers (code, procedure_code, owner_id, applicant_name, receiving_agency, current_agency, status, state, form_data, received_at, created_at, updated_at, applicant_folded, applicant_id_number, due_at, parts, work) \
                  VALUES {} RETURNING id, code",
                 crate::batch::values(chunk.len(), COLS, |b| {
                     let p = |i: usize| format!("${}", b + i);
                     format!(
-                        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                        p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(11), p(12), p(13), p(14), p(15)
+                        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                        p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(11), p(12), p(13), p(14), p(15), p(16)
                     )
                 })
             );
@@ -240,7 +200,8 @@ impl WriteTx {
                     .bind(&d.applicant_folded)
                     .bind(d.applicant_id_number.clone())
                     .bind(d.state.due.map(fmt_due))
-                    .bind(serde_json::to_string(&d.parts).map_err(corrupt)?);
+                    .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
+                    .bind(d.state.work().map(Work::as_str));
             }
             let returned = q.fetch_all(self.conn()).await?;
             if chunk.len() == 1 {
@@ -299,7 +260,7 @@ impl WriteTx {
         let sql = format!(
             "UPDATE dossiers SET code = $3, status = $4, state = $5, form_data = $6, received_at = $7, updated_at = $8, \
              applicant_name = $9, applicant_folded = $10, applicant_id_number = $11, due_at = $12, parts = $13, \
-             receiving_agency = $14, current_agency = $15 \
+             receiving_agency = $14, current_agency = $15, work = $16 \
              WHERE id = $1 AND owner_id = $2 AND status IN ({})",
             in_list(&[Status::Draft.as_str()])
         );
@@ -319,6 +280,7 @@ impl WriteTx {
             .bind(serde_json::to_string(&d.parts).map_err(corrupt)?)
             .bind(d.state.receiving_agency.as_str())
             .bind(d.state.current_agency.as_str())
+            .bind(d.state.work().map(Work::as_str))
             .execute(self.conn())
             .await?
             .rows_affected();
@@ -383,7 +345,7 @@ impl WriteTx {
     pub async fn update_dossier(&mut self, id: i64, state: &Dossier) -> Result<()> {
         self.touch(&[id]);
         sqlx::query(
-            "UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5, assignee_id = $6, due_at = $7 WHERE id = $1",
+            "UPDATE dossiers SET status = $2, current_agency = $3, state = $4, updated_at = $5, assignee_id = $6, due_at = $7, work = $8 WHERE id = $1",
         )
         .bind(id)
         .bind(state.status.as_str())
@@ -392,8 +354,9 @@ impl WriteTx {
         .bind(self.now())
         .bind(state.assignee.map(UserId::get))
         .bind(state.due.map(fmt_due))
-            .execute(self.conn())
-            .await?;
+        .bind(state.work().map(Work::as_str))
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
@@ -561,126 +524,6 @@ impl Store {
     }
 }
 
-/// A worklist search as typed (`raw`: a code or an ID number) and folded
-/// (part of a name, without accents).
-#[derive(Debug, Clone, Copy)]
-pub struct Search<'a> {
-    pub folded: &'a str,
-    pub raw: &'a str,
-}
-
-/// Text searched for inside a `LIKE` pattern: its `%`, `_` and `\` match
-/// themselves (with `ESCAPE '\'`).
-pub(crate) fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-impl Store {
-    /// A worklist of an agency (or of an official for `Mine`), optionally
-    /// narrowed by a search: a code, an ID number, or part of the applicant's
-    /// folded name. `now` and `until` are "YYYY-MM-DD HH:MM" in Vietnam's time.
-    pub async fn worklist(
-        &self,
-        list: Worklist,
-        agency: &str,
-        user_id: UserId,
-        now: NaiveDateTime,
-        until: NaiveDateTime,
-        search: Option<Search<'_>>,
-    ) -> Result<Vec<WorklistItem>> {
-        // Conditions name their text arguments by position as they are added.
-        let mut conds: Vec<String> = vec!["code IS NOT NULL".into()];
-        use Status as S;
-        let open = format!("status IN ({})", in_list(&[S::Accepted.as_str(), S::Processing.as_str()]));
-        let ended = [S::Draft, S::ResultReturned, S::Refused, S::Withdrawn, S::Stopped].map(S::as_str);
-        let final_ = format!("status NOT IN ({})", in_list(&ended));
-        let owned_agency = agency.to_string();
-        // due dates are stored as Vietnam's "YYYY-MM-DD HH:MM", which sorts as time does
-        let owned_now = egov_kernel::vn::format_minute(now);
-        let owned_until = egov_kernel::vn::format_minute(until);
-        let mut texts: Vec<String> = Vec::new();
-        let bind_text = |v: String, texts: &mut Vec<String>, n: usize| -> String {
-            texts.push(v);
-            format!("${}", n + texts.len())
-        };
-        let uid = (list == Worklist::Mine).then_some(user_id);
-        if uid.is_some() {
-            conds.push(format!("assignee_id = $1 AND status = {}", in_list(&[S::Processing.as_str()])));
-        }
-        let base = usize::from(uid.is_some());
-        match list {
-            Worklist::ToReceive => {
-                let a = bind_text(owned_agency.clone(), &mut texts, base);
-                conds.push(format!("receiving_agency = {a} AND status = {}", in_list(&[S::Submitted.as_str()])));
-            }
-            Worklist::Mine => {}
-            Worklist::Agency => {
-                let a = bind_text(owned_agency.clone(), &mut texts, base);
-                conds.push(format!("current_agency = {a} AND {final_}"));
-            }
-            Worklist::DueBefore => {
-                let a = bind_text(owned_agency.clone(), &mut texts, base);
-                let n = bind_text(owned_now.clone(), &mut texts, base);
-                let u = bind_text(owned_until.clone(), &mut texts, base);
-                conds.push(format!("current_agency = {a} AND {open} AND due_at >= {n} AND due_at <= {u}"));
-            }
-            Worklist::Overdue => {
-                let a = bind_text(owned_agency.clone(), &mut texts, base);
-                let n = bind_text(owned_now.clone(), &mut texts, base);
-                conds.push(format!("current_agency = {a} AND {open} AND due_at < {n}"));
-            }
-            Worklist::Waiting => {
-                let a = bind_text(owned_agency.clone(), &mut texts, base);
-                conds
-                    .push(format!("current_agency = {a} AND status = {}", in_list(&[S::SupplementRequested.as_str()])));
-            }
-        }
-        if let Some(Search { folded, raw }) = search {
-            let r = bind_text(raw.to_string(), &mut texts, base);
-            if folded.trim().is_empty() {
-                // nothing of a name to look for (punctuation alone folds to nothing)
-                conds.push(format!("(code = {r} OR applicant_id_number = {r})"));
-            } else {
-                let f = bind_text(format!("%{}%", like_escape(folded)), &mut texts, base);
-                conds.push(format!(
-                    "(code = {r} OR applicant_id_number = {r} OR applicant_folded LIKE {f} ESCAPE '\\')"
-                ));
-            }
-        }
-        let sql = format!(
-            "SELECT id, code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE {} ORDER BY due_at, code LIMIT 200",
-            conds.join(" AND ")
-        );
-        let mut q = sqlx::query(&sql);
-        if let Some(u) = uid {
-            q = q.bind(u.get());
-        }
-        for t in &texts {
-            q = q.bind(t.as_str());
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(worklist_item).collect()
-    }
-
-    /// A citizen's dossiers, newest first.
-    pub async fn dossiers_of_owner(&self, owner: UserId) -> Result<Vec<WorklistItem>> {
-        let rows = sqlx::query(
-            "SELECT id, COALESCE(code, '') AS code, procedure_code, applicant_name, status, due_at FROM dossiers WHERE owner_id = $1 ORDER BY id DESC LIMIT 500",
-        )
-        .bind(owner.get())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(worklist_item).collect()
-    }
-}
-
 /// A message of a citizen's inbox.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InboxMessage {
@@ -803,15 +646,4 @@ pub(crate) fn status(s: &str) -> Result<Status> {
 /// A stored event kind back: one egov never writes is an error, not a default.
 pub(crate) fn event_kind(s: &str) -> Result<EventKind> {
     EventKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown event '{s}'")))
-}
-
-#[cfg(test)]
-mod like_tests {
-    use super::like_escape;
-
-    #[test]
-    fn wildcards_are_escaped_for_like() {
-        assert_eq!(like_escape("nguyen van"), "nguyen van");
-        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
-    }
 }

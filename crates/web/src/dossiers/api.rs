@@ -403,13 +403,21 @@ async fn events(state: &AppState, d: &egov_store::StoredDossier) -> Result<Vec<E
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// For officials: `to_receive`, `mine`, `agency` (default), `due_soon` (within one working
-    /// day), `overdue`, `waiting` (for the citizen's supplement). Citizens always get their own.
+    /// For officials: `to_receive`, `to_assign`, `mine` (assigned to me, to process),
+    /// `awaiting_approval`, `to_return`, `waiting` (for the citizen), `due_soon` (within one
+    /// working day), `overdue`, `agency` (default: everything open the agency received or
+    /// holds). Citizens always get their own.
     #[param(required = false, value_type = WorklistName)]
     list: Option<String>,
     /// A dossier code, an ID number, or part of the applicant's name (accents optional).
     #[param(required = false)]
     q: Option<String>,
+    /// The page, from 1.
+    #[param(required = false, minimum = 1, maximum = 1000000)]
+    page: Option<u32>,
+    /// Lines a page, at most 200 (default 50).
+    #[param(required = false, minimum = 1, maximum = 200)]
+    per_page: Option<u32>,
 }
 
 /// The worklists, by name.
@@ -418,11 +426,14 @@ pub struct ListParams {
 #[allow(dead_code)]
 pub enum WorklistName {
     ToReceive,
+    ToAssign,
     Mine,
-    Agency,
+    AwaitingApproval,
+    ToReturn,
+    Waiting,
     DueSoon,
     Overdue,
-    Waiting,
+    Agency,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -437,21 +448,36 @@ pub struct ListItem {
 #[derive(Serialize, ToSchema)]
 pub struct DossierList {
     items: Vec<ListItem>,
+    /// Lines in the whole list.
+    total: u64,
+    page: u32,
+    per_page: u32,
 }
+
+/// Every worklist: the name the API and the pages give it, and its label's key.
+pub(crate) const WORKLISTS: [(&str, egov_store::Worklist, &str); 9] = {
+    use egov_store::Worklist as W;
+    [
+        ("to_receive", W::ToReceive, "office.to_receive"),
+        ("to_assign", W::ToAssign, "office.to_assign"),
+        ("mine", W::Mine, "office.mine"),
+        ("awaiting_approval", W::AwaitingApproval, "office.awaiting_approval"),
+        ("to_return", W::ToReturn, "office.to_return"),
+        ("waiting", W::Waiting, "office.waiting"),
+        ("due_soon", W::DueBefore, "office.due_soon"),
+        ("overdue", W::Overdue, "office.overdue"),
+        ("agency", W::Agency, "office.agency"),
+    ]
+};
 
 /// A worklist by the name the API and the pages give it.
 pub(crate) fn worklist_named(name: &str) -> Option<egov_store::Worklist> {
-    use egov_store::Worklist;
-    Some(match name {
-        "to_receive" => Worklist::ToReceive,
-        "mine" => Worklist::Mine,
-        "agency" => Worklist::Agency,
-        "due_soon" => Worklist::DueBefore,
-        "overdue" => Worklist::Overdue,
-        "waiting" => Worklist::Waiting,
-        _ => return None,
-    })
+    WORKLISTS.iter().find(|(n, _, _)| *n == name).map(|(_, w, _)| *w)
 }
+
+/// Lines a worklist page shows unless asked otherwise, and at most.
+pub(crate) const PER_PAGE: u32 = 50;
+const MAX_PER_PAGE: u32 = 200;
 
 /// Worklists for officials; "my dossiers" for citizens.
 #[utoipa::path(get, path = "/api/v1/dossiers", params(ListParams), security(("bearer" = [])), responses((status = 200, body = DossierList), (status = 400, body = crate::error::Problem)))]
@@ -465,8 +491,16 @@ pub async fn list(
         // parsed for everyone, though a citizen always gets their own
         let name = q.list.as_deref().unwrap_or("agency");
         let which = worklist_named(name).ok_or_else(|| WebError::BadRequest(format!("unknown list '{name}'")))?;
-        let items = egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref()).await?;
-        let items = items
+        let page = q.page.unwrap_or(1);
+        let per_page = q.per_page.unwrap_or(PER_PAGE);
+        if page == 0 || page > 1_000_000 || per_page == 0 || per_page > MAX_PER_PAGE {
+            return Err(WebError::BadRequest(format!("page from 1 and per_page from 1 to {MAX_PER_PAGE}")));
+        }
+        let found =
+            egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref(), egov_store::Page { number: page, size: per_page })
+                .await?;
+        let items = found
+            .items
             .into_iter()
             .map(|i| ListItem {
                 code: i.code,
@@ -476,7 +510,7 @@ pub async fn list(
                 due: i.due,
             })
             .collect();
-        Ok(Json(DossierList { items }).into_response())
+        Ok(Json(DossierList { items, total: found.total, page, per_page }).into_response())
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))

@@ -3,6 +3,7 @@
 //! the inbox and the mail outbox.
 
 pub(crate) mod api;
+pub(crate) mod counter;
 pub(crate) mod documents;
 pub(crate) mod lookup;
 pub(crate) mod messages;
@@ -28,7 +29,7 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(office::routes()).merge(outbox::routes()).merge(pages::routes())
+    api::routes().merge(counter::routes()).merge(office::routes()).merge(outbox::routes()).merge(pages::routes())
 }
 
 const NAV: &[NavEntry] = &[
@@ -41,6 +42,13 @@ const NAV: &[NavEntry] = &[
         label: "nav.admin.dossiers",
         order: 20,
         shown: |p| p.is_some_and(|p| [Role::Receiver, Role::Specialist, Role::Approver].iter().any(|r| p.has_role(*r))),
+    },
+    NavEntry {
+        menu: Menu::BackOffice,
+        href: "/quan-tri/tiep-nhan",
+        label: "nav.admin.counter",
+        order: 21,
+        shown: |p| p.is_some_and(|p| p.is_official() && p.has_role(Role::Receiver)),
     },
     NavEntry {
         menu: Menu::BackOffice,

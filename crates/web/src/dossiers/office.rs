@@ -28,18 +28,10 @@ pub fn routes() -> Router<AppState> {
     )
 }
 
-const LISTS: [(&str, &str); 6] = [
-    ("to_receive", "office.to_receive"),
-    ("mine", "office.mine"),
-    ("agency", "office.agency"),
-    ("due_soon", "office.due_soon"),
-    ("overdue", "office.overdue"),
-    ("waiting", "office.waiting"),
-];
-
 pub struct Tab {
     pub href: String,
     pub label: &'static str,
+    pub count: u64,
     pub current: bool,
 }
 
@@ -51,6 +43,13 @@ pub struct Line {
     pub due: String,
 }
 
+/// The links under a long list: "page p of n", previous and next.
+pub struct Pager {
+    pub summary: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "dossiers/admin/worklist.html")]
 struct WorklistPage {
@@ -59,12 +58,14 @@ struct WorklistPage {
     list: String,
     q: String,
     lines: Vec<Line>,
+    pager: Option<Pager>,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     ds: Option<String>,
     q: Option<String>,
+    page: Option<String>,
 }
 
 fn official(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
@@ -77,22 +78,38 @@ fn official(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
 }
 
 async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
-    use egov_store::Worklist;
+    use crate::dossiers::api::{PER_PAGE, WORKLISTS};
     let r = async {
         let p = official(&ctx)?;
-        let default = if p.has_role(Role::Receiver) {
-            "to_receive"
-        } else if p.has_role(Role::Specialist) {
-            "mine"
-        } else {
-            "agency"
-        };
-        let list = q.ds.clone().filter(|l| LISTS.iter().any(|(k, _)| k == l)).unwrap_or_else(|| default.to_string());
-        let which = crate::dossiers::api::worklist_named(&list).unwrap_or(Worklist::Agency);
-        let items = egov_app::dossiers::worklist(&state.app, p, which, q.q.as_deref()).await?;
+        let counts = egov_app::dossiers::worklists_of(&state.app, p).await?;
+        let name_of = |w| WORKLISTS.iter().find(|(_, x, _)| *x == w).map(|(n, _, label)| (*n, *label));
+        // the list asked for if it is theirs; else the first of their own
+        // desk's that holds something, else their first
+        use egov_store::Worklist as W;
+        let own = |w: &W| !matches!(w, W::Waiting | W::DueBefore | W::Overdue | W::Agency);
+        let which = q
+            .ds
+            .as_deref()
+            .and_then(crate::dossiers::api::worklist_named)
+            .filter(|w| counts.iter().any(|(x, _)| x == w))
+            .or_else(|| counts.iter().find(|(w, n)| own(w) && *n > 0).map(|(w, _)| *w))
+            .or_else(|| counts.first().map(|(w, _)| *w))
+            .unwrap_or(W::Agency);
+        let list = name_of(which).map(|(n, _)| n).unwrap_or("agency").to_string();
+        let search: String = q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(100).collect();
+        let number = q.page.as_deref().and_then(|n| n.trim().parse::<u32>().ok()).filter(|n| (1..=1_000_000).contains(n)).unwrap_or(1);
+        let found = egov_app::dossiers::worklist(
+            &state.app,
+            p,
+            which,
+            Some(search.as_str()),
+            egov_store::Page { number, size: PER_PAGE },
+        )
+        .await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
-        let lines = items
+        let lines = found
+            .items
             .into_iter()
             .map(|i| Line {
                 procedure: snap
@@ -106,21 +123,32 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
                 code: i.code,
             })
             .collect();
-        let tabs = LISTS
+        let tabs = counts
             .iter()
-            .map(|(k, label)| Tab {
-                href: format!("/quan-tri/ho-so?ds={k}"),
-                label: t(ctx.lang, label),
-                current: *k == list,
+            .filter_map(|(w, count)| {
+                let (name, label) = name_of(*w)?;
+                Some(Tab { href: format!("/quan-tri/ho-so?ds={name}"), label: t(ctx.lang, label), count: *count, current: *w == which })
             })
             .collect();
-        let page = WorklistPage {
-            layout: Layout::new(&ctx, "office.title"),
-            tabs,
-            list,
-            q: q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(100).collect(),
-            lines,
+        let pages = found.total.div_ceil(u64::from(PER_PAGE)).max(1);
+        let link = |n: u64| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("ds", &list).append_pair("page", &n.to_string());
+            if !search.is_empty() {
+                query.append_pair("q", &search);
+            }
+            format!("/quan-tri/ho-so?{}", query.finish())
         };
+        let number = u64::from(number);
+        let pager = (pages > 1 || number > 1).then(|| Pager {
+            summary: t(ctx.lang, "office.page_of")
+                .replace("{page}", &number.to_string())
+                .replace("{pages}", &pages.to_string())
+                .replace("{total}", &found.total.to_string()),
+            previous: (number > 1).then(|| link((number - 1).min(pages))),
+            next: (number < pages).then(|| link(number + 1)),
+        });
+        let page = WorklistPage { layout: Layout::new(&ctx, "office.title"), tabs, list, q: search, lines, pager };
         Ok(render(StatusCode::OK, &page))
     }
     .await;

@@ -40,14 +40,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/inbox", get(inbox_api))
 }
 
-pub struct Opt {
+pub(crate) struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
 /// One input of the application form, ready to render.
-pub struct FieldView {
+pub(crate) struct FieldView {
     pub name: String,
     pub label: String,
     /// `text`, `textarea`, `number`, `date`, `email`, `tel`, `select`, `checkbox`.
@@ -59,7 +59,7 @@ pub struct FieldView {
     pub checked: bool,
 }
 
-fn field_views(
+pub(crate) fn field_views(
     p: &Procedure,
     lang: Lang,
     values: &BTreeMap<String, String>,

@@ -44,6 +44,19 @@ pub fn tool(name: &str) -> String {
     );
 }
 
+/// The text of a PDF as `pdftotext -layout` reads it, after what `pdfinfo`
+/// says of the file (its page size and count).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let file = std::env::temp_dir().join(format!("egov-pdf-{}.pdf", random_name()));
+    std::fs::write(&file, bytes).expect("write the PDF");
+    let out =
+        std::process::Command::new(tool("pdftotext")).arg("-layout").arg(&file).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = std::process::Command::new(tool("pdfinfo")).arg(&file).output().expect("pdfinfo");
+    let _ = std::fs::remove_file(&file);
+    format!("{}\n{}", String::from_utf8_lossy(&info.stdout), String::from_utf8_lossy(&out.stdout))
+}
+
 pub fn random_name() -> String {
     let mut b = [0u8; 8];
     getrandom::getrandom(&mut b).expect("randomness");
@@ -201,6 +214,11 @@ impl TestApp {
         (t.id, t.secret)
     }
 
+    /// An API client signed in as `user` by a token.
+    pub async fn as_user(&self, user: &str) -> Client {
+        self.client().with_bearer(&self.token(user).await.1)
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         self.store.count_rows(table).await.expect("count")
     }
@@ -252,6 +270,18 @@ impl Client {
 
     fn cookie_header(&self) -> String {
         self.cookies.lock().expect("lock").iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The body of a GET as bytes (a PDF, a spreadsheet), with this client's
+    /// cookies and token; panics unless it answers 200.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let mut req = self.http.get(format!("{}{}", self.base, path)).header("cookie", self.cookie_header());
+        if let Some(b) = &self.bearer {
+            req = req.header("authorization", format!("Bearer {b}"));
+        }
+        let resp = req.send().await.expect("request");
+        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        resp.bytes().await.expect("body").to_vec()
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
