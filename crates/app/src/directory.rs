@@ -37,3 +37,51 @@ fn parsed<T, E: ToString>(actor: Actor<'_>, r: Result<T, Vec<E>>) -> Result<Resu
     }
     Ok(r.map_err(|errs| errs.iter().map(ToString::to_string).collect()))
 }
+
+/// Creates (`new`) or changes an agency from the back office's form: every
+/// field's problem at once; the parent and the unit must exist and the tree
+/// must stay a tree. One transaction with its audit entry.
+pub async fn save_agency(
+    store: &Store,
+    actor: Actor<'_>,
+    form: &egov_directory::AgencyForm,
+    new: bool,
+) -> Result<egov_directory::Agency, AppError> {
+    if !actor.may(Action::ManageDirectory) {
+        return Err(AppError::Forbidden);
+    }
+    let field = |(f, k): (&'static str, &'static str)| crate::FieldError::new(f, k);
+    let a = form.parse().map_err(|errs| AppError::Invalid(errs.into_iter().map(field).collect()))?;
+    let all = store.agencies().await?;
+    let mut w = store.begin_write().await?;
+    let before = w.agency(a.id.as_str()).await?;
+    let mut errs = Vec::new();
+    match (&before, new) {
+        (Some(_), true) => errs.push(field(("id", "err.taken"))),
+        (None, false) => return Err(AppError::NotFound),
+        _ => {}
+    }
+    if let Some(p) = &a.parent_id {
+        if w.agency(p.as_str()).await?.is_none() {
+            errs.push(field(("parent_id", "err.option")));
+        } else if egov_directory::would_loop(&all, &a.id, p) {
+            errs.push(field(("parent_id", "err.agency.loop")));
+        }
+    }
+    if !w.unit_exists(a.unit_code.as_str()).await? {
+        errs.push(field(("unit_code", "err.option")));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    w.upsert_agency(&a).await?;
+    w.audit(egov_audit::Event::new(
+        actor.audit_name(),
+        "agency.upsert",
+        format!("agency:{}", a.id),
+        before.as_ref(),
+        Some(&a),
+    ));
+    w.commit().await?;
+    Ok(a)
+}

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod quality;
 pub mod sessions;
 pub mod signin;
+pub mod staff;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -283,6 +283,97 @@ fn agency_from_row(rec: &csv::StringRecord) -> Result<Agency, String> {
     Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
 }
 
+/// An agency as typed into the back office's form, field by field.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyForm {
+    pub id: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub parent_id: String,
+    pub unit_code: String,
+    /// `YYYY-MM-DD`, as a date picker sends it.
+    pub effective_from: String,
+    pub effective_to: String,
+}
+
+impl AgencyForm {
+    /// The agency, or every field's problem at once (field, i18n key).
+    /// Whether the parent and the unit exist is the caller's to check.
+    pub fn parse(&self) -> Result<Agency, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let id = AgencyId::parse(&self.id).map_err(|_| errs.push(("id", "err.agency.id"))).ok();
+        let name = |s: &str, field: &'static str, errs: &mut Vec<_>| {
+            let n = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if n.is_empty() {
+                errs.push((field, "err.required"));
+            } else if n.chars().count() > 300 {
+                errs.push((field, "err.too_long"));
+            }
+            n
+        };
+        let name_vi = name(&self.name_vi, "name_vi", &mut errs);
+        let name_en = name(&self.name_en, "name_en", &mut errs);
+        let kind = AgencyKind::parse(self.kind.trim()).ok_or(()).map_err(|_| errs.push(("kind", "err.option"))).ok();
+        let parent_id = match opt(&self.parent_id) {
+            None => None,
+            Some(p) => match AgencyId::parse(p) {
+                Ok(p) if Some(&p) == id.as_ref() => {
+                    errs.push(("parent_id", "err.agency.own_parent"));
+                    None
+                }
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errs.push(("parent_id", "err.option"));
+                    None
+                }
+            },
+        };
+        let unit = self.unit_code.trim();
+        let level = if unit.len() == 2 { UnitLevel::Province } else { UnitLevel::Commune };
+        let unit_code = UnitCode::parse(unit, level).map_err(|_| errs.push(("unit_code", "err.option"))).ok();
+        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let effective_from = day(&self.effective_from);
+        if effective_from.is_none() {
+            errs.push(("effective_from", "err.date"));
+        }
+        let effective_to = match opt(&self.effective_to) {
+            None => None,
+            Some(s) => match day(s) {
+                Some(to) if effective_from.is_some_and(|from| to < from) => {
+                    errs.push(("effective_to", "err.agency.ends_before"));
+                    None
+                }
+                Some(to) => Some(to),
+                None => {
+                    errs.push(("effective_to", "err.date"));
+                    None
+                }
+            },
+        };
+        match (id, kind, unit_code, effective_from, errs.is_empty()) {
+            (Some(id), Some(kind), Some(unit_code), Some(effective_from), true) => {
+                Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
+/// Whether making `parent` the parent of `id` would close a loop in the tree.
+pub fn would_loop(agencies: &[Agency], id: &AgencyId, parent: &AgencyId) -> bool {
+    let mut at = Some(parent.clone());
+    let mut steps = 0;
+    while let Some(a) = at {
+        if &a == id || steps > agencies.len() {
+            return true;
+        }
+        at = agencies.iter().find(|x| x.id == a).and_then(|x| x.parent_id.clone());
+        steps += 1;
+    }
+    false
+}
+
 /// The units whose dossiers count under `code`: itself and every unit merged
 /// into it, directly or through another merged unit (a dossier received by
 /// a unit that later merged counts under both the old and the new unit).
@@ -402,5 +493,38 @@ H72,,x,nope,H72,7,2025-07-01,\n";
         assert!(AgencyId::parse("H15.50.05.13").is_ok());
         assert!(AgencyId::parse("H15..13").is_err());
         assert!(AgencyId::parse("H15 50").is_err());
+    }
+
+    #[test]
+    fn an_agency_form_reports_every_field_and_refuses_loops() {
+        let errs = AgencyForm {
+            id: "bad id".into(),
+            kind: "x".into(),
+            effective_to: "2025-13-01".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["id", "name_vi", "name_en", "kind", "unit_code", "effective_from", "effective_to"]);
+        let form = AgencyForm {
+            id: "H72.50.09".into(),
+            name_vi: " UBND  phường Mới ".into(),
+            name_en: "New ward PC".into(),
+            kind: "commune_peoples_committee".into(),
+            parent_id: "H72".into(),
+            unit_code: "25441".into(),
+            effective_from: "2025-07-01".into(),
+            effective_to: "2025-06-30".into(),
+        };
+        assert_eq!(form.clone().parse().unwrap_err(), vec![("effective_to", "err.agency.ends_before")]);
+        let a = AgencyForm { effective_to: String::new(), ..form }.parse().unwrap();
+        assert_eq!((a.name_vi.as_str(), a.parent_id.as_ref().map(|p| p.as_str())), ("UBND phường Mới", Some("H72")));
+        let tree = vec![
+            Agency { parent_id: None, id: AgencyId::from_stored("H72".into()), ..a.clone() },
+            Agency { parent_id: Some(AgencyId::from_stored("H72".into())), ..a.clone() },
+        ];
+        assert!(would_loop(&tree, &AgencyId::from_stored("H72".into()), &a.id));
+        assert!(!would_loop(&tree, &a.id, &AgencyId::from_stored("H72".into())));
     }
 }

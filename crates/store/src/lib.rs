@@ -32,6 +32,7 @@ pub use dossier::{
     DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
 };
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
+pub use identity::staff::{StaffChange, StaffMember};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};

@@ -156,44 +156,70 @@ async fn an_administrator_announces_a_year_which_then_overrides_the_rule() {
     c.login("demo.admin", DEMO_PASSWORD).await;
     let page = c.get("/quan-tri/lich/2027").await;
     assert_eq!(page.status, 200);
-    assert!(page.text.contains("2027-04-16; Giỗ Tổ Hùng Vương"), "prefilled from the rules");
+    // prefilled from the rules, a row per day with a date picker
+    assert!(page.text.contains("type=\"date\" value=\"2027-04-16\""), "prefilled from the rules");
+    assert!(page.text.contains("value=\"Giỗ Tổ Hùng Vương\""));
     let csrf = page.csrf();
-    // a bad line and a weekday make-up day: refused, the text kept
-    let r = c
-        .post_form(
-            "/quan-tri/lich/2027",
-            &[
-                ("csrf", &csrf),
-                ("days_off", "2027-01-01; Tết Dương lịch\n2027-13-01; Sai"),
-                ("working_days", ""),
-                ("source", ""),
-            ],
-        )
-        .await;
+    let post = |rows: &[(&str, &str)], button: &str| {
+        let mut f: Vec<(String, String)> = vec![("csrf".into(), csrf.clone()), (button.into(), "1".into())];
+        f.extend(rows.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let c = &c;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            c.post_form("/quan-tri/lich/2027", &pairs).await
+        }
+    };
+    // a bad date and a nameless day: refused on their rows, linked from the summary, what was typed kept
+    let r = post(
+        &[
+            ("off0_date", "2027-01-01"),
+            ("off0_vi", "Tết Dương lịch"),
+            ("off1_date", "2027-13-01"),
+            ("off1_vi", "Sai"),
+            ("off2_date", "2027-02-05"),
+        ],
+        "save",
+    )
+    .await;
     assert_eq!(r.status, 422);
-    assert!(r.text.contains("Dòng 2"));
-    assert!(r.text.contains("2027-13-01; Sai"));
-    let r = c
-        .post_form(
-            "/quan-tri/lich/2027",
-            &[("csrf", &csrf), ("days_off", "2027-01-01; Tết"), ("working_days", "2027-01-05; Thứ Ba"), ("source", "")],
-        )
-        .await;
+    assert!(r.text.contains("<title>Lỗi: "), "{}", &r.text[..300]);
+    assert!(r.text.contains("href=\"#off1_date\"") && r.text.contains("href=\"#off2_date\""));
+    assert!(r.text.contains("value=\"Sai\""));
+    let r = post(
+        &[("off0_date", "2027-01-01"), ("off0_vi", "Tết"), ("work0_date", "2027-01-05"), ("work0_vi", "Thứ Ba")],
+        "save",
+    )
+    .await;
     assert_eq!(r.status, 422);
-    assert!(r.text.contains("thứ Bảy hoặc Chủ nhật"));
+    assert!(r.text.contains("thứ Bảy hoặc Chủ nhật") && r.text.contains("href=\"#work0_date\""));
+    // more rows, then a preview, neither of which saves
+    let rows = [
+        ("off0_date", "2027-01-01"),
+        ("off0_vi", "Tết Dương lịch"),
+        ("off0_en", "New Year"),
+        ("off1_date", "2027-01-04"),
+        ("off1_vi", "Nghỉ hoán đổi"),
+        ("off1_en", "Swapped"),
+        ("work0_date", "2027-01-09"),
+        ("work0_vi", "Làm bù"),
+        ("work0_en", "Make-up"),
+        ("source", "Thông báo 1/TB"),
+    ];
+    let r = post(&rows, "more").await;
+    assert_eq!(r.status, 200);
+    assert!(r.text.contains("id=\"off4_date\"") && r.text.contains("id=\"work3_date\""), "three more blank rows each");
+    let r = post(&rows, "preview").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text.contains("Thứ Hai, 04/01/2027: Nghỉ hoán đổi") && r.text.contains("Thứ Bảy, 09/01/2027: Làm bù"),
+        "{}",
+        r.text
+    );
+    // 261 weekdays in 2027, less two days off, plus a Saturday worked
+    assert!(r.text.contains("Số ngày làm việc trong năm: <strong>260</strong>"));
     assert_eq!(app.client().get("/api/v1/calendar/holidays/2027").await.json()["announced"], false);
     // a real announcement: only New Year and a swapped Monday, worked on Saturday 9 Jan
-    let r = c
-        .post_form(
-            "/quan-tri/lich/2027",
-            &[
-                ("csrf", &csrf),
-                ("days_off", "2027-01-01; Tết Dương lịch; New Year\n2027-01-04; Nghỉ hoán đổi; Swapped"),
-                ("working_days", "2027-01-09; Làm bù; Make-up"),
-                ("source", "Thông báo 1/TB"),
-            ],
-        )
-        .await;
+    let r = post(&rows, "save").await;
     assert_eq!(r.status, 303, "{}", r.text);
     let j = app.client().get("/api/v1/calendar/holidays/2027").await.json();
     assert_eq!(j["announced"], true);

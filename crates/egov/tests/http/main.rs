@@ -7,6 +7,7 @@ mod common;
 
 mod access;
 mod audit_chain;
+mod back_office;
 mod bad_input;
 mod browser;
 mod calendar;

@@ -38,6 +38,8 @@ pub struct UserSummary {
     pub kind: String,
     pub agency_id: Option<String>,
     pub roles: Vec<Role>,
+    /// Whether the account may sign in.
+    pub active: bool,
 }
 
 const USER_COLS: &str = "id, username, kind, full_name, agency_id";
@@ -355,10 +357,11 @@ impl Store {
     /// The staff of an agency.
     pub async fn users_of_agency(&self, agency_id: &str) -> Result<Vec<UserSummary>> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!("SELECT {USER_COLS} FROM users WHERE agency_id = $1 ORDER BY username"))
-            .bind(agency_id)
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {USER_COLS}, active FROM users WHERE agency_id = $1 ORDER BY username"))
+                .bind(agency_id)
+                .fetch_all(&mut *conn)
+                .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let p = principal_base(row)?;
@@ -369,6 +372,7 @@ impl Store {
                 full_name: p.full_name,
                 kind: p.kind.as_str().to_string(),
                 agency_id: p.agency_id.map(|a| a.as_str().to_string()),
+                active: get::<i64>(row, "active")? != 0,
             });
         }
         Ok(out)

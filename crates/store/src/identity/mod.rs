@@ -3,6 +3,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod directory;
+pub(crate) mod staff;
 
 use crate::Migration;
 

@@ -3,6 +3,7 @@
 
 pub(crate) mod messages;
 pub(crate) mod pages;
+pub(crate) mod year_editor;
 
 use axum::Router;
 use egov_identity::Action;
@@ -22,7 +23,7 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    pages::routes()
+    pages::routes().merge(year_editor::routes())
 }
 
 const NAV: &[NavEntry] = &[

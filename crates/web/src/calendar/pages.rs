@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use egov_calendar::{holidays, lunar, Announcement, LunarDate, LunarError, NamedDay, Span};
+use egov_calendar::{holidays, lunar, LunarDate, LunarError, NamedDay, Span};
 use egov_i18n::{t, Lang};
 use egov_identity::Action;
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/lich", get(year_page))
         .route("/quan-tri/lich", get(admin_years).post(save_hours))
-        .route("/quan-tri/lich/{year}", get(edit_year).post(save_year))
         .route("/api/v1/calendar/lunar", get(api_lunar))
         .route("/api/v1/calendar/solar", get(api_solar))
         .route("/api/v1/calendar/holidays/{year}", get(api_holidays))
@@ -431,133 +430,6 @@ async fn save_hours(
     }
     .await;
     or_login(&ctx, r)
-}
-
-#[derive(Template)]
-#[template(path = "calendar/admin/calendar_edit.html")]
-struct EditYearPage {
-    layout: Layout,
-    year: i32,
-    announced: bool,
-    saved: bool,
-    form: FormState,
-}
-
-fn lines(days: &[NamedDay]) -> String {
-    days.iter()
-        .map(|d| format!("{}; {}; {}", d.date.format("%Y-%m-%d"), d.name_vi, d.name_en))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Reads `YYYY-MM-DD; Vietnamese name; English name` lines.
-fn parse_lines(text: &str, field: &str, lang: Lang, errors: &mut Vec<(String, String)>) -> Vec<NamedDay> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let parts: Vec<&str> = line.split(';').map(str::trim).collect();
-        match NaiveDate::parse_from_str(parts[0], "%Y-%m-%d") {
-            Ok(date) => {
-                let vi = parts.get(1).copied().unwrap_or("");
-                let en = parts.get(2).copied().filter(|s| !s.is_empty()).unwrap_or(vi);
-                out.push(NamedDay::new(date, vi, en));
-            }
-            Err(_) => {
-                errors.push((field.to_string(), format!("{} {}: {}", t(lang, "cal.line"), i + 1, t(lang, "err.date"))))
-            }
-        }
-    }
-    out
-}
-
-async fn edit_year(State(state): State<AppState>, ctx: Ctx, Path(year): Path<String>) -> Response {
-    let r = async {
-        manager(&ctx)?;
-        let year = year.parse::<i32>().ok().filter(|y| in_range(*y)).ok_or(WebError::NotFound)?;
-        let existing = state.store.announcements().await?.into_iter().find(|a| a.year == year);
-        let mut form = FormState::default();
-        let (off, work, source) = match &existing {
-            Some(a) => (a.days_off.clone(), a.working_days.clone(), a.source.clone()),
-            None => (holidays::rule_days_off(year), Vec::new(), String::new()),
-        };
-        form.values.insert("days_off".into(), lines(&off));
-        form.values.insert("working_days".into(), lines(&work));
-        form.values.insert("source".into(), source);
-        let page = EditYearPage {
-            layout: Layout::titled(&ctx, format!("{} {year}", t(ctx.lang, "cal.admin.edit"))),
-            year,
-            announced: existing.is_some(),
-            saved: ctx.query.contains("saved=1"),
-            form,
-        };
-        Ok(render(StatusCode::OK, &page))
-    }
-    .await;
-    or_login(&ctx, r)
-}
-
-#[derive(Deserialize)]
-pub struct YearForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    days_off: String,
-    #[serde(default)]
-    working_days: String,
-    #[serde(default)]
-    source: String,
-}
-
-async fn save_year(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(year): Path<String>,
-    Form(f): Form<YearForm>,
-) -> Response {
-    let r = async {
-        ctx.check_csrf(&f.csrf)?;
-        manager(&ctx)?;
-        let year = year.parse::<i32>().ok().filter(|y| in_range(*y)).ok_or(WebError::NotFound)?;
-        let mut errors = Vec::new();
-        let days_off = parse_lines(&f.days_off, "days_off", ctx.lang, &mut errors);
-        let working_days = parse_lines(&f.working_days, "working_days", ctx.lang, &mut errors);
-        let a = Announcement { year, days_off, working_days, source: f.source.trim().chars().take(300).collect() };
-        if errors.is_empty() {
-            if let Err(errs) = a.validate() {
-                errors.extend(errs.into_iter().map(|e| ("days_off".to_string(), schedule_error(ctx.lang, &e))));
-            }
-        }
-        if errors.is_empty() {
-            egov_app::calendar::save_announcement(&state.app, egov_app::Actor::User(ctx.principal()?), &a).await?;
-            return Ok(Redirect::to(&format!("/quan-tri/lich/{year}?saved=1")).into_response());
-        }
-        let mut form = FormState::default();
-        form.values.insert("days_off".into(), f.days_off);
-        form.values.insert("working_days".into(), f.working_days);
-        form.values.insert("source".into(), f.source);
-        form.errors = errors;
-        let announced = state.store.announcements().await?.iter().any(|x| x.year == year);
-        let page = EditYearPage {
-            layout: Layout::titled(&ctx, format!("{} {year}", t(ctx.lang, "cal.admin.edit"))),
-            year,
-            announced,
-            saved: false,
-            form,
-        };
-        Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-    }
-    .await;
-    or_login(&ctx, r)
-}
-
-fn schedule_error(lang: Lang, e: &egov_calendar::ScheduleError) -> String {
-    use egov_calendar::ScheduleError::*;
-    match e {
-        WrongYear { date, .. } => format!("{date}: {}", t(lang, "err.cal.wrong_year")),
-        Twice(date) => format!("{date}: {}", t(lang, "err.cal.twice")),
-        WorkingWeekday(date) => format!("{date}: {}", t(lang, "err.cal.weekday")),
-        NoName(date) => format!("{date}: {}", t(lang, "err.cal.no_name")),
-        Year(_) => t(lang, "err.calendar.range").to_string(),
-    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

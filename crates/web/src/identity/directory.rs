@@ -27,6 +27,7 @@ pub struct StaffRow {
     pub username: String,
     pub full_name: String,
     pub roles: String,
+    pub active: bool,
 }
 
 pub struct RoleChoice {
@@ -64,7 +65,12 @@ async fn agency_page(
         .users_of_agency(id)
         .await?
         .into_iter()
-        .map(|u| StaffRow { username: u.username, full_name: u.full_name, roles: role_names(&u.roles, ctx.lang) })
+        .map(|u| StaffRow {
+            username: u.username,
+            full_name: u.full_name,
+            roles: role_names(&u.roles, ctx.lang),
+            active: u.active,
+        })
         .collect();
     let assignable: Vec<Role> = if p.is_system_admin() { Role::ALL.to_vec() } else { Role::ALL[..4].to_vec() };
     let roles = assignable
