@@ -85,3 +85,47 @@ pub async fn save_agency(
     w.commit().await?;
     Ok(a)
 }
+
+/// Creates (`new`) or changes an administrative unit from the back office's
+/// form: every field's problem at once; the province it belongs to and the
+/// unit it merged into must exist. One transaction with its audit entry.
+pub async fn save_unit(
+    store: &Store,
+    actor: Actor<'_>,
+    form: &egov_directory::UnitForm,
+    new: bool,
+) -> Result<egov_directory::AdminUnit, AppError> {
+    if !actor.may(Action::ManageDirectory) {
+        return Err(AppError::Forbidden);
+    }
+    let field = |(f, k): (&'static str, &'static str)| crate::FieldError::new(f, k);
+    let u = form.parse().map_err(|errs| AppError::Invalid(errs.into_iter().map(field).collect()))?;
+    let before = store.units().await?.into_iter().find(|x| x.code == u.code);
+    let mut w = store.begin_write().await?;
+    let mut errs = Vec::new();
+    match (&before, new) {
+        (Some(_), true) => errs.push(field(("code", "err.taken"))),
+        (None, false) => return Err(AppError::NotFound),
+        _ => {}
+    }
+    for (name, code) in [("parent_code", &u.parent_code), ("succeeded_by", &u.succeeded_by)] {
+        if let Some(c) = code {
+            if !w.unit_exists(c.as_str()).await? {
+                errs.push(field((name, "err.option")));
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    w.upsert_unit(&u).await?;
+    w.audit(egov_audit::Event::new(
+        actor.audit_name(),
+        "unit.upsert",
+        format!("unit:{}", u.code.as_str()),
+        before.as_ref(),
+        Some(&u),
+    ));
+    w.commit().await?;
+    Ok(u)
+}

@@ -360,6 +360,93 @@ impl AgencyForm {
     }
 }
 
+/// An administrative unit as typed into the back office's form.
+#[derive(Debug, Clone, Default)]
+pub struct UnitForm {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: String,
+    pub effective_from: String,
+    pub effective_to: String,
+    pub succeeded_by: String,
+}
+
+impl UnitForm {
+    /// The unit, or every field's problem at once (field, i18n key); the
+    /// rules of the import file. Whether the codes named exist is the caller's.
+    pub fn parse(&self) -> Result<AdminUnit, Vec<(&'static str, &'static str)>> {
+        let mut errs = Vec::new();
+        let level = UnitLevel::parse(&self.level);
+        if level.is_none() {
+            errs.push(("level", "err.option"));
+        }
+        let code =
+            level.and_then(|l| UnitCode::parse(&self.code, l).map_err(|_| errs.push(("code", "err.unit.code"))).ok());
+        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            errs.push(("name", "err.required"));
+        } else if name.chars().count() > 200 {
+            errs.push(("name", "err.too_long"));
+        }
+        let parent_code = match opt(&self.parent_code) {
+            None => None,
+            Some(p) => {
+                UnitCode::parse(p, UnitLevel::Province).map_err(|_| errs.push(("parent_code", "err.option"))).ok()
+            }
+        };
+        match (level, &parent_code) {
+            (Some(UnitLevel::Commune), None) if opt(&self.parent_code).is_none() => {
+                errs.push(("parent_code", "err.unit.parent"))
+            }
+            (Some(UnitLevel::Province), Some(_)) => errs.push(("parent_code", "err.unit.no_parent")),
+            _ => {}
+        }
+        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let effective_from = day(&self.effective_from);
+        if effective_from.is_none() {
+            errs.push(("effective_from", "err.date"));
+        }
+        let effective_to = match opt(&self.effective_to) {
+            None => None,
+            Some(s) => match day(s) {
+                Some(to) if effective_from.is_some_and(|from| to < from) => {
+                    errs.push(("effective_to", "err.agency.ends_before"));
+                    None
+                }
+                Some(to) => Some(to),
+                None => {
+                    errs.push(("effective_to", "err.date"));
+                    None
+                }
+            },
+        };
+        let succeeded_by = match (opt(&self.succeeded_by), level) {
+            (None, _) | (_, None) => None,
+            (Some(c), Some(l)) => match UnitCode::parse(c, l) {
+                Ok(c) if Some(&c) == code.as_ref() => {
+                    errs.push(("succeeded_by", "err.unit.itself"));
+                    None
+                }
+                Ok(c) => Some(c),
+                Err(_) => {
+                    errs.push(("succeeded_by", "err.option"));
+                    None
+                }
+            },
+        };
+        if succeeded_by.is_some() && effective_to.is_none() && opt(&self.effective_to).is_none() {
+            errs.push(("effective_to", "err.unit.merged_needs_end"));
+        }
+        match (code, level, effective_from, errs.is_empty()) {
+            (Some(code), Some(level), Some(effective_from), true) => {
+                Ok(AdminUnit { code, name, level, parent_code, effective_from, effective_to, succeeded_by })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
 /// Whether making `parent` the parent of `id` would close a loop in the tree.
 pub fn would_loop(agencies: &[Agency], id: &AgencyId, parent: &AgencyId) -> bool {
     let mut at = Some(parent.clone());
@@ -526,5 +613,24 @@ H72,,x,nope,H72,7,2025-07-01,\n";
         ];
         assert!(would_loop(&tree, &AgencyId::from_stored("H72".into()), &a.id));
         assert!(!would_loop(&tree, &a.id, &AgencyId::from_stored("H72".into())));
+    }
+
+    #[test]
+    fn a_unit_form_follows_the_import_rules_field_by_field() {
+        let errs = UnitForm { level: "commune".into(), code: "12".into(), ..Default::default() }.parse().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["code", "name", "parent_code", "effective_from"]);
+        let merged = UnitForm {
+            code: "25442".into(),
+            name: "Phường Bình Minh".into(),
+            level: "commune".into(),
+            parent_code: "72".into(),
+            effective_from: "2025-07-01".into(),
+            effective_to: String::new(),
+            succeeded_by: "25441".into(),
+        };
+        assert_eq!(merged.clone().parse().unwrap_err(), vec![("effective_to", "err.unit.merged_needs_end")]);
+        let u = UnitForm { effective_to: "2026-06-30".into(), ..merged }.parse().unwrap();
+        assert_eq!(u.succeeded_by.as_ref().map(|c| c.as_str()), Some("25441"));
     }
 }

@@ -163,3 +163,60 @@ fn field_value(html: &str, name: &str) -> String {
         .map(|o| o.split('"').next().unwrap_or("").to_string())
         .unwrap_or_default()
 }
+
+#[tokio::test]
+async fn a_system_administrator_adds_and_merges_administrative_units_on_pages() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.admin", DEMO_PASSWORD).await;
+    let list = c.get("/quan-tri/don-vi").await;
+    assert!(
+        list.text.contains("href=\"/quan-tri/don-vi/moi\"")
+            && list.text.contains("href=\"/quan-tri/don-vi/25442/sua\"")
+    );
+    let csrf = c.get("/quan-tri/don-vi/moi").await.csrf();
+    let r = c.post_form("/quan-tri/don-vi/moi", &[("csrf", &csrf), ("level", "commune"), ("code", "12")]).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let summary = r.text.split("id=\"error-summary\"").nth(1).expect("a summary").split("</div>").next().unwrap();
+    for target in ["#code", "#name", "#parent_code", "#effective_from"] {
+        assert!(summary.contains(&format!("href=\"{target}\"")), "{target} in {summary}");
+    }
+    let new = [
+        ("csrf", csrf.as_str()),
+        ("code", "25499"),
+        ("name", "Phường Thử"),
+        ("level", "commune"),
+        ("parent_code", "72"),
+        ("effective_from", "2025-07-01"),
+    ];
+    assert_eq!(c.post_form("/quan-tri/don-vi/moi", &new).await.status, 303);
+    assert_eq!(c.post_form("/quan-tri/don-vi/moi", &new).await.status, 409);
+    // merged into another: it needs the day it ended
+    let merge = |to: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("name", "Phường Thử".into()),
+            ("level", "commune".into()),
+            ("parent_code", "72".into()),
+            ("effective_from", "2025-07-01".into()),
+            ("effective_to", to.to_string()),
+            ("succeeded_by", "25441".into()),
+        ]
+    };
+    let pairs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let send = |f: Vec<(&'static str, String)>| {
+        let c = &c;
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post_form("/quan-tri/don-vi/25499/sua", &f).await
+        }
+    };
+    let r = send(pairs(&merge(""))).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("cần ngày hết hiệu lực"));
+    assert_eq!(send(pairs(&merge("2026-06-30"))).await.status, 303);
+    let units = app.store.units().await.expect("units");
+    let u = units.iter().find(|u| u.code.as_str() == "25499").expect("the new unit");
+    assert_eq!(u.succeeded_by.as_ref().map(|c| c.as_str()), Some("25441"));
+    assert!(app.store.recent_audit(5).await.expect("audit").iter().any(|e| e.event.action == "unit.upsert"));
+}

@@ -2,7 +2,7 @@
 //! agencies with their staff and roles, administrative units.
 
 pub(crate) mod api;
-pub(crate) mod agency_edit;
+pub(crate) mod directory_edit;
 pub(crate) mod directory;
 pub(crate) mod staff;
 pub(crate) mod messages;
@@ -26,7 +26,7 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(directory::routes()).merge(staff::routes()).merge(agency_edit::routes()).merge(pages::routes())
+    api::routes().merge(directory::routes()).merge(staff::routes()).merge(directory_edit::routes()).merge(pages::routes())
 }
 
 const NAV: &[NavEntry] = &[
