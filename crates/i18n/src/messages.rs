@@ -11,6 +11,7 @@ pub static MESSAGES: &[crate::Message] = &[
     ),
     ("a11y.skip", "Bỏ qua, đến nội dung chính", "Skip to main content"),
     ("a11y.main_nav", "Điều hướng chính", "Main navigation"),
+    ("a11y.menu", "Danh mục", "Menu"),
     ("a11y.admin_nav", "Điều hướng quản trị", "Back-office navigation"),
     ("common.yes", "Có", "Yes"),
     ("common.no", "Không", "No"),

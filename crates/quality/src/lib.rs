@@ -260,6 +260,10 @@ pub struct Index {
     pub dossiers: usize,
     pub on_time: usize,
     pub late: usize,
+    /// Of those, rated "not satisfied" (under 9 of 18): the other part the
+    /// satisfaction indicator takes away; and rated at all.
+    pub complaints: usize,
+    pub rated: usize,
     /// Mean time from receipt to the end of processing, waiting for the
     /// citizen not counted, over finished dossiers, in hours.
     pub average_hours: Option<f64>,
@@ -428,6 +432,8 @@ pub fn index_of(config: &IndexConfig, t: &Tally, procedures: &[ProcedureFacts]) 
         dossiers: n as usize,
         on_time: t.on_time as usize,
         late: t.late() as usize,
+        complaints: t.complaints as usize,
+        rated: t.rated as usize,
         average_hours: (t.finished > 0).then(|| t.minutes as f64 / 60.0 / t.finished as f64),
     }
 }

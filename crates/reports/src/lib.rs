@@ -124,7 +124,8 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
 }
 
 /// One table as CSV, with a byte order mark; dates as `YYYY-MM-DD HH:MM`,
-/// percentages as ratios.
+/// percentages as people write them (`57.1%`, which spreadsheets read as a
+/// percentage), other numbers to two decimals at most.
 pub fn csv(table: &Table) -> Result<Vec<u8>, ReportError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -135,7 +136,8 @@ pub fn csv(table: &Table) -> Result<Vec<u8>, ReportError> {
                 .iter()
                 .map(|c| match c {
                     Cell::Text(s) => s.clone(),
-                    Cell::Number(x) | Cell::Percent(x) => x.to_string(),
+                    Cell::Number(x) => plain(*x),
+                    Cell::Percent(x) => format!("{}%", plain(x * 100.0)),
                     Cell::DateTime(d) => d.format("%Y-%m-%d %H:%M").to_string(),
                     Cell::Empty => String::new(),
                 })
@@ -145,6 +147,17 @@ pub fn csv(table: &Table) -> Result<Vec<u8>, ReportError> {
         w.flush().map_err(|e| ReportError::Csv(e.to_string()))?;
     }
     Ok(out)
+}
+
+/// A number to two decimals at most, without trailing zeros: `16.29`, `10`.
+fn plain(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -193,7 +206,11 @@ mod tests {
         let text = String::from_utf8(csv(&table()).unwrap()).unwrap();
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("Chỉ số,Tỷ lệ,Điểm,Hạn trả,Ghi chú\n"));
-        assert!(text.contains("Hồ sơ giải quyết đúng hạn,0.5,10,2026-03-03 08:00,\n"), "{text}");
+        assert!(text.contains("Hồ sơ giải quyết đúng hạn,50%,10,2026-03-03 08:00,\n"), "{text}");
+        assert_eq!(
+            (plain(16.285714), plain(0.0), plain(2.5), plain(-0.001)),
+            ("16.29".into(), "0".into(), "2.5".into(), "0".into())
+        );
     }
 
     #[test]

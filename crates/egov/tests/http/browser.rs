@@ -386,6 +386,8 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         (Some("demo.admin"), &official),
         (Some("demo.receiver"), &receiver),
     ] {
+        // signed in at desktop width, where the header shows its links
+        b.emulate_width(1280).await;
         b.goto(&format!("{site}/?lang=vi")).await;
         if let Some(user) = who {
             sign_in(&b, &site, user).await;
@@ -414,4 +416,47 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
     assert_eq!(audited, 62);
+}
+
+/// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu
+/// button, and the back office's menu folds the same way; opened, the
+/// menus hold every link; without JavaScript (details and summary).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_375_px_the_header_and_the_back_office_menu_fold_into_buttons() {
+    let app = spawn().await;
+    let site = format!("http://localhost:{}", app.addr.port());
+    let b = Browser::start().await;
+    b.goto(&format!("{site}/?lang=vi")).await;
+    sign_in(&b, &site, "demo.receiver").await;
+    b.emulate_width(375).await;
+    b.goto(&format!("{site}/quan-tri/ho-so")).await;
+    let height = |css: &'static str| {
+        let b = &b;
+        async move {
+            b.script(&format!("return Math.round(document.querySelector('{css}').getBoundingClientRect().height);"))
+                .await
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    let header = height("header.top").await;
+    assert!((40..=100).contains(&header), "the header is {header} px high at 375 px");
+    // the worklist begins within the first screen: header and folded menu under 200 px
+    let main_top = b.script("return Math.round(document.querySelector('main h1').getBoundingClientRect().top);").await;
+    assert!(main_top.as_i64().unwrap_or(999) < 200, "the page's heading starts at {main_top} px");
+    assert!(b.overflows().await.is_none());
+    // opened, the site's menu shows the sign-out, and the back office's its pages
+    b.click("header details.narrow > summary").await;
+    let menu = b.text("header details.narrow nav").await;
+    assert!(menu.contains("Đăng xuất"), "{menu}");
+    b.click("details.side-toggle > summary").await;
+    let side = b.text("details.side-toggle nav").await;
+    assert!(side.contains("Tiếp nhận tại quầy") && side.contains("Hồ sơ"), "{side}");
+    // and at desktop width nothing is folded
+    b.emulate_width(1280).await;
+    b.goto(&format!("{site}/quan-tri/ho-so")).await;
+    assert!(b.text("nav.side.wide").await.contains("Tiếp nhận tại quầy"));
+    let folded = b.script("return getComputedStyle(document.querySelector('details.narrow')).display;").await;
+    assert_eq!(folded.as_str(), Some("none"));
+    b.quit().await;
 }

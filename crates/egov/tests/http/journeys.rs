@@ -519,3 +519,40 @@ async fn a_receiving_officer_takes_in_a_paper_dossier_on_a_page_and_prints_its_s
     s.login("demo.specialist", DEMO_PASSWORD).await;
     assert_eq!(s.get("/quan-tri/tiep-nhan").await.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_says_satisfaction_one_way_and_its_charts_fit_and_are_labelled() {
+    let app = spawn().await;
+    let out = app.cli(&["bench-data", "--dossiers", "300", "--seed", "7", "--year", "2026"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = app.client().get("/chat-luong?from=2026-01-01&to=2026-06-30").await.text;
+    // the index's satisfaction row and the sentence under "Satisfaction" give one figure, from its parts
+    let row = page.split("Mức độ hài lòng (100% − trễ hạn − không hài lòng)</th><td>").nth(1).expect("the row");
+    let rate = row.split("</td>").next().unwrap().to_string();
+    let said = page.split("id=\"sat-said\">").nth(1).expect("the sentence").split("</p>").next().unwrap();
+    assert!(
+        said.starts_with(&format!("Theo Quyết định 766, mức độ hài lòng là {rate} = 100 % − ")),
+        "{rate} vs {said}"
+    );
+    let j = app.client().get("/api/v1/quality/index?from=2026-01-01&to=2026-06-30").await.json();
+    let (n, late) = (j["index"]["dossiers"].as_u64().unwrap(), j["index"]["late"].as_u64().unwrap());
+    assert!(said.contains(&format!("hồ sơ trễ hạn ({late}/{n})")), "{said}");
+    assert!(page.contains("<caption>Điểm đánh giá của người dân (thang 18 điểm, Thông tư 01/2018)</caption>"));
+    // the charts scale with the page; values have room; the trend has axes and one label a month
+    assert_eq!(page.matches("<svg role=\"img\"").count(), 2);
+    assert_eq!(page.matches("width=\"100%\" viewBox=").count(), 2, "both charts scale");
+    for tick in [0, 25, 50, 75, 100] {
+        assert!(page.contains(&format!("text-anchor=\"end\" fill=\"#1a1a1a\">{tick}</text>")), "tick {tick}");
+    }
+    for m in ["T1", "T2", "T3", "T4", "T5", "T6"] {
+        assert_eq!(page.matches(&format!("fill=\"#1a1a1a\">{m}</text>")).count(), 1, "{m}");
+    }
+    assert!(page.contains("Điểm (trên 100)"));
+    let values: Vec<&str> = page.split("<text x=\"480\"").skip(1).map(|s| s.split("</text>").next().unwrap()).collect();
+    assert_eq!(values.len(), 5, "a value per group");
+    assert!(values.iter().all(|v| v.contains(" / ") && !v.contains(".00")), "{values:?}");
+    // the spreadsheet's CSV: rates as percentages
+    let csv = app.client().get("/chat-luong.csv?from=2026-01-01&to=2026-06-30").await.text;
+    let on_time = csv.lines().find(|l| l.starts_with("Hồ sơ giải quyết đúng hạn,")).expect("the row");
+    assert!(on_time.split(',').nth(1).unwrap().ends_with('%'), "{on_time}");
+}

@@ -128,7 +128,7 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     // (this client asked for English above, and is answered in English; a fresh one in Vietnamese)
     let csv = app.client().get("/chat-luong.csv?from=2026-03-01&to=2026-03-31&agency=H72.50.01").await;
     assert!(csv.text.starts_with("\u{feff}Chỉ số,Tỷ lệ,Điểm,Tối đa"), "{}", csv.text);
-    assert!(csv.text.contains("Hồ sơ giải quyết đúng hạn,0.5,10,20"), "{}", csv.text);
+    assert!(csv.text.contains("Hồ sơ giải quyết đúng hạn,50%,10,20"), "percentages as people write them: {}", csv.text);
     // in the OpenAPI document
     assert!(public.get("/api/openapi.json").await.text.contains("/api/v1/quality/index"));
     // The printable report of the period, read back by pdftotext.

@@ -57,7 +57,7 @@ pub struct Bar {
     pub label: &'static str,
     pub points: String,
     pub max: String,
-    /// The bar's width in the 0–300 drawing, and its top.
+    /// The bar's width in the 0–240 drawing, and its top.
     pub width: f64,
     pub y: u32,
 }
@@ -116,12 +116,39 @@ struct DashPage {
     raw_communes: Vec<RankRaw>,
     /// Circular 01/2018: agencies (for the province) then officers.
     satisfaction: Vec<Rated>,
+    /// How the index's satisfaction figure comes from the same dossiers and
+    /// ratings, in words.
+    satisfaction_said: Option<String>,
     trend: Vec<Month>,
+}
+
+/// The satisfaction indicator of Decision 766 explained from its parts:
+/// 100 % less the late share less the share rated "not satisfied".
+fn satisfaction_said(lang: Lang, ix: &egov_quality::Index) -> Option<String> {
+    let n = ix.dossiers;
+    if n == 0 {
+        return None;
+    }
+    let pct = |k: usize| k as f64 * 100.0 / n as f64;
+    let rate = (100.0 - pct(ix.late) - pct(ix.complaints)).max(0.0);
+    Some(
+        t(lang, "quality.sat.said")
+            .replace("{rate}", &format!("{rate:.1} %"))
+            .replace("{late_pct}", &format!("{:.1} %", pct(ix.late)))
+            .replace("{late}", &ix.late.to_string())
+            .replace("{dislike_pct}", &format!("{:.1} %", pct(ix.complaints)))
+            .replace("{dislike}", &ix.complaints.to_string())
+            .replace("{rated}", &ix.rated.to_string())
+            .replace("{n}", &n.to_string()),
+    )
 }
 
 /// A month of the trend: its label, dossiers, total, and its bar.
 pub struct Month {
     pub label: String,
+    /// Under the bar: the month (`T3`, `Mar`), and the year under January and the first month.
+    pub short: String,
+    pub year: Option<i32>,
     pub dossiers: usize,
     pub total: String,
     pub raw_total: f64,
@@ -268,7 +295,7 @@ async fn build(
     let names = Names { agencies: state.store.agencies().await?, units: state.store.units().await?, lang: ctx.lang };
     let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
     let satisfaction = satisfaction(state, ctx.lang, &v, &scope, &names).await?;
-    let trend = trend(state, &v, &scope, from, to);
+    let trend = trend(state, &v, &scope, from, to, ctx.lang);
     let (ranking, communes) = rankings(state, &v, &scope, &names);
     let (bars, lines, raw_lines) = scores(ctx.lang, &ix);
     let mut scope_name = if !agency.is_empty() {
@@ -308,6 +335,7 @@ async fn build(
         communes: communes.into_iter().map(|(_, r, _)| r).collect(),
         raw_lines,
         satisfaction,
+        satisfaction_said: satisfaction_said(ctx.lang, &ix),
         trend,
         late: late_of(&v),
         late_total: v.late_total,
@@ -355,6 +383,7 @@ fn trend(
     scope: &Scoped,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
+    lang: Lang,
 ) -> Vec<Month> {
     let mut months: Vec<(i32, u32)> = Vec::new();
     let mut m = (from.year(), from.month());
@@ -370,6 +399,13 @@ fn trend(
             let x = index_where(&state.app, v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|k| k.month == key);
             Month {
                 label: format!("{mo:02}/{y}"),
+                short: if lang == Lang::En {
+                    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(*mo as usize - 1) % 12]
+                        .to_string()
+                } else {
+                    format!("T{mo}")
+                },
+                year: (i == 0 || *mo == 1).then_some(*y),
                 dossiers: x.dossiers,
                 total: num(x.total),
                 raw_total: x.total,
@@ -437,9 +473,9 @@ fn scores(lang: Lang, ix: &egov_quality::Index) -> (Vec<Bar>, Vec<Line>, Vec<Raw
             let max: f64 = ix.scores.iter().filter(|s| s.group == *g).map(|s| s.max_points).sum();
             Bar {
                 label: t(lang, group_key(*g)),
-                points: num(pts),
-                max: num(max),
-                width: if max > 0.0 { (pts / max * 300.0).round() } else { 0.0 },
+                points: format!("{pts:.1}"),
+                max: format!("{max:.0}"),
+                width: if max > 0.0 { (pts / max * 240.0).round() } else { 0.0 },
                 y: 10 + 36 * i as u32,
             }
         })
