@@ -556,3 +556,38 @@ async fn the_dashboard_says_satisfaction_one_way_and_its_charts_fit_and_are_labe
     let on_time = csv.lines().find(|l| l.starts_with("Hồ sơ giải quyết đúng hạn,")).expect("the row");
     assert!(on_time.split(',').nth(1).unwrap().ends_with('%'), "{on_time}");
 }
+
+#[tokio::test]
+async fn different_pages_have_different_titles() {
+    let app = spawn().await;
+    let citizen = app.as_user("demo.citizen").await;
+    let (a, b) = (submit_online(&citizen).await, submit_online(&citizen).await);
+    let c = app.client();
+    let pages = [
+        "/".to_string(),
+        "/thu-tuc".into(),
+        "/thu-tuc?q=ket+hon".into(),
+        "/thu-tuc?q=khai+sinh".into(),
+        "/thu-tuc?field=ho-tich".into(),
+        "/tra-cuu".into(),
+        format!("/tra-cuu/{a}"),
+        format!("/tra-cuu/{b}"),
+        "/chat-luong".into(),
+        "/chat-luong?agency=H72.50.01".into(),
+        "/chat-luong?agency=H72.50.02".into(),
+        "/chat-luong?from=2026-01-01&to=2026-03-31".into(),
+        "/lich".into(),
+        "/dang-nhap".into(),
+    ];
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for p in &pages {
+        let r = c.get(p).await;
+        assert_eq!(r.status, 200, "{p}");
+        let t = title(&r.text).to_string();
+        if let Some(other) = seen.insert(t.clone(), p.clone()) {
+            panic!("{p} and {other} share the title {t}");
+        }
+    }
+    let t = title(&c.get("/thu-tuc?q=ket+hon").await.text).to_string();
+    assert!(t.starts_with("Kết quả tìm thủ tục “ket hon” ("), "{t}");
+}

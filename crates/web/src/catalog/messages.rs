@@ -12,6 +12,7 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("catalog.online", "Mức độ trực tuyến", "Online service"),
     ("catalog.all", "Tất cả", "All"),
     ("catalog.found", "thủ tục", "procedures"),
+    ("catalog.results", "Kết quả tìm thủ tục", "Search results"),
     ("catalog.none", "Không tìm thấy thủ tục phù hợp. Hãy thử từ khóa ngắn hơn.", "No procedure matches. Try fewer words."),
     ("editor.identity_level2", "Yêu cầu tài khoản định danh điện tử mức 2 để nộp trực tuyến", "Filing online requires a level 2 electronic identity"),
     ("proc.identity_level2", "Nộp trực tuyến cần tài khoản định danh điện tử mức 2.", "Filing online requires a level 2 electronic identity."),

@@ -122,7 +122,15 @@ pub async fn catalog(State(state): State<AppState>, ctx: Ctx, Query(params): Que
         .collect();
     let q = params.q.clone().unwrap_or_default();
     let searched = !q.is_empty() || !sel_field.is_empty() || !sel_online.is_empty();
-    let page = CatalogPage { layout: Layout::new(&ctx, "catalog.title"), q, fields, online, results, total, searched };
+    // a search's page is titled by what was searched, apart from the catalog's own
+    let title = if q.trim().is_empty() && !searched {
+        t(ctx.lang, "catalog.title").to_string()
+    } else if q.trim().is_empty() {
+        format!("{} ({total})", t(ctx.lang, "catalog.results"))
+    } else {
+        format!("{} “{}” ({total})", t(ctx.lang, "catalog.results"), q.trim().chars().take(60).collect::<String>())
+    };
+    let page = CatalogPage { layout: Layout::titled(&ctx, title), q, fields, online, results, total, searched };
     render(StatusCode::OK, &page)
 }
 

@@ -315,7 +315,11 @@ async fn build(
         .map(|f| (f.code.clone(), if en { f.name_en.clone() } else { f.name_vi.clone() }, f.code == field))
         .collect();
     Ok(DashPage {
-        layout: Layout::new(ctx, "quality.title"),
+        // each scope and period its own title
+        layout: Layout::titled(
+            ctx,
+            format!("{}: {scope_name}, {} – {}", t(ctx.lang, "quality.title"), from.format("%d/%m/%Y"), to.format("%d/%m/%Y")),
+        ),
         from: from.to_string(),
         to: to.to_string(),
         scope_query: q.scope_query(),
