@@ -286,6 +286,8 @@ async fn pages_show_instants_one_way_and_no_internal_codes() {
     c.login("demo.citizen", DEMO_PASSWORD).await;
     let page = c.get(&format!("/ho-so/{code}")).await;
     assert!(vn_date(&page.text), "and on the dossier's page");
+    // its history says what happened, not only the status it led to
+    assert!(page.text.contains("Nộp hồ sơ trực tuyến (Mới nộp, chờ tiếp nhận)"), "{}", page.text);
     let office = app.client();
     office.login("demo.receiver", DEMO_PASSWORD).await;
     let page = office.get(&format!("/quan-tri/ho-so/{code}")).await;

@@ -563,7 +563,11 @@ async fn dossier_page(
         let history = egov_app::dossiers::history(&state.app, &d)
             .await?
             .into_iter()
-            .map(|e| (micros_to_minute(e.at), t(ctx.lang, e.to_status.label_key()).to_string(), e.note))
+            .map(|e| {
+                // what happened in words, the status it led to, and what was said or sent
+                let what = format!("{} ({})", t(ctx.lang, e.action.label_key()), t(ctx.lang, e.to_status.label_key()));
+                (micros_to_minute(e.at), what, e.note)
+            })
             .collect();
         let given = state.store.rating(d.id).await?;
         let can_rate = egov_dossier::rate(&d.state, p).is_ok();
