@@ -7,6 +7,7 @@ use egov_store::{BlobStore, DossierFile, FilePurpose};
 use crate::{AppError, FieldError};
 
 /// A file as it was uploaded: the document part it is for, its name, its bytes.
+#[derive(Clone)]
 pub struct Upload {
     pub part: usize,
     pub name: String,

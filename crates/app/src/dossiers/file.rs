@@ -166,6 +166,61 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     Ok(filed)
 }
 
+/// After a refused filing, keeps the uploads that were good by themselves
+/// (a known part, of an accepted kind and size) in the citizen's draft, new
+/// or continued, with the form as typed, so that nothing sent well is lost
+/// to another field's mistake. Returns the draft's id and the parts it now
+/// holds; none when no upload was good. A new draft's agency is the one
+/// chosen if the procedure has it, else the procedure's first (provisional
+/// until it is submitted).
+pub async fn hold_uploads(app: &App, p: &Principal, filing: Filing) -> Result<Option<i64>, AppError> {
+    let Filing { procedure, agency, form, uploads, continuing, .. } = filing;
+    let snap = app.catalog.get();
+    let Some(proc) = snap.procedures.get(procedure.as_str()) else { return Ok(None) };
+    if may_file(p, proc).is_err() {
+        return Ok(None);
+    }
+    let already: usize = match continuing {
+        Some(id) => {
+            own_draft(app, p, id, &procedure).await?;
+            app.store.dossier_files(id).await?.iter().map(|f| f.size as usize).sum()
+        }
+        None => 0,
+    };
+    let mut good: Vec<Upload> = Vec::new();
+    let mut total = already;
+    for u in uploads {
+        if files::check(std::slice::from_ref(&u), proc.documents.len(), total).is_empty() {
+            total += u.bytes.len();
+            good.push(u);
+        }
+    }
+    if good.is_empty() {
+        return Ok(None);
+    }
+    let agency =
+        if proc.agencies.contains(&agency) { agency } else { proc.agencies.first().cloned().unwrap_or_default() };
+    let Ok(agency_id) = AgencyId::parse(&agency) else { return Ok(None) };
+    let applicant = form.get("applicant_name").map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let applicant = applicant.unwrap_or_else(|| p.full_name.clone());
+    let written = files::write(&app.blobs, good.into_iter().map(|u| (FilePurpose::Part, u)).collect(), true).await?;
+    let new = NewDossier {
+        procedure_code: proc.code.clone(),
+        applicant_folded: egov_catalog::search::fold(&applicant),
+        applicant_name: applicant,
+        applicant_id_number: form.get("applicant_id").cloned(),
+        state: Dossier::draft(p.user_id, &agency_id),
+        parts: Vec::new(),
+        draft: continuing,
+        form_data: form,
+        files: written.files.clone(),
+        filed_by: p.signed_by.clone(),
+    };
+    let filed = save_draft(app, p, new, continuing).await?;
+    written.keep();
+    Ok(Some(filed.id))
+}
+
 async fn save_draft(app: &App, p: &Principal, new: NewDossier, continuing: Option<i64>) -> Result<Filed, AppError> {
     let mut w = app.store.begin_write().await?;
     let id = match continuing {

@@ -593,3 +593,46 @@ async fn different_pages_have_different_titles() {
     let t = title(&c.get("/thu-tuc?q=ket+hon").await.text).to_string();
     assert!(t.starts_with("Kết quả tìm thủ tục “ket hon” ("), "{t}");
 }
+
+#[tokio::test]
+async fn good_files_sent_beside_a_bad_field_are_kept_in_a_draft_and_said_to_be() {
+    let app = spawn().await;
+    let c = app.client();
+    c.login("demo.citizen", DEMO_PASSWORD).await;
+    let csrf = c.get("/thu-tuc/1.000894/nop").await.csrf();
+    let pdf = |name: &str| reqwest::multipart::Part::bytes(PDF.to_vec()).file_name(name.to_string());
+    // the name is missing, the ID card is not a PDF: the form is refused, the good file kept
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("agency", "H72.50.01")
+        .text("f_applicant_id", "072090001234")
+        .text("f_address", "Tổ 5")
+        .text("submit", "1")
+        .part("part_0", pdf("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(b"not a pdf".to_vec()).file_name("cccd.txt"));
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", form).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"held\""), "the page says the good file was kept");
+    assert!(r.text.contains("to-khai.pdf") && !r.text.contains("cccd.txt</p>"), "named under its part");
+    let draft =
+        r.text.split("name=\"draft_id\" value=\"").nth(1).expect("the draft continued").split('"').next().unwrap();
+    assert_eq!(app.count("dossier_files").await, 1);
+    // corrected and submitted without choosing the form's file again
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("draft_id", draft.to_string())
+        .text("agency", "H72.50.01")
+        .text("f_applicant_name", "Nguyễn Văn Dân")
+        .text("f_applicant_id", "072090001234")
+        .text("f_address", "Tổ 5")
+        .text("submit", "1")
+        .part("part_1", pdf("cccd.pdf"));
+    let r = c.post_multipart("/thu-tuc/1.000894/nop", form).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let code = r.location().trim_start_matches("/ho-so/").split('?').next().unwrap().to_string();
+    let j = app.as_user("demo.citizen").await.get(&format!("/api/v1/dossiers/{code}")).await.json();
+    let names: Vec<&str> = j["files"].as_array().unwrap().iter().map(|f| f["file_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"to-khai.pdf") && names.contains(&"cccd.pdf"), "{names:?}");
+    assert_eq!(app.count("dossiers").await, 1, "the draft became the dossier");
+}

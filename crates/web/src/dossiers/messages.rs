@@ -101,6 +101,11 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("nav.admin.dossiers", "Hồ sơ", "Dossiers"),
     ("office.title", "Xử lý hồ sơ", "Dossiers to handle"),
     ("office.lists", "Danh sách hồ sơ", "Dossier lists"),
+    (
+        "apply.held",
+        "Các tệp hợp lệ bạn vừa gửi đã được giữ lại trong bản nháp của hồ sơ này (ghi bên dưới từng thành phần); bạn không cần chọn lại, chỉ sửa các mục báo lỗi rồi nộp.",
+        "The valid files you just sent are kept in this application's draft (named under each part); no need to choose them again: correct the fields marked and submit.",
+    ),
     ("counter.title", "Tiếp nhận hồ sơ tại bộ phận một cửa", "Receive a dossier at the one-stop desk"),
     (
         "counter.lead",

@@ -131,6 +131,8 @@ struct ApplyPage {
     has_errors: bool,
     /// Every problem, each a link to its input (shown first, and focused).
     summary: Vec<crate::views::SummaryItem>,
+    /// The good files sent were kept in a draft: said beside the summary.
+    held: bool,
 }
 
 fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
@@ -149,6 +151,8 @@ struct ApplyForm<'a> {
     values: &'a BTreeMap<String, String>,
     errors: &'a [(String, &'static str)],
     draft: Option<i64>,
+    /// Good files were just held in the draft despite another field's error.
+    held: bool,
 }
 
 async fn apply_page(
@@ -158,7 +162,7 @@ async fn apply_page(
     form: ApplyForm<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let ApplyForm { agency, values, errors, draft } = form;
+    let ApplyForm { agency, values, errors, draft, held } = form;
     // A draft's files already attached, by part.
     let attached = match draft {
         Some(id) => state.store.dossier_files(id).await?,
@@ -219,6 +223,7 @@ async fn apply_page(
         fields,
         has_errors: !errors.is_empty(),
         summary,
+        held,
     };
     Ok(render(status, &page))
 }
@@ -244,12 +249,12 @@ async fn apply_form(
             // told at once, not after filling the form
             egov_app::dossiers::may_file(p, proc)?;
             let values = egov_app::dossiers::prefill(&state.app, p, proc).await?;
-            let form = ApplyForm { agency: "", values: &values, errors: &[], draft: None };
+            let form = ApplyForm { agency: "", values: &values, errors: &[], draft: None, held: false };
             return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
         };
         // Continue a draft: the citizen's own, still a draft, of this procedure.
         let d = egov_app::dossiers::own_draft(&state.app, p, id, &code).await?;
-        let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id) };
+        let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id), held: false };
         apply_page(&state, &ctx, &code, form, StatusCode::OK).await
     }
     .await;
@@ -272,7 +277,7 @@ async fn apply_submit(
         let continuing = fields.get("draft_id").and_then(|v| v.parse::<i64>().ok());
         let values: BTreeMap<String, String> =
             fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
-        let filing = Filing {
+        let filing = |uploads| Filing {
             procedure: code.clone(),
             agency: agency.clone(),
             form: values.clone(),
@@ -280,13 +285,26 @@ async fn apply_submit(
             draft,
             continuing,
         };
-        match file_dossier(&state, &p, filing).await? {
+        // kept to be held in a draft if another field is refused
+        let sent = uploads.clone();
+        match file_dossier(&state, &p, filing(uploads)).await? {
             Ok(filed) => match filed.code {
                 Some(c) => Ok(Redirect::to(&format!("/ho-so/{c}?moi=1")).into_response()),
                 None => Ok(Redirect::to("/ho-so-cua-toi?nhap=1").into_response()),
             },
             Err(errs) => {
-                let form = ApplyForm { agency: &agency, values: &values, errors: &errs, draft: continuing };
+                let held = if sent.is_empty() {
+                    None
+                } else {
+                    egov_app::dossiers::hold_uploads(&state.app, &p, filing(sent)).await?
+                };
+                let form = ApplyForm {
+                    agency: &agency,
+                    values: &values,
+                    errors: &errs,
+                    draft: held.or(continuing),
+                    held: held.is_some(),
+                };
                 apply_page(&state, &ctx, &code, form, StatusCode::UNPROCESSABLE_ENTITY).await
             }
         }
