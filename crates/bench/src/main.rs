@@ -282,9 +282,28 @@ async fn dossiers(a: Args) -> Result<(), String> {
     for (name, url) in targets {
         let server = start_server_with(url.as_deref()).await?;
         let citizen = token(&server, "demo.citizen").await?;
-        let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-            "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}})
-        .to_string();
+        // the demo marriage registration's whole form: the requester, then the couple
+        let mut form = serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"});
+        for (k, v) in [
+            ("bride_name", "Trần Thị Hoa"),
+            ("bride_birth_date", "1998-05-02"),
+            ("bride_ethnicity", "Kinh"),
+            ("bride_nationality", "Việt Nam"),
+            ("bride_id", "072198001111"),
+            ("bride_residence", "Phường Tân Ninh"),
+            ("bride_times", "first"),
+            ("groom_name", "Nguyễn Văn Dân"),
+            ("groom_birth_date", "1996-03-04"),
+            ("groom_ethnicity", "Kinh"),
+            ("groom_nationality", "Việt Nam"),
+            ("groom_id", "072096002222"),
+            ("groom_residence", "Phường Tân Ninh"),
+            ("groom_times", "first"),
+            ("voluntary", "on"),
+        ] {
+            form[k] = serde_json::Value::String(v.into());
+        }
+        let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form}).to_string();
         let urls = vec![format!("{}/api/v1/dossiers", server.base)];
         let s = load::run_with(&urls, a.connections, dur, Some((citizen.clone(), body))).await;
         println!(

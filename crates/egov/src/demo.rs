@@ -11,6 +11,57 @@ use egov_store::{NewUser, Store};
 const UNITS: &str = include_str!("../demo/units.csv");
 const PROCEDURES: &str = include_str!("../demo/procedures.tsv");
 const CALENDAR: &str = include_str!("../demo/calendar.csv");
+const FORMS: &str = include_str!("../demo/forms.txt");
+
+/// A procedure's own form fields from `forms.txt` (see its header).
+fn own_fields(code: &str) -> Vec<FormField> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in FORMS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        if let Some(c) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            inside = c == code;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let c: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [name, kind, required, vi, en] = c[..] else { continue };
+        let kind = match kind.split_once(':') {
+            None => match kind {
+                "textarea" => FieldKind::Textarea { max_len: Some(2000) },
+                "date" => FieldKind::Date,
+                "phone" => FieldKind::Phone,
+                "email" => FieldKind::Email,
+                "id" => FieldKind::CitizenId,
+                "check" => FieldKind::Checkbox,
+                _ => FieldKind::Text { max_len: Some(200) },
+            },
+            Some(("number", range)) => {
+                let (min, max) = range.split_once(':').unwrap_or(("", ""));
+                FieldKind::Number { min: min.parse().ok(), max: max.parse().ok() }
+            }
+            Some((_, options)) => FieldKind::Select {
+                options: options
+                    .split(';')
+                    .filter_map(|o| {
+                        let (value, labels) = o.split_once('=')?;
+                        let (vi, en) = labels.split_once('/')?;
+                        Some(SelectOption { value: value.into(), label_vi: vi.into(), label_en: en.into() })
+                    })
+                    .collect(),
+            },
+        };
+        out.push(FormField {
+            name: name.into(),
+            label_vi: vi.into(),
+            label_en: en.into(),
+            kind,
+            required: required == "1",
+        });
+    }
+    out
+}
 
 pub const PROVINCE_AGENCY: &str = "H72";
 pub const CENTRE: &str = "H72.01";
@@ -265,7 +316,7 @@ pub fn catalog() -> CatalogDocument {
                 step("Phê duyệt", "Approval", Role::Approver, 20),
                 step("Trả kết quả", "Return of the result", Role::Receiver, 10),
             ],
-            form: vec![
+            form: [
                 text("applicant_name", "Họ tên người nộp", "Applicant's full name", true),
                 FormField {
                     name: "applicant_id".into(),
@@ -275,14 +326,17 @@ pub fn catalog() -> CatalogDocument {
                     required: true,
                 },
                 text("address", "Nơi cư trú", "Place of residence", true),
-                FormField {
-                    name: "note".into(),
-                    label_vi: "Ghi chú".into(),
-                    label_en: "Note".into(),
-                    kind: FieldKind::Textarea { max_len: Some(2000) },
-                    required: false,
-                },
-            ],
+            ]
+            .into_iter()
+            .chain(own_fields(c[0]))
+            .chain([FormField {
+                name: "note".into(),
+                label_vi: "Ghi chú".into(),
+                label_en: "Note".into(),
+                kind: FieldKind::Textarea { max_len: Some(2000) },
+                required: false,
+            }])
+            .collect(),
             identity: if matches!(c[1], "dat-dai" | "kinh-doanh") {
                 RequiredIdentity::Level2
             } else {
@@ -385,5 +439,42 @@ mod tests {
         assert_eq!(units.iter().filter(|u| u.succeeded_by.is_some()).count(), 2);
         let cal = egov_calendar::holidays::parse_announcements(super::CALENDAR.as_bytes()).unwrap();
         assert_eq!(cal[0].year, 2026);
+    }
+
+    #[test]
+    fn every_demo_procedure_asks_what_its_official_form_asks() {
+        for p in super::catalog().procedures {
+            let names: Vec<&str> = p.form.iter().map(|f| f.name.as_str()).collect();
+            assert_eq!(&names[..3], ["applicant_name", "applicant_id", "address"], "{}: the requester first", p.code);
+            assert!(
+                names.len() >= 7,
+                "{} ({}) asks only {names:?}: the requester, three of its own, a note",
+                p.code,
+                p.name_vi
+            );
+            let unique: std::collections::HashSet<_> = names.iter().collect();
+            assert_eq!(unique.len(), names.len(), "{}: a field twice", p.code);
+        }
+        let birth = super::own_fields("1.001193");
+        let child: Vec<&str> = birth.iter().map(|f| f.name.as_str()).filter(|n| n.starts_with("child_")).collect();
+        assert_eq!(
+            child,
+            [
+                "child_name",
+                "child_sex",
+                "child_birth_date",
+                "child_birth_place",
+                "child_hometown",
+                "child_ethnicity",
+                "child_nationality"
+            ]
+        );
+        let marriage = super::own_fields("1.000894");
+        assert!(marriage
+            .iter()
+            .any(|f| f.name == "bride_id" && f.kind == egov_catalog::FieldKind::CitizenId && f.required));
+        assert!(marriage
+            .iter()
+            .any(|f| matches!(&f.kind, egov_catalog::FieldKind::Select { options } if options.len() == 2)));
     }
 }

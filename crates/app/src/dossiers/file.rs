@@ -60,9 +60,10 @@ pub fn may_file(p: &Principal, proc: &egov_catalog::Procedure) -> Result<(), App
 }
 
 /// A new application's form as far as the applicant's verified identity
-/// fills it: ID number fields with the number a provider vouched for (a
-/// representative's, for an organisation), `applicant_name` with the name,
-/// date fields about birth with the date of birth.
+/// fills it: the requester's own fields only (`applicant_id` with the
+/// number a provider vouched for, a representative's for an organisation;
+/// `applicant_name` with the name; `applicant_birth_date` with the date of
+/// birth), never a spouse's, a child's or another party's.
 pub async fn prefill(
     app: &App,
     p: &Principal,
@@ -77,10 +78,10 @@ pub async fn prefill(
         None => (p.signed_by.as_ref().and_then(|s| s.person.clone()), None),
     };
     for f in &proc.form {
-        let value = match &f.kind {
-            FieldKind::CitizenId => number.clone(),
-            FieldKind::Date if f.name.contains("birth") => birth.clone(),
-            _ if f.name == "applicant_name" => Some(p.full_name.clone()),
+        let value = match (&f.kind, f.name.as_str()) {
+            (FieldKind::CitizenId, "applicant_id") => number.clone(),
+            (FieldKind::Date, "applicant_birth_date") => birth.clone(),
+            (_, "applicant_name") => Some(p.full_name.clone()),
             _ => None,
         };
         if let Some(v) = value {

@@ -94,6 +94,21 @@ async fn sign_in(b: &Browser, site: &str, user: &str) {
     b.wait_text("header", |t| t.contains("Đăng xuất")).await;
 }
 
+/// Fills the couple's part of the marriage form: names and numbers typed,
+/// the date pickers and drop-downs set (WebDriver types into a date input
+/// in the browser's locale), the declaration ticked.
+async fn fill_couple(b: &Browser) {
+    for (k, v) in COUPLE {
+        if k == "voluntary" {
+            b.click("#f_voluntary").await;
+        } else if k.ends_with("_date") || k.ends_with("_times") {
+            b.script(&format!("document.getElementById('f_{k}').value = '{v}'; return 1")).await;
+        } else {
+            b.type_into(&format!("#f_{k}"), v).await;
+        }
+    }
+}
+
 async fn sign_out(b: &Browser) {
     b.click("form[action='/dang-xuat'] button").await;
     b.wait_text("header", |t| t.contains("Đăng nhập")).await;
@@ -170,6 +185,7 @@ async fn journey(app: TestApp, citizen: Citizen, masked: &str, hidden: &str) {
         b.type_into("#f_applicant_id", "072090001234").await;
     }
     b.type_into("#f_address", "Tổ 5, phường Tân Ninh").await;
+    fill_couple(&b).await;
     b.upload("#part_0", &pdf("to-khai.pdf")).await;
     b.upload("#part_1", &pdf("cccd.pdf")).await;
     b.click("button[name=submit]").await;
@@ -338,7 +354,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     let (_, secret) = app.token("demo.citizen").await;
     let code = submit_online(&app.client().with_bearer(&secret)).await;
     let counter = serde_json::json!({"procedure": "1.000894", "citizen_id": "072090004321", "full_name": "Đặng Thị Quầy",
-        "form": {"applicant_name": "Đặng Thị Quầy", "applicant_id": "072090004321", "address": "Tổ 5"}, "parts": [0, 1]});
+        "form": marriage(serde_json::json!({"applicant_name": "Đặng Thị Quầy", "applicant_id": "072090004321", "address": "Tổ 5"})), "parts": [0, 1]});
     let r = app.as_user("demo.receiver").await.post_json("/api/v1/counter/dossiers", &counter.to_string()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let at_counter = r.json()["code"].as_str().expect("code").to_string();

@@ -146,7 +146,8 @@ async fn an_administrator_edits_an_existing_procedure() {
     assert_eq!(p["name_vi"], "Đăng ký kết hôn (sửa)");
     assert_eq!(p["processing_time"]["amount"], 2);
     assert_eq!(p["documents"].as_array().unwrap().len(), 2);
-    assert_eq!(p["form"].as_array().unwrap().len(), 4, "untouched parts are kept");
+    // the requester's three fields, the couple's fifteen, the note: untouched parts are kept
+    assert_eq!(p["form"].as_array().unwrap().len(), 19, "untouched parts are kept");
     let entries = app.store.recent_audit(5).await.unwrap();
     assert_eq!(entries[0].event.action, "procedure.update");
     assert_ne!(entries[0].event.before_digest, entries[0].event.after_digest);

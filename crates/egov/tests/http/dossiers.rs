@@ -3,7 +3,9 @@
 use crate::common::*;
 
 fn form() -> serde_json::Value {
-    serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"})
+    marriage(
+        serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}),
+    )
 }
 
 /// The multipart body of an online submission with its two mandatory parts attached.
@@ -288,7 +290,7 @@ async fn bad_submissions_are_refused_and_leave_nothing() {
             "form.applicant_name",
         ),
         (
-            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": {"applicant_name": "A", "applicant_id": "12", "address": "x"}}),
+            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": marriage(serde_json::json!({"applicant_name": "A", "applicant_id": "12", "address": "x"}))}),
             "form.applicant_id",
         ),
     ] {
@@ -404,6 +406,10 @@ async fn a_citizen_applies_through_the_pages() {
         let mut f = reqwest::multipart::Form::new();
         for (k, v) in pairs {
             f = f.text(k.to_string(), v.to_string());
+        }
+        // the couple's part of the form, unless the requester's fields alone are tried
+        if pairs.iter().any(|(k, _)| *k == "f_applicant_name") {
+            f = with_couple(f);
         }
         if files {
             f = f.part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"));
@@ -616,7 +622,7 @@ async fn a_receiving_officer_records_a_walk_in_dossier() {
     let users = app.count("users").await;
     let body = |parts: serde_json::Value| {
         serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần  Thị Tại Quầy",
-            "form": {"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"}, "parts": parts})
+            "form": marriage(serde_json::json!({"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"})), "parts": parts})
         .to_string()
     };
     // a mandatory part not handed in: refused, nothing written
@@ -660,7 +666,7 @@ async fn the_receipt_slip_reads_back_with_its_code_date_and_qr_code() {
     let app = spawn().await;
     let receiver = app.client().with_bearer(&app.token("demo.receiver").await.1);
     let body = serde_json::json!({"procedure": "1.000894", "citizen_id": "079195000321", "full_name": "Trần Thị Tại Quầy",
-        "form": {"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"}, "parts": [0, 1]});
+        "form": marriage(serde_json::json!({"applicant_name": "Trần Thị Tại Quầy", "applicant_id": "079195000321", "address": "Xã Châu Thành"})), "parts": [0, 1]});
     let code = receiver.post_json("/api/v1/counter/dossiers", &body.to_string()).await.json()["code"]
         .as_str()
         .unwrap()

@@ -418,7 +418,7 @@ async fn control_characters_and_direction_overrides_are_stripped_at_the_door() {
     // multipart text and file names as well; the file keeps the extension of its type
     let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Lê\u{202e} Văn\u{0} C", "applicant_id": "072090001234", "address": "Tân Ninh"}});
+        "form": marriage(serde_json::json!({"applicant_name": "Lê\u{202e} Văn\u{0} C", "applicant_id": "072090001234", "address": "Tân Ninh"}))});
     // serde_json writes the NUL as the escape \u0000 in the part's JSON
     assert!(body.to_string().contains("\\u0000"));
     let form = reqwest::multipart::Form::new()

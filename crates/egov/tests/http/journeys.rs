@@ -326,7 +326,7 @@ async fn a_dossier_filed_for_someone_else_names_them_and_the_account_apart() {
     let app = spawn().await;
     let (_, secret) = app.token("demo.citizen").await;
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn An", "applicant_id": "072090005678", "address": "Phường Tân Ninh"}});
+        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn An", "applicant_id": "072090005678", "address": "Phường Tân Ninh"}))});
     let form = reqwest::multipart::Form::new()
         .text("dossier", body.to_string())
         .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
@@ -500,6 +500,21 @@ async fn a_receiving_officer_takes_in_a_paper_dossier_on_a_page_and_prints_its_s
                 ("f_applicant_name", "Đặng Thị Quầy"),
                 ("f_applicant_id", "072090004321"),
                 ("f_address", "Tổ 5, phường Tân Ninh"),
+                ("f_bride_name", "Trần Thị Hoa"),
+                ("f_bride_birth_date", "1998-05-02"),
+                ("f_bride_ethnicity", "Kinh"),
+                ("f_bride_nationality", "Việt Nam"),
+                ("f_bride_id", "072198001111"),
+                ("f_bride_residence", "Phường Tân Ninh"),
+                ("f_bride_times", "first"),
+                ("f_groom_name", "Đặng Văn Quầy"),
+                ("f_groom_birth_date", "1996-03-04"),
+                ("f_groom_ethnicity", "Kinh"),
+                ("f_groom_nationality", "Việt Nam"),
+                ("f_groom_id", "072096002222"),
+                ("f_groom_residence", "Phường Tân Ninh"),
+                ("f_groom_times", "first"),
+                ("f_voluntary", "on"),
                 ("part_0", "on"),
                 ("part_1", "on"),
             ],
@@ -602,7 +617,7 @@ async fn good_files_sent_beside_a_bad_field_are_kept_in_a_draft_and_said_to_be()
     let csrf = c.get("/thu-tuc/1.000894/nop").await.csrf();
     let pdf = |name: &str| reqwest::multipart::Part::bytes(PDF.to_vec()).file_name(name.to_string());
     // the name is missing, the ID card is not a PDF: the form is refused, the good file kept
-    let form = reqwest::multipart::Form::new()
+    let form = with_couple(reqwest::multipart::Form::new())
         .text("csrf", csrf.clone())
         .text("agency", "H72.50.01")
         .text("f_applicant_id", "072090001234")
@@ -618,7 +633,7 @@ async fn good_files_sent_beside_a_bad_field_are_kept_in_a_draft_and_said_to_be()
         r.text.split("name=\"draft_id\" value=\"").nth(1).expect("the draft continued").split('"').next().unwrap();
     assert_eq!(app.count("dossier_files").await, 1);
     // corrected and submitted without choosing the form's file again
-    let form = reqwest::multipart::Form::new()
+    let form = with_couple(reqwest::multipart::Form::new())
         .text("csrf", csrf)
         .text("draft_id", draft.to_string())
         .text("agency", "H72.50.01")

@@ -165,7 +165,7 @@ async fn acknowledged_submissions_survive_kill_9() {
         .unwrap();
     let token = token["token"].as_str().unwrap().to_string();
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Tân Ninh"}});
+        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Tân Ninh"}))});
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut loops = Vec::new();
     for _ in 0..8 {

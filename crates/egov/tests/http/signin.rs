@@ -51,7 +51,7 @@ async fn to_callback(c: &Client, subject: &str, next: &str) -> String {
 
 /// The application page's form, submitted to H72.50.01 with both documents.
 fn filing(csrf: String, name: &str, id_number: &str) -> reqwest::multipart::Form {
-    reqwest::multipart::Form::new()
+    with_couple(reqwest::multipart::Form::new())
         .text("csrf", csrf)
         .text("agency", "H72.50.01")
         .text("f_applicant_name", name.to_string())
@@ -266,6 +266,8 @@ async fn a_level_1_identity_is_told_what_it_cannot_file_and_forms_are_prefilled(
     let f = hung.get("/thu-tuc/1.000894/nop").await;
     assert_eq!(f.status, 200);
     assert!(f.text.contains("value=\"072085002222\"") && f.text.contains("value=\"Lê Văn Hùng\""), "{}", f.text);
+    // the requester's own fields only: not the bride's nor the groom's ID number
+    assert_eq!(f.text.matches("value=\"072085002222\"").count(), 1, "{}", f.text);
     // level 2 files the land registration
     let mai = app.client();
     assert_eq!(sign_in(&mai, "demo-mai").await.status, 303);

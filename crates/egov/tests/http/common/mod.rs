@@ -21,7 +21,7 @@ pub const PDF: &[u8] =
 /// mandatory documents; returns the dossier's code.
 pub async fn submit_online(citizen: &Client) -> String {
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": {"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}});
+        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}))});
     let form = reqwest::multipart::Form::new()
         .text("dossier", body.to_string())
         .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
@@ -29,6 +29,43 @@ pub async fn submit_online(citizen: &Client) -> String {
     let r = citizen.post_multipart("/api/v1/dossiers", form).await;
     assert_eq!(r.status, 201, "{}", r.text);
     r.json()["code"].as_str().expect("code").to_string()
+}
+
+/// The couple's part of the demo marriage registration's form (1.000894),
+/// as its official form asks it.
+pub const COUPLE: [(&str, &str); 15] = [
+    ("bride_name", "Trần Thị Hoa"),
+    ("bride_birth_date", "1998-05-02"),
+    ("bride_ethnicity", "Kinh"),
+    ("bride_nationality", "Việt Nam"),
+    ("bride_id", "072198001111"),
+    ("bride_residence", "Phường Tân Ninh"),
+    ("bride_times", "first"),
+    ("groom_name", "Nguyễn Văn Dân"),
+    ("groom_birth_date", "1996-03-04"),
+    ("groom_ethnicity", "Kinh"),
+    ("groom_nationality", "Việt Nam"),
+    ("groom_id", "072096002222"),
+    ("groom_residence", "Phường Tân Ninh"),
+    ("groom_times", "first"),
+    ("voluntary", "on"),
+];
+
+/// A marriage registration's form: the requester's fields as given, the
+/// couple's added.
+pub fn marriage(mut form: serde_json::Value) -> serde_json::Value {
+    for (k, v) in COUPLE {
+        form[k] = serde_json::Value::String(v.to_string());
+    }
+    form
+}
+
+/// A page's multipart application with the couple's fields (`f_…`) added.
+pub fn with_couple(mut f: reqwest::multipart::Form) -> reqwest::multipart::Form {
+    for (k, v) in COUPLE {
+        f = f.text(format!("f_{k}"), v.to_string());
+    }
+    f
 }
 
 /// The path of an installed command-line tool; a clear failure if it is missing.
