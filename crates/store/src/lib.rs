@@ -36,7 +36,7 @@ pub use identity::staff::{StaffChange, StaffMember};
 pub use outbox::{MailJob, MailState, OutboxEntry};
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
-pub use worklist::{Desk, Page, Search, Worklist, WorklistItem, WorklistPage};
+pub use worklist::{Desk, Page, RegisterLine, Search, Worklist, WorklistItem, WorklistPage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

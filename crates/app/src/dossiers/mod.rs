@@ -5,6 +5,7 @@
 mod act;
 mod file;
 mod read;
+pub mod slips;
 
 pub use act::{act, rate, ActionFiles, Request};
 pub use file::{file, file_at_counter, hold_uploads, may_file, own_draft, prefill, CounterFiling, Filed, Filing};

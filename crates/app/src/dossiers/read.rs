@@ -171,18 +171,22 @@ pub async fn inbox(app: &App, p: &Principal, mark_read: bool) -> Result<Vec<Inbo
 pub enum NoticeForm {
     /// Form 02: a supplement request, or a return as incomplete.
     Supplement,
-    /// Form 03: a refusal, or a stop.
+    /// Form 03: a refusal.
     Refusal,
     /// Form 04: an apology and the new date.
     Apology,
+    /// The notice that processing stopped (form 05 of the 2025 set; the
+    /// refusal form's number before it).
+    Stopped,
 }
 
 impl NoticeForm {
     fn steps(self) -> &'static [CommandKind] {
         match self {
             NoticeForm::Supplement => &[CommandKind::RequestSupplement, CommandKind::ReturnIncomplete],
-            NoticeForm::Refusal => &[CommandKind::Refuse, CommandKind::Stop],
+            NoticeForm::Refusal => &[CommandKind::Refuse],
             NoticeForm::Apology => &[CommandKind::Apologize],
+            NoticeForm::Stopped => &[CommandKind::Stop],
         }
     }
 }

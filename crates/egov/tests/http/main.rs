@@ -24,3 +24,4 @@ mod public;
 mod quality;
 mod signin;
 mod signin_op;
+mod slips;

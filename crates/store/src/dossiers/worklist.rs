@@ -70,6 +70,14 @@ fn worklist_item(r: &AnyRow) -> Result<WorklistItem> {
     })
 }
 
+/// A line of an agency's tracking register: the dossier and when it came.
+#[derive(Debug, Clone)]
+pub struct RegisterLine {
+    pub item: WorklistItem,
+    /// Microseconds since the epoch.
+    pub received_at: i64,
+}
+
 /// Which page of a list: `number` from 1, `size` lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -257,6 +265,23 @@ impl Store {
             .enumerate()
             .map(|(i, l)| Ok((*l, u64::try_from(get::<i64>(&row, &format!("n{i}"))?).unwrap_or(0))))
             .collect()
+    }
+
+    /// The dossiers `agency` received in [`from`, `to`) (microseconds), in
+    /// the order they came, for its tracking register; at most `limit`.
+    pub async fn received_by(&self, agency: &str, from: i64, to: i64, limit: i64) -> Result<Vec<RegisterLine>> {
+        let rows = sqlx::query(
+            "SELECT id, code, procedure_code, applicant_name, status, due_at, received_at FROM dossiers \
+             WHERE receiving_agency = $1 AND code IS NOT NULL AND received_at >= $2 AND received_at < $3 \
+             ORDER BY received_at, code LIMIT $4",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(RegisterLine { item: worklist_item(r)?, received_at: get(r, "received_at")? })).collect()
     }
 
     /// A citizen's dossiers, newest first.

@@ -702,7 +702,7 @@ pub async fn act(
 #[openapi(
     paths(
         create, read, act, list, rate_api, counter, super::lookup::status, super::documents::receipt_pdf,
-        super::documents::form_pdf, super::documents::file
+        super::documents::form_pdf, super::documents::register_pdf, super::documents::file
     ),
     components(schemas(RequestedDocument, 
         CreateDossier,

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use egov_i18n::t;
-use egov_kernel::vn;
 
 use crate::ctx::Ctx;
 use crate::{AppState, WebError};
@@ -23,21 +22,9 @@ pub async fn receipt_pdf(
     Path(code): Path<String>,
 ) -> Response {
     let r = async {
-        let d = readable(&state, &ctx, &code).await?;
-        let received = d.received_at.ok_or(WebError::NotFound)?;
-        let cx = slip_context(&state, &headers, &d.state.receiving_agency, &d.procedure_code, &code).await?;
-        let slip = egov_slips::receipt(&egov_slips::Receipt {
-            agency: cx.agency,
-            code: code.clone(),
-            citizen: d.applicant_name.clone(),
-            procedure: cx.procedure,
-            parts: d.parts.clone(),
-            received: vn::from_micros(received).unwrap_or_default(),
-            due: d.state.due,
-            lookup_url: cx.lookup_url,
-        });
-        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok(pdf_response(&code, pdf))
+        let url = lookup_url(&state, &headers, &code);
+        let slip = egov_app::dossiers::slips::receipt(&state.app, ctx.principal()?, &code, url).await?;
+        pdf(&code, &slip)
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
@@ -140,26 +127,17 @@ async fn readable(state: &AppState, ctx: &Ctx, code: &str) -> Result<egov_store:
     Ok(egov_app::dossiers::read(&state.app, ctx.principal()?, code).await?)
 }
 
-/// What every slip of a dossier shows besides its own lines: the agency's and
-/// the procedure's names, and the lookup address its QR code opens.
-struct SlipContext {
-    agency: String,
-    procedure: String,
-    lookup_url: String,
-}
-
-async fn slip_context(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    agency_id: &str,
-    procedure_code: &str,
-    code: &str,
-) -> Result<SlipContext, WebError> {
-    let agency = state.store.agency(agency_id).await?.map(|a| a.name_vi).unwrap_or_default();
-    let procedure = state.catalog.get().procedures.get(procedure_code).map(|x| x.name_vi.clone()).unwrap_or_default();
+/// The address of the dossier's public lookup page, which its slips' QR code opens.
+fn lookup_url(state: &AppState, headers: &axum::http::HeaderMap, code: &str) -> String {
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
-    Ok(SlipContext { agency, procedure, lookup_url: format!("{base}/tra-cuu/{code}") })
+    format!("{base}/tra-cuu/{code}")
+}
+
+/// A document rendered as a PDF answer.
+fn pdf(name: &str, slip: &egov_slips::Slip) -> Result<Response, WebError> {
+    let bytes = egov_slips::render(slip).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(pdf_response(name, bytes))
 }
 
 fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
@@ -173,9 +151,12 @@ fn pdf_response(code: &str, pdf: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// Forms 02 (`02.pdf`, supplement request), 03 (`03.pdf`, refusal) and 04
-/// (`04.pdf`, apology and new date) of a dossier, from its latest matching step.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", params(("code" = String, Path), ("form" = String, Path, description = "02.pdf, 03.pdf or 04.pdf")), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 404, body = crate::error::Problem)))]
+/// The notices and the control sheet of a dossier, by the numbers of the
+/// 2025 form set: `02.pdf` supplement request, `03.pdf` refusal, `04.pdf`
+/// apology and new date, `05.pdf` notice that processing stopped (each from
+/// its latest step), `06.pdf` the process control sheet (officials). Each
+/// prints the number and title of the set in force the day it was issued.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{form}", params(("code" = String, Path), ("form" = String, Path, description = "02.pdf, 03.pdf, 04.pdf, 05.pdf or 06.pdf")), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn form_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -183,33 +164,52 @@ pub async fn form_pdf(
     Path((code, form)): Path<(String, String)>,
 ) -> Response {
     let r = async {
-        use egov_app::dossiers::NoticeForm;
+        use egov_app::dossiers::{slips, NoticeForm};
+        let p = ctx.principal()?;
+        let url = lookup_url(&state, &headers, &code);
         let which = match form.as_str() {
             "02.pdf" => NoticeForm::Supplement,
             "03.pdf" => NoticeForm::Refusal,
             "04.pdf" => NoticeForm::Apology,
+            "05.pdf" => NoticeForm::Stopped,
+            "06.pdf" => return pdf(&code, &slips::control_sheet(&state.app, p, &code, url).await?),
             _ => return Err(WebError::NotFound),
         };
-        let egov_app::dossiers::Notice { dossier: d, step: e } =
-            egov_app::dossiers::latest_notice(&state.app, ctx.principal()?, &code, which).await?;
-        let cx = slip_context(&state, &headers, &d.state.current_agency, &d.procedure_code, &code).await?;
-        let notice = egov_slips::Notice {
-            agency: cx.agency,
-            code: code.clone(),
-            citizen: d.applicant_name.clone(),
-            procedure: cx.procedure,
-            items: e.note.split("; ").filter(|s| !s.trim().is_empty()).map(String::from).collect(),
-            issued: vn::from_micros(e.at).unwrap_or_default(),
-            new_due: if which == NoticeForm::Apology { e.due.as_deref().and_then(vn::parse_minute) } else { None },
-            lookup_url: cx.lookup_url,
+        pdf(&code, &slips::notice(&state.app, p, &code, which, url).await?)
+    }
+    .await;
+    r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegisterParams {
+    /// First day received, YYYY-MM-DD.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
+    from: String,
+    /// Last day received (counted), YYYY-MM-DD.
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
+    to: String,
+}
+
+/// The tracking register of an agency's dossiers received in a period (A4,
+/// its table's head on every page; the first 5,000), for the agency's officials.
+#[utoipa::path(get, path = "/api/v1/agencies/{id}/register.pdf", params(("id" = String, Path), RegisterParams), security(("bearer" = [])), responses((status = 200, description = "application/pdf"), (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn register_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<RegisterParams>,
+) -> Response {
+    let r = async {
+        let day = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| WebError::BadRequest(format!("'{s}' is not a date")))
         };
-        let slip = match which {
-            NoticeForm::Supplement => egov_slips::supplement_request(&notice),
-            NoticeForm::Refusal => egov_slips::refusal(&notice),
-            NoticeForm::Apology => egov_slips::apology(&notice),
-        };
-        let pdf = egov_slips::render(&slip).map_err(|e| WebError::Internal(e.to_string()))?;
-        Ok(pdf_response(&code, pdf))
+        // a period given backwards is the same period
+        let (a, b) = (day(&q.from)?, day(&q.to)?);
+        let (from, to) = (a.min(b), a.max(b));
+        let slip = egov_app::dossiers::slips::register(&state.app, ctx.principal()?, &id, from, to).await?;
+        pdf(&format!("so-theo-doi-{id}"), &slip)
     }
     .await;
     r.unwrap_or_else(|e: WebError| e.problem(ctx.lang))
@@ -220,4 +220,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/files/{id}", get(file))
         .route("/api/v1/dossiers/{code}/receipt.pdf", get(receipt_pdf))
         .route("/api/v1/dossiers/{code}/forms/{form}", get(form_pdf))
+        .route("/api/v1/agencies/{id}/register.pdf", get(register_pdf))
 }

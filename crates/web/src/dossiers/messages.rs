@@ -234,6 +234,13 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
         "A mandatory document is missing: ask the citizen to complete the dossier before accepting it.",
     ),
     ("slip.receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)", "Receipt and appointment slip (PDF)"),
+    ("slip.documents", "Giấy tờ của hồ sơ", "The dossier's documents"),
+    ("slip.supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)", "Request to supplement the dossier (PDF)"),
+    ("slip.refusal", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ (PDF)", "Refusal notice (PDF)"),
+    ("slip.apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả (PDF)", "Apology and new date (PDF)"),
+    ("slip.stopped", "Phiếu thông báo dừng giải quyết hồ sơ (PDF)", "Notice that processing stopped (PDF)"),
+    ("slip.control", "Phiếu kiểm soát quá trình giải quyết hồ sơ (PDF)", "Process control sheet (PDF)"),
+    ("slip.register", "Sổ theo dõi hồ sơ tháng này (PDF)", "This month's tracking register (PDF)"),
     ("err.file.too_big", "Tệp quá lớn (tối đa 10 MB).", "The file is too large (10 MB at most)."),
     (
         "err.file.total",

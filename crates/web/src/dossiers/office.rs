@@ -59,6 +59,8 @@ struct WorklistPage {
     q: String,
     lines: Vec<Line>,
     pager: Option<Pager>,
+    /// This month's tracking register of the official's agency.
+    register: String,
 }
 
 #[derive(Deserialize)]
@@ -148,7 +150,13 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
             previous: (number > 1).then(|| link((number - 1).min(pages))),
             next: (number < pages).then(|| link(number + 1)),
         });
-        let page = WorklistPage { layout: Layout::new(&ctx, "office.title"), tabs, list, q: search, lines, pager };
+        let today = state.now().date();
+        let register = format!(
+            "/api/v1/agencies/{}/register.pdf?from={}&to={today}",
+            p.agency_id.as_ref().map(|a| a.as_str()).unwrap_or_default(),
+            today.format("%Y-%m-01"),
+        );
+        let page = WorklistPage { layout: Layout::new(&ctx, "office.title"), tabs, list, q: search, lines, pager, register };
         Ok(render(StatusCode::OK, &page))
     }
     .await;
@@ -183,6 +191,8 @@ struct OfficePage {
     missing_typed: String,
     /// The account that filed it, when it is not the applicant's own.
     filed_by: Option<String>,
+    /// The documents to print: the receipt, the notices its steps issued, the control sheet.
+    documents: Vec<(String, &'static str)>,
 }
 
 impl OfficePage {
@@ -228,10 +238,22 @@ async fn office_page_kept(
         .filter(|k| *k != CommandKind::Assign || !specialists.is_empty())
         .map(CommandKind::name)
         .collect();
-    let history = state
-        .store
-        .dossier_events(d.id)
-        .await?
+    let events = state.store.dossier_events(d.id).await?;
+    // the documents its steps issued, by the 2025 set's numbers, and the control sheet
+    let took = |k: &[CommandKind]| events.iter().any(|e| matches!(e.action, egov_dossier::EventKind::Command(c) if k.contains(&c)));
+    let mut documents = vec![(format!("/api/v1/dossiers/{code}/receipt.pdf"), t(ctx.lang, "slip.receipt"))];
+    for (form, steps, label) in [
+        ("02", &[CommandKind::RequestSupplement, CommandKind::ReturnIncomplete][..], "slip.supplement"),
+        ("03", &[CommandKind::Refuse][..], "slip.refusal"),
+        ("04", &[CommandKind::Apologize][..], "slip.apology"),
+        ("05", &[CommandKind::Stop][..], "slip.stopped"),
+    ] {
+        if took(steps) {
+            documents.push((format!("/api/v1/dossiers/{code}/forms/{form}.pdf"), t(ctx.lang, label)));
+        }
+    }
+    documents.push((format!("/api/v1/dossiers/{code}/forms/06.pdf"), t(ctx.lang, "slip.control")));
+    let history = events
         .into_iter()
         .map(|e| {
             (
@@ -267,6 +289,7 @@ async fn office_page_kept(
         supplements: d.state.supplements,
         missing_typed,
         filed_by,
+        documents,
     };
     Ok(render(status, &page))
 }
