@@ -79,7 +79,7 @@ pub fn form_sets() -> Vec<FormSet> {
 pub fn form_set_on(day: NaiveDate) -> FormSet {
     let sets = form_sets();
     let first = sets[0].clone();
-    sets.into_iter().filter(|s| s.effective_from <= day).next_back().unwrap_or(first)
+    sets.into_iter().rfind(|s| s.effective_from <= day).unwrap_or(first)
 }
 
 /// Who issues a document, as its masthead and date line name them.
