@@ -118,14 +118,7 @@ pub async fn save_unit(
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    w.upsert_unit(&u).await?;
-    w.audit(egov_audit::Event::new(
-        actor.audit_name(),
-        "unit.upsert",
-        format!("unit:{}", u.code.as_str()),
-        before.as_ref(),
-        Some(&u),
-    ));
+    w.save_unit(&u, before.as_ref(), &actor.audit_name()).await?;
     w.commit().await?;
     Ok(u)
 }

@@ -22,8 +22,13 @@ pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Res
     run_with(urls, connections, duration, None).await
 }
 
-/// The same, sending `body` as an online submission (multipart, with two
-/// small PDF parts) with a bearer token when given.
+/// The same GETs, signed in with a bearer token.
+pub async fn run_as(urls: &[String], connections: usize, duration: Duration, token: &str) -> Result {
+    run_with(urls, connections, duration, Some((token.to_string(), String::new()))).await
+}
+
+/// The same, with a bearer token when given, sending `body` as an online
+/// submission (multipart, with two small PDF parts) unless it is empty.
 pub async fn run_with(
     urls: &[String],
     connections: usize,
@@ -49,6 +54,7 @@ pub async fn run_with(
                 i += 1;
                 let t = Instant::now();
                 let req = match &post {
+                    Some((token, body)) if body.is_empty() => client.get(url).bearer_auth(token),
                     Some((token, body)) => {
                         // An online submission: the dossier's JSON and its two mandatory parts.
                         let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();

@@ -243,6 +243,7 @@ async fn main() -> std::process::ExitCode {
     let r = match parse_args() {
         Ok((cmd, a)) if cmd == "search" => search(a).await,
         Ok((cmd, a)) if cmd == "dossiers" => dossiers(a).await,
+        Ok((cmd, a)) if cmd == "worklists" => worklists(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };
@@ -270,6 +271,79 @@ async fn token(server: &Server, user: &str) -> Result<String, String> {
     j["token"].as_str().map(String::from).ok_or_else(|| format!("no token: {j}"))
 }
 
+/// A busy agency's worklists: a server filled with online submissions for
+/// `seconds` (all waiting at one agency's desk), then the receiving
+/// officer's worklist read a page at a time — the first page, a page deep
+/// in the list, a search — against /healthz in the same run.
+async fn worklists(a: Args) -> Result<(), String> {
+    let server = start_server().await?;
+    let dur = Duration::from_secs(a.seconds);
+    let citizen = token(&server, "demo.citizen").await?;
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": marriage_form()}).to_string();
+    let filled =
+        load::run_with(&[format!("{}/api/v1/dossiers", server.base)], a.connections, dur, Some((citizen, body))).await;
+    let receiver = token(&server, "demo.receiver").await?;
+    let http = reqwest::Client::new();
+    let first: serde_json::Value = http
+        .get(format!("{}/api/v1/dossiers?list=to_receive&per_page=50", server.base))
+        .bearer_auth(&receiver)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let total = first["total"].as_u64().unwrap_or(0);
+    println!(
+        "filled: {} submissions in {} s; {total} waiting to be received at H72.50.01",
+        filled.latencies.len(),
+        a.seconds
+    );
+    let deep = (total / 50 / 2).max(1);
+    for (what, path) in [
+        ("first page", "/api/v1/dossiers?list=to_receive&per_page=50&page=1".to_string()),
+        ("a middle page", format!("/api/v1/dossiers?list=to_receive&per_page=50&page={deep}")),
+        ("a search by name", "/api/v1/dossiers?list=agency&per_page=50&q=van%20dan".to_string()),
+    ] {
+        let s = load::run_as(&[format!("{}{path}", server.base)], a.connections, dur, &receiver).await;
+        println!(
+            "GET {path} ({what}): {:.0} req/s, p50 {}, p99 {}, errors {}",
+            s.rps(),
+            us(s.p(0.5)),
+            us(s.p(0.99)),
+            s.errors
+        );
+    }
+    let h = load::run(&[format!("{}/healthz", server.base)], a.connections, dur).await;
+    println!("GET /healthz (the baseline): {:.0} req/s, p50 {}, p99 {}", h.rps(), us(h.p(0.5)), us(h.p(0.99)));
+    Ok(())
+}
+
+/// The demo marriage registration's whole form: the requester, then the couple.
+fn marriage_form() -> serde_json::Value {
+    let mut form = serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"});
+    for (k, v) in [
+        ("bride_name", "Trần Thị Hoa"),
+        ("bride_birth_date", "1998-05-02"),
+        ("bride_ethnicity", "Kinh"),
+        ("bride_nationality", "Việt Nam"),
+        ("bride_id", "072198001111"),
+        ("bride_residence", "Phường Tân Ninh"),
+        ("bride_times", "first"),
+        ("groom_name", "Nguyễn Văn Dân"),
+        ("groom_birth_date", "1996-03-04"),
+        ("groom_ethnicity", "Kinh"),
+        ("groom_nationality", "Việt Nam"),
+        ("groom_id", "072096002222"),
+        ("groom_residence", "Phường Tân Ninh"),
+        ("groom_times", "first"),
+        ("voluntary", "on"),
+    ] {
+        form[k] = serde_json::Value::String(v.into());
+    }
+    form
+}
+
 /// Durable online submissions (each answered after its commit), then the
 /// public status lookup against /healthz, on SQLite and, when
 /// EGOV_BENCH_POSTGRES_URL is set, on PostgreSQL.
@@ -282,28 +356,8 @@ async fn dossiers(a: Args) -> Result<(), String> {
     for (name, url) in targets {
         let server = start_server_with(url.as_deref()).await?;
         let citizen = token(&server, "demo.citizen").await?;
-        // the demo marriage registration's whole form: the requester, then the couple
-        let mut form = serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"});
-        for (k, v) in [
-            ("bride_name", "Trần Thị Hoa"),
-            ("bride_birth_date", "1998-05-02"),
-            ("bride_ethnicity", "Kinh"),
-            ("bride_nationality", "Việt Nam"),
-            ("bride_id", "072198001111"),
-            ("bride_residence", "Phường Tân Ninh"),
-            ("bride_times", "first"),
-            ("groom_name", "Nguyễn Văn Dân"),
-            ("groom_birth_date", "1996-03-04"),
-            ("groom_ethnicity", "Kinh"),
-            ("groom_nationality", "Việt Nam"),
-            ("groom_id", "072096002222"),
-            ("groom_residence", "Phường Tân Ninh"),
-            ("groom_times", "first"),
-            ("voluntary", "on"),
-        ] {
-            form[k] = serde_json::Value::String(v.into());
-        }
-        let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": form}).to_string();
+        let body =
+            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": marriage_form()}).to_string();
         let urls = vec![format!("{}/api/v1/dossiers", server.base)];
         let s = load::run_with(&urls, a.connections, dur, Some((citizen.clone(), body))).await;
         println!(

@@ -283,6 +283,35 @@ fn agency_from_row(rec: &csv::StringRecord) -> Result<Agency, String> {
     Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
 }
 
+/// A form's dates of effect (`YYYY-MM-DD`, as a date picker sends them;
+/// the end optional and not before the start), each problem at its field.
+fn period(
+    from: &str,
+    to: &str,
+    errs: &mut Vec<(&'static str, &'static str)>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let start = day(from);
+    if start.is_none() {
+        errs.push(("effective_from", "err.date"));
+    }
+    let end = match opt(to) {
+        None => None,
+        Some(s) => match day(s) {
+            Some(end) if start.is_some_and(|start| end < start) => {
+                errs.push(("effective_to", "err.agency.ends_before"));
+                None
+            }
+            Some(end) => Some(end),
+            None => {
+                errs.push(("effective_to", "err.date"));
+                None
+            }
+        },
+    };
+    (start, end)
+}
+
 /// An agency as typed into the back office's form, field by field.
 #[derive(Debug, Clone, Default)]
 pub struct AgencyForm {
@@ -332,25 +361,7 @@ impl AgencyForm {
         let unit = self.unit_code.trim();
         let level = if unit.len() == 2 { UnitLevel::Province } else { UnitLevel::Commune };
         let unit_code = UnitCode::parse(unit, level).map_err(|_| errs.push(("unit_code", "err.option"))).ok();
-        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-        let effective_from = day(&self.effective_from);
-        if effective_from.is_none() {
-            errs.push(("effective_from", "err.date"));
-        }
-        let effective_to = match opt(&self.effective_to) {
-            None => None,
-            Some(s) => match day(s) {
-                Some(to) if effective_from.is_some_and(|from| to < from) => {
-                    errs.push(("effective_to", "err.agency.ends_before"));
-                    None
-                }
-                Some(to) => Some(to),
-                None => {
-                    errs.push(("effective_to", "err.date"));
-                    None
-                }
-            },
-        };
+        let (effective_from, effective_to) = period(&self.effective_from, &self.effective_to, &mut errs);
         match (id, kind, unit_code, effective_from, errs.is_empty()) {
             (Some(id), Some(kind), Some(unit_code), Some(effective_from), true) => {
                 Ok(Agency { id, name_vi, name_en, kind, parent_id, unit_code, effective_from, effective_to })
@@ -402,25 +413,7 @@ impl UnitForm {
             (Some(UnitLevel::Province), Some(_)) => errs.push(("parent_code", "err.unit.no_parent")),
             _ => {}
         }
-        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-        let effective_from = day(&self.effective_from);
-        if effective_from.is_none() {
-            errs.push(("effective_from", "err.date"));
-        }
-        let effective_to = match opt(&self.effective_to) {
-            None => None,
-            Some(s) => match day(s) {
-                Some(to) if effective_from.is_some_and(|from| to < from) => {
-                    errs.push(("effective_to", "err.agency.ends_before"));
-                    None
-                }
-                Some(to) => Some(to),
-                None => {
-                    errs.push(("effective_to", "err.date"));
-                    None
-                }
-            },
-        };
+        let (effective_from, effective_to) = period(&self.effective_from, &self.effective_to, &mut errs);
         let succeeded_by = match (opt(&self.succeeded_by), level) {
             (None, _) | (_, None) => None,
             (Some(c), Some(l)) => match UnitCode::parse(c, l) {

@@ -214,21 +214,29 @@ impl Store {
         let mut w = self.begin_write().await?;
         let mut report = ImportReport::default();
         for u in units {
-            if w.upsert_unit(u).await? {
+            if w.save_unit(u, None, actor).await? {
                 report.created += 1;
             } else {
                 report.updated += 1;
             }
-            w.audit(egov_audit::Event::new(
-                actor,
-                "unit.upsert",
-                format!("unit:{}", u.code.as_str()),
-                None::<&()>,
-                Some(u),
-            ));
         }
         w.commit().await?;
         Ok(report)
+    }
+}
+
+impl WriteTx {
+    /// Inserts or updates a unit with its audit entry (what it was, if
+    /// known, and what it is); returns whether it was new.
+    pub async fn save_unit(
+        &mut self,
+        u: &egov_directory::AdminUnit,
+        before: Option<&egov_directory::AdminUnit>,
+        actor: &str,
+    ) -> Result<bool> {
+        let new = self.upsert_unit(u).await?;
+        self.audit(egov_audit::Event::new(actor, "unit.upsert", format!("unit:{}", u.code.as_str()), before, Some(u)));
+        Ok(new)
     }
 }
 
