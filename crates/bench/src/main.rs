@@ -103,6 +103,10 @@ fn clean_up() {
 }
 
 fn egov_exe() -> Result<std::path::PathBuf, String> {
+    // another build of egov to measure (an older commit's, side by side)
+    if let Some(p) = std::env::var_os("EGOV_BENCH_EGOV") {
+        return Ok(p.into());
+    }
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let p = me.with_file_name("egov");
     if p.exists() {
@@ -126,6 +130,8 @@ async fn start_server_with(database_url: Option<&str>) -> Result<Server, String>
     // the lookup's throttle would answer the load generator 429: wide open here
     cmd.args(["serve", "--demo", "--demo-password", "bench-password", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--lookup-limit", "4000000000"])
+        // the demo citizen signs in with a password here, as in the tests; no demo year
+        .args(["--local-citizen-accounts", "--demo-year-dossiers", "0"])
         .arg("--data")
         .arg(&dir);
     if let Some(u) = database_url {

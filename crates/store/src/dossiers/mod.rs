@@ -11,4 +11,4 @@ use crate::Migration;
 
 pub const MIGRATIONS: &[Migration] = crate::migrations!("dossiers":
     3 "0003_dossiers", 4 "0004_inbox", 5 "0005_ratings", 6 "0006_parts", 7 "0007_files", 8 "0008_mail",
-    9 "0009_result_files", 10 "0010_blob_index", 17 "0017_filed_by", 18 "0018_work");
+    9 "0009_result_files", 10 "0010_blob_index", 17 "0017_filed_by", 18 "0018_work", 19 "0019_work_order");
