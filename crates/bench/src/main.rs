@@ -325,9 +325,14 @@ async fn worklists(a: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The demo marriage registration's whole form: the requester, then the couple.
+/// The demo marriage registration's whole form: the requester, then the
+/// couple (with EGOV_BENCH_SHORT_FORM set, the requester alone, as builds
+/// before issue 15 asked it).
 fn marriage_form() -> serde_json::Value {
     let mut form = serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"});
+    if std::env::var_os("EGOV_BENCH_SHORT_FORM").is_some() {
+        return form;
+    }
     for (k, v) in [
         ("bride_name", "Trần Thị Hoa"),
         ("bride_birth_date", "1998-05-02"),
