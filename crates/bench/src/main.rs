@@ -263,6 +263,12 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// A GET's JSON answer, with a bearer token.
+async fn get_json(url: &str, token: &str) -> Result<serde_json::Value, String> {
+    let r = reqwest::Client::new().get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?;
+    r.json().await.map_err(|e| e.to_string())
+}
+
 async fn token(server: &Server, user: &str) -> Result<String, String> {
     let http = reqwest::Client::new();
     let j: serde_json::Value = http
@@ -289,16 +295,7 @@ async fn worklists(a: Args) -> Result<(), String> {
     let filled =
         load::run_with(&[format!("{}/api/v1/dossiers", server.base)], a.connections, dur, Some((citizen, body))).await;
     let receiver = token(&server, "demo.receiver").await?;
-    let http = reqwest::Client::new();
-    let first: serde_json::Value = http
-        .get(format!("{}/api/v1/dossiers?list=to_receive&per_page=50", server.base))
-        .bearer_auth(&receiver)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let first = get_json(&format!("{}/api/v1/dossiers?list=to_receive&per_page=50", server.base), &receiver).await?;
     let total = first["total"].as_u64().unwrap_or(0);
     println!(
         "filled: {} submissions in {} s; {total} waiting to be received at H72.50.01",
@@ -381,16 +378,7 @@ async fn dossiers(a: Args) -> Result<(), String> {
             s.errors
         );
         // the lookup of one of them, against /healthz, in the same run
-        let http = reqwest::Client::new();
-        let list: serde_json::Value = http
-            .get(format!("{}/api/v1/dossiers", server.base))
-            .bearer_auth(&citizen)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let list = get_json(&format!("{}/api/v1/dossiers", server.base), &citizen).await?;
         let codes: Vec<String> = list["items"]
             .as_array()
             .map(|v| v.iter().take(50).filter_map(|i| i["code"].as_str().map(String::from)).collect())
