@@ -51,6 +51,13 @@ pub enum StoreError {
     NotFound,
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// The database holds migrations this binary does not know: a newer
+    /// egov migrated it.
+    #[error(
+        "the database was migrated by a newer egov (migrations {0} are unknown to this one): \
+         run that version or a later one; this one will not touch the data"
+    )]
+    NewerSchema(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -182,6 +189,14 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
+        // a schema a newer binary migrated is left alone, before anything is written
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&self.pool).await?;
+        let unknown: Vec<String> =
+            applied.iter().filter(|v| !migrations.iter().any(|m| m.version == **v)).map(ToString::to_string).collect();
+        if !unknown.is_empty() {
+            return Err(StoreError::NewerSchema(unknown.join(", ")));
+        }
         let serial = match self.backend {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGSERIAL PRIMARY KEY",
@@ -212,6 +227,17 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Records a migration as applied without running it (a newer binary's,
+    /// as a test pretends); for tests.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn record_migration(&self, version: i64) -> Result<()> {
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)")
+            .bind(version)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -143,6 +143,40 @@ fn a_bad_database_url_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
 
+/// A database a newer egov migrated: this one refuses to start on it, says
+/// why, and writes nothing (issue 16, point 5).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_binary_refuses_a_newer_schema_and_touches_nothing() {
+    let data = std::env::temp_dir().join(format!("egov-newer-{}", random_name()));
+    let db_url = match backend().as_str() {
+        "postgres" => Some(fresh_database().await),
+        _ => None,
+    };
+    let (status, _) = start(&data, db_url.as_deref(), &[]).term();
+    assert!(status.success());
+    let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));
+    let store = egov_store::Store::connect(&url).await.unwrap();
+    store.record_migration(9_999).await.unwrap();
+    let before = store.count_rows("audit_log").await.unwrap();
+    store.close().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("EGOV_DATA", &data)
+        .envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", u.as_str())))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("migrated by a newer egov") && err.contains("9999"), "{err}");
+    let store = egov_store::Store::connect(&url).await.unwrap();
+    assert_eq!(store.count_rows("audit_log").await.unwrap(), before, "nothing written");
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&data);
+    if let Some(url) = &db_url {
+        dispose_database(url);
+    }
+}
+
 /// Submit in a loop, kill -9 the server mid-stream, restart it: every
 /// submission that was answered with a code is there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
