@@ -207,6 +207,11 @@ struct ServeArgs {
     /// Where to send each anchor as a line over TCP (a log collector), besides the file.
     #[arg(long, env = "EGOV_AUDIT_ANCHOR_TCP")]
     audit_anchor_tcp: Option<String>,
+    /// Seconds between SIGTERM and closing the listener, while `/readyz`
+    /// answers 503 and requests are still served: longer than the load
+    /// balancer's health check takes to notice.
+    #[arg(long, env = "EGOV_DRAIN_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    drain_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -374,25 +379,32 @@ fn main() -> ExitCode {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on SIGTERM or SIGINT. The handlers are installed when this is
+/// called, not when it is first awaited: a signal that comes as soon as the
+/// server says it listens is caught, never the default (a killed process).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
+    let streams = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        match streams {
+            (Some(mut term), Some(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {},
+                    _ = int.recv() => {},
+                }
             }
-        };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: draining requests");
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-    tracing::info!("shutting down: draining requests");
 }
 
 async fn run(cmd: Command) -> Result<ExitCode, String> {
@@ -451,6 +463,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         anchor,
         audit_anchor_interval,
         audit_anchor_tcp,
+        drain_seconds,
     } = args;
     let trusted_proxies =
         egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
@@ -543,9 +556,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         sink.clone(),
         std::time::Duration::from_secs(audit_anchor_interval),
     ));
+    let stop = shutdown_signal();
     println!("egov listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    egov_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    let drain = std::time::Duration::from_secs(drain_seconds);
+    egov_web::serve(listener, state, stop, drain).await.map_err(|e| e.to_string())?;
     anchoring.abort();
     if let Err(e) = egov::anchor::anchor_now(&store, &sink).await {
         tracing::warn!(error = %e, "last audit anchor not written");

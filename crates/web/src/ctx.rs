@@ -129,6 +129,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let path = req.uri().path().to_string();
         let query = req.uri().query().unwrap_or("").to_string();
         let is_api = path.starts_with("/api/");
+        // a load balancer's probes answer in plain words, errors included
+        let is_probe = path == "/healthz" || path == "/readyz";
         let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let client = peer.map(|p| crate::forwarded::client(p, headers, &state.settings.trusted_proxies));
         let addr = client.map(|c| c.ip.to_string()).unwrap_or_else(|| "unknown".into());
@@ -178,7 +180,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         let mut resp = next.run(req).await;
 
         let status = resp.status();
-        if status.is_client_error() || status.is_server_error() {
+        if (status.is_client_error() || status.is_server_error()) && !is_probe {
             resp = uniform_error(&ctx, is_api, resp).await;
         }
         let secure = state.settings.cookie_secure;

@@ -139,6 +139,9 @@ pub struct AppState {
     pub register_throttle: Arc<throttle::Throttle>,
     /// The pages' content security policy (with the identity providers' origins).
     pub page_csp: axum::http::HeaderValue,
+    /// Set when the instance is asked to stop: `/readyz` answers 503 while
+    /// requests are still served, so that a load balancer moves away first.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::ops::Deref for AppState {
@@ -162,7 +165,14 @@ impl AppState {
         let origins: Vec<String> =
             settings.app.providers.iter().map(|p| ctx::origin_of(&p.issuer)).filter(|o| !o.is_empty()).collect();
         let page_csp = ctx::page_csp(&origins);
-        Ok(AppState { app, settings: Arc::new(settings), lookup_throttle, register_throttle, page_csp })
+        Ok(AppState {
+            app,
+            settings: Arc::new(settings),
+            lookup_throttle,
+            register_throttle,
+            page_csp,
+            draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        })
     }
 
     /// The sign-in throttle and session lifetime, for the application layer.
@@ -197,16 +207,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then drains in-flight requests.
+/// Serves until `shutdown` resolves; then `/readyz` answers 503 for
+/// `drain` while everything else is still served (a load balancer takes
+/// the instance out), then no new connection is taken and in-flight
+/// requests finish.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    drain: std::time::Duration,
 ) -> std::io::Result<()> {
     let jobs = egov_app::jobs::spawn(&state.app, &modules::jobs());
     let limits = state.settings.limits.clone();
     let trusted = state.settings.trusted_proxies.clone();
-    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), shutdown).await;
+    let draining = state.draining.clone();
+    let stop = async move {
+        shutdown.await;
+        draining.store(true, std::sync::atomic::Ordering::SeqCst);
+        tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the listener closes");
+        tokio::time::sleep(drain).await;
+    };
+    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), stop).await;
     jobs.iter().for_each(|j| j.abort());
     r
 }

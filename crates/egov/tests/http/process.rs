@@ -23,6 +23,10 @@ fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Runnin
     if !extra.contains(&"--demo-year-dossiers") {
         cmd.args(["--demo-year-dossiers", "0"]);
     }
+    // no pause for a load balancer unless a test measures the draining
+    if !extra.contains(&"--drain-seconds") {
+        cmd.args(["--drain-seconds", "0"]);
+    }
     cmd.env("EGOV_DATA", data).stdout(Stdio::piped()).stderr(Stdio::null());
     if let Some(u) = db_url {
         cmd.env("EGOV_DATABASE_URL", u);
@@ -141,6 +145,62 @@ fn a_bad_database_url_is_a_clear_error() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
+
+/// Readiness apart from liveness: `/readyz` answers 200 while serving, and
+/// once SIGTERM comes it answers 503 ("draining") for the drain period while
+/// `/healthz` and the pages still answer; then the process exits cleanly
+/// (issue 16, point 4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_readyz_first_while_requests_are_still_served() {
+    let data = std::env::temp_dir().join(format!("egov-drain-{}", random_name()));
+    let db_url = match backend().as_str() {
+        "postgres" => Some(fresh_database().await),
+        _ => None,
+    };
+    let mut run = start(&data, db_url.as_deref(), &["--drain-seconds", "3"]);
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        let (http, url) = (http.clone(), format!("{}{path}", run.base));
+        async move {
+            let r = http.get(url).send().await.expect("answer");
+            (r.status().as_u16(), r.text().await.unwrap_or_default())
+        }
+    };
+    assert_eq!(get("/readyz").await, (200, "ready".to_string()));
+    let pid = run.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let t0 = Instant::now();
+    let mut draining = false;
+    while t0.elapsed() < Duration::from_secs(2) {
+        let (status, body) = get("/readyz").await;
+        if status == 503 {
+            assert_eq!(body, "draining");
+            draining = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(draining, "/readyz says draining soon after SIGTERM");
+    assert_eq!(get("/healthz").await.0, 200, "still alive, still serving");
+    assert_eq!(get("/thu-tuc").await.0, 200);
+    // then it stops by itself, cleanly
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(st) = run.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "egov did not stop after draining");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    assert!(t0.elapsed() >= Duration::from_secs(2), "the listener stayed open for the drain period");
+    let lines: Vec<String> = run.stdout.try_iter().collect();
+    assert!(lines.iter().any(|l| l.contains("draining")), "{lines:?}");
+    let _ = std::fs::remove_dir_all(&data);
+    if let Some(url) = &db_url {
+        dispose_database(url);
+    }
 }
 
 /// A database a newer egov migrated: this one refuses to start on it, says

@@ -34,6 +34,15 @@ impl BlobStore {
         BlobStore { dir: dir.into() }
     }
 
+    /// Whether files can be stored now: the folder exists (made if missing)
+    /// and takes a write.
+    pub fn ready(&self) -> bool {
+        let probe = self.dir.join(".ready");
+        std::fs::create_dir_all(&self.dir).is_ok()
+            && std::fs::write(&probe, b"ok").is_ok()
+            && std::fs::remove_file(&probe).is_ok()
+    }
+
     fn path(&self, key: &str) -> Option<PathBuf> {
         let ok = key.len() == 96 && key.bytes().all(|b| b.is_ascii_hexdigit());
         ok.then(|| self.dir.join(&key[..2]).join(key))

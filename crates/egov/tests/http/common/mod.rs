@@ -214,9 +214,14 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web:
     let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(egov_web::serve(listener, state, async move {
-        let _ = rx.await;
-    }));
+    tokio::spawn(egov_web::serve(
+        listener,
+        state,
+        async move {
+            let _ = rx.await;
+        },
+        std::time::Duration::ZERO,
+    ));
     TestApp { files_dir, addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
 }
 
