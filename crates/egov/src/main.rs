@@ -4,6 +4,7 @@
 use egov::demo;
 
 mod admin;
+mod backup;
 use admin::{admin_cmd, AdminCmd};
 
 use std::path::PathBuf;
@@ -134,6 +135,24 @@ enum Command {
     Files {
         #[command(subcommand)]
         what: FilesCmd,
+    },
+    /// A consistent copy of the database and the files it names, taken while
+    /// serving (SQLite's online copy, or pg_dump), into a new folder.
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// The new folder the backup goes to.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Brings a backup back into an empty data folder (and, on PostgreSQL, an
+    /// empty database), checking every file against its digest.
+    Restore {
+        #[command(flatten)]
+        db: Db,
+        /// The backup's folder.
+        #[arg(long)]
+        from: PathBuf,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -432,6 +451,20 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
         }
         Command::Quality { what } => quality_cmd(what).await,
         Command::Files { what } => files_cmd(what).await,
+        Command::Backup { db, to } => {
+            let store = db.open().await?;
+            let said = backup::backup(&store, &db.data, db.database_url.as_deref(), &to).await;
+            store.close().await;
+            println!("{}", said?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { db, from } => {
+            let said = backup::restore(&db.data, db.database_url.as_deref(), &from).await?;
+            // a backup of an older egov is brought up to this one's schema
+            db.open().await?.close().await;
+            println!("{said}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit { what } => audit_cmd(what).await,
         Command::Calendar { what } => calendar(what).await,
         Command::Openapi => {

@@ -438,3 +438,102 @@ async fn serve_anchors_the_audit_chain_to_a_file_and_a_collector() {
         dispose_database(&u);
     }
 }
+
+/// Runs `egov ARGS` against a data folder and database; its output.
+fn egov(args: &[&str], data: &std::path::Path, db_url: Option<&str>) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args(args)
+        .env("EGOV_DATA", data)
+        .envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", *u)))
+        .output()
+        .expect("egov")
+}
+
+/// Backups that restore (issue 16, point 6): a copy taken while submissions
+/// run, brought back into a fresh folder (and, on PostgreSQL, a fresh
+/// database), its audit chain intact and every file matching its digest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_submissions_run_restores_and_verifies() {
+    let postgres = backend() == "postgres";
+    let data = std::env::temp_dir().join(format!("egov-live-{}", random_name()));
+    let db = if postgres { Some(fresh_database().await) } else { None };
+    let run = start(&data, db.as_deref(), &["--demo", "--demo-password", "backup-password"]);
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/api/v1/auth/token", run.base))
+        .json(&serde_json::json!({"username": "demo.citizen", "password": "backup-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = token["token"].as_str().unwrap().to_string();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut loops = Vec::new();
+    for _ in 0..4 {
+        let (c, stop, acked) = (Client::new(&run.base).with_bearer(&secret), stop.clone(), acked.clone());
+        loops.push(tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let code = submit_online(&c).await;
+                acked.lock().unwrap().push(code);
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 20 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // the backup, while they keep coming
+    let before: Vec<String> = acked.lock().unwrap().clone();
+    let to = std::env::temp_dir().join(format!("egov-backup-{}", random_name()));
+    let out = tokio::task::spawn_blocking({
+        let (data, to, db) = (data.clone(), to.clone(), db.clone());
+        move || egov(&["backup", "--to", &to.display().to_string()], &data, db.as_deref())
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.starts_with("backed up the database and "), "{said}");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for l in loops {
+        l.await.unwrap();
+    }
+    assert!(acked.lock().unwrap().len() > before.len(), "submissions ran during the backup");
+    // a second backup into the same folder is refused
+    assert!(!egov(&["backup", "--to", &to.display().to_string()], &data, db.as_deref()).status.success());
+    let (status, _) = run.term();
+    assert!(status.success());
+    // restored into a fresh folder and database
+    let into = std::env::temp_dir().join(format!("egov-restored-{}", random_name()));
+    let db2 = if postgres { Some(fresh_database().await) } else { None };
+    let out = egov(&["restore", "--from", &to.display().to_string()], &into, db2.as_deref());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("every digest checked"), "{said}");
+    let out = egov(&["audit", "verify"], &into, db2.as_deref());
+    assert!(out.status.success(), "the restored chain verifies: {}", String::from_utf8_lossy(&out.stderr));
+    // every dossier acknowledged before the backup began is there, with its files
+    let url = db2.clone().unwrap_or_else(|| format!("sqlite://{}", into.join("egov.db").display()));
+    let store = egov_store::Store::connect(&url).await.unwrap();
+    let files = store.named_files().await.unwrap();
+    let blobs = egov_store::BlobStore::new(into.join("files"));
+    for (key, _) in &files {
+        assert!(blobs.file_of(key).is_some_and(|p| p.exists()), "{key} restored");
+    }
+    for code in &before {
+        assert!(store.public_dossier(code).await.unwrap().is_some(), "{code} restored");
+    }
+    assert!(files.len() >= 2 * before.len());
+    store.close().await;
+    // restoring over a restored platform is refused
+    assert!(!egov(&["restore", "--from", &to.display().to_string()], &into, db2.as_deref()).status.success());
+    for d in [&to, &into, &data] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    for u in db.iter().chain(db2.iter()) {
+        dispose_database(u);
+    }
+}

@@ -43,6 +43,11 @@ impl BlobStore {
             && std::fs::remove_file(&probe).is_ok()
     }
 
+    /// Where the file of `key` lies, if `key` is a blob key.
+    pub fn file_of(&self, key: &str) -> Option<PathBuf> {
+        self.path(key)
+    }
+
     fn path(&self, key: &str) -> Option<PathBuf> {
         let ok = key.len() == 96 && key.bytes().all(|b| b.is_ascii_hexdigit());
         ok.then(|| self.dir.join(&key[..2]).join(key))
@@ -154,6 +159,25 @@ pub struct SweepReport {
 }
 
 impl crate::Store {
+    /// Every file a dossier names: its blob key and digest (what a backup
+    /// copies and a restore checks).
+    pub async fn named_files(&self) -> Result<Vec<(String, String)>> {
+        let rows =
+            sqlx::query("SELECT blob_key, sha256 FROM dossier_files ORDER BY blob_key").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((crate::get(r, "blob_key")?, crate::get(r, "sha256")?))).collect()
+    }
+
+    /// A consistent copy of an SQLite database, taken while it serves
+    /// (`VACUUM INTO`: one read transaction, a compact file); PostgreSQL is
+    /// copied with its own tools.
+    pub async fn snapshot_into(&self, path: &Path) -> Result<()> {
+        if self.backend() != crate::Backend::Sqlite {
+            return Err(StoreError::Corrupt("a PostgreSQL database is copied with pg_dump".into()));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Removes the files that no dossier names and that are older than
     /// `min_age`: those of submissions that failed or were cut short by a
     /// crash before their commit. Recent files are left alone, since a
