@@ -71,10 +71,7 @@ impl Running {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
     let data = std::env::temp_dir().join(format!("egov-proc-{}", random_name()));
-    let db_url = match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    };
+    let db_url = server_database().await;
     let run = start(
         &data,
         db_url.as_deref(),
@@ -131,10 +128,7 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
     assert_eq!(r.status(), 200);
     let (status, _) = run.term();
     assert!(status.success());
-    let _ = std::fs::remove_dir_all(&data);
-    if let Some(url) = &db_url {
-        dispose_database(url);
-    }
+    clean_up(&data, db_url.as_deref());
 }
 
 #[test]
@@ -154,10 +148,7 @@ fn a_bad_database_url_is_a_clear_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_readyz_first_while_requests_are_still_served() {
     let data = std::env::temp_dir().join(format!("egov-drain-{}", random_name()));
-    let db_url = match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    };
+    let db_url = server_database().await;
     let mut run = start(&data, db_url.as_deref(), &["--drain-seconds", "3"]);
     let http = reqwest::Client::new();
     let get = |path: &str| {
@@ -197,10 +188,7 @@ async fn sigterm_drains_readyz_first_while_requests_are_still_served() {
     assert!(t0.elapsed() >= Duration::from_secs(2), "the listener stayed open for the drain period");
     let lines: Vec<String> = run.stdout.try_iter().collect();
     assert!(lines.iter().any(|l| l.contains("draining")), "{lines:?}");
-    let _ = std::fs::remove_dir_all(&data);
-    if let Some(url) = &db_url {
-        dispose_database(url);
-    }
+    clean_up(&data, db_url.as_deref());
 }
 
 /// A database a newer egov migrated: this one refuses to start on it, says
@@ -208,10 +196,7 @@ async fn sigterm_drains_readyz_first_while_requests_are_still_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_older_binary_refuses_a_newer_schema_and_touches_nothing() {
     let data = std::env::temp_dir().join(format!("egov-newer-{}", random_name()));
-    let db_url = match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    };
+    let db_url = server_database().await;
     let (status, _) = start(&data, db_url.as_deref(), &[]).term();
     assert!(status.success());
     let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));
@@ -231,10 +216,7 @@ async fn an_older_binary_refuses_a_newer_schema_and_touches_nothing() {
     let store = egov_store::Store::connect(&url).await.unwrap();
     assert_eq!(store.count_rows("audit_log").await.unwrap(), before, "nothing written");
     store.close().await;
-    let _ = std::fs::remove_dir_all(&data);
-    if let Some(url) = &db_url {
-        dispose_database(url);
-    }
+    clean_up(&data, db_url.as_deref());
 }
 
 /// Submit in a loop, kill -9 the server mid-stream, restart it: every
@@ -242,22 +224,9 @@ async fn an_older_binary_refuses_a_newer_schema_and_touches_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_submissions_survive_kill_9() {
     let data = std::env::temp_dir().join(format!("egov-kill-{}", random_name()));
-    let db_url = match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    };
+    let db_url = server_database().await;
     let run = start(&data, db_url.as_deref(), &["--demo", "--demo-password", "kill-password"]);
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/api/v1/auth/token", run.base))
-        .json(&serde_json::json!({"username": "demo.citizen", "password": "kill-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_string();
+    let token = token_for(&run.base, "demo.citizen", "kill-password").await;
     let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
         "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Tân Ninh"}))});
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -368,10 +337,7 @@ async fn acknowledged_submissions_survive_kill_9() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (status, _) = run.term();
     assert!(status.success());
-    let _ = std::fs::remove_dir_all(&data);
-    if let Some(url) = &db_url {
-        dispose_database(url);
-    }
+    clean_up(&data, db_url.as_deref());
 }
 
 /// `serve` anchors the audit chain outside the database: to its file and, as
@@ -380,10 +346,7 @@ async fn acknowledged_submissions_survive_kill_9() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_anchors_the_audit_chain_to_a_file_and_a_collector() {
     let data = std::env::temp_dir().join(format!("egov-anchor-{}", random_name()));
-    let db_url = match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    };
+    let db_url = server_database().await;
     let collector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let to = collector.local_addr().unwrap().to_string();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
@@ -439,6 +402,37 @@ async fn serve_anchors_the_audit_chain_to_a_file_and_a_collector() {
     }
 }
 
+/// The database a server started by `start` uses: none of its own on SQLite
+/// (DATA/egov.db), a fresh one on PostgreSQL.
+async fn server_database() -> Option<String> {
+    match backend().as_str() {
+        "postgres" => Some(fresh_database().await),
+        _ => None,
+    }
+}
+
+/// A bearer token for a demo account of a server started by `start`.
+async fn token_for(base: &str, user: &str, password: &str) -> String {
+    let j: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": user, "password": password}))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("token JSON");
+    j["token"].as_str().expect("a token").to_string()
+}
+
+/// Removes a server's data folder and its PostgreSQL database.
+fn clean_up(data: &std::path::Path, db_url: Option<&str>) {
+    let _ = std::fs::remove_dir_all(data);
+    if let Some(url) = db_url {
+        dispose_database(url);
+    }
+}
+
 /// Runs `egov ARGS` against a data folder and database; its output.
 fn egov(args: &[&str], data: &std::path::Path, db_url: Option<&str>) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_egov"))
@@ -454,21 +448,11 @@ fn egov(args: &[&str], data: &std::path::Path, db_url: Option<&str>) -> std::pro
 /// database), its audit chain intact and every file matching its digest.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_while_submissions_run_restores_and_verifies() {
-    let postgres = backend() == "postgres";
     let data = std::env::temp_dir().join(format!("egov-live-{}", random_name()));
-    let db = if postgres { Some(fresh_database().await) } else { None };
+    let db = server_database().await;
     let run = start(&data, db.as_deref(), &["--demo", "--demo-password", "backup-password"]);
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/api/v1/auth/token", run.base))
-        .json(&serde_json::json!({"username": "demo.citizen", "password": "backup-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let secret = token["token"].as_str().unwrap().to_string();
+    let token = token_for(&run.base, "demo.citizen", "backup-password").await;
+    let secret = token;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut loops = Vec::new();
@@ -508,7 +492,7 @@ async fn a_backup_taken_while_submissions_run_restores_and_verifies() {
     assert!(status.success());
     // restored into a fresh folder and database
     let into = std::env::temp_dir().join(format!("egov-restored-{}", random_name()));
-    let db2 = if postgres { Some(fresh_database().await) } else { None };
+    let db2 = server_database().await;
     let out = egov(&["restore", "--from", &to.display().to_string()], &into, db2.as_deref());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout).to_string();
