@@ -88,6 +88,25 @@ pub struct Job {
     pub name: &'static str,
     pub every: Duration,
     pub run: fn(App) -> JobFuture,
+    /// Where it runs when several instances serve one database.
+    pub runs: Runs,
+}
+
+/// Where a job runs when several instances share one database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runs {
+    /// On every instance: it refreshes what the instance keeps in memory.
+    OnEach,
+    /// On one instance at a time, the holder of its lease (`job_leases`),
+    /// which lasts two periods and a minute: taken over when the holder stops
+    /// renewing it.
+    OnOne,
+}
+
+impl Job {
+    fn lease(&self) -> Duration {
+        self.every * 2 + Duration::from_secs(60)
+    }
 }
 
 /// What a job's run returns.
@@ -98,6 +117,7 @@ pub const REFRESH_CATALOG: Job = Job {
     name: "catalog",
     every: Duration::from_secs(5),
     run: |app| Box::pin(async move { app.catalog.refresh(&app.store).await }),
+    runs: Runs::OnEach,
 };
 
 /// Rereads the calendar if another instance changed it.
@@ -105,6 +125,7 @@ pub const REFRESH_CALENDAR: Job = Job {
     name: "calendar",
     every: Duration::from_secs(5),
     run: |app| Box::pin(async move { app.calendar.refresh(&app.store).await }),
+    runs: Runs::OnEach,
 };
 
 /// Removes expired sessions and expired or revoked tokens.
@@ -121,6 +142,7 @@ pub const SWEEP_CREDENTIALS: Job = Job {
             Ok(())
         })
     },
+    runs: Runs::OnOne,
 };
 
 /// Removes files that no dossier names and that are older than an hour
@@ -137,6 +159,7 @@ pub const SWEEP_FILES: Job = Job {
             Ok(())
         })
     },
+    runs: Runs::OnOne,
 };
 
 /// Brings new submissions into the quality index's kept sums (until then
@@ -150,10 +173,12 @@ pub const KEEP_QUALITY: Job = Job {
             Ok(())
         })
     },
+    runs: Runs::OnOne,
 };
 
-/// Starts jobs: each runs at once, then every so often; a failure is
-/// logged, not fatal.
+/// Starts jobs: each runs at once, then every so often (one of several
+/// instances for a job that runs on one, by its lease); a failure is logged,
+/// not fatal.
 pub fn spawn(app: &App, jobs: &[Job]) -> Vec<tokio::task::JoinHandle<()>> {
     jobs.iter()
         .map(|job| {
@@ -163,6 +188,16 @@ pub fn spawn(app: &App, jobs: &[Job]) -> Vec<tokio::task::JoinHandle<()>> {
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     tick.tick().await;
+                    if job.runs == Runs::OnOne {
+                        match app.store.take_lease(job.name, &app.instance, job.lease().as_micros() as i64).await {
+                            Ok(true) => {}
+                            Ok(false) => continue,
+                            Err(e) => {
+                                tracing::warn!(error = %e, job = job.name, "job lease");
+                                continue;
+                            }
+                        }
+                    }
                     if let Err(e) = (job.run)(app.clone()).await {
                         tracing::warn!(error = %e, job = job.name, "background job failed");
                     }
@@ -170,4 +205,32 @@ pub fn spawn(app: &App, jobs: &[Job]) -> Vec<tokio::task::JoinHandle<()>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use egov_store::Store;
+
+    #[tokio::test]
+    async fn a_lease_is_one_holder_s_until_it_ends_then_another_takes_it_over() {
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).unwrap();
+        let dir = std::env::temp_dir()
+            .join(format!("egov-lease-{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let s = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
+        s.migrate(egov_store::platform::MIGRATIONS).await.unwrap();
+        let minute = 60_000_000;
+        assert!(s.take_lease("files", "a", minute).await.unwrap(), "free: a takes it");
+        assert!(!s.take_lease("files", "b", minute).await.unwrap(), "a's until it ends");
+        assert!(s.take_lease("files", "a", minute).await.unwrap(), "a renews it");
+        assert!(s.take_lease("quality", "b", minute).await.unwrap(), "another job's lease is its own");
+        // a holder that stops renewing (killed): its lease ends, b takes it over
+        assert!(s.take_lease("credentials", "a", 0).await.unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert!(s.take_lease("credentials", "b", minute).await.unwrap(), "taken over once it ended");
+        assert!(!s.take_lease("credentials", "a", minute).await.unwrap(), "and no longer a's");
+        s.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

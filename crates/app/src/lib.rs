@@ -50,6 +50,9 @@ pub struct App {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// The identity providers people sign in through.
     pub signin: Arc<signin::Providers>,
+    /// This instance's name among several serving one database (random, made
+    /// at start): the holder of the job leases it takes.
+    pub instance: Arc<str>,
 }
 
 /// The application's settings.
@@ -92,6 +95,7 @@ impl App {
             calendar,
             config: Arc::new(config),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            instance: instance_name().into(),
         })
     }
 
@@ -133,4 +137,17 @@ impl Actor<'_> {
             Actor::User(p) => format!("user:{}", p.user_id),
         }
     }
+}
+
+/// A name for this instance: the host's and a random part (two instances on
+/// one machine differ).
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let mut b = [0u8; 6];
+    let _ = getrandom::getrandom(&mut b);
+    format!(
+        "{}-{}",
+        if host.is_empty() { "egov" } else { &host },
+        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    )
 }

@@ -6,7 +6,8 @@
 
 pub(crate) mod audit;
 pub(crate) mod batch;
+pub(crate) mod leases;
 
 use crate::Migration;
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("platform": 1 "0001_foundation");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("platform": 1 "0001_foundation", 20 "0020_job_leases");
