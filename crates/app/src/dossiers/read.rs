@@ -181,6 +181,24 @@ pub enum NoticeForm {
 }
 
 impl NoticeForm {
+    pub const ALL: [NoticeForm; 4] =
+        [NoticeForm::Supplement, NoticeForm::Refusal, NoticeForm::Apology, NoticeForm::Stopped];
+
+    /// Its number in the 2025 form set, which the API's addresses use.
+    pub fn number(self) -> &'static str {
+        match self {
+            NoticeForm::Supplement => "02",
+            NoticeForm::Refusal => "03",
+            NoticeForm::Apology => "04",
+            NoticeForm::Stopped => "05",
+        }
+    }
+
+    /// Whether one of a dossier's steps issued this notice.
+    pub fn issued_by(self, action: EventKind) -> bool {
+        matches!(action, EventKind::Command(k) if self.steps().contains(&k))
+    }
+
     fn steps(self) -> &'static [CommandKind] {
         match self {
             NoticeForm::Supplement => &[CommandKind::RequestSupplement, CommandKind::ReturnIncomplete],
@@ -202,11 +220,7 @@ pub struct Notice {
 pub async fn latest_notice(app: &App, p: &Principal, code: &str, form: NoticeForm) -> Result<Notice, AppError> {
     let dossier = read(app, p, code).await?;
     let events = history(app, &dossier).await?;
-    let step = events
-        .into_iter()
-        .rev()
-        .find(|e| matches!(e.action, EventKind::Command(k) if form.steps().contains(&k)))
-        .ok_or(AppError::NotFound)?;
+    let step = events.into_iter().rev().find(|e| form.issued_by(e.action)).ok_or(AppError::NotFound)?;
     Ok(Notice { dossier, step })
 }
 

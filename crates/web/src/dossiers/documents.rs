@@ -167,14 +167,13 @@ pub async fn form_pdf(
         use egov_app::dossiers::{slips, NoticeForm};
         let p = ctx.principal()?;
         let url = lookup_url(&state, &headers, &code);
-        let which = match form.as_str() {
-            "02.pdf" => NoticeForm::Supplement,
-            "03.pdf" => NoticeForm::Refusal,
-            "04.pdf" => NoticeForm::Apology,
-            "05.pdf" => NoticeForm::Stopped,
-            "06.pdf" => return pdf(&code, &slips::control_sheet(&state.app, p, &code, url).await?),
-            _ => return Err(WebError::NotFound),
-        };
+        if form == "06.pdf" {
+            return pdf(&code, &slips::control_sheet(&state.app, p, &code, url).await?);
+        }
+        let which = NoticeForm::ALL
+            .into_iter()
+            .find(|f| form.strip_suffix(".pdf") == Some(f.number()))
+            .ok_or(WebError::NotFound)?;
         pdf(&code, &slips::notice(&state.app, p, &code, which, url).await?)
     }
     .await;

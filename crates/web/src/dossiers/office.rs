@@ -240,17 +240,16 @@ async fn office_page_kept(
         .collect();
     let events = state.store.dossier_events(d.id).await?;
     // the documents its steps issued, by the 2025 set's numbers, and the control sheet
-    let took = |k: &[CommandKind]| events.iter().any(|e| matches!(e.action, egov_dossier::EventKind::Command(c) if k.contains(&c)));
+    use egov_app::dossiers::NoticeForm;
     let mut documents = vec![(format!("/api/v1/dossiers/{code}/receipt.pdf"), t(ctx.lang, "slip.receipt"))];
-    for (form, steps, label) in [
-        ("02", &[CommandKind::RequestSupplement, CommandKind::ReturnIncomplete][..], "slip.supplement"),
-        ("03", &[CommandKind::Refuse][..], "slip.refusal"),
-        ("04", &[CommandKind::Apologize][..], "slip.apology"),
-        ("05", &[CommandKind::Stop][..], "slip.stopped"),
-    ] {
-        if took(steps) {
-            documents.push((format!("/api/v1/dossiers/{code}/forms/{form}.pdf"), t(ctx.lang, label)));
-        }
+    for form in NoticeForm::ALL.into_iter().filter(|f| events.iter().any(|e| f.issued_by(e.action))) {
+        let label = match form {
+            NoticeForm::Supplement => "slip.supplement",
+            NoticeForm::Refusal => "slip.refusal",
+            NoticeForm::Apology => "slip.apology",
+            NoticeForm::Stopped => "slip.stopped",
+        };
+        documents.push((format!("/api/v1/dossiers/{code}/forms/{}.pdf", form.number()), t(ctx.lang, label)));
     }
     documents.push((format!("/api/v1/dossiers/{code}/forms/06.pdf"), t(ctx.lang, "slip.control")));
     let history = events
