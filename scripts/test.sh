@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The test command: checks format and lints, then runs the whole suite on
-# SQLite, then on PostgreSQL, with the browser tests in headless Chromium and
-# the API contract fuzzed by schemathesis. Installs what is missing (Debian
-# packages, schemathesis from PyPI) and starts a throw-away PostgreSQL server
-# on a free local port.
+# SQLite with files in a folder, then on PostgreSQL with files in a real
+# S3-compatible object store (Garage), with the browser tests in headless
+# Chromium and the API contract fuzzed by schemathesis; the several-instance
+# tests (haproxy in front of egov processes) run in the second pass. Installs
+# what is missing (Debian packages, schemathesis from PyPI, Garage from
+# crates.io) and starts a throw-away PostgreSQL server and Garage on free
+# local ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,7 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ]; } || missing+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 # the mail tests' SMTP server: aiosmtpd under Debian's own Python
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -79,7 +83,13 @@ as_pg() {
     "$@"
   fi
 }
-stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGWORK"; }
+GARAGE_WORK="$(mktemp -d "${TMPDIR:-/tmp}/egov-garage.XXXXXX")"
+stop_pg() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PGWORK"
+  scripts/garage.sh stop "$GARAGE_WORK"
+  rm -rf "$GARAGE_WORK"
+}
 trap stop_pg EXIT
 log "starting PostgreSQL ($PGBIN) on 127.0.0.1:$PGPORT"
 as_pg "$PGBIN/initdb" -D "$PGWORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -87,12 +97,17 @@ as_pg "$PGBIN/pg_ctl" -D "$PGWORK/data" -l "$PGWORK/log" -w -o "-p $PGPORT -k $P
 
 export EGOV_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
+# the object store of the second pass: Garage, built once from crates.io
+scripts/garage.sh install
+log "starting Garage (S3-compatible object store) in $GARAGE_WORK"
+eval "$(scripts/garage.sh start "$GARAGE_WORK")"
+
 log "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-log "suite on SQLite"
-EGOV_TEST_BACKEND=sqlite cargo test --workspace --locked "$@"
-log "suite on PostgreSQL"
+log "suite on SQLite, files in a folder"
+EGOV_TEST_BACKEND=sqlite cargo test --workspace --locked "$@" -- --skip cluster::
+log "suite on PostgreSQL, files in Garage, and several instances behind haproxy"
 EGOV_TEST_BACKEND=postgres cargo test --workspace --locked "$@"
 log "all tests passed on SQLite and PostgreSQL"

@@ -38,7 +38,9 @@ pub fn check(uploads: &[Upload], parts: usize, already: usize) -> Vec<FieldError
 }
 
 /// Files written to the blob store and not yet named by a committed row.
-/// Dropped without [`Written::keep`], they are deleted.
+/// [`Written::settle`] keeps or removes them by the outcome of the write
+/// that names them; dropped unsettled (a panic, a cancelled request), they
+/// are discarded.
 pub struct Written {
     blobs: BlobStore,
     pub files: Vec<DossierFile>,
@@ -46,47 +48,51 @@ pub struct Written {
 }
 
 impl Written {
-    /// The row naming them was committed: keep them.
-    pub fn keep(mut self) {
-        self.kept = true;
+    /// Keeps them if the write that names them succeeded; removes them
+    /// (waiting for it) if it failed. The outcome, unchanged.
+    pub async fn settle<T>(mut self, outcome: Result<T, AppError>) -> Result<T, AppError> {
+        if outcome.is_ok() {
+            self.kept = true;
+        } else {
+            for f in std::mem::take(&mut self.files) {
+                self.blobs.delete(&f.blob_key).await;
+            }
+        }
+        outcome
     }
 }
 
 impl Drop for Written {
     fn drop(&mut self) {
-        if !self.kept {
-            for f in &self.files {
-                self.blobs.delete(&f.blob_key);
-            }
+        if self.kept || self.files.is_empty() {
+            return;
         }
+        self.blobs.discard(self.files.iter().map(|f| f.blob_key.clone()).collect());
     }
 }
 
-/// Writes checked uploads to the blob store (off the async threads). With
-/// `synced`, each is on disk before this returns; without, the caller syncs
-/// the batch (the group writer does, before its commit).
+/// Writes checked uploads to the blob store. With `synced`, each is durable
+/// before this returns; without, the caller syncs the batch (the group
+/// writer does, before its commit). Should one fail, those written before
+/// it are removed again.
 pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Upload)>, synced: bool) -> Result<Written, AppError> {
-    let store = blobs.clone();
-    let files = tokio::task::spawn_blocking(move || {
-        let mut written = Written { blobs: store.clone(), files: Vec::new(), kept: false };
-        for (purpose, u) in uploads {
-            let b = if synced { store.put(&u.bytes) } else { store.put_unsynced(&u.bytes) }?;
-            let content_type = egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream");
-            written.files.push(DossierFile {
-                id: 0,
-                purpose,
-                part_index: u.part as i64,
-                content_type: content_type.to_string(),
-                file_name: file_name_for(&u.name, content_type),
-                size: b.size as i64,
-                sha256: b.sha256,
-                blob_key: b.key,
-            });
-        }
-        Ok::<_, egov_store::StoreError>(std::mem::take(&mut written.files))
-    })
-    .await??;
-    Ok(Written { blobs: blobs.clone(), files, kept: false })
+    let mut written = Written { blobs: blobs.clone(), files: Vec::new(), kept: false };
+    for (purpose, u) in uploads {
+        let content_type = egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream");
+        let file_name = file_name_for(&u.name, content_type);
+        let b = blobs.put(u.bytes, synced).await?;
+        written.files.push(DossierFile {
+            id: 0,
+            purpose,
+            part_index: u.part as i64,
+            content_type: content_type.to_string(),
+            file_name,
+            size: b.size as i64,
+            sha256: b.sha256,
+            blob_key: b.key,
+        });
+    }
+    Ok(written)
 }
 
 /// A file's name as kept and served: the uploaded name's last path segment

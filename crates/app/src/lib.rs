@@ -30,7 +30,7 @@ use chrono::NaiveDateTime;
 use egov_calendar::Span;
 use egov_identity::{Action, Principal};
 use egov_kernel::Clock;
-use egov_store::{BlobStore, Store};
+use egov_store::{BlobSpec, BlobStore, Store};
 
 pub use calendar_cache::CalendarCache;
 pub use catalog_cache::{CatalogCache, Snapshot};
@@ -58,8 +58,8 @@ pub struct App {
 /// The application's settings.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where attached files are kept.
-    pub files_dir: PathBuf,
+    /// Where attached files are kept: a folder, or an object store.
+    pub blobs: BlobSpec,
     /// What time it is, for deadlines, worklists and every stored instant.
     pub clock: Clock,
     /// How far past the current due date an apology may move it.
@@ -71,7 +71,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            files_dir: PathBuf::from("./data/files"),
+            blobs: BlobSpec::Folder(PathBuf::from("./data/files")),
             clock: Clock::system(),
             max_extension: Span::WorkingDays(30),
             providers: Vec::new(),
@@ -85,7 +85,7 @@ impl App {
         let store = store.with_clock(config.clock.clone());
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(CalendarCache::load(&store).await?);
-        let blobs = BlobStore::new(config.files_dir.clone());
+        let blobs = BlobStore::open(&config.blobs)?;
         let signin = Arc::new(signin::Providers::new(config.providers.clone())?);
         Ok(App {
             signin,

@@ -3,47 +3,17 @@
 //!
 //! A backup folder holds the database (`egov.db`, SQLite's `VACUUM INTO`
 //! copy; or `egov.pgdump`, PostgreSQL's `pg_dump --format=custom`), the files
-//! the copied database names (`files/`, checked against their digests as
-//! they are copied), the audit anchors and the instance's anchor key, and a
+//! the copied database names (`files/`, from the folder or the object store
+//! the platform uses, checked against their digests as they are copied), the audit anchors and the instance's anchor key, and a
 //! `MANIFEST` of what it holds. Files are immutable and written before the
 //! row that names them, so a file named in the copy exists when it is read.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
-
 use egov_store::{BlobStore, Store};
 
-/// Copies one blob into `to`, checking its digest; its size.
-fn copy_blob(from: &BlobStore, to: &BlobStore, key: &str, sha256: &str) -> Result<u64, String> {
-    let src = from.file_of(key).ok_or_else(|| format!("bad blob key {key}"))?;
-    let dst = to.file_of(key).ok_or_else(|| format!("bad blob key {key}"))?;
-    let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
-    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    if digest != sha256 {
-        return Err(format!("{}: its digest is {digest}, its row says {sha256}", src.display()));
-    }
-    if let Some(dir) = dst.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(&dst, &bytes).map_err(|e| format!("{}: {e}", dst.display()))?;
-    Ok(bytes.len() as u64)
-}
-
-/// Copies every file `rows` names from one folder to another, checking each,
-/// with a line of progress every thousand.
-fn copy_files(from: &Path, to: &Path, rows: &[(String, String)]) -> Result<u64, String> {
-    let (from, to) = (BlobStore::new(from), BlobStore::new(to));
-    let mut bytes = 0;
-    for (i, (key, sha)) in rows.iter().enumerate() {
-        bytes += copy_blob(&from, &to, key, sha)?;
-        if (i + 1) % 1000 == 0 {
-            eprintln!("files: {} of {}", i + 1, rows.len());
-        }
-    }
-    Ok(bytes)
-}
+use crate::blobs::copy_named;
 
 /// A PostgreSQL tool (`pg_dump`, `pg_restore`): on the PATH, or in Debian's
 /// versioned folder.
@@ -71,7 +41,13 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// `egov backup --to DIR`: the database, then the files the copy names.
-pub async fn backup(store: &Store, data: &Path, database_url: Option<&str>, to: &Path) -> Result<String, String> {
+pub async fn backup(
+    store: &Store,
+    blobs: &BlobStore,
+    data: &Path,
+    database_url: Option<&str>,
+    to: &Path,
+) -> Result<String, String> {
     if to.exists() && std::fs::read_dir(to).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(format!("{} is not empty: a backup goes to a new folder", to.display()));
     }
@@ -95,7 +71,7 @@ pub async fn backup(store: &Store, data: &Path, database_url: Option<&str>, to: 
             store.named_files().await.map_err(|e| e.to_string())?
         }
     };
-    let bytes = copy_files(&data.join("files"), &to.join("files"), &rows)?;
+    let bytes = copy_named(blobs, &BlobStore::folder(to.join("files")), &rows, false).await?;
     for f in ["audit-anchors.log", "audit-anchor.key"] {
         if data.join(f).exists() {
             std::fs::copy(data.join(f), to.join(f)).map_err(|e| format!("{f}: {e}"))?;
@@ -112,8 +88,14 @@ pub async fn backup(store: &Store, data: &Path, database_url: Option<&str>, to: 
 }
 
 /// `egov restore --from DIR`: into an empty data folder (and, on
-/// PostgreSQL, an empty database); every file checked against its row.
-pub async fn restore(data: &Path, database_url: Option<&str>, from: &Path) -> Result<String, String> {
+/// PostgreSQL, an empty database), the files into the blob store the
+/// platform is configured with; every file checked against its row.
+pub async fn restore(
+    blobs: &BlobStore,
+    data: &Path,
+    database_url: Option<&str>,
+    from: &Path,
+) -> Result<String, String> {
     if !from.join("MANIFEST").exists() {
         return Err(format!("{} holds no backup (no MANIFEST)", from.display()));
     }
@@ -142,7 +124,7 @@ pub async fn restore(data: &Path, database_url: Option<&str>, from: &Path) -> Re
     let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
     let rows = store.named_files().await.map_err(|e| e.to_string())?;
     store.close().await;
-    let bytes = copy_files(&from.join("files"), &data.join("files"), &rows)?;
+    let bytes = copy_named(&BlobStore::folder(from.join("files")), blobs, &rows, false).await?;
     for f in ["audit-anchors.log", "audit-anchor.key"] {
         if from.join(f).exists() && !data.join(f).exists() {
             std::fs::copy(from.join(f), data.join(f)).map_err(|e| format!("{f}: {e}"))?;

@@ -5,6 +5,7 @@ use egov::demo;
 
 mod admin;
 mod backup;
+mod blobs;
 use admin::{admin_cmd, AdminCmd};
 
 use std::path::PathBuf;
@@ -29,6 +30,11 @@ struct Db {
     /// `sqlite://PATH` or `postgres://…`; default SQLite at DATA/egov.db.
     #[arg(long, env = "EGOV_DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Where attached files are kept: a folder, or an S3-compatible bucket
+    /// (`s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME`, keys in
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); default DATA/files.
+    #[arg(long, env = "EGOV_BLOB_STORE", global = true, value_parser = egov_store::BlobSpec::parse)]
+    blob_store: Option<egov_store::BlobSpec>,
 }
 
 impl Db {
@@ -44,6 +50,15 @@ impl Db {
         let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
         store.migrate(&egov_web::modules::migrations()).await.map_err(|e| format!("migration failed: {e}"))?;
         Ok(store)
+    }
+
+    /// Where attached files are kept.
+    fn blob_spec(&self) -> egov_store::BlobSpec {
+        self.blob_store.clone().unwrap_or_else(|| egov_store::BlobSpec::Folder(self.data.join("files")))
+    }
+
+    fn blobs(&self) -> Result<egov_store::BlobStore, String> {
+        egov_store::BlobStore::open(&self.blob_spec()).map_err(|e| e.to_string())
     }
 }
 
@@ -131,10 +146,11 @@ enum Command {
         #[command(subcommand)]
         what: QualityCmd,
     },
-    /// Attached files.
-    Files {
+    /// Attached files: their store (a folder or an object store).
+    #[command(alias = "files")]
+    Blobs {
         #[command(subcommand)]
-        what: FilesCmd,
+        what: BlobsCmd,
     },
     /// A consistent copy of the database and the files it names, taken while
     /// serving (SQLite's online copy, or pg_dump), into a new folder.
@@ -368,7 +384,7 @@ enum QualityCmd {
 }
 
 #[derive(Subcommand)]
-enum FilesCmd {
+enum BlobsCmd {
     /// Remove the files that no dossier names (left by submissions cut short
     /// by a crash), older than --min-age-secs. `serve` does this hourly.
     Sweep {
@@ -377,6 +393,19 @@ enum FilesCmd {
         /// Leave younger files alone: a submission in flight writes its files first.
         #[arg(long, default_value_t = 3600)]
         min_age_secs: u64,
+    },
+    /// Copy every file the database names from the configured store (the
+    /// folder, by default) to another, such as an S3-compatible bucket,
+    /// checking each digest as it is read and again from the target. Safe
+    /// to run again; the platform keeps serving from the old store until it
+    /// is restarted with `--blob-store URL`.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+        /// `s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME` (keys in
+        /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or a folder.
+        #[arg(long, value_parser = egov_store::BlobSpec::parse)]
+        to: egov_store::BlobSpec,
     },
 }
 
@@ -450,16 +479,16 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Quality { what } => quality_cmd(what).await,
-        Command::Files { what } => files_cmd(what).await,
+        Command::Blobs { what } => blobs_cmd(what).await,
         Command::Backup { db, to } => {
             let store = db.open().await?;
-            let said = backup::backup(&store, &db.data, db.database_url.as_deref(), &to).await;
+            let said = backup::backup(&store, &db.blobs()?, &db.data, db.database_url.as_deref(), &to).await;
             store.close().await;
             println!("{}", said?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { db, from } => {
-            let said = backup::restore(&db.data, db.database_url.as_deref(), &from).await?;
+            let said = backup::restore(&db.blobs()?, &db.data, db.database_url.as_deref(), &from).await?;
             // a backup of an older egov is brought up to this one's schema
             db.open().await?.close().await;
             println!("{said}");
@@ -557,7 +586,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         public_url,
         local_citizen_accounts,
         demo_idp,
-        app: egov_app::Config { files_dir: db.data.join("files"), providers, ..Default::default() },
+        app: egov_app::Config { blobs: db.blob_spec(), providers, ..Default::default() },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
             smtp_url,
             from: mail.mail_from,
@@ -723,17 +752,38 @@ async fn quality_cmd(what: QualityCmd) -> Result<ExitCode, String> {
     }
 }
 
-/// Sweeps orphaned files.
-async fn files_cmd(what: FilesCmd) -> Result<ExitCode, String> {
+/// Sweeps orphaned files, or moves every file to another store.
+async fn blobs_cmd(what: BlobsCmd) -> Result<ExitCode, String> {
     match what {
-        FilesCmd::Sweep { db, min_age_secs } => {
+        BlobsCmd::Sweep { db, min_age_secs } => {
             let store = db.open().await?;
-            let blobs = egov_store::BlobStore::new(db.data.join("files"));
             let r = store
-                .sweep_blobs(&blobs, std::time::Duration::from_secs(min_age_secs))
+                .sweep_blobs(&db.blobs()?, std::time::Duration::from_secs(min_age_secs))
                 .await
                 .map_err(|e| e.to_string())?;
             println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
+            Ok(ExitCode::SUCCESS)
+        }
+        BlobsCmd::Migrate { db, to } => {
+            let store = db.open().await?;
+            let (from, to) = (db.blobs()?, egov_store::BlobStore::open(&to).map_err(|e| e.to_string())?);
+            if from.spec() == to.spec() {
+                return Err(format!("{} is already where the files are", to.spec()));
+            }
+            if !to.ready().await {
+                return Err(format!("{} does not answer (is the bucket there, and the keys right?)", to.spec()));
+            }
+            let rows = store.named_files().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            let bytes = blobs::copy_named(&from, &to, &rows, true).await?;
+            println!(
+                "copied {} files ({bytes} bytes) from {} to {}, every digest checked on both sides; \
+                 now serve with --blob-store {}",
+                rows.len(),
+                from.spec(),
+                to.spec(),
+                to.spec()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -15,8 +15,8 @@ pub mod platform;
 pub mod quality;
 pub mod signin;
 
-pub(crate) use dossiers::{blobs, dossier, group, outbox, worklist};
-pub(crate) use platform::{audit, batch};
+pub(crate) use dossiers::{dossier, group, outbox, worklist};
+pub(crate) use platform::{audit, batch, blobs};
 
 use std::time::Duration;
 
@@ -26,7 +26,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use audit::AuditHead;
-pub use blobs::{Blob, BlobStore, SweepReport};
+pub use blobs::{Blob, BlobSpec, BlobStore, Leftover, S3Spec, SweepReport};
 pub use catalog::ImportReport;
 pub use dossier::{
     DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
@@ -51,6 +51,9 @@ pub enum StoreError {
     NotFound,
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// The blob store (a folder or an object store) failed a read or a write.
+    #[error("blob store: {0}")]
+    Blobs(String),
     /// The database holds migrations this binary does not know: a newer
     /// egov migrated it.
     #[error(

@@ -96,6 +96,14 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
         return Err(AppError::refused(Refusal::Unacceptable, "err.file.total", ""));
     }
     let written = files::write(&app.blobs, uploads, true).await?;
+    let done = apply(app, p, code, req, &written.files).await;
+    let status = written.settle(done).await?;
+    app.mail_wake.notify_one();
+    Ok(status)
+}
+
+/// The transaction of [`act`], its files already stored.
+async fn apply(app: &App, p: &Principal, code: &str, req: Request, files: &[DossierFile]) -> Result<Status, AppError> {
     let mut w = app.store.begin_write().await?;
     let d = w.dossier(code).await?.ok_or(AppError::NotFound)?;
     if !may_read(p, &d.state) {
@@ -105,14 +113,14 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
     // a part of the procedure, or the answer to a document the open request asked for
     let pending: Vec<usize> = d.state.pending_documents().into_iter().map(|(j, _)| SUPPLEMENT_PART_BASE + j).collect();
     let known = |i: usize| i < documents || pending.contains(&i);
-    if let Some(f) = written.files.iter().find(|f| f.purpose == FilePurpose::Part && !known(f.part_index as usize)) {
+    if let Some(f) = files.iter().find(|f| f.purpose == FilePurpose::Part && !known(f.part_index as usize)) {
         return Err(AppError::refused(Refusal::Unacceptable, "err.option", format!("part_{}", f.part_index)));
     }
-    let (cmd, note) = command(app, &mut w, &d, req, &written.files).await?;
+    let (cmd, note) = command(app, &mut w, &d, req, files).await?;
     let now = app.now();
     let next = app.with_rules(&d.procedure_code, |r| egov_dossier::apply(&d.state, p, &cmd, now, r))??;
     w.update_dossier(d.id, &next).await?;
-    for f in &written.files {
+    for f in files {
         w.add_dossier_file(d.id, f).await?;
     }
     let kind = EventKind::Command(cmd.kind());
@@ -125,8 +133,6 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
         Some(&next),
     ));
     w.commit().await?;
-    written.keep();
-    app.mail_wake.notify_one();
     Ok(next.status)
 }
 

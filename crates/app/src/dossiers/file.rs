@@ -162,9 +162,8 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         files: written.files.clone(),
         filed_by: p.signed_by.clone(),
     };
-    let filed = if draft { save_draft(app, p, new, continuing).await? } else { submit(app, p, new).await? };
-    written.keep();
-    Ok(filed)
+    let filed = if draft { save_draft(app, p, new, continuing).await } else { submit(app, p, new).await };
+    written.settle(filed).await
 }
 
 /// After a refused filing, keeps the uploads that were good by themselves
@@ -217,8 +216,7 @@ pub async fn hold_uploads(app: &App, p: &Principal, filing: Filing) -> Result<Op
         files: written.files.clone(),
         filed_by: p.signed_by.clone(),
     };
-    let filed = save_draft(app, p, new, continuing).await?;
-    written.keep();
+    let filed = written.settle(save_draft(app, p, new, continuing).await).await?;
     Ok(Some(filed.id))
 }
 

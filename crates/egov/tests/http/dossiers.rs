@@ -19,12 +19,6 @@ fn submission(files: &[(usize, &'static [u8], &'static str)]) -> reqwest::multip
 }
 
 /// How many files the blob store holds.
-fn count_files(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|it| it.flatten().map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 }).sum())
-        .unwrap_or(0)
-}
-
 async fn submit(api: &Client) -> Resp {
     api.post_multipart("/api/v1/dossiers", submission(&[(0, PDF, "to-khai.pdf"), (1, PDF, "cccd.pdf")])).await
 }
@@ -116,7 +110,7 @@ async fn the_whole_lifecycle_through_the_api() {
     assert!(r.json()["title"].as_str().unwrap().contains("kết quả bản điện tử"), "{}", r.text);
     // An electronic result is checked by content: a text file named .pdf is
     // refused, nothing written, no file left behind.
-    let files_before = count_files(&app.files_dir);
+    let files_before = count_blobs(&app.blobs).await;
     let result_form = |bytes: &'static [u8], name: &'static str| {
         reqwest::multipart::Form::new()
             .text("action", r#"{"action": "return_result", "paper": true}"#)
@@ -125,7 +119,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let actions = format!("/api/v1/dossiers/{code}/actions");
     let r = receiver.post_multipart(&actions, result_form(b"not a pdf at all", "ket-qua.pdf")).await;
     assert_eq!(r.status, 422, "{}", r.text);
-    assert_eq!(count_files(&app.files_dir), files_before, "no orphan file");
+    assert_eq!(count_blobs(&app.blobs).await, files_before, "no orphan file");
     assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["status"], "approved");
     // a file with another action is a bad request
     let other = reqwest::multipart::Form::new()
@@ -136,7 +130,7 @@ async fn the_whole_lifecycle_through_the_api() {
     let r = receiver.post_multipart(&actions, result_form(PDF, "Quyết định số 12.pdf")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["status"], "result_returned");
-    assert_eq!(count_files(&app.files_dir), files_before + 1);
+    assert_eq!(count_blobs(&app.blobs).await, files_before + 1);
     let view = citizen.get(&format!("/api/v1/dossiers/{code}")).await.json();
     let result =
         view["files"].as_array().unwrap().iter().find(|f| f["purpose"] == "result").expect("result file").clone();
@@ -379,9 +373,9 @@ async fn worklists_and_search_for_officials_my_dossiers_for_citizens() {
             .text("action", r#"{"action": "resubmit"}"#)
             .part(part.to_string(), reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("anh-4x6.pdf"))
     };
-    let before = count_files(&app.files_dir);
+    let before = count_blobs(&app.blobs).await;
     assert_eq!(citizen.post_multipart(&actions, resubmit("part_9")).await.status, 422);
-    assert_eq!(count_files(&app.files_dir), before, "no orphan file");
+    assert_eq!(count_blobs(&app.blobs).await, before, "no orphan file");
     let r = citizen.post_multipart(&actions, resubmit("requested_0")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let view = citizen.get(&format!("/api/v1/dossiers/{}", codes[0])).await.json();
@@ -751,12 +745,12 @@ async fn attachments_are_checked_by_content_and_size_and_leave_nothing_when_refu
     assert!(r.json()["errors"][0]["detail"].as_str().unwrap().contains("10 MB"));
     assert_eq!(app.count("dossiers").await, 0);
     assert_eq!(app.count("dossier_files").await, 0);
-    assert_eq!(count_files(&app.files_dir), 0, "no orphan file");
+    assert_eq!(count_blobs(&app.blobs).await, 0, "no orphan file");
     // a good one: its files are stored with their sizes and hashes
     let r = submit(&citizen).await;
     assert_eq!(r.status, 201);
     assert_eq!(app.count("dossier_files").await, 2);
-    assert_eq!(count_files(&app.files_dir), 2);
+    assert_eq!(count_blobs(&app.blobs).await, 2);
 }
 
 /// Deadlines as time passes, on a clock set by hand: due within a working

@@ -47,7 +47,7 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
     // The batch's files are synced while its rows are written, and before
     // the commit: no committed row ever names a file a crash could lose.
     let blobs = batch.iter().find_map(|j| j.blobs.clone());
-    let sync = blobs.clone().map(|b| tokio::task::spawn_blocking(move || b.sync()));
+    let sync = blobs.clone().map(|b| tokio::spawn(async move { b.sync().await }));
     // The whole batch in a few multi-row statements; should any of them fail,
     // the transaction rolls back and each submission is tried on its own.
     match together(store, &batch, sync).await {
@@ -60,8 +60,7 @@ async fn run_batch(store: &Store, batch: Vec<Job>) {
         Err(e) => tracing::warn!(error = %e, size = batch.len(), "batch refused as a whole; filing one by one"),
     }
     if let Some(blobs) = blobs {
-        let synced = tokio::task::spawn_blocking(move || blobs.sync()).await;
-        if !matches!(synced, Ok(Ok(()))) {
+        if blobs.sync().await.is_err() {
             for j in batch {
                 let _ = j.reply.send(Err(StoreError::Corrupt("the attached files could not be synced to disk".into())));
             }

@@ -1,7 +1,6 @@
-//! Dossiers: rows, numbering, history, files (the blob store), the inbox
+//! Dossiers: rows, numbering, history, the files' rows (their bytes are in `platform::blobs`), the inbox
 //! and its mail outbox, ratings, and the group-commit writer of submissions.
 
-pub(crate) mod blobs;
 pub(crate) mod dossier;
 pub(crate) mod group;
 pub(crate) mod outbox;

@@ -1,11 +1,12 @@
-//! What every module stands on: the audit chain's storage, the `meta`
-//! table, and multi-row statement helpers. Its migration is the foundation
+//! What every module stands on: the audit chain's storage, the blob store,
+//! the `meta` table, job leases, and multi-row statement helpers. Its migration is the foundation
 //! laid before modules had migrations of their own (users, agencies, units,
 //! the catalog's tables, the audit chain, `meta`); later tables belong to
 //! the module that owns them.
 
 pub(crate) mod audit;
 pub(crate) mod batch;
+pub(crate) mod blobs;
 pub(crate) mod leases;
 
 use crate::Migration;

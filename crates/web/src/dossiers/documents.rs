@@ -39,12 +39,7 @@ pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Pat
         let d = readable(&state, &ctx, &code).await?;
         let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
         let f = state.store.dossier_files(d.id).await?.into_iter().find(|f| f.id == id).ok_or(WebError::NotFound)?;
-        let blobs = state.blobs.clone();
-        let key = f.blob_key.clone();
-        let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let bytes = state.blobs.get(&f.blob_key).await.map_err(|e| WebError::Internal(e.to_string()))?;
         Ok((
             [
                 (axum::http::header::CONTENT_TYPE, f.content_type.clone()),

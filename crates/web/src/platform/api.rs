@@ -34,7 +34,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Some("draining")
     } else if !state.store.ping().await {
         Some("database unreachable")
-    } else if !state.blobs.ready() {
+    } else if !state.blobs.ready().await {
         Some("file storage unwritable")
     } else {
         None

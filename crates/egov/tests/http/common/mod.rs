@@ -127,8 +127,41 @@ pub async fn fresh_database() -> String {
     }
 }
 
+/// Where a server of this run keeps its files: on PostgreSQL, the prefix
+/// `name` in the suite's bucket of a real object store (Garage, which the
+/// test command starts: EGOV_TEST_S3_URL); otherwise `folder`.
+pub fn blob_spec(folder: &std::path::Path, name: &str) -> egov_store::BlobSpec {
+    match (backend().as_str(), std::env::var("EGOV_TEST_S3_URL")) {
+        ("postgres", Ok(url)) => {
+            let (bucket, query) = url.split_once('?').unwrap_or((&url, ""));
+            let url = format!("{}/{name}?{query}", bucket.trim_end_matches('/'));
+            egov_store::BlobSpec::parse(&url).expect("EGOV_TEST_S3_URL is s3://BUCKET?endpoint=…")
+        }
+        ("postgres", Err(_)) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("EGOV_TEST_BACKEND=postgres in CI needs EGOV_TEST_S3_URL (scripts/test.sh starts Garage)")
+        }
+        _ => egov_store::BlobSpec::Folder(folder.to_path_buf()),
+    }
+}
+
+/// The blob store of a server `egov serve` runs with the data folder `data`
+/// (the prefix named after the folder, on an object store), as the
+/// environment variable that names it, if not the default folder.
+pub fn server_blobs(data: &std::path::Path) -> (egov_store::BlobSpec, Option<(&'static str, String)>) {
+    let name = data.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(random_name);
+    let spec = blob_spec(&data.join("files"), &name);
+    let env = matches!(spec, egov_store::BlobSpec::S3(_)).then(|| ("EGOV_BLOB_STORE", spec.to_string()));
+    (spec, env)
+}
+
+/// The blobs (and leftovers of interrupted writes) a store holds.
+pub async fn count_blobs(blobs: &egov_store::BlobStore) -> usize {
+    blobs.everything().await.expect("list the blob store").len()
+}
+
 pub struct TestApp {
-    pub files_dir: std::path::PathBuf,
+    pub blobs: egov_store::BlobStore,
+    files_dir: std::path::PathBuf,
     pub addr: SocketAddr,
     pub base: String,
     pub store: Store,
@@ -206,11 +239,13 @@ pub async fn spawn_demo_idp() -> TestApp {
 /// Starts the server on a listener already bound (so that settings can name its address).
 pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web::Settings) -> TestApp {
     let db_url = fresh_database().await;
-    settings.app.files_dir = std::env::temp_dir().join(format!("egov-files-{}", random_name()));
+    let name = format!("egov-files-{}", random_name());
+    let files_dir = std::env::temp_dir().join(&name);
+    settings.app.blobs = blob_spec(&files_dir, &name);
+    let blobs = egov_store::BlobStore::open(&settings.app.blobs).expect("blob store");
     let store = Store::connect(&db_url).await.expect("connect");
     store.migrate(&egov_web::modules::migrations()).await.expect("migrate");
     assert!(egov::demo::load(&store, DEMO_PASSWORD).await.expect("demo"));
-    let files_dir = settings.app.files_dir.clone();
     let state = egov_web::AppState::new(store.clone(), settings).await.expect("state");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -222,7 +257,7 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web:
         },
         std::time::Duration::ZERO,
     ));
-    TestApp { files_dir, addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
+    TestApp { blobs, files_dir, addr, base: format!("http://{addr}"), store, db_url, stop: Some(tx) }
 }
 
 impl TestApp {
