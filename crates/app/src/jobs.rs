@@ -98,24 +98,27 @@ pub enum Runs {
     /// On every instance: it refreshes what the instance keeps in memory.
     OnEach,
     /// On one instance at a time, the holder of its lease (`job_leases`),
-    /// which lasts two periods and a minute: taken over when the holder stops
+    /// which lasts a period and a grace (by default another period and a
+    /// minute; `Config::lease_grace`): taken over when the holder stops
     /// renewing it.
     OnOne,
 }
 
 impl Job {
-    fn lease(&self) -> Duration {
-        self.every * 2 + Duration::from_secs(60)
+    fn lease(&self, grace: Option<Duration>) -> Duration {
+        self.every + grace.unwrap_or(self.every + Duration::from_secs(60))
     }
 }
 
 /// What a job's run returns.
 pub type JobFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
 
-/// Rereads the catalog if another instance changed it.
+/// Rereads the catalog if another instance changed it (a look at its
+/// version number; within 2 s, a change made through one instance is served
+/// by all).
 pub const REFRESH_CATALOG: Job = Job {
     name: "catalog",
-    every: Duration::from_secs(5),
+    every: Duration::from_secs(2),
     run: |app| Box::pin(async move { app.catalog.refresh(&app.store).await }),
     runs: Runs::OnEach,
 };
@@ -123,7 +126,7 @@ pub const REFRESH_CATALOG: Job = Job {
 /// Rereads the calendar if another instance changed it.
 pub const REFRESH_CALENDAR: Job = Job {
     name: "calendar",
-    every: Duration::from_secs(5),
+    every: Duration::from_secs(2),
     run: |app| Box::pin(async move { app.calendar.refresh(&app.store).await }),
     runs: Runs::OnEach,
 };
@@ -189,8 +192,9 @@ pub fn spawn(app: &App, jobs: &[Job]) -> Vec<tokio::task::JoinHandle<()>> {
                 loop {
                     tick.tick().await;
                     if job.runs == Runs::OnOne {
-                        match app.store.take_lease(job.name, &app.instance, job.lease().as_micros() as i64).await {
-                            Ok(true) => {}
+                        let lease = job.lease(app.config.lease_grace).as_micros() as i64;
+                        match app.store.take_lease(job.name, &app.instance, lease).await {
+                            Ok(true) => tracing::debug!(job = job.name, instance = %app.instance, "lease held"),
                             Ok(false) => continue,
                             Err(e) => {
                                 tracing::warn!(error = %e, job = job.name, "job lease");

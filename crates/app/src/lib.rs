@@ -66,6 +66,10 @@ pub struct Config {
     pub max_extension: Span,
     /// The identity providers people sign in through (OpenID Connect).
     pub providers: Vec<signin::ProviderConfig>,
+    /// How long a job's lease outlasts its period (how soon another
+    /// instance takes over a job whose holder died); by default another
+    /// period and a minute.
+    pub lease_grace: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -75,6 +79,7 @@ impl Default for Config {
             clock: Clock::system(),
             max_extension: Span::WorkingDays(30),
             providers: Vec::new(),
+            lease_grace: None,
         }
     }
 }

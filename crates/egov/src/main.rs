@@ -247,6 +247,11 @@ struct ServeArgs {
     /// balancer's health check takes to notice.
     #[arg(long, env = "EGOV_DRAIN_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     drain_seconds: u64,
+    /// With several instances: seconds a background job's lease outlasts its
+    /// period, i.e. how soon another instance takes over a job whose holder
+    /// died (default: another period and a minute).
+    #[arg(long, env = "EGOV_JOB_LEASE_GRACE_SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    job_lease_grace_seconds: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -526,6 +531,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         audit_anchor_interval,
         audit_anchor_tcp,
         drain_seconds,
+        job_lease_grace_seconds,
     } = args;
     let trusted_proxies =
         egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
@@ -586,7 +592,12 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         public_url,
         local_citizen_accounts,
         demo_idp,
-        app: egov_app::Config { blobs: db.blob_spec(), providers, ..Default::default() },
+        app: egov_app::Config {
+            blobs: db.blob_spec(),
+            providers,
+            lease_grace: job_lease_grace_seconds.map(std::time::Duration::from_secs),
+            ..Default::default()
+        },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
             smtp_url,
             from: mail.mail_from,
@@ -619,6 +630,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         std::time::Duration::from_secs(audit_anchor_interval),
     ));
     let stop = shutdown_signal();
+    println!("egov instance {} keeps files in {}", state.app.instance, state.app.blobs.spec());
     println!("egov listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let drain = std::time::Duration::from_secs(drain_seconds);

@@ -187,11 +187,19 @@ impl Store {
                 w[0].module, w[0].name, w[1].module, w[1].name, w[0].version
             )));
         }
+        // Two instances starting at once on a new database: one creates the
+        // table (PostgreSQL's CREATE … IF NOT EXISTS is not safe against a
+        // concurrent one), the other waits for the lock, then finds it.
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut *tx).await?;
+        }
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         // a schema a newer binary migrated is left alone, before anything is written
         let applied: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&self.pool).await?;

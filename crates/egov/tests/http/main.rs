@@ -12,6 +12,7 @@ mod bad_input;
 mod browser;
 mod calendar;
 mod catalog_admin;
+mod cluster;
 mod contract;
 mod directory;
 mod dossiers;

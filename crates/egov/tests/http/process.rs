@@ -2,71 +2,10 @@
 //! structured logs with request ids, clean exit on SIGTERM.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-
-struct Running {
-    child: std::process::Child,
-    base: String,
-    stdout: std::sync::mpsc::Receiver<String>,
-}
-
-// The child is handed to `Running`, whose `term` waits for it; a test that
-// fails before then leaves it to the test process's end.
-#[allow(clippy::zombie_processes)]
-fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Running {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--local-citizen-accounts"]).args(extra);
-    // the demo year only where a test asks for it: the others count their own dossiers
-    if !extra.contains(&"--demo-year-dossiers") {
-        cmd.args(["--demo-year-dossiers", "0"]);
-    }
-    // no pause for a load balancer unless a test measures the draining
-    if !extra.contains(&"--drain-seconds") {
-        cmd.args(["--drain-seconds", "0"]);
-    }
-    cmd.env("EGOV_DATA", data).envs(server_blobs(data).1).stdout(Stdio::piped()).stderr(Stdio::null());
-    if let Some(u) = db_url {
-        cmd.env("EGOV_DATABASE_URL", u);
-    }
-    let mut child = cmd.spawn().expect("spawn egov");
-    let out = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = Vec::new();
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("no start: {seen:?}"));
-        if let Some(addr) = line.strip_prefix("egov listening on ") {
-            return Running { child, base: addr.to_string(), stdout: rx };
-        }
-        seen.push(line);
-    }
-}
-
-impl Running {
-    fn term(mut self) -> (std::process::ExitStatus, Vec<String>) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(st) = self.child.try_wait().expect("wait") {
-                // every line the process wrote: the reader ends at its end of file
-                return (st, self.stdout.iter().collect());
-            }
-            assert!(Instant::now() < deadline, "egov did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
@@ -404,48 +343,6 @@ async fn serve_anchors_the_audit_chain_to_a_file_and_a_collector() {
     if let Some(u) = db_url {
         dispose_database(&u);
     }
-}
-
-/// The database a server started by `start` uses: none of its own on SQLite
-/// (DATA/egov.db), a fresh one on PostgreSQL.
-async fn server_database() -> Option<String> {
-    match backend().as_str() {
-        "postgres" => Some(fresh_database().await),
-        _ => None,
-    }
-}
-
-/// A bearer token for a demo account of a server started by `start`.
-async fn token_for(base: &str, user: &str, password: &str) -> String {
-    let j: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": user, "password": password}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token JSON");
-    j["token"].as_str().expect("a token").to_string()
-}
-
-/// Removes a server's data folder and its PostgreSQL database.
-fn clean_up(data: &std::path::Path, db_url: Option<&str>) {
-    let _ = std::fs::remove_dir_all(data);
-    if let Some(url) = db_url {
-        dispose_database(url);
-    }
-}
-
-/// Runs `egov ARGS` against a data folder and database; its output.
-fn egov(args: &[&str], data: &std::path::Path, db_url: Option<&str>) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_egov"))
-        .args(args)
-        .env("EGOV_DATA", data)
-        .envs(server_blobs(data).1)
-        .envs(db_url.iter().map(|u| ("EGOV_DATABASE_URL", *u)))
-        .output()
-        .expect("egov")
 }
 
 /// Backups that restore (issue 16, point 6): a copy taken while submissions

@@ -35,4 +35,14 @@ impl Store {
         .rows_affected();
         Ok(renewed == 1)
     }
+
+    /// Who holds the lease of job `name`, and until when (micros); `None`
+    /// if no instance took it yet.
+    pub async fn lease_holder(&self, name: &str) -> Result<Option<(String, i64)>> {
+        let row = sqlx::query("SELECT holder, until_at FROM job_leases WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((crate::get(&r, "holder")?, crate::get(&r, "until_at")?))).transpose()
+    }
 }

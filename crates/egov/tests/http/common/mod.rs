@@ -3,7 +3,12 @@
 //! HTTP client with its own cookie jar.
 #![allow(dead_code)]
 
+pub mod server;
+pub mod smtp;
 pub mod webdriver;
+
+pub use server::*;
+pub use smtp::*;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -338,6 +343,13 @@ impl Client {
     pub fn new(base: &str) -> Client {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Client { http, base: base.to_string(), cookies: Mutex::new(HashMap::new()), bearer: None }
+    }
+
+    /// This client (its cookies and token) pointed at another server: an
+    /// instance beside the one it signed in to.
+    pub fn at(&self, base: &str) -> Client {
+        let cookies = Mutex::new(self.cookies.lock().expect("lock").clone());
+        Client { http: self.http.clone(), base: base.to_string(), cookies, bearer: self.bearer.clone() }
     }
 
     pub fn with_bearer(mut self, token: &str) -> Client {
