@@ -52,6 +52,7 @@ pub static MESSAGES: &[crate::Message] = &[
         "Tệp gửi lên quá lớn: mỗi tệp tối đa 10 MB, các tệp của một hồ sơ tối đa 25 MB.",
         "The upload is too large: 10 MB a file and 25 MB a dossier at most.",
     ),
+    ("err.page.unavailable", "Kho lưu tệp tạm thời không truy cập được. Những gì bạn vừa gửi chưa được ghi nhận; vui lòng thử lại sau ít phút.", "File storage cannot be reached for the moment. What you just sent was not recorded; please try again in a few minutes."),
     ("err.page.internal", "Hệ thống gặp sự cố. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     (
         "err.throttled",

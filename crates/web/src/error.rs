@@ -110,6 +110,7 @@ impl WebError {
             WebError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Store(egov_store::StoreError::Blobs(_)) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Refused(Refusal::NotPermitted, ..) => StatusCode::FORBIDDEN,
             WebError::Refused(Refusal::Malformed, ..) => StatusCode::BAD_REQUEST,
             WebError::Refused(Refusal::Unacceptable, ..) | WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -134,6 +135,7 @@ impl WebError {
             StatusCode::CONFLICT => "err.page.conflict",
             StatusCode::PAYLOAD_TOO_LARGE => "err.page.too_large",
             StatusCode::TOO_MANY_REQUESTS => "err.throttled",
+            StatusCode::SERVICE_UNAVAILABLE => "err.page.unavailable",
             _ => "err.page.internal",
         }
     }
@@ -162,6 +164,9 @@ impl WebError {
         resp.extensions_mut().insert(ErrorKey(self.title_key()));
         if let WebError::Throttled(secs) = self {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*secs));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(30));
         }
         resp
     }

@@ -127,6 +127,7 @@ pub fn status_key(status: StatusCode) -> &'static str {
         409 => "err.page.conflict",
         413 => "err.page.too_large",
         429 => "err.throttled",
+        503 => "err.page.unavailable",
         _ => "err.page.internal",
     }
 }

@@ -9,6 +9,7 @@ mod access;
 mod audit_chain;
 mod back_office;
 mod bad_input;
+mod blobs;
 mod browser;
 mod calendar;
 mod catalog_admin;

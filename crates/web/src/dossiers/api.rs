@@ -76,7 +76,7 @@ fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
 }
 
 /// Files a dossier (citizens): answered only once it is committed.
-#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 404, body = crate::error::Problem, description = "no draft of yours with that `draft_id`"), (status = 422, body = crate::error::Problem, description = "the procedure and agency, the form or the files break a rule; `errors` points at each")))]
+#[utoipa::path(post, path = "/api/v1/dossiers", request_body = CreateDossier, security(("bearer" = [])), responses((status = 201, body = Created), (status = 404, body = crate::error::Problem, description = "no draft of yours with that `draft_id`"), (status = 422, body = crate::error::Problem, description = "the procedure and agency, the form or the files break a rule; `errors` points at each"), (status = 503, body = crate::error::Problem, description = "file storage unreachable: nothing was recorded; send again later")))]
 pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
     let r = async {
         let p = ctx.api_principal()?.clone();
@@ -663,7 +663,7 @@ impl ActionRequest {
 
 /// Applies an action; every precondition (role, agency, status) is checked,
 /// and the change and its history entry are one transaction.
-#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", params(("code" = String, Path)), request_body = ActionRequest, security(("bearer" = [])), responses((status = 200, body = Created), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", params(("code" = String, Path)), request_body = ActionRequest, security(("bearer" = [])), responses((status = 200, body = Created), (status = 409, body = crate::error::Problem), (status = 503, body = crate::error::Problem, description = "file storage unreachable: nothing was recorded")))]
 pub async fn act(
     State(state): State<AppState>,
     ctx: Ctx,

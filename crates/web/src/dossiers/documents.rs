@@ -33,13 +33,17 @@ pub async fn receipt_pdf(
 /// The dossier `code`, if the signed-in party (session or token) may see it.
 /// A file of a dossier (a document part or the electronic result), for
 /// those who may read the dossier (bearer token or session).
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", params(("code" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the file, as application/pdf, image/jpeg or image/png"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", params(("code" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the file, as application/pdf, image/jpeg or image/png"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 503, body = crate::error::Problem, description = "file storage unreachable")))]
 pub async fn file(State(state): State<AppState>, ctx: Ctx, Path((code, id)): Path<(String, String)>) -> Response {
     let r = async {
         let d = readable(&state, &ctx, &code).await?;
         let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
         let f = state.store.dossier_files(d.id).await?.into_iter().find(|f| f.id == id).ok_or(WebError::NotFound)?;
-        let bytes = state.blobs.get(&f.blob_key).await.map_err(|e| WebError::Internal(e.to_string()))?;
+        let bytes = state.blobs.get(&f.blob_key).await.map_err(|e| match e {
+            // a row names it, so it was stored: missing now is the store's fault
+            egov_store::StoreError::NotFound => WebError::Internal(format!("file {} is missing from the store", f.blob_key)),
+            e => WebError::Store(e),
+        })?;
         Ok((
             [
                 (axum::http::header::CONTENT_TYPE, f.content_type.clone()),

@@ -246,7 +246,10 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web:
     let db_url = fresh_database().await;
     let name = format!("egov-files-{}", random_name());
     let files_dir = std::env::temp_dir().join(&name);
-    settings.app.blobs = blob_spec(&files_dir, &name);
+    // the suite's store, unless the test chose one
+    if settings.app.blobs == egov_app::Config::default().blobs {
+        settings.app.blobs = blob_spec(&files_dir, &name);
+    }
     let blobs = egov_store::BlobStore::open(&settings.app.blobs).expect("blob store");
     let store = Store::connect(&db_url).await.expect("connect");
     store.migrate(&egov_web::modules::migrations()).await.expect("migrate");

@@ -6,6 +6,7 @@
 use futures_util::StreamExt;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
+use object_store::{BackoffConfig, ClientOptions, RetryConfig};
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use super::{is_key, Leftover};
@@ -77,7 +78,26 @@ impl S3 {
     pub(super) fn open(spec: &S3Spec) -> Result<S3> {
         // TLS through rustls with ring, the one provider the build carries.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut b = AmazonS3Builder::from_env().with_bucket_name(&spec.bucket).with_disable_tagging(true);
+        // A store that does not answer is said so within seconds (a request
+        // waits for it, and so does a load balancer's readiness check), not
+        // after the client's default three minutes of retries.
+        let retry = RetryConfig {
+            backoff: BackoffConfig {
+                init_backoff: std::time::Duration::from_millis(100),
+                max_backoff: std::time::Duration::from_secs(1),
+                base: 2.0,
+            },
+            max_retries: 2,
+            retry_timeout: std::time::Duration::from_secs(5),
+        };
+        let options = ClientOptions::new()
+            .with_connect_timeout(std::time::Duration::from_secs(2))
+            .with_timeout(std::time::Duration::from_secs(30));
+        let mut b = AmazonS3Builder::from_env()
+            .with_bucket_name(&spec.bucket)
+            .with_disable_tagging(true)
+            .with_retry(retry)
+            .with_client_options(options);
         if let Some(e) = &spec.endpoint {
             b = b.with_endpoint(e).with_allow_http(e.starts_with("http://"));
         }
