@@ -110,6 +110,9 @@ async fn cluster(extra: &[&str]) -> Cluster {
     Cluster { a, b, lb, db, dirs }
 }
 
+/// What a test collects from several tasks: codes, or failures.
+type Shared = Arc<Mutex<Vec<String>>>;
+
 /// Submits to `base` in `n` loops of `each` until `stop`; the codes
 /// acknowledged, and the failures (a request in flight when an instance is
 /// killed ends without an answer: it was not acknowledged).
@@ -119,9 +122,8 @@ fn submit_loops(
     n: usize,
     each: usize,
     stop: Arc<std::sync::atomic::AtomicBool>,
-) -> (Vec<tokio::task::JoinHandle<()>>, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>) {
-    let acked = Arc::new(Mutex::new(Vec::new()));
-    let failed = Arc::new(Mutex::new(Vec::new()));
+) -> (Vec<tokio::task::JoinHandle<()>>, Shared, Shared) {
+    let (acked, failed): (Shared, Shared) = Default::default();
     let loops = (0..n)
         .map(|_| {
             let (stop, acked, failed) = (stop.clone(), acked.clone(), failed.clone());
