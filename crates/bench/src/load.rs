@@ -35,12 +35,33 @@ pub async fn run_with(
     duration: Duration,
     post: Option<(String, String)>,
 ) -> Result {
+    run_parts(urls, connections, duration, post, b"%PDF-1.4\n%%EOF\n").await
+}
+
+/// A PDF of `size` bytes (its header, then padding): an attachment of a
+/// realistic size (a scanned page is about 100 KB).
+pub fn pdf_of(size: usize) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(size.saturating_sub(6).max(pdf.len()), b' ');
+    pdf.extend_from_slice(b"%%EOF\n");
+    pdf
+}
+
+/// Online submissions with two parts of the bytes `part`.
+pub async fn run_parts(
+    urls: &[String],
+    connections: usize,
+    duration: Duration,
+    post: Option<(String, String)>,
+    part: &[u8],
+) -> Result {
+    let part = std::sync::Arc::new(part.to_vec());
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for c in 0..connections {
         let urls = urls.to_vec();
-        let post = post.clone();
+        let (post, part) = (post.clone(), part.clone());
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
             let mut lat = Vec::new();
@@ -57,7 +78,7 @@ pub async fn run_with(
                     Some((token, body)) if body.is_empty() => client.get(url).bearer_auth(token),
                     Some((token, body)) => {
                         // An online submission: the dossier's JSON and its two mandatory parts.
-                        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+                        let pdf = part.to_vec();
                         let form = reqwest::multipart::Form::new()
                             .text("dossier", body.clone())
                             .part("part_0", reqwest::multipart::Part::bytes(pdf.clone()).file_name("a.pdf"))

@@ -8,6 +8,7 @@
 //! from this process over loopback, one after the other in the same run.
 
 mod catalog_gen;
+mod instances;
 mod load;
 
 use std::process::{Child, Command, Stdio};
@@ -121,6 +122,12 @@ async fn start_server() -> Result<Server, String> {
 }
 
 async fn start_server_with(database_url: Option<&str>) -> Result<Server, String> {
+    start_server_full(database_url, &[]).await
+}
+
+/// A server on `database_url` (SQLite in its data folder if none), with
+/// `extra` arguments.
+async fn start_server_full(database_url: Option<&str>, extra: &[String]) -> Result<Server, String> {
     let exe = egov_exe()?;
     let port =
         std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
@@ -137,6 +144,7 @@ async fn start_server_with(database_url: Option<&str>) -> Result<Server, String>
     if let Some(u) = database_url {
         cmd.arg("--database-url").arg(u);
     }
+    cmd.args(extra);
     let child = cmd.env("EGOV_LOG", "warn").stdout(Stdio::null()).spawn().map_err(|e| e.to_string())?;
     let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir };
     let http = reqwest::Client::new();
@@ -250,6 +258,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "search" => search(a).await,
         Ok((cmd, a)) if cmd == "dossiers" => dossiers(a).await,
         Ok((cmd, a)) if cmd == "worklists" => worklists(a).await,
+        Ok((cmd, a)) if cmd == "instances" => instances::instances(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

@@ -3,4 +3,5 @@
 pub mod anchor;
 pub mod bench_data;
 pub mod demo;
+pub mod deploy;
 pub mod providers;

@@ -13,9 +13,10 @@ use crate::common::*;
 
 const PASSWORD: &str = "cluster-password";
 
-/// haproxy in front of the instances, round robin, each checked on
-/// `/readyz` every 200 ms; a request refused by a dead instance is sent to
-/// another. Stopped when dropped.
+/// haproxy in front of the instances, configured as the deployment guide
+/// says (its listener on a local port, its servers the instances'): round
+/// robin, each checked on `/readyz`, a request refused by a dead instance
+/// sent to another. Stopped when dropped.
 struct Haproxy {
     child: std::process::Child,
     base: String,
@@ -24,26 +25,13 @@ struct Haproxy {
 
 impl Haproxy {
     fn start(instances: &[&Running]) -> Haproxy {
-        let haproxy = "/usr/sbin/haproxy";
-        assert!(std::path::Path::new(haproxy).exists(), "haproxy is not installed: run scripts/test.sh");
         let dir = std::env::temp_dir().join(format!("egov-haproxy-{}", random_name()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
-        let servers: String = instances
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("  server egov{i} {} check\n", r.base.trim_start_matches("http://")))
-            .collect();
-        let cfg = format!(
-            "global\n  maxconn 4096\n\
-             defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n  \
-             retries 3\n  option redispatch 1\n  option forwardfor\n\
-             frontend egov\n  bind 127.0.0.1:{port}\n  default_backend instances\n\
-             backend instances\n  balance roundrobin\n  option httpchk GET /readyz\n  \
-             http-check expect status 200\n  default-server inter 200ms fall 2 rise 1\n{servers}"
-        );
+        let servers: Vec<String> = instances.iter().map(|r| r.base.trim_start_matches("http://").to_string()).collect();
+        let cfg = egov::deploy::haproxy_config(&format!("127.0.0.1:{port}"), &servers).expect("the guide's haproxy");
         std::fs::write(dir.join("haproxy.cfg"), cfg).unwrap();
-        let child = Command::new(haproxy)
+        let child = Command::new(tool("haproxy"))
             .arg("-db")
             .arg("-f")
             .arg(dir.join("haproxy.cfg"))

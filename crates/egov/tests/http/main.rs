@@ -15,6 +15,7 @@ mod calendar;
 mod catalog_admin;
 mod cluster;
 mod contract;
+mod deploy_guide;
 mod directory;
 mod dossiers;
 mod hardening;

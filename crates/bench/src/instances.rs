@@ -1,0 +1,120 @@
+//! `egov-bench instances`: durable submissions with two 100 KB parts, in
+//! one run, on SQLite with a folder of files, on PostgreSQL with a folder,
+//! on PostgreSQL with an S3-compatible object store, then one and two
+//! instances of the last behind haproxy configured as docs/deploy.md says.
+//! Needs EGOV_BENCH_POSTGRES_URL (a server where it may create databases),
+//! EGOV_BENCH_S3_URL (a bucket, keys in AWS_ACCESS_KEY_ID and
+//! AWS_SECRET_ACCESS_KEY) and haproxy.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::{load, marriage_form, start_server_full, token, us, Args, Server};
+
+/// A fresh database on the PostgreSQL server `admin` names; its URL.
+fn fresh_database(admin: &str, n: usize) -> Result<String, String> {
+    let name = format!("egov_bench_{}_{n}", std::process::id());
+    let out = Command::new("psql")
+        .arg(admin)
+        .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name}"), "-c", &format!("CREATE DATABASE {name}")])
+        .output()
+        .map_err(|e| format!("psql: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let (prefix, _) = admin.rsplit_once('/').ok_or("EGOV_BENCH_POSTGRES_URL has no database name")?;
+    Ok(format!("{prefix}/{name}"))
+}
+
+/// haproxy in front of `servers`, with the guide's configuration.
+struct Balancer {
+    child: std::process::Child,
+    base: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn balancer(servers: &[&Server]) -> Result<Balancer, String> {
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let dir = std::env::temp_dir().join(format!("egov-bench-haproxy-{port}"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let addrs: Vec<String> = servers.iter().map(|s| s.base.trim_start_matches("http://").to_string()).collect();
+    std::fs::write(dir.join("haproxy.cfg"), egov::deploy::haproxy_config(&format!("127.0.0.1:{port}"), &addrs)?)
+        .map_err(|e| e.to_string())?;
+    let child = Command::new("/usr/sbin/haproxy")
+        .arg("-db")
+        .arg("-f")
+        .arg(dir.join("haproxy.cfg"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("haproxy (apt-get install haproxy): {e}"))?;
+    let lb = Balancer { child, base: format!("http://127.0.0.1:{port}"), dir };
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http.get(format!("{}/readyz", lb.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+            return Ok(lb);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("haproxy did not start".into())
+}
+
+pub async fn instances(a: Args) -> Result<(), String> {
+    let pg = std::env::var("EGOV_BENCH_POSTGRES_URL").map_err(|_| "set EGOV_BENCH_POSTGRES_URL")?;
+    let s3 = std::env::var("EGOV_BENCH_S3_URL").map_err(|_| "set EGOV_BENCH_S3_URL (and AWS_* keys)")?;
+    let (bucket, query) = s3.split_once('?').unwrap_or((&s3, ""));
+    let part = load::pdf_of(100 * 1024);
+    let dur = Duration::from_secs(a.seconds);
+    let configurations: [(&str, bool, bool, usize, bool); 5] = [
+        ("SQLite, folder, 1 instance", false, false, 1, false),
+        ("PostgreSQL, folder, 1 instance", true, false, 1, false),
+        ("PostgreSQL, object store, 1 instance", true, true, 1, false),
+        ("PostgreSQL, object store, 1 instance behind haproxy", true, true, 1, true),
+        ("PostgreSQL, object store, 2 instances behind haproxy", true, true, 2, true),
+    ];
+    let mut rates = Vec::new();
+    for (n, (name, on_pg, on_s3, count, behind)) in configurations.into_iter().enumerate() {
+        let db = if on_pg { Some(fresh_database(&pg, n)?) } else { None };
+        let mut extra = Vec::new();
+        if on_s3 {
+            extra = vec!["--blob-store".to_string(), format!("{bucket}/bench-{}-{n}?{query}", std::process::id())];
+        }
+        let mut servers = Vec::new();
+        for _ in 0..count {
+            servers.push(start_server_full(db.as_deref(), &extra).await?);
+        }
+        let lb = if behind { Some(balancer(&servers.iter().collect::<Vec<_>>()).await?) } else { None };
+        let base = lb.as_ref().map(|l| l.base.clone()).unwrap_or_else(|| servers[0].base.clone());
+        let citizen = token(&servers[0], "demo.citizen").await?;
+        let body =
+            serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01", "form": marriage_form()}).to_string();
+        let s = load::run_parts(&[format!("{base}/api/v1/dossiers")], a.connections, dur, Some((citizen, body)), &part)
+            .await;
+        println!(
+            "{name}: {:.0} submissions/s (two 100 KB parts, {} connections, {} s), p50 {}, p99 {}, errors {}",
+            s.rps(),
+            a.connections,
+            a.seconds,
+            us(s.p(0.5)),
+            us(s.p(0.99)),
+            s.errors
+        );
+        rates.push(s.rps());
+        drop(lb);
+        drop(servers);
+    }
+    println!("ratio object store / folder (PostgreSQL, 1 instance): {:.2}", rates[2] / rates[1]);
+    println!("ratio PostgreSQL / SQLite (folder, 1 instance): {:.2}", rates[1] / rates[0]);
+    println!("ratio behind haproxy / direct (object store, 1 instance): {:.2}", rates[3] / rates[2]);
+    println!("ratio 2 instances / 1 instance (both behind haproxy): {:.2}", rates[4] / rates[3]);
+    Ok(())
+}
