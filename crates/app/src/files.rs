@@ -71,28 +71,40 @@ impl Drop for Written {
     }
 }
 
-/// Writes checked uploads to the blob store. With `synced`, each is durable
-/// before this returns; without, the caller syncs the batch (the group
-/// writer does, before its commit). Should one fail, those written before
-/// it are removed again.
+/// Writes checked uploads to the blob store, all at once. With `synced`,
+/// each is durable before this returns; without, the caller syncs the batch
+/// (the group writer does, before its commit). Should one fail, the others
+/// are removed again.
 pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Upload)>, synced: bool) -> Result<Written, AppError> {
-    let mut written = Written { blobs: blobs.clone(), files: Vec::new(), kept: false };
-    for (purpose, u) in uploads {
+    // all at once: an object store answers each in a round trip
+    let puts = uploads.into_iter().map(|(purpose, u)| async move {
         let content_type = egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream");
         let file_name = file_name_for(&u.name, content_type);
-        let b = blobs.put(u.bytes, synced).await?;
-        written.files.push(DossierFile {
-            id: 0,
-            purpose,
-            part_index: u.part as i64,
-            content_type: content_type.to_string(),
-            file_name,
-            size: b.size as i64,
-            sha256: b.sha256,
-            blob_key: b.key,
-        });
+        let b = blobs.put(u.bytes, synced).await;
+        (purpose, u.part, content_type, file_name, b)
+    });
+    let mut written = Written { blobs: blobs.clone(), files: Vec::new(), kept: false };
+    let mut failure = None;
+    for (purpose, part, content_type, file_name, b) in futures_util::future::join_all(puts).await {
+        match b {
+            Ok(b) => written.files.push(DossierFile {
+                id: 0,
+                purpose,
+                part_index: part as i64,
+                content_type: content_type.to_string(),
+                file_name,
+                size: b.size as i64,
+                sha256: b.sha256,
+                blob_key: b.key,
+            }),
+            Err(e) => failure = Some(e),
+        }
     }
-    Ok(written)
+    match failure {
+        // those written are removed before the failure is said
+        Some(e) => written.settle(Err(AppError::Store(e))).await,
+        None => Ok(written),
+    }
 }
 
 /// A file's name as kept and served: the uploaded name's last path segment
