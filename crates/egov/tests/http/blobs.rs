@@ -98,3 +98,47 @@ async fn a_submission_while_the_object_store_is_down_is_refused_and_records_noth
     let ready = app.client().get("/readyz").await;
     assert_eq!((ready.status, ready.text.as_str()), (503, "file storage unwritable"));
 }
+
+/// Several instances may sweep at once (the lease makes it rare, a crashed
+/// holder's successor may overlap): three sweeps together remove the orphans
+/// and nothing a dossier names, on the suite's store (a folder, or Garage on
+/// PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweeps_running_at_once_remove_the_orphans_and_nothing_else() {
+    let data = std::env::temp_dir().join(format!("egov-sweeps-{}", random_name()));
+    let db = server_database().await;
+    let run = start(&data, db.as_deref(), &["--demo", "--demo-password", PASSWORD]);
+    let token = token_for(&run.base, "demo.citizen", PASSWORD).await;
+    let citizen = Client::new(&run.base).with_bearer(&token);
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        codes.push(submit_online(&citizen).await);
+    }
+    assert!(run.term().0.success());
+    let blobs = egov_store::BlobStore::open(&server_blobs(&data).0).unwrap();
+    for i in 0..20u8 {
+        let key = format!("{}{}", format!("{i:02x}").repeat(32), "ee".repeat(16));
+        blobs.put_at(&key, b"%PDF-1.4 never named".to_vec()).await.unwrap();
+    }
+    assert_eq!(count_blobs(&blobs).await, 8 + 20);
+    let sweeps: Vec<_> = (0..3)
+        .map(|_| {
+            let (data, db) = (data.clone(), db.clone());
+            std::thread::spawn(move || egov(&["blobs", "sweep", "--min-age-secs", "0"], &data, db.as_deref()))
+        })
+        .collect();
+    for s in sweeps {
+        let out = s.join().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(count_blobs(&blobs).await, 8, "the orphans are gone, the named files stay");
+    let run = start(&data, db.as_deref(), &[]);
+    let citizen = Client::new(&run.base).with_bearer(&token);
+    for code in &codes {
+        for f in citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["files"].as_array().unwrap() {
+            assert_eq!(citizen.get_bytes(&format!("/api/v1/dossiers/{code}/files/{}", f["id"])).await, PDF);
+        }
+    }
+    assert!(run.term().0.success());
+    clean_up(&data, db.as_deref());
+}
