@@ -125,6 +125,8 @@ pub async fn restore(
     let rows = store.named_files().await.map_err(|e| e.to_string())?;
     store.close().await;
     let bytes = copy_named(&BlobStore::folder(from.join("files")), blobs, &rows, false).await?;
+    // the instance's folder holds its anchors, whatever holds its files
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
     for f in ["audit-anchors.log", "audit-anchor.key"] {
         if from.join(f).exists() && !data.join(f).exists() {
             std::fs::copy(from.join(f), data.join(f)).map_err(|e| format!("{f}: {e}"))?;
