@@ -131,6 +131,15 @@ pub const REFRESH_CALENDAR: Job = Job {
     runs: Runs::OnEach,
 };
 
+/// Rereads the gateway's registry if another instance changed it: a grant
+/// revoked through one instance is refused by all within 2 s.
+pub const REFRESH_GATEWAY: Job = Job {
+    name: "gateway",
+    every: Duration::from_secs(2),
+    run: |app| Box::pin(async move { app.gateway.refresh(&app.store).await }),
+    runs: Runs::OnEach,
+};
+
 /// Removes expired sessions and expired or revoked tokens.
 pub const SWEEP_CREDENTIALS: Job = Job {
     name: "credentials",

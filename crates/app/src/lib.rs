@@ -17,6 +17,7 @@ pub mod directory;
 pub mod dossiers;
 mod error;
 pub mod files;
+pub mod gateway;
 pub mod jobs;
 pub mod quality;
 pub mod sessions;
@@ -53,6 +54,8 @@ pub struct App {
     /// This instance's name among several serving one database (random, made
     /// at start): the holder of the job leases it takes.
     pub instance: Arc<str>,
+    /// The data-exchange gateway's registry, held in memory.
+    pub gateway: Arc<gateway::Gateway>,
 }
 
 /// The application's settings.
@@ -90,6 +93,7 @@ impl App {
         let store = store.with_clock(config.clock.clone());
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(CalendarCache::load(&store).await?);
+        let gateway = Arc::new(gateway::Gateway::load(&store).await?);
         let blobs = BlobStore::open(&config.blobs)?;
         let signin = Arc::new(signin::Providers::new(config.providers.clone())?);
         Ok(App {
@@ -101,6 +105,7 @@ impl App {
             config: Arc::new(config),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             instance: instance_name().into(),
+            gateway,
         })
     }
 

@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod catalog;
 pub mod dossiers;
+pub mod gateway;
 pub mod identity;
 pub mod platform;
 pub mod quality;
@@ -31,6 +32,7 @@ pub use catalog::ImportReport;
 pub use dossier::{
     DossierEvent, DossierFile, EventRow, FilePurpose, InboxMessage, InboxRow, NewDossier, PublicDossier, StoredDossier,
 };
+pub use gateway::{GwGrant, GwGrantee, GwRegistry, GwService, GwSubsystem};
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
 pub use identity::staff::{StaffChange, StaffMember};
 pub use outbox::{MailJob, MailState, OutboxEntry};

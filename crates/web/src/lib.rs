@@ -35,6 +35,7 @@ register![
     quality,  // the Decision 766 index, its dashboard and exports
     signin,   // signing in through identity providers (OpenID Connect), logout from their side
     demo_idp, // the demonstration identity provider (demo mode only)
+    gateway,  // the data-exchange gateway (LGSP): registry, access rights, message log
 ];
 
 use std::sync::Arc;

@@ -1,0 +1,15 @@
+//! The data-exchange gateway (the province's LGSP) as X-Road models it,
+//! pure: who the members and their information systems are ([`id`]), what
+//! the registry records of them ([`registry`]), which client may call which
+//! service and endpoint ([`access`]), and the message log's chain ([`log`]).
+//! No I/O and no clock: "now" is an argument.
+
+pub mod access;
+pub mod id;
+pub mod log;
+pub mod registry;
+
+pub use access::{clean_path, decide, AccessError, Decision, EndpointRule, Grant, Grantee, MethodRule, PathPattern};
+pub use id::{IdError, MemberId, Part, ServiceId, SubsystemId};
+pub use log::{Exchange, Outcome};
+pub use registry::{LogMode, SubsystemState};

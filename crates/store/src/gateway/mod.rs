@@ -1,0 +1,462 @@
+//! The data-exchange gateway's registry (subsystems, services, groups,
+//! access rights, API keys) and its message log. Every registry change is
+//! audited and bumps `gateway_version`, which every instance watches.
+
+use egov_gateway::{log, Exchange, LogMode, Outcome, SubsystemState};
+
+use crate::{get, Migration, Result, Store, StoreError, WriteTx};
+
+pub const MIGRATIONS: &[Migration] = crate::migrations!("gateway": 21 "0021_gateway");
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GwSubsystem {
+    pub id: i64,
+    pub ident: String,
+    pub agency_id: Option<String>,
+    pub name: String,
+    #[serde(serialize_with = "state_name")]
+    pub state: SubsystemState,
+}
+
+fn state_name<S: serde::Serializer>(s: &SubsystemState, ser: S) -> std::result::Result<S::Ok, S::Error> {
+    ser.serialize_str(s.as_str())
+}
+
+fn mode_name<S: serde::Serializer>(m: &LogMode, ser: S) -> std::result::Result<S::Ok, S::Error> {
+    ser.serialize_str(m.as_str())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GwService {
+    pub id: i64,
+    pub subsystem_id: i64,
+    pub code: String,
+    pub upstream: String,
+    pub timeout_ms: i64,
+    #[serde(serialize_with = "mode_name")]
+    pub logging: LogMode,
+    #[serde(skip)]
+    pub openapi: Option<String>,
+}
+
+/// Whom a stored grant is for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum GwGrantee {
+    Subsystem(String),
+    Group(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GwGrant {
+    pub id: i64,
+    pub service_id: i64,
+    pub grantee: GwGrantee,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub valid_from: Option<i64>,
+    pub valid_until: Option<i64>,
+}
+
+/// The whole registry, as an instance holds it in memory.
+#[derive(Debug, Clone, Default)]
+pub struct GwRegistry {
+    pub version: String,
+    pub subsystems: Vec<GwSubsystem>,
+    pub services: Vec<GwService>,
+    /// (group, subsystem id)
+    pub groups: Vec<(String, i64)>,
+    /// Grants not revoked.
+    pub grants: Vec<GwGrant>,
+    /// (key digest, subsystem id) of keys not revoked.
+    pub keys: Vec<(String, i64)>,
+}
+
+fn corrupt(what: &str, v: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} '{v}'"))
+}
+
+impl Store {
+    /// The registry as it is now.
+    pub async fn gateway_registry(&self) -> Result<GwRegistry> {
+        let version = self.meta("gateway_version").await?.unwrap_or_default();
+        let subsystems = sqlx::query("SELECT id, ident, agency_id, name, state FROM gw_subsystems ORDER BY ident")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let state: String = get(r, "state")?;
+                Ok(GwSubsystem {
+                    id: get(r, "id")?,
+                    ident: get(r, "ident")?,
+                    agency_id: get(r, "agency_id")?,
+                    name: get(r, "name")?,
+                    state: SubsystemState::parse(&state).ok_or_else(|| corrupt("subsystem state", &state))?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let services = sqlx::query(
+            "SELECT id, subsystem_id, code, upstream, timeout_ms, logging, openapi FROM gw_services ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let logging: String = get(r, "logging")?;
+            Ok(GwService {
+                id: get(r, "id")?,
+                subsystem_id: get(r, "subsystem_id")?,
+                code: get(r, "code")?,
+                upstream: get(r, "upstream")?,
+                timeout_ms: get(r, "timeout_ms")?,
+                logging: LogMode::parse(&logging).ok_or_else(|| corrupt("logging mode", &logging))?,
+                openapi: get(r, "openapi")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let groups = sqlx::query("SELECT grp, subsystem_id FROM gw_group_members ORDER BY grp")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((get(r, "grp")?, get(r, "subsystem_id")?)))
+            .collect::<Result<Vec<_>>>()?;
+        let grants = sqlx::query(
+            "SELECT id, service_id, grantee_kind, grantee, method, path, valid_from, valid_until FROM gw_grants \
+             WHERE revoked_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let (kind, who): (String, String) = (get(r, "grantee_kind")?, get(r, "grantee")?);
+            let grantee = match kind.as_str() {
+                "Subsystem" => GwGrantee::Subsystem(who),
+                "Group" => GwGrantee::Group(who),
+                other => return Err(corrupt("grantee kind", other)),
+            };
+            Ok(GwGrant {
+                id: get(r, "id")?,
+                service_id: get(r, "service_id")?,
+                grantee,
+                method: get(r, "method")?,
+                path: get(r, "path")?,
+                valid_from: get(r, "valid_from")?,
+                valid_until: get(r, "valid_until")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let keys = sqlx::query("SELECT digest, subsystem_id FROM gw_keys WHERE revoked_at IS NULL")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((get(r, "digest")?, get(r, "subsystem_id")?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(GwRegistry { version, subsystems, services, groups, grants, keys })
+    }
+
+    pub async fn gateway_version(&self) -> Result<String> {
+        Ok(self.meta("gateway_version").await?.unwrap_or_default())
+    }
+
+    /// Appends exchanges to the message log, chained, in one transaction
+    /// that holds the log's head; their sequence numbers.
+    pub async fn append_exchanges(&self, exchanges: &[Exchange]) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        if self.backend() == crate::Backend::Sqlite {
+            // take SQLite's write lock first, as the audit head does
+            sqlx::query("UPDATE gw_log_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        }
+        let head =
+            sqlx::query(&format!("SELECT seq, hash FROM gw_log_head WHERE id = 1{lock}")).fetch_one(&mut *tx).await?;
+        let (mut seq, mut hash): (i64, String) = (get(&head, "seq")?, get(&head, "hash")?);
+        let mut seqs = Vec::with_capacity(exchanges.len());
+        for e in exchanges {
+            seq += 1;
+            let next = log::link(&hash, seq, e);
+            sqlx::query(
+                "INSERT INTO gw_log (seq, message_id, client, service, method, path, status, outcome, request_bytes, \
+                 response_bytes, request_sha256, response_sha256, started_at, duration_us, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(seq)
+            .bind(&e.message_id)
+            .bind(&e.client)
+            .bind(&e.service)
+            .bind(&e.method)
+            .bind(&e.path)
+            .bind(i64::from(e.status))
+            .bind(e.outcome.as_str())
+            .bind(e.request_bytes as i64)
+            .bind(e.response_bytes as i64)
+            .bind(&e.request_sha256)
+            .bind(&e.response_sha256)
+            .bind(e.started_at)
+            .bind(e.duration_us)
+            .bind(&hash)
+            .bind(&next)
+            .execute(&mut *tx)
+            .await?;
+            hash = next;
+            seqs.push(seq);
+        }
+        sqlx::query("UPDATE gw_log_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(seqs)
+    }
+
+    /// The log's records from `from_seq` on (at most `limit`), with their
+    /// chain fields: (seq, exchange, prev_hash, hash).
+    pub async fn exchanges(&self, from_seq: i64, limit: i64) -> Result<Vec<(i64, Exchange, String, String)>> {
+        let rows = sqlx::query("SELECT * FROM gw_log WHERE seq >= $1 ORDER BY seq LIMIT $2")
+            .bind(from_seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let outcome: String = get(r, "outcome")?;
+                let status: i64 = get(r, "status")?;
+                let e = Exchange {
+                    message_id: get(r, "message_id")?,
+                    client: get(r, "client")?,
+                    service: get(r, "service")?,
+                    method: get(r, "method")?,
+                    path: get(r, "path")?,
+                    status: u16::try_from(status).map_err(|_| corrupt("status", &status.to_string()))?,
+                    outcome: Outcome::parse(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+                    request_bytes: get::<i64>(r, "request_bytes")? as u64,
+                    response_bytes: get::<i64>(r, "response_bytes")? as u64,
+                    request_sha256: get(r, "request_sha256")?,
+                    response_sha256: get(r, "response_sha256")?,
+                    started_at: get(r, "started_at")?,
+                    duration_us: get(r, "duration_us")?,
+                };
+                Ok((get(r, "seq")?, e, get(r, "prev_hash")?, get(r, "hash")?))
+            })
+            .collect()
+    }
+}
+
+impl WriteTx {
+    async fn gateway_changed(&mut self) -> Result<()> {
+        let v = self.now().to_string();
+        self.set_meta("gateway_version", &v).await
+    }
+
+    /// Registers a subsystem (requested, or approved at once by a system
+    /// administrator); its id.
+    pub async fn gw_add_subsystem(
+        &mut self,
+        ident: &str,
+        agency_id: Option<&str>,
+        name: &str,
+        state: SubsystemState,
+        actor: &str,
+    ) -> Result<i64> {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM gw_subsystems WHERE ident = $1")
+            .bind(ident)
+            .fetch_optional(self.conn())
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict("ident"));
+        }
+        let now = self.now();
+        let decided = (state != SubsystemState::Requested).then_some(now);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO gw_subsystems (ident, agency_id, name, state, requested_at, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(ident)
+        .bind(agency_id)
+        .bind(name)
+        .bind(state.as_str())
+        .bind(now)
+        .bind(decided)
+        .fetch_one(self.conn())
+        .await?;
+        self.gateway_changed().await?;
+        let after = serde_json::json!({"ident": ident, "agency": agency_id, "name": name, "state": state.as_str()});
+        self.audit(egov_audit::Event::new(
+            actor,
+            "gateway.subsystem",
+            format!("subsystem:{ident}"),
+            None::<&()>,
+            Some(&after),
+        ));
+        Ok(id)
+    }
+
+    /// Approves or disables a subsystem.
+    pub async fn gw_set_subsystem_state(&mut self, id: i64, state: SubsystemState, actor: &str) -> Result<()> {
+        let before: Option<String> = sqlx::query_scalar("SELECT state FROM gw_subsystems WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        let before = before.ok_or(StoreError::NotFound)?;
+        sqlx::query("UPDATE gw_subsystems SET state = $2, decided_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(state.as_str())
+            .bind(self.now())
+            .execute(self.conn())
+            .await?;
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(
+            actor,
+            "gateway.subsystem_state",
+            format!("subsystem:{id}"),
+            Some(&before),
+            Some(&state.as_str()),
+        ));
+        Ok(())
+    }
+
+    /// Publishes (or updates) a service of a subsystem; its id.
+    pub async fn gw_put_service(&mut self, s: &GwService, actor: &str) -> Result<i64> {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM gw_services WHERE subsystem_id = $1 AND code = $2")
+                .bind(s.subsystem_id)
+                .bind(&s.code)
+                .fetch_optional(self.conn())
+                .await?;
+        let id = match existing {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE gw_services SET upstream = $2, timeout_ms = $3, logging = $4, openapi = $5 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&s.upstream)
+                .bind(s.timeout_ms)
+                .bind(s.logging.as_str())
+                .bind(&s.openapi)
+                .execute(self.conn())
+                .await?;
+                id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO gw_services (subsystem_id, code, upstream, timeout_ms, logging, openapi) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(s.subsystem_id)
+                .bind(&s.code)
+                .bind(&s.upstream)
+                .bind(s.timeout_ms)
+                .bind(s.logging.as_str())
+                .bind(&s.openapi)
+                .fetch_one(self.conn())
+                .await?
+            }
+        };
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(actor, "gateway.service", format!("service:{id}"), None::<&()>, Some(s)));
+        Ok(id)
+    }
+
+    /// Adds a subsystem to a group.
+    pub async fn gw_join_group(&mut self, group: &str, subsystem_id: i64, actor: &str) -> Result<()> {
+        sqlx::query("INSERT INTO gw_group_members (grp, subsystem_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(group)
+            .bind(subsystem_id)
+            .execute(self.conn())
+            .await?;
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(
+            actor,
+            "gateway.group",
+            format!("group:{group}"),
+            None::<&()>,
+            Some(&subsystem_id),
+        ));
+        Ok(())
+    }
+
+    /// Grants access; its id.
+    pub async fn gw_grant(&mut self, g: &GwGrant, actor: &str) -> Result<i64> {
+        let (kind, who) = match &g.grantee {
+            GwGrantee::Subsystem(s) => ("Subsystem", s),
+            GwGrantee::Group(s) => ("Group", s),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO gw_grants (service_id, grantee_kind, grantee, method, path, valid_from, valid_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(g.service_id)
+        .bind(kind)
+        .bind(who)
+        .bind(&g.method)
+        .bind(&g.path)
+        .bind(g.valid_from)
+        .bind(g.valid_until)
+        .fetch_one(self.conn())
+        .await?;
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(actor, "gateway.grant", format!("grant:{id}"), None::<&()>, Some(g)));
+        Ok(id)
+    }
+
+    /// Revokes a grant.
+    pub async fn gw_revoke_grant(&mut self, id: i64, actor: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE gw_grants SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(self.now())
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(
+            actor,
+            "gateway.revoke_grant",
+            format!("grant:{id}"),
+            None::<&()>,
+            None::<&()>,
+        ));
+        Ok(())
+    }
+
+    /// Records a subsystem's API key by its digest; the key's id.
+    pub async fn gw_add_key(&mut self, subsystem_id: i64, digest: &str, actor: &str) -> Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO gw_keys (subsystem_id, digest, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(subsystem_id)
+        .bind(digest)
+        .bind(self.now())
+        .fetch_one(self.conn())
+        .await?;
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(
+            actor,
+            "gateway.key",
+            format!("subsystem:{subsystem_id}"),
+            None::<&()>,
+            Some(&id),
+        ));
+        Ok(id)
+    }
+
+    /// Revokes an API key.
+    pub async fn gw_revoke_key(&mut self, id: i64, actor: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE gw_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(self.now())
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(actor, "gateway.revoke_key", format!("key:{id}"), None::<&()>, None::<&()>));
+        Ok(())
+    }
+}
