@@ -6,6 +6,7 @@ use egov::demo;
 mod admin;
 mod backup;
 mod blobs;
+mod gateway_cmd;
 use admin::{admin_cmd, AdminCmd};
 
 use std::path::PathBuf;
@@ -145,6 +146,11 @@ enum Command {
     Quality {
         #[command(subcommand)]
         what: QualityCmd,
+    },
+    /// The data-exchange gateway's registry and message log.
+    Gateway {
+        #[command(subcommand)]
+        what: gateway_cmd::GatewayCmd,
     },
     /// Attached files: their store (a folder or an object store).
     #[command(alias = "files")]
@@ -485,6 +491,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
         }
         Command::Quality { what } => quality_cmd(what).await,
         Command::Blobs { what } => blobs_cmd(what).await,
+        Command::Gateway { what } => gateway_cmd::gateway_cmd(what).await,
         Command::Backup { db, to } => {
             let store = db.open().await?;
             let said = backup::backup(&store, &db.blobs()?, &db.data, db.database_url.as_deref(), &to).await;

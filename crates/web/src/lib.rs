@@ -85,6 +85,8 @@ pub struct Settings {
     pub local_citizen_accounts: bool,
     /// The demonstration identity provider (`serve --demo` only).
     pub demo_idp: Option<Arc<egov_oidc::demo::DemoProvider>>,
+    /// The largest request body the gateway passes to a service, in bytes.
+    pub gateway_max_body: u64,
 }
 
 pub use egov_kernel::Clock;
@@ -119,6 +121,7 @@ impl Default for Settings {
             register_limit: Limit { max: 20, window: Duration::from_secs(3600) },
             local_citizen_accounts: false,
             demo_idp: None,
+            gateway_max_body: 512 * 1024 * 1024,
         }
     }
 }
@@ -199,13 +202,14 @@ pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     modules::install_messages();
     let routes = modules::MODULES.iter().fold(Router::new(), |r, m| r.merge((m.routes)()));
-    routes
+    let passthrough = modules::MODULES.iter().filter_map(|m| m.passthrough).fold(Router::new(), |r, f| r.merge(f()));
+    let served = routes
         .fallback(platform::not_found)
         // Body limits sit inside the context middleware, so that their
         // refusals are mapped to problem details and pages like any error.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware));
+    passthrough.merge(served).with_state(state)
 }
 
 /// Serves until `shutdown` resolves; then `/readyz` answers 503 for

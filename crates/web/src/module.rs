@@ -27,6 +27,11 @@ pub struct Module {
     pub migrations: &'static [egov_store::Migration],
     /// Its background jobs.
     pub jobs: &'static [egov_app::jobs::Job],
+    /// Routes served as they come, outside the pages' and the API's
+    /// middleware: no session or token read, no body read or cleaned, no
+    /// error rewritten (the gateway's proxy, whose requests and answers are
+    /// other systems').
+    pub passthrough: Option<fn() -> Router<AppState>>,
 }
 
 /// Which menu an entry is in.

@@ -18,6 +18,7 @@ mod contract;
 mod deploy_guide;
 mod directory;
 mod dossiers;
+mod gateway;
 mod hardening;
 mod identity;
 mod journeys;

@@ -20,6 +20,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::calendar::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_CALENDAR],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -22,6 +22,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::catalog::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_CATALOG],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

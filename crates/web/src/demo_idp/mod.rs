@@ -29,6 +29,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: &[],
     jobs: &[],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -26,6 +26,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES, egov_mail::MESSAGES],
     migrations: egov_store::dossiers::MIGRATIONS,
     jobs: &[egov_app::jobs::SWEEP_FILES],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -1,8 +1,10 @@
-//! The data-exchange gateway (issue 17): its registry's tables and refresh
-//! job, and its messages. The proxy (`/r1/…`), the management API and the
+//! The data-exchange gateway (issue 17): the proxy (`/r1/…`, outside the
+//! pages' and the API's middleware), its registry's tables and refresh job,
+//! and its messages. The management API, the metadata services and the
 //! back-office pages come next.
 
 pub(crate) mod messages;
+pub(crate) mod proxy;
 
 use axum::Router;
 
@@ -17,6 +19,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::gateway::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_GATEWAY],
+    passthrough: Some(proxy::routes),
 };
 
 fn routes() -> Router<AppState> {

@@ -23,6 +23,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::identity::MIGRATIONS,
     jobs: &[egov_app::jobs::SWEEP_CREDENTIALS],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

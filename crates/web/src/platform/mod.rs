@@ -23,6 +23,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::platform::MIGRATIONS,
     jobs: &[],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -19,6 +19,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::quality::MIGRATIONS,
     jobs: &[egov_app::jobs::KEEP_QUALITY],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -20,6 +20,7 @@ pub const MODULE: Module = Module {
     messages: &[messages::MESSAGES],
     migrations: egov_store::signin::MIGRATIONS,
     jobs: &[],
+    passthrough: None,
 };
 
 fn routes() -> Router<AppState> {

@@ -1,0 +1,252 @@
+//! The data-exchange gateway (issue 17) from outside: a registry made with
+//! `egov gateway`, a real upstream service on a local port, and calls
+//! through `/r1/…` as an X-Road REST client makes them — allowed, refused
+//! with each error the protocol names, and every exchange in the chained log.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, Request};
+use axum::routing::{any, get};
+
+use crate::common::*;
+
+const SERVICE: &str = "VN-TN/GOV/H72.11/hotich/status";
+
+/// The upstream: tells what it saw, echoes bodies, fails, dawdles.
+async fn upstream() -> String {
+    async fn seen(Path(id): Path<String>, req: Request) -> axum::Json<serde_json::Value> {
+        let h = |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).map(String::from);
+        axum::Json(serde_json::json!({
+            "id": id,
+            "path": req.uri().path(),
+            "query": req.uri().query(),
+            "client": h("x-road-client"),
+            "message": h("x-road-id"),
+            "api_key": h("x-road-api-key"),
+            "custom": h("x-custom"),
+        }))
+    }
+    let app = axum::Router::new()
+        .route("/base/dossiers/{id}", any(seen))
+        .route("/base/echo", any(|body: axum::body::Bytes| async move { body }))
+        .route("/base/teapot", get(|| async { (axum::http::StatusCode::IM_A_TEAPOT, "short and stout") }))
+        .route(
+            "/base/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                "late"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/base")
+}
+
+fn ok(out: std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+struct Caller {
+    http: reqwest::Client,
+    base: String,
+    client: String,
+    key: String,
+}
+
+impl Caller {
+    async fn call(&self, method: &str, service: &str, path: &str, body: Vec<u8>) -> reqwest::Response {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        self.http
+            .request(m, format!("{}/r1/{service}{path}", self.base))
+            .header("X-Road-Client", &self.client)
+            .header("X-Road-Api-Key", &self.key)
+            .header("X-Custom", "passed")
+            .body(body)
+            .send()
+            .await
+            .expect("the gateway answers")
+    }
+}
+
+/// A request written byte for byte (an HTTP client would resolve `%2e%2e`
+/// before sending it): the status and the `X-Road-Error` of the answer.
+async fn raw_get(base: &str, target: &str, client: &str, key: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nX-Road-Client: {client}\r\nX-Road-Api-Key: {key}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let error = out
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-road-error: ").map(|v| v.trim().to_string()))
+        .unwrap_or_default();
+    (status, error)
+}
+
+fn error_of(r: &reqwest::Response) -> Option<String> {
+    r.headers().get("x-road-error").and_then(|v| v.to_str().ok()).map(String::from)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_errors_and_logged_in_a_chain() {
+    let up = upstream().await;
+    let settings = egov_web::Settings { gateway_max_body: 4096, ..Default::default() };
+    let app = spawn_with(settings).await;
+    // the registry, as the operator makes it
+    for (ident, name) in [
+        ("VN-TN/GOV/H72.11/hotich", "Hộ tịch"),
+        ("VN-TN/GOV/H72.12/erp", "A"),
+        ("VN-TN/GOV/H72.50.01/mc", "B"),
+        ("VN-TN/COM/0312/erp", "C"),
+    ] {
+        ok(app.cli(&["gateway", "add-subsystem", ident, "--name", name]));
+    }
+    let provider = "VN-TN/GOV/H72.11/hotich";
+    let put = |code: &str, upstream: &str, timeout: &str| {
+        ok(app.cli(&[
+            "gateway",
+            "put-service",
+            "--subsystem",
+            provider,
+            "--code",
+            code,
+            "--upstream",
+            upstream,
+            "--timeout-ms",
+            timeout,
+        ]))
+    };
+    put("status", &up, "1000");
+    let dead = format!("http://127.0.0.1:{}/base", free_port());
+    put("down", &dead, "1000");
+    ok(app.cli(&["gateway", "join", "communes", "VN-TN/GOV/H72.50.01/mc"]));
+    ok(app.cli(&["gateway", "grant", SERVICE, "--to", "VN-TN/GOV/H72.12/erp"]));
+    ok(app.cli(&["gateway", "grant", "VN-TN/GOV/H72.11/hotich/down", "--to", "VN-TN/GOV/H72.12/erp"]));
+    ok(app.cli(&["gateway", "grant", SERVICE, "--group", "communes", "--method", "GET", "--path", "/dossiers/*"]));
+    ok(app.cli(&["gateway", "grant", SERVICE, "--to", "VN-TN/COM/0312/erp", "--until", "2026-01-01T00:00"]));
+    let key = |ident: &str| {
+        ok(app.cli(&["gateway", "issue-key", ident])).split_whitespace().map(String::from).collect::<Vec<_>>()
+    };
+    let (ka, kb, kc) = (key("VN-TN/GOV/H72.12/erp"), key("VN-TN/GOV/H72.50.01/mc"), key("VN-TN/COM/0312/erp"));
+    let caller = |client: &str, key: &str| Caller {
+        http: reqwest::Client::new(),
+        base: app.base.clone(),
+        client: client.into(),
+        key: key.into(),
+    };
+    let a = caller("VN-TN/GOV/H72.12/erp", &ka[1]);
+    let b = caller("VN-TN/GOV/H72.50.01/mc", &kb[1]);
+    let c = caller("VN-TN/COM/0312/erp", &kc[1]);
+    // the server sees the registry within seconds (another process wrote it)
+    let start = Instant::now();
+    while a.call("GET", SERVICE, "/dossiers/7?x=1", vec![]).await.status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5), "the registry did not reach the server within 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // allowed: the upstream sees the path, the query, the client and the message id, never the key
+    let r = a.call("GET", SERVICE, "/dossiers/7?x=1&y=%C3%A1", vec![]).await;
+    assert_eq!(r.status(), 200);
+    let h = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).map(String::from);
+    assert_eq!(h("x-road-client").as_deref(), Some("VN-TN/GOV/H72.12/erp"));
+    assert_eq!(h("x-road-service").as_deref(), Some(SERVICE));
+    assert!(h("x-road-request-hash").is_some_and(|v| v.len() == 88), "base64 of SHA-512");
+    assert!(error_of(&r).is_none());
+    let id = h("x-road-id").expect("a message id");
+    let j: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(j["path"], "/base/dossiers/7");
+    assert_eq!(j["query"], "x=1&y=%C3%A1");
+    assert_eq!(j["client"], "VN-TN/GOV/H72.12/erp");
+    assert_eq!(j["message"], id.as_str());
+    assert_eq!(j["custom"], "passed", "a user-defined header passes");
+    assert_eq!(j["api_key"], serde_json::Value::Null, "the key stays at the gateway");
+    // a body passes both ways, unchanged
+    let body: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+    let r = a.call("POST", SERVICE, "/echo", body.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), body);
+    // the upstream's own error passes as it is (not the gateway's)
+    let r = a.call("GET", SERVICE, "/teapot", vec![]).await;
+    assert_eq!(r.status(), 418);
+    assert!(error_of(&r).is_none());
+    assert_eq!(r.text().await.unwrap(), "short and stout");
+
+    // a group's endpoint grant: that method and pattern only
+    assert_eq!(b.call("GET", SERVICE, "/dossiers/1", vec![]).await.status(), 200);
+    for (who, method, path) in [(&b, "POST", "/dossiers/1"), (&b, "GET", "/echo"), (&c, "GET", "/dossiers/1")] {
+        let r = who.call(method, SERVICE, path, vec![]).await;
+        assert_eq!(r.status(), 403, "{method} {path}");
+        assert_eq!(error_of(&r).as_deref(), Some("Server.ServerProxy.AccessDenied"));
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let j: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(j["type"], "Server.ServerProxy.AccessDenied");
+    }
+    // each refusal with its status and type
+    let wrong_key = caller("VN-TN/GOV/H72.12/erp", &kb[1]);
+    let anonymous = caller("", &ka[1]);
+    let cases: Vec<(&Caller, &str, &str, u16, &str)> = vec![
+        (&wrong_key, SERVICE, "/dossiers/1", 401, "Client.AuthenticationFailed"),
+        (&anonymous, SERVICE, "/dossiers/1", 400, "Client.BadRequest"),
+        (&a, "VN-TN/GOV/H72.11/hot%20ich/status", "/dossiers/1", 400, "Client.BadRequest"),
+        (&a, "VN-TN/GOV", "", 400, "Client.BadRequest"),
+        (&a, "VN-TN/GOV/H72.11/hotich/nothing", "/x", 404, "Server.ServerProxy.UnknownService"),
+        (&a, "VN-TN/GOV/H72.11/hotich/down", "/x", 502, "Server.ServerProxy.NetworkError"),
+        (&a, SERVICE, "/slow", 504, "Server.ServerProxy.Timeout"),
+    ];
+    for (who, service, path, status, kind) in &cases {
+        let r = who.call("GET", service, path, vec![]).await;
+        assert_eq!(r.status(), *status, "{service}{path}");
+        assert_eq!(error_of(&r).as_deref(), Some(*kind), "{service}{path}");
+    }
+    // a path that would reach another resource upstream is refused as it comes
+    for path in ["/dossiers/%2e%2e/admin", "/dossiers/..%2Fadmin", "/dossiers//1", "/a\\b"] {
+        let (status, kind) = raw_get(&app.base, &format!("/r1/{SERVICE}{path}"), &a.client, &a.key).await;
+        assert_eq!((status, kind.as_str()), (400, "client.badrequest"), "{path}");
+    }
+    let r = a.call("POST", SERVICE, "/echo", vec![b'x'; 5000]).await;
+    assert_eq!((r.status().as_u16(), error_of(&r).as_deref()), (413, Some("Client.MessageTooLarge")));
+
+    // a revoked key stops working on every instance within seconds
+    ok(app.cli(&["gateway", "revoke-key", &ka[0]]));
+    let start = Instant::now();
+    while a.call("GET", SERVICE, "/dossiers/1", vec![]).await.status() != 401 {
+        assert!(start.elapsed() < Duration::from_secs(5), "a revoked key still works after 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // every exchange is in the log, chained
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = ok(app.cli(&["gateway", "log", "--limit", "100000"]));
+    let records: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut prev = egov_gateway::log::GENESIS.to_string();
+    for r in &records {
+        let e: egov_gateway::Exchange = serde_json::from_value(r["exchange"].clone()).unwrap();
+        assert_eq!(r["prev_hash"], prev.as_str());
+        let h = egov_gateway::log::link(&prev, r["seq"].as_i64().unwrap(), &e);
+        assert_eq!(r["hash"], h.as_str(), "record {} verifies", r["seq"]);
+        prev = h;
+    }
+    let find = |status: u64, outcome: &str| {
+        records.iter().filter(|r| r["exchange"]["status"] == status && r["exchange"]["outcome"] == outcome).count()
+    };
+    let seen: Vec<String> =
+        records.iter().map(|r| format!("{} {}", r["exchange"]["status"], r["exchange"]["outcome"])).collect();
+    assert!(find(200, "Answered") >= 4, "{seen:?}");
+    assert_eq!(find(418, "Answered"), 1);
+    assert_eq!(find(502, "Refused"), 1);
+    assert_eq!(find(504, "Refused"), 1);
+    assert_eq!(find(413, "Refused"), 1);
+    assert!(find(403, "Refused") >= 3);
+    let echo = records.iter().find(|r| r["exchange"]["path"] == "/echo" && r["exchange"]["status"] == 200).unwrap();
+    let digest = egov_gateway::log::sha256_hex(&body);
+    assert_eq!(echo["exchange"]["request_sha256"], digest.as_str());
+    assert_eq!(echo["exchange"]["response_sha256"], digest.as_str());
+    assert_eq!(echo["exchange"]["request_bytes"], 3000);
+}

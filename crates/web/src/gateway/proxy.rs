@@ -1,0 +1,399 @@
+//! The gateway's proxy, X-Road's REST interface:
+//! `ANY /r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}/{path…}`, the
+//! client named by `X-Road-Client` and proven by `X-Road-Api-Key`. Bodies
+//! are streamed both ways, digested as they pass, never held whole; the
+//! exchange is in the message log before the answer's last bytes leave, so
+//! that an exchange a client saw answered is in the log.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use base64::Engine;
+use egov_app::gateway::GatewayError;
+use egov_gateway::{log::sha256_hex, Exchange, Outcome};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/r1", any(proxy)).route("/r1/", any(proxy)).route("/r1/{*rest}", any(proxy))
+}
+
+/// Headers that are the connection's, or that would tell the other side
+/// where the message came from (the protocol's filtered headers), and the
+/// client's key: never passed on.
+fn filtered(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-authenticate"
+            | "proxy-authorization"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "host"
+            | "user-agent"
+            | "server"
+            | "x-road-api-key"
+    )
+}
+
+/// The client to upstreams: no redirects followed (the protocol passes them
+/// back), a connection within 5 s.
+fn http() -> &'static reqwest::Client {
+    static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
+    HTTP.get_or_init(|| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+/// A message id: the client's `X-Road-Id` when it is a sensible one, else new.
+fn message_id(headers: &HeaderMap) -> String {
+    let given = headers.get("x-road-id").and_then(|v| v.to_str().ok());
+    match given.filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic())) {
+        Some(v) => v.to_string(),
+        None => {
+            let mut b = [0u8; 16];
+            let _ = getrandom::getrandom(&mut b);
+            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+        }
+    }
+}
+
+/// What a body's passage measured.
+struct Meter {
+    sha256: Sha256,
+    sha512: Sha512,
+    bytes: u64,
+    ended: bool,
+    broken: bool,
+}
+
+impl Meter {
+    fn new() -> Arc<Mutex<Meter>> {
+        Arc::new(Mutex::new(Meter { sha256: Sha256::new(), sha512: Sha512::new(), bytes: 0, ended: false, broken: false }))
+    }
+}
+
+fn hex(d: &[u8]) -> String {
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes an exchange to the log, in a task of its own (a client that goes
+/// away drops the request's future, never the log's write), and waits for
+/// it; a failure is said, not hidden.
+async fn record(state: &AppState, e: Exchange) {
+    let app = state.app.clone();
+    let write = tokio::spawn(async move {
+        if let Err(err) = egov_app::gateway::record(&app, std::slice::from_ref(&e)).await {
+            tracing::error!(error = %err, message = %e.message_id, "gateway: an exchange was not logged");
+        }
+    });
+    let _ = write.await;
+}
+
+/// The gateway's own answer: a problem document with X-Road's error type,
+/// in `X-Road-Error` and in the body's `type`.
+fn problem(e: &GatewayError, id: &str) -> Response {
+    let (status, kind) = e.kind();
+    let body = serde_json::json!({
+        "type": kind,
+        "title": kind,
+        "status": status,
+        "message": e.to_string(),
+        "detail": id,
+    });
+    let mut resp = (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY), body.to_string()).into_response();
+    let h = resp.headers_mut();
+    h.insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    if let Ok(v) = HeaderValue::from_str(kind) {
+        h.insert("x-road-error", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(id) {
+        h.insert("x-road-id", v);
+    }
+    resp
+}
+
+async fn refuse(state: &AppState, mut e: Exchange, err: GatewayError, started: Instant) -> Response {
+    e.status = err.kind().0;
+    e.outcome = Outcome::Refused;
+    e.duration_us = started.elapsed().as_micros() as i64;
+    let resp = problem(&err, &e.message_id);
+    record(state, e).await;
+    resp
+}
+
+/// The protocol's request hash: base64 of SHA-512 over the SHA-512 of the
+/// request's method, path and passed headers (sorted, one `name: value` a
+/// line) and the SHA-512 of its body.
+fn request_hash(method: &str, target: &str, headers: &HeaderMap, body_sha512: &[u8]) -> String {
+    let mut lines: Vec<String> = headers
+        .iter()
+        .filter(|(n, _)| !filtered(n))
+        .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+        .collect();
+    lines.sort();
+    let head = Sha512::digest(format!("{method} {target}\n{}", lines.join("\n")).as_bytes());
+    let mut h = Sha512::new();
+    h.update(head);
+    h.update(body_sha512);
+    base64::engine::general_purpose::STANDARD.encode(h.finalize())
+}
+
+/// Logs the exchange once: at the end of the answer, or (dropped before
+/// that: the client went away) as failed.
+struct Pending {
+    state: AppState,
+    exchange: Option<Exchange>,
+    started: Instant,
+    meter: Arc<Mutex<Meter>>,
+}
+
+impl Pending {
+    fn finish(&mut self, outcome: Outcome) -> Option<Exchange> {
+        let mut e = self.exchange.take()?;
+        if let Ok(mut m) = self.meter.lock() {
+            e.response_bytes = m.bytes;
+            e.response_sha256 = hex(&std::mem::take(&mut m.sha256).finalize());
+        }
+        e.outcome = outcome;
+        e.duration_us = self.started.elapsed().as_micros() as i64;
+        Some(e)
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(e) = self.finish(Outcome::Failed) {
+            let app = self.state.app.clone();
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move {
+                    if let Err(err) = egov_app::gateway::record(&app, std::slice::from_ref(&e)).await {
+                        tracing::error!(error = %err, message = %e.message_id, "gateway: an exchange was not logged");
+                    }
+                });
+            }
+        }
+    }
+}
+
+pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
+    let started = Instant::now();
+    let headers = req.headers().clone();
+    let id = message_id(&headers);
+    let method = req.method().as_str().to_string();
+    let full = req.uri().path().to_string();
+    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let rest = full.strip_prefix("/r1/").unwrap_or("");
+    let mut parts = rest.splitn(6, '/');
+    let ids: Vec<&str> = parts.by_ref().take(5).collect();
+    let path = parts.next().map(|p| format!("/{p}")).unwrap_or_else(|| "/".into());
+    let service = ids.join("/");
+    let client = headers.get("x-road-client").and_then(|v| v.to_str().ok()).map(String::from);
+    let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok());
+    let empty = sha256_hex(b"");
+    let exchange = Exchange {
+        message_id: id.clone(),
+        client: client.clone().unwrap_or_default().chars().take(300).collect(),
+        service: service.chars().take(400).collect(),
+        method: method.clone(),
+        path: path.chars().take(2000).collect(),
+        status: 0,
+        outcome: Outcome::Refused,
+        request_bytes: 0,
+        response_bytes: 0,
+        request_sha256: empty.clone(),
+        response_sha256: empty,
+        started_at: state.store.now(),
+        duration_us: 0,
+    };
+    if ids.len() < 5 {
+        let e = GatewayError::Malformed("the address is /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/path]".into());
+        return refuse(&state, exchange, e, started).await;
+    }
+    let route = match state.gateway.route(client.as_deref(), key, &service, &method, &path, state.now()) {
+        Ok((_, route)) => route,
+        Err(e) => return refuse(&state, exchange, e, started).await,
+    };
+    let client = client.unwrap_or_default();
+
+    // the request's body, streamed through a meter, refused past the limit
+    let limit = state.settings.gateway_max_body;
+    let (inbound, over) = (Meter::new(), Arc::new(AtomicBool::new(false)));
+    // no body at all (a GET: no length and no chunks, or a length of 0):
+    // none is sent on, and it is whole already
+    let declared = headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let bodiless = axum::body::HttpBody::is_end_stream(req.body())
+        || declared == Some(0)
+        || (declared.is_none() && !headers.contains_key("transfer-encoding"));
+    if bodiless {
+        if let Ok(mut m) = inbound.lock() {
+            m.ended = true;
+        }
+    }
+    let body = {
+        let (meter, over) = (inbound.clone(), over.clone());
+        futures_util::stream::unfold((req.into_body().into_data_stream(), false), move |(mut s, done)| {
+            let (meter, over) = (meter.clone(), over.clone());
+            async move {
+                if done {
+                    return None;
+                }
+                let next = s.next().await;
+                let mut m = meter.lock().ok()?;
+                match next {
+                    Some(Ok(chunk)) => {
+                        m.bytes += chunk.len() as u64;
+                        if m.bytes > limit {
+                            over.store(true, Ordering::SeqCst);
+                            return Some((Err(std::io::Error::other("the body is too large")), (s, true)));
+                        }
+                        m.sha256.update(&chunk);
+                        m.sha512.update(&chunk);
+                        Some((Ok(chunk), (s, false)))
+                    }
+                    Some(Err(e)) => {
+                        m.broken = true;
+                        Some((Err(std::io::Error::other(e.to_string())), (s, true)))
+                    }
+                    None => {
+                        m.ended = true;
+                        None
+                    }
+                }
+            }
+        })
+    };
+    let url = format!("{}{path}{query}", route.upstream);
+    let Ok(upstream_method) = reqwest::Method::from_bytes(method.as_bytes()) else {
+        return refuse(&state, exchange, GatewayError::Malformed("an unknown method".into()), started).await;
+    };
+    let mut rb = http().request(upstream_method, &url);
+    for (name, value) in headers.iter().filter(|(n, _)| !filtered(n) && !n.as_str().starts_with("x-road-")) {
+        rb = rb.header(name, value);
+    }
+    rb = rb.header("x-road-client", &client).header("x-road-service", &service).header("x-road-id", &id);
+    if !bodiless {
+        rb = rb.body(reqwest::Body::wrap_stream(body));
+    }
+    let sent = tokio::time::timeout(Duration::from_millis(route.timeout_ms.max(1) as u64), rb.send()).await;
+    let take_inbound = |e: &mut Exchange| {
+        if let Ok(mut m) = inbound.lock() {
+            e.request_bytes = m.bytes;
+            e.request_sha256 = hex(&std::mem::take(&mut m.sha256).finalize());
+        }
+    };
+    let upstream = match sent {
+        Ok(Ok(r)) => r,
+        Ok(Err(err)) => {
+            let mut e = exchange;
+            take_inbound(&mut e);
+            let broken = inbound.lock().map(|m| m.broken).unwrap_or(false);
+            let why = if over.load(Ordering::SeqCst) {
+                GatewayError::TooLarge(limit)
+            } else if broken {
+                // the client went away mid-body: nobody to answer
+                e.outcome = Outcome::Failed;
+                e.status = 400;
+                e.duration_us = started.elapsed().as_micros() as i64;
+                record(&state, e).await;
+                return StatusCode::BAD_REQUEST.into_response();
+            } else {
+                GatewayError::Unreachable(err.to_string())
+            };
+            return refuse(&state, e, why, started).await;
+        }
+        Err(_) => {
+            let mut e = exchange;
+            take_inbound(&mut e);
+            return refuse(&state, e, GatewayError::Timeout(route.timeout_ms), started).await;
+        }
+    };
+
+    let mut e = exchange;
+    e.status = upstream.status().as_u16();
+    // whole when its stream ended, or when it is as long as it said
+    let (request_sha512, ended) = match inbound.lock() {
+        Ok(m) => (m.sha512.clone().finalize().to_vec(), m.ended || declared == Some(m.bytes)),
+        Err(_) => (Vec::new(), false),
+    };
+    take_inbound(&mut e);
+    let mut out = HeaderMap::new();
+    for (name, value) in upstream.headers().iter() {
+        if !filtered(name) && !name.as_str().starts_with("x-road-") && name != "content-length" {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    if let Some(len) = upstream.headers().get("content-length") {
+        out.insert(axum::http::header::CONTENT_LENGTH, len.clone());
+    }
+    for (name, value) in [("x-road-client", &client), ("x-road-service", &service), ("x-road-id", &id), ("x-road-request-id", &id)] {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            out.insert(name, v);
+        }
+    }
+    if ended {
+        let hash = request_hash(&method, &format!("{path}{query}"), &headers, &request_sha512);
+        if let Ok(v) = HeaderValue::from_str(&hash) {
+            out.insert("x-road-request-hash", v);
+        }
+    }
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_GATEWAY);
+
+    // the answer, streamed through a meter; its last chunk held back until
+    // the exchange is in the log
+    let outbound = Meter::new();
+    let pending = Pending { state: state.clone(), exchange: Some(e), started, meter: outbound.clone() };
+    let stream = futures_util::stream::unfold(
+        (upstream.bytes_stream(), None::<Bytes>, pending, outbound, false),
+        |(mut s, mut held, mut pending, meter, done)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                match s.next().await {
+                    Some(Ok(chunk)) => {
+                        if let Ok(mut m) = meter.lock() {
+                            m.bytes += chunk.len() as u64;
+                            m.sha256.update(&chunk);
+                        }
+                        if let Some(prev) = held.replace(chunk) {
+                            return Some((Ok::<Bytes, std::io::Error>(prev), (s, held, pending, meter, false)));
+                        }
+                    }
+                    Some(Err(err)) => {
+                        // the upstream broke off: logged as failed when dropped
+                        return Some((Err(std::io::Error::other(err.to_string())), (s, None, pending, meter, true)));
+                    }
+                    None => {
+                        if let Some(e) = pending.finish(Outcome::Answered) {
+                            record(&pending.state, e).await;
+                        }
+                        let last = held.take();
+                        return last.map(|b| (Ok(b), (s, None, pending, meter, true)));
+                    }
+                }
+            }
+        },
+    );
+    let mut resp = Response::new(Body::from_stream(stream));
+    *resp.status_mut() = status;
+    *resp.headers_mut() = out;
+    resp
+}
