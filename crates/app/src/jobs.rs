@@ -140,6 +140,20 @@ pub const REFRESH_GATEWAY: Job = Job {
     runs: Runs::OnEach,
 };
 
+/// Seals the gateway's message log (its head, signed) when it grew: on one
+/// instance at a time, with that instance's key.
+pub const SEAL_GATEWAY_LOG: Job = Job {
+    name: "gateway-seal",
+    every: Duration::from_secs(10),
+    run: |app| {
+        Box::pin(async move {
+            crate::gateway::seal_now(&app).await?;
+            Ok(())
+        })
+    },
+    runs: Runs::OnOne,
+};
+
 /// Removes expired sessions and expired or revoked tokens.
 pub const SWEEP_CREDENTIALS: Job = Job {
     name: "credentials",

@@ -73,6 +73,8 @@ pub struct Config {
     /// instance takes over a job whose holder died); by default another
     /// period and a minute.
     pub lease_grace: Option<std::time::Duration>,
+    /// The instance's Ed25519 key that seals the gateway's message log.
+    pub seal_key: Option<gateway::SealKey>,
 }
 
 impl Default for Config {
@@ -83,6 +85,7 @@ impl Default for Config {
             max_extension: Span::WorkingDays(30),
             providers: Vec::new(),
             lease_grace: None,
+            seal_key: None,
         }
     }
 }

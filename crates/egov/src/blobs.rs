@@ -9,7 +9,12 @@ use std::time::Instant;
 use futures_util::{StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 
+use std::process::ExitCode;
+
+use clap::Subcommand;
 use egov_store::BlobStore;
+
+use super::Db;
 
 /// Files copied at once: an object store answers each in a round trip.
 const AT_ONCE: usize = 8;
@@ -64,4 +69,67 @@ pub async fn copy_named(
         }
     }
     Ok(bytes)
+}
+
+#[derive(Subcommand)]
+pub(crate) enum BlobsCmd {
+    /// Remove the files that no dossier names (left by submissions cut short
+    /// by a crash), older than --min-age-secs. `serve` does this hourly.
+    Sweep {
+        #[command(flatten)]
+        db: Db,
+        /// Leave younger files alone: a submission in flight writes its files first.
+        #[arg(long, default_value_t = 3600)]
+        min_age_secs: u64,
+    },
+    /// Copy every file the database names from the configured store (the
+    /// folder, by default) to another, such as an S3-compatible bucket,
+    /// checking each digest as it is read and again from the target. Safe
+    /// to run again; the platform keeps serving from the old store until it
+    /// is restarted with `--blob-store URL`.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+        /// `s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME` (keys in
+        /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or a folder.
+        #[arg(long, value_parser = egov_store::BlobSpec::parse)]
+        to: egov_store::BlobSpec,
+    },
+}
+
+/// Sweeps orphaned files, or moves every file to another store.
+pub(crate) async fn blobs_cmd(what: BlobsCmd) -> Result<ExitCode, String> {
+    match what {
+        BlobsCmd::Sweep { db, min_age_secs } => {
+            let store = db.open().await?;
+            let r = store
+                .sweep_blobs(&db.blobs()?, std::time::Duration::from_secs(min_age_secs))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
+            Ok(ExitCode::SUCCESS)
+        }
+        BlobsCmd::Migrate { db, to } => {
+            let store = db.open().await?;
+            let (from, to) = (db.blobs()?, egov_store::BlobStore::open(&to).map_err(|e| e.to_string())?);
+            if from.spec() == to.spec() {
+                return Err(format!("{} is already where the files are", to.spec()));
+            }
+            if !to.ready().await {
+                return Err(format!("{} does not answer (is the bucket there, and the keys right?)", to.spec()));
+            }
+            let rows = store.named_files().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            let bytes = copy_named(&from, &to, &rows, true).await?;
+            println!(
+                "copied {} files ({bytes} bytes) from {} to {}, every digest checked on both sides; \
+                 now serve with --blob-store {}",
+                rows.len(),
+                from.spec(),
+                to.spec(),
+                to.spec()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

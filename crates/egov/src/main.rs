@@ -156,7 +156,7 @@ enum Command {
     #[command(alias = "files")]
     Blobs {
         #[command(subcommand)]
-        what: BlobsCmd,
+        what: blobs::BlobsCmd,
     },
     /// A consistent copy of the database and the files it names, taken while
     /// serving (SQLite's online copy, or pg_dump), into a new folder.
@@ -394,32 +394,6 @@ enum QualityCmd {
     },
 }
 
-#[derive(Subcommand)]
-enum BlobsCmd {
-    /// Remove the files that no dossier names (left by submissions cut short
-    /// by a crash), older than --min-age-secs. `serve` does this hourly.
-    Sweep {
-        #[command(flatten)]
-        db: Db,
-        /// Leave younger files alone: a submission in flight writes its files first.
-        #[arg(long, default_value_t = 3600)]
-        min_age_secs: u64,
-    },
-    /// Copy every file the database names from the configured store (the
-    /// folder, by default) to another, such as an S3-compatible bucket,
-    /// checking each digest as it is read and again from the target. Safe
-    /// to run again; the platform keeps serving from the old store until it
-    /// is restarted with `--blob-store URL`.
-    Migrate {
-        #[command(flatten)]
-        db: Db,
-        /// `s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME` (keys in
-        /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or a folder.
-        #[arg(long, value_parser = egov_store::BlobSpec::parse)]
-        to: egov_store::BlobSpec,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -490,7 +464,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Quality { what } => quality_cmd(what).await,
-        Command::Blobs { what } => blobs_cmd(what).await,
+        Command::Blobs { what } => blobs::blobs_cmd(what).await,
         Command::Gateway { what } => gateway_cmd::gateway_cmd(what).await,
         Command::Backup { db, to } => {
             let store = db.open().await?;
@@ -603,6 +577,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             blobs: db.blob_spec(),
             providers,
             lease_grace: job_lease_grace_seconds.map(std::time::Duration::from_secs),
+            seal_key: Some(seal_key(&anchor.key_path(&db))?),
             ..Default::default()
         },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
@@ -771,43 +746,6 @@ async fn quality_cmd(what: QualityCmd) -> Result<ExitCode, String> {
     }
 }
 
-/// Sweeps orphaned files, or moves every file to another store.
-async fn blobs_cmd(what: BlobsCmd) -> Result<ExitCode, String> {
-    match what {
-        BlobsCmd::Sweep { db, min_age_secs } => {
-            let store = db.open().await?;
-            let r = store
-                .sweep_blobs(&db.blobs()?, std::time::Duration::from_secs(min_age_secs))
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("removed {} unreferenced files; kept {}", r.removed, r.kept);
-            Ok(ExitCode::SUCCESS)
-        }
-        BlobsCmd::Migrate { db, to } => {
-            let store = db.open().await?;
-            let (from, to) = (db.blobs()?, egov_store::BlobStore::open(&to).map_err(|e| e.to_string())?);
-            if from.spec() == to.spec() {
-                return Err(format!("{} is already where the files are", to.spec()));
-            }
-            if !to.ready().await {
-                return Err(format!("{} does not answer (is the bucket there, and the keys right?)", to.spec()));
-            }
-            let rows = store.named_files().await.map_err(|e| e.to_string())?;
-            store.close().await;
-            let bytes = blobs::copy_named(&from, &to, &rows, true).await?;
-            println!(
-                "copied {} files ({bytes} bytes) from {} to {}, every digest checked on both sides; \
-                 now serve with --blob-store {}",
-                rows.len(),
-                from.spec(),
-                to.spec(),
-                to.spec()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
 /// Verifies, anchors, or shows the key of the audit chain.
 async fn audit_cmd(what: AuditCmd) -> Result<ExitCode, String> {
     match what {
@@ -875,6 +813,16 @@ fn parse_lifetime(s: &str) -> Result<std::time::Duration, String> {
 }
 
 /// An application error as the command line says it (in English).
+/// The instance's anchor key as the key that seals the gateway's log.
+fn seal_key(path: &std::path::Path) -> Result<egov_app::gateway::SealKey, String> {
+    let hex = egov::anchor::load_or_create_key(path)?.to_hex();
+    let mut b = [0u8; 32];
+    for (i, o) in b.iter_mut().enumerate() {
+        *o = u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or("a short key")?, 16).map_err(|e| e.to_string())?;
+    }
+    Ok(egov_app::gateway::SealKey(b))
+}
+
 fn app_error(e: egov_app::AppError) -> String {
     match e {
         egov_app::AppError::Invalid(errs) => {

@@ -328,6 +328,63 @@ pub async fn revoke_key(app: &App, actor: Actor<'_>, key_id: i64, who: &str) -> 
     app.gateway.refresh(&app.store).await
 }
 
+/// The 32 secret bytes of the key that seals the log (never printed).
+#[derive(Clone)]
+pub struct SealKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SealKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealKey(…)")
+    }
+}
+
+/// Seals the log's head if it grew since the last seal; the sealed
+/// sequence number.
+pub async fn seal_now(app: &App) -> Result<Option<i64>, AppError> {
+    let Some(key) = &app.config.seal_key else { return Ok(None) };
+    let (seq, hash) = app.store.gateway_log_head().await?;
+    if seq <= app.store.last_seal().await? {
+        return Ok(None);
+    }
+    let seal = egov_gateway::archive::seal(&key.0, seq, &hash, app.store.now());
+    app.store.add_seal(&seal).await?;
+    Ok(Some(seq))
+}
+
+/// An archive of the exchanges that began from `from` to `to` (whole days,
+/// Vietnam's dates): a header line, the records in order, the seals that
+/// cover them, as JSON lines for `egov gateway verify`.
+pub async fn archive(store: &Store, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<String, AppError> {
+    use egov_gateway::archive::Line;
+    let json = |l: &Line| serde_json::to_string(l).map_err(|e| AppError::Internal(e.to_string()));
+    let mut out = json(&Line::Archive { from: from.to_string(), to: to.to_string() })?;
+    out.push('\n');
+    let (start, end) =
+        (egov_kernel::vn::day_start_micros(from), egov_kernel::vn::day_start_micros(to + chrono::Days::new(1)));
+    let Some((lo, hi)) = store.log_range(start, end).await? else { return Ok(out) };
+    let seals = store.seals_covering(lo, hi).await?;
+    let mut next = lo;
+    while next <= hi {
+        let page = store.exchanges(next, 5000).await?;
+        if page.is_empty() {
+            break;
+        }
+        for (seq, exchange, prev_hash, hash) in page {
+            if seq > hi {
+                break;
+            }
+            out.push_str(&json(&Line::Record { seq, exchange, prev_hash, hash })?);
+            out.push('\n');
+            next = seq + 1;
+        }
+    }
+    for s in seals {
+        out.push_str(&json(&Line::Seal(s))?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// Records exchanges in the message log (chained); their sequence numbers.
 pub async fn record(app: &App, exchanges: &[Exchange]) -> Result<Vec<i64>, AppError> {
     Ok(app.store.append_exchanges(exchanges).await?)

@@ -249,4 +249,55 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     assert_eq!(echo["exchange"]["request_sha256"], digest.as_str());
     assert_eq!(echo["exchange"]["response_sha256"], digest.as_str());
     assert_eq!(echo["exchange"]["request_bytes"], 3000);
+
+    // sealed, archived, verified offline; each kind of tampering named
+    let dir = std::env::temp_dir().join(format!("egov-gw-archive-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("anchor.key").display().to_string();
+    assert!(ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key])).starts_with("sealed the log at record "));
+    assert_eq!(ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key])), "nothing new to seal");
+    assert_eq!(b.call("GET", SERVICE, "/dossiers/2", vec![]).await.status(), 200);
+    assert_eq!(b.call("GET", SERVICE, "/dossiers/3", vec![]).await.status(), 200);
+    ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key]));
+    let public = ok(app.cli(&["audit", "public-key", "--audit-anchor-key", &key]));
+    let today =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string();
+    let archive = ok(app.cli(&["gateway", "archive", "--from", &today, "--to", &today]));
+    let verify = |text: &str, pinned: &str| {
+        let file = dir.join(format!("a-{}.jsonl", random_name()));
+        std::fs::write(&file, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_egov"))
+            .args(["gateway", "verify"])
+            .arg(&file)
+            .args(["--public-key", pinned])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let (sound, said) = verify(&archive, &public);
+    assert!(sound && said.contains(&format!("{} records, 2 seals", records.len() + 2)), "{said}");
+    let lines: Vec<&str> = archive.lines().collect();
+    let rec = |i: usize| lines.iter().filter(|l| l.contains("\"kind\":\"record\"")).nth(i).unwrap().to_string();
+    let (third, fourth) = (rec(2), rec(3));
+    let altered = archive.replacen(&third, &third.replacen("\"method\":\"GET\"", "\"method\":\"PUT\"", 1), 1);
+    let (sound, said) = verify(&altered, &public);
+    assert!(!sound && said.contains("record 3 was altered"), "{said}");
+    let removed = archive.replacen(&format!("{third}\n"), "", 1);
+    let (sound, said) = verify(&removed, &public);
+    assert!(!sound && said.contains("record 3 is missing"), "{said}");
+    let swapped = archive.replacen(&third, "@@", 1).replacen(&fourth, &third, 1).replacen("@@", &fourth, 1);
+    let (sound, said) = verify(&swapped, &public);
+    assert!(!sound && said.contains("record 4 is out of order"), "{said}");
+    let seals: Vec<&str> = lines.iter().copied().filter(|l| l.contains("\"kind\":\"seal\"")).collect();
+    let sig = |l: &str| serde_json::from_str::<serde_json::Value>(l).unwrap()["sig"].as_str().unwrap().to_string();
+    let (s0, s1) = (sig(seals[0]), sig(seals[1]));
+    let resigned = archive.replacen(&s0, "@@", 1).replacen(&s1, &s0, 1).replacen("@@", &s1, 1);
+    let (sound, said) = verify(&resigned, &public);
+    assert!(!sound && said.contains("is not signed by its key"), "{said}");
+    let (sound, said) = verify(&archive, &"ab".repeat(32));
+    assert!(!sound && said.contains("not the gateway's"), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

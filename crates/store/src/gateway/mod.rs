@@ -2,11 +2,12 @@
 //! access rights, API keys) and its message log. Every registry change is
 //! audited and bumps `gateway_version`, which every instance watches.
 
+use egov_gateway::archive::Seal;
 use egov_gateway::{log, Exchange, LogMode, Outcome, SubsystemState};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("gateway": 21 "0021_gateway");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("gateway": 21 "0021_gateway", 22 "0022_gateway_seals");
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GwSubsystem {
@@ -241,6 +242,74 @@ impl Store {
                 Ok((get(r, "seq")?, e, get(r, "prev_hash")?, get(r, "hash")?))
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// The log's head: its last sequence number and hash.
+    pub async fn gateway_log_head(&self) -> Result<(i64, String)> {
+        let r = sqlx::query("SELECT seq, hash FROM gw_log_head WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok((get(&r, "seq")?, get(&r, "hash")?))
+    }
+
+    /// The last sealed sequence number (0 before any seal).
+    pub async fn last_seal(&self) -> Result<i64> {
+        let s: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM gw_seals").fetch_one(&self.pool).await?;
+        Ok(s.unwrap_or(0))
+    }
+
+    /// Keeps a seal (a second one of the same head is ignored: two
+    /// instances sealing at once agree).
+    pub async fn add_seal(&self, s: &Seal) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO gw_seals (seq, hash, at_micros, signer, sig) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(s.seq)
+        .bind(&s.hash)
+        .bind(s.at_micros)
+        .bind(&s.key)
+        .bind(&s.sig)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The seals from `from_seq` on, and the first one after `to_seq` (it
+    /// covers the period's tail).
+    pub async fn seals_covering(&self, from_seq: i64, to_seq: i64) -> Result<Vec<Seal>> {
+        let rows = sqlx::query(
+            "SELECT seq, hash, at_micros, signer, sig FROM gw_seals WHERE seq >= $1 AND \
+             seq <= COALESCE((SELECT MIN(seq) FROM gw_seals WHERE seq >= $2), $2) ORDER BY seq",
+        )
+        .bind(from_seq)
+        .bind(to_seq)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Seal {
+                    seq: get(r, "seq")?,
+                    hash: get(r, "hash")?,
+                    at_micros: get(r, "at_micros")?,
+                    key: get(r, "signer")?,
+                    sig: get(r, "sig")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The sequence numbers of the exchanges that began in `[from, to)`
+    /// (micros): the first and the last, when any did.
+    pub async fn log_range(&self, from: i64, to: i64) -> Result<Option<(i64, i64)>> {
+        let r =
+            sqlx::query("SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM gw_log WHERE started_at >= $1 AND started_at < $2")
+                .bind(from)
+                .bind(to)
+                .fetch_one(&self.pool)
+                .await?;
+        let (lo, hi): (Option<i64>, Option<i64>) = (get(&r, "lo")?, get(&r, "hi")?);
+        Ok(lo.zip(hi))
     }
 }
 

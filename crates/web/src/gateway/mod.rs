@@ -18,7 +18,7 @@ pub const MODULE: Module = Module {
     nav: &[],
     messages: &[messages::MESSAGES],
     migrations: egov_store::gateway::MIGRATIONS,
-    jobs: &[egov_app::jobs::REFRESH_GATEWAY],
+    jobs: &[egov_app::jobs::REFRESH_GATEWAY, egov_app::jobs::SEAL_GATEWAY_LOG],
     passthrough: Some(proxy::routes),
 };
 
