@@ -49,6 +49,9 @@ pub(crate) enum GatewayCmd {
         /// What the message log keeps: metadata or full.
         #[arg(long, default_value = "metadata")]
         logging: String,
+        /// Its OpenAPI document (JSON or YAML), for getOpenAPI.
+        #[arg(long)]
+        openapi: Option<std::path::PathBuf>,
         #[command(flatten)]
         db: Db,
     },
@@ -129,6 +132,14 @@ pub(crate) enum GatewayCmd {
         #[arg(long = "public-key")]
         public_keys: Vec<String>,
     },
+    /// Put the gateway in maintenance (`on`: every call and its health check
+    /// answer 503) or take it out (`off`).
+    Maintenance {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+        #[command(flatten)]
+        db: Db,
+    },
     /// The message log from a sequence number on, as JSON lines.
     Log {
         #[arg(long, default_value_t = 1)]
@@ -176,7 +187,11 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
             gw::set_subsystem_state(&app, op, id, state, WHO).await.map_err(app_error)?;
             println!("{ident}: {}", state.as_str());
         }
-        GatewayCmd::PutService { subsystem, code, upstream, timeout_ms, logging, db } => {
+        GatewayCmd::PutService { subsystem, code, upstream, timeout_ms, logging, openapi, db } => {
+            let openapi = match openapi {
+                Some(f) => Some(std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?),
+                None => None,
+            };
             let app = app(&db).await?;
             let logging = match logging.as_str() {
                 "metadata" => LogMode::Metadata,
@@ -190,7 +205,7 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
                 upstream,
                 timeout_ms,
                 logging,
-                openapi: None,
+                openapi,
             };
             println!("{}", gw::put_service(&app, op, s, WHO).await.map_err(app_error)?);
         }
@@ -266,6 +281,10 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
+        }
+        GatewayCmd::Maintenance { state, db } => {
+            gw::set_maintenance(&app(&db).await?, op, state == "on", WHO).await.map_err(app_error)?;
+            println!("gateway maintenance {state}");
         }
         GatewayCmd::Log { from_seq, limit, db } => {
             let store = db.open().await?;

@@ -32,6 +32,8 @@ pub enum GatewayError {
     Unreachable(String),
     #[error("the service's upstream did not answer within {0} ms")]
     Timeout(i64),
+    #[error("the gateway is in maintenance: try again later")]
+    Maintenance,
 }
 
 impl GatewayError {
@@ -45,6 +47,7 @@ impl GatewayError {
             GatewayError::TooLarge(_) => (413, "Client.MessageTooLarge"),
             GatewayError::Unreachable(_) => (502, "Server.ServerProxy.NetworkError"),
             GatewayError::Timeout(_) => (504, "Server.ServerProxy.Timeout"),
+            GatewayError::Maintenance => (503, "Server.ServerProxy.Maintenance"),
         }
     }
 }
@@ -79,6 +82,27 @@ impl Gateway {
         Ok(())
     }
 
+    /// The client named by `X-Road-Client`, if its API key proves it and
+    /// it is approved.
+    pub fn authenticate(
+        &self,
+        client: Option<&str>,
+        api_key: Option<&str>,
+    ) -> Result<(Arc<Registry>, egov_gateway::SubsystemId), GatewayError> {
+        let reg = self.get();
+        if reg.maintenance() {
+            return Err(GatewayError::Maintenance);
+        }
+        let client = client.ok_or(GatewayError::Malformed("the X-Road-Client header is missing".into()))?;
+        let client = egov_gateway::SubsystemId::parse(client).map_err(|e| GatewayError::Malformed(e.to_string()))?;
+        let key = api_key.ok_or(GatewayError::Unauthenticated("no X-Road-Api-Key"))?;
+        let holder = reg.key_holder(key).ok_or(GatewayError::Unauthenticated("the key is unknown or revoked"))?;
+        if holder != &client || !reg.approved(&client) {
+            return Err(GatewayError::Unauthenticated("the key is not the client's, or the client is not approved"));
+        }
+        Ok((reg, client))
+    }
+
     /// Where a call goes, or why it does not: the client named by
     /// `X-Road-Client` and proven by its API key, the service published
     /// and its provider approved, and a grant in force for the method and
@@ -92,16 +116,9 @@ impl Gateway {
         path: &str,
         now: chrono::NaiveDateTime,
     ) -> Result<(Arc<Registry>, Route), GatewayError> {
-        let reg = self.get();
-        let client = client.ok_or(GatewayError::Malformed("the X-Road-Client header is missing".into()))?;
-        let client = egov_gateway::SubsystemId::parse(client).map_err(|e| GatewayError::Malformed(e.to_string()))?;
         let service_id = egov_gateway::ServiceId::parse(service).map_err(|e| GatewayError::Malformed(e.to_string()))?;
         let path = egov_gateway::clean_path(path).map_err(|e| GatewayError::Malformed(e.to_string()))?;
-        let key = api_key.ok_or(GatewayError::Unauthenticated("no X-Road-Api-Key"))?;
-        let holder = reg.key_holder(key).ok_or(GatewayError::Unauthenticated("the key is unknown or revoked"))?;
-        if holder != &client || !reg.approved(&client) {
-            return Err(GatewayError::Unauthenticated("the key is not the client's, or the client is not approved"));
-        }
+        let (reg, client) = self.authenticate(client, api_key)?;
         let route = reg
             .service(&service_id)
             .filter(|_| reg.approved(&service_id.provider))
@@ -315,6 +332,19 @@ pub async fn issue_key(app: &App, actor: Actor<'_>, subsystem_id: i64, who: &str
     w.commit().await?;
     app.gateway.refresh(&app.store).await?;
     Ok((id, key))
+}
+
+/// Puts the gateway in maintenance (every call answered 503, its health
+/// check too, so that balancers move away), or takes it out: a system
+/// administrator.
+pub async fn set_maintenance(app: &App, actor: Actor<'_>, on: bool, who: &str) -> Result<(), AppError> {
+    if !actor.is_system() {
+        return Err(AppError::Forbidden);
+    }
+    let mut w = app.store.begin_write().await?;
+    w.gw_set_maintenance(on, who).await?;
+    w.commit().await?;
+    app.gateway.refresh(&app.store).await
 }
 
 /// Revokes an API key (a system administrator).

@@ -83,6 +83,11 @@ impl Registry {
         r
     }
 
+    /// Whether the gateway is in maintenance.
+    pub fn maintenance(&self) -> bool {
+        self.rows.maintenance
+    }
+
     /// The subsystem an API key belongs to (looked up by its digest).
     pub fn key_holder(&self, key: &str) -> Option<&SubsystemId> {
         self.keys.get(&egov_gateway::log::sha256_hex(key.as_bytes()))
@@ -98,6 +103,51 @@ impl Registry {
 
     pub fn groups_of(&self, s: &SubsystemId) -> &[Part] {
         self.groups.get(s).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The services `provider` publishes, by code.
+    pub fn services_of(&self, provider: &SubsystemId) -> Vec<&Route> {
+        let mut out: Vec<&Route> = self.services.values().filter(|r| &r.service.provider == provider).collect();
+        out.sort_by(|a, b| a.service.code.cmp(&b.service.code));
+        out
+    }
+
+    /// The endpoints of `service` its grants open — to anyone (`client`
+    /// `None`), or to a client (a member of `groups`) at `now` — as
+    /// (method, path pattern); a whole-service grant is `*` and `/**`.
+    pub fn endpoints(
+        &self,
+        service: &ServiceId,
+        client: Option<(&SubsystemId, &[Part])>,
+        now: chrono::NaiveDateTime,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .grants
+            .iter()
+            .filter(|g| &g.service == service)
+            .filter(|g| match client {
+                None => true,
+                Some((c, groups)) => {
+                    let covers = match &g.grantee {
+                        Grantee::Subsystem(s) => s == c,
+                        Grantee::Group(p) => groups.contains(p),
+                    };
+                    covers && g.valid_from.is_none_or(|f| f <= now) && g.valid_until.is_none_or(|u| now < u)
+                }
+            })
+            .map(|g| match &g.endpoint {
+                Some(e) => (e.method.to_string(), e.path.as_str().to_string()),
+                None => ("*".to_string(), "/**".to_string()),
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// A service's OpenAPI document, as uploaded.
+    pub fn openapi_of(&self, route: &Route) -> Option<&str> {
+        self.service_row(route.id).and_then(|s| s.openapi.as_deref())
     }
 
     pub fn subsystem_row(&self, id: i64) -> Option<&GwSubsystem> {

@@ -213,6 +213,25 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     let r = a.call("POST", SERVICE, "/echo", vec![b'x'; 5000]).await;
     assert_eq!((r.status().as_u16(), error_of(&r).as_deref()), (413, Some("Client.MessageTooLarge")));
 
+    // maintenance: every call and the health check answer 503, then serve again
+    assert_eq!(app.client().get("/gateway/health").await.text, "ok");
+    ok(app.cli(&["gateway", "maintenance", "on"]));
+    let start = Instant::now();
+    while a.call("GET", SERVICE, "/dossiers/1", vec![]).await.status() != 503 {
+        assert!(start.elapsed() < Duration::from_secs(5), "maintenance not seen within 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let r = a.call("GET", SERVICE, "/dossiers/1", vec![]).await;
+    assert_eq!(error_of(&r).as_deref(), Some("Server.ServerProxy.Maintenance"));
+    let health = app.client().get("/gateway/health").await;
+    assert_eq!((health.status, health.text.as_str()), (503, "maintenance"));
+    ok(app.cli(&["gateway", "maintenance", "off"]));
+    let start = Instant::now();
+    while a.call("GET", SERVICE, "/dossiers/1", vec![]).await.status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5), "maintenance not ended within 5 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // a revoked key stops working on every instance within seconds
     ok(app.cli(&["gateway", "revoke-key", &ka[0]]));
     let start = Instant::now();
@@ -244,6 +263,7 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     assert_eq!(find(504, "Refused"), 1);
     assert_eq!(find(413, "Refused"), 1);
     assert!(find(403, "Refused") >= 3);
+    assert!(find(503, "Refused") >= 1);
     let echo = records.iter().find(|r| r["exchange"]["path"] == "/echo" && r["exchange"]["status"] == 200).unwrap();
     let digest = egov_gateway::log::sha256_hex(&body);
     assert_eq!(echo["exchange"]["request_sha256"], digest.as_str());
@@ -300,4 +320,135 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     let (sound, said) = verify(&archive, &"ab".repeat(32));
     assert!(!sound && said.contains("not the gateway's"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// X-Road's metadata services: what a provider publishes (`listMethods`),
+/// what a client may call of it (`allowedMethods`), a service's OpenAPI
+/// description (`getOpenAPI`), and who is registered (`listClients`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metadata_services_say_what_is_published_and_what_a_client_may_call() {
+    let up = upstream().await;
+    let app = spawn().await;
+    let provider = "VN-TN/GOV/H72.11/hotich";
+    for (ident, name) in [(provider, "Hộ tịch"), ("VN-TN/GOV/H72.12/erp", "A"), ("VN-TN/GOV/H72.50.01/mc", "B")] {
+        ok(app.cli(&["gateway", "add-subsystem", ident, "--name", name]));
+    }
+    let doc =
+        serde_json::json!({"openapi": "3.0.0", "info": {"title": "Tình trạng hồ sơ", "version": "1"}, "paths": {}});
+    let file = std::env::temp_dir().join(format!("egov-openapi-{}.json", random_name()));
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let file_arg = file.display().to_string();
+    ok(app.cli(&[
+        "gateway",
+        "put-service",
+        "--subsystem",
+        provider,
+        "--code",
+        "status",
+        "--upstream",
+        &up,
+        "--openapi",
+        &file_arg,
+    ]));
+    ok(app.cli(&["gateway", "put-service", "--subsystem", provider, "--code", "other", "--upstream", &up]));
+    ok(app.cli(&["gateway", "grant", SERVICE, "--to", "VN-TN/GOV/H72.12/erp"]));
+    ok(app.cli(&[
+        "gateway",
+        "grant",
+        SERVICE,
+        "--to",
+        "VN-TN/GOV/H72.50.01/mc",
+        "--method",
+        "GET",
+        "--path",
+        "/dossiers/*",
+    ]));
+    let key =
+        |ident: &str| ok(app.cli(&["gateway", "issue-key", ident])).split_whitespace().nth(1).unwrap().to_string();
+    let (ka, kb) = (key("VN-TN/GOV/H72.12/erp"), key("VN-TN/GOV/H72.50.01/mc"));
+    let http = reqwest::Client::new();
+    let meta = |client: &str, key: &str, what: &str| {
+        http.get(format!("{}/r1/{provider}/{what}", app.base))
+            .header("X-Road-Client", client)
+            .header("X-Road-Api-Key", key)
+            .send()
+    };
+    let start = Instant::now();
+    while meta("VN-TN/GOV/H72.50.01/mc", &kb, "listMethods").await.unwrap().status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5), "the registry did not reach the server");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let endpoints = |j: &serde_json::Value, code: &str| -> Vec<(String, String)> {
+        let s = j["service"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["service_code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {j}"));
+        assert_eq!(s["member_code"], "H72.11");
+        assert_eq!(s["subsystem_code"], "hotich");
+        s["endpoint_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["method"].as_str().unwrap().into(), e["path"].as_str().unwrap().into()))
+            .collect()
+    };
+    let pair = |m: &str, p: &str| (m.to_string(), p.to_string());
+    let listed: serde_json::Value =
+        meta("VN-TN/GOV/H72.50.01/mc", &kb, "listMethods").await.unwrap().json().await.unwrap();
+    assert_eq!(listed["service"].as_array().unwrap().len(), 2, "{listed}");
+    assert_eq!(endpoints(&listed, "status"), vec![pair("*", "/**"), pair("GET", "/dossiers/*")]);
+    assert!(endpoints(&listed, "other").is_empty());
+    let kind = |j: &serde_json::Value, code: &str| {
+        j["service"].as_array().unwrap().iter().find(|s| s["service_code"] == code).unwrap()["service_type"].clone()
+    };
+    assert_eq!(
+        (kind(&listed, "status"), kind(&listed, "other")),
+        (serde_json::json!("OPENAPI"), serde_json::json!("REST"))
+    );
+    let allowed: serde_json::Value =
+        meta("VN-TN/GOV/H72.50.01/mc", &kb, "allowedMethods").await.unwrap().json().await.unwrap();
+    assert_eq!(allowed["service"].as_array().unwrap().len(), 1, "{allowed}");
+    assert_eq!(endpoints(&allowed, "status"), vec![pair("GET", "/dossiers/*")]);
+    let allowed: serde_json::Value =
+        meta("VN-TN/GOV/H72.12/erp", &ka, "allowedMethods").await.unwrap().json().await.unwrap();
+    assert_eq!(endpoints(&allowed, "status"), vec![pair("*", "/**")]);
+    // the description, as uploaded
+    let r = meta("VN-TN/GOV/H72.12/erp", &ka, "getOpenAPI?serviceCode=status").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap(), doc);
+    for (what, status, kind) in [
+        ("getOpenAPI?serviceCode=other", 404, "Server.ServerProxy.UnknownService"),
+        ("getOpenAPI", 400, "Client.BadRequest"),
+    ] {
+        let r = meta("VN-TN/GOV/H72.12/erp", &ka, what).await.unwrap();
+        assert_eq!((r.status().as_u16(), error_of(&r).as_deref()), (status, Some(kind)), "{what}");
+    }
+    let r = meta("VN-TN/GOV/H72.12/erp", &kb, "listMethods").await.unwrap();
+    assert_eq!(r.status(), 401, "another's key");
+    // who is registered: members and their subsystems
+    let clients: serde_json::Value =
+        http.get(format!("{}/listClients", app.base)).send().await.unwrap().json().await.unwrap();
+    let ids: Vec<String> = clients["member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}/{}",
+                m["id"]["object_type"].as_str().unwrap(),
+                m["id"]["member_code"].as_str().unwrap(),
+                m["id"]["subsystem_code"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    for want in ["MEMBER H72.11/", "SUBSYSTEM H72.11/hotich", "SUBSYSTEM H72.50.01/mc"] {
+        assert!(ids.iter().any(|i| i == want), "{want} in {ids:?}");
+    }
+    // and each metadata call is an exchange in the log
+    let log = ok(app.cli(&["gateway", "log"]));
+    assert!(log.lines().filter(|l| l.contains("/allowedMethods\"")).count() >= 2, "{log}");
+    let _ = std::fs::remove_file(&file);
 }

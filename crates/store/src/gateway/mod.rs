@@ -70,6 +70,8 @@ pub struct GwRegistry {
     pub grants: Vec<GwGrant>,
     /// (key digest, subsystem id) of keys not revoked.
     pub keys: Vec<(String, i64)>,
+    /// The gateway is in maintenance: it answers every call 503.
+    pub maintenance: bool,
 }
 
 fn corrupt(what: &str, v: &str) -> StoreError {
@@ -151,7 +153,8 @@ impl Store {
             .iter()
             .map(|r| Ok((get(r, "digest")?, get(r, "subsystem_id")?)))
             .collect::<Result<Vec<_>>>()?;
-        Ok(GwRegistry { version, subsystems, services, groups, grants, keys })
+        let maintenance = self.meta("gateway_maintenance").await?.as_deref() == Some("on");
+        Ok(GwRegistry { version, subsystems, services, groups, grants, keys, maintenance })
     }
 
     pub async fn gateway_version(&self) -> Result<String> {
@@ -511,6 +514,14 @@ impl WriteTx {
             Some(&id),
         ));
         Ok(id)
+    }
+
+    /// Puts the gateway in maintenance, or takes it out.
+    pub async fn gw_set_maintenance(&mut self, on: bool, actor: &str) -> Result<()> {
+        self.set_meta("gateway_maintenance", if on { "on" } else { "off" }).await?;
+        self.gateway_changed().await?;
+        self.audit(egov_audit::Event::new(actor, "gateway.maintenance", "gateway", None::<&()>, Some(&on)));
+        Ok(())
     }
 
     /// Revokes an API key.

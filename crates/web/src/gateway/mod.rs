@@ -4,6 +4,7 @@
 //! back-office pages come next.
 
 pub(crate) mod messages;
+pub(crate) mod metadata;
 pub(crate) mod proxy;
 
 use axum::Router;

@@ -24,7 +24,12 @@ use sha2::{Digest, Sha256, Sha512};
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/r1", any(proxy)).route("/r1/", any(proxy)).route("/r1/{*rest}", any(proxy))
+    Router::new()
+        .route("/r1", any(proxy))
+        .route("/r1/", any(proxy))
+        .route("/r1/{*rest}", any(proxy))
+        .route("/listClients", axum::routing::get(super::metadata::list_clients))
+        .route("/gateway/health", axum::routing::get(health))
 }
 
 /// Headers that are the connection's, or that would tell the other side
@@ -97,7 +102,7 @@ fn hex(d: &[u8]) -> String {
 /// Writes an exchange to the log, in a task of its own (a client that goes
 /// away drops the request's future, never the log's write), and waits for
 /// it; a failure is said, not hidden.
-async fn record(state: &AppState, e: Exchange) {
+pub(crate) async fn record(state: &AppState, e: Exchange) {
     let app = state.app.clone();
     let write = tokio::spawn(async move {
         if let Err(err) = egov_app::gateway::record(&app, std::slice::from_ref(&e)).await {
@@ -130,7 +135,7 @@ fn problem(e: &GatewayError, id: &str) -> Response {
     resp
 }
 
-async fn refuse(state: &AppState, mut e: Exchange, err: GatewayError, started: Instant) -> Response {
+pub(crate) async fn refuse(state: &AppState, mut e: Exchange, err: GatewayError, started: Instant) -> Response {
     e.status = err.kind().0;
     e.outcome = Outcome::Refused;
     e.duration_us = started.elapsed().as_micros() as i64;
@@ -193,6 +198,19 @@ impl Drop for Pending {
     }
 }
 
+/// The gateway's health, for load balancers: 200 `ok`, or 503 with the
+/// reason (maintenance, the database unreachable), in plain text.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let text = |s: StatusCode, t: &'static str| (s, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], t);
+    if state.gateway.get().maintenance() {
+        text(StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response()
+    } else if !state.store.ping().await {
+        text(StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    } else {
+        text(StatusCode::OK, "ok").into_response()
+    }
+}
+
 pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let started = Instant::now();
     let headers = req.headers().clone();
@@ -226,6 +244,10 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     if ids.len() < 5 {
         let e = GatewayError::Malformed("the address is /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/path]".into());
         return refuse(&state, exchange, e, started).await;
+    }
+    if super::metadata::is_metadata(ids[4]) {
+        let provider = ids[..4].join("/");
+        return super::metadata::serve(&state, &headers, &provider, ids[4], &query, exchange, started).await;
     }
     let route = match state.gateway.route(client.as_deref(), key, &service, &method, &path, state.now()) {
         Ok((_, route)) => route,
