@@ -22,6 +22,57 @@ pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Res
     run_with(urls, connections, duration, None).await
 }
 
+/// GETs with extra headers (the gateway's client and key), each answer read whole.
+pub async fn run_headers(urls: &[String], connections: usize, duration: Duration, headers: &[(String, String)]) -> Result {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let (urls, headers) = (urls.to_vec(), headers.to_vec());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let (mut lat, mut errors, mut i) = (Vec::new(), 0usize, c);
+            while Instant::now() < deadline && !urls.is_empty() {
+                let url = &urls[i % urls.len()];
+                i += 1;
+                let t = Instant::now();
+                let mut req = client.get(url);
+                for (k, v) in &headers {
+                    req = req.header(k, v);
+                }
+                match req.send().await {
+                    Ok(r) if r.status().is_success() => match r.bytes().await {
+                        Ok(_) => lat.push(t.elapsed()),
+                        Err(_) => errors += 1,
+                    },
+                    Ok(r) => {
+                        if errors == 0 {
+                            eprintln!("first failure: {} {}", r.status(), r.text().await.unwrap_or_default());
+                        }
+                        errors += 1;
+                    }
+                    Err(e) => {
+                        if errors == 0 {
+                            eprintln!("first failure: {e}");
+                        }
+                        errors += 1;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    latencies.sort();
+    Result { latencies, errors, elapsed: start.elapsed() }
+}
+
 /// The same GETs, signed in with a bearer token.
 pub async fn run_as(urls: &[String], connections: usize, duration: Duration, token: &str) -> Result {
     run_with(urls, connections, duration, Some((token.to_string(), String::new()))).await

@@ -8,6 +8,7 @@
 //! from this process over loopback, one after the other in the same run.
 
 mod catalog_gen;
+mod gateway;
 mod instances;
 mod load;
 
@@ -259,6 +260,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "dossiers" => dossiers(a).await,
         Ok((cmd, a)) if cmd == "worklists" => worklists(a).await,
         Ok((cmd, a)) if cmd == "instances" => instances::instances(a).await,
+        Ok((cmd, a)) if cmd == "gateway" => gateway::gateway(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

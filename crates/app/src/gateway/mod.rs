@@ -52,14 +52,63 @@ impl GatewayError {
     }
 }
 
-/// The registry in memory, rebuilt when the stored version changes.
+/// The registry in memory, rebuilt when the stored version changes, and
+/// the message log's writer.
 pub struct Gateway {
     current: RwLock<Arc<Registry>>,
+    log: tokio::sync::mpsc::Sender<Logged>,
+}
+
+/// An exchange handed to the log's writer, and where its answer goes.
+type Logged = (Exchange, tokio::sync::oneshot::Sender<Result<i64, String>>);
+
+/// Exchanges written in one transaction at most.
+const LOG_BATCH: usize = 256;
+
+/// The log's writer: exchanges arriving together share one transaction
+/// (and one sync of the database), each answered once it is committed.
+async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Logged>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < LOG_BATCH {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let exchanges: Vec<Exchange> = batch.iter().map(|(e, _)| e.clone()).collect();
+        match store.append_exchanges(&exchanges).await {
+            Ok(seqs) => {
+                for ((_, reply), seq) in batch.into_iter().zip(seqs) {
+                    let _ = reply.send(Ok(seq));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(msg.clone()));
+                }
+            }
+        }
+    }
 }
 
 impl Gateway {
     pub async fn load(store: &Store) -> Result<Gateway, AppError> {
-        Ok(Gateway { current: RwLock::new(Arc::new(Registry::build(store.gateway_registry().await?))) })
+        let (tx, rx) = tokio::sync::mpsc::channel(4 * LOG_BATCH);
+        tokio::spawn(write_log(store.clone(), rx));
+        Ok(Gateway { current: RwLock::new(Arc::new(Registry::build(store.gateway_registry().await?))), log: tx })
+    }
+
+    /// Writes an exchange to the message log (with whatever else arrives
+    /// meanwhile, in one transaction); its sequence number, once committed.
+    pub async fn log(&self, e: Exchange) -> Result<i64, AppError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.log.send((e, reply)).await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("the log's writer stopped".into()))?
+            .map_err(AppError::Internal)
     }
 
     pub fn get(&self) -> Arc<Registry> {
@@ -415,9 +464,14 @@ pub async fn archive(store: &Store, from: chrono::NaiveDate, to: chrono::NaiveDa
     Ok(out)
 }
 
-/// Records exchanges in the message log (chained); their sequence numbers.
+/// Records exchanges in the message log (chained, group-committed); their
+/// sequence numbers.
 pub async fn record(app: &App, exchanges: &[Exchange]) -> Result<Vec<i64>, AppError> {
-    Ok(app.store.append_exchanges(exchanges).await?)
+    let mut seqs = Vec::with_capacity(exchanges.len());
+    for e in exchanges {
+        seqs.push(app.gateway.log(e.clone()).await?);
+    }
+    Ok(seqs)
 }
 
 /// Refusals the gateway reports at a field.

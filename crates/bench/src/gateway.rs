@@ -1,0 +1,141 @@
+//! `egov-bench gateway`: the same small upstream (in this process) called
+//! (a) directly, (b) through Debian's nginx as a reverse proxy, (c) through
+//! the egov gateway with a service in metadata mode, (d) with a service in
+//! full mode; answers of 1 KB, 100 KB and 10 MB, one after the other in one
+//! run. Needs nginx (`apt-get install nginx`).
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::{load, start_server_full, us, Args, Server};
+
+/// The upstream: `GET /bytes/{n}` answers n bytes (prepared once).
+async fn upstream() -> Result<String, String> {
+    let sizes = [1024usize, 100 * 1024, 10 * 1024 * 1024];
+    let bodies: std::collections::HashMap<usize, bytes::Bytes> =
+        sizes.iter().map(|&n| (n, bytes::Bytes::from(vec![b'x'; n]))).collect();
+    let bodies = std::sync::Arc::new(bodies);
+    let app = axum::Router::new().route(
+        "/bytes/{n}",
+        axum::routing::get(move |axum::extract::Path(n): axum::extract::Path<usize>| {
+            let bodies = bodies.clone();
+            async move { bodies.get(&n).cloned().unwrap_or_default() }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(format!("127.0.0.1:{}", addr.port()))
+}
+
+struct Nginx {
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+    port: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// nginx as a plain reverse proxy in front of `upstream`, with keep-alive
+/// to it (as the gateway's client keeps its connections).
+async fn nginx(upstream: &str) -> Result<Nginx, String> {
+    let port = free_port()?;
+    let dir = std::env::temp_dir().join(format!("egov-bench-nginx-{port}"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let conf = format!(
+        "worker_processes auto;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\ndaemon off;\n\
+         events {{ worker_connections 4096; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+         upstream up {{ server {upstream}; keepalive 64; }}\n\
+         server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://up;\n\
+         proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n      proxy_buffering off;\n    }}\n  }}\n}}\n",
+        d = dir.display()
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).map_err(|e| e.to_string())?;
+    let child = Command::new("/usr/sbin/nginx")
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("nginx (apt-get install nginx): {e}"))?;
+    let n = Nginx { child, dir, port };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(n);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("nginx did not start".into())
+}
+
+/// `egov ARGS` against a benchmark server's data folder; its output.
+fn cli(server: &Server, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(crate::egov_exe()?).args(args).arg("--data").arg(&server.dir).output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("egov {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+pub async fn gateway(a: Args) -> Result<(), String> {
+    let up = upstream().await?;
+    let nginx = nginx(&up).await?;
+    let server = start_server_full(None, &[]).await?;
+    cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.11/up", "--name", "upstream"])?;
+    cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.12/client", "--name", "client"])?;
+    for (code, mode) in [("meta", "metadata"), ("full", "full")] {
+        let upstream = format!("http://{up}");
+        cli(&server, &["gateway", "put-service", "--subsystem", "VN-TN/GOV/H72.11/up", "--code", code, "--upstream", &upstream, "--logging", mode])?;
+        cli(&server, &["gateway", "grant", &format!("VN-TN/GOV/H72.11/up/{code}"), "--to", "VN-TN/GOV/H72.12/client"])?;
+    }
+    let key = cli(&server, &["gateway", "issue-key", "VN-TN/GOV/H72.12/client"])?;
+    let key = key.split_whitespace().nth(1).ok_or("no key")?.to_string();
+    let headers = vec![("X-Road-Client".to_string(), "VN-TN/GOV/H72.12/client".to_string()), ("X-Road-Api-Key".to_string(), key)];
+    // the registry reaches the server within its refresh period
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let dur = Duration::from_secs(a.seconds);
+    for (size, label, connections) in [(1024usize, "1 KB", a.connections), (102_400, "100 KB", a.connections), (10 * 1024 * 1024, "10 MB", 4)] {
+        let targets = [
+            ("(a) direct", format!("http://{up}/bytes/{size}"), vec![]),
+            ("(b) nginx", format!("http://127.0.0.1:{}/bytes/{size}", nginx.port), vec![]),
+            ("(c) gateway, metadata", format!("{}/r1/VN-TN/GOV/H72.11/up/meta/bytes/{size}", server.base), headers.clone()),
+            ("(d) gateway, full", format!("{}/r1/VN-TN/GOV/H72.11/up/full/bytes/{size}", server.base), headers.clone()),
+        ];
+        let mut results = Vec::new();
+        for (name, url, h) in &targets {
+            let r = load::run_headers(std::slice::from_ref(url), connections, dur, h).await;
+            println!(
+                "{label} {name}: {:.0} req/s, p50 {}, p99 {}, errors {} ({connections} connections, {} s)",
+                r.rps(),
+                us(r.p(0.5)),
+                us(r.p(0.99)),
+                r.errors,
+                a.seconds
+            );
+            results.push(r);
+        }
+        println!(
+            "{label}: gateway (metadata) / nginx throughput {:.2}; p99 added over direct: gateway {:.2} ms, nginx {:.2} ms",
+            results[2].rps() / results[1].rps(),
+            (results[2].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3,
+            (results[1].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3
+        );
+    }
+    let log = cli(&server, &["gateway", "log", "--from-seq", "1", "--limit", "1"])?;
+    println!("the message log holds the exchanges (first: {} bytes of JSON)", log.len());
+    drop(server);
+    Ok(())
+}
