@@ -176,36 +176,43 @@ impl Store {
         let head =
             sqlx::query(&format!("SELECT seq, hash FROM gw_log_head WHERE id = 1{lock}")).fetch_one(&mut *tx).await?;
         let (mut seq, mut hash): (i64, String) = (get(&head, "seq")?, get(&head, "hash")?);
-        let mut seqs = Vec::with_capacity(exchanges.len());
+        // chained here, written in multi-row statements (16 columns; 60 rows
+        // keep a statement under SQLite's and PostgreSQL's parameter limits)
+        let mut rows = Vec::with_capacity(exchanges.len());
         for e in exchanges {
             seq += 1;
             let next = log::link(&hash, seq, e);
-            sqlx::query(
-                "INSERT INTO gw_log (seq, message_id, client, service, method, path, status, outcome, request_bytes, \
-                 response_bytes, request_sha256, response_sha256, started_at, duration_us, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(seq)
-            .bind(&e.message_id)
-            .bind(&e.client)
-            .bind(&e.service)
-            .bind(&e.method)
-            .bind(&e.path)
-            .bind(i64::from(e.status))
-            .bind(e.outcome.as_str())
-            .bind(e.request_bytes as i64)
-            .bind(e.response_bytes as i64)
-            .bind(&e.request_sha256)
-            .bind(&e.response_sha256)
-            .bind(e.started_at)
-            .bind(e.duration_us)
-            .bind(&hash)
-            .bind(&next)
-            .execute(&mut *tx)
-            .await?;
-            hash = next;
-            seqs.push(seq);
+            rows.push((seq, e, std::mem::replace(&mut hash, next.clone()), next));
         }
+        for chunk in rows.chunks(60) {
+            let sql = format!(
+                "INSERT INTO gw_log (seq, message_id, client, service, method, path, status, outcome, request_bytes, \
+                 response_bytes, request_sha256, response_sha256, started_at, duration_us, prev_hash, hash) VALUES {}",
+                crate::batch::numbered(chunk.len(), 16)
+            );
+            let mut q = sqlx::query(&sql);
+            for (seq, e, prev, h) in chunk {
+                q = q
+                    .bind(*seq)
+                    .bind(&e.message_id)
+                    .bind(&e.client)
+                    .bind(&e.service)
+                    .bind(&e.method)
+                    .bind(&e.path)
+                    .bind(i64::from(e.status))
+                    .bind(e.outcome.as_str())
+                    .bind(e.request_bytes as i64)
+                    .bind(e.response_bytes as i64)
+                    .bind(&e.request_sha256)
+                    .bind(&e.response_sha256)
+                    .bind(e.started_at)
+                    .bind(e.duration_us)
+                    .bind(prev)
+                    .bind(h);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
         sqlx::query("UPDATE gw_log_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)
             .bind(&hash)
