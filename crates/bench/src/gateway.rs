@@ -83,7 +83,12 @@ async fn nginx(upstream: &str) -> Result<Nginx, String> {
 
 /// `egov ARGS` against a benchmark server's data folder; its output.
 fn cli(server: &Server, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(crate::egov_exe()?).args(args).arg("--data").arg(&server.dir).output().map_err(|e| e.to_string())?;
+    let out = Command::new(crate::egov_exe()?)
+        .args(args)
+        .arg("--data")
+        .arg(&server.dir)
+        .output()
+        .map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!("egov {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
     }
@@ -98,20 +103,41 @@ pub async fn gateway(a: Args) -> Result<(), String> {
     cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.12/client", "--name", "client"])?;
     for (code, mode) in [("meta", "metadata"), ("full", "full")] {
         let upstream = format!("http://{up}");
-        cli(&server, &["gateway", "put-service", "--subsystem", "VN-TN/GOV/H72.11/up", "--code", code, "--upstream", &upstream, "--logging", mode])?;
+        cli(
+            &server,
+            &[
+                "gateway",
+                "put-service",
+                "--subsystem",
+                "VN-TN/GOV/H72.11/up",
+                "--code",
+                code,
+                "--upstream",
+                &upstream,
+                "--logging",
+                mode,
+            ],
+        )?;
         cli(&server, &["gateway", "grant", &format!("VN-TN/GOV/H72.11/up/{code}"), "--to", "VN-TN/GOV/H72.12/client"])?;
     }
     let key = cli(&server, &["gateway", "issue-key", "VN-TN/GOV/H72.12/client"])?;
     let key = key.split_whitespace().nth(1).ok_or("no key")?.to_string();
-    let headers = vec![("X-Road-Client".to_string(), "VN-TN/GOV/H72.12/client".to_string()), ("X-Road-Api-Key".to_string(), key)];
+    let headers =
+        vec![("X-Road-Client".to_string(), "VN-TN/GOV/H72.12/client".to_string()), ("X-Road-Api-Key".to_string(), key)];
     // the registry reaches the server within its refresh period
     tokio::time::sleep(Duration::from_secs(3)).await;
     let dur = Duration::from_secs(a.seconds);
-    for (size, label, connections) in [(1024usize, "1 KB", a.connections), (102_400, "100 KB", a.connections), (10 * 1024 * 1024, "10 MB", 4)] {
+    for (size, label, connections) in
+        [(1024usize, "1 KB", a.connections), (102_400, "100 KB", a.connections), (10 * 1024 * 1024, "10 MB", 4)]
+    {
         let targets = [
             ("(a) direct", format!("http://{up}/bytes/{size}"), vec![]),
             ("(b) nginx", format!("http://127.0.0.1:{}/bytes/{size}", nginx.port), vec![]),
-            ("(c) gateway, metadata", format!("{}/r1/VN-TN/GOV/H72.11/up/meta/bytes/{size}", server.base), headers.clone()),
+            (
+                "(c) gateway, metadata",
+                format!("{}/r1/VN-TN/GOV/H72.11/up/meta/bytes/{size}", server.base),
+                headers.clone(),
+            ),
             ("(d) gateway, full", format!("{}/r1/VN-TN/GOV/H72.11/up/full/bytes/{size}", server.base), headers.clone()),
         ];
         let mut results = Vec::new();

@@ -23,7 +23,12 @@ pub async fn run(urls: &[String], connections: usize, duration: Duration) -> Res
 }
 
 /// GETs with extra headers (the gateway's client and key), each answer read whole.
-pub async fn run_headers(urls: &[String], connections: usize, duration: Duration, headers: &[(String, String)]) -> Result {
+pub async fn run_headers(
+    urls: &[String],
+    connections: usize,
+    duration: Duration,
+    headers: &[(String, String)],
+) -> Result {
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();

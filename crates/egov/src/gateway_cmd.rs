@@ -140,6 +140,17 @@ pub(crate) enum GatewayCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Publish egov's own services through the gateway, under the subsystem
+    /// IDENT (registered if new): `dossier-status` (a dossier's public
+    /// status: `…/dossier-status/{code}/status`) and `agencies` (the
+    /// directory of agencies), reached at --base, this platform's address.
+    PublishOwn {
+        ident: String,
+        #[arg(long)]
+        base: String,
+        #[command(flatten)]
+        db: Db,
+    },
     /// The message log from a sequence number on, as JSON lines.
     Log {
         #[arg(long, default_value_t = 1)]
@@ -280,6 +291,30 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
                     eprintln!("archive NOT sound: {e}");
                     return Ok(ExitCode::FAILURE);
                 }
+            }
+        }
+        GatewayCmd::PublishOwn { ident, base, db } => {
+            let app = app(&db).await?;
+            let id = match subsystem_id(&app, &ident) {
+                Ok(id) => id,
+                Err(_) => {
+                    let new = gw::NewSubsystem { ident: ident.clone(), agency: None, name: "egov".into() };
+                    gw::add_subsystem(&app, op, new, WHO).await.map_err(app_error)?
+                }
+            };
+            let base = base.trim_end_matches('/');
+            for (code, path) in [("dossier-status", "/api/v1/dossiers"), ("agencies", "/api/v1/directory/agencies")] {
+                let s = egov_store::GwService {
+                    id: 0,
+                    subsystem_id: id,
+                    code: code.into(),
+                    upstream: format!("{base}{path}"),
+                    timeout_ms: 10_000,
+                    logging: LogMode::Metadata,
+                    openapi: None,
+                };
+                gw::put_service(&app, op, s, WHO).await.map_err(app_error)?;
+                println!("{ident}/{code} → {base}{path}");
             }
         }
         GatewayCmd::Maintenance { state, db } => {

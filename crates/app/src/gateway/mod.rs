@@ -105,10 +105,7 @@ impl Gateway {
     pub async fn log(&self, e: Exchange) -> Result<i64, AppError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.log.send((e, reply)).await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| AppError::Internal("the log's writer stopped".into()))?
-            .map_err(AppError::Internal)
+        answer.await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?.map_err(AppError::Internal)
     }
 
     pub fn get(&self) -> Arc<Registry> {

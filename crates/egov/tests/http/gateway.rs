@@ -452,3 +452,46 @@ async fn metadata_services_say_what_is_published_and_what_a_client_may_call() {
     assert!(log.lines().filter(|l| l.contains("/allowedMethods\"")).count() >= 2, "{log}");
     let _ = std::fs::remove_file(&file);
 }
+
+/// egov's own services published through its gateway: a dossier's public
+/// status and the directory of agencies, called as any member's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn egov_s_own_services_are_published_through_the_gateway() {
+    let app = spawn().await;
+    let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
+    let code = submit_online(&citizen).await;
+    let own = "VN-TN/GOV/H72/egov";
+    let said = ok(app.cli(&["gateway", "publish-own", own, "--base", &app.base]));
+    assert!(said.contains("dossier-status") && said.contains("agencies"), "{said}");
+    ok(app.cli(&["gateway", "add-subsystem", "VN-TN/GOV/000.00.00.G22/ndxp", "--name", "NDXP"]));
+    for service in ["dossier-status", "agencies"] {
+        ok(app.cli(&["gateway", "grant", &format!("{own}/{service}"), "--to", "VN-TN/GOV/000.00.00.G22/ndxp"]));
+    }
+    let key = ok(app.cli(&["gateway", "issue-key", "VN-TN/GOV/000.00.00.G22/ndxp"]))
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let ndxp = Caller {
+        http: reqwest::Client::new(),
+        base: app.base.clone(),
+        client: "VN-TN/GOV/000.00.00.G22/ndxp".into(),
+        key,
+    };
+    let start = Instant::now();
+    let status = loop {
+        let r = ndxp.call("GET", &format!("{own}/dossier-status"), &format!("/{code}/status"), vec![]).await;
+        if r.status() == 200 {
+            break r.json::<serde_json::Value>().await.unwrap();
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "{}", r.status());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(status["code"], code.as_str(), "{status}");
+    let public = app.client().get(&format!("/api/v1/dossiers/{code}/status")).await.json();
+    assert_eq!(status, public, "the same answer as the platform's own API");
+    let r = ndxp.call("GET", &format!("{own}/agencies"), "", vec![]).await;
+    assert_eq!(r.status(), 200);
+    let dir: serde_json::Value = r.json().await.unwrap();
+    assert!(dir["items"].as_array().unwrap().iter().any(|a| a["id"] == "H72.50.01"), "{dir}");
+}

@@ -221,7 +221,10 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let rest = full.strip_prefix("/r1/").unwrap_or("");
     let mut parts = rest.splitn(6, '/');
     let ids: Vec<&str> = parts.by_ref().take(5).collect();
-    let path = parts.next().map(|p| format!("/{p}")).unwrap_or_else(|| "/".into());
+    // the rest after the service is passed on as it is (none: the service's
+    // own address); rights are checked against it, `/` when there is none
+    let rest_path = parts.next().map(|p| format!("/{p}")).unwrap_or_default();
+    let path = if rest_path.is_empty() { "/".to_string() } else { rest_path.clone() };
     let service = ids.join("/");
     let client = headers.get("x-road-client").and_then(|v| v.to_str().ok()).map(String::from);
     let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok());
@@ -302,7 +305,7 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
             }
         })
     };
-    let url = format!("{}{path}{query}", route.upstream);
+    let url = format!("{}{rest_path}{query}", route.upstream);
     let Ok(upstream_method) = reqwest::Method::from_bytes(method.as_bytes()) else {
         return refuse(&state, exchange, GatewayError::Malformed("an unknown method".into()), started).await;
     };

@@ -1,4 +1,5 @@
-//! The signed-in account, bearer tokens, an agency's public record.
+//! The signed-in account, bearer tokens, an agency's record, the public
+//! directory of agencies.
 
 use crate::ctx::Ctx;
 use crate::error::{problem_response, Problem};
@@ -30,6 +31,44 @@ pub struct StaffView {
     username: String,
     full_name: String,
     roles: Vec<String>,
+}
+
+/// An agency as the public directory shows it.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryEntry {
+    id: String,
+    name_vi: String,
+    name_en: String,
+    kind: String,
+    unit_code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Directory {
+    items: Vec<DirectoryEntry>,
+}
+
+/// The directory of agencies: each agency's identifier, names, kind and
+/// administrative unit, for everyone (and for other systems, through the
+/// data-exchange gateway).
+#[utoipa::path(get, path = "/api/v1/directory/agencies", responses((status = 200, body = Directory)))]
+async fn directory(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match state.store.agencies().await {
+        Ok(all) => Json(Directory {
+            items: all
+                .into_iter()
+                .map(|a| DirectoryEntry {
+                    id: a.id.as_str().into(),
+                    name_vi: a.name_vi,
+                    name_en: a.name_en,
+                    kind: a.kind.as_str().into(),
+                    unit_code: a.unit_code.as_str().into(),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(e) => WebError::from(e).problem(ctx.lang),
+    }
 }
 
 /// An agency and its staff: its own officials and system administrators only.
@@ -216,6 +255,7 @@ async fn issue_token(State(state): State<AppState>, ctx: Ctx, body: axum::body::
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/agencies/{id}", get(get_agency))
+        .route("/api/v1/directory/agencies", get(directory))
         .route("/api/v1/me", get(me))
         .route("/api/v1/auth/token", axum::routing::post(issue_token))
         .route("/api/v1/auth/tokens", get(list_tokens))
@@ -224,7 +264,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(get_agency, me, issue_token, list_tokens, revoke_token),
-    components(schemas(AgencyView, Me, TokenRequest, TokenResponse, TokenView, TokenList))
+    paths(get_agency, directory, me, issue_token, list_tokens, revoke_token),
+    components(schemas(AgencyView, Directory, DirectoryEntry, Me, TokenRequest, TokenResponse, TokenView, TokenList))
 )]
 pub(crate) struct Api;
