@@ -6,7 +6,7 @@
 //! EGOV_BENCH_S3_URL (a bucket, keys in AWS_ACCESS_KEY_ID and
 //! AWS_SECRET_ACCESS_KEY) and haproxy.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use crate::{load, marriage_form, start_server_full, token, us, Args, Server};
@@ -53,38 +53,11 @@ async fn sample_lock_waits(url: String, stop: std::sync::Arc<std::sync::atomic::
     w
 }
 
-/// haproxy in front of `servers`, with the guide's configuration.
-struct Balancer {
-    child: std::process::Child,
-    base: String,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Balancer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-async fn balancer(servers: &[&Server]) -> Result<Balancer, String> {
-    let port =
-        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
-    let dir = std::env::temp_dir().join(format!("egov-bench-haproxy-{port}"));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+/// haproxy in front of `servers`, with the guide's configuration, once it
+/// sends requests on (`/readyz` through it).
+async fn balancer(servers: &[&Server]) -> Result<egov::deploy::Haproxy, String> {
     let addrs: Vec<String> = servers.iter().map(|s| s.base.trim_start_matches("http://").to_string()).collect();
-    std::fs::write(dir.join("haproxy.cfg"), egov::deploy::haproxy_config(&format!("127.0.0.1:{port}"), &addrs)?)
-        .map_err(|e| e.to_string())?;
-    let child = Command::new("/usr/sbin/haproxy")
-        .arg("-db")
-        .arg("-f")
-        .arg(dir.join("haproxy.cfg"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("haproxy (apt-get install haproxy): {e}"))?;
-    let lb = Balancer { child, base: format!("http://127.0.0.1:{port}"), dir };
+    let lb = egov::deploy::Haproxy::start(&addrs)?;
     let http = reqwest::Client::new();
     for _ in 0..200 {
         if http.get(format!("{}/readyz", lb.base)).send().await.is_ok_and(|r| r.status().is_success()) {
@@ -92,7 +65,7 @@ async fn balancer(servers: &[&Server]) -> Result<Balancer, String> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err("haproxy did not start".into())
+    Err("haproxy sends nothing on".into())
 }
 
 pub async fn instances(a: Args) -> Result<(), String> {

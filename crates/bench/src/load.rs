@@ -29,53 +29,7 @@ pub async fn run_headers(
     duration: Duration,
     headers: &[(String, String)],
 ) -> Result {
-    let start = Instant::now();
-    let deadline = start + duration;
-    let mut tasks = Vec::new();
-    for c in 0..connections {
-        let (urls, headers) = (urls.to_vec(), headers.to_vec());
-        tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
-            let (mut lat, mut errors, mut i) = (Vec::new(), 0usize, c);
-            while Instant::now() < deadline && !urls.is_empty() {
-                let url = &urls[i % urls.len()];
-                i += 1;
-                let t = Instant::now();
-                let mut req = client.get(url);
-                for (k, v) in &headers {
-                    req = req.header(k, v);
-                }
-                match req.send().await {
-                    Ok(r) if r.status().is_success() => match r.bytes().await {
-                        Ok(_) => lat.push(t.elapsed()),
-                        Err(_) => errors += 1,
-                    },
-                    Ok(r) => {
-                        if errors == 0 {
-                            eprintln!("first failure: {} {}", r.status(), r.text().await.unwrap_or_default());
-                        }
-                        errors += 1;
-                    }
-                    Err(e) => {
-                        if errors == 0 {
-                            eprintln!("first failure: {e}");
-                        }
-                        errors += 1;
-                    }
-                }
-            }
-            (lat, errors)
-        }));
-    }
-    let (mut latencies, mut errors) = (Vec::new(), 0);
-    for t in tasks {
-        if let Ok((l, e)) = t.await {
-            latencies.extend(l);
-            errors += e;
-        }
-    }
-    latencies.sort();
-    Result { latencies, errors, elapsed: start.elapsed() }
+    run_requests(urls, connections, duration, None, b"", headers).await
 }
 
 /// The same GETs, signed in with a bearer token.
@@ -111,13 +65,27 @@ pub async fn run_parts(
     post: Option<(String, String)>,
     part: &[u8],
 ) -> Result {
+    run_requests(urls, connections, duration, post, part, &[]).await
+}
+
+/// The loop of them all: GETs (with `headers`, and a bearer token when
+/// `post` has one and no body), or submissions of `post`'s body with two
+/// parts of the bytes `part`.
+async fn run_requests(
+    urls: &[String],
+    connections: usize,
+    duration: Duration,
+    post: Option<(String, String)>,
+    part: &[u8],
+    headers: &[(String, String)],
+) -> Result {
     let part = std::sync::Arc::new(part.to_vec());
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for c in 0..connections {
         let urls = urls.to_vec();
-        let (post, part) = (post.clone(), part.clone());
+        let (post, part, headers) = (post.clone(), part.clone(), headers.to_vec());
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
             let mut lat = Vec::new();
@@ -143,11 +111,13 @@ pub async fn run_parts(
                     }
                     None => client.get(url),
                 };
+                let req = headers.iter().fold(req, |r, (k, v)| r.header(k, v));
                 match req.send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        lat.push(t.elapsed());
-                    }
+                    // an answer counts once it is read whole
+                    Ok(r) if r.status().is_success() => match r.bytes().await {
+                        Ok(_) => lat.push(t.elapsed()),
+                        Err(_) => errors += 1,
+                    },
                     Ok(r) => {
                         if errors == 0 {
                             eprintln!("first failure: {} {}", r.status(), r.text().await.unwrap_or_default());

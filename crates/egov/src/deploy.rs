@@ -44,6 +44,52 @@ pub fn haproxy_config(bind: &str, servers: &[String]) -> Result<String, String> 
     Ok(out)
 }
 
+/// haproxy running the guide's configuration (see [`haproxy_config`]) on
+/// `127.0.0.1:port` in front of `servers`, its configuration in `dir`;
+/// stopped when dropped.
+pub struct Haproxy {
+    child: std::process::Child,
+    pub base: String,
+    dir: std::path::PathBuf,
+}
+
+impl Haproxy {
+    /// Starts it (Debian's `/usr/sbin/haproxy`) and waits until it takes connections.
+    pub fn start(servers: &[String]) -> Result<Haproxy, String> {
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let dir = std::env::temp_dir().join(format!("egov-haproxy-{port}"));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let cfg = haproxy_config(&format!("127.0.0.1:{port}"), servers)?;
+        std::fs::write(dir.join("haproxy.cfg"), cfg).map_err(|e| e.to_string())?;
+        let child = std::process::Command::new("/usr/sbin/haproxy")
+            .arg("-db")
+            .arg("-f")
+            .arg(dir.join("haproxy.cfg"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("haproxy (apt-get install haproxy): {e}"))?;
+        let lb = Haproxy { child, base: format!("http://127.0.0.1:{port}"), dir };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if std::time::Instant::now() > deadline {
+                return Err("haproxy did not start".into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Ok(lb)
+    }
+}
+
+impl Drop for Haproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

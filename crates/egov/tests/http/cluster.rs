@@ -5,7 +5,7 @@
 //! file is one machine's).
 
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,57 +13,13 @@ use crate::common::*;
 
 const PASSWORD: &str = "cluster-password";
 
-/// haproxy in front of the instances, configured as the deployment guide
-/// says (its listener on a local port, its servers the instances'): round
-/// robin, each checked on `/readyz`, a request refused by a dead instance
-/// sent to another. Stopped when dropped.
-struct Haproxy {
-    child: std::process::Child,
-    base: String,
-    dir: std::path::PathBuf,
-}
-
-impl Haproxy {
-    fn start(instances: &[&Running]) -> Haproxy {
-        let dir = std::env::temp_dir().join(format!("egov-haproxy-{}", random_name()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = free_port();
-        let servers: Vec<String> = instances.iter().map(|r| r.base.trim_start_matches("http://").to_string()).collect();
-        let cfg = egov::deploy::haproxy_config(&format!("127.0.0.1:{port}"), &servers).expect("the guide's haproxy");
-        std::fs::write(dir.join("haproxy.cfg"), cfg).unwrap();
-        let child = Command::new(tool("haproxy"))
-            .arg("-db")
-            .arg("-f")
-            .arg(dir.join("haproxy.cfg"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start haproxy");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "haproxy did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Haproxy { child, base, dir }
-    }
-}
-
-impl Drop for Haproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// Two instances started at once on a fresh PostgreSQL database (they
 /// migrate and load the demo once between them) and a fresh prefix of the
 /// suite's bucket, each with a data folder of its own (its anchor key).
 struct Cluster {
     a: Running,
     b: Running,
-    lb: Haproxy,
+    lb: egov::deploy::Haproxy,
     db: String,
     dirs: Vec<std::path::PathBuf>,
 }
@@ -94,7 +50,8 @@ async fn cluster(extra: &[&str]) -> Cluster {
     let mut started = started.into_iter().map(|t| t.join().expect("an instance started"));
     let (a, b) = (started.next().unwrap(), started.next().unwrap());
     assert_ne!(a.instance, b.instance, "each instance has a name of its own");
-    let lb = Haproxy::start(&[&a, &b]);
+    let servers: Vec<String> = [&a, &b].iter().map(|r| r.base.trim_start_matches("http://").to_string()).collect();
+    let lb = egov::deploy::Haproxy::start(&servers).expect("haproxy, configured as the deployment guide says");
     Cluster { a, b, lb, db, dirs }
 }
 

@@ -74,6 +74,12 @@ pub struct GwRegistry {
     pub maintenance: bool,
 }
 
+/// What may be revoked.
+enum Revocable {
+    Grant,
+    Key,
+}
+
 fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} '{v}'"))
 }
@@ -482,23 +488,29 @@ impl WriteTx {
 
     /// Revokes a grant.
     pub async fn gw_revoke_grant(&mut self, id: i64, actor: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE gw_grants SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(self.now())
-            .execute(self.conn())
-            .await?
-            .rows_affected();
+        self.revoke(Revocable::Grant, id, actor).await
+    }
+
+    /// Ends a grant or a key: its row kept, marked revoked now; audited.
+    async fn revoke(&mut self, what: Revocable, id: i64, actor: &str) -> Result<()> {
+        let (sql, action, subject) = match what {
+            Revocable::Grant => (
+                "UPDATE gw_grants SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                "gateway.revoke_grant",
+                format!("grant:{id}"),
+            ),
+            Revocable::Key => (
+                "UPDATE gw_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                "gateway.revoke_key",
+                format!("key:{id}"),
+            ),
+        };
+        let n = sqlx::query(sql).bind(id).bind(self.now()).execute(self.conn()).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
         self.gateway_changed().await?;
-        self.audit(egov_audit::Event::new(
-            actor,
-            "gateway.revoke_grant",
-            format!("grant:{id}"),
-            None::<&()>,
-            None::<&()>,
-        ));
+        self.audit(egov_audit::Event::new(actor, action, subject, None::<&()>, None::<&()>));
         Ok(())
     }
 
@@ -533,17 +545,6 @@ impl WriteTx {
 
     /// Revokes an API key.
     pub async fn gw_revoke_key(&mut self, id: i64, actor: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE gw_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(self.now())
-            .execute(self.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        self.gateway_changed().await?;
-        self.audit(egov_audit::Event::new(actor, "gateway.revoke_key", format!("key:{id}"), None::<&()>, None::<&()>));
-        Ok(())
+        self.revoke(Revocable::Key, id, actor).await
     }
 }
