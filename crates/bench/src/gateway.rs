@@ -98,7 +98,8 @@ fn cli(server: &Server, args: &[&str]) -> Result<String, String> {
 pub async fn gateway(a: Args) -> Result<(), String> {
     let up = upstream().await?;
     let nginx = nginx(&up).await?;
-    let server = start_server_full(None, &[]).await?;
+    // the client's limit wide open: the load generator is one client
+    let server = start_server_full(None, &["--gateway-calls-per-minute".into(), "4000000000".into()]).await?;
     cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.11/up", "--name", "upstream"])?;
     cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.12/client", "--name", "client"])?;
     for (code, mode) in [("meta", "metadata"), ("full", "full")] {

@@ -258,6 +258,10 @@ struct ServeArgs {
     /// died (default: another period and a minute).
     #[arg(long, env = "EGOV_JOB_LEASE_GRACE_SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     job_lease_grace_seconds: Option<u64>,
+    /// Calls through the data-exchange gateway a client subsystem may make
+    /// a minute, on each instance (then 429 with Retry-After).
+    #[arg(long, env = "EGOV_GATEWAY_CALLS_PER_MINUTE", default_value_t = 6000, value_parser = clap::value_parser!(u32).range(1..))]
+    gateway_calls_per_minute: u32,
 }
 
 #[derive(Subcommand)]
@@ -513,6 +517,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         audit_anchor_tcp,
         drain_seconds,
         job_lease_grace_seconds,
+        gateway_calls_per_minute,
     } = args;
     let trusted_proxies =
         egov_web::TrustedProxies::parse(&trusted_proxies).map_err(|e| format!("--trusted-proxies: {e}"))?;
@@ -590,6 +595,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         token_ttl_secs: token_ttl_hours * 3600,
         lookup_limit: egov_web::Limit { max: lookup_limit, window: std::time::Duration::from_secs(600) },
         register_limit: egov_web::Limit { max: register_limit, window: std::time::Duration::from_secs(3600) },
+        gateway_client_limit: egov_web::Limit {
+            max: gateway_calls_per_minute,
+            window: std::time::Duration::from_secs(60),
+        },
         limits: egov_web::ConnectionLimits {
             max_per_address: max_connections_per_address.max(1),
             max_connections: max_connections.max(1),

@@ -87,6 +87,8 @@ pub struct Settings {
     pub demo_idp: Option<Arc<egov_oidc::demo::DemoProvider>>,
     /// The largest request body the gateway passes to a service, in bytes.
     pub gateway_max_body: u64,
+    /// Calls through the gateway per client subsystem (per instance).
+    pub gateway_client_limit: Limit,
 }
 
 pub use egov_kernel::Clock;
@@ -122,6 +124,7 @@ impl Default for Settings {
             local_citizen_accounts: false,
             demo_idp: None,
             gateway_max_body: 512 * 1024 * 1024,
+            gateway_client_limit: Limit { max: 6000, window: Duration::from_secs(60) },
         }
     }
 }
@@ -141,6 +144,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub lookup_throttle: Arc<throttle::Throttle>,
     pub register_throttle: Arc<throttle::Throttle>,
+    /// Calls through the gateway, per client subsystem.
+    pub gateway_throttle: Arc<throttle::Throttle>,
     /// The pages' content security policy (with the identity providers' origins).
     pub page_csp: axum::http::HeaderValue,
     /// Set when the instance is asked to stop: `/readyz` answers 503 while
@@ -166,6 +171,7 @@ impl AppState {
         }
         let lookup_throttle = Arc::new(throttle::Throttle::new(settings.lookup_limit));
         let register_throttle = Arc::new(throttle::Throttle::new(settings.register_limit));
+        let gateway_throttle = Arc::new(throttle::Throttle::new(settings.gateway_client_limit));
         let origins: Vec<String> =
             settings.app.providers.iter().map(|p| ctx::origin_of(&p.issuer)).filter(|o| !o.is_empty()).collect();
         let page_csp = ctx::page_csp(&origins);
@@ -174,6 +180,7 @@ impl AppState {
             settings: Arc::new(settings),
             lookup_throttle,
             register_throttle,
+            gateway_throttle,
             page_csp,
             draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })

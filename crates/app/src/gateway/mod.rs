@@ -34,6 +34,8 @@ pub enum GatewayError {
     Timeout(i64),
     #[error("the gateway is in maintenance: try again later")]
     Maintenance,
+    #[error("too many calls from this client: try again in {0} s")]
+    RateLimited(u64),
 }
 
 impl GatewayError {
@@ -48,6 +50,7 @@ impl GatewayError {
             GatewayError::Unreachable(_) => (502, "Server.ServerProxy.NetworkError"),
             GatewayError::Timeout(_) => (504, "Server.ServerProxy.Timeout"),
             GatewayError::Maintenance => (503, "Server.ServerProxy.Maintenance"),
+            GatewayError::RateLimited(_) => (429, "Client.RateLimited"),
         }
     }
 }

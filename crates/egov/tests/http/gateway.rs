@@ -495,3 +495,40 @@ async fn egov_s_own_services_are_published_through_the_gateway() {
     let dir: serde_json::Value = r.json().await.unwrap();
     assert!(dir["items"].as_array().unwrap().iter().any(|a| a["id"] == "H72.50.01"), "{dir}");
 }
+
+/// Each client has its limit of calls (429 with Retry-After past it); one
+/// client's calls do not spend another's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_past_its_limit_is_told_when_to_come_back_and_others_are_not_held() {
+    let settings = egov_web::Settings {
+        local_citizen_accounts: true,
+        gateway_client_limit: egov_web::Limit { max: 3, window: Duration::from_secs(60) },
+        ..Default::default()
+    };
+    let app = spawn_with(settings).await;
+    let own = "VN-TN/GOV/H72/egov";
+    ok(app.cli(&["gateway", "publish-own", own, "--base", &app.base]));
+    let mut callers = Vec::new();
+    for client in ["VN-TN/GOV/H72.12/erp", "VN-TN/GOV/H72.13/erp"] {
+        ok(app.cli(&["gateway", "add-subsystem", client, "--name", "client"]));
+        ok(app.cli(&["gateway", "grant", &format!("{own}/agencies"), "--to", client]));
+        let key = ok(app.cli(&["gateway", "issue-key", client])).split_whitespace().nth(1).unwrap().to_string();
+        callers.push(Caller { http: reqwest::Client::new(), base: app.base.clone(), client: client.into(), key });
+    }
+    let service = format!("{own}/agencies");
+    // the first call succeeds once the registry arrived (calls refused before it do not count)
+    let start = Instant::now();
+    while callers[0].call("GET", &service, "", vec![]).await.status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for _ in 0..2 {
+        assert_eq!(callers[0].call("GET", &service, "", vec![]).await.status(), 200);
+    }
+    let r = callers[0].call("GET", &service, "", vec![]).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(error_of(&r).as_deref(), Some("Client.RateLimited"));
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(callers[1].call("GET", &service, "", vec![]).await.status(), 200, "another client is not held");
+}

@@ -43,6 +43,9 @@ pub(crate) async fn serve(
         Ok(x) => x,
         Err(err) => return refuse(state, e, err, started).await,
     };
+    if let Err(err) = super::proxy::throttle(state, &client.to_string()) {
+        return refuse(state, e, err, started).await;
+    }
     let provider = match SubsystemId::parse(provider) {
         Ok(p) if reg.approved(&p) => p,
         Ok(p) => return refuse(state, e, GatewayError::UnknownService(p.to_string()), started).await,

@@ -132,7 +132,15 @@ fn problem(e: &GatewayError, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
         h.insert("x-road-id", v);
     }
+    if let GatewayError::RateLimited(secs) = e {
+        h.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(*secs));
+    }
     resp
+}
+
+/// Counts a call of an authenticated client against its limit.
+pub(crate) fn throttle(state: &AppState, client: &str) -> Result<(), GatewayError> {
+    state.gateway_throttle.check(client, Instant::now()).map_err(GatewayError::RateLimited)
 }
 
 pub(crate) async fn refuse(state: &AppState, mut e: Exchange, err: GatewayError, started: Instant) -> Response {
@@ -256,6 +264,9 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
         Ok((_, route)) => route,
         Err(e) => return refuse(&state, exchange, e, started).await,
     };
+    if let Err(e) = throttle(&state, &exchange.client) {
+        return refuse(&state, exchange, e, started).await;
+    }
     let client = client.unwrap_or_default();
 
     // the request's body, streamed through a meter, refused past the limit
