@@ -151,6 +151,14 @@ pub(crate) enum GatewayCmd {
         #[command(flatten)]
         db: Db,
     },
+    /// Each service's figures over the last --minutes: calls, failures,
+    /// last success and failure, p50 and p99 durations (JSON lines).
+    Stats {
+        #[arg(long, default_value_t = 60)]
+        minutes: u64,
+        #[command(flatten)]
+        db: Db,
+    },
     /// The message log from a sequence number on, as JSON lines.
     Log {
         #[arg(long, default_value_t = 1)]
@@ -320,6 +328,13 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
         GatewayCmd::Maintenance { state, db } => {
             gw::set_maintenance(&app(&db).await?, op, state == "on", WHO).await.map_err(app_error)?;
             println!("gateway maintenance {state}");
+        }
+        GatewayCmd::Stats { minutes, db } => {
+            let store = db.open().await?;
+            let window = std::time::Duration::from_secs(minutes * 60);
+            for f in gw::figures(&store, window).await.map_err(app_error)? {
+                println!("{}", serde_json::to_string(&f).map_err(|e| e.to_string())?);
+            }
         }
         GatewayCmd::Log { from_seq, limit, db } => {
             let store = db.open().await?;

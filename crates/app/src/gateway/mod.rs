@@ -464,6 +464,60 @@ pub async fn archive(store: &Store, from: chrono::NaiveDate, to: chrono::NaiveDa
     Ok(out)
 }
 
+/// A service's figures over a window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceFigures {
+    pub service: String,
+    pub calls: usize,
+    /// Refused by the gateway, cut short, or answered with a 5xx by the upstream.
+    pub failures: usize,
+    /// Microseconds since the epoch.
+    pub last_success: Option<i64>,
+    pub last_failure: Option<i64>,
+    pub p50_us: i64,
+    pub p99_us: i64,
+}
+
+/// A service's durations, failures, last success and last failure, as counted.
+type Tally = (Vec<i64>, usize, Option<i64>, Option<i64>);
+
+/// Each service's figures over the last `window` (from the log's most
+/// recent 200,000 exchanges at most), the busiest first.
+pub async fn figures(store: &Store, window: std::time::Duration) -> Result<Vec<ServiceFigures>, AppError> {
+    let since = store.now() - window.as_micros() as i64;
+    let mut by: std::collections::BTreeMap<String, Tally> = Default::default();
+    for (service, outcome, status, at, took) in store.exchange_times(since, 200_000).await? {
+        let e = by.entry(service).or_default();
+        e.0.push(took);
+        let failed = outcome != "Answered" || status >= 500;
+        if failed {
+            e.1 += 1;
+            e.3 = e.3.max(Some(at));
+        } else {
+            e.2 = e.2.max(Some(at));
+        }
+    }
+    let pick =
+        |v: &[i64], q: f64| v.get(((v.len().saturating_sub(1)) as f64 * q).round() as usize).copied().unwrap_or(0);
+    let mut out: Vec<ServiceFigures> = by
+        .into_iter()
+        .map(|(service, (mut took, failures, last_success, last_failure))| {
+            took.sort_unstable();
+            ServiceFigures {
+                service,
+                calls: took.len(),
+                failures,
+                last_success,
+                last_failure,
+                p50_us: pick(&took, 0.5),
+                p99_us: pick(&took, 0.99),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.service.cmp(&b.service)));
+    Ok(out)
+}
+
 /// Records exchanges in the message log (chained, group-committed); their
 /// sequence numbers.
 pub async fn record(app: &App, exchanges: &[Exchange]) -> Result<Vec<i64>, AppError> {

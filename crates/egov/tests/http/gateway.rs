@@ -264,6 +264,19 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     assert_eq!(find(413, "Refused"), 1);
     assert!(find(403, "Refused") >= 3);
     assert!(find(503, "Refused") >= 1);
+    // each service's figures, from the same log
+    let stats: Vec<serde_json::Value> = ok(app.cli(&["gateway", "stats", "--minutes", "10"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let of = |s: &str| stats.iter().find(|f| f["service"] == s).unwrap_or_else(|| panic!("{s} in {stats:?}")).clone();
+    let (status, down) = (of(SERVICE), of("VN-TN/GOV/H72.11/hotich/down"));
+    let calls_to = |s: &str| records.iter().filter(|r| r["exchange"]["service"] == s).count();
+    assert_eq!(status["calls"].as_u64().unwrap() as usize, calls_to(SERVICE));
+    assert_eq!((down["calls"].as_u64(), down["failures"].as_u64()), (Some(1), Some(1)), "{down}");
+    assert!(down["last_success"].is_null() && down["last_failure"].is_i64());
+    assert!(status["last_success"].is_i64() && status["failures"].as_u64().unwrap() >= 3);
+    assert!(status["p50_us"].as_i64().unwrap() <= status["p99_us"].as_i64().unwrap());
     let echo = records.iter().find(|r| r["exchange"]["path"] == "/echo" && r["exchange"]["status"] == 200).unwrap();
     let digest = egov_gateway::log::sha256_hex(&body);
     assert_eq!(echo["exchange"]["request_sha256"], digest.as_str());

@@ -228,6 +228,31 @@ impl Store {
         Ok(seqs)
     }
 
+    /// What a service's figures are made of: (service, outcome, status,
+    /// started_at, duration_us) of the exchanges that began since `since`
+    /// (micros), at most `limit`, the latest first.
+    pub async fn exchange_times(&self, since: i64, limit: i64) -> Result<Vec<(String, String, i64, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT service, outcome, status, started_at, duration_us FROM gw_log WHERE started_at >= $1 \
+             ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    get(r, "service")?,
+                    get(r, "outcome")?,
+                    get(r, "status")?,
+                    get(r, "started_at")?,
+                    get(r, "duration_us")?,
+                ))
+            })
+            .collect()
+    }
+
     /// The log's records from `from_seq` on (at most `limit`), with their
     /// chain fields: (seq, exchange, prev_hash, hash).
     pub async fn exchanges(&self, from_seq: i64, limit: i64) -> Result<Vec<(i64, Exchange, String, String)>> {
