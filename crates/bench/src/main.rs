@@ -341,23 +341,7 @@ fn marriage_form() -> serde_json::Value {
     if std::env::var_os("EGOV_BENCH_SHORT_FORM").is_some() {
         return form;
     }
-    for (k, v) in [
-        ("bride_name", "Trần Thị Hoa"),
-        ("bride_birth_date", "1998-05-02"),
-        ("bride_ethnicity", "Kinh"),
-        ("bride_nationality", "Việt Nam"),
-        ("bride_id", "072198001111"),
-        ("bride_residence", "Phường Tân Ninh"),
-        ("bride_times", "first"),
-        ("groom_name", "Nguyễn Văn Dân"),
-        ("groom_birth_date", "1996-03-04"),
-        ("groom_ethnicity", "Kinh"),
-        ("groom_nationality", "Việt Nam"),
-        ("groom_id", "072096002222"),
-        ("groom_residence", "Phường Tân Ninh"),
-        ("groom_times", "first"),
-        ("voluntary", "on"),
-    ] {
+    for (k, v) in egov::demo::MARRIAGE_COUPLE {
         form[k] = serde_json::Value::String(v.into());
     }
     form

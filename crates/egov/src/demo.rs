@@ -63,6 +63,26 @@ fn own_fields(code: &str) -> Vec<FormField> {
     out
 }
 
+/// The couple's part of the demo marriage registration's form (1.000894),
+/// as its official form asks it: what the tests and the benchmark fill in.
+pub const MARRIAGE_COUPLE: [(&str, &str); 15] = [
+    ("bride_name", "Trần Thị Hoa"),
+    ("bride_birth_date", "1998-05-02"),
+    ("bride_ethnicity", "Kinh"),
+    ("bride_nationality", "Việt Nam"),
+    ("bride_id", "072198001111"),
+    ("bride_residence", "Phường Tân Ninh"),
+    ("bride_times", "first"),
+    ("groom_name", "Nguyễn Văn Dân"),
+    ("groom_birth_date", "1996-03-04"),
+    ("groom_ethnicity", "Kinh"),
+    ("groom_nationality", "Việt Nam"),
+    ("groom_id", "072096002222"),
+    ("groom_residence", "Phường Tân Ninh"),
+    ("groom_times", "first"),
+    ("voluntary", "on"),
+];
+
 pub const PROVINCE_AGENCY: &str = "H72";
 pub const CENTRE: &str = "H72.01";
 pub const DOST: &str = "H72.11";

@@ -81,14 +81,8 @@ async fn a_submission_while_the_object_store_is_down_is_refused_and_records_noth
     let app = spawn_with(settings).await;
     let citizen = app.client().with_bearer(&app.token("demo.citizen").await.1);
     let (dossiers, audit) = (app.count("dossiers").await, app.count("audit_log").await);
-    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Tân Ninh"}))});
-    let form = reqwest::multipart::Form::new()
-        .text("dossier", body.to_string())
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
     let started = std::time::Instant::now();
-    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
+    let r = citizen.post_multipart("/api/v1/dossiers", marriage_submission()).await;
     assert_eq!(r.status, 503, "{}", r.text);
     assert!(started.elapsed() < Duration::from_secs(20), "said within seconds, not minutes");
     assert_eq!(r.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("30"));

@@ -259,16 +259,7 @@ async fn acknowledged_submissions_survive_kill_9() {
     let url = db_url.clone().unwrap_or_else(|| format!("sqlite://{}", data.join("egov.db").display()));
     let store = egov_store::Store::connect(&url).await.unwrap();
     assert_eq!(store.count_rows("dossier_files").await.unwrap() as usize, on_disk, "one file per row, no more");
-    let day = egov_dossier::DossierCode::parse(&acked[0]).unwrap().date();
-    let mut seqs: Vec<u32> = store
-        .dossier_codes_of_day("H72.50.01", day)
-        .await
-        .unwrap()
-        .iter()
-        .map(|c| c.rsplit('-').next().unwrap().parse().unwrap())
-        .collect();
-    seqs.sort();
-    assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "numbers without gaps");
+    let seqs = gap_free_numbers(&store, &acked[0]).await;
     assert!(seqs.len() as u32 >= max);
     store.close().await;
     let out = Command::new(env!("CARGO_BIN_EXE_egov"))

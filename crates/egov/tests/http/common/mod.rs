@@ -25,36 +25,40 @@ pub const PDF: &[u8] =
 /// Submits the demo marriage registration online to H72.50.01 with its two
 /// mandatory documents; returns the dossier's code.
 pub async fn submit_online(citizen: &Client) -> String {
-    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
-        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}))});
-    let form = reqwest::multipart::Form::new()
-        .text("dossier", body.to_string())
-        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
-        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"));
-    let r = citizen.post_multipart("/api/v1/dossiers", form).await;
+    let r = citizen.post_multipart("/api/v1/dossiers", marriage_submission()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     r.json()["code"].as_str().expect("code").to_string()
 }
 
-/// The couple's part of the demo marriage registration's form (1.000894),
-/// as its official form asks it.
-pub const COUPLE: [(&str, &str); 15] = [
-    ("bride_name", "Trần Thị Hoa"),
-    ("bride_birth_date", "1998-05-02"),
-    ("bride_ethnicity", "Kinh"),
-    ("bride_nationality", "Việt Nam"),
-    ("bride_id", "072198001111"),
-    ("bride_residence", "Phường Tân Ninh"),
-    ("bride_times", "first"),
-    ("groom_name", "Nguyễn Văn Dân"),
-    ("groom_birth_date", "1996-03-04"),
-    ("groom_ethnicity", "Kinh"),
-    ("groom_nationality", "Việt Nam"),
-    ("groom_id", "072096002222"),
-    ("groom_residence", "Phường Tân Ninh"),
-    ("groom_times", "first"),
-    ("voluntary", "on"),
-];
+/// The API's multipart submission of the demo marriage registration to
+/// H72.50.01, the whole form and its two mandatory documents.
+pub fn marriage_submission() -> reqwest::multipart::Form {
+    let body = serde_json::json!({"procedure": "1.000894", "agency": "H72.50.01",
+        "form": marriage(serde_json::json!({"applicant_name": "Nguyễn Văn Dân", "applicant_id": "072090001234", "address": "Phường Tân Ninh"}))});
+    reqwest::multipart::Form::new()
+        .text("dossier", body.to_string())
+        .part("part_0", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("to-khai.pdf"))
+        .part("part_1", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("cccd.pdf"))
+}
+
+/// The sequence numbers of the day's dossiers at H72.50.01 (the day of
+/// `code`), asserted to be 1..=n: no gap, no repeat.
+pub async fn gap_free_numbers(store: &Store, code: &str) -> Vec<u32> {
+    let day = egov_dossier::DossierCode::parse(code).expect("a dossier code").date();
+    let mut seqs: Vec<u32> = store
+        .dossier_codes_of_day("H72.50.01", day)
+        .await
+        .expect("the day's codes")
+        .iter()
+        .map(|c| c.rsplit('-').next().and_then(|n| n.parse().ok()).expect("a sequence number"))
+        .collect();
+    seqs.sort();
+    assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "numbers without gaps or repeats");
+    seqs
+}
+
+/// The couple's part of the demo marriage registration's form (1.000894).
+pub use egov::demo::MARRIAGE_COUPLE as COUPLE;
 
 /// A marriage registration's form: the requester's fields as given, the
 /// couple's added.
