@@ -99,7 +99,15 @@ pub(crate) enum GatewayCmd {
         #[command(flatten)]
         db: Db,
     },
-    /// Revoke an API key by its id.
+    /// Register a TLS client certificate (PEM) that proves a subsystem on
+    /// the gateway's TLS listener; prints its id (revoked like a key).
+    AddCertificate {
+        ident: String,
+        certificate: std::path::PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke an API key or a certificate by its id.
     RevokeKey {
         id: i64,
         #[command(flatten)]
@@ -263,6 +271,14 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
             let app = app(&db).await?;
             let (id, key) = gw::issue_key(&app, op, subsystem_id(&app, &ident)?, WHO).await.map_err(app_error)?;
             println!("{id} {key}");
+        }
+        GatewayCmd::AddCertificate { ident, certificate, db } => {
+            let fingerprint = egov_web::certificate_fingerprint(&certificate)?;
+            let app = app(&db).await?;
+            let id = gw::add_certificate(&app, op, subsystem_id(&app, &ident)?, &fingerprint, WHO)
+                .await
+                .map_err(app_error)?;
+            println!("{id} {fingerprint}");
         }
         GatewayCmd::RevokeKey { id, db } => {
             gw::revoke_key(&app(&db).await?, op, id, WHO).await.map_err(app_error)?;

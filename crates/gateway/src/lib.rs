@@ -14,4 +14,4 @@ pub mod registry;
 pub use access::{clean_path, decide, AccessError, Decision, EndpointRule, Grant, Grantee, MethodRule, PathPattern};
 pub use id::{IdError, MemberId, Part, ServiceId, SubsystemId};
 pub use log::{Exchange, Outcome};
-pub use registry::{LogMode, SubsystemState};
+pub use registry::{Credential, LogMode, SubsystemState};

@@ -19,6 +19,14 @@ pub enum LogMode {
     Metadata,
 }
 
+/// What proves a client subsystem: an API key (kept as its SHA-256) or a
+/// TLS client certificate (kept as the SHA-256 of its DER).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    ApiKey,
+    Certificate,
+}
+
 macro_rules! named {
     ($t:ident: $($v:ident),*) => {
         impl $t {
@@ -34,6 +42,7 @@ macro_rules! named {
 
 named!(SubsystemState: Requested, Approved, Disabled);
 named!(LogMode: Full, Metadata);
+named!(Credential: ApiKey, Certificate);
 
 #[cfg(test)]
 mod tests {

@@ -47,6 +47,7 @@ use egov_store::Store;
 pub use demo_idp::DEMO_PROVIDER;
 pub use error::WebError;
 pub use forwarded::TrustedProxies;
+pub use gateway::federation::{certificate_fingerprint, Federation};
 pub use server::ConnectionLimits;
 pub use throttle::Limit;
 
@@ -89,6 +90,8 @@ pub struct Settings {
     pub gateway_max_body: u64,
     /// Calls through the gateway per client subsystem (per instance).
     pub gateway_client_limit: Limit,
+    /// The gateway's peers over mutual TLS, and its TLS listener; none by default.
+    pub gateway_federation: Option<Arc<gateway::federation::Federation>>,
 }
 
 pub use egov_kernel::Clock;
@@ -125,6 +128,7 @@ impl Default for Settings {
             demo_idp: None,
             gateway_max_body: 512 * 1024 * 1024,
             gateway_client_limit: Limit { max: 6000, window: Duration::from_secs(60) },
+            gateway_federation: None,
         }
     }
 }
@@ -239,7 +243,38 @@ pub async fn serve(
         tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503 before the listener closes");
         tokio::time::sleep(drain).await;
     };
-    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), stop).await;
+    // the gateway's TLS listener (peers, and clients with certificates):
+    // the gateway's routes only, stopped with the rest
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let federation = match state.settings.gateway_federation.clone() {
+        Some(f) => {
+            let tls = tokio::net::TcpListener::bind(&f.listen).await?;
+            println!("egov gateway federation listening on https://{}", tls.local_addr()?);
+            let routes = modules::MODULES.iter().filter_map(|m| m.passthrough).fold(Router::new(), |r, f| r.merge(f()));
+            let mut rx = stop_rx.clone();
+            let stopped = async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            let limits = limits.clone();
+            Some(tokio::spawn(server::run(
+                tls,
+                routes.with_state(state.clone()),
+                limits,
+                |_| false,
+                stopped,
+                Some(f.tls.clone()),
+            )))
+        }
+        None => None,
+    };
+    let stop = async move {
+        stop.await;
+        let _ = stop_tx.send(true);
+    };
+    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), stop, None).await;
+    if let Some(f) = federation {
+        let _ = f.await;
+    }
     jobs.iter().for_each(|j| j.abort());
     r
 }

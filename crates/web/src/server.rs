@@ -96,14 +96,22 @@ fn take_slot(
     Some(Slot { counts: counts.clone(), ip: per_addr.then_some(ip) })
 }
 
+/// The SHA-256 (hex) of the certificate a TLS client presented, put in
+/// each of its requests' extensions (mutual TLS: the gateway's federation
+/// listener).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerCertificate(pub String);
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the
-/// open requests finish.
+/// open requests finish. With `tls`, each connection is a TLS one whose
+/// handshake must end within the header deadline.
 pub async fn run(
     listener: tokio::net::TcpListener,
     router: Router,
     limits: ConnectionLimits,
     exempt: impl Fn(IpAddr) -> bool + Send + 'static,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) -> std::io::Result<()> {
     let counts = Arc::new(Mutex::new(Counts::default()));
     let graceful = GracefulShutdown::new();
@@ -131,24 +139,55 @@ pub async fn run(
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let body_idle = limits.body_idle_timeout;
-        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            let mut req = req.map(|b| axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, b)));
-            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(req).await.unwrap_or_else(|e| match e {})) }
-        });
-        let conn = http.serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
+        let (http, watcher, tls, handshake) = (http.clone(), graceful.watcher(), tls.clone(), limits.header_timeout);
         tokio::spawn(async move {
             let _slot = slot;
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended");
+            let Some(tls) = tls else {
+                return serve_one(&http, watcher, stream, router, peer, None, body_idle).await;
+            };
+            match tokio::time::timeout(handshake, tls.accept(stream)).await {
+                Ok(Ok(stream)) => {
+                    let cert = stream.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| {
+                        use sha2::Digest;
+                        PeerCertificate(sha2::Sha256::digest(c.as_ref()).iter().map(|b| format!("{b:02x}")).collect())
+                    });
+                    serve_one(&http, watcher, stream, router, peer, cert, body_idle).await
+                }
+                Ok(Err(e)) => tracing::info!(error = %e, %peer, "TLS handshake refused"),
+                Err(_) => tracing::info!(%peer, "TLS handshake too slow"),
             }
         });
     }
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Serves one connection's requests.
+async fn serve_one<I>(
+    http: &hyper::server::conn::http1::Builder,
+    watcher: hyper_util::server::graceful::Watcher,
+    io: I,
+    router: Router,
+    peer: SocketAddr,
+    cert: Option<PeerCertificate>,
+    body_idle: Duration,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let mut req = req.map(|b| axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, b)));
+        req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+        if let Some(c) = &cert {
+            req.extensions_mut().insert(c.clone());
+        }
+        let router = router.clone();
+        async move { Ok::<_, Infallible>(router.oneshot(req).await.unwrap_or_else(|e| match e {})) }
+    });
+    let conn = watcher.watch(http.serve_connection(TokioIo::new(io), service));
+    if let Err(e) = conn.await {
+        tracing::debug!(error = %e, "connection ended");
+    }
 }
 
 #[cfg(test)]

@@ -131,12 +131,13 @@ impl Gateway {
         Ok(())
     }
 
-    /// The client named by `X-Road-Client`, if its API key proves it and
-    /// it is approved.
+    /// The client named by `X-Road-Client`, if `proof` proves it: its
+    /// API key or its registered certificate (and it is approved here), or
+    /// a peer gateway's certificate (a client of the peer's instance).
     pub fn authenticate(
         &self,
         client: Option<&str>,
-        api_key: Option<&str>,
+        proof: Proof<'_>,
     ) -> Result<(Arc<Registry>, egov_gateway::SubsystemId), GatewayError> {
         let reg = self.get();
         if reg.maintenance() {
@@ -144,37 +145,57 @@ impl Gateway {
         }
         let client = client.ok_or(GatewayError::Malformed("the X-Road-Client header is missing".into()))?;
         let client = egov_gateway::SubsystemId::parse(client).map_err(|e| GatewayError::Malformed(e.to_string()))?;
-        let key = api_key.ok_or(GatewayError::Unauthenticated("no X-Road-Api-Key"))?;
-        let holder = reg.key_holder(key).ok_or(GatewayError::Unauthenticated("the key is unknown or revoked"))?;
+        let holder = match proof {
+            Proof::Key(key) => {
+                let key = key.ok_or(GatewayError::Unauthenticated("no X-Road-Api-Key"))?;
+                reg.key_holder(key).ok_or(GatewayError::Unauthenticated("the key is unknown or revoked"))?
+            }
+            Proof::Certificate(fingerprint) => reg
+                .certificate_holder(fingerprint)
+                .ok_or(GatewayError::Unauthenticated("the certificate is not registered for any client"))?,
+            Proof::Peer(instance) => {
+                return if client.member.instance.as_str() == instance {
+                    Ok((reg, client))
+                } else {
+                    Err(GatewayError::Unauthenticated("a peer gateway speaks for its own instance's clients only"))
+                };
+            }
+        };
         if holder != &client || !reg.approved(&client) {
-            return Err(GatewayError::Unauthenticated("the key is not the client's, or the client is not approved"));
+            return Err(GatewayError::Unauthenticated("the proof is not the client's, or the client is not approved"));
         }
         Ok((reg, client))
     }
 
-    /// Where a call goes, or why it does not: the client named by
-    /// `X-Road-Client` and proven by its API key, the service published
-    /// and its provider approved, and a grant in force for the method and
-    /// the (clean) path.
+    /// Where a call goes, or why it does not: the client proven, then
+    /// either a service published here (its provider approved, a grant in
+    /// force for the method and the clean path) or — for a local client
+    /// only — a service of another instance that `federated` says a peer
+    /// serves (the peer checks its own rights).
+    #[allow(clippy::too_many_arguments)]
     pub fn route(
         &self,
         client: Option<&str>,
-        api_key: Option<&str>,
+        proof: Proof<'_>,
         service: &str,
         method: &str,
         path: &str,
         now: chrono::NaiveDateTime,
-    ) -> Result<(Arc<Registry>, Route), GatewayError> {
+        federated: impl Fn(&str) -> bool,
+    ) -> Result<(Arc<Registry>, Destination), GatewayError> {
         let service_id = egov_gateway::ServiceId::parse(service).map_err(|e| GatewayError::Malformed(e.to_string()))?;
         let path = egov_gateway::clean_path(path).map_err(|e| GatewayError::Malformed(e.to_string()))?;
-        let (reg, client) = self.authenticate(client, api_key)?;
-        let route = reg
-            .service(&service_id)
-            .filter(|_| reg.approved(&service_id.provider))
-            .ok_or_else(|| GatewayError::UnknownService(service_id.to_string()))?
-            .clone();
+        let from_peer = matches!(proof, Proof::Peer(_));
+        let (reg, client) = self.authenticate(client, proof)?;
+        let Some(route) = reg.service(&service_id).filter(|_| reg.approved(&service_id.provider)).cloned() else {
+            return if !from_peer && federated(service_id.provider.member.instance.as_str()) {
+                Ok((reg, Destination::Peer(service_id.provider.member.instance.to_string())))
+            } else {
+                Err(GatewayError::UnknownService(service_id.to_string()))
+            };
+        };
         match decide(&reg.grants, &client, reg.groups_of(&client), &service_id, method, path, now) {
-            Decision::Allowed => Ok((reg, route)),
+            Decision::Allowed => Ok((reg, Destination::Local(route))),
             Decision::Denied => Err(GatewayError::Denied {
                 client: client.to_string(),
                 service: service_id.to_string(),
@@ -183,6 +204,27 @@ impl Gateway {
             }),
         }
     }
+}
+
+/// How a caller proves which client subsystem it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    /// An API key of the subsystem (`X-Road-Api-Key`), if one was sent.
+    Key(Option<&'a str>),
+    /// The SHA-256 of a TLS client certificate registered for the subsystem.
+    Certificate(&'a str),
+    /// A peer gateway's pinned certificate: the peer's instance (its own
+    /// clients only).
+    Peer(&'a str),
+}
+
+/// Where a call goes.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// A service published here: its upstream.
+    Local(Route),
+    /// A service of a peer's instance: forwarded to that peer.
+    Peer(String),
 }
 
 /// An API key: 32 random bytes in hex, and the digest kept of it.
@@ -377,10 +419,38 @@ pub async fn issue_key(app: &App, actor: Actor<'_>, subsystem_id: i64, who: &str
     manageable(app, actor, subsystem_id)?;
     let (key, digest) = new_api_key()?;
     let mut w = app.store.begin_write().await?;
-    let id = w.gw_add_key(subsystem_id, &digest, who).await?;
+    let id = w.gw_add_key(subsystem_id, egov_gateway::Credential::ApiKey, &digest, who).await?;
     w.commit().await?;
     app.gateway.refresh(&app.store).await?;
     Ok((id, key))
+}
+
+/// Registers a TLS client certificate (its DER's SHA-256, hex) that proves
+/// a subsystem on the gateway's TLS listener; revoked like a key.
+pub async fn add_certificate(
+    app: &App,
+    actor: Actor<'_>,
+    subsystem_id: i64,
+    fingerprint: &str,
+    who: &str,
+) -> Result<i64, AppError> {
+    manageable(app, actor, subsystem_id)?;
+    let hex = fingerprint.len() == 64 && fingerprint.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        return Err(AppError::Invalid(vec![FieldError::new("certificate", "err.gw.certificate")]));
+    }
+    let mut w = app.store.begin_write().await?;
+    let id = w.gw_add_key(subsystem_id, egov_gateway::Credential::Certificate, fingerprint, who).await.map_err(
+        |e| match e {
+            egov_store::StoreError::Conflict(_) => {
+                AppError::Invalid(vec![FieldError::new("certificate", "err.gw.taken")])
+            }
+            e => e.into(),
+        },
+    )?;
+    w.commit().await?;
+    app.gateway.refresh(&app.store).await?;
+    Ok(id)
 }
 
 /// Puts the gateway in maintenance (every call answered 503, its health
@@ -597,7 +667,7 @@ mod tests {
         let mut keys = Vec::new();
         for sub in [a, b, c] {
             let (key, digest) = new_api_key().unwrap();
-            let id = w.gw_add_key(sub, &digest, "cli").await.unwrap();
+            let id = w.gw_add_key(sub, egov_gateway::Credential::ApiKey, &digest, "cli").await.unwrap();
             keys.push((id, key));
         }
         w.commit().await.unwrap();
@@ -606,8 +676,12 @@ mod tests {
         let now = at("2026-11-30 10:00");
         let service = "VN-TN/GOV/H72.11/hotich/status";
         let (ka, kb, kc) = (keys[0].1.as_str(), keys[1].1.as_str(), keys[2].1.as_str());
+        let hn = |i: &str| i == "VN-HN";
         let call = |gw: &Gateway, client: Option<&str>, key: Option<&str>, svc: &str, m: &str, p: &str| {
-            gw.route(client, key, svc, m, p, now).map(|(_, r)| r.upstream)
+            gw.route(client, Proof::Key(key), svc, m, p, now, hn).map(|(_, r)| match r {
+                Destination::Local(r) => r.upstream,
+                Destination::Peer(i) => format!("peer {i}"),
+            })
         };
         let (ca, cb, cc) = (Some("VN-TN/GOV/H72.12/erp"), Some("VN-TN/GOV/H72.50.01/mc"), Some("VN-TN/COM/0312/erp"));
         assert_eq!(call(&gw, ca, Some(ka), service, "DELETE", "/x").unwrap(), "http://127.0.0.1:9/base");
@@ -631,6 +705,21 @@ mod tests {
             Err(GatewayError::UnknownService(_))
         ));
         assert_eq!(GatewayError::Timeout(5).kind(), (504, "Server.ServerProxy.Timeout"));
+        // federation: a local client's call to a peer's instance goes there;
+        // a peer's client is checked against the rights here, and a peer
+        // never has a call forwarded on
+        assert_eq!(call(&gw, ca, Some(ka), "VN-HN/GOV/H01/x/y", "GET", "/").unwrap(), "peer VN-HN");
+        assert!(matches!(
+            call(&gw, ca, Some(ka), "VN-XX/GOV/H01/x/y", "GET", "/"),
+            Err(GatewayError::UnknownService(_))
+        ));
+        let from_peer =
+            |client: &str, svc: &str, p: &str| gw.route(Some(client), Proof::Peer("VN-HN"), svc, "GET", p, now, hn);
+        assert!(matches!(from_peer("VN-HN/GOV/H01/x", service, "/"), Err(GatewayError::Denied { .. })));
+        assert!(matches!(from_peer("VN-TN/GOV/H72.12/erp", service, "/"), Err(GatewayError::Unauthenticated(_))));
+        assert!(matches!(from_peer("VN-HN/GOV/H01/x", "VN-HN/GOV/H01/x/y", "/"), Err(GatewayError::UnknownService(_))));
+        let by_cert = gw.route(ca, Proof::Certificate(&"ab".repeat(32)), service, "GET", "/", now, hn);
+        assert!(matches!(by_cert, Err(GatewayError::Unauthenticated(_))), "an unregistered certificate");
 
         // approved now, C's grant has expired; A's key and grant revoked
         let mut w = s.begin_write().await.unwrap();
@@ -648,7 +737,7 @@ mod tests {
         );
         let (key, digest) = new_api_key().unwrap();
         let mut w = s.begin_write().await.unwrap();
-        w.gw_add_key(a, &digest, "cli").await.unwrap();
+        w.gw_add_key(a, egov_gateway::Credential::ApiKey, &digest, "cli").await.unwrap();
         w.commit().await.unwrap();
         gw.refresh(&s).await.unwrap();
         assert!(

@@ -29,6 +29,7 @@ pub struct Registry {
     services: HashMap<ServiceId, Route>,
     groups: HashMap<SubsystemId, Vec<Part>>,
     keys: HashMap<String, SubsystemId>,
+    certificates: HashMap<String, SubsystemId>,
 }
 
 /// A stored instant, in Vietnam's time (as `App::now` is).
@@ -79,6 +80,11 @@ impl Registry {
                 r.keys.insert(digest.clone(), s.clone());
             }
         }
+        for (digest, sid) in &rows.certificates {
+            if let Some(s) = by_id.get(sid) {
+                r.certificates.insert(digest.clone(), s.clone());
+            }
+        }
         r.rows = rows;
         r
     }
@@ -91,6 +97,11 @@ impl Registry {
     /// The subsystem an API key belongs to (looked up by its digest).
     pub fn key_holder(&self, key: &str) -> Option<&SubsystemId> {
         self.keys.get(&egov_gateway::log::sha256_hex(key.as_bytes()))
+    }
+
+    /// The subsystem a client certificate (by its SHA-256) belongs to.
+    pub fn certificate_holder(&self, fingerprint: &str) -> Option<&SubsystemId> {
+        self.certificates.get(fingerprint)
     }
 
     pub fn approved(&self, s: &SubsystemId) -> bool {

@@ -3,11 +3,12 @@
 //! audited and bumps `gateway_version`, which every instance watches.
 
 use egov_gateway::archive::Seal;
-use egov_gateway::{log, Exchange, LogMode, Outcome, SubsystemState};
+use egov_gateway::{log, Credential, Exchange, LogMode, Outcome, SubsystemState};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("gateway": 21 "0021_gateway", 22 "0022_gateway_seals");
+pub const MIGRATIONS: &[Migration] =
+    crate::migrations!("gateway": 21 "0021_gateway", 22 "0022_gateway_seals", 23 "0023_gateway_credentials_bodies");
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GwSubsystem {
@@ -68,8 +69,10 @@ pub struct GwRegistry {
     pub groups: Vec<(String, i64)>,
     /// Grants not revoked.
     pub grants: Vec<GwGrant>,
-    /// (key digest, subsystem id) of keys not revoked.
+    /// (key digest, subsystem id) of API keys not revoked.
     pub keys: Vec<(String, i64)>,
+    /// (certificate SHA-256, subsystem id) of client certificates not revoked.
+    pub certificates: Vec<(String, i64)>,
     /// The gateway is in maintenance: it answers every call 503.
     pub maintenance: bool,
 }
@@ -153,14 +156,20 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let keys = sqlx::query("SELECT digest, subsystem_id FROM gw_keys WHERE revoked_at IS NULL")
+        let (mut keys, mut certificates) = (Vec::new(), Vec::new());
+        for r in sqlx::query("SELECT digest, subsystem_id, kind FROM gw_keys WHERE revoked_at IS NULL")
             .fetch_all(&self.pool)
             .await?
-            .iter()
-            .map(|r| Ok((get(r, "digest")?, get(r, "subsystem_id")?)))
-            .collect::<Result<Vec<_>>>()?;
+        {
+            let kind: String = get(&r, "kind")?;
+            let row = (get(&r, "digest")?, get(&r, "subsystem_id")?);
+            match Credential::parse(&kind).ok_or_else(|| corrupt("credential", &kind))? {
+                Credential::ApiKey => keys.push(row),
+                Credential::Certificate => certificates.push(row),
+            }
+        }
         let maintenance = self.meta("gateway_maintenance").await?.as_deref() == Some("on");
-        Ok(GwRegistry { version, subsystems, services, groups, grants, keys, maintenance })
+        Ok(GwRegistry { version, subsystems, services, groups, grants, keys, certificates, maintenance })
     }
 
     pub async fn gateway_version(&self) -> Result<String> {
@@ -539,14 +548,16 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a subsystem's API key by its digest; the key's id.
-    pub async fn gw_add_key(&mut self, subsystem_id: i64, digest: &str, actor: &str) -> Result<i64> {
+    /// Records a subsystem's API key or client certificate by its digest;
+    /// its id.
+    pub async fn gw_add_key(&mut self, subsystem_id: i64, kind: Credential, digest: &str, actor: &str) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO gw_keys (subsystem_id, digest, created_at) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO gw_keys (subsystem_id, digest, created_at, kind) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(subsystem_id)
         .bind(digest)
         .bind(self.now())
+        .bind(kind.as_str())
         .fetch_one(self.conn())
         .await?;
         self.gateway_changed().await?;

@@ -5,10 +5,10 @@
 
 use std::time::Instant;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use egov_app::gateway::GatewayError;
+use egov_app::gateway::{GatewayError, Proof};
 use egov_gateway::{log::sha256_hex, Exchange, Outcome, SubsystemId};
 
 use super::proxy::{record, refuse};
@@ -28,24 +28,39 @@ fn query_param(query: &str, name: &str) -> Option<String> {
 
 /// A metadata call: the client authenticated as for any service; the
 /// answer recorded in the log like any exchange.
+/// A provider of a peer's instance is asked through that peer (a local
+/// client's call only).
 pub(crate) async fn serve(
     state: &AppState,
-    headers: &HeaderMap,
+    req: Request,
+    proof: Proof<'_>,
     provider: &str,
     code: &str,
-    query: &str,
     mut e: Exchange,
     started: Instant,
 ) -> Response {
-    let client = headers.get("x-road-client").and_then(|v| v.to_str().ok());
-    let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok());
-    let (reg, client) = match state.gateway.authenticate(client, key) {
+    let client = req.headers().get("x-road-client").and_then(|v| v.to_str().ok());
+    let (reg, client) = match state.gateway.authenticate(client, proof) {
         Ok(x) => x,
         Err(err) => return refuse(state, e, err, started).await,
     };
     if let Err(err) = super::proxy::throttle(state, &client.to_string()) {
         return refuse(state, e, err, started).await;
     }
+    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let instance = provider.split('/').next().unwrap_or_default();
+    let peer = state.settings.gateway_federation.as_deref().and_then(|f| Some((f, f.peer(instance)?)));
+    if let (Some((f, p)), false) = (peer, matches!(proof, Proof::Peer(_))) {
+        let target = super::proxy::Target {
+            url: format!("{}/r1/{provider}/{code}{query}", p.url),
+            http: f.client.clone(),
+            timeout: f.timeout,
+            peer: true,
+            path: "/".into(),
+        };
+        return super::proxy::pass(state.clone(), req, e, target, started).await;
+    }
+    let query = query.as_str();
     let provider = match SubsystemId::parse(provider) {
         Ok(p) if reg.approved(&p) => p,
         Ok(p) => return refuse(state, e, GatewayError::UnknownService(p.to_string()), started).await,

@@ -3,6 +3,7 @@
 //! and its messages. The management API, the metadata services and the
 //! back-office pages come next.
 
+pub mod federation;
 pub(crate) mod messages;
 pub(crate) mod metadata;
 pub(crate) mod proxy;

@@ -16,11 +16,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use base64::Engine;
-use egov_app::gateway::GatewayError;
+use egov_app::gateway::{Destination, GatewayError, Proof};
 use egov_gateway::{log::sha256_hex, Exchange, Outcome};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256, Sha512};
 
+use crate::server::PeerCertificate;
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -52,6 +53,10 @@ fn filtered(name: &HeaderName) -> bool {
             | "x-road-api-key"
     )
 }
+
+/// The protocol's headers a client sets for the provider (who the user is,
+/// which issue the call is for): passed on, and returned with the answer.
+const PASSED: [&str; 2] = ["x-road-userid", "x-road-issue"];
 
 /// The client to upstreams: no redirects followed (the protocol passes them
 /// back), a connection within 5 s.
@@ -236,6 +241,8 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let service = ids.join("/");
     let client = headers.get("x-road-client").and_then(|v| v.to_str().ok()).map(String::from);
     let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok());
+    let cert = req.extensions().get::<PeerCertificate>().cloned();
+    let proof = proof(cert.as_ref(), &state, key);
     let empty = sha256_hex(b"");
     let exchange = Exchange {
         message_id: id.clone(),
@@ -258,16 +265,69 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     }
     if super::metadata::is_metadata(ids[4]) {
         let provider = ids[..4].join("/");
-        return super::metadata::serve(&state, &headers, &provider, ids[4], &query, exchange, started).await;
+        return super::metadata::serve(&state, req, proof, &provider, ids[4], exchange, started).await;
     }
-    let route = match state.gateway.route(client.as_deref(), key, &service, &method, &path, state.now()) {
-        Ok((_, route)) => route,
+    let fed = state.settings.gateway_federation.clone();
+    let federated = |instance: &str| fed.as_ref().is_some_and(|f| f.peer(instance).is_some());
+    let routed = state.gateway.route(client.as_deref(), proof, &service, &method, &path, state.now(), federated);
+    let target = match routed {
+        Ok((_, Destination::Local(route))) => Target {
+            url: format!("{}{rest_path}{query}", route.upstream),
+            http: http().clone(),
+            timeout: Duration::from_millis(route.timeout_ms.max(1) as u64),
+            peer: false,
+            path,
+        },
+        Ok((_, Destination::Peer(instance))) => match fed.as_ref().and_then(|f| Some((f, f.peer(&instance)?))) {
+            Some((f, p)) => Target {
+                url: format!("{}/r1/{service}{rest_path}{query}", p.url),
+                http: f.client.clone(),
+                timeout: f.timeout,
+                peer: true,
+                path,
+            },
+            None => return refuse(&state, exchange, GatewayError::UnknownService(service), started).await,
+        },
         Err(e) => return refuse(&state, exchange, e, started).await,
     };
     if let Err(e) = throttle(&state, &exchange.client) {
         return refuse(&state, exchange, e, started).await;
     }
-    let client = client.unwrap_or_default();
+    pass(state, req, exchange, target, started).await
+}
+
+/// Where a call is passed: a service's upstream, or a peer's gateway.
+pub(crate) struct Target {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub timeout: Duration,
+    /// A peer gateway: the X-Road headers that name the message, its
+    /// client and its user are passed on as they came.
+    pub peer: bool,
+    /// The path after the service's address (`/` for none), as the rights
+    /// saw it: the request hash covers it.
+    pub path: String,
+}
+
+/// How a caller proves itself on this connection: a peer's or a client's
+/// certificate on the TLS listener, else an API key.
+pub(crate) fn proof<'a>(req_cert: Option<&'a PeerCertificate>, state: &'a AppState, key: Option<&'a str>) -> Proof<'a> {
+    let peer = req_cert.and_then(|c| state.settings.gateway_federation.as_deref()?.peer_by_certificate(&c.0));
+    match (req_cert, peer) {
+        (Some(_), Some(p)) => Proof::Peer(&p.instance),
+        (Some(c), None) => Proof::Certificate(&c.0),
+        (None, _) => Proof::Key(key),
+    }
+}
+
+/// Passes a call on to `target`, the bodies streamed and digested both
+/// ways; the exchange logged before the answer's last bytes leave.
+pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, target: Target, started: Instant) -> Response {
+    let headers = req.headers().clone();
+    let (id, method, service, client) =
+        (exchange.message_id.clone(), exchange.method.clone(), exchange.service.clone(), exchange.client.clone());
+    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let path = target.path.clone();
 
     // the request's body, streamed through a meter, refused past the limit
     let limit = state.settings.gateway_max_body;
@@ -316,19 +376,27 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
             }
         })
     };
-    let url = format!("{}{rest_path}{query}", route.upstream);
     let Ok(upstream_method) = reqwest::Method::from_bytes(method.as_bytes()) else {
         return refuse(&state, exchange, GatewayError::Malformed("an unknown method".into()), started).await;
     };
-    let mut rb = http().request(upstream_method, &url);
+    let mut rb = target.http.request(upstream_method, &target.url);
     for (name, value) in headers.iter().filter(|(n, _)| !filtered(n) && !n.as_str().starts_with("x-road-")) {
         rb = rb.header(name, value);
     }
-    rb = rb.header("x-road-client", &client).header("x-road-service", &service).header("x-road-id", &id);
+    rb = rb.header("x-road-client", &client).header("x-road-id", &id);
+    if !target.peer {
+        rb = rb.header("x-road-service", &service);
+    }
+    for name in PASSED {
+        if let Some(v) = headers.get(name) {
+            rb = rb.header(name, v);
+        }
+    }
     if !bodiless {
         rb = rb.body(reqwest::Body::wrap_stream(body));
     }
-    let sent = tokio::time::timeout(Duration::from_millis(route.timeout_ms.max(1) as u64), rb.send()).await;
+    let timeout_ms = target.timeout.as_millis() as i64;
+    let sent = tokio::time::timeout(target.timeout, rb.send()).await;
     let take_inbound = |e: &mut Exchange| {
         if let Ok(mut m) = inbound.lock() {
             e.request_bytes = m.bytes;
@@ -358,7 +426,7 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
         Err(_) => {
             let mut e = exchange;
             take_inbound(&mut e);
-            return refuse(&state, e, GatewayError::Timeout(route.timeout_ms), started).await;
+            return refuse(&state, e, GatewayError::Timeout(timeout_ms), started).await;
         }
     };
 
@@ -372,7 +440,9 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     take_inbound(&mut e);
     let mut out = HeaderMap::new();
     for (name, value) in upstream.headers().iter() {
-        if !filtered(name) && !name.as_str().starts_with("x-road-") && name != "content-length" {
+        // a peer's refusal keeps its X-Road error type
+        let ours = name.as_str().starts_with("x-road-") && !(target.peer && name == "x-road-error");
+        if !filtered(name) && !ours && name != "content-length" {
             out.append(name.clone(), value.clone());
         }
     }
@@ -382,6 +452,11 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     for (name, value) in [("x-road-client", &client), ("x-road-service", &service), ("x-road-id", &id), ("x-road-request-id", &id)] {
         if let Ok(v) = HeaderValue::from_str(value) {
             out.insert(name, v);
+        }
+    }
+    for name in PASSED {
+        if let Some(v) = headers.get(name) {
+            out.insert(name, v.clone());
         }
     }
     if ended {
