@@ -90,6 +90,10 @@ pub(crate) struct ServeArgs {
     /// authorities, and the peer instances' gateways and certificates.
     #[arg(long, env = "EGOV_GATEWAY_FEDERATION")]
     gateway_federation: Option<std::path::PathBuf>,
+    /// The bytes of each body (request, answer) the gateway keeps for a
+    /// service in full logging mode; the rest is digested only.
+    #[arg(long, env = "EGOV_GATEWAY_LOG_BODY_LIMIT", default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(0..=64 * 1024 * 1024))]
+    gateway_log_body_limit: u64,
 }
 
 /// Runs the web server until a shutdown signal, then drains it.
@@ -118,6 +122,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         job_lease_grace_seconds,
         gateway_calls_per_minute,
         gateway_federation,
+        gateway_log_body_limit,
     } = args;
     let federation = match &gateway_federation {
         Some(path) => Some(std::sync::Arc::new(
@@ -206,6 +211,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             window: std::time::Duration::from_secs(60),
         },
         gateway_federation: federation,
+        gateway_log_body_limit: gateway_log_body_limit as usize,
         limits: egov_web::ConnectionLimits {
             max_per_address: max_connections_per_address.max(1),
             max_connections: max_connections.max(1),

@@ -68,6 +68,9 @@ pub enum Line {
         exchange: Exchange,
         prev_hash: String,
         hash: String,
+        /// The bodies, for a service in full logging mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bodies: Option<crate::log::Bodies>,
     },
     Seal(Seal),
 }
@@ -99,6 +102,8 @@ pub enum ArchiveError {
     UnknownKey(i64, String),
     #[error("the seal of record {0} names another hash: a record up to {0} was altered and its hashes recomputed")]
     Rewritten(i64),
+    #[error("record {0}: its {1} body was altered (its SHA-256 is not the record's)")]
+    BodyAltered(i64, &'static str),
     #[error("the archive holds no record")]
     Empty,
 }
@@ -111,7 +116,12 @@ pub fn verify(text: &str, keys: &[String]) -> Result<Verified, ArchiveError> {
     for (i, l) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         match serde_json::from_str::<Line>(l).map_err(|_| ArchiveError::Malformed(i + 1))? {
             Line::Archive { .. } => {}
-            Line::Record { seq, exchange, prev_hash, hash } => lines.push((seq, exchange, prev_hash, hash)),
+            Line::Record { seq, exchange, prev_hash, hash, bodies } => {
+                if let Some(which) = bodies.as_ref().and_then(|b| b.mismatch(&exchange)) {
+                    return Err(ArchiveError::BodyAltered(seq, which));
+                }
+                lines.push((seq, exchange, prev_hash, hash))
+            }
             Line::Seal(s) => seals.push(s),
         }
     }
@@ -198,8 +208,14 @@ mod tests {
             let e = exchange(seq);
             let hash = link(&prev, seq, &e);
             lines.push(
-                serde_json::to_string(&Line::Record { seq, exchange: e, prev_hash: prev.clone(), hash: hash.clone() })
-                    .unwrap(),
+                serde_json::to_string(&Line::Record {
+                    seq,
+                    exchange: e,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                    bodies: (seq == 5).then(|| crate::log::Bodies { request: vec![], response: b"ok".to_vec() }),
+                })
+                .unwrap(),
             );
             if seq % 3 == 0 {
                 lines.push(serde_json::to_string(&Line::Seal(seal(secret, seq, &hash, 9_000 + seq))).unwrap());
@@ -248,13 +264,18 @@ mod tests {
             swapped[8] = serde_json::to_string(&Line::Seal(y)).unwrap();
         }
         assert_eq!(verify(&swapped.join("\n"), &[]), Err(ArchiveError::BadSignature(3)));
+        // record 5's kept response body altered ("ok" is b2s= in base64)
+        let mut body = lines.clone();
+        assert!(body[6].contains("\"response\":\"b2s=\""), "{}", body[6]);
+        body[6] = body[6].replace("\"response\":\"b2s=\"", "\"response\":\"bm8=\"");
+        assert_eq!(verify(&body.join("\n"), &[]), Err(ArchiveError::BodyAltered(5, "response")));
         // a forger re-hashes from record 2 on and seals with their own key
         let mut forged = lines.clone();
         let mut prev = GENESIS.to_string();
         let forger = [9u8; 32];
         for (i, line) in forged.iter_mut().enumerate().skip(1) {
             match serde_json::from_str::<Line>(line).unwrap() {
-                Line::Record { seq, mut exchange, .. } => {
+                Line::Record { seq, mut exchange, bodies, .. } => {
                     if seq == 2 {
                         exchange.status = 500;
                     }
@@ -264,6 +285,7 @@ mod tests {
                         exchange,
                         prev_hash: prev.clone(),
                         hash: hash.clone(),
+                        bodies,
                     })
                     .unwrap();
                     prev = hash;

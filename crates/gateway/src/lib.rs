@@ -13,5 +13,5 @@ pub mod registry;
 
 pub use access::{clean_path, decide, AccessError, Decision, EndpointRule, Grant, Grantee, MethodRule, PathPattern};
 pub use id::{IdError, MemberId, Part, ServiceId, SubsystemId};
-pub use log::{Exchange, Outcome};
+pub use log::{Bodies, Exchange, Logged, Outcome};
 pub use registry::{Credential, LogMode, SubsystemState};

@@ -60,6 +60,53 @@ pub struct Exchange {
     pub duration_us: i64,
 }
 
+/// The bodies of an exchange of a service in full logging mode, each its
+/// first bytes up to the gateway's limit (base64 in archives): whole when
+/// as long as the record says, and then their SHA-256 is the record's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bodies {
+    #[serde(with = "b64")]
+    pub request: Vec<u8>,
+    #[serde(with = "b64")]
+    pub response: Vec<u8>,
+}
+
+impl Bodies {
+    /// A kept body that is whole but whose digest is not the record's:
+    /// `Some("request")` or `Some("response")`.
+    pub fn mismatch(&self, e: &Exchange) -> Option<&'static str> {
+        let bad = |b: &[u8], len: u64, sha: &str| b.len() as u64 == len && sha256_hex(b) != sha;
+        if bad(&self.request, e.request_bytes, &e.request_sha256) {
+            Some("request")
+        } else if bad(&self.response, e.response_bytes, &e.response_sha256) {
+            Some("response")
+        } else {
+            None
+        }
+    }
+}
+
+/// An exchange handed to the log: its record, and its bodies in full mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub exchange: Exchange,
+    pub bodies: Option<Bodies>,
+}
+
+mod b64 {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The hash of record `seq` holding `e` after the record whose hash is `prev`.
 pub fn link(prev: &str, seq: i64, e: &Exchange) -> String {
     let mut h = Sha256::new();

@@ -90,6 +90,8 @@ pub struct Settings {
     pub gateway_max_body: u64,
     /// Calls through the gateway per client subsystem (per instance).
     pub gateway_client_limit: Limit,
+    /// The bytes of each body a service in full logging mode keeps.
+    pub gateway_log_body_limit: usize,
     /// The gateway's peers over mutual TLS, and its TLS listener; none by default.
     pub gateway_federation: Option<Arc<gateway::federation::Federation>>,
 }
@@ -129,6 +131,7 @@ impl Default for Settings {
             gateway_max_body: 512 * 1024 * 1024,
             gateway_client_limit: Limit { max: 6000, window: Duration::from_secs(60) },
             gateway_federation: None,
+            gateway_log_body_limit: 1024 * 1024,
         }
     }
 }

@@ -9,7 +9,7 @@ pub use registry::{Registry, Route};
 
 use std::sync::{Arc, RwLock};
 
-use egov_gateway::{decide, Decision, Exchange, SubsystemState};
+use egov_gateway::{decide, Decision, Logged, SubsystemState};
 use egov_identity::{Action, AgencyId};
 use egov_store::{GwGrant, GwService, Store};
 
@@ -59,18 +59,18 @@ impl GatewayError {
 /// the message log's writer.
 pub struct Gateway {
     current: RwLock<Arc<Registry>>,
-    log: tokio::sync::mpsc::Sender<Logged>,
+    log: tokio::sync::mpsc::Sender<Queued>,
 }
 
 /// An exchange handed to the log's writer, and where its answer goes.
-type Logged = (Exchange, tokio::sync::oneshot::Sender<Result<i64, String>>);
+type Queued = (Logged, tokio::sync::oneshot::Sender<Result<i64, String>>);
 
 /// Exchanges written in one transaction at most.
 const LOG_BATCH: usize = 256;
 
 /// The log's writer: exchanges arriving together share one transaction
 /// (and one sync of the database), each answered once it is committed.
-async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Logged>) {
+async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < LOG_BATCH {
@@ -79,16 +79,16 @@ async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Logged>) {
                 Err(_) => break,
             }
         }
-        let exchanges: Vec<Exchange> = batch.iter().map(|(e, _)| e.clone()).collect();
-        match store.append_exchanges(&exchanges).await {
+        let (logged, replies): (Vec<Logged>, Vec<_>) = batch.into_iter().unzip();
+        match store.append_exchanges(&logged).await {
             Ok(seqs) => {
-                for ((_, reply), seq) in batch.into_iter().zip(seqs) {
+                for (reply, seq) in replies.into_iter().zip(seqs) {
                     let _ = reply.send(Ok(seq));
                 }
             }
             Err(e) => {
                 let msg = e.to_string();
-                for (_, reply) in batch {
+                for reply in replies {
                     let _ = reply.send(Err(msg.clone()));
                 }
             }
@@ -105,7 +105,7 @@ impl Gateway {
 
     /// Writes an exchange to the message log (with whatever else arrives
     /// meanwhile, in one transaction); its sequence number, once committed.
-    pub async fn log(&self, e: Exchange) -> Result<i64, AppError> {
+    pub async fn log(&self, e: Logged) -> Result<i64, AppError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.log.send((e, reply)).await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?;
         answer.await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?.map_err(AppError::Internal)
@@ -518,11 +518,14 @@ pub async fn archive(store: &Store, from: chrono::NaiveDate, to: chrono::NaiveDa
         if page.is_empty() {
             break;
         }
+        let last = page.last().map(|p| p.0).unwrap_or(next);
+        let mut bodies = store.exchange_bodies(next, last).await?;
         for (seq, exchange, prev_hash, hash) in page {
             if seq > hi {
                 break;
             }
-            out.push_str(&json(&Line::Record { seq, exchange, prev_hash, hash })?);
+            let bodies = bodies.remove(&seq);
+            out.push_str(&json(&Line::Record { seq, exchange, prev_hash, hash, bodies })?);
             out.push('\n');
             next = seq + 1;
         }
@@ -588,14 +591,10 @@ pub async fn figures(store: &Store, window: std::time::Duration) -> Result<Vec<S
     Ok(out)
 }
 
-/// Records exchanges in the message log (chained, group-committed); their
-/// sequence numbers.
-pub async fn record(app: &App, exchanges: &[Exchange]) -> Result<Vec<i64>, AppError> {
-    let mut seqs = Vec::with_capacity(exchanges.len());
-    for e in exchanges {
-        seqs.push(app.gateway.log(e.clone()).await?);
-    }
-    Ok(seqs)
+/// Records an exchange in the message log (chained, group-committed with
+/// those arriving meanwhile); its sequence number.
+pub async fn record(app: &App, logged: Logged) -> Result<i64, AppError> {
+    app.gateway.log(logged).await
 }
 
 /// Refusals the gateway reports at a field.
@@ -761,8 +760,11 @@ mod tests {
             started_at: 1,
             duration_us: 2,
         };
-        assert_eq!(s.append_exchanges(&[ex(200), ex(404)]).await.unwrap(), vec![1, 2]);
-        assert_eq!(s.append_exchanges(&[ex(502)]).await.unwrap(), vec![3]);
+        assert_eq!(
+            s.append_exchanges(&[ex(200), ex(404)].map(|exchange| Logged { exchange, bodies: None })).await.unwrap(),
+            vec![1, 2]
+        );
+        assert_eq!(s.append_exchanges(&[Logged { exchange: ex(502), bodies: None }]).await.unwrap(), vec![3]);
         let log = s.exchanges(1, 10).await.unwrap();
         let mut prev = egov_gateway::log::GENESIS.to_string();
         for (seq, e, p, h) in &log {

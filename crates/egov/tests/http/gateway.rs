@@ -545,3 +545,98 @@ async fn a_client_past_its_limit_is_told_when_to_come_back_and_others_are_not_he
     assert!((1..=60).contains(&wait), "{wait}");
     assert_eq!(callers[1].call("GET", &service, "", vec![]).await.status(), 200, "another client is not held");
 }
+
+/// A service in full logging mode keeps its exchanges' bodies (their first
+/// bytes, up to the limit); the archive carries them, and `verify` names a
+/// kept body that was altered. A service in metadata mode keeps none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_in_full_mode_keeps_the_bodies_up_to_the_limit_and_the_archive_checks_them() {
+    let up = upstream().await;
+    let app = spawn_with(egov_web::Settings { gateway_log_body_limit: 1000, ..Default::default() }).await;
+    let (provider, client) = ("VN-TN/GOV/H72.11/hotich", "VN-TN/GOV/H72.12/erp");
+    for ident in [provider, client] {
+        ok(app.cli(&["gateway", "add-subsystem", ident, "--name", "x"]));
+    }
+    for (code, mode) in [("full", "full"), ("meta", "metadata")] {
+        ok(app.cli(&[
+            "gateway",
+            "put-service",
+            "--subsystem",
+            provider,
+            "--code",
+            code,
+            "--upstream",
+            &up,
+            "--logging",
+            mode,
+        ]));
+        ok(app.cli(&["gateway", "grant", &format!("{provider}/{code}"), "--to", client]));
+    }
+    let key = ok(app.cli(&["gateway", "issue-key", client])).split_whitespace().nth(1).unwrap().to_string();
+    let caller = Caller { http: reqwest::Client::new(), base: app.base.clone(), client: client.into(), key };
+    let small: Vec<u8> = (0..500u32).map(|i| (i % 251) as u8).collect();
+    let large: Vec<u8> = (0..3000u32).map(|i| (i % 241) as u8).collect();
+    let start = Instant::now();
+    while caller.call("POST", &format!("{provider}/full"), "/echo", small.clone()).await.status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5), "the registry did not arrive");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        caller.call("POST", &format!("{provider}/full"), "/echo", large.clone()).await.bytes().await.unwrap(),
+        large
+    );
+    assert_eq!(caller.call("POST", &format!("{provider}/meta"), "/echo", small.clone()).await.status(), 200);
+
+    let today =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string();
+    let archive = ok(app.cli(&["gateway", "archive", "--from", &today, "--to", &today]));
+    let records: Vec<serde_json::Value> = archive
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["kind"] == "record" && l["exchange"]["status"] == 200)
+        .collect();
+    let b64 = |v: &serde_json::Value| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap()
+    };
+    let full: Vec<&serde_json::Value> =
+        records.iter().filter(|r| r["exchange"]["service"].as_str().unwrap().ends_with("/full")).collect();
+    let whole = full.iter().find(|r| r["exchange"]["request_bytes"] == 500).unwrap();
+    assert_eq!(b64(&whole["bodies"]["request"]), small);
+    assert_eq!(b64(&whole["bodies"]["response"]), small);
+    let cut = full.iter().find(|r| r["exchange"]["request_bytes"] == 3000).unwrap();
+    assert_eq!(b64(&cut["bodies"]["request"]), large[..1000], "the first 1,000 bytes");
+    assert_eq!(b64(&cut["bodies"]["response"]), large[..1000]);
+    let meta = records.iter().find(|r| r["exchange"]["service"].as_str().unwrap().ends_with("/meta")).unwrap();
+    assert!(meta.get("bodies").is_none(), "metadata mode keeps no body: {meta}");
+
+    let dir = std::env::temp_dir().join(format!("egov-gw-bodies-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let verify = |text: &str| {
+        let file = dir.join(format!("a-{}.jsonl", random_name()));
+        std::fs::write(&file, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_egov"))
+            .args(["gateway", "verify"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let (sound, said) = verify(&archive);
+    assert!(sound, "{said}");
+    let line = archive.lines().find(|l| l.contains(whole["bodies"]["request"].as_str().unwrap())).unwrap();
+    let mut tampered: serde_json::Value = serde_json::from_str(line).unwrap();
+    let mut other = small.clone();
+    other[7] ^= 1;
+    tampered["bodies"]["request"] = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&other).into()
+    };
+    let (sound, said) = verify(&archive.replacen(line, &tampered.to_string(), 1));
+    let seq = whole["seq"].as_i64().unwrap();
+    assert!(!sound && said.contains(&format!("record {seq}: its request body was altered")), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

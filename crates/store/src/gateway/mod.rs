@@ -2,8 +2,9 @@
 //! access rights, API keys) and its message log. Every registry change is
 //! audited and bumps `gateway_version`, which every instance watches.
 
+use base64::Engine;
 use egov_gateway::archive::Seal;
-use egov_gateway::{log, Credential, Exchange, LogMode, Outcome, SubsystemState};
+use egov_gateway::{log, Bodies, Credential, Exchange, LogMode, Logged, Outcome, SubsystemState};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
@@ -178,7 +179,7 @@ impl Store {
 
     /// Appends exchanges to the message log, chained, in one transaction
     /// that holds the log's head; their sequence numbers.
-    pub async fn append_exchanges(&self, exchanges: &[Exchange]) -> Result<Vec<i64>> {
+    pub async fn append_exchanges(&self, logged: &[Logged]) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let lock = match self.backend() {
             crate::Backend::Postgres => " FOR UPDATE",
@@ -193,8 +194,8 @@ impl Store {
         let (mut seq, mut hash): (i64, String) = (get(&head, "seq")?, get(&head, "hash")?);
         // chained here, written in multi-row statements (16 columns; 60 rows
         // keep a statement under SQLite's and PostgreSQL's parameter limits)
-        let mut rows = Vec::with_capacity(exchanges.len());
-        for e in exchanges {
+        let mut rows = Vec::with_capacity(logged.len());
+        for e in logged.iter().map(|l| &l.exchange) {
             seq += 1;
             let next = log::link(&hash, seq, e);
             rows.push((seq, e, std::mem::replace(&mut hash, next.clone()), next));
@@ -228,6 +229,17 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        for (seq, l) in seqs.iter().zip(logged) {
+            if let Some(b) = &l.bodies {
+                let b64 = |x: &[u8]| base64::engine::general_purpose::STANDARD.encode(x);
+                sqlx::query("INSERT INTO gw_bodies (seq, request, response) VALUES ($1, $2, $3)")
+                    .bind(seq)
+                    .bind(b64(&b.request))
+                    .bind(b64(&b.response))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         sqlx::query("UPDATE gw_log_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)
             .bind(&hash)
@@ -235,6 +247,24 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(seqs)
+    }
+
+    /// The kept bodies of the records `lo..=hi` (services in full mode).
+    pub async fn exchange_bodies(&self, lo: i64, hi: i64) -> Result<std::collections::HashMap<i64, Bodies>> {
+        let rows = sqlx::query("SELECT seq, request, response FROM gw_bodies WHERE seq >= $1 AND seq <= $2")
+            .bind(lo)
+            .bind(hi)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let decode = |col: &str| -> Result<Vec<u8>> {
+                let text: String = get(&r, col)?;
+                base64::engine::general_purpose::STANDARD.decode(&text).map_err(|_| corrupt("a kept body", col))
+            };
+            out.insert(get(&r, "seq")?, Bodies { request: decode("request")?, response: decode("response")? });
+        }
+        Ok(out)
     }
 
     /// What a service's figures are made of: (service, outcome, status,

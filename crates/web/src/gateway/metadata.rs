@@ -57,6 +57,7 @@ pub(crate) async fn serve(
             timeout: f.timeout,
             peer: true,
             path: "/".into(),
+            keep_bodies: false,
         };
         return super::proxy::pass(state.clone(), req, e, target, started).await;
     }

@@ -17,7 +17,7 @@ use axum::routing::any;
 use axum::Router;
 use base64::Engine;
 use egov_app::gateway::{Destination, GatewayError, Proof};
-use egov_gateway::{log::sha256_hex, Exchange, Outcome};
+use egov_gateway::{log::sha256_hex, Bodies, Exchange, Logged, Outcome};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256, Sha512};
 
@@ -92,11 +92,30 @@ struct Meter {
     bytes: u64,
     ended: bool,
     broken: bool,
+    /// The first bytes kept (full logging mode), and how many at most.
+    kept: Vec<u8>,
+    keep: usize,
 }
 
 impl Meter {
-    fn new() -> Arc<Mutex<Meter>> {
-        Arc::new(Mutex::new(Meter { sha256: Sha256::new(), sha512: Sha512::new(), bytes: 0, ended: false, broken: false }))
+    fn new(keep: usize) -> Arc<Mutex<Meter>> {
+        Arc::new(Mutex::new(Meter {
+            sha256: Sha256::new(),
+            sha512: Sha512::new(),
+            bytes: 0,
+            ended: false,
+            broken: false,
+            kept: Vec::new(),
+            keep,
+        }))
+    }
+
+    /// A chunk passed: counted, digested, its first bytes kept if asked.
+    fn pass(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        self.sha256.update(chunk);
+        let room = self.keep.saturating_sub(self.kept.len()).min(chunk.len());
+        self.kept.extend_from_slice(&chunk[..room]);
     }
 }
 
@@ -108,13 +127,18 @@ fn hex(d: &[u8]) -> String {
 /// away drops the request's future, never the log's write), and waits for
 /// it; a failure is said, not hidden.
 pub(crate) async fn record(state: &AppState, e: Exchange) {
+    let _ = spawn_record(state, Logged { exchange: e, bodies: None }).await;
+}
+
+/// Writes an exchange to the log in a task of its own.
+fn spawn_record(state: &AppState, logged: Logged) -> tokio::task::JoinHandle<()> {
     let app = state.app.clone();
-    let write = tokio::spawn(async move {
-        if let Err(err) = egov_app::gateway::record(&app, std::slice::from_ref(&e)).await {
-            tracing::error!(error = %err, message = %e.message_id, "gateway: an exchange was not logged");
+    tokio::spawn(async move {
+        let id = logged.exchange.message_id.clone();
+        if let Err(err) = egov_app::gateway::record(&app, logged).await {
+            tracing::error!(error = %err, message = %id, "gateway: an exchange was not logged");
         }
-    });
-    let _ = write.await;
+    })
 }
 
 /// The gateway's own answer: a problem document with X-Road's error type,
@@ -181,31 +205,31 @@ struct Pending {
     exchange: Option<Exchange>,
     started: Instant,
     meter: Arc<Mutex<Meter>>,
+    /// The request's kept bytes (full logging mode).
+    request: Option<Vec<u8>>,
 }
 
 impl Pending {
-    fn finish(&mut self, outcome: Outcome) -> Option<Exchange> {
+    fn finish(&mut self, outcome: Outcome) -> Option<Logged> {
         let mut e = self.exchange.take()?;
+        let mut response = Vec::new();
         if let Ok(mut m) = self.meter.lock() {
             e.response_bytes = m.bytes;
             e.response_sha256 = hex(&std::mem::take(&mut m.sha256).finalize());
+            response = std::mem::take(&mut m.kept);
         }
         e.outcome = outcome;
         e.duration_us = self.started.elapsed().as_micros() as i64;
-        Some(e)
+        let bodies = self.request.take().map(|request| Bodies { request, response });
+        Some(Logged { exchange: e, bodies })
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if let Some(e) = self.finish(Outcome::Failed) {
-            let app = self.state.app.clone();
-            if let Ok(rt) = tokio::runtime::Handle::try_current() {
-                rt.spawn(async move {
-                    if let Err(err) = egov_app::gateway::record(&app, std::slice::from_ref(&e)).await {
-                        tracing::error!(error = %err, message = %e.message_id, "gateway: an exchange was not logged");
-                    }
-                });
+        if let Some(logged) = self.finish(Outcome::Failed) {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = spawn_record(&self.state, logged);
             }
         }
     }
@@ -277,6 +301,7 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
             timeout: Duration::from_millis(route.timeout_ms.max(1) as u64),
             peer: false,
             path,
+            keep_bodies: route.logging == egov_gateway::LogMode::Full,
         },
         Ok((_, Destination::Peer(instance))) => match fed.as_ref().and_then(|f| Some((f, f.peer(&instance)?))) {
             Some((f, p)) => Target {
@@ -285,6 +310,7 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
                 timeout: f.timeout,
                 peer: true,
                 path,
+                keep_bodies: false,
             },
             None => return refuse(&state, exchange, GatewayError::UnknownService(service), started).await,
         },
@@ -307,6 +333,8 @@ pub(crate) struct Target {
     /// The path after the service's address (`/` for none), as the rights
     /// saw it: the request hash covers it.
     pub path: String,
+    /// The service logs in full: the bodies' first bytes are kept.
+    pub keep_bodies: bool,
 }
 
 /// How a caller proves itself on this connection: a peer's or a client's
@@ -331,7 +359,8 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
 
     // the request's body, streamed through a meter, refused past the limit
     let limit = state.settings.gateway_max_body;
-    let (inbound, over) = (Meter::new(), Arc::new(AtomicBool::new(false)));
+    let keep = if target.keep_bodies { state.settings.gateway_log_body_limit } else { 0 };
+    let (inbound, over) = (Meter::new(keep), Arc::new(AtomicBool::new(false)));
     // no body at all (a GET: no length and no chunks, or a length of 0):
     // none is sent on, and it is whole already
     let declared = headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
@@ -355,12 +384,11 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                 let mut m = meter.lock().ok()?;
                 match next {
                     Some(Ok(chunk)) => {
-                        m.bytes += chunk.len() as u64;
-                        if m.bytes > limit {
+                        if m.bytes + chunk.len() as u64 > limit {
                             over.store(true, Ordering::SeqCst);
                             return Some((Err(std::io::Error::other("the body is too large")), (s, true)));
                         }
-                        m.sha256.update(&chunk);
+                        m.pass(&chunk);
                         m.sha512.update(&chunk);
                         Some((Ok(chunk), (s, false)))
                     }
@@ -469,8 +497,9 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
 
     // the answer, streamed through a meter; its last chunk held back until
     // the exchange is in the log
-    let outbound = Meter::new();
-    let pending = Pending { state: state.clone(), exchange: Some(e), started, meter: outbound.clone() };
+    let outbound = Meter::new(keep);
+    let request = target.keep_bodies.then(|| inbound.lock().map(|mut m| std::mem::take(&mut m.kept)).unwrap_or_default());
+    let pending = Pending { state: state.clone(), exchange: Some(e), started, meter: outbound.clone(), request };
     let stream = futures_util::stream::unfold(
         (upstream.bytes_stream(), None::<Bytes>, pending, outbound, false),
         |(mut s, mut held, mut pending, meter, done)| async move {
@@ -481,8 +510,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                 match s.next().await {
                     Some(Ok(chunk)) => {
                         if let Ok(mut m) = meter.lock() {
-                            m.bytes += chunk.len() as u64;
-                            m.sha256.update(&chunk);
+                            m.pass(&chunk);
                         }
                         if let Some(prev) = held.replace(chunk) {
                             return Some((Ok::<Bytes, std::io::Error>(prev), (s, held, pending, meter, false)));
@@ -493,8 +521,8 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                         return Some((Err(std::io::Error::other(err.to_string())), (s, None, pending, meter, true)));
                     }
                     None => {
-                        if let Some(e) = pending.finish(Outcome::Answered) {
-                            record(&pending.state, e).await;
+                        if let Some(logged) = pending.finish(Outcome::Answered) {
+                            let _ = spawn_record(&pending.state, logged).await;
                         }
                         let last = held.take();
                         return last.map(|b| (Ok(b), (s, None, pending, meter, true)));
