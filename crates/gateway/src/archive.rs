@@ -57,6 +57,8 @@ fn signed(s: &Seal) -> bool {
 /// One line of an archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
+// a line read or written one at a time: its size does not matter
+#[allow(clippy::large_enum_variant)]
 pub enum Line {
     /// What the archive holds: its period, in Vietnam's dates.
     Archive {
