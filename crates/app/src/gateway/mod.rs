@@ -605,7 +605,7 @@ pub fn refusal(key: &'static str, detail: impl Into<String>) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use egov_gateway::{LogMode, Outcome};
+    use egov_gateway::{Exchange, LogMode, Outcome};
     use egov_store::GwGrantee;
 
     async fn store() -> (Store, std::path::PathBuf) {
