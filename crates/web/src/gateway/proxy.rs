@@ -229,7 +229,7 @@ impl Drop for Pending {
     fn drop(&mut self) {
         if let Some(logged) = self.finish(Outcome::Failed) {
             if tokio::runtime::Handle::try_current().is_ok() {
-                let _ = spawn_record(&self.state, logged);
+                drop(spawn_record(&self.state, logged));
             }
         }
     }
