@@ -4,8 +4,10 @@
 //! services, groups, grants and keys, and the message log.
 
 mod registry;
+mod view;
 
 pub use registry::{Registry, Route};
+pub use view::{figures_for, may_view, registry_view, RegistryView};
 
 use std::sync::{Arc, RwLock};
 

@@ -19,6 +19,7 @@ mod deploy_guide;
 mod directory;
 mod dossiers;
 mod gateway;
+mod gateway_api;
 mod gateway_federation;
 mod gateway_process;
 mod hardening;
