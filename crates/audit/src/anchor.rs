@@ -31,7 +31,7 @@ fn message(seq: i64, hash: &str, at_micros: i64) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(bytes)
 }
 
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {

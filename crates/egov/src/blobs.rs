@@ -20,7 +20,7 @@ use super::Db;
 const AT_ONCE: usize = 8;
 
 fn digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(&Sha256::digest(bytes))
 }
 
 /// Copies one blob, checking its digest on the way; with `read_back`, reads

@@ -26,10 +26,6 @@ fn message(seq: i64, hash: &str, at: i64) -> String {
     format!("egov-gateway-seal/1 {seq} {hash} {at}")
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     if s.len() != 2 * N || !s.is_ascii() {
         return None;
@@ -45,7 +41,13 @@ fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
 pub fn seal(secret: &[u8; 32], seq: i64, hash: &str, at_micros: i64) -> Seal {
     let key = SigningKey::from_bytes(secret);
     let sig = key.sign(message(seq, hash, at_micros).as_bytes());
-    Seal { seq, hash: hash.into(), at_micros, key: hex(key.verifying_key().as_bytes()), sig: hex(&sig.to_bytes()) }
+    Seal {
+        seq,
+        hash: hash.into(),
+        at_micros,
+        key: egov_kernel::hex(key.verifying_key().as_bytes()),
+        sig: egov_kernel::hex(&sig.to_bytes()),
+    }
 }
 
 fn signed(s: &Seal) -> bool {

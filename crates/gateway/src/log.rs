@@ -114,12 +114,12 @@ pub fn link(prev: &str, seq: i64, e: &Exchange) -> String {
     h.update(seq.to_be_bytes());
     // field order is the struct's: serde_json writes it so, always
     h.update(serde_json::to_vec(e).unwrap_or_default());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(&h.finalize())
 }
 
 /// The SHA-256 of `bytes` in hex (an empty body's too).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -376,13 +376,13 @@ impl Registration {
 pub fn random_secret() -> Result<String, IdentityError> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|_| IdentityError::Random)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(egov_kernel::hex(&bytes))
 }
 
 /// What the store keeps of a secret: its SHA-256, so a leaked table opens nothing.
 pub fn secret_digest(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 #[cfg(test)]

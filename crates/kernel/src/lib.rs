@@ -6,7 +6,8 @@
 //! - [`vn`]: Vietnam time (UTC+7, no daylight saving) and the conversions
 //!   between it and stored instants, in one place.
 //!
-//! - ids shared by several crates (`AgencyId`).
+//! - ids shared by several crates (`AgencyId`);
+//! - [`hex`]: bytes (digests, keys, random ids) as lower-case hex, in one place.
 //!
 //! **Invariants:** no I/O, no other egov crate; nothing else in egov reads
 //! the system clock or adds seven hours by hand.
@@ -16,6 +17,18 @@ pub mod vn;
 mod ids;
 
 pub use ids::AgencyId;
+
+/// `bytes` as lower-case hexadecimal (a digest, a key, a random id): one
+/// allocation, no formatting machinery (the gateway does this per message).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+    out
+}
 
 use std::sync::{Arc, Mutex};
 
@@ -93,5 +106,17 @@ mod tests {
         let utc = chrono::Utc::now().naive_utc();
         let diff = c.now() - utc;
         assert!((diff - chrono::Duration::hours(7)).num_seconds().abs() < 5, "{diff}");
+    }
+}
+
+#[cfg(test)]
+mod hex_tests {
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(super::hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(super::hex(&[]), "");
+        let all: Vec<u8> = (0..=255).collect();
+        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::hex(&all), expected);
     }
 }

@@ -149,7 +149,7 @@ pub async fn run(
                 Ok(Ok(stream)) => {
                     let cert = stream.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| {
                         use sha2::Digest;
-                        PeerCertificate(sha2::Sha256::digest(c.as_ref()).iter().map(|b| format!("{b:02x}")).collect())
+                        PeerCertificate(egov_kernel::hex(&sha2::Sha256::digest(c.as_ref())))
                     });
                     serve_one(&http, watcher, stream, router, peer, cert, body_idle).await
                 }

@@ -313,7 +313,7 @@ impl WriteTx {
         for chunk in rows.chunks(60) {
             let sql = format!(
                 "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) VALUES {}",
-                crate::batch::numbered(chunk.len(), 9)
+                crate::batch::numbered(self.conn(), chunk.len(), 9)
             );
             let mut q = sqlx::query(&sql);
             for (id, f) in chunk {
@@ -370,7 +370,7 @@ impl WriteTx {
         for chunk in rows.chunks(60) {
             let sql = format!(
                 "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note, due) VALUES {}",
-                crate::batch::numbered(chunk.len(), 8)
+                crate::batch::numbered(self.conn(), chunk.len(), 8)
             );
             let mut q = sqlx::query(&sql);
             for e in chunk {

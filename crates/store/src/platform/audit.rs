@@ -27,7 +27,7 @@ pub(crate) async fn append(tx: &mut Transaction<'static, Any>, events: Vec<Event
     for chunk in sealed.chunks(100) {
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor, action, subject, before_digest, after_digest, prev_hash, hash) VALUES {}",
-            crate::batch::numbered(chunk.len(), 9)
+            crate::batch::numbered(tx, chunk.len(), 9)
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {

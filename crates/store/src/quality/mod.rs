@@ -690,7 +690,7 @@ async fn write_shares(
         let sql = format!(
             "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, running_until, appointment, {}) VALUES {}",
             TALLY_COLS.join(", "),
-            crate::batch::numbered(chunk.len(), SHARE_COLS)
+            crate::batch::numbered(w.conn(), chunk.len(), SHARE_COLS)
         );
         let mut q = sqlx::query(&sql);
         for s in chunk {
@@ -718,7 +718,7 @@ async fn write_shares(
             "INSERT INTO quality_sums (grain, period, agency, procedure_code, officer, {}) VALUES {} \
              ON CONFLICT (grain, period, agency, procedure_code, officer) DO UPDATE SET {}",
             TALLY_COLS.join(", "),
-            crate::batch::numbered(chunk.len(), SUMS_COLS),
+            crate::batch::numbered(w.conn(), chunk.len(), SUMS_COLS),
             updates.join(", ")
         );
         let mut q = sqlx::query(&sql);

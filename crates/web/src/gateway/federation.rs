@@ -87,7 +87,7 @@ impl std::fmt::Debug for Federation {
 
 /// The SHA-256 (hex) of a certificate's DER.
 pub fn fingerprint(der: &[u8]) -> String {
-    sha2::Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
+    egov_kernel::hex(&sha2::Sha256::digest(der))
 }
 
 fn certificates(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {

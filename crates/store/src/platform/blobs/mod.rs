@@ -146,10 +146,10 @@ impl BlobStore {
     /// otherwise (a folder only) the caller makes the batch durable with
     /// [`BlobStore::sync`] before anything refers to it, one sync for many.
     pub async fn put(&self, bytes: Vec<u8>, durable: bool) -> Result<Blob> {
-        let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256: String = egov_kernel::hex(&Sha256::digest(&bytes));
         let mut rand = [0u8; 16];
         getrandom::getrandom(&mut rand).map_err(|e| StoreError::Blobs(e.to_string()))?;
-        let key = format!("{sha256}{}", rand.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let key = format!("{sha256}{}", egov_kernel::hex(&rand));
         let size = bytes.len() as u64;
         self.write(&key, bytes, durable).await?;
         Ok(Blob { key, size, sha256 })
