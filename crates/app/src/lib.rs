@@ -75,6 +75,10 @@ pub struct Config {
     pub lease_grace: Option<std::time::Duration>,
     /// The instance's Ed25519 key that seals the gateway's message log.
     pub seal_key: Option<gateway::SealKey>,
+    /// Where the gateway journals its exchanges before answering them
+    /// (`process` durability); none: each answer waits for the database's
+    /// commit (`disk`).
+    pub gateway_journal: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -86,6 +90,7 @@ impl Default for Config {
             providers: Vec::new(),
             lease_grace: None,
             seal_key: None,
+            gateway_journal: None,
         }
     }
 }
@@ -96,7 +101,7 @@ impl App {
         let store = store.with_clock(config.clock.clone());
         let catalog = Arc::new(CatalogCache::load(&store).await?);
         let calendar = Arc::new(CalendarCache::load(&store).await?);
-        let gateway = Arc::new(gateway::Gateway::load(&store).await?);
+        let gateway = Arc::new(gateway::Gateway::load(&store, config.gateway_journal.as_deref()).await?);
         let blobs = BlobStore::open(&config.blobs)?;
         let signin = Arc::new(signin::Providers::new(config.providers.clone())?);
         Ok(App {
@@ -158,9 +163,5 @@ fn instance_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
     let mut b = [0u8; 6];
     let _ = getrandom::getrandom(&mut b);
-    format!(
-        "{}-{}",
-        if host.is_empty() { "egov" } else { &host },
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    format!("{}-{}", if host.is_empty() { "egov" } else { &host }, egov_kernel::hex(&b))
 }

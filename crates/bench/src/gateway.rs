@@ -95,17 +95,15 @@ fn cli(server: &Server, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-pub async fn gateway(a: Args) -> Result<(), String> {
-    let up = upstream().await?;
-    let nginx = nginx(&up).await?;
-    // the client's limit wide open: the load generator is one client
-    let server = start_server_full(None, &["--gateway-calls-per-minute".into(), "4000000000".into()]).await?;
-    cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.11/up", "--name", "upstream"])?;
-    cli(&server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.12/client", "--name", "client"])?;
+/// The registry of the benchmark: the upstream's two services (metadata
+/// and full logging), one client granted both; its key.
+fn registry(server: &Server, up: &str) -> Result<String, String> {
+    cli(server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.11/up", "--name", "upstream"])?;
+    cli(server, &["gateway", "add-subsystem", "VN-TN/GOV/H72.12/client", "--name", "client"])?;
     for (code, mode) in [("meta", "metadata"), ("full", "full")] {
         let upstream = format!("http://{up}");
         cli(
-            &server,
+            server,
             &[
                 "gateway",
                 "put-service",
@@ -119,12 +117,32 @@ pub async fn gateway(a: Args) -> Result<(), String> {
                 mode,
             ],
         )?;
-        cli(&server, &["gateway", "grant", &format!("VN-TN/GOV/H72.11/up/{code}"), "--to", "VN-TN/GOV/H72.12/client"])?;
+        cli(server, &["gateway", "grant", &format!("VN-TN/GOV/H72.11/up/{code}"), "--to", "VN-TN/GOV/H72.12/client"])?;
     }
-    let key = cli(&server, &["gateway", "issue-key", "VN-TN/GOV/H72.12/client"])?;
-    let key = key.split_whitespace().nth(1).ok_or("no key")?.to_string();
-    let headers =
-        vec![("X-Road-Client".to_string(), "VN-TN/GOV/H72.12/client".to_string()), ("X-Road-Api-Key".to_string(), key)];
+    let key = cli(server, &["gateway", "issue-key", "VN-TN/GOV/H72.12/client"])?;
+    Ok(key.split_whitespace().nth(1).ok_or("no key")?.to_string())
+}
+
+pub async fn gateway(a: Args) -> Result<(), String> {
+    let up = upstream().await?;
+    let nginx = nginx(&up).await?;
+    // the client's limit wide open (the load generator is one client);
+    // the default (`process`: answered once journaled) and `disk` (answered
+    // once the database committed it to disk), side by side
+    let server = start_server_full(None, &["--gateway-calls-per-minute".into(), "4000000000".into()]).await?;
+    let disk = start_server_full(
+        None,
+        &["--gateway-calls-per-minute".into(), "4000000000".into(), "--gateway-log-durability".into(), "disk".into()],
+    )
+    .await?;
+    let key = registry(&server, &up)?;
+    let disk_key = registry(&disk, &up)?;
+    let headers = |key: &str| {
+        vec![
+            ("X-Road-Client".to_string(), "VN-TN/GOV/H72.12/client".to_string()),
+            ("X-Road-Api-Key".to_string(), key.to_string()),
+        ]
+    };
     // the registry reaches the server within its refresh period
     tokio::time::sleep(Duration::from_secs(3)).await;
     let dur = Duration::from_secs(a.seconds);
@@ -137,9 +155,14 @@ pub async fn gateway(a: Args) -> Result<(), String> {
             (
                 "(c) gateway, metadata",
                 format!("{}/r1/VN-TN/GOV/H72.11/up/meta/bytes/{size}", server.base),
-                headers.clone(),
+                headers(&key),
             ),
-            ("(d) gateway, full", format!("{}/r1/VN-TN/GOV/H72.11/up/full/bytes/{size}", server.base), headers.clone()),
+            ("(d) gateway, full", format!("{}/r1/VN-TN/GOV/H72.11/up/full/bytes/{size}", server.base), headers(&key)),
+            (
+                "(e) gateway, metadata, disk",
+                format!("{}/r1/VN-TN/GOV/H72.11/up/meta/bytes/{size}", disk.base),
+                headers(&disk_key),
+            ),
         ];
         let mut results = Vec::new();
         for (name, url, h) in &targets {
@@ -154,15 +177,22 @@ pub async fn gateway(a: Args) -> Result<(), String> {
             );
             results.push(r);
         }
+        let ratio = |i: usize| results[i].rps() / results[1].rps();
+        let added = |i: usize| (results[i].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3;
         println!(
-            "{label}: gateway (metadata) / nginx throughput {:.2}; p99 added over direct: gateway {:.2} ms, nginx {:.2} ms",
-            results[2].rps() / results[1].rps(),
-            (results[2].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3,
-            (results[1].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3
+            "{label}: throughput ÷ nginx: (c) {:.2}, (d) {:.2}, (e) {:.2}; p99 added over direct: (c) {:.2} ms, (d) {:.2} ms, (e) {:.2} ms, nginx {:.2} ms",
+            ratio(2),
+            ratio(3),
+            ratio(4),
+            added(2),
+            added(3),
+            added(4),
+            added(1)
         );
     }
     let log = cli(&server, &["gateway", "log", "--from-seq", "1", "--limit", "1"])?;
     println!("the message log holds the exchanges (first: {} bytes of JSON)", log.len());
     drop(server);
+    drop(disk);
     Ok(())
 }

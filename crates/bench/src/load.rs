@@ -87,7 +87,12 @@ async fn run_requests(
         let urls = urls.to_vec();
         let (post, part, headers) = (post.clone(), part.clone(), headers.to_vec());
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            // a request that never ends is an error, not a benchmark that never ends
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .timeout(std::time::Duration::from_secs(60))
+                .build()
+                .expect("client");
             let mut lat = Vec::new();
             let mut errors = 0;
             let mut i = c;

@@ -183,6 +183,16 @@ async fn app(db: &Db) -> Result<egov_app::App, String> {
     egov_app::App::new(store, egov_app::Config { blobs: db.blob_spec(), ..Default::default() }).await.map_err(app_error)
 }
 
+/// Exchanges left in the journals of `serve` processes that ended (killed,
+/// say) reach the log before it is read.
+async fn replay(store: &egov_store::Store, db: &Db) -> Result<(), String> {
+    let n = egov_store::gateway::journal::replay(store, &db.data).await.map_err(|e| e.to_string())?;
+    if n > 0 {
+        eprintln!("{n} exchanges replayed into the log from journals of stopped instances");
+    }
+    Ok(())
+}
+
 fn subsystem_id(app: &egov_app::App, ident: &str) -> Result<i64, String> {
     let reg = app.gateway.get();
     reg.subsystems().iter().find(|s| s.ident == ident).map(|s| s.id).ok_or(format!("no subsystem {ident}"))
@@ -287,6 +297,7 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
         GatewayCmd::Seal { audit_anchor_key, db } => {
             let key = crate::seal_key(&audit_anchor_key.unwrap_or_else(|| db.data.join("audit-anchor.key")))?;
             let store = db.open().await?;
+            replay(&store, &db).await?;
             let app = egov_app::App::new(store, egov_app::Config { seal_key: Some(key), ..Default::default() })
                 .await
                 .map_err(app_error)?;
@@ -300,6 +311,7 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
                 return Err("--to comes before --from".into());
             }
             let store = db.open().await?;
+            replay(&store, &db).await?;
             print!("{}", gw::archive(&store, from, to).await.map_err(app_error)?);
         }
         GatewayCmd::Verify { file, public_keys } => {
@@ -347,6 +359,7 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
         }
         GatewayCmd::Stats { minutes, db } => {
             let store = db.open().await?;
+            replay(&store, &db).await?;
             let window = std::time::Duration::from_secs(minutes * 60);
             for f in gw::figures(&store, window).await.map_err(app_error)? {
                 println!("{}", serde_json::to_string(&f).map_err(|e| e.to_string())?);
@@ -354,6 +367,7 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
         }
         GatewayCmd::Log { from_seq, limit, db } => {
             let store = db.open().await?;
+            replay(&store, &db).await?;
             for (seq, e, prev, hash) in store.exchanges(from_seq, limit).await.map_err(|e| e.to_string())? {
                 let line = serde_json::json!({"seq": seq, "exchange": e, "prev_hash": prev, "hash": hash});
                 println!("{line}");

@@ -3,6 +3,11 @@
 
 use egov::demo;
 
+/// mimalloc: the gateway allocates per message (headers, digests, log
+/// records); glibc's allocator was a tenth of its time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod admin;
 mod backup;
 mod blobs;

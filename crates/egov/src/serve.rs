@@ -94,6 +94,12 @@ pub(crate) struct ServeArgs {
     /// service in full logging mode; the rest is digested only.
     #[arg(long, env = "EGOV_GATEWAY_LOG_BODY_LIMIT", default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(0..=64 * 1024 * 1024))]
     gateway_log_body_limit: u64,
+    /// When the gateway answers an exchange: `process` once it is written
+    /// to the instance's journal (it survives the process being killed; the
+    /// database's chain follows within milliseconds), `disk` once the
+    /// database has committed it to disk (it survives a power cut too).
+    #[arg(long, env = "EGOV_GATEWAY_LOG_DURABILITY", default_value = "process", value_parser = ["process", "disk"])]
+    gateway_log_durability: String,
 }
 
 /// Runs the web server until a shutdown signal, then drains it.
@@ -123,6 +129,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         gateway_calls_per_minute,
         gateway_federation,
         gateway_log_body_limit,
+        gateway_log_durability,
     } = args;
     let federation = match &gateway_federation {
         Some(path) => Some(std::sync::Arc::new(
@@ -194,6 +201,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             providers,
             lease_grace: job_lease_grace_seconds.map(std::time::Duration::from_secs),
             seal_key: Some(seal_key(&anchor.key_path(&db))?),
+            gateway_journal: (gateway_log_durability == "process").then(|| db.data.clone()),
             ..Default::default()
         },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {

@@ -3,6 +3,8 @@
 //! where a call goes ([`Gateway::route`]), the management of subsystems,
 //! services, groups, grants and keys, and the message log.
 
+#[cfg(test)]
+mod journal_tests;
 mod registry;
 mod view;
 
@@ -13,6 +15,7 @@ use std::sync::{Arc, RwLock};
 
 use egov_gateway::{decide, Decision, Logged, SubsystemState};
 use egov_identity::{Action, AgencyId};
+use egov_store::gateway::journal::{Forget, Journal, Mark};
 use egov_store::{GwGrant, GwService, Store};
 
 use crate::{Actor, App, AppError, FieldError, Refusal};
@@ -62,17 +65,30 @@ impl GatewayError {
 pub struct Gateway {
     current: RwLock<Arc<Registry>>,
     log: tokio::sync::mpsc::Sender<Queued>,
+    /// With a journal (`process` durability), an exchange is in the log
+    /// once written there; the database's chain follows in batches. The
+    /// lock is held while an entry is written and queued, so that entries
+    /// reach the chain in the journal's order.
+    journal: Option<Arc<tokio::sync::Mutex<Journal>>>,
 }
 
-/// An exchange handed to the log's writer, and where its answer goes.
-type Queued = (Logged, tokio::sync::oneshot::Sender<Result<i64, String>>);
+/// An exchange handed to the log's writer: its journal entry's number, or
+/// where the answer goes once it is committed.
+type Queued = (Logged, Written);
+
+enum Written {
+    Journaled(u64),
+    Waiting(tokio::sync::oneshot::Sender<Result<i64, String>>),
+}
 
 /// Exchanges written in one transaction at most.
 const LOG_BATCH: usize = 256;
 
 /// The log's writer: exchanges arriving together share one transaction
-/// (and one sync of the database), each answered once it is committed.
-async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>) {
+/// (and one sync of the database). Those waiting for it are answered once
+/// it is committed; journaled ones are retried until they are in (they
+/// were answered already), and the journal is told how far it is in.
+async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>, journal: Option<Forget>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < LOG_BATCH {
@@ -81,10 +97,31 @@ async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>) {
                 Err(_) => break,
             }
         }
-        let (logged, replies): (Vec<Logged>, Vec<_>) = batch.into_iter().unzip();
-        match store.append_exchanges(&logged).await {
+        let (logged, written): (Vec<Logged>, Vec<Written>) = batch.into_iter().unzip();
+        let last = written.iter().filter_map(|w| if let Written::Journaled(n) = w { Some(*n) } else { None }).max();
+        let mark = match (&journal, last) {
+            (Some(j), Some(n)) => Some(Mark { journal: j.id.clone(), n }),
+            _ => None,
+        };
+        let mut pause = std::time::Duration::from_millis(100);
+        let result = loop {
+            match store.append_exchanges(&logged, mark.as_ref()).await {
+                Err(e) if mark.is_some() => {
+                    tracing::error!(error = %e, "gateway: journaled exchanges not yet in the log; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(std::time::Duration::from_secs(10));
+                }
+                r => break r,
+            }
+        };
+        if let (Some(j), Some(m), Ok(_)) = (&journal, &mark, &result) {
+            j.committed(m.n);
+        }
+        let replies = written.into_iter().filter_map(|w| if let Written::Waiting(r) = w { Some(r) } else { None });
+        match result {
             Ok(seqs) => {
-                for (reply, seq) in replies.into_iter().zip(seqs) {
+                // the waiting ones' numbers, in order (journaled ones need none)
+                for (reply, seq) in replies.zip(seqs) {
                     let _ = reply.send(Ok(seq));
                 }
             }
@@ -99,18 +136,40 @@ async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>) {
 }
 
 impl Gateway {
-    pub async fn load(store: &Store) -> Result<Gateway, AppError> {
+    /// The registry, and the log's writer; with `journal_dir`, the journals
+    /// left there by processes that ended are replayed first, and a new
+    /// one is written.
+    pub async fn load(store: &Store, journal_dir: Option<&std::path::Path>) -> Result<Gateway, AppError> {
+        let journal = match journal_dir {
+            Some(dir) => {
+                egov_store::gateway::journal::replay(store, dir).await?;
+                Some(Arc::new(tokio::sync::Mutex::new(Journal::create(dir)?)))
+            }
+            None => None,
+        };
         let (tx, rx) = tokio::sync::mpsc::channel(4 * LOG_BATCH);
-        tokio::spawn(write_log(store.clone(), rx));
-        Ok(Gateway { current: RwLock::new(Arc::new(Registry::build(store.gateway_registry().await?))), log: tx })
+        let writer_journal = match &journal {
+            Some(j) => Some(j.lock().await.forget()),
+            None => None,
+        };
+        tokio::spawn(write_log(store.clone(), rx, writer_journal));
+        let registry = Registry::build(store.gateway_registry().await?);
+        Ok(Gateway { current: RwLock::new(Arc::new(registry)), log: tx, journal })
     }
 
-    /// Writes an exchange to the message log (with whatever else arrives
-    /// meanwhile, in one transaction); its sequence number, once committed.
-    pub async fn log(&self, e: Logged) -> Result<i64, AppError> {
+    /// Writes an exchange to the message log: to the journal (returning
+    /// once it is written there), or to the database (returning once it
+    /// is committed, with whatever else arrived meanwhile).
+    pub async fn log(&self, e: Logged) -> Result<(), AppError> {
+        let stopped = || AppError::Internal("the log's writer stopped".into());
+        if let Some(j) = &self.journal {
+            let mut j = j.lock().await;
+            let mark = j.append(&e)?;
+            return self.log.send((e, Written::Journaled(mark.n))).await.map_err(|_| stopped());
+        }
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.log.send((e, reply)).await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?;
-        answer.await.map_err(|_| AppError::Internal("the log's writer stopped".into()))?.map_err(AppError::Internal)
+        self.log.send((e, Written::Waiting(reply))).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?.map_err(AppError::Internal).map(|_| ())
     }
 
     pub fn get(&self) -> Arc<Registry> {
@@ -233,7 +292,7 @@ pub enum Destination {
 pub fn new_api_key() -> Result<(String, String), AppError> {
     let mut b = [0u8; 32];
     getrandom::getrandom(&mut b).map_err(|e| AppError::Internal(e.to_string()))?;
-    let key: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let key: String = egov_kernel::hex(&b);
     let digest = egov_gateway::log::sha256_hex(key.as_bytes());
     Ok((key, digest))
 }
@@ -593,9 +652,9 @@ pub async fn figures(store: &Store, window: std::time::Duration) -> Result<Vec<S
     Ok(out)
 }
 
-/// Records an exchange in the message log (chained, group-committed with
-/// those arriving meanwhile); its sequence number.
-pub async fn record(app: &App, logged: Logged) -> Result<i64, AppError> {
+/// Records an exchange in the message log (journaled, or chained and
+/// group-committed with those arriving meanwhile).
+pub async fn record(app: &App, logged: Logged) -> Result<(), AppError> {
     app.gateway.log(logged).await
 }
 
@@ -610,11 +669,10 @@ mod tests {
     use egov_gateway::{Exchange, LogMode, Outcome};
     use egov_store::GwGrantee;
 
-    async fn store() -> (Store, std::path::PathBuf) {
+    pub(super) async fn store() -> (Store, std::path::PathBuf) {
         let mut b = [0u8; 8];
         getrandom::getrandom(&mut b).unwrap();
-        let dir =
-            std::env::temp_dir().join(format!("egov-gw-{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()));
+        let dir = std::env::temp_dir().join(format!("egov-gw-{}", egov_kernel::hex(&b)));
         std::fs::create_dir_all(&dir).unwrap();
         let s = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
         let migrations: Vec<_> =
@@ -673,7 +731,7 @@ mod tests {
         }
         w.commit().await.unwrap();
 
-        let gw = Gateway::load(&s).await.unwrap();
+        let gw = Gateway::load(&s, None).await.unwrap();
         let now = at("2026-11-30 10:00");
         let service = "VN-TN/GOV/H72.11/hotich/status";
         let (ka, kb, kc) = (keys[0].1.as_str(), keys[1].1.as_str(), keys[2].1.as_str());
@@ -763,10 +821,12 @@ mod tests {
             duration_us: 2,
         };
         assert_eq!(
-            s.append_exchanges(&[ex(200), ex(404)].map(|exchange| Logged { exchange, bodies: None })).await.unwrap(),
+            s.append_exchanges(&[ex(200), ex(404)].map(|exchange| Logged { exchange, bodies: None }), None)
+                .await
+                .unwrap(),
             vec![1, 2]
         );
-        assert_eq!(s.append_exchanges(&[Logged { exchange: ex(502), bodies: None }]).await.unwrap(), vec![3]);
+        assert_eq!(s.append_exchanges(&[Logged { exchange: ex(502), bodies: None }], None).await.unwrap(), vec![3]);
         let log = s.exchanges(1, 10).await.unwrap();
         let mut prev = egov_gateway::log::GENESIS.to_string();
         for (seq, e, p, h) in &log {

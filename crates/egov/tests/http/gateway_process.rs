@@ -152,10 +152,24 @@ async fn a_200_mb_body_streams_through_in_little_memory_and_a_client_gone_mid_bo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exchanges_answered_before_kill_9_are_in_the_log_and_the_chain_verifies() {
+    kill_9_during_exchanges("process").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_disk_durability_too_exchanges_answered_before_kill_9_are_in_the_log() {
+    kill_9_during_exchanges("disk").await;
+}
+
+/// A stream of exchanges from six clients, `kill -9` in the middle: each
+/// exchange whose answer a client read whole is in the log afterwards (the
+/// journal's, replayed by the next command that reads the log, or the
+/// database's), and the chain verifies.
+async fn kill_9_during_exchanges(durability: &str) {
     let up = sink().await;
     let data = std::env::temp_dir().join(format!("egov-gw-kill-{}", random_name()));
     let db = server_database().await;
-    let run = start(&data, db.as_deref(), &["--demo", "--demo-password", "gw-password"]);
+    let args = ["--demo", "--demo-password", "gw-password", "--gateway-log-durability", durability];
+    let run = start(&data, db.as_deref(), &args);
     let key = registry(&data, db.as_deref(), &up);
     wait_until_routed(&run.base, &key).await;
     let answered = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -193,14 +207,25 @@ async fn exchanges_answered_before_kill_9_are_in_the_log_and_the_chain_verifies(
     }
     let answered = answered.lock().unwrap().clone();
     assert!(answered.len() >= 100, "only {} answered before the kill", answered.len());
+    let journals = || {
+        std::fs::read_dir(&data)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("gateway-journal-"))
+            .count()
+    };
+    assert_eq!(journals(), usize::from(durability == "process"), "a journal is kept in `process` durability only");
     let log = String::from_utf8_lossy(&egov(&["gateway", "log", "--limit", "1000000"], &data, db.as_deref()).stdout)
         .to_string();
-    let logged: std::collections::HashSet<String> = log
+    assert_eq!(journals(), 0, "the journal was replayed and removed");
+    let ids: Vec<String> = log
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|j| j["exchange"]["outcome"] == "Answered")
         .filter_map(|j| j["exchange"]["message_id"].as_str().map(String::from))
         .collect();
+    let logged: std::collections::HashSet<String> = ids.iter().cloned().collect();
+    assert_eq!(logged.len(), ids.len(), "an exchange is in the log once (a replay adds only what was not in)");
     let missing: Vec<&String> = answered.iter().filter(|id| !logged.contains(*id)).collect();
     assert!(missing.is_empty(), "{} answered exchanges are not in the log: {missing:?}", missing.len());
     // the chain, sealed and archived, verifies offline

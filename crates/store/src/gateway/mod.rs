@@ -8,8 +8,9 @@ use egov_gateway::{log, Bodies, Credential, Exchange, LogMode, Logged, Outcome, 
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] =
-    crate::migrations!("gateway": 21 "0021_gateway", 22 "0022_gateway_seals", 23 "0023_gateway_credentials_bodies");
+pub mod journal;
+
+pub const MIGRATIONS: &[Migration] = crate::migrations!("gateway": 21 "0021_gateway", 22 "0022_gateway_seals", 23 "0023_gateway_credentials_bodies", 24 "0024_gateway_journals");
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GwSubsystem {
@@ -179,7 +180,7 @@ impl Store {
 
     /// Appends exchanges to the message log, chained, in one transaction
     /// that holds the log's head; their sequence numbers.
-    pub async fn append_exchanges(&self, logged: &[Logged]) -> Result<Vec<i64>> {
+    pub async fn append_exchanges(&self, logged: &[Logged], mark: Option<&journal::Mark>) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let lock = match self.backend() {
             crate::Backend::Postgres => " FOR UPDATE",
@@ -204,7 +205,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO gw_log (seq, message_id, client, service, method, path, status, outcome, request_bytes, \
                  response_bytes, request_sha256, response_sha256, started_at, duration_us, prev_hash, hash) VALUES {}",
-                crate::batch::numbered(chunk.len(), 16)
+                crate::batch::numbered(&tx, chunk.len(), 16)
             );
             let mut q = sqlx::query(&sql);
             for (seq, e, prev, h) in chunk {
@@ -245,8 +246,30 @@ impl Store {
             .bind(&hash)
             .execute(&mut *tx)
             .await?;
+        if let Some(m) = mark {
+            sqlx::query(
+                "INSERT INTO gw_journals (id, n) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET n = excluded.n",
+            )
+            .bind(&m.journal)
+            .bind(m.n as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(seqs)
+    }
+
+    /// How far a journal is in the chain: its last entry's number there (0: none).
+    pub async fn journal_position(&self, id: &str) -> Result<u64> {
+        let n: Option<i64> =
+            sqlx::query_scalar("SELECT n FROM gw_journals WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+
+    /// A journal replayed and removed: its position is forgotten.
+    pub async fn forget_journal(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM gw_journals WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// The kept bodies of the records `lo..=hi` (services in full mode).

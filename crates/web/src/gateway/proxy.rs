@@ -79,7 +79,7 @@ fn message_id(headers: &HeaderMap) -> String {
         None => {
             let mut b = [0u8; 16];
             let _ = getrandom::getrandom(&mut b);
-            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            let h: String = egov_kernel::hex(&b);
             format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
         }
     }
@@ -117,10 +117,6 @@ impl Meter {
         let room = self.keep.saturating_sub(self.kept.len()).min(chunk.len());
         self.kept.extend_from_slice(&chunk[..room]);
     }
-}
-
-fn hex(d: &[u8]) -> String {
-    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes an exchange to the log, in a task of its own (a client that goes
@@ -215,7 +211,7 @@ impl Pending {
         let mut response = Vec::new();
         if let Ok(mut m) = self.meter.lock() {
             e.response_bytes = m.bytes;
-            e.response_sha256 = hex(&std::mem::take(&mut m.sha256).finalize());
+            e.response_sha256 = egov_kernel::hex(&std::mem::take(&mut m.sha256).finalize());
             response = std::mem::take(&mut m.kept);
         }
         e.outcome = outcome;
@@ -428,7 +424,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     let take_inbound = |e: &mut Exchange| {
         if let Ok(mut m) = inbound.lock() {
             e.request_bytes = m.bytes;
-            e.request_sha256 = hex(&std::mem::take(&mut m.sha256).finalize());
+            e.request_sha256 = egov_kernel::hex(&std::mem::take(&mut m.sha256).finalize());
         }
     };
     let upstream = match sent {

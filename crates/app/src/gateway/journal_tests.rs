@@ -1,0 +1,99 @@
+//! The journal (`process` durability) with a real SQLite store: an
+//! exchange is answered once journaled and reaches the chain after; what a
+//! process left in its journal is replayed once, after what the database
+//! already holds; a journal all in the database starts again empty.
+
+use std::time::Duration;
+
+use egov_gateway::{Exchange, Logged, Outcome};
+use egov_store::gateway::journal::{replay, Journal, Mark};
+
+use super::tests::store;
+use super::Gateway;
+
+fn logged(i: u32) -> Logged {
+    let exchange = Exchange {
+        message_id: format!("m{i}"),
+        client: "VN-TN/GOV/H72.12/erp".into(),
+        service: "VN-TN/GOV/H72.11/hotich/status".into(),
+        method: "GET".into(),
+        path: format!("/dossiers/{i}"),
+        status: 200,
+        outcome: Outcome::Answered,
+        request_bytes: 0,
+        response_bytes: 0,
+        request_sha256: egov_gateway::log::sha256_hex(b""),
+        response_sha256: egov_gateway::log::sha256_hex(b""),
+        started_at: i64::from(i),
+        duration_us: 1,
+    };
+    Logged { exchange, bodies: None }
+}
+
+fn journals(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("gateway-journal-"))
+        .count()
+}
+
+#[tokio::test]
+async fn journaled_exchanges_reach_the_chain_and_a_left_journal_is_replayed_once() {
+    let (s, dir) = store().await;
+    let jdir = dir.join("data");
+    let gw = Gateway::load(&s, Some(&jdir)).await.unwrap();
+    assert_eq!(journals(&jdir), 1, "the instance's journal");
+    for i in 1..=20 {
+        gw.log(logged(i)).await.unwrap();
+    }
+    let start = std::time::Instant::now();
+    while s.gateway_log_head().await.unwrap().0 < 20 {
+        assert!(start.elapsed() < Duration::from_secs(5), "the chain did not follow the journal");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // a process that wrote 5 entries, of which the database took 2
+    let mut left = Journal::create(&jdir).unwrap();
+    let id = left.id().to_string();
+    for i in 101..=105 {
+        left.append(&logged(i)).unwrap();
+    }
+    s.append_exchanges(&[logged(101), logged(102)], Some(&Mark { journal: id.clone(), n: 2 })).await.unwrap();
+    assert_eq!(replay(&s, &jdir).await.unwrap(), 0, "a journal a live process holds is not touched");
+    // … then died: its file stays, its lock goes with it
+    drop(left);
+    assert_eq!(journals(&jdir), 2);
+    assert_eq!(replay(&s, &jdir).await.unwrap(), 3, "what the database did not take");
+    assert_eq!(journals(&jdir), 1, "replayed and removed; the live one stays");
+    assert_eq!(replay(&s, &jdir).await.unwrap(), 0);
+    let ids: Vec<String> = s.exchanges(1, 100).await.unwrap().into_iter().map(|r| r.1.message_id).collect();
+    let late: Vec<&str> = ids.iter().map(String::as_str).filter(|m| m.len() == 4 && m.starts_with("m10")).collect();
+    assert_eq!(late, ["m101", "m102", "m103", "m104", "m105"], "each once, in order");
+
+    // segments of a few megabytes: a closed one goes once the database has
+    // its last entry; a process that died with two left replays both, once
+    let mut j = Journal::create(&jdir).unwrap();
+    let (id, forget, first) = (j.id().to_string(), j.forget(), j.path().to_path_buf());
+    let mut n = 0;
+    while j.path() == first {
+        n = j.append(&logged(1000)).unwrap().n;
+    }
+    let first_last = n - 1; // the entry that opened the second segment is in it
+    forget.committed(first_last - 1);
+    assert!(first.exists(), "not all of it is in the database: kept");
+    forget.committed(first_last);
+    assert!(!first.exists(), "all of it is in: removed");
+    let second = j.path().to_path_buf();
+    while j.path() == second {
+        n = j.append(&logged(2000)).unwrap().n;
+    }
+    s.append_exchanges(&[], Some(&Mark { journal: id, n: first_last })).await.unwrap();
+    // the process dies: every segment's lock goes with it
+    drop(j);
+    drop(forget);
+    assert_eq!(replay(&s, &jdir).await.unwrap() as u64, n - first_last, "the second and the third segments");
+    assert_eq!(journals(&jdir), 1, "only the live instance's");
+    s.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
