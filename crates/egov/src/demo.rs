@@ -443,6 +443,39 @@ pub async fn load(store: &Store, demo_password: &str) -> Result<bool, String> {
     Ok(true)
 }
 
+/// The demonstration's data-exchange gateway, made once (when nothing is
+/// registered yet): egov's own services published under
+/// `VN-TN/GOV/H72/egov` at `base`, and the demo commune's one-stop system
+/// granted the directory of agencies; that client's API key, to try it.
+pub async fn gateway(app: &egov_app::App, base: &str) -> Result<Option<String>, String> {
+    use egov_app::gateway as gw;
+    let fail = |e: egov_app::AppError| e.to_string();
+    if !app.gateway.get().subsystems().is_empty() {
+        return Ok(None);
+    }
+    let op = egov_app::Actor::Operator;
+    gw::publish_own(app, op, "VN-TN/GOV/H72/egov", base, "demo").await.map_err(fail)?;
+    let client = gw::NewSubsystem {
+        ident: "VN-TN/GOV/H72.50.01/motcua".into(),
+        agency: Some(COMMUNE_A.into()),
+        name: "Một cửa điện tử xã".into(),
+    };
+    let client = gw::add_subsystem(app, op, client, "demo").await.map_err(fail)?;
+    let service = app.gateway.get().services().iter().find(|s| s.code == "agencies").map(|s| s.id);
+    let grant = egov_store::GwGrant {
+        id: 0,
+        service_id: service.ok_or("the demo's services were not published")?,
+        grantee: egov_store::GwGrantee::Subsystem("VN-TN/GOV/H72.50.01/motcua".into()),
+        method: Some("GET".into()),
+        path: Some("/**".into()),
+        valid_from: None,
+        valid_until: None,
+    };
+    gw::grant(app, op, grant, "demo").await.map_err(fail)?;
+    let (_, key) = gw::issue_key(app, op, client, "demo").await.map_err(fail)?;
+    Ok(Some(key))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

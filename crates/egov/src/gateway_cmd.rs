@@ -330,27 +330,10 @@ pub(crate) async fn gateway_cmd(what: GatewayCmd) -> Result<ExitCode, String> {
             }
         }
         GatewayCmd::PublishOwn { ident, base, db } => {
-            let app = app(&db).await?;
-            let id = match subsystem_id(&app, &ident) {
-                Ok(id) => id,
-                Err(_) => {
-                    let new = gw::NewSubsystem { ident: ident.clone(), agency: None, name: "egov".into() };
-                    gw::add_subsystem(&app, op, new, WHO).await.map_err(app_error)?
-                }
-            };
-            let base = base.trim_end_matches('/');
-            for (code, path) in [("dossier-status", "/api/v1/dossiers"), ("agencies", "/api/v1/directory/agencies")] {
-                let s = egov_store::GwService {
-                    id: 0,
-                    subsystem_id: id,
-                    code: code.into(),
-                    upstream: format!("{base}{path}"),
-                    timeout_ms: 10_000,
-                    logging: LogMode::Metadata,
-                    openapi: None,
-                };
-                gw::put_service(&app, op, s, WHO).await.map_err(app_error)?;
-                println!("{ident}/{code} → {base}{path}");
+            for (service, upstream) in
+                gw::publish_own(&app(&db).await?, op, &ident, &base, WHO).await.map_err(app_error)?
+            {
+                println!("{service} → {upstream}");
             }
         }
         GatewayCmd::Maintenance { state, db } => {

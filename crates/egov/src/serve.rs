@@ -228,6 +228,17 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         ..Default::default()
     };
     let state = egov_web::AppState::new(store.clone(), settings).await.map_err(|e| e.to_string())?;
+    if demo {
+        let base = state.settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        // several instances starting at once on one database: one makes it
+        match demo::gateway(&state.app, &base).await {
+            Ok(Some(key)) => println!(
+                "demo data-exchange gateway: curl -H 'X-Road-Client: VN-TN/GOV/H72.50.01/motcua' -H 'X-Road-Api-Key: {key}' {base}/r1/VN-TN/GOV/H72/egov/agencies"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "the demo's gateway was not made"),
+        }
+    }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.
     // The audit chain's head, signed, outside the database: at start,
     // whenever it has grown (checked every interval), after draining.

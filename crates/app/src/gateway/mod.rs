@@ -9,7 +9,7 @@ mod registry;
 mod view;
 
 pub use registry::{Registry, Route};
-pub use view::{figures_for, may_view, registry_view, RegistryView};
+pub use view::{figures_for, may_view, publish_own, registry_view, RegistryView};
 
 use std::sync::{Arc, RwLock};
 
