@@ -252,12 +252,23 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         sink.clone(),
         std::time::Duration::from_secs(audit_anchor_interval),
     ));
+    // the gateway's TLS listener bound before the server says it is up
+    let federation_listener = match &state.settings.gateway_federation {
+        Some(f) => {
+            let l = tokio::net::TcpListener::bind(&f.listen)
+                .await
+                .map_err(|e| format!("cannot listen on {} (--gateway-federation): {e}", f.listen))?;
+            println!("egov gateway federation listening on https://{}", l.local_addr().map_err(|e| e.to_string())?);
+            Some(l)
+        }
+        None => None,
+    };
     let stop = shutdown_signal();
     println!("egov instance {} keeps files in {}", state.app.instance, state.app.blobs.spec());
     println!("egov listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let drain = std::time::Duration::from_secs(drain_seconds);
-    egov_web::serve(listener, state, stop, drain).await.map_err(|e| e.to_string())?;
+    egov_web::serve(listener, federation_listener, state, stop, drain).await.map_err(|e| e.to_string())?;
     anchoring.abort();
     if let Err(e) = egov::anchor::anchor_now(&store, &sink).await {
         tracing::warn!(error = %e, "last audit anchor not written");

@@ -229,9 +229,12 @@ pub fn router(state: AppState) -> Router {
 /// Serves until `shutdown` resolves; then `/readyz` answers 503 for
 /// `drain` while everything else is still served (a load balancer takes
 /// the instance out), then no new connection is taken and in-flight
-/// requests finish.
+/// requests finish. `federation` is the gateway's TLS listener, bound by
+/// the caller (from `Settings::gateway_federation`'s address) before it
+/// says the server is up.
 pub async fn serve(
     listener: tokio::net::TcpListener,
+    federation: Option<tokio::net::TcpListener>,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     drain: std::time::Duration,
@@ -249,10 +252,8 @@ pub async fn serve(
     // the gateway's TLS listener (peers, and clients with certificates):
     // the gateway's routes only, stopped with the rest
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let federation = match state.settings.gateway_federation.clone() {
-        Some(f) => {
-            let tls = tokio::net::TcpListener::bind(&f.listen).await?;
-            println!("egov gateway federation listening on https://{}", tls.local_addr()?);
+    let federation = match (federation, state.settings.gateway_federation.clone()) {
+        (Some(tls), Some(f)) => {
             let routes = modules::MODULES.iter().filter_map(|m| m.passthrough).fold(Router::new(), |r, f| r.merge(f()));
             let mut rx = stop_rx.clone();
             let stopped = async move {
@@ -268,7 +269,7 @@ pub async fn serve(
                 Some(f.tls.clone()),
             )))
         }
-        None => None,
+        _ => None,
     };
     let stop = async move {
         stop.await;

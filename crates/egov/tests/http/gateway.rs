@@ -43,6 +43,28 @@ async fn upstream() -> String {
     format!("http://{addr}/base")
 }
 
+/// Publishes `provider`'s service `code` at `upstream` with `egov gateway
+/// put-service` and the further arguments.
+fn put_service(app: &TestApp, provider: &str, code: &str, upstream: &str, more: &[&str]) -> String {
+    let mut args = vec!["gateway", "put-service", "--subsystem", provider, "--code", code, "--upstream", upstream];
+    args.extend_from_slice(more);
+    ok(app.cli(&args))
+}
+
+/// `egov gateway verify` of an archive's text, with the public keys
+/// given: whether it verified, and what it said.
+fn verify(dir: &std::path::Path, text: &str, keys: &[&str]) -> (bool, String) {
+    let file = dir.join(format!("a-{}.jsonl", random_name()));
+    std::fs::write(&file, text).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_egov"));
+    cmd.args(["gateway", "verify"]).arg(&file);
+    for k in keys {
+        cmd.args(["--public-key", k]);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
 fn ok(out: std::process::Output) -> String {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
@@ -110,18 +132,7 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     }
     let provider = "VN-TN/GOV/H72.11/hotich";
     let put = |code: &str, upstream: &str, timeout: &str| {
-        ok(app.cli(&[
-            "gateway",
-            "put-service",
-            "--subsystem",
-            provider,
-            "--code",
-            code,
-            "--upstream",
-            upstream,
-            "--timeout-ms",
-            timeout,
-        ]))
+        put_service(&app, provider, code, upstream, &["--timeout-ms", timeout])
     };
     put("status", &up, "1000");
     let dead = format!("http://127.0.0.1:{}/base", free_port());
@@ -293,23 +304,9 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     assert_eq!(b.call("GET", SERVICE, "/dossiers/3", vec![]).await.status(), 200);
     ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key]));
     let public = ok(app.cli(&["audit", "public-key", "--audit-anchor-key", &key]));
-    let today =
-        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string();
+    let today = vn_today();
     let archive = ok(app.cli(&["gateway", "archive", "--from", &today, "--to", &today]));
-    let verify = |text: &str, pinned: &str| {
-        let file = dir.join(format!("a-{}.jsonl", random_name()));
-        std::fs::write(&file, text).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_egov"))
-            .args(["gateway", "verify"])
-            .arg(&file)
-            .args(["--public-key", pinned])
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
-        )
-    };
+    let verify = |text: &str, pinned: &str| verify(&dir, text, &[pinned]);
     let (sound, said) = verify(&archive, &public);
     assert!(sound && said.contains(&format!("{} records, 2 seals", records.len() + 2)), "{said}");
     let lines: Vec<&str> = archive.lines().collect();
@@ -558,18 +555,7 @@ async fn a_service_in_full_mode_keeps_the_bodies_up_to_the_limit_and_the_archive
         ok(app.cli(&["gateway", "add-subsystem", ident, "--name", "x"]));
     }
     for (code, mode) in [("full", "full"), ("meta", "metadata")] {
-        ok(app.cli(&[
-            "gateway",
-            "put-service",
-            "--subsystem",
-            provider,
-            "--code",
-            code,
-            "--upstream",
-            &up,
-            "--logging",
-            mode,
-        ]));
+        put_service(&app, provider, code, &up, &["--logging", mode]);
         ok(app.cli(&["gateway", "grant", &format!("{provider}/{code}"), "--to", client]));
     }
     let key = ok(app.cli(&["gateway", "issue-key", client])).split_whitespace().nth(1).unwrap().to_string();
@@ -587,8 +573,7 @@ async fn a_service_in_full_mode_keeps_the_bodies_up_to_the_limit_and_the_archive
     );
     assert_eq!(caller.call("POST", &format!("{provider}/meta"), "/echo", small.clone()).await.status(), 200);
 
-    let today =
-        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string();
+    let today = vn_today();
     let archive = ok(app.cli(&["gateway", "archive", "--from", &today, "--to", &today]));
     let records: Vec<serde_json::Value> = archive
         .lines()
@@ -612,19 +597,7 @@ async fn a_service_in_full_mode_keeps_the_bodies_up_to_the_limit_and_the_archive
 
     let dir = std::env::temp_dir().join(format!("egov-gw-bodies-{}", random_name()));
     std::fs::create_dir_all(&dir).unwrap();
-    let verify = |text: &str| {
-        let file = dir.join(format!("a-{}.jsonl", random_name()));
-        std::fs::write(&file, text).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_egov"))
-            .args(["gateway", "verify"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
-        )
-    };
+    let verify = |text: &str| verify(&dir, text, &[]);
     let (sound, said) = verify(&archive);
     assert!(sound, "{said}");
     let line = archive.lines().find(|l| l.contains(whole["bodies"]["request"].as_str().unwrap())).unwrap();

@@ -145,7 +145,10 @@ async fn two_instances_federate_over_mutual_tls_and_refuse_a_wrong_certificate()
 
     // allowed: through A, over mutual TLS, to B, to the upstream
     let r = call("/dossiers/H01-1").header("x-road-id", "fed-1").send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    if r.status() != 200 {
+        let (status, headers) = (r.status(), r.headers().clone());
+        panic!("{status} {headers:?} {}", r.text().await.unwrap_or_default());
+    }
     assert!(r.headers().get("x-road-request-hash").is_some());
     let j: serde_json::Value = r.json().await.unwrap();
     assert_eq!(j["path"], "/dossiers/H01-1");

@@ -231,8 +231,7 @@ async fn kill_9_during_exchanges(durability: &str) {
     // the chain, sealed and archived, verifies offline
     let key_file = data.join("audit-anchor.key").display().to_string();
     assert!(egov(&["gateway", "seal", "--audit-anchor-key", &key_file], &data, db.as_deref()).status.success());
-    let today =
-        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string();
+    let today = vn_today();
     let archive = egov(&["gateway", "archive", "--from", &today, "--to", &today], &data, db.as_deref());
     let file = data.join("archive.jsonl");
     std::fs::write(&file, &archive.stdout).unwrap();

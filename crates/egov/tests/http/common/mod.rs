@@ -101,6 +101,11 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     format!("{}\n{}", String::from_utf8_lossy(&info.stdout), String::from_utf8_lossy(&out.stdout))
 }
 
+/// Today in Vietnam (YYYY-MM-DD), as archives and reports date things.
+pub fn vn_today() -> String {
+    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string()
+}
+
 pub fn random_name() -> String {
     let mut b = [0u8; 8];
     getrandom::getrandom(&mut b).expect("randomness");
@@ -261,6 +266,7 @@ pub async fn spawn_on(listener: tokio::net::TcpListener, mut settings: egov_web:
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(egov_web::serve(
         listener,
+        None,
         state,
         async move {
             let _ = rx.await;
