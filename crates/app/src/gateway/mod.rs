@@ -5,11 +5,13 @@
 
 #[cfg(test)]
 mod journal_tests;
+mod own;
 mod registry;
 mod view;
 
+pub use own::publish_own;
 pub use registry::{Registry, Route};
-pub use view::{figures_for, may_view, publish_own, registry_view, RegistryView};
+pub use view::{figures_for, may_view, registry_view, RegistryView};
 
 use std::sync::{Arc, RwLock};
 
