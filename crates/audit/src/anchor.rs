@@ -30,21 +30,6 @@ fn message(seq: i64, hash: &str, at_micros: i64) -> String {
     format!("egov-audit-anchor/1 {seq} {hash} {at_micros}")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    egov_kernel::hex(bytes)
-}
-
-fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
 /// The instance's signing key, from its 32 secret bytes.
 pub struct AnchorKey(SigningKey);
 
@@ -55,22 +40,28 @@ impl AnchorKey {
 
     /// From the 64 hex digits a key file holds.
     pub fn from_hex(s: &str) -> Option<AnchorKey> {
-        unhex::<32>(s.trim()).map(AnchorKey::from_secret)
+        egov_kernel::unhex::<32>(s.trim()).map(AnchorKey::from_secret)
     }
 
     /// The 64 hex digits of the secret, for the key file.
     pub fn to_hex(&self) -> String {
-        hex(&self.0.to_bytes())
+        egov_kernel::hex(&self.0.to_bytes())
     }
 
     /// The public key, hex: what a verifier is given.
     pub fn public_hex(&self) -> String {
-        hex(self.0.verifying_key().as_bytes())
+        egov_kernel::hex(self.0.verifying_key().as_bytes())
     }
 
     pub fn sign(&self, seq: i64, hash: &str, at_micros: i64) -> Anchor {
         let sig = self.0.sign(message(seq, hash, at_micros).as_bytes());
-        Anchor { seq, hash: hash.to_string(), at_micros, key: self.public_hex(), sig: hex(&sig.to_bytes()) }
+        Anchor {
+            seq,
+            hash: hash.to_string(),
+            at_micros,
+            key: self.public_hex(),
+            sig: egov_kernel::hex(&sig.to_bytes()),
+        }
     }
 }
 
@@ -94,7 +85,7 @@ pub enum AnchorError {
 /// Parses anchor lines (blank lines skipped) and checks each signature with
 /// `public_key` (hex) and that sequences never go back.
 pub fn parse_anchors(text: &str, public_key: &str) -> Result<Vec<Anchor>, AnchorError> {
-    let key = unhex::<32>(public_key.trim())
+    let key = egov_kernel::unhex::<32>(public_key.trim())
         .and_then(|k| VerifyingKey::from_bytes(&k).ok())
         .ok_or(AnchorError::WrongKey { line: 0 })?;
     let mut out: Vec<Anchor> = Vec::new();
@@ -104,7 +95,9 @@ pub fn parse_anchors(text: &str, public_key: &str) -> Result<Vec<Anchor>, Anchor
         if !a.key.eq_ignore_ascii_case(public_key.trim()) {
             return Err(AnchorError::WrongKey { line });
         }
-        let sig = unhex::<64>(&a.sig).map(|b| Signature::from_bytes(&b)).ok_or(AnchorError::Malformed { line })?;
+        let sig = egov_kernel::unhex::<64>(&a.sig)
+            .map(|b| Signature::from_bytes(&b))
+            .ok_or(AnchorError::Malformed { line })?;
         key.verify(message(a.seq, &a.hash, a.at_micros).as_bytes(), &sig)
             .map_err(|_| AnchorError::BadSignature { line })?;
         if let Some(prev) = out.last() {
@@ -155,7 +148,7 @@ mod tests {
         assert_eq!(k.public_hex(), "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
         let sig = k.0.sign(b"");
         assert_eq!(
-            hex(&sig.to_bytes()),
+            egov_kernel::hex(&sig.to_bytes()),
             "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
         );
         assert_eq!(k.to_hex(), secret);

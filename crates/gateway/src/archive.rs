@@ -26,17 +26,6 @@ fn message(seq: i64, hash: &str, at: i64) -> String {
     format!("egov-gateway-seal/1 {seq} {hash} {at}")
 }
 
-fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
 /// Seals the head `seq`/`hash` at `at_micros` with the key of 32 secret bytes.
 pub fn seal(secret: &[u8; 32], seq: i64, hash: &str, at_micros: i64) -> Seal {
     let key = SigningKey::from_bytes(secret);
@@ -51,8 +40,8 @@ pub fn seal(secret: &[u8; 32], seq: i64, hash: &str, at_micros: i64) -> Seal {
 }
 
 fn signed(s: &Seal) -> bool {
-    let key = unhex::<32>(&s.key).and_then(|k| VerifyingKey::from_bytes(&k).ok());
-    let sig = unhex::<64>(&s.sig).map(|b| Signature::from_bytes(&b));
+    let key = egov_kernel::unhex::<32>(&s.key).and_then(|k| VerifyingKey::from_bytes(&k).ok());
+    let sig = egov_kernel::unhex::<64>(&s.sig).map(|b| Signature::from_bytes(&b));
     matches!((key, sig), (Some(k), Some(sig)) if k.verify(message(s.seq, &s.hash, s.at_micros).as_bytes(), &sig).is_ok())
 }
 

@@ -7,7 +7,8 @@
 //!   between it and stored instants, in one place.
 //!
 //! - ids shared by several crates (`AgencyId`);
-//! - [`hex`]: bytes (digests, keys, random ids) as lower-case hex, in one place.
+//! - [`hex`], [`unhex`]: bytes (digests, keys, random ids) as lower-case hex
+//!   and back, in one place.
 //!
 //! **Invariants:** no I/O, no other egov crate; nothing else in egov reads
 //! the system clock or adds seven hours by hand.
@@ -109,6 +110,19 @@ mod tests {
     }
 }
 
+/// `N` bytes from their `2 × N` hexadecimal digits (either case), or none.
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    // from_str_radix alone would take a sign ("+f")
+    if s.len() != 2 * N || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod hex_tests {
     #[test]
@@ -118,5 +132,9 @@ mod hex_tests {
         let all: Vec<u8> = (0..=255).collect();
         let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(super::hex(&all), expected);
+        assert_eq!(super::unhex::<4>("000fA5ff"), Some([0x00, 0x0f, 0xa5, 0xff]));
+        assert_eq!(super::unhex::<2>("000f00"), None, "a wrong length");
+        assert_eq!(super::unhex::<2>("0g0f"), None, "not a digit");
+        assert_eq!(super::unhex::<2>("+f0f"), None, "a sign is not a digit");
     }
 }

@@ -347,10 +347,11 @@ pub(crate) fn proof<'a>(req_cert: Option<&'a PeerCertificate>, state: &'a AppSta
 /// Passes a call on to `target`, the bodies streamed and digested both
 /// ways; the exchange logged before the answer's last bytes leave.
 pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, target: Target, started: Instant) -> Response {
-    let headers = req.headers().clone();
+    let (parts, incoming) = req.into_parts();
+    let headers = parts.headers;
     let (id, method, service, client) =
         (exchange.message_id.clone(), exchange.method.clone(), exchange.service.clone(), exchange.client.clone());
-    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let query = parts.uri.query().map(|q| format!("?{q}")).unwrap_or_default();
     let path = target.path.clone();
 
     // the request's body, streamed through a meter, refused past the limit
@@ -360,7 +361,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     // no body at all (a GET: no length and no chunks, or a length of 0):
     // none is sent on, and it is whole already
     let declared = headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let bodiless = axum::body::HttpBody::is_end_stream(req.body())
+    let bodiless = axum::body::HttpBody::is_end_stream(&incoming)
         || declared == Some(0)
         || (declared.is_none() && !headers.contains_key("transfer-encoding"));
     if bodiless {
@@ -370,7 +371,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     }
     let body = {
         let (meter, over) = (inbound.clone(), over.clone());
-        futures_util::stream::unfold((req.into_body().into_data_stream(), false), move |(mut s, done)| {
+        futures_util::stream::unfold((incoming.into_data_stream(), false), move |(mut s, done)| {
             let (meter, over) = (meter.clone(), over.clone());
             async move {
                 if done {
