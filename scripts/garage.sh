@@ -12,7 +12,7 @@
 #
 # Durability: metadata_fsync and data_fsync are on, so that a PUT Garage
 # acknowledged is on its disk, as egov's folder store is before it answers.
-set -euo pipefail
+set -Eeuo pipefail
 
 GARAGE_VERSION=2.5.0
 ROOT="${EGOV_GARAGE_ROOT:-$HOME/.cache/egov/garage}"
@@ -58,10 +58,13 @@ api_bind_addr = "127.0.0.1:$admin"
 admin_token = "$(hex 32)"
 TOML
   local g=("$GARAGE" -c "$dir/garage.toml")
+  # whatever step fails, say what the server said
+  trap 'log "Garage: a step of the start failed; its log:"; cat "$dir/log" >&2 || true' ERR
   "${g[@]}" server > "$dir/log" 2>&1 &
   echo $! > "$dir/pid"
   local node=""
-  for _ in $(seq 1 100); do
+  # up to a minute: a first start on a cold disk syncs its new databases
+  for _ in $(seq 1 300); do
     node="$("${g[@]}" node id -q 2>/dev/null | cut -d@ -f1)" && [ -n "$node" ] && break
     sleep 0.2
   done

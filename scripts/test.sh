@@ -103,7 +103,20 @@ export EGOV_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 # the object store of the second pass: Garage, built once from crates.io
 scripts/garage.sh install
 log "starting Garage (S3-compatible object store) in $GARAGE_WORK"
-eval "$(scripts/garage.sh start "$GARAGE_WORK")"
+# (its environment is kept before it is read, so that a start that failed
+# stops the run here, saying why, instead of leaving the variables unset; a
+# start is tried three times, on fresh ports)
+garage_env=""
+for attempt in 1 2 3; do
+  if garage_env="$(scripts/garage.sh start "$GARAGE_WORK")"; then break; fi
+  garage_env=""
+  log "Garage did not start (attempt $attempt of 3)"
+  scripts/garage.sh stop "$GARAGE_WORK"
+  rm -rf "$GARAGE_WORK" && mkdir -p "$GARAGE_WORK"
+done
+[ -n "$garage_env" ] || { log "Garage could not be started: the object-store tests cannot run"; exit 1; }
+eval "$garage_env"
+[ -n "${EGOV_TEST_S3_URL:-}" ] || { log "Garage started but named no bucket"; exit 1; }
 
 log "format and lints"
 cargo fmt --all --check
