@@ -148,6 +148,8 @@ pub async fn gateway(a: Args) -> Result<(), String> {
     let dur = Duration::from_secs(a.seconds);
     for (size, label, connections) in
         [(1024usize, "1 KB", a.connections), (102_400, "100 KB", a.connections), (10 * 1024 * 1024, "10 MB", 4)]
+            .into_iter()
+            .filter(|(size, _, _)| *size as u64 <= a.max_size)
     {
         let targets = [
             ("(a) direct", format!("http://{up}/bytes/{size}"), vec![]),
@@ -164,18 +166,32 @@ pub async fn gateway(a: Args) -> Result<(), String> {
                 headers(&disk_key),
             ),
         ];
-        let mut results = Vec::new();
-        for (name, url, h) in &targets {
-            let r = load::run_headers(std::slice::from_ref(url), connections, dur, h).await;
+        let mut rounds: Vec<Vec<load::Result>> = Vec::new();
+        for _ in 0..a.rounds {
+            let mut round = Vec::new();
+            for (_, url, h) in &targets {
+                round.push(load::run_headers(std::slice::from_ref(url), connections, dur, h).await);
+            }
+            rounds.push(round);
+        }
+        let mut results: Vec<load::Result> = Vec::new();
+        for round in rounds {
+            results = if results.is_empty() {
+                round
+            } else {
+                results.into_iter().zip(round).map(|(a, b)| a.merge(b)).collect()
+            };
+        }
+        for ((name, _, _), r) in targets.iter().zip(&results) {
             println!(
-                "{label} {name}: {:.0} req/s, p50 {}, p99 {}, errors {} ({connections} connections, {} s)",
+                "{label} {name}: {:.0} req/s, p50 {}, p99 {}, errors {} ({connections} connections, {} × {} s)",
                 r.rps(),
                 us(r.p(0.5)),
                 us(r.p(0.99)),
                 r.errors,
+                a.rounds,
                 a.seconds
             );
-            results.push(r);
         }
         let ratio = |i: usize| results[i].rps() / results[1].rps();
         let added = |i: usize| (results[i].p(0.99).as_secs_f64() - results[0].p(0.99).as_secs_f64()) * 1e3;

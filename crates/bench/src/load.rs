@@ -10,6 +10,13 @@ pub struct Result {
 }
 
 impl Result {
+    /// Two runs as one (rounds of the same target, interleaved with others').
+    pub fn merge(mut self, other: Result) -> Result {
+        self.latencies.extend(other.latencies);
+        self.errors += other.errors;
+        self.elapsed += other.elapsed;
+        self
+    }
     pub fn rps(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }

@@ -43,6 +43,8 @@ pub enum GatewayError {
     Maintenance,
     #[error("too many calls from this client: try again in {0} s")]
     RateLimited(u64),
+    #[error("the message log's database is behind: try again in a few seconds")]
+    LogBehind,
 }
 
 impl GatewayError {
@@ -58,6 +60,7 @@ impl GatewayError {
             GatewayError::Timeout(_) => (504, "Server.ServerProxy.Timeout"),
             GatewayError::Maintenance => (503, "Server.ServerProxy.Maintenance"),
             GatewayError::RateLimited(_) => (429, "Client.RateLimited"),
+            GatewayError::LogBehind => (503, "Server.ServerProxy.LogBehind"),
         }
     }
 }
@@ -66,12 +69,29 @@ impl GatewayError {
 /// the message log's writer.
 pub struct Gateway {
     current: RwLock<Arc<Registry>>,
-    log: tokio::sync::mpsc::Sender<Queued>,
+    log: tokio::sync::mpsc::UnboundedSender<Queued>,
     /// With a journal (`process` durability), an exchange is in the log
     /// once written there; the database's chain follows in batches. The
     /// lock is held while an entry is written and queued, so that entries
-    /// reach the chain in the journal's order.
-    journal: Option<Arc<tokio::sync::Mutex<Journal>>>,
+    /// reach the chain in the journal's order. Nothing in between awaits:
+    /// a caller that goes away cannot leave an entry written but unqueued.
+    journal: Option<std::sync::Mutex<Journal>>,
+    /// About how many bytes wait for the log's writer or are in its batch;
+    /// past `backlog` ([`LOG_BACKLOG`]), new calls are refused until the
+    /// database catches up.
+    queued: Arc<std::sync::atomic::AtomicUsize>,
+    backlog: usize,
+}
+
+/// The bytes of exchanges that may wait for the database (the queue is in
+/// memory: bounded here, not by the channel, so that queueing never waits).
+const LOG_BACKLOG: usize = 128 << 20;
+
+/// About what a queued exchange holds in memory.
+fn weight(l: &Logged) -> usize {
+    let e = &l.exchange;
+    let strings = e.message_id.len() + e.client.len() + e.service.len() + e.method.len() + e.path.len();
+    256 + strings + l.bodies.as_ref().map_or(0, |b| b.request.len() + b.response.len())
 }
 
 /// An exchange handed to the log's writer: its journal entry's number, or
@@ -86,19 +106,37 @@ enum Written {
 /// Exchanges written in one transaction at most.
 const LOG_BATCH: usize = 256;
 
+/// How long the writer gathers journaled exchanges into one transaction.
+const JOURNALED_GATHER: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// The log's writer: exchanges arriving together share one transaction
 /// (and one sync of the database). Those waiting for it are answered once
 /// it is committed; journaled ones are retried until they are in (they
 /// were answered already), and the journal is told how far it is in.
-async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>, journal: Option<Forget>) {
+async fn write_log(
+    store: Store,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Queued>,
+    journal: Option<Forget>,
+    queued: Arc<std::sync::atomic::AtomicUsize>,
+) {
     while let Some(first) = rx.recv().await {
+        // nobody waits for a journaled exchange's commit: those arriving
+        // within a short while share one transaction
+        let gather = matches!(first.1, Written::Journaled(_)).then(|| tokio::time::Instant::now() + JOURNALED_GATHER);
         let mut batch = vec![first];
         while batch.len() < LOG_BATCH {
             match rx.try_recv() {
                 Ok(next) => batch.push(next),
-                Err(_) => break,
+                Err(_) => match gather {
+                    Some(until) => match tokio::time::timeout_at(until, rx.recv()).await {
+                        Ok(Some(next)) => batch.push(next),
+                        _ => break,
+                    },
+                    None => break,
+                },
             }
         }
+        let taken: usize = batch.iter().map(|(l, _)| weight(l)).sum();
         let (logged, written): (Vec<Logged>, Vec<Written>) = batch.into_iter().unzip();
         let last = written.iter().filter_map(|w| if let Written::Journaled(n) = w { Some(*n) } else { None }).max();
         let mark = match (&journal, last) {
@@ -116,6 +154,8 @@ async fn write_log(store: Store, mut rx: tokio::sync::mpsc::Receiver<Queued>, jo
                 r => break r,
             }
         };
+        // held until they are in (or, for those waiting, said to have failed)
+        queued.fetch_sub(taken, std::sync::atomic::Ordering::Relaxed);
         if let (Some(j), Some(m), Ok(_)) = (&journal, &mark, &result) {
             j.committed(m.n);
         }
@@ -145,32 +185,65 @@ impl Gateway {
         let journal = match journal_dir {
             Some(dir) => {
                 egov_store::gateway::journal::replay(store, dir).await?;
-                Some(Arc::new(tokio::sync::Mutex::new(Journal::create(dir)?)))
+                Some(Journal::create(dir)?)
             }
             None => None,
         };
-        let (tx, rx) = tokio::sync::mpsc::channel(4 * LOG_BATCH);
-        let writer_journal = match &journal {
-            Some(j) => Some(j.lock().await.forget()),
-            None => None,
-        };
-        tokio::spawn(write_log(store.clone(), rx, writer_journal));
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        tokio::spawn(write_log(store.clone(), rx, journal.as_ref().map(Journal::forget), queued.clone()));
         let registry = Registry::build(store.gateway_registry().await?);
-        Ok(Gateway { current: RwLock::new(Arc::new(registry)), log: tx, journal })
+        let journal = journal.map(std::sync::Mutex::new);
+        Ok(Gateway { current: RwLock::new(Arc::new(registry)), log: tx, journal, queued, backlog: LOG_BACKLOG })
     }
 
-    /// Writes an exchange to the message log: to the journal (returning
-    /// once it is written there), or to the database (returning once it
-    /// is committed, with whatever else arrived meanwhile).
+    /// Whether an exchange is in the log once journaled ([`Gateway::log_now`]),
+    /// rather than once the database committed it.
+    pub fn journaled(&self) -> bool {
+        self.journal.is_some()
+    }
+
+    /// Whether more waits for the database than the gateway may hold.
+    pub fn behind(&self) -> bool {
+        self.queued.load(std::sync::atomic::Ordering::Relaxed) > self.backlog
+    }
+
+    #[cfg(test)]
+    fn with_backlog(self, bytes: usize) -> Gateway {
+        Gateway { backlog: bytes, ..self }
+    }
+
+    fn queue(&self, e: Logged, w: Written) -> Result<(), AppError> {
+        let size = weight(&e);
+        self.queued.fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+        self.log.send((e, w)).map_err(|_| {
+            self.queued.fetch_sub(size, std::sync::atomic::Ordering::Relaxed);
+            AppError::Internal("the log's writer stopped".into())
+        })
+    }
+
+    /// With a journal ([`Gateway::journaled`]): writes the exchange there
+    /// (one write of one line) and queues it for the database, without
+    /// awaiting anything. Without one, nothing is written: use [`Gateway::log`].
+    pub fn log_now(&self, e: Logged) -> Result<(), AppError> {
+        let Some(j) = &self.journal else {
+            return Err(AppError::Internal("the gateway's log has no journal".into()));
+        };
+        let mut j = j.lock().unwrap_or_else(|p| p.into_inner());
+        let mark = j.append(&e)?;
+        self.queue(e, Written::Journaled(mark.n))
+    }
+
+    /// Writes an exchange to the message log: to the journal (at once), or
+    /// to the database (returning once it is committed, with whatever
+    /// else arrived meanwhile).
     pub async fn log(&self, e: Logged) -> Result<(), AppError> {
-        let stopped = || AppError::Internal("the log's writer stopped".into());
-        if let Some(j) = &self.journal {
-            let mut j = j.lock().await;
-            let mark = j.append(&e)?;
-            return self.log.send((e, Written::Journaled(mark.n))).await.map_err(|_| stopped());
+        if self.journaled() {
+            return self.log_now(e);
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.log.send((e, Written::Waiting(reply))).await.map_err(|_| stopped())?;
+        self.queue(e, Written::Waiting(reply))?;
+        let stopped = || AppError::Internal("the log's writer stopped".into());
         answer.await.map_err(|_| stopped())?.map_err(AppError::Internal).map(|_| ())
     }
 
@@ -205,6 +278,9 @@ impl Gateway {
         let reg = self.get();
         if reg.maintenance() {
             return Err(GatewayError::Maintenance);
+        }
+        if self.behind() {
+            return Err(GatewayError::LogBehind);
         }
         let client = client.ok_or(GatewayError::Malformed("the X-Road-Client header is missing".into()))?;
         let client = egov_gateway::SubsystemId::parse(client).map_err(|e| GatewayError::Malformed(e.to_string()))?;

@@ -76,7 +76,7 @@ pub struct Federation {
     pub timeout: std::time::Duration,
     pub peers: Vec<Peer>,
     pub tls: tokio_rustls::TlsAcceptor,
-    pub client: reqwest::Client,
+    pub client: super::upstream::Upstream,
 }
 
 impl std::fmt::Debug for Federation {
@@ -105,7 +105,7 @@ pub fn certificate_fingerprint(path: &std::path::Path) -> Result<String, String>
     Ok(fingerprint(certificates(path)?[0].as_ref()))
 }
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -168,12 +168,7 @@ impl Federation {
             .with_custom_certificate_verifier(Arc::new(pinned))
             .with_client_auth_cert(chain, key)
             .map_err(|e| format!("{}: {e}", f.key.display()))?;
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(client_tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = super::upstream::Upstream::peers(client_tls);
         Ok(Federation {
             instance,
             listen: f.listen,

@@ -9,6 +9,7 @@ pub(crate) mod messages;
 pub(crate) mod metadata;
 pub(crate) mod pages;
 pub(crate) mod proxy;
+pub(crate) mod upstream;
 
 use axum::Router;
 

@@ -21,6 +21,7 @@ use egov_gateway::{log::sha256_hex, Bodies, Exchange, Logged, Outcome};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256, Sha512};
 
+use super::upstream::Upstream;
 use crate::server::PeerCertificate;
 use crate::AppState;
 
@@ -58,17 +59,10 @@ fn filtered(name: &HeaderName) -> bool {
 /// which issue the call is for): passed on, and returned with the answer.
 const PASSED: [&str; 2] = ["x-road-userid", "x-road-issue"];
 
-/// The client to upstreams: no redirects followed (the protocol passes them
-/// back), a connection within 5 s.
-fn http() -> &'static reqwest::Client {
-    static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
-    HTTP.get_or_init(|| {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .unwrap_or_default()
-    })
+/// The client to services' upstreams, made once.
+fn services() -> Result<&'static Upstream, GatewayError> {
+    static HTTP: OnceLock<Result<Upstream, String>> = OnceLock::new();
+    HTTP.get_or_init(Upstream::services).as_ref().map_err(|e| GatewayError::Unreachable(e.clone()))
 }
 
 /// A message id: the client's `X-Road-Id` when it is a sensible one, else new.
@@ -77,12 +71,27 @@ fn message_id(headers: &HeaderMap) -> String {
     match given.filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic())) {
         Some(v) => v.to_string(),
         None => {
-            let mut b = [0u8; 16];
-            let _ = getrandom::getrandom(&mut b);
-            let h: String = egov_kernel::hex(&b);
+            let h = egov_kernel::hex(&fresh_id());
             format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
         }
     }
+}
+
+/// A new message id's 16 bytes: 8 random ones drawn once a process, then a
+/// count: unique within the process, and across processes but by a chance
+/// of one in 2^64 per pair (the system's randomness is not asked for each).
+fn fresh_id() -> [u8; 16] {
+    static PREFIX: OnceLock<[u8; 8]> = OnceLock::new();
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        b
+    });
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(prefix);
+    id[8..].copy_from_slice(&COUNT.fetch_add(1, Ordering::Relaxed).to_be_bytes());
+    id
 }
 
 /// What a body's passage measured.
@@ -119,22 +128,35 @@ impl Meter {
     }
 }
 
-/// Writes an exchange to the log, in a task of its own (a client that goes
-/// away drops the request's future, never the log's write), and waits for
-/// it; a failure is said, not hidden.
+/// Writes an exchange to the log and waits for it; a failure is said, not
+/// hidden.
 pub(crate) async fn record(state: &AppState, e: Exchange) {
-    let _ = spawn_record(state, Logged { exchange: e, bodies: None }).await;
+    if let Some(written) = log(state, Logged { exchange: e, bodies: None }) {
+        let _ = written.await;
+    }
 }
 
-/// Writes an exchange to the log in a task of its own.
-fn spawn_record(state: &AppState, logged: Logged) -> tokio::task::JoinHandle<()> {
-    let app = state.app.clone();
-    tokio::spawn(async move {
-        let id = logged.exchange.message_id.clone();
-        if let Err(err) = egov_app::gateway::record(&app, logged).await {
-            tracing::error!(error = %err, message = %id, "gateway: an exchange was not logged");
+/// Writes an exchange to the log: at once when the log is journaled
+/// (nothing awaited, so nothing can interrupt it), else in a task of its
+/// own (a client that goes away drops the request's future, never the
+/// log's write), returned to be waited for.
+fn log(state: &AppState, logged: Logged) -> Option<tokio::task::JoinHandle<()>> {
+    let said = |err: egov_app::AppError, id: &str| {
+        tracing::error!(error = %err, message = %id, "gateway: an exchange was not logged");
+    };
+    let id = logged.exchange.message_id.clone();
+    if state.app.gateway.journaled() {
+        if let Err(err) = state.app.gateway.log_now(logged) {
+            said(err, &id);
         }
-    })
+        return None;
+    }
+    let app = state.app.clone();
+    Some(tokio::spawn(async move {
+        if let Err(err) = egov_app::gateway::record(&app, logged).await {
+            said(err, &id);
+        }
+    }))
 }
 
 /// The gateway's own answer: a problem document with X-Road's error type,
@@ -157,8 +179,14 @@ fn problem(e: &GatewayError, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
         h.insert("x-road-id", v);
     }
-    if let GatewayError::RateLimited(secs) = e {
-        h.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(*secs));
+    match e {
+        GatewayError::RateLimited(secs) => {
+            h.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(*secs));
+        }
+        GatewayError::LogBehind => {
+            h.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(5u64));
+        }
+        _ => {}
     }
     resp
 }
@@ -225,7 +253,7 @@ impl Drop for Pending {
     fn drop(&mut self) {
         if let Some(logged) = self.finish(Outcome::Failed) {
             if tokio::runtime::Handle::try_current().is_ok() {
-                drop(spawn_record(&self.state, logged));
+                drop(log(&self.state, logged));
             }
         }
     }
@@ -246,8 +274,8 @@ pub async fn health(State(state): State<AppState>) -> Response {
 
 pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let started = Instant::now();
-    let headers = req.headers().clone();
-    let id = message_id(&headers);
+    let headers = req.headers();
+    let id = message_id(headers);
     let method = req.method().as_str().to_string();
     let full = req.uri().path().to_string();
     let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
@@ -260,9 +288,9 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let path = if rest_path.is_empty() { "/".to_string() } else { rest_path.clone() };
     let service = ids.join("/");
     let client = headers.get("x-road-client").and_then(|v| v.to_str().ok()).map(String::from);
-    let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok());
+    let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok()).map(String::from);
     let cert = req.extensions().get::<PeerCertificate>().cloned();
-    let proof = proof(cert.as_ref(), &state, key);
+    let proof = proof(cert.as_ref(), &state, key.as_deref());
     let empty = sha256_hex(b"");
     let exchange = Exchange {
         message_id: id.clone(),
@@ -293,7 +321,10 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let target = match routed {
         Ok((_, Destination::Local(route))) => Target {
             url: format!("{}{rest_path}{query}", route.upstream),
-            http: http().clone(),
+            http: match services() {
+                Ok(http) => http.clone(),
+                Err(e) => return refuse(&state, exchange, e, started).await,
+            },
             timeout: Duration::from_millis(route.timeout_ms.max(1) as u64),
             peer: false,
             path,
@@ -321,7 +352,7 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
 /// Where a call is passed: a service's upstream, or a peer's gateway.
 pub(crate) struct Target {
     pub url: String,
-    pub http: reqwest::Client,
+    pub http: Upstream,
     pub timeout: Duration,
     /// A peer gateway: the X-Road headers that name the message, its
     /// client and its user are passed on as they came.
@@ -401,27 +432,32 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
             }
         })
     };
-    let Ok(upstream_method) = reqwest::Method::from_bytes(method.as_bytes()) else {
-        return refuse(&state, exchange, GatewayError::Malformed("an unknown method".into()), started).await;
+    let Ok(uri) = target.url.parse::<axum::http::Uri>() else {
+        let e = GatewayError::Malformed("the path or query is not a valid address".into());
+        return refuse(&state, exchange, e, started).await;
     };
-    let mut rb = target.http.request(upstream_method, &target.url);
+    let mut onward = HeaderMap::with_capacity(headers.len() + 3);
     for (name, value) in headers.iter().filter(|(n, _)| !filtered(n) && !n.as_str().starts_with("x-road-")) {
-        rb = rb.header(name, value);
+        onward.append(name.clone(), value.clone());
     }
-    rb = rb.header("x-road-client", &client).header("x-road-id", &id);
-    if !target.peer {
-        rb = rb.header("x-road-service", &service);
+    let named = [("x-road-client", &client), ("x-road-id", &id), ("x-road-service", &service)];
+    for (name, value) in named.into_iter().take(if target.peer { 2 } else { 3 }) {
+        match HeaderValue::from_str(value) {
+            Ok(v) => drop(onward.insert(name, v)),
+            Err(_) => return refuse(&state, exchange, GatewayError::Malformed(format!("{name}: not a header")), started).await,
+        }
     }
     for name in PASSED {
         if let Some(v) = headers.get(name) {
-            rb = rb.header(name, v);
+            onward.insert(name, v.clone());
         }
     }
-    if !bodiless {
-        rb = rb.body(reqwest::Body::wrap_stream(body));
-    }
+    let mut onward_req = axum::http::Request::new(if bodiless { Body::empty() } else { Body::from_stream(body) });
+    *onward_req.method_mut() = parts.method.clone();
+    *onward_req.uri_mut() = uri;
+    *onward_req.headers_mut() = onward;
     let timeout_ms = target.timeout.as_millis() as i64;
-    let sent = tokio::time::timeout(target.timeout, rb.send()).await;
+    let sent = tokio::time::timeout(target.timeout, target.http.send(onward_req)).await;
     let take_inbound = |e: &mut Exchange| {
         if let Ok(mut m) = inbound.lock() {
             e.request_bytes = m.bytes;
@@ -444,7 +480,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                 record(&state, e).await;
                 return StatusCode::BAD_REQUEST.into_response();
             } else {
-                GatewayError::Unreachable(err.to_string())
+                GatewayError::Unreachable(err)
             };
             return refuse(&state, e, why, started).await;
         }
@@ -463,15 +499,16 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
         Err(_) => (Vec::new(), false),
     };
     take_inbound(&mut e);
-    let mut out = HeaderMap::new();
-    for (name, value) in upstream.headers().iter() {
+    let (upstream, upstream_body) = upstream.into_parts();
+    let mut out = HeaderMap::with_capacity(upstream.headers.len() + 6);
+    for (name, value) in upstream.headers.iter() {
         // a peer's refusal keeps its X-Road error type
         let ours = name.as_str().starts_with("x-road-") && !(target.peer && name == "x-road-error");
         if !filtered(name) && !ours && name != "content-length" {
             out.append(name.clone(), value.clone());
         }
     }
-    if let Some(len) = upstream.headers().get("content-length") {
+    if let Some(len) = upstream.headers.get("content-length") {
         out.insert(axum::http::header::CONTENT_LENGTH, len.clone());
     }
     for (name, value) in [("x-road-client", &client), ("x-road-service", &service), ("x-road-id", &id), ("x-road-request-id", &id)] {
@@ -498,7 +535,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     let request = target.keep_bodies.then(|| inbound.lock().map(|mut m| std::mem::take(&mut m.kept)).unwrap_or_default());
     let pending = Pending { state: state.clone(), exchange: Some(e), started, meter: outbound.clone(), request };
     let stream = futures_util::stream::unfold(
-        (upstream.bytes_stream(), None::<Bytes>, pending, outbound, false),
+        (Body::new(upstream_body).into_data_stream(), None::<Bytes>, pending, outbound, false),
         |(mut s, mut held, mut pending, meter, done)| async move {
             if done {
                 return None;
@@ -518,8 +555,8 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                         return Some((Err(std::io::Error::other(err.to_string())), (s, None, pending, meter, true)));
                     }
                     None => {
-                        if let Some(logged) = pending.finish(Outcome::Answered) {
-                            let _ = spawn_record(&pending.state, logged).await;
+                        if let Some(written) = pending.finish(Outcome::Answered).and_then(|l| log(&pending.state, l)) {
+                            let _ = written.await;
                         }
                         let last = held.take();
                         return last.map(|b| (Ok(b), (s, None, pending, meter, true)));
