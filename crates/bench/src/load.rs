@@ -13,6 +13,7 @@ impl Result {
     /// Two runs as one (rounds of the same target, interleaved with others').
     pub fn merge(mut self, other: Result) -> Result {
         self.latencies.extend(other.latencies);
+        self.latencies.sort();
         self.errors += other.errors;
         self.elapsed += other.elapsed;
         self

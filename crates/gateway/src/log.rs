@@ -117,6 +117,9 @@ pub fn link(prev: &str, seq: i64, e: &Exchange) -> String {
     egov_kernel::hex(&h.finalize())
 }
 
+/// The SHA-256 of no bytes (a body that was not sent), in hex.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The SHA-256 of `bytes` in hex (an empty body's too).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     egov_kernel::hex(&Sha256::digest(bytes))
@@ -125,6 +128,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_empty_digest_is_the_digest_of_nothing() {
+        assert_eq!(EMPTY_SHA256, sha256_hex(b""));
+    }
 
     fn ex(status: u16) -> Exchange {
         Exchange {

@@ -9,7 +9,7 @@ use egov_gateway::{Exchange, Logged, Outcome};
 use egov_store::gateway::journal::{replay, Journal, Mark};
 
 use super::tests::store;
-use super::{Gateway, GatewayError, Proof};
+use super::Gateway;
 
 fn logged(i: u32) -> Logged {
     let exchange = Exchange {
@@ -99,14 +99,15 @@ async fn journaled_exchanges_reach_the_chain_and_a_left_journal_is_replayed_once
 }
 
 /// A database that does not take the log's batches (its write lock held
-/// elsewhere): the journal goes on taking exchanges up to the backlog, then
-/// calls are refused with `LogBehind`, until the database takes them all.
+/// elsewhere): the journal goes on taking exchanges up to the backlog; then
+/// a call waits for room, in vain while the database is held, and gets it
+/// once the database takes the batches.
 #[tokio::test]
-async fn calls_are_refused_while_more_than_the_backlog_waits_for_the_database() {
+async fn calls_wait_while_more_than_the_backlog_waits_for_the_database() {
     let (s, dir) = store().await;
     let gw = Gateway::load(&s, Some(&dir.join("data"))).await.unwrap().with_backlog(1000);
-    let call = |gw: &Gateway| gw.authenticate(Some("VN-TN/GOV/H72.12/erp"), Proof::Key(Some("k"))).err();
-    assert_eq!(call(&gw), Some(GatewayError::Unauthenticated("the key is unknown or revoked")));
+    let patience = Duration::from_millis(300);
+    assert!(gw.room(patience).await);
     let held = s.begin_write().await.unwrap();
     let mut n = 0;
     while !gw.behind() {
@@ -115,14 +116,20 @@ async fn calls_are_refused_while_more_than_the_backlog_waits_for_the_database() 
         gw.log_now(logged(n)).unwrap();
     }
     assert!(n > 1, "one record is not a thousand bytes");
-    assert_eq!(call(&gw), Some(GatewayError::LogBehind));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(gw.behind(), "nothing was taken while the database was held");
-    drop(held);
     let start = std::time::Instant::now();
-    while gw.behind() || s.gateway_log_head().await.unwrap().0 < i64::from(n) {
-        assert!(start.elapsed() < Duration::from_secs(20), "the writer did not catch up");
+    assert!(!gw.room(patience).await, "no room while the database is held");
+    assert!(start.elapsed() >= patience, "the call waited before it was refused");
+    // room comes while a call waits: the database is let go meanwhile
+    let waiting = gw.room(Duration::from_secs(20));
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(held);
+    };
+    let (room, ()) = tokio::join!(waiting, release);
+    assert!(room, "the writer caught up and the waiting call went on");
+    let start = std::time::Instant::now();
+    while s.gateway_log_head().await.unwrap().0 < i64::from(n) {
+        assert!(start.elapsed() < Duration::from_secs(20), "the chain did not take the journal");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(call(&gw), Some(GatewayError::Unauthenticated("the key is unknown or revoked")));
 }

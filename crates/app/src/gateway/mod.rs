@@ -81,6 +81,8 @@ pub struct Gateway {
     /// database catches up.
     queued: Arc<std::sync::atomic::AtomicUsize>,
     backlog: usize,
+    /// Told each time the writer is done with a batch.
+    drained: Arc<tokio::sync::Notify>,
 }
 
 /// The bytes of exchanges that may wait for the database (the queue is in
@@ -106,6 +108,11 @@ enum Written {
 /// Exchanges written in one transaction at most.
 const LOG_BATCH: usize = 256;
 
+/// About how many bytes one transaction takes at most (bodies of services
+/// that log in full are large: a transaction of hundreds of megabytes would
+/// hold up every other write to the disk).
+const LOG_BATCH_BYTES: usize = 8 << 20;
+
 /// How long the writer gathers journaled exchanges into one transaction.
 const JOURNALED_GATHER: std::time::Duration = std::time::Duration::from_millis(20);
 
@@ -118,25 +125,28 @@ async fn write_log(
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Queued>,
     journal: Option<Forget>,
     queued: Arc<std::sync::atomic::AtomicUsize>,
+    drained: Arc<tokio::sync::Notify>,
 ) {
     while let Some(first) = rx.recv().await {
         // nobody waits for a journaled exchange's commit: those arriving
         // within a short while share one transaction
         let gather = matches!(first.1, Written::Journaled(_)).then(|| tokio::time::Instant::now() + JOURNALED_GATHER);
+        let mut taken = weight(&first.0);
         let mut batch = vec![first];
-        while batch.len() < LOG_BATCH {
-            match rx.try_recv() {
-                Ok(next) => batch.push(next),
+        while batch.len() < LOG_BATCH && taken < LOG_BATCH_BYTES {
+            let next = match rx.try_recv() {
+                Ok(next) => next,
                 Err(_) => match gather {
                     Some(until) => match tokio::time::timeout_at(until, rx.recv()).await {
-                        Ok(Some(next)) => batch.push(next),
+                        Ok(Some(next)) => next,
                         _ => break,
                     },
                     None => break,
                 },
-            }
+            };
+            taken += weight(&next.0);
+            batch.push(next);
         }
-        let taken: usize = batch.iter().map(|(l, _)| weight(l)).sum();
         let (logged, written): (Vec<Logged>, Vec<Written>) = batch.into_iter().unzip();
         let last = written.iter().filter_map(|w| if let Written::Journaled(n) = w { Some(*n) } else { None }).max();
         let mark = match (&journal, last) {
@@ -156,6 +166,7 @@ async fn write_log(
         };
         // held until they are in (or, for those waiting, said to have failed)
         queued.fetch_sub(taken, std::sync::atomic::Ordering::Relaxed);
+        drained.notify_waiters();
         if let (Some(j), Some(m), Ok(_)) = (&journal, &mark, &result) {
             j.committed(m.n);
         }
@@ -191,10 +202,13 @@ impl Gateway {
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        tokio::spawn(write_log(store.clone(), rx, journal.as_ref().map(Journal::forget), queued.clone()));
+        let drained = Arc::new(tokio::sync::Notify::new());
+        let forget = journal.as_ref().map(Journal::forget);
+        tokio::spawn(write_log(store.clone(), rx, forget, queued.clone(), drained.clone()));
         let registry = Registry::build(store.gateway_registry().await?);
         let journal = journal.map(std::sync::Mutex::new);
-        Ok(Gateway { current: RwLock::new(Arc::new(registry)), log: tx, journal, queued, backlog: LOG_BACKLOG })
+        let current = RwLock::new(Arc::new(registry));
+        Ok(Gateway { current, log: tx, journal, queued, backlog: LOG_BACKLOG, drained })
     }
 
     /// Whether an exchange is in the log once journaled ([`Gateway::log_now`]),
@@ -206,6 +220,27 @@ impl Gateway {
     /// Whether more waits for the database than the gateway may hold.
     pub fn behind(&self) -> bool {
         self.queued.load(std::sync::atomic::Ordering::Relaxed) > self.backlog
+    }
+
+    /// Waits while more than the backlog waits for the database, up to
+    /// `patience`: whether there is room for another exchange. A gateway
+    /// whose database is slower than its clients paces them so, and
+    /// refuses ([`GatewayError::LogBehind`]) only those that waited in vain.
+    pub async fn room(&self, patience: std::time::Duration) -> bool {
+        if !self.behind() {
+            return true;
+        }
+        let until = tokio::time::Instant::now() + patience;
+        loop {
+            // waiting before looking: a batch done in between is not missed
+            let drained = self.drained.notified();
+            if !self.behind() {
+                return true;
+            }
+            if tokio::time::timeout_at(until, drained).await.is_err() {
+                return !self.behind();
+            }
+        }
     }
 
     #[cfg(test)]
@@ -278,9 +313,6 @@ impl Gateway {
         let reg = self.get();
         if reg.maintenance() {
             return Err(GatewayError::Maintenance);
-        }
-        if self.behind() {
-            return Err(GatewayError::LogBehind);
         }
         let client = client.ok_or(GatewayError::Malformed("the X-Road-Client header is missing".into()))?;
         let client = egov_gateway::SubsystemId::parse(client).map_err(|e| GatewayError::Malformed(e.to_string()))?;

@@ -6,6 +6,7 @@
 //! and a client certificate registered for a subsystem proves it.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, SanType};
 
@@ -189,7 +190,14 @@ async fn two_instances_federate_over_mutual_tls_and_refuse_a_wrong_certificate()
             .collect::<Vec<_>>()
     };
     for (side, data, db) in [("A", &a_data, a_db.as_deref()), ("B", &b_data, b_db.as_deref())] {
-        let records = logged(data, db);
+        // journaled at once; in the database (which the command reads while
+        // the instance lives) within a batch's gathering
+        let start = std::time::Instant::now();
+        let mut records = logged(data, db);
+        while !records.iter().any(|r| r["message_id"] == "fed-1") && start.elapsed() < Duration::from_secs(5) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            records = logged(data, db);
+        }
         let e = records.iter().find(|r| r["message_id"] == "fed-1").unwrap_or_else(|| panic!("{side}: {records:?}"));
         assert_eq!(e["status"], 200, "{side}");
         assert_eq!(e["client"], CLIENT, "{side}");

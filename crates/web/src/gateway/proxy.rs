@@ -17,7 +17,7 @@ use axum::routing::any;
 use axum::Router;
 use base64::Engine;
 use egov_app::gateway::{Destination, GatewayError, Proof};
-use egov_gateway::{log::sha256_hex, Bodies, Exchange, Logged, Outcome};
+use egov_gateway::{log::EMPTY_SHA256, Bodies, Exchange, Logged, Outcome};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256, Sha512};
 
@@ -57,7 +57,13 @@ fn filtered(name: &HeaderName) -> bool {
 
 /// The protocol's headers a client sets for the provider (who the user is,
 /// which issue the call is for): passed on, and returned with the answer.
-const PASSED: [&str; 2] = ["x-road-userid", "x-road-issue"];
+const PASSED: [HeaderName; 2] = [HeaderName::from_static("x-road-userid"), HeaderName::from_static("x-road-issue")];
+
+const X_ROAD_CLIENT: HeaderName = HeaderName::from_static("x-road-client");
+const X_ROAD_ID: HeaderName = HeaderName::from_static("x-road-id");
+const X_ROAD_SERVICE: HeaderName = HeaderName::from_static("x-road-service");
+const X_ROAD_REQUEST_ID: HeaderName = HeaderName::from_static("x-road-request-id");
+const X_ROAD_REQUEST_HASH: HeaderName = HeaderName::from_static("x-road-request-hash");
 
 /// The client to services' upstreams, made once.
 fn services() -> Result<&'static Upstream, GatewayError> {
@@ -74,6 +80,19 @@ fn message_id(headers: &HeaderMap) -> String {
             let h = egov_kernel::hex(&fresh_id());
             format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
         }
+    }
+}
+
+/// How long a call waits for the message log's backlog to shrink before it
+/// is refused.
+const LOG_PATIENCE: Duration = Duration::from_secs(5);
+
+/// The first `n` characters of `s` (the log's fields are bounded).
+fn clipped(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect()
     }
 }
 
@@ -291,19 +310,18 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     let key = headers.get("x-road-api-key").and_then(|v| v.to_str().ok()).map(String::from);
     let cert = req.extensions().get::<PeerCertificate>().cloned();
     let proof = proof(cert.as_ref(), &state, key.as_deref());
-    let empty = sha256_hex(b"");
     let exchange = Exchange {
         message_id: id.clone(),
-        client: client.clone().unwrap_or_default().chars().take(300).collect(),
-        service: service.chars().take(400).collect(),
+        client: clipped(client.as_deref().unwrap_or_default(), 300),
+        service: clipped(&service, 400),
         method: method.clone(),
-        path: path.chars().take(2000).collect(),
+        path: clipped(&path, 2000),
         status: 0,
         outcome: Outcome::Refused,
         request_bytes: 0,
         response_bytes: 0,
-        request_sha256: empty.clone(),
-        response_sha256: empty,
+        request_sha256: EMPTY_SHA256.into(),
+        response_sha256: EMPTY_SHA256.into(),
         started_at: state.store.now(),
         duration_us: 0,
     };
@@ -314,6 +332,10 @@ pub async fn proxy(State(state): State<AppState>, req: Request) -> Response {
     if super::metadata::is_metadata(ids[4]) {
         let provider = ids[..4].join("/");
         return super::metadata::serve(&state, req, proof, &provider, ids[4], exchange, started).await;
+    }
+    // a log that cannot keep up paces the calls it takes
+    if !state.app.gateway.room(LOG_PATIENCE).await {
+        return refuse(&state, exchange, GatewayError::LogBehind, started).await;
     }
     let fed = state.settings.gateway_federation.clone();
     let federated = |instance: &str| fed.as_ref().is_some_and(|f| f.peer(instance).is_some());
@@ -440,7 +462,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     for (name, value) in headers.iter().filter(|(n, _)| !filtered(n) && !n.as_str().starts_with("x-road-")) {
         onward.append(name.clone(), value.clone());
     }
-    let named = [("x-road-client", &client), ("x-road-id", &id), ("x-road-service", &service)];
+    let named = [(X_ROAD_CLIENT, &client), (X_ROAD_ID, &id), (X_ROAD_SERVICE, &service)];
     for (name, value) in named.into_iter().take(if target.peer { 2 } else { 3 }) {
         match HeaderValue::from_str(value) {
             Ok(v) => drop(onward.insert(name, v)),
@@ -448,7 +470,7 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
         }
     }
     for name in PASSED {
-        if let Some(v) = headers.get(name) {
+        if let Some(v) = headers.get(&name) {
             onward.insert(name, v.clone());
         }
     }
@@ -511,20 +533,20 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     if let Some(len) = upstream.headers.get("content-length") {
         out.insert(axum::http::header::CONTENT_LENGTH, len.clone());
     }
-    for (name, value) in [("x-road-client", &client), ("x-road-service", &service), ("x-road-id", &id), ("x-road-request-id", &id)] {
+    for (name, value) in [(X_ROAD_CLIENT, &client), (X_ROAD_SERVICE, &service), (X_ROAD_ID, &id), (X_ROAD_REQUEST_ID, &id)] {
         if let Ok(v) = HeaderValue::from_str(value) {
             out.insert(name, v);
         }
     }
     for name in PASSED {
-        if let Some(v) = headers.get(name) {
+        if let Some(v) = headers.get(&name) {
             out.insert(name, v.clone());
         }
     }
     if ended {
         let hash = request_hash(&method, &format!("{path}{query}"), &headers, &request_sha512);
         if let Ok(v) = HeaderValue::from_str(&hash) {
-            out.insert("x-road-request-hash", v);
+            out.insert(X_ROAD_REQUEST_HASH, v);
         }
     }
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_GATEWAY);
