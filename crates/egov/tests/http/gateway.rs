@@ -613,3 +613,46 @@ async fn a_service_in_full_mode_keeps_the_bodies_up_to_the_limit_and_the_archive
     assert!(!sound && said.contains(&format!("record {seq}: its request body was altered")), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An exchange the log could not take is never answered whole (here the
+/// log's table is taken away under the server): the client's answer breaks
+/// off before its end. Once the log takes exchanges again, so do calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exchange_the_log_cannot_take_is_never_answered_whole() {
+    let up = upstream().await;
+    let app = spawn().await;
+    let (provider, client) = ("VN-TN/GOV/H72.11/hotich", "VN-TN/GOV/H72.12/erp");
+    for ident in [provider, client] {
+        ok(app.cli(&["gateway", "add-subsystem", ident, "--name", "x"]));
+    }
+    put_service(&app, provider, "echo", &up, &[]);
+    ok(app.cli(&["gateway", "grant", &format!("{provider}/echo"), "--to", client]));
+    let key = ok(app.cli(&["gateway", "issue-key", client])).split_whitespace().nth(1).unwrap().to_string();
+    let caller = Caller { http: reqwest::Client::new(), base: app.base.clone(), client: client.into(), key };
+    let body: Vec<u8> = (0..2000u32).map(|i| (i % 249) as u8).collect();
+    let service = format!("{provider}/echo");
+    let start = Instant::now();
+    while caller.call("POST", &service, "/echo", body.clone()).await.status() != 200 {
+        assert!(start.elapsed() < Duration::from_secs(5), "the registry did not arrive");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // whether an answer came whole
+    let whole = || async {
+        let sent = caller
+            .http
+            .post(format!("{}/r1/{service}/echo", caller.base))
+            .header("X-Road-Client", &caller.client)
+            .header("X-Road-Api-Key", &caller.key)
+            .body(body.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(r) => r.bytes().await.is_ok_and(|b| b == body),
+            Err(_) => false,
+        }
+    };
+    app.store.execute_raw("ALTER TABLE gw_log RENAME TO gw_log_away").await.unwrap();
+    assert!(!whole().await, "answered whole, though the log could not take it");
+    app.store.execute_raw("ALTER TABLE gw_log_away RENAME TO gw_log").await.unwrap();
+    assert!(whole().await, "answered again once the log takes exchanges");
+}

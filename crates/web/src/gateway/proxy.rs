@@ -150,8 +150,22 @@ impl Meter {
 /// Writes an exchange to the log and waits for it; a failure is said, not
 /// hidden.
 pub(crate) async fn record(state: &AppState, e: Exchange) {
-    if let Some(written) = log(state, Logged { exchange: e, bodies: None }) {
-        let _ = written.await;
+    log(state, Logged { exchange: e, bodies: None }).done().await;
+}
+
+/// Whether an exchange is in the log: known at once (journaled), or once
+/// the task writing it ends.
+enum Written {
+    Now(bool),
+    Task(tokio::task::JoinHandle<bool>),
+}
+
+impl Written {
+    async fn done(self) -> bool {
+        match self {
+            Written::Now(ok) => ok,
+            Written::Task(t) => t.await.unwrap_or(false),
+        }
     }
 }
 
@@ -159,21 +173,26 @@ pub(crate) async fn record(state: &AppState, e: Exchange) {
 /// (nothing awaited, so nothing can interrupt it), else in a task of its
 /// own (a client that goes away drops the request's future, never the
 /// log's write), returned to be waited for.
-fn log(state: &AppState, logged: Logged) -> Option<tokio::task::JoinHandle<()>> {
-    let said = |err: egov_app::AppError, id: &str| {
+fn log(state: &AppState, logged: Logged) -> Written {
+    let said = |err: &egov_app::AppError, id: &str| {
         tracing::error!(error = %err, message = %id, "gateway: an exchange was not logged");
     };
     let id = logged.exchange.message_id.clone();
     if state.app.gateway.journaled() {
-        if let Err(err) = state.app.gateway.log_now(logged) {
+        let written = state.app.gateway.log_now(logged);
+        if let Err(err) = &written {
             said(err, &id);
         }
-        return None;
+        return Written::Now(written.is_ok());
     }
     let app = state.app.clone();
-    Some(tokio::spawn(async move {
-        if let Err(err) = egov_app::gateway::record(&app, logged).await {
-            said(err, &id);
+    Written::Task(tokio::spawn(async move {
+        match egov_app::gateway::record(&app, logged).await {
+            Ok(()) => true,
+            Err(err) => {
+                said(&err, &id);
+                false
+            }
         }
     }))
 }
@@ -577,8 +596,12 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
                         return Some((Err(std::io::Error::other(err.to_string())), (s, None, pending, meter, true)));
                     }
                     None => {
-                        if let Some(written) = pending.finish(Outcome::Answered).and_then(|l| log(&pending.state, l)) {
-                            let _ = written.await;
+                        if let Some(logged) = pending.finish(Outcome::Answered) {
+                            if !log(&pending.state, logged).done().await {
+                                // not in the log: the client never gets a whole answer
+                                let cut = std::io::Error::other("the exchange could not be logged");
+                                return Some((Err(cut), (s, None, pending, meter, true)));
+                            }
                         }
                         let last = held.take();
                         return last.map(|b| (Ok(b), (s, None, pending, meter, true)));
