@@ -149,7 +149,7 @@ pub async fn gateway(a: Args) -> Result<(), String> {
     for (size, label, connections) in
         [(1024usize, "1 KB", a.connections), (102_400, "100 KB", a.connections), (10 * 1024 * 1024, "10 MB", 4)]
             .into_iter()
-            .filter(|(size, _, _)| *size as u64 <= a.max_size)
+            .filter(|(size, _, _)| (a.min_size..=a.max_size).contains(&(*size as u64)))
     {
         let targets = [
             ("(a) direct", format!("http://{up}/bytes/{size}"), vec![]),

@@ -24,6 +24,8 @@ struct Args {
     seed: u64,
     /// `gateway`: only the answer sizes up to this many bytes (to profile one).
     max_size: u64,
+    /// `gateway`: only the answer sizes from this many bytes.
+    min_size: u64,
     /// `gateway`: rounds of every target, interleaved (the machine's noise
     /// falls on all of them alike); each round --seconds long.
     rounds: u64,
@@ -32,8 +34,9 @@ struct Args {
 fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
-        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--max-size BYTES] [--rounds R]")?;
-    let mut a = Args { procedures: 6000, seconds: 10, connections: 16, seed: 1, max_size: u64::MAX, rounds: 1 };
+        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R]")?;
+    let mut a =
+        Args { procedures: 6000, seconds: 10, connections: 16, seed: 1, max_size: u64::MAX, min_size: 0, rounds: 1 };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
         let n: u64 = v.parse().map_err(|_| format!("{flag}: '{v}' is not a number"))?;
@@ -43,6 +46,7 @@ fn parse_args() -> Result<(String, Args), String> {
             "--connections" => a.connections = n as usize,
             "--seed" => a.seed = n,
             "--max-size" => a.max_size = n,
+            "--min-size" => a.min_size = n,
             "--rounds" => a.rounds = n.max(1),
             _ => return Err(format!("unknown flag {flag}")),
         }
