@@ -5,11 +5,16 @@ use egov_store::StoreError;
 pub struct FieldError {
     pub field: String,
     pub key: &'static str,
+    /// What the message names, shown after it (an infected file's signature).
+    pub detail: Option<String>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: &'static str) -> FieldError {
-        FieldError { field: field.into(), key }
+        FieldError { field: field.into(), key, detail: None }
+    }
+    pub fn with_detail(field: impl Into<String>, key: &'static str, detail: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), key, detail: Some(detail.into()) }
     }
 }
 
@@ -25,6 +30,8 @@ pub enum Refusal {
     NotPermitted,
     /// Not now: the thing's state does not allow it.
     Conflict,
+    /// Not now: a service egov needs is down (the malware scanner); try again later.
+    Unavailable,
 }
 
 /// Why a use case did not happen. Nothing was written in any of these cases.

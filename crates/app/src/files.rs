@@ -4,7 +4,8 @@
 
 use egov_store::{BlobStore, DossierFile, FilePurpose};
 
-use crate::{AppError, FieldError};
+use crate::protection::scan::Found;
+use crate::{App, AppError, FieldError};
 
 /// A file as it was uploaded: the document part it is for, its name, its bytes.
 #[derive(Clone)]
@@ -35,6 +36,39 @@ pub fn check(uploads: &[Upload], parts: usize, already: usize) -> Vec<FieldError
         errs.push(FieldError::new("parts", "err.file.total"));
     }
     errs
+}
+
+/// An upload the malware scanner passed (or that nothing is set to scan):
+/// only [`scan`] makes one, and only these are written.
+pub struct Clean(Upload);
+
+impl Clean {
+    pub fn upload(&self) -> &Upload {
+        &self.0
+    }
+}
+
+/// Scans uploads through the malware scanner, all at once: those it
+/// passed, and for each infected one an error at its part naming the file
+/// and the signature (recorded as a detection). Refused whole, as unavailable,
+/// when the scanner cannot be reached and fails closed.
+pub async fn scan(app: &App, who: &str, uploads: Vec<Upload>) -> Result<(Vec<Clean>, Vec<FieldError>), AppError> {
+    let found = {
+        let files: Vec<(&str, &[u8])> = uploads.iter().map(|u| (u.name.as_str(), u.bytes.as_slice())).collect();
+        crate::protection::scan::scan(app, who, &files).await?
+    };
+    let mut clean = Vec::new();
+    let mut infected = Vec::new();
+    for (u, f) in uploads.into_iter().zip(found) {
+        match f {
+            Found::Clean | Found::Unscanned => clean.push(Clean(u)),
+            Found::Infected(sig) => {
+                let detail = format!("{}: {sig}", file_name_for(&u.name, egov_dossier::sniff(&u.bytes).unwrap_or("")));
+                infected.push(FieldError::with_detail(format!("parts[{}]", u.part), "err.file.infected", detail))
+            }
+        }
+    }
+    Ok((clean, infected))
 }
 
 /// Files written to the blob store and not yet named by a committed row.
@@ -75,9 +109,9 @@ impl Drop for Written {
 /// each is durable before this returns; without, the caller syncs the batch
 /// (the group writer does, before its commit). Should one fail, the others
 /// are removed again.
-pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Upload)>, synced: bool) -> Result<Written, AppError> {
+pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Clean)>, synced: bool) -> Result<Written, AppError> {
     // all at once: an object store answers each in a round trip
-    let puts = uploads.into_iter().map(|(purpose, u)| async move {
+    let puts = uploads.into_iter().map(|(purpose, Clean(u))| async move {
         let content_type = egov_dossier::sniff(&u.bytes).unwrap_or("application/octet-stream");
         let file_name = file_name_for(&u.name, content_type);
         let b = blobs.put(u.bytes, synced).await;

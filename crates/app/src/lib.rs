@@ -19,6 +19,7 @@ mod error;
 pub mod files;
 pub mod gateway;
 pub mod jobs;
+pub mod protection;
 pub mod quality;
 pub mod sessions;
 pub mod signin;
@@ -79,6 +80,8 @@ pub struct Config {
     /// (`process` durability); none: each answer waits for the database's
     /// commit (`disk`).
     pub gateway_journal: Option<PathBuf>,
+    /// The malware scanner every upload passes through (none: not scanned).
+    pub scanner: Option<protection::scan::Scanner>,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             lease_grace: None,
             seal_key: None,
             gateway_journal: None,
+            scanner: None,
         }
     }
 }

@@ -100,6 +100,18 @@ pub(crate) struct ServeArgs {
     /// database has committed it to disk (it survives a power cut too).
     #[arg(long, env = "EGOV_GATEWAY_LOG_DURABILITY", default_value = "process", value_parser = ["process", "disk"])]
     gateway_log_durability: String,
+    /// Scan every upload for malware through clamd before accepting it:
+    /// `unix:/run/clamav/clamd.ctl` or `tcp://host:3310`. An infected file is
+    /// refused naming its signature; clamd unreachable refuses uploads (503).
+    #[arg(long, env = "EGOV_CLAMD")]
+    clamd: Option<String>,
+    /// With `--clamd`: accept uploads unscanned while clamd is unreachable
+    /// (logged), instead of refusing them.
+    #[arg(long, env = "EGOV_CLAMD_FAIL_OPEN", requires = "clamd")]
+    clamd_fail_open: bool,
+    /// Enrolments of anti-malware agents allowed per address in 10 minutes.
+    #[arg(long, env = "EGOV_AGENT_ENROLMENTS", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    agent_enrolments: u32,
 }
 
 /// Runs the web server until a shutdown signal, then drains it.
@@ -130,7 +142,17 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         gateway_federation,
         gateway_log_body_limit,
         gateway_log_durability,
+        clamd,
+        clamd_fail_open,
+        agent_enrolments,
     } = args;
+    let scanner = match clamd {
+        Some(a) => Some(egov_app::protection::scan::Scanner {
+            clamd: egov_clamd::Clamd::new(a.parse().map_err(|e| format!("--clamd: {e}"))?),
+            fail_open: clamd_fail_open,
+        }),
+        None => None,
+    };
     let federation = match &gateway_federation {
         Some(path) => Some(std::sync::Arc::new(
             egov_web::Federation::load(path).map_err(|e| format!("--gateway-federation: {e}"))?,
@@ -202,6 +224,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             lease_grace: job_lease_grace_seconds.map(std::time::Duration::from_secs),
             seal_key: Some(seal_key(&anchor.key_path(&db))?),
             gateway_journal: (gateway_log_durability == "process").then(|| db.data.clone()),
+            scanner,
             ..Default::default()
         },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
@@ -213,6 +236,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         trusted_proxies,
         token_ttl_secs: token_ttl_hours * 3600,
         lookup_limit: egov_web::Limit { max: lookup_limit, window: std::time::Duration::from_secs(600) },
+        agent_enrol_limit: egov_web::Limit { max: agent_enrolments, window: std::time::Duration::from_secs(600) },
         register_limit: egov_web::Limit { max: register_limit, window: std::time::Duration::from_secs(3600) },
         gateway_client_limit: egov_web::Limit {
             max: gateway_calls_per_minute,

@@ -13,6 +13,7 @@ pub mod dossiers;
 pub mod gateway;
 pub mod identity;
 pub mod platform;
+pub mod protection;
 pub mod quality;
 pub mod signin;
 

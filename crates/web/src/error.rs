@@ -115,6 +115,7 @@ impl WebError {
             WebError::Refused(Refusal::Malformed, ..) => StatusCode::BAD_REQUEST,
             WebError::Refused(Refusal::Unacceptable, ..) | WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Refused(Refusal::Conflict, ..) => StatusCode::CONFLICT,
+            WebError::Refused(Refusal::Unavailable, ..) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -156,7 +157,7 @@ impl WebError {
         let fields = match self {
             WebError::Invalid(errs) => errs
                 .iter()
-                .map(|e| ProblemField { pointer: e.field.clone(), detail: t(lang, e.key).to_string() })
+                .map(|e| ProblemField { pointer: e.field.clone(), detail: crate::views::field_message(lang, e) })
                 .collect(),
             _ => Vec::new(),
         };

@@ -27,15 +27,16 @@ macro_rules! register {
 
 // The module registry: adding a module is creating its folders and naming it here.
 register![
-    platform, // the portal's home, the back office's home, the audit log, /healthz, OpenAPI
-    identity, // accounts, sign-in, tokens; agencies, staff, roles, administrative units
-    catalog,  // administrative procedures: search, pages, editor, import
-    calendar, // working days, holidays, the lunar calendar
-    dossiers, // filing, processing, lookup, slips, inbox, mail outbox
-    quality,  // the Decision 766 index, its dashboard and exports
-    signin,   // signing in through identity providers (OpenID Connect), logout from their side
-    demo_idp, // the demonstration identity provider (demo mode only)
-    gateway,  // the data-exchange gateway (LGSP): registry, access rights, message log
+    platform,   // the portal's home, the back office's home, the audit log, /healthz, OpenAPI
+    identity,   // accounts, sign-in, tokens; agencies, staff, roles, administrative units
+    catalog,    // administrative procedures: search, pages, editor, import
+    calendar,   // working days, holidays, the lunar calendar
+    dossiers,   // filing, processing, lookup, slips, inbox, mail outbox
+    quality,    // the Decision 766 index, its dashboard and exports
+    signin,     // signing in through identity providers (OpenID Connect), logout from their side
+    demo_idp,   // the demonstration identity provider (demo mode only)
+    gateway,    // the data-exchange gateway (LGSP): registry, access rights, message log
+    protection, // anti-malware agents, the information-security console, upload scanning
 ];
 
 use std::sync::Arc;
@@ -92,6 +93,10 @@ pub struct Settings {
     pub gateway_client_limit: Limit,
     /// The bytes of each body a service in full logging mode keeps.
     pub gateway_log_body_limit: usize,
+    /// Anti-malware agents' enrolments, per address.
+    pub agent_enrol_limit: Limit,
+    /// Each anti-malware agent's calls (a heartbeat a minute, its reports).
+    pub agent_limit: Limit,
     /// The gateway's peers over mutual TLS, and its TLS listener; none by default.
     pub gateway_federation: Option<Arc<gateway::federation::Federation>>,
 }
@@ -132,6 +137,8 @@ impl Default for Settings {
             gateway_client_limit: Limit { max: 6000, window: Duration::from_secs(60) },
             gateway_federation: None,
             gateway_log_body_limit: 1024 * 1024,
+            agent_enrol_limit: Limit { max: 20, window: Duration::from_secs(600) },
+            agent_limit: Limit { max: 30, window: Duration::from_secs(60) },
         }
     }
 }
@@ -153,6 +160,10 @@ pub struct AppState {
     pub register_throttle: Arc<throttle::Throttle>,
     /// Calls through the gateway, per client subsystem.
     pub gateway_throttle: Arc<throttle::Throttle>,
+    /// Enrolments of anti-malware agents, per address.
+    pub enrol_throttle: Arc<throttle::Throttle>,
+    /// Calls of each anti-malware agent (heartbeats, reports), per machine.
+    pub agent_throttle: Arc<throttle::Throttle>,
     /// The pages' content security policy (with the identity providers' origins).
     pub page_csp: axum::http::HeaderValue,
     /// Set when the instance is asked to stop: `/readyz` answers 503 while
@@ -179,6 +190,8 @@ impl AppState {
         let lookup_throttle = Arc::new(throttle::Throttle::new(settings.lookup_limit));
         let register_throttle = Arc::new(throttle::Throttle::new(settings.register_limit));
         let gateway_throttle = Arc::new(throttle::Throttle::new(settings.gateway_client_limit));
+        let enrol_throttle = Arc::new(throttle::Throttle::new(settings.agent_enrol_limit));
+        let agent_throttle = Arc::new(throttle::Throttle::new(settings.agent_limit));
         let origins: Vec<String> =
             settings.app.providers.iter().map(|p| ctx::origin_of(&p.issuer)).filter(|o| !o.is_empty()).collect();
         let page_csp = ctx::page_csp(&origins);
@@ -188,6 +201,8 @@ impl AppState {
             lookup_throttle,
             register_throttle,
             gateway_throttle,
+            enrol_throttle,
+            agent_throttle,
             page_csp,
             draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })

@@ -70,6 +70,14 @@ impl Layout {
 }
 
 /// What a form was sent with and what is wrong with it, to show it again.
+/// A field error's message in the language, with what it names after it.
+pub fn field_message(lang: Lang, e: &egov_app::FieldError) -> String {
+    match &e.detail {
+        Some(d) => format!("{} ({d})", t(lang, e.key)),
+        None => t(lang, e.key).to_string(),
+    }
+}
+
 #[derive(Default)]
 pub struct FormState {
     pub values: HashMap<String, String>,

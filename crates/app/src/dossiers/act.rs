@@ -95,7 +95,16 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
     if uploads.iter().map(|(_, u)| u.bytes.len()).sum::<usize>() > egov_dossier::MAX_DOSSIER_FILES {
         return Err(AppError::refused(Refusal::Unacceptable, "err.file.total", ""));
     }
-    let written = files::write(&app.blobs, uploads, true).await?;
+    let (purposes, uploads): (Vec<FilePurpose>, Vec<Upload>) = uploads.into_iter().unzip();
+    let (clean, infected) = files::scan(app, &format!("user:{}", p.user_id), uploads).await?;
+    if let Some(e) = infected.first() {
+        return Err(AppError::refused(
+            Refusal::Unacceptable,
+            "err.file.infected",
+            e.detail.clone().unwrap_or_default(),
+        ));
+    }
+    let written = files::write(&app.blobs, purposes.into_iter().zip(clean).collect(), true).await?;
     let done = apply(app, p, code, req, &written.files).await;
     let status = written.settle(done).await?;
     app.mail_wake.notify_one();

@@ -119,9 +119,12 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     }
     errs.extend(proc.check_form(&form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)));
     errs.extend(files::check(&uploads, proc.documents.len(), kept.iter().map(|f| f.size as usize).sum()));
+    let sent: Vec<usize> = uploads.iter().map(|u| u.part).collect();
+    let (uploads, infected) = files::scan(app, &format!("user:{}", p.user_id), uploads).await?;
+    errs.extend(infected);
     if !draft {
         for (i, doc) in proc.documents.iter().enumerate() {
-            let handed = uploads.iter().any(|u| u.part == i) || kept.iter().any(|f| f.part_index == i as i64);
+            let handed = sent.contains(&i) || kept.iter().any(|f| f.part_index == i as i64);
             if doc.mandatory && !handed {
                 errs.push(FieldError::new(format!("parts[{i}]"), "err.file.missing"));
             }
@@ -195,6 +198,8 @@ pub async fn hold_uploads(app: &App, p: &Principal, filing: Filing) -> Result<Op
             good.push(u);
         }
     }
+    // nothing infected is held (nor anything, should the scanner be down)
+    let (good, _) = files::scan(app, &format!("user:{}", p.user_id), good).await?;
     if good.is_empty() {
         return Ok(None);
     }

@@ -68,7 +68,10 @@ impl Store {
 
     /// Runs one statement that writes, queued behind this process's other
     /// writers on SQLite.
-    async fn write_one<'q>(&self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> Result<u64> {
+    pub(crate) async fn write_one<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64> {
         let _gate = match &self.write_gate {
             Some(g) => Some(g.clone().lock_owned().await),
             None => None,

@@ -69,9 +69,11 @@ pub struct Created {
     national_status: Option<u8>,
 }
 
-fn field_problem(ctx: &Ctx, errs: Vec<(String, &'static str)>) -> Response {
-    let fields =
-        errs.into_iter().map(|(p, k)| ProblemField { pointer: p, detail: t(ctx.lang, k).to_string() }).collect();
+fn field_problem(ctx: &Ctx, errs: Vec<egov_app::FieldError>) -> Response {
+    let fields = errs
+        .iter()
+        .map(|e| ProblemField { pointer: e.field.clone(), detail: crate::views::field_message(ctx.lang, e) })
+        .collect();
     problem_response(StatusCode::UNPROCESSABLE_ENTITY, t(ctx.lang, "form.has_errors"), None, fields)
 }
 
@@ -130,10 +132,10 @@ pub async fn file_dossier(
     state: &AppState,
     p: &Principal,
     filing: Filing,
-) -> Result<Result<Filed, Vec<(String, &'static str)>>, WebError> {
+) -> Result<Result<Filed, Vec<egov_app::FieldError>>, WebError> {
     match egov_app::dossiers::file(&state.app, p, filing).await {
         Ok(filed) => Ok(Ok(filed)),
-        Err(egov_app::AppError::Invalid(errs)) => Ok(Err(errs.into_iter().map(|e| (e.field, e.key)).collect())),
+        Err(egov_app::AppError::Invalid(errs)) => Ok(Err(errs)),
         Err(e) => Err(e.into()),
     }
 }

@@ -86,7 +86,7 @@ async fn intake_page(
     state: &AppState,
     ctx: &Ctx,
     typed: &Typed,
-    errors: &[(String, &'static str)],
+    errors: &[egov_app::FieldError],
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let p = receiver(ctx)?;
@@ -102,7 +102,7 @@ async fn intake_page(
         .collect();
     procedures.sort_by(|a, b| a.label.cmp(&b.label));
     let proc = snap.procedures.get(typed.procedure.as_str()).filter(|x| x.agencies.iter().any(|a| agency == *a));
-    let err = |name: &str| errors.iter().find(|(n, _)| n == name).map(|(_, k)| t(ctx.lang, k).to_string());
+    let err = |name: &str| errors.iter().find(|e| e.field == name).map(|e| crate::views::field_message(ctx.lang, e));
     let (fields, parts) = match proc {
         Some(x) => (
             field_views(x, ctx.lang, &typed.form, errors),
@@ -192,7 +192,6 @@ async fn intake_submit(State(state): State<AppState>, ctx: Ctx, Form(pairs): For
         match egov_app::dossiers::file_at_counter(&state.app, &p, input).await {
             Ok((code, _)) => Ok(Redirect::to(&format!("/quan-tri/tiep-nhan/{code}")).into_response()),
             Err(egov_app::AppError::Invalid(errs)) => {
-                let errs: Vec<(String, &'static str)> = errs.into_iter().map(|e| (e.field, e.key)).collect();
                 intake_page(&state, &ctx, &typed, &errs, StatusCode::UNPROCESSABLE_ENTITY).await
             }
             Err(e) => Err(e.into()),

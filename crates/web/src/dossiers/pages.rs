@@ -14,7 +14,8 @@ use egov_i18n::{t, Lang};
 
 use crate::ctx::Ctx;
 use crate::dossiers::api::{file_dossier, Filing};
-use crate::views::or_login;
+use crate::views::{field_message, or_login};
+use egov_app::FieldError;
 use crate::views::{render, Layout};
 use crate::{AppState, WebError};
 use egov_kernel::vn::micros_to_page as micros_to_minute;
@@ -63,7 +64,7 @@ pub(crate) fn field_views(
     p: &Procedure,
     lang: Lang,
     values: &BTreeMap<String, String>,
-    errors: &[(String, &'static str)],
+    errors: &[FieldError],
 ) -> Vec<FieldView> {
     p.form
         .iter()
@@ -96,10 +97,7 @@ pub(crate) fn field_views(
                 input,
                 required: f.required,
                 checked: !value.is_empty(),
-                error: errors
-                    .iter()
-                    .find(|(n, _)| *n == format!("form.{}", f.name))
-                    .map(|(_, k)| t(lang, k).to_string()),
+                error: errors.iter().find(|e| e.field == format!("form.{}", f.name)).map(|e| field_message(lang, e)),
                 value,
                 options,
             }
@@ -149,7 +147,7 @@ fn citizen(ctx: &Ctx) -> Result<&egov_identity::Principal, WebError> {
 struct ApplyForm<'a> {
     agency: &'a str,
     values: &'a BTreeMap<String, String>,
-    errors: &'a [(String, &'static str)],
+    errors: &'a [FieldError],
     draft: Option<i64>,
     /// Good files were just held in the draft despite another field's error.
     held: bool,
@@ -190,7 +188,7 @@ async fn apply_page(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let err = errors.iter().find(|(n, _)| *n == format!("parts[{i}]")).map(|(_, k)| t(ctx.lang, k).to_string());
+            let err = errors.iter().find(|e| e.field == format!("parts[{i}]")).map(|e| field_message(ctx.lang, e));
             let have = attached.iter().find(|f| f.part_index == i as i64).map(|f| f.file_name.clone());
             PartInput {
                 name: format!("part_{i}"),
@@ -201,7 +199,7 @@ async fn apply_page(
             }
         })
         .collect();
-    let agency_error = errors.iter().find(|(n, _)| n == "agency").map(|(_, k)| t(ctx.lang, k).to_string());
+    let agency_error = errors.iter().find(|e| e.field == "agency").map(|e| field_message(ctx.lang, e));
     let fields = field_views(p, ctx.lang, values, errors);
     let mut summary = Vec::new();
     if let Some(e) = &agency_error {
