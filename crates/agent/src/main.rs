@@ -48,9 +48,9 @@ enum Command {
         /// A folder to scan (repeat for several).
         #[arg(long = "scan", env = "EGOV_AGENT_SCAN", value_delimiter = ',')]
         scan: Vec<PathBuf>,
-        /// Hours between scans (the first at start).
-        #[arg(long, env = "EGOV_AGENT_SCAN_HOURS", default_value_t = 24.0)]
-        scan_hours: f64,
+        /// Seconds between scans (the first at start; a day by default).
+        #[arg(long, env = "EGOV_AGENT_SCAN_SECONDS", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
+        scan_seconds: u64,
         /// Seconds between heartbeats.
         #[arg(long, env = "EGOV_AGENT_HEARTBEAT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
         heartbeat_seconds: u64,
@@ -91,19 +91,16 @@ async fn go(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Run { clamd, scan, scan_hours, heartbeat_seconds, quarantine } => {
+        Command::Run { clamd, scan, scan_seconds, heartbeat_seconds, quarantine } => {
             let creds = store.credentials().map_err(|e| e.to_string())?;
             let clamd = egov_clamd::Clamd::new(clamd.parse().map_err(|e: egov_clamd::ClamdError| e.to_string())?);
-            if !(0.001..=24.0 * 365.0).contains(&scan_hours) {
-                return Err("--scan-hours: from 0.001 to 8760".into());
-            }
             run(
                 store,
                 client,
                 creds,
                 clamd,
                 scan,
-                Duration::from_secs_f64(scan_hours * 3600.0),
+                Duration::from_secs(scan_seconds),
                 Duration::from_secs(heartbeat_seconds),
                 quarantine,
             )

@@ -182,7 +182,7 @@ mod tests {
         std::os::unix::fs::symlink("/etc", home.join("etc-link")).unwrap();
         let store = Store::open(&temp("state")).unwrap();
         let q = temp("quarantine");
-        let o = run(&store, &clamd.client(), &[home.clone()], Some(&q)).await;
+        let o = run(&store, &clamd.client(), std::slice::from_ref(&home), Some(&q)).await;
         assert_eq!((o.files, o.infected, o.failed), (2, 1, None), "links are not followed");
         assert!(!home.join("sub/eicar.com").exists(), "moved away");
         let pending = store.pending().unwrap();
@@ -197,7 +197,7 @@ mod tests {
         // queued reports outlive the process: a new handle on the folder reads them
         let again = Store::open(&store.dir).unwrap();
         assert_eq!(again.pending().unwrap(), pending);
-        again.taken(&[r.report_id.clone()]).unwrap();
+        again.taken(std::slice::from_ref(&r.report_id)).unwrap();
         assert!(again.pending().unwrap().is_empty());
     }
 
@@ -208,7 +208,7 @@ mod tests {
         std::fs::write(home.join("a.txt"), b"a").unwrap();
         let store = Store::open(&temp("state2")).unwrap();
         let c = clamd.client();
-        assert_eq!(run(&store, &c, &[home.clone()], None).await.failed, None);
+        assert_eq!(run(&store, &c, std::slice::from_ref(&home), None).await.failed, None);
         let good = store.scan_state().unwrap().last_good_scan;
         clamd.stop();
         assert!(run(&store, &c, &[home], None).await.failed.is_some());

@@ -92,9 +92,15 @@ pub struct Console {
 }
 
 fn line(m: PrMachine, policy: &Policy, now: i64, day: NaiveDate) -> MachineLine {
-    let state = AgentState::of(m.status.as_ref().map(|s| s.last_seen), now);
+    // a machine whose agent was revoked (none current) is heard from no more
+    let heard = m.status.as_ref().filter(|_| m.enrolled_at.is_some() || m.own);
+    let state = match (heard, &m.status) {
+        (Some(s), _) => AgentState::of(Some(s.last_seen), now),
+        (None, Some(_)) => AgentState::Disconnected,
+        (None, None) => AgentState::NeverConnected,
+    };
     let outdated = m.status.as_ref().is_none_or(|s| policy.outdated(s.signature_date, now));
-    let covered = m.status.as_ref().is_some_and(|s| policy.covered(s, now));
+    let covered = heard.is_some_and(|s| policy.covered(s, now));
     let counted = !m.own && egov_protection::counts_on(m.machine.m.added_on, m.machine.m.retired_on, day);
     MachineLine { m, state, outdated, covered, counted }
 }

@@ -27,6 +27,8 @@ mod identity;
 mod journeys;
 mod mail;
 mod process;
+mod protection;
+mod protection_agent;
 mod public;
 mod quality;
 mod signin;
