@@ -427,11 +427,12 @@ async fn import(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DetectionQuery {
     /// Only those not yet closed (new or quarantined).
     #[serde(default)]
     open: bool,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100000)]
     page: Option<u32>,
 }
 
@@ -470,7 +471,10 @@ pub(crate) const PER_PAGE: u32 = 50;
 async fn detections(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DetectionQuery>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let page = q.page.unwrap_or(1).max(1);
+        let page = q.page.unwrap_or(1);
+        if !(1..=100_000).contains(&page) {
+            return Err(WebError::BadRequest("page: from 1 to 100000".into()));
+        }
         let (list, total) = pr::detections(&state.app, Actor::User(p), q.open, page, PER_PAGE).await?;
         let detections = list
             .into_iter()
@@ -573,9 +577,11 @@ async fn policy(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
+    /// The year (absent: this year).
     #[param(minimum = 2000, maximum = 2100)]
-    year: i32,
+    year: Option<i32>,
     /// One agency's (absent: the caller's whole scope).
     agency: Option<String>,
 }
@@ -591,10 +597,11 @@ pub struct CoverageDay {
 async fn coverage(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SeriesQuery>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        if !(2000..=2100).contains(&q.year) {
+        let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.app.now()));
+        if !(2000..=2100).contains(&year) {
             return Err(WebError::BadRequest("year: from 2000 to 2100".into()));
         }
-        let s = pr::series(&state.app, Actor::User(p), q.agency.as_deref(), q.year).await?;
+        let s = pr::series(&state.app, Actor::User(p), q.agency.as_deref(), year).await?;
         let days: Vec<CoverageDay> =
             s.into_iter().map(|(d, c)| CoverageDay { day: d.to_string(), coverage: c.into() }).collect();
         Ok(Json(days).into_response())
