@@ -12,7 +12,8 @@ fn the_agent_refuses_a_plain_http_server_elsewhere_and_runs_only_once_enrolled()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("https://"), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new(env!("CARGO_BIN_EXE_egov-agent")).args(["--dir", dir.to_str().unwrap(), "run"]).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_egov-agent")).args(["--dir", dir.to_str().unwrap(), "run"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not enrolled"), "{}", String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_dir_all(dir);

@@ -106,17 +106,24 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     let app = spawn().await;
     let admin = app.as_user("demo.admin").await;
     let machine = |agency: &str, name: &str| {
-        serde_json::json!({"agency_id": agency, "name": name, "kind": "workstation", "added_on": "2026-01-05"}).to_string()
+        serde_json::json!({"agency_id": agency, "name": name, "kind": "workstation", "added_on": "2026-01-05"})
+            .to_string()
     };
     let r = admin.post_json("/api/v1/protection/machines", &machine("H72.50.01", "PC-01")).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let pc1 = r.json()["id"].as_i64().unwrap();
     assert_eq!(admin.post_json("/api/v1/protection/machines", &machine("H72.11", "SRV-01")).await.status, 201);
-    assert_eq!(admin.post_json("/api/v1/protection/machines", &machine("H72.50.01", "pc-01")).await.status, 422, "the same name twice");
+    assert_eq!(
+        admin.post_json("/api/v1/protection/machines", &machine("H72.50.01", "pc-01")).await.status,
+        422,
+        "the same name twice"
+    );
     // every problem at once
-    let bad = serde_json::json!({"agency_id": "H99", "name": "", "kind": "toaster", "address": "1.2.3", "added_on": "soon"});
+    let bad =
+        serde_json::json!({"agency_id": "H99", "name": "", "kind": "toaster", "address": "1.2.3", "added_on": "soon"});
     let r = admin.post_json("/api/v1/protection/machines", &bad.to_string()).await;
-    let pointers: Vec<String> = r.json()["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap().to_string()).collect();
+    let pointers: Vec<String> =
+        r.json()["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap().to_string()).collect();
     assert_eq!(pointers, ["name", "kind", "address", "added_on", "agency_id"]);
     // the inventory as CSV: all or nothing, every problem with its line
     let csv = "agency,name,kind,added_on\nH72.50.01,PC-02,workstation,2026-01-05\nH72.50.01,PC-03,tablet,2026-01-05\n";
@@ -127,8 +134,16 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     let r = admin.post_with_body("/api/v1/protection/inventory", csv, "text/csv").await;
     assert_eq!(r.json(), serde_json::json!({"added": 2, "changed": 0}));
     // one agent heartbeats with current signatures and a scan: 1 of 3 at H72.50.01
-    let token = admin.post_json(&format!("/api/v1/protection/machines/{pc1}/enrolment"), "{}").await.json()["token"].as_str().unwrap().to_string();
-    let key = app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await.json()["key"].as_str().unwrap().to_string();
+    let token = admin.post_json(&format!("/api/v1/protection/machines/{pc1}/enrolment"), "{}").await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key =
+        app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await.json()
+            ["key"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let today = chrono::Local::now().format("%a %b %e %H:%M:%S %Y").to_string();
     let beat = serde_json::json!({"host_name": "pc-01", "os": "Debian", "agent_version": "0.1.0",
         "clamd_version": format!("ClamAV 1.4.6/27474/{today}"), "last_scan": {"seconds_ago": 60, "result": "clean"}, "last_good_scan_seconds_ago": 60});
@@ -149,12 +164,35 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     page.login("demo.agency-admin", DEMO_PASSWORD).await;
     let p = page.get("/quan-tri/an-toan-thong-tin").await;
     assert_eq!(p.status, 200, "{}", p.text);
-    assert!(p.text.contains("0,0 % (0/3)") && p.text.contains("<svg role=\"img\""), "revoked: not protected; {}", p.text);
-    let r = page.post_form("/quan-tri/an-toan-thong-tin/may", &[("csrf", &p.csrf()), ("agency_id", "H72.50.01"), ("name", "PC-04"), ("kind", "server"), ("address", "zz"), ("added_on", "2026-13-01")]).await;
+    assert!(
+        p.text.contains("0,0 % (0/3)") && p.text.contains("<svg role=\"img\""),
+        "revoked: not protected; {}",
+        p.text
+    );
+    let r = page
+        .post_form(
+            "/quan-tri/an-toan-thong-tin/may",
+            &[
+                ("csrf", &p.csrf()),
+                ("agency_id", "H72.50.01"),
+                ("name", "PC-04"),
+                ("kind", "server"),
+                ("address", "zz"),
+                ("added_on", "2026-13-01"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 422);
-    assert!(r.text.contains("value=\"PC-04\"") && r.text.contains("Vui lòng nhập ngày dạng YYYY-MM-DD.") && r.text.contains("Nhập địa chỉ IPv4"), "{}", r.text);
+    assert!(
+        r.text.contains("value=\"PC-04\"")
+            && r.text.contains("Vui lòng nhập ngày dạng YYYY-MM-DD.")
+            && r.text.contains("Nhập địa chỉ IPv4"),
+        "{}",
+        r.text
+    );
     // another agency's machine is not theirs
-    let srv = all["machines"].as_array().unwrap().iter().find(|m| m["name"] == "SRV-01").unwrap()["id"].as_i64().unwrap();
+    let srv =
+        all["machines"].as_array().unwrap().iter().find(|m| m["name"] == "SRV-01").unwrap()["id"].as_i64().unwrap();
     assert_eq!(page.get(&format!("/quan-tri/an-toan-thong-tin/may/{srv}")).await.status, 404);
     // a token issued on the machine's page, shown once
     let m = page.get(&format!("/quan-tri/an-toan-thong-tin/may/{pc1}")).await;
@@ -168,4 +206,32 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     let sheet = wb.worksheet_range("Tỷ lệ bảo vệ").unwrap();
     assert_eq!(sheet.get((1, 1)), Some(&Data::Float(3.0)));
     assert_eq!(sheet.get((1, 2)), Some(&Data::Float(0.0)), "revoked: no longer covered");
+}
+
+/// A machine of H72.50.01 with an enrolled agent that heartbeats and has
+/// reported a detection, for the pages' checks: its id.
+pub async fn console_fixture(app: &TestApp) -> i64 {
+    let admin = app.as_user("demo.admin").await;
+    let m = serde_json::json!({"agency_id": "H72.50.01", "name": "PC-MOT-CUA-01", "kind": "workstation", "added_on": "2026-01-05", "location": "Phường Tân Ninh"});
+    let r = admin.post_json("/api/v1/protection/machines", &m.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let token = admin.post_json(&format!("/api/v1/protection/machines/{id}/enrolment"), "{}").await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key =
+        app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await.json()
+            ["key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let beat = serde_json::json!({"host_name": "pc-mot-cua-01", "os": "Debian GNU/Linux 12", "addresses": ["10.72.50.11"], "agent_version": "0.1.0",
+        "clamd_version": "ClamAV 1.4.6/27474/Mon Nov 30 09:35:01 2026", "last_scan": {"seconds_ago": 600, "result": "infected"}, "last_good_scan_seconds_ago": 600});
+    let key = [("X-Agent-Key", key.as_str())];
+    assert_eq!(app.client().post_json_with("/api/v1/agent/heartbeat", &beat.to_string(), &key).await.status, 204);
+    let report = serde_json::json!({"reports": [{"report_id": "1-a", "found_seconds_ago": 600, "path": "C:/Users/mc/Downloads/hoa-don.exe",
+        "signature": "Win.Test.EICAR_HDB-1", "sha256": "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f", "action": "quarantined"}]});
+    assert_eq!(app.client().post_json_with("/api/v1/agent/detections", &report.to_string(), &key).await.status, 200);
+    id
 }

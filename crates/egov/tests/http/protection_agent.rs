@@ -34,7 +34,11 @@ impl Drop for Agent {
 async fn until<F: std::future::Future<Output = bool>>(what: &str, log: &Path, mut f: impl FnMut() -> F) {
     let deadline = Instant::now() + Duration::from_secs(45);
     while !f().await {
-        assert!(Instant::now() < deadline, "waited in vain for {what}; the agent said:\n{}", std::fs::read_to_string(log).unwrap_or_default());
+        assert!(
+            Instant::now() < deadline,
+            "waited in vain for {what}; the agent said:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -55,9 +59,11 @@ async fn a_real_agent_reports_what_clamd_finds_and_keeps_reporting_across_a_serv
     let base = server.base.clone();
     let admin = token_for(&base, "demo.admin", PASSWORD).await;
     let api = Client::new(&base).with_bearer(&admin);
-    let m = serde_json::json!({"agency_id": "H72.11", "name": "SRV-MOT-CUA", "kind": "server", "added_on": "2026-01-05"});
+    let m =
+        serde_json::json!({"agency_id": "H72.11", "name": "SRV-MOT-CUA", "kind": "server", "added_on": "2026-01-05"});
     let id = api.post_json("/api/v1/protection/machines", &m.to_string()).await.json()["id"].as_i64().unwrap();
-    let token = api.post_json(&format!("/api/v1/protection/machines/{id}/enrolment"), r#"{"hours": 1}"#).await.json()["token"]
+    let token = api.post_json(&format!("/api/v1/protection/machines/{id}/enrolment"), r#"{"hours": 1}"#).await.json()
+        ["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -65,7 +71,10 @@ async fn a_real_agent_reports_what_clamd_finds_and_keeps_reporting_across_a_serv
     // enrolment: the key kept in a file only its owner reads; the token used once
     let dir = std::env::temp_dir().join(format!("egov-agent-{}", random_name()));
     let enrol = |token: &str| {
-        Command::new(agent_bin()).args(["--dir", dir.to_str().unwrap(), "enrol", "--server", &base, "--token", token]).output().unwrap()
+        Command::new(agent_bin())
+            .args(["--dir", dir.to_str().unwrap(), "enrol", "--server", &base, "--token", token])
+            .output()
+            .unwrap()
     };
     let out = enrol(&token);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -94,14 +103,21 @@ async fn a_real_agent_reports_what_clamd_finds_and_keeps_reporting_across_a_serv
     until("the detection in the console", &log, || async { detections(&base, &admin).await["total"] == 1 }).await;
     let d = detections(&base, &admin).await;
     let first = &d["detections"][0];
-    assert_eq!((first["machine"].as_str(), first["signature"].as_str()), (Some("SRV-MOT-CUA"), Some("Egov.Test.EICAR.UNOFFICIAL")));
+    assert_eq!(
+        (first["machine"].as_str(), first["signature"].as_str()),
+        (Some("SRV-MOT-CUA"), Some("Egov.Test.EICAR.UNOFFICIAL"))
+    );
     assert_eq!(first["action"], "quarantined");
     assert_eq!(first["sha256"], "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f");
     assert!(!home.join("eicar.com").exists());
-    let machine = |c: serde_json::Value| c["machines"].as_array().unwrap().iter().find(|m| m["id"] == id).cloned().unwrap();
+    let machine =
+        |c: serde_json::Value| c["machines"].as_array().unwrap().iter().find(|m| m["id"] == id).cloned().unwrap();
     until("the machine's heartbeat", &log, || async {
         let m = machine(api.get("/api/v1/protection/machines").await.json());
-        m["state"] == "active" && m["engine"] == "1.4.6" && m["last_good_scan"].is_string() && m["host_name"].is_string()
+        m["state"] == "active"
+            && m["engine"] == "1.4.6"
+            && m["last_good_scan"].is_string()
+            && m["host_name"].is_string()
     })
     .await;
     // the page shows it too
@@ -125,9 +141,14 @@ async fn a_real_agent_reports_what_clamd_finds_and_keeps_reporting_across_a_serv
     let admin = token_for(&base, "demo.admin", PASSWORD).await;
     let api = Client::new(&base).with_bearer(&admin);
     assert_eq!(api.delete(&format!("/api/v1/protection/machines/{id}/agent")).await.status, 204);
-    let creds: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("credentials.json")).unwrap()).unwrap();
+    let creds: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("credentials.json")).unwrap()).unwrap();
     let r = Client::new(&base)
-        .post_json_with("/api/v1/agent/heartbeat", r#"{"host_name":"x","os":"x","agent_version":"x"}"#, &[("X-Agent-Key", creds["key"].as_str().unwrap())])
+        .post_json_with(
+            "/api/v1/agent/heartbeat",
+            r#"{"host_name":"x","os":"x","agent_version":"x"}"#,
+            &[("X-Agent-Key", creds["key"].as_str().unwrap())],
+        )
         .await;
     assert_eq!(r.status, 401);
     server.term();

@@ -438,7 +438,11 @@ impl Client {
     /// A JSON POST with extra headers.
     /// A POST of a body of any type (a CSV file, say).
     pub async fn post_with_body(&self, path: &str, body: &str, content_type: &str) -> Resp {
-        let req = self.http.post(format!("{}{}", self.base, path)).header("content-type", content_type).body(body.to_string());
+        let req = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header("content-type", content_type)
+            .body(body.to_string());
         self.send(req).await
     }
 
