@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::{load, marriage_form, start_server_full, token, us, Args, Server};
 
 /// A fresh database on the PostgreSQL server `admin` names; its URL.
-fn fresh_database(admin: &str, n: usize) -> Result<String, String> {
+pub(crate) fn fresh_database(admin: &str, n: usize) -> Result<String, String> {
     let name = format!("egov_bench_{}_{n}", std::process::id());
     let out = Command::new("psql")
         .arg(admin)

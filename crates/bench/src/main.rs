@@ -7,10 +7,12 @@
 //! the catalog through the API, and drives the search endpoint and `/healthz`
 //! from this process over loopback, one after the other in the same run.
 
+mod agents;
 mod catalog_gen;
 mod gateway;
 mod instances;
 mod load;
+mod scan;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,14 +31,18 @@ struct Args {
     /// `gateway`: rounds of every target, interleaved (the machine's noise
     /// falls on all of them alike); each round --seconds long.
     rounds: u64,
+    /// `agents`: how many simulated agents.
+    agents: usize,
+    /// `scan`: random body signatures clamd holds besides EICAR's.
+    signatures: usize,
 }
 
 fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
-        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R]")?;
+        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N]")?;
     let mut a =
-        Args { procedures: 6000, seconds: 10, connections: 16, seed: 1, max_size: u64::MAX, min_size: 0, rounds: 1 };
+        Args { procedures: 6000, seconds: 10, connections: 16, seed: 1, max_size: u64::MAX, min_size: 0, rounds: 1, agents: 5000, signatures: 100_000 };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
         let n: u64 = v.parse().map_err(|_| format!("{flag}: '{v}' is not a number"))?;
@@ -48,6 +54,8 @@ fn parse_args() -> Result<(String, Args), String> {
             "--max-size" => a.max_size = n,
             "--min-size" => a.min_size = n,
             "--rounds" => a.rounds = n.max(1),
+            "--agents" => a.agents = n as usize,
+            "--signatures" => a.signatures = n as usize,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -272,6 +280,8 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "worklists" => worklists(a).await,
         Ok((cmd, a)) if cmd == "instances" => instances::instances(a).await,
         Ok((cmd, a)) if cmd == "gateway" => gateway::gateway(a).await,
+        Ok((cmd, a)) if cmd == "agents" => agents::agents(a).await,
+        Ok((cmd, a)) if cmd == "scan" => scan::scan(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

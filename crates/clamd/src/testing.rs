@@ -42,11 +42,33 @@ fn random() -> String {
 impl TestClamd {
     /// Starts clamd and waits until it answers `PING` (a few seconds).
     pub async fn start() -> TestClamd {
+        TestClamd::start_with(0).await
+    }
+
+    /// Starts clamd with `extra` more body signatures besides the EICAR one:
+    /// random byte strings of 16 to 40 bytes (a fixed seed), so that a
+    /// measurement sees the matcher of a database of some size rather than
+    /// of one signature. (ClamAV's own databases hold millions of
+    /// signatures, most of them hashes; they cannot be downloaded here.)
+    pub async fn start_with(extra: usize) -> TestClamd {
         let dir = std::env::temp_dir().join(format!("egov-clamd-{}", random()));
         let db = dir.join("db");
         std::fs::create_dir_all(&db).expect("clamd's folder");
         let hex: String = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE".iter().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(db.join("egov-test.ndb"), format!("{SIGNATURE}:0:*:{hex}\n")).expect("the signature database");
+        let mut sigs = format!("{SIGNATURE}:0:*:{hex}\n");
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..extra {
+            let len = 16 + (next() % 25) as usize;
+            let body: String = (0..len).map(|_| format!("{:02x}", next() as u8)).collect();
+            sigs.push_str(&format!("Egov.Synthetic.{i}:0:*:{body}\n"));
+        }
+        std::fs::write(db.join("egov-test.ndb"), sigs).expect("the signature database");
         let socket = dir.join("clamd.sock");
         let conf = dir.join("clamd.conf");
         std::fs::write(

@@ -16,8 +16,8 @@ pub struct Running {
     pub stdout: std::sync::mpsc::Receiver<String>,
 }
 
-// The child is handed to `Running`, whose `term` waits for it; a test that
-// fails before then leaves it to the test process's end.
+// The child is handed to `Running`, whose `term` waits for it (and whose
+// drop kills it, should a test fail before).
 #[allow(clippy::zombie_processes)]
 pub fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
@@ -63,6 +63,16 @@ pub fn start(data: &std::path::Path, db_url: Option<&str>, extra: &[&str]) -> Ru
             return Running { child, base: addr.to_string(), instance, stdout: rx };
         }
         seen.push(line);
+    }
+}
+
+/// A test that fails before `term` leaves no server running behind it.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
