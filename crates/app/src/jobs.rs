@@ -61,7 +61,12 @@ pub async fn deliver_due<T: Transport>(
             store.mail_failed(job.id, "no e-mail address").await?;
             continue;
         };
-        let mail = egov_mail::compose(&to, &job.dossier_code, job.kind.as_str(), &job.note, public_url);
+        let mail = match job.kind {
+            egov_store::MailKind::Dossier(k) => {
+                egov_mail::compose(&to, &job.dossier_code, k.as_str(), &job.note, public_url)
+            }
+            egov_store::MailKind::Security(a) => egov_mail::compose_alert(&to, a.as_str(), &job.note, public_url),
+        };
         match transport.send(&mail).await {
             Ok(()) => {
                 tracing::info!(message = job.id, code = %job.dossier_code, "mail sent");

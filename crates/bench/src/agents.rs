@@ -17,7 +17,8 @@ fn cpu_seconds(pid: u32) -> Result<f64, String> {
     // the fields after the command's closing parenthesis; utime and stime are the 14th and 15th
     let rest = stat.rsplit_once(')').ok_or("bad stat")?.1;
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let ticks: f64 =
+        f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
     Ok(ticks / 100.0) // USER_HZ, 100 on Linux
 }
 
@@ -41,7 +42,8 @@ async fn enrol(server: &Server, n: usize) -> Result<Vec<String>, String> {
         return Err(format!("inventory: {}", r.text().await.unwrap_or_default()));
     }
     let c: serde_json::Value = crate::get_json(&format!("{}/api/v1/protection/machines", server.base), &admin).await?;
-    let ids: Vec<i64> = c["machines"].as_array().ok_or("no machines")?.iter().filter_map(|m| m["id"].as_i64()).collect();
+    let ids: Vec<i64> =
+        c["machines"].as_array().ok_or("no machines")?.iter().filter_map(|m| m["id"].as_i64()).collect();
     let mut keys = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(32) {
         let tasks = chunk.iter().map(|id| {

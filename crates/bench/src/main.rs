@@ -41,8 +41,17 @@ fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
         it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N]")?;
-    let mut a =
-        Args { procedures: 6000, seconds: 10, connections: 16, seed: 1, max_size: u64::MAX, min_size: 0, rounds: 1, agents: 5000, signatures: 100_000 };
+    let mut a = Args {
+        procedures: 6000,
+        seconds: 10,
+        connections: 16,
+        seed: 1,
+        max_size: u64::MAX,
+        min_size: 0,
+        rounds: 1,
+        agents: 5000,
+        signatures: 100_000,
+    };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
         let n: u64 = v.parse().map_err(|_| format!("{flag}: '{v}' is not a number"))?;

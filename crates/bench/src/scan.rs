@@ -35,7 +35,13 @@ async fn submit(http: &reqwest::Client, base: &str, token: &str, part: Vec<u8>) 
         .part("part_0", reqwest::multipart::Part::bytes(part).file_name("to-khai.pdf"))
         .part("part_1", reqwest::multipart::Part::bytes(document(2048, 7)).file_name("cccd.pdf"));
     let t = Instant::now();
-    let r = http.post(format!("{base}/api/v1/dossiers")).bearer_auth(token).multipart(form).send().await.map_err(|e| e.to_string())?;
+    let r = http
+        .post(format!("{base}/api/v1/dossiers"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let d = t.elapsed();
     if r.status().as_u16() != 201 {
         return Err(format!("submission: {} {}", r.status(), r.text().await.unwrap_or_default()));
@@ -52,7 +58,11 @@ pub async fn scan(a: Args) -> Result<(), String> {
     let signatures = a.signatures;
     let t = Instant::now();
     let clamd = TestClamd::start_with(signatures).await;
-    println!("# upload scanning: clamd with {} signatures (started in {:.1} s)", signatures + 1, t.elapsed().as_secs_f64());
+    println!(
+        "# upload scanning: clamd with {} signatures (started in {:.1} s)",
+        signatures + 1,
+        t.elapsed().as_secs_f64()
+    );
     let socket = clamd.address().to_string();
     let scanning = start_server_full(None, &["--clamd".into(), socket]).await?;
     let plain = start_server_full(None, &[]).await?;

@@ -139,6 +139,8 @@ pub fn kind_key(kind: &str) -> &'static str {
         "return_result" => "inbox.return_result",
         "apologize" => "inbox.apologize",
         "receive_at_counter" => "inbox.receive_at_counter",
+        "security_detection" => "mail.alert.detection",
+        "security_disconnected" => "mail.alert.disconnected",
         _ => "inbox.other",
     }
 }
@@ -170,6 +172,40 @@ pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<
         body.push_str(&format!("\n{}\n", t(lang, "mail.footer")));
     }
     Mail { to: to.to_string(), subject: format!("{} {code}: {}", t(Lang::Vi, "mail.subject"), t(Lang::Vi, key)), body }
+}
+
+/// An alert to an administrator (information security): its kind's words
+/// and what it is about, Vietnamese, then English.
+pub fn compose_alert(to: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
+    static MESSAGES_IN: std::sync::Once = std::sync::Once::new();
+    MESSAGES_IN.call_once(|| {
+        let _ = egov_i18n::install(MESSAGES);
+    });
+    let key = kind_key(kind);
+    let mut body = String::new();
+    for lang in [Lang::Vi, Lang::En] {
+        if lang == Lang::En {
+            body.push_str("\n----------\n\n");
+        }
+        body.push_str(t(lang, key));
+        body.push_str("\n\n");
+        body.push_str(note.trim());
+        body.push('\n');
+        if let Some(base) = public_url {
+            body.push_str(&format!(
+                "{}: {}/quan-tri/an-toan-thong-tin\n",
+                t(lang, "mail.alert.console"),
+                base.trim_end_matches('/')
+            ));
+        }
+        body.push_str(&format!("\n{}\n", t(lang, "mail.footer")));
+    }
+    let first = note.lines().next().unwrap_or("").chars().take(120).collect::<String>();
+    Mail {
+        to: to.to_string(),
+        subject: format!("[{}] {}: {first}", t(Lang::Vi, "mail.alert.tag"), t(Lang::Vi, key)),
+        body,
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,10 @@
 //! dossiers module.
 
 pub const MESSAGES: &[egov_i18n::Message] = &[
+    ("mail.alert.tag", "An toàn thông tin", "Information security"),
+    ("mail.alert.detection", "Phát hiện mã độc", "Malware detected"),
+    ("mail.alert.disconnected", "Máy mất kết nối với hệ thống giám sát", "A machine stopped reporting"),
+    ("mail.alert.console", "Xem và xử lý tại", "See and handle it at"),
     ("mail.subject", "[Dịch vụ công]", "[Public services]"),
     ("mail.code", "Mã hồ sơ", "Dossier code"),
     ("mail.note", "Ghi chú", "Note"),

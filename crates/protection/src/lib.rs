@@ -289,6 +289,29 @@ impl DetectionState {
     }
 }
 
+/// What an alert mailed to the administrators is about (kept in the mail
+/// outbox by this name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Alert {
+    /// Malware found on a machine, or in an upload refused.
+    Detection,
+    /// A machine silent longer than the policy allows.
+    Disconnected,
+}
+
+impl Alert {
+    pub const ALL: [Alert; 2] = [Alert::Detection, Alert::Disconnected];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alert::Detection => "security_detection",
+            Alert::Disconnected => "security_disconnected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Alert> {
+        Alert::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
 /// Whether a machine is in the inventory on a day: added by then, not yet retired.
 pub fn counts_on(added_on: NaiveDate, retired_on: Option<NaiveDate>, day: NaiveDate) -> bool {
     added_on <= day && retired_on.is_none_or(|r| day < r)

@@ -197,8 +197,17 @@ pub async fn report(app: &App, agent: &AgentCred, reports: &[Report]) -> Result<
     let mut w = app.store.begin_write().await?;
     let mut new = 0;
     for d in &list {
-        new += usize::from(w.pr_record_detection(agent.machine_id, d, &format!("agent:{}", agent.agent_id)).await?.1);
+        let (id, fresh) = w.pr_record_detection(agent.machine_id, d, &format!("agent:{}", agent.agent_id)).await?;
+        if fresh {
+            new += 1;
+            let machine = w.pr_detection(id).await?.map(|d| d.machine_name).unwrap_or_default();
+            let note = super::alert_note(app, &machine, &agent.agency_id, &[&d.path, &d.signature, &d.sha256]).await?;
+            w.pr_alert(egov_protection::Alert::Detection, Some(&agent.agency_id), &note).await?;
+        }
     }
     w.commit().await?;
+    if new > 0 {
+        app.mail_wake.notify_one();
+    }
     Ok(new)
 }

@@ -318,6 +318,49 @@ pub async fn keep_coverage(app: &App) -> Result<(), AppError> {
     Ok(app.store.pr_save_coverage(day, &by_agency).await?)
 }
 
+/// An alert's text: the machine, its agency by name, then what happened,
+/// one item a part (the same in both languages of the mail).
+pub(crate) async fn alert_note(app: &App, machine: &str, agency: &str, what: &[&str]) -> Result<String, AppError> {
+    let name = app.store.agency(agency).await?.map(|a| a.name_vi).unwrap_or_else(|| agency.to_string());
+    let mut note = format!("{machine} — {name}");
+    for w in what {
+        note.push_str(" — ");
+        note.push_str(w);
+    }
+    Ok(note)
+}
+
+/// Alerts the administrators of each machine silent longer than the
+/// policy allows, once a disconnection (a heartbeat clears it); how many.
+pub async fn alert_silent(app: &App) -> Result<usize, AppError> {
+    let policy = app.store.pr_policy().await?;
+    let now = app.store.now();
+    let before = now - i64::from(policy.disconnected_alert_minutes) * 60_000_000;
+    let mut n = 0;
+    for (id, machine, agency, last_seen) in app.store.pr_silent(before).await? {
+        let since = egov_kernel::vn::micros_to_page(last_seen);
+        let note = alert_note(app, &machine, &agency, &[&since]).await?;
+        let mut w = app.store.begin_write().await?;
+        if w.pr_mark_alerted(id, last_seen).await? {
+            w.pr_alert(egov_protection::Alert::Disconnected, Some(&agency), &note).await?;
+            w.commit().await?;
+            n += 1;
+        }
+    }
+    if n > 0 {
+        app.mail_wake.notify_one();
+    }
+    Ok(n)
+}
+
+/// Looks for machines silent too long every minute (on one instance at a time).
+pub const ALERT_SILENT: crate::jobs::Job = crate::jobs::Job {
+    name: "protection-silent",
+    every: std::time::Duration::from_secs(60),
+    run: |app| Box::pin(async move { alert_silent(&app).await.map(|_| ()) }),
+    runs: crate::jobs::Runs::OnOne,
+};
+
 /// Keeps today's coverage every ten minutes (on one instance at a time):
 /// the daily series the year-end report reads.
 pub const KEEP_COVERAGE: crate::jobs::Job = crate::jobs::Job {

@@ -75,10 +75,14 @@ async fn record(app: &App, who: &str, name: &str, bytes: &[u8], signature: &str)
         sha256: sha,
         action: ActionTaken::Refused,
     };
+    let note = format!("egov — {} — {} — {}", d.path, d.signature, d.sha256);
     let mut w = app.store.begin_write().await?;
     let machine = w.pr_own_machine(app.now().date()).await?;
-    w.pr_record_detection(machine, &d, who).await?;
+    if w.pr_record_detection(machine, &d, who).await?.1 {
+        w.pr_alert(egov_protection::Alert::Detection, None, &note).await?;
+    }
     w.commit().await?;
+    app.mail_wake.notify_one();
     tracing::warn!(signature, file = name, by = who, "upload refused: malware found");
     Ok(())
 }

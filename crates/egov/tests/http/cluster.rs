@@ -260,7 +260,8 @@ async fn an_instance_killed_mid_stream_loses_nothing_and_its_jobs_are_taken_over
     while acked.lock().unwrap().len() < 40 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let mut child = victim.child;
+    let mut victim = victim;
+    let child = &mut victim.child;
     assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait();
     let at_kill = acked.lock().unwrap().len();

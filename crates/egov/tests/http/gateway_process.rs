@@ -199,7 +199,8 @@ async fn kill_9_during_exchanges(durability: &str) {
     while answered.lock().unwrap().len() < 100 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let mut child = run.child;
+    let mut run = run;
+    let child = &mut run.child;
     assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait();
     for l in loops {

@@ -151,3 +151,58 @@ async fn without_smtp_nothing_is_queued_for_mail() {
     let page = admin.get("/quan-tri/thu-di").await;
     assert!(page.text.contains("Chưa cấu hình SMTP"), "{}", page.text);
 }
+
+/// Issue 18: a detection an agent reports is mailed at once to the system
+/// administrators and its agency's administrators, through the outbox; a
+/// machine silent longer than the policy allows is said once, until it is
+/// heard from again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_alerts_reach_the_administrators_by_mail() {
+    let port = free_port();
+    let smtp = SmtpServer::start(port, 0);
+    let app = spawn_with(mail_settings(port)).await;
+    let id = crate::protection::console_fixture(&app).await;
+    let mail = |got: &[serde_json::Value], to: &str| got.iter().find(|m| m["to"] == serde_json::json!([to])).cloned();
+    let start = Instant::now();
+    while mail(&smtp.received(), "demo.agency-admin@demo.egov.invalid").is_none()
+        || mail(&smtp.received(), "demo.admin@demo.egov.invalid").is_none()
+    {
+        assert!(start.elapsed() < Duration::from_secs(30), "no alert mailed: {:#?}", smtp.received());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = smtp.received();
+    let m = mail(&got, "demo.agency-admin@demo.egov.invalid").unwrap();
+    let subject = m["subject"].as_str().unwrap();
+    assert!(subject.contains("Phát hiện mã độc") && subject.contains("PC-MOT-CUA-01"), "{subject}");
+    let body = m["body"].as_str().unwrap();
+    assert!(
+        body.contains("Win.Test.EICAR_HDB-1") && body.contains("hoa-don.exe") && body.contains("Malware detected"),
+        "{body}"
+    );
+    assert!(body.contains("https://dvc.example.vn/quan-tri/an-toan-thong-tin"), "{body}");
+    assert!(mail(&got, "demo.receiver@demo.egov.invalid").is_none(), "officials without the role get nothing");
+    // officials' alerts are not citizens' notices: the outbox lists them by their kind
+    let o = outbox(&app).await;
+    assert!(o.iter().all(|e| e.kind == egov_store::MailKind::Security(egov_protection::Alert::Detection)), "{o:#?}");
+    // silent for two hours: said once, by the job's use case
+    app.store
+        .execute_raw(&format!("UPDATE pr_status SET last_seen = last_seen - 7200000000 WHERE machine_id = {id}"))
+        .await
+        .unwrap();
+    let ours = egov_app::App::new(
+        app.store.clone(),
+        egov_app::Config {
+            blobs: egov_store::BlobSpec::Folder(std::env::temp_dir().join(random_name())),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(egov_app::protection::alert_silent(&ours).await.unwrap(), 1);
+    assert_eq!(egov_app::protection::alert_silent(&ours).await.unwrap(), 0, "once a disconnection");
+    let start = Instant::now();
+    while !smtp.received().iter().any(|m| m["subject"].as_str().unwrap_or("").contains("mất kết nối")) {
+        assert!(start.elapsed() < Duration::from_secs(30), "no disconnection mailed: {:#?}", smtp.received());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -199,7 +199,8 @@ async fn acknowledged_submissions_survive_kill_9() {
     while acked.lock().unwrap().len() < 40 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut child = run.child;
+    let mut run = run;
+    let child = &mut run.child;
     assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait();
     for l in loops {

@@ -576,7 +576,8 @@ impl Store {
     /// A citizen's messages, newest first.
     pub async fn inbox(&self, user_id: UserId) -> Result<Vec<InboxMessage>> {
         let rows = sqlx::query(
-            "SELECT id, dossier_code, kind, note, created_at, read_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
+            "SELECT id, dossier_code, kind, note, created_at, read_at FROM inbox WHERE user_id = $1 \
+             AND kind NOT LIKE 'security_%' ORDER BY id DESC LIMIT 200",
         )
         .bind(user_id.get())
         .fetch_all(&self.pool)

@@ -38,10 +38,33 @@ pub struct MailJob {
     /// The citizen's address now (`None` if it was removed since).
     pub to: Option<String>,
     pub dossier_code: String,
-    pub kind: EventKind,
+    pub kind: MailKind,
     pub note: String,
     /// Attempts made before this one.
     pub attempts: u32,
+}
+
+/// What a message of the outbox is: a citizen's notice of a change to a
+/// dossier, or an alert to administrators (information security).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum MailKind {
+    Dossier(EventKind),
+    Security(egov_protection::Alert),
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Dossier(k) => k.as_str(),
+            MailKind::Security(a) => a.as_str(),
+        }
+    }
+    fn parse(s: &str) -> Result<MailKind> {
+        match egov_protection::Alert::parse(s) {
+            Some(a) => Ok(MailKind::Security(a)),
+            None => crate::dossier::event_kind(s).map(MailKind::Dossier),
+        }
+    }
 }
 
 /// A line of the outbox, for the back office.
@@ -49,7 +72,7 @@ pub struct MailJob {
 pub struct OutboxEntry {
     pub id: i64,
     pub dossier_code: String,
-    pub kind: EventKind,
+    pub kind: MailKind,
     pub to: Option<String>,
     pub state: MailState,
     pub attempts: i64,
@@ -117,7 +140,7 @@ impl Store {
                 id,
                 to: to.filter(|e| !e.trim().is_empty()),
                 dossier_code: get(&r, "dossier_code")?,
-                kind: crate::dossier::event_kind(&get::<String>(&r, "kind")?)?,
+                kind: MailKind::parse(&get::<String>(&r, "kind")?)?,
                 note: get(&r, "note")?,
                 attempts: u32::try_from(get::<i64>(&r, "mail_attempts")?).unwrap_or(u32::MAX),
             });
@@ -190,7 +213,7 @@ impl Store {
             entries.push(OutboxEntry {
                 id: get(r, "id")?,
                 dossier_code: get(r, "dossier_code")?,
-                kind: crate::dossier::event_kind(&get::<String>(r, "kind")?)?,
+                kind: MailKind::parse(&get::<String>(r, "kind")?)?,
                 to: get(r, "addr")?,
                 state: MailState::parse(&s).ok_or_else(|| crate::StoreError::Corrupt(format!("mail state {s}")))?,
                 attempts: get(r, "mail_attempts")?,

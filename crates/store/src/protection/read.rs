@@ -182,30 +182,18 @@ impl Store {
             .collect()
     }
 
-    /// Machines silent since before `before` whose disconnection was not yet
-    /// said: their ids, names, agencies and last heartbeat.
+    /// Machines in service with a current agent, silent since before
+    /// `before`, whose disconnection was not yet said: their ids, names,
+    /// agencies and last heartbeat.
     pub async fn pr_silent(&self, before: i64) -> Result<Vec<(i64, String, String, i64)>> {
         let rows = sqlx::query(
             "SELECT m.id, m.name, m.agency_id, s.last_seen FROM pr_status s JOIN pr_machines m ON m.id = s.machine_id \
-             WHERE s.last_seen < $1 AND s.alerted_at IS NULL AND m.own = 0 ORDER BY s.last_seen",
+             WHERE s.last_seen < $1 AND s.alerted_at IS NULL AND m.own = 0 AND m.retired_on IS NULL \
+             AND EXISTS (SELECT 1 FROM pr_agents a WHERE a.machine_id = m.id AND a.revoked_at IS NULL) ORDER BY s.last_seen",
         )
         .bind(before)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok((get(r, "id")?, get(r, "name")?, get(r, "agency_id")?, get(r, "last_seen")?))).collect()
-    }
-
-    /// Marks a silent machine's disconnection as said (unless it was heard
-    /// from meanwhile): whether this instance marked it.
-    pub async fn pr_mark_alerted(&self, machine_id: i64, last_seen: i64, at: i64) -> Result<bool> {
-        let n = self
-            .write_one(
-                sqlx::query("UPDATE pr_status SET alerted_at = $3 WHERE machine_id = $1 AND last_seen = $2 AND alerted_at IS NULL")
-                    .bind(machine_id)
-                    .bind(last_seen)
-                    .bind(at),
-            )
-            .await?;
-        Ok(n > 0)
     }
 }

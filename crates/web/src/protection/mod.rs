@@ -25,7 +25,7 @@ pub const MODULE: Module = Module {
     }],
     messages: &[messages::MESSAGES],
     migrations: egov_store::protection::MIGRATIONS,
-    jobs: &[egov_app::protection::KEEP_COVERAGE],
+    jobs: &[egov_app::protection::KEEP_COVERAGE, egov_app::protection::ALERT_SILENT],
     passthrough: None,
 };
 
