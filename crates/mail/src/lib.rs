@@ -145,16 +145,15 @@ pub fn kind_key(kind: &str) -> &'static str {
     }
 }
 
-/// The mail telling a citizen of a change to a dossier: Vietnamese, then
-/// English. `public_url`, when known, gives the lookup link.
-pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
-    // This crate's messages are in the catalogue even where no module
-    // registry installed them (a job, a test); installing twice is harmless.
+/// A body in Vietnamese, then in English: for each language the kind's
+/// words, a blank line, what `lines` writes, then the footer. (This crate's
+/// messages are installed first: a job or a test may compose a mail where
+/// no module registry installed them; installing twice is harmless.)
+fn bilingual(key: &'static str, lines: impl Fn(Lang, &mut String)) -> String {
     static MESSAGES_IN: std::sync::Once = std::sync::Once::new();
     MESSAGES_IN.call_once(|| {
         let _ = egov_i18n::install(MESSAGES);
     });
-    let key = kind_key(kind);
     let mut body = String::new();
     for lang in [Lang::Vi, Lang::En] {
         if lang == Lang::En {
@@ -162,6 +161,17 @@ pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<
         }
         body.push_str(t(lang, key));
         body.push_str("\n\n");
+        lines(lang, &mut body);
+        body.push_str(&format!("\n{}\n", t(lang, "mail.footer")));
+    }
+    body
+}
+
+/// The mail telling a citizen of a change to a dossier: Vietnamese, then
+/// English. `public_url`, when known, gives the lookup link.
+pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
+    let key = kind_key(kind);
+    let body = bilingual(key, |lang, body| {
         body.push_str(&format!("{}: {code}\n", t(lang, "mail.code")));
         if !note.trim().is_empty() {
             body.push_str(&format!("{}: {}\n", t(lang, "mail.note"), note.trim()));
@@ -169,37 +179,22 @@ pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<
         if let Some(base) = public_url {
             body.push_str(&format!("{}: {}/tra-cuu/{code}\n", t(lang, "mail.lookup"), base.trim_end_matches('/')));
         }
-        body.push_str(&format!("\n{}\n", t(lang, "mail.footer")));
-    }
+    });
     Mail { to: to.to_string(), subject: format!("{} {code}: {}", t(Lang::Vi, "mail.subject"), t(Lang::Vi, key)), body }
 }
 
 /// An alert to an administrator (information security): its kind's words
 /// and what it is about, Vietnamese, then English.
 pub fn compose_alert(to: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
-    static MESSAGES_IN: std::sync::Once = std::sync::Once::new();
-    MESSAGES_IN.call_once(|| {
-        let _ = egov_i18n::install(MESSAGES);
-    });
     let key = kind_key(kind);
-    let mut body = String::new();
-    for lang in [Lang::Vi, Lang::En] {
-        if lang == Lang::En {
-            body.push_str("\n----------\n\n");
-        }
-        body.push_str(t(lang, key));
-        body.push_str("\n\n");
+    let body = bilingual(key, |lang, body| {
         body.push_str(note.trim());
         body.push('\n');
         if let Some(base) = public_url {
-            body.push_str(&format!(
-                "{}: {}/quan-tri/an-toan-thong-tin\n",
-                t(lang, "mail.alert.console"),
-                base.trim_end_matches('/')
-            ));
+            let console = format!("{}/quan-tri/an-toan-thong-tin", base.trim_end_matches('/'));
+            body.push_str(&format!("{}: {console}\n", t(lang, "mail.alert.console")));
         }
-        body.push_str(&format!("\n{}\n", t(lang, "mail.footer")));
-    }
+    });
     let first = note.lines().next().unwrap_or("").chars().take(120).collect::<String>();
     Mail {
         to: to.to_string(),

@@ -120,6 +120,9 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     errs.extend(proc.check_form(&form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)));
     errs.extend(files::check(&uploads, proc.documents.len(), kept.iter().map(|f| f.size as usize).sum()));
     let sent: Vec<usize> = uploads.iter().map(|u| u.part).collect();
+    // every file is scanned (malware sent as another type is recorded too)
+    // but one past the size limit, refused anyway and maybe past clamd's
+    let uploads: Vec<Upload> = uploads.into_iter().filter(|u| u.bytes.len() <= egov_dossier::MAX_FILE).collect();
     let (uploads, infected) = files::scan(app, &format!("user:{}", p.user_id), uploads).await?;
     errs.extend(infected);
     if !draft {

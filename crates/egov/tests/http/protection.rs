@@ -134,16 +134,7 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     let r = admin.post_with_body("/api/v1/protection/inventory", csv, "text/csv").await;
     assert_eq!(r.json(), serde_json::json!({"added": 2, "changed": 0}));
     // one agent heartbeats with current signatures and a scan: 1 of 3 at H72.50.01
-    let token = admin.post_json(&format!("/api/v1/protection/machines/{pc1}/enrolment"), "{}").await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key =
-        app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await.json()
-            ["key"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    let key = enrolled(&app, &admin, pc1).await;
     let today = chrono::Local::now().format("%a %b %e %H:%M:%S %Y").to_string();
     let beat = serde_json::json!({"host_name": "pc-01", "os": "Debian", "agent_version": "0.1.0",
         "clamd_version": format!("ClamAV 1.4.6/27474/{today}"), "last_scan": {"seconds_ago": 60, "result": "clean"}, "last_good_scan_seconds_ago": 60});
@@ -208,6 +199,17 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     assert_eq!(sheet.get((1, 2)), Some(&Data::Float(0.0)), "revoked: no longer covered");
 }
 
+/// An agent enrolled for a machine through the API, as `egov-agent enrol`
+/// does: its key.
+async fn enrolled(app: &TestApp, admin: &Client, machine: i64) -> String {
+    let r = admin.post_json(&format!("/api/v1/protection/machines/{machine}/enrolment"), "{}").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    let r = app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["key"].as_str().unwrap().to_string()
+}
+
 /// A machine of H72.50.01 with an enrolled agent that heartbeats and has
 /// reported a detection, for the pages' checks: its id.
 pub async fn console_fixture(app: &TestApp) -> i64 {
@@ -216,16 +218,7 @@ pub async fn console_fixture(app: &TestApp) -> i64 {
     let r = admin.post_json("/api/v1/protection/machines", &m.to_string()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let id = r.json()["id"].as_i64().unwrap();
-    let token = admin.post_json(&format!("/api/v1/protection/machines/{id}/enrolment"), "{}").await.json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key =
-        app.client().post_json("/api/v1/agent/enrol", &serde_json::json!({"token": token}).to_string()).await.json()
-            ["key"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    let key = enrolled(app, &admin, id).await;
     let beat = serde_json::json!({"host_name": "pc-mot-cua-01", "os": "Debian GNU/Linux 12", "addresses": ["10.72.50.11"], "agent_version": "0.1.0",
         "clamd_version": "ClamAV 1.4.6/27474/Mon Nov 30 09:35:01 2026", "last_scan": {"seconds_ago": 600, "result": "infected"}, "last_good_scan_seconds_ago": 600});
     let key = [("X-Agent-Key", key.as_str())];

@@ -133,6 +133,21 @@ fn detection(r: &sqlx::any::AnyRow) -> Result<Detection> {
     })
 }
 
+/// A machine's eight columns, bound in their order after what `q` bound.
+fn bind_machine<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    m: &'q NewMachine,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&m.agency_id)
+        .bind(&m.name)
+        .bind(m.kind.as_str())
+        .bind(&m.location)
+        .bind(&m.address)
+        .bind(&m.notes)
+        .bind(m.added_on.to_string())
+        .bind(m.retired_on.map(|d| d.to_string()))
+}
+
 const MACHINE_COLUMNS: &str =
     "m.id, m.agency_id, m.name, m.kind, m.location, m.address, m.notes, m.added_on, m.retired_on, m.own, \
      s.last_seen, s.host_name, s.os, s.addresses, s.agent_version, s.engine_line, s.signature_date, s.last_scan, \
@@ -155,42 +170,23 @@ impl WriteTx {
             Some(id) => Some(self.pr_machine(id).await?.ok_or(StoreError::NotFound)?),
             None => None,
         };
-        let retired = m.retired_on.map(|d| d.to_string());
-        let id =
-            match id {
-                Some(id) => {
-                    sqlx::query(
-                        "UPDATE pr_machines SET agency_id = $2, name = $3, kind = $4, location = $5, address = $6, \
+        let id = match id {
+            Some(id) => {
+                let q = sqlx::query(
+                    "UPDATE pr_machines SET agency_id = $2, name = $3, kind = $4, location = $5, address = $6, \
                      notes = $7, added_on = $8, retired_on = $9 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .bind(&m.agency_id)
-                    .bind(&m.name)
-                    .bind(m.kind.as_str())
-                    .bind(&m.location)
-                    .bind(&m.address)
-                    .bind(&m.notes)
-                    .bind(m.added_on.to_string())
-                    .bind(retired)
-                    .execute(self.conn())
-                    .await?;
-                    id
-                }
-                None => sqlx::query_scalar(
+                );
+                bind_machine(q.bind(id), m).execute(self.conn()).await?;
+                id
+            }
+            None => {
+                let q = sqlx::query(
                     "INSERT INTO pr_machines (agency_id, name, kind, location, address, notes, added_on, retired_on) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(&m.agency_id)
-                .bind(&m.name)
-                .bind(m.kind.as_str())
-                .bind(&m.location)
-                .bind(&m.address)
-                .bind(&m.notes)
-                .bind(m.added_on.to_string())
-                .bind(retired)
-                .fetch_one(self.conn())
-                .await?,
-            };
+                );
+                get(&bind_machine(q, m).fetch_one(self.conn()).await?, "id")?
+            }
+        };
         self.audit(egov_audit::Event::new(
             actor,
             "protection.machine",

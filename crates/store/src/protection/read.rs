@@ -163,7 +163,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, Coverage)>> {
         let rows = sqlx::query(
-            "SELECT day, SUM(machines) AS machines, SUM(covered) AS covered FROM pr_coverage_days \
+            "SELECT day, CAST(SUM(machines) AS BIGINT) AS machines, CAST(SUM(covered) AS BIGINT) AS covered FROM pr_coverage_days \
              WHERE day >= $1 AND day <= $2 AND ($3 IS NULL OR agency_id = $3) GROUP BY day ORDER BY day",
         )
         .bind(from.to_string())

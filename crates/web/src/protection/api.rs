@@ -33,7 +33,11 @@ async fn answer(ctx: &Ctx, f: impl std::future::Future<Output = Result<Response,
 /// The calling agent, by its key; each agent's calls counted against its limit.
 async fn calling_agent(state: &AppState, headers: &HeaderMap) -> Result<egov_store::protection::AgentCred, WebError> {
     let key = headers.get(AGENT_KEY).and_then(|v| v.to_str().ok()).ok_or(WebError::Unauthorized)?;
-    let cred = agent::authenticate(&state.app, key).await.map_err(|_| WebError::Unauthorized)?;
+    let cred = match agent::authenticate(&state.app, key).await {
+        Ok(c) => c,
+        Err(egov_app::AppError::Refused(..)) => return Err(WebError::Unauthorized),
+        Err(e) => return Err(e.into()),
+    };
     state
         .agent_throttle
         .check(&format!("agent:{}", cred.machine_id), std::time::Instant::now())

@@ -17,7 +17,7 @@ use egov_i18n::t;
 use egov_identity::Principal;
 use egov_reports::{Cell, Table};
 
-use super::pages::{agency_names, machine_form, machine_row, MachineRow, MACHINE_FIELDS};
+use super::pages::{agency_names, machine_form, machine_row, reader, MachineRow, MACHINE_FIELDS};
 use crate::ctx::Ctx;
 use crate::views::{or_login, render, FormState, Layout};
 use crate::{AppState, WebError};
@@ -34,15 +34,6 @@ struct MachinePage {
     form: FormState,
     agencies: Vec<(String, String)>,
     server: String,
-}
-
-fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
-    let p = ctx.principal()?;
-    if pr::may_view(Actor::User(p)) {
-        Ok(p)
-    } else {
-        Err(WebError::Forbidden)
-    }
 }
 
 /// What the page shows besides the machine: the edit form as typed, a

@@ -161,7 +161,8 @@ pub(crate) fn machine_row(l: &MachineLine, names: &HashMap<String, String>, lang
     }
 }
 
-fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
+/// The console's reader: a system administrator, or an agency's administrator.
+pub(crate) fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
     let p = ctx.principal()?;
     if pr::may_view(Actor::User(p)) {
         Ok(p)
