@@ -199,6 +199,50 @@ async fn the_console_counts_an_agencys_inventory_and_its_forms_say_every_problem
     assert_eq!(sheet.get((1, 2)), Some(&Data::Float(0.0)), "revoked: no longer covered");
 }
 
+#[tokio::test]
+async fn a_detection_is_handled_on_the_page_and_kept_with_who_handled_it() {
+    let app = spawn().await;
+    crate::protection::console_fixture(&app).await;
+    let page = app.client();
+    page.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let p = page.get("/quan-tri/an-toan-thong-tin").await;
+    assert!(p.text.contains("Win.Test.EICAR_HDB-1") && p.text.contains("Đã cách ly"), "{}", p.text);
+    let d = app.as_user("demo.admin").await.get("/api/v1/protection/detections?open=true").await.json();
+    let id = d["detections"][0]["id"].as_i64().unwrap();
+    // quarantined already: it cannot go back, it can be cleaned
+    let back = page
+        .post_form(&format!("/quan-tri/an-toan-thong-tin/phat-hien/{id}"), &[("csrf", &p.csrf()), ("state", "new")])
+        .await;
+    assert_eq!(back.status, 400);
+    let r = page
+        .post_form(
+            &format!("/quan-tri/an-toan-thong-tin/phat-hien/{id}"),
+            &[("csrf", &p.csrf()), ("state", "cleaned"), ("note", "Đã xoá tệp")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let p = page.get("/quan-tri/an-toan-thong-tin").await;
+    assert!(
+        p.text.contains("Phát hiện đã xử lý gần đây")
+            && p.text.contains("Hoàng Văn Quản")
+            && p.text.contains("Đã xoá tệp"),
+        "{}",
+        p.text
+    );
+    let d = app.as_user("demo.admin").await.get("/api/v1/protection/detections").await.json();
+    assert_eq!(
+        (d["detections"][0]["state"].as_str(), d["detections"][0]["handler"].as_str()),
+        (Some("cleaned"), Some("Hoàng Văn Quản"))
+    );
+    let again = page
+        .post_form(
+            &format!("/quan-tri/an-toan-thong-tin/phat-hien/{id}"),
+            &[("csrf", &p.csrf()), ("state", "false_positive")],
+        )
+        .await;
+    assert_eq!(again.status, 409, "closed");
+}
+
 /// An agent enrolled for a machine through the API, as `egov-agent enrol`
 /// does: its key.
 async fn enrolled(app: &TestApp, admin: &Client, machine: i64) -> String {

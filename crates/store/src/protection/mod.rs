@@ -55,6 +55,8 @@ pub struct Detection {
     pub d: NewDetection,
     pub state: DetectionState,
     pub handled_by: Option<String>,
+    /// The official who handled it, by name (none: not handled, or by the command line).
+    pub handler: Option<String>,
     pub handled_at: Option<i64>,
     pub note: String,
 }
@@ -128,6 +130,7 @@ fn detection(r: &sqlx::any::AnyRow) -> Result<Detection> {
         },
         state: DetectionState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("a state: {state}")))?,
         handled_by: get(r, "handled_by")?,
+        handler: get(r, "handler")?,
         handled_at: get(r, "handled_at")?,
         note: get(r, "note")?,
     })
@@ -354,7 +357,8 @@ impl WriteTx {
     /// A detection, for its handling.
     pub async fn pr_detection(&mut self, id: i64) -> Result<Option<Detection>> {
         let r = sqlx::query(
-            "SELECT d.*, m.name, m.agency_id FROM pr_detections d JOIN pr_machines m ON m.id = d.machine_id WHERE d.id = $1",
+            "SELECT d.*, m.name, m.agency_id, NULL AS handler FROM pr_detections d JOIN pr_machines m ON m.id = d.machine_id \
+             WHERE d.id = $1",
         )
         .bind(id)
         .fetch_optional(self.conn())

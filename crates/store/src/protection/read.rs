@@ -114,7 +114,9 @@ impl Store {
         let filter = "FROM pr_detections d JOIN pr_machines m ON m.id = d.machine_id \
              WHERE ($1 IS NULL OR m.agency_id = $1) AND ($2 = 0 OR d.state IN ('new', 'quarantined'))";
         let rows = sqlx::query(&format!(
-            "SELECT d.*, m.name, m.agency_id {filter} ORDER BY d.received_at DESC, d.id DESC LIMIT $3 OFFSET $4"
+            "SELECT d.*, m.name, m.agency_id, (SELECT u.full_name FROM users u WHERE u.id = \
+             CASE WHEN d.handled_by LIKE 'user:%' THEN CAST(SUBSTR(d.handled_by, 6) AS BIGINT) END) AS handler \
+             {filter} ORDER BY d.received_at DESC, d.id DESC LIMIT $3 OFFSET $4"
         ))
         .bind(agency)
         .bind(i64::from(open))

@@ -455,7 +455,10 @@ pub struct DetectionView {
     action: String,
     /// `new`, `quarantined`, `cleaned` or `false_positive`.
     state: String,
+    /// Who handled it, as the audit log names them (`user:ID`, `cli`).
     handled_by: Option<String>,
+    /// The official who handled it, by name.
+    handler: Option<String>,
     handled_at: Option<String>,
     note: String,
 }
@@ -495,6 +498,7 @@ async fn detections(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Det
                 action: d.d.action.as_str().into(),
                 state: d.state.as_str().into(),
                 handled_by: d.handled_by,
+                handler: d.handler,
                 handled_at: d.handled_at.map(instant),
                 note: d.note,
             })

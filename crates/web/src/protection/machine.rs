@@ -203,12 +203,15 @@ async fn export(State(state): State<AppState>, ctx: Ctx) -> Response {
         let (list, _) = pr::detections(&state.app, Actor::User(p), false, 1, 200).await?;
         let detections = Table {
             name: t(lang, "pr.sheet.detections").chars().take(31).collect(),
-            headers: h(&["pr.found_at", "pr.machine", "pr.path", "pr.signature", "pr.state"]),
+            headers: h(&["pr.found_at", "pr.machine", "pr.path", "pr.signature", "pr.state", "pr.handled_by", "pr.handled_at", "pr.note"]),
             rows: list
                 .into_iter()
                 .map(|d| {
                     let at = egov_kernel::vn::from_micros(d.d.found_at).map_or(Cell::Empty, Cell::DateTime);
-                    vec![at, text(d.machine_name), text(d.d.path), text(d.d.signature), text(t(lang, super::pages::detection_key(d.state)).into())]
+                    let handled = d.handled_at.and_then(egov_kernel::vn::from_micros).map_or(Cell::Empty, Cell::DateTime);
+                    let state = text(t(lang, super::pages::detection_key(d.state)).into());
+                    let by = d.handler.map_or(Cell::Empty, Cell::Text);
+                    vec![at, text(d.machine_name), text(d.d.path), text(d.d.signature), state, by, handled, text(d.note)]
                 })
                 .collect(),
         };

@@ -69,6 +69,16 @@ pub struct DetectionRow {
     pub can_quarantine: bool,
 }
 
+/// A detection already closed: who handled it, when, how.
+pub struct HandledRow {
+    pub when: String,
+    pub machine: String,
+    pub signature: String,
+    pub state: &'static str,
+    pub by: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "protection/console.html")]
 struct ConsolePage {
@@ -84,6 +94,7 @@ struct ConsolePage {
     page: usize,
     pages: usize,
     detections: Vec<DetectionRow>,
+    handled: Vec<HandledRow>,
     agencies: Vec<(String, String)>,
     form: FormState,
     import: String,
@@ -242,6 +253,20 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, page: usize, forms: Fo
             can_quarantine: d.state == DetectionState::New,
         })
         .collect();
+    let (recent, _) = pr::detections(&state.app, Actor::User(p), false, 1, 50).await?;
+    let handled = recent
+        .into_iter()
+        .filter(|d| !d.state.open())
+        .take(20)
+        .map(|d| HandledRow {
+            when: when(d.handled_at),
+            machine: d.machine_name,
+            signature: d.d.signature,
+            state: detection_key(d.state),
+            by: d.handler.unwrap_or_else(|| "—".into()),
+            note: d.note,
+        })
+        .collect();
     let mut agencies: Vec<(String, String)> = names.into_iter().filter(|(id, _)| !id.is_empty() && c.scope.covers(id)).collect();
     agencies.sort_by(|a, b| a.1.cmp(&b.1));
     let policy = forms.policy.unwrap_or_else(|| {
@@ -264,6 +289,7 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, page: usize, forms: Fo
         page,
         pages,
         detections,
+        handled,
         agencies,
         form: forms.machine,
         import: forms.import,
