@@ -72,6 +72,33 @@ async fn an_infected_upload_is_refused_naming_its_signature_nothing_is_stored_an
 }
 
 #[tokio::test]
+async fn an_infected_result_is_refused_too_and_the_dossier_stays_where_it_was() {
+    let clamd = TestClamd::start().await;
+    let app = scanning(&clamd, false).await;
+    let citizen = app.as_user("demo.citizen").await;
+    let receiver = app.as_user("demo.receiver").await;
+    let approver = app.as_user("demo.approver").await;
+    let code = submit_online(&citizen).await;
+    receiver.act_ok(&code, serde_json::json!({"action": "accept"})).await;
+    approver.act_ok(&code, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    approver.act_ok(&code, serde_json::json!({"action": "approve"})).await;
+    let result = |bytes: Vec<u8>| {
+        reqwest::multipart::Form::new()
+            .text("action", r#"{"action": "return_result"}"#)
+            .part("result", reqwest::multipart::Part::bytes(bytes).file_name("ket-qua.pdf"))
+    };
+    let blobs = count_blobs(&app.blobs).await;
+    let actions = format!("/api/v1/dossiers/{code}/actions");
+    let r = receiver.post_multipart(&actions, result(infected_pdf())).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Egov.Test.EICAR") && r.text.contains("mã độc"), "{}", r.text);
+    assert_eq!(count_blobs(&app.blobs).await, blobs, "nothing stored");
+    assert_eq!(citizen.get(&format!("/api/v1/dossiers/{code}")).await.json()["status"], "approved");
+    let r = receiver.post_multipart(&actions, result(PDF.to_vec())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
 async fn with_fail_open_uploads_pass_unscanned_while_clamd_is_down() {
     let mut clamd = TestClamd::start().await;
     let app = scanning(&clamd, true).await;
