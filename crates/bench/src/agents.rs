@@ -49,25 +49,10 @@ async fn enrol(server: &Server, n: usize) -> Result<Vec<String>, String> {
         let tasks = chunk.iter().map(|id| {
             let (http, base, admin) = (http.clone(), server.base.clone(), admin.clone());
             async move {
-                let t: serde_json::Value = http
-                    .post(format!("{base}/api/v1/protection/machines/{id}/enrolment"))
-                    .bearer_auth(&admin)
-                    .json(&serde_json::json!({}))
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .json()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let k: serde_json::Value = http
-                    .post(format!("{base}/api/v1/agent/enrol"))
-                    .json(&serde_json::json!({"token": t["token"]}))
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .json()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let url = format!("{base}/api/v1/protection/machines/{id}/enrolment");
+                let t = crate::post_json(&http, url, Some(&admin), &serde_json::json!({})).await?;
+                let url = format!("{base}/api/v1/agent/enrol");
+                let k = crate::post_json(&http, url, None, &serde_json::json!({"token": t["token"]})).await?;
                 k["key"].as_str().map(String::from).ok_or_else(|| format!("no key: {k}"))
             }
         });

@@ -310,17 +310,23 @@ async fn get_json(url: &str, token: &str) -> Result<serde_json::Value, String> {
     r.json().await.map_err(|e| e.to_string())
 }
 
+/// A POST of JSON (with a bearer token, if any) and its JSON answer.
+async fn post_json(
+    http: &reqwest::Client,
+    url: String,
+    bearer: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let mut r = http.post(url).json(body);
+    if let Some(t) = bearer {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
+}
+
 async fn token(server: &Server, user: &str) -> Result<String, String> {
-    let http = reqwest::Client::new();
-    let j: serde_json::Value = http
-        .post(format!("{}/api/v1/auth/token", server.base))
-        .json(&serde_json::json!({"username": user, "password": "bench-password"}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let body = serde_json::json!({"username": user, "password": "bench-password"});
+    let j = post_json(&reqwest::Client::new(), format!("{}/api/v1/auth/token", server.base), None, &body).await?;
     j["token"].as_str().map(String::from).ok_or_else(|| format!("no token: {j}"))
 }
 
