@@ -101,9 +101,15 @@ impl Policy {
             && s.last_good_scan.is_some_and(|t| now - t <= i64::from(self.scan_within_days) * DAY)
     }
 
+    /// The instant before which a machine's last heartbeat is past the
+    /// alert's delay (the store finds those machines by it).
+    pub fn alarm_before(&self, now: i64) -> i64 {
+        now - i64::from(self.disconnected_alert_minutes) * MINUTE
+    }
+
     /// Whether a machine silent since `last_seen` is past the alert's delay.
     pub fn alarming(&self, last_seen: i64, now: i64) -> bool {
-        now - last_seen > i64::from(self.disconnected_alert_minutes) * MINUTE
+        last_seen < self.alarm_before(now)
     }
 }
 

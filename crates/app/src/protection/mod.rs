@@ -88,7 +88,41 @@ pub struct Console {
     pub by_agency: Vec<(String, Coverage)>,
     /// The whole of the scope's.
     pub total: Coverage,
+    pub counts: Counts,
     pub open_detections: i64,
+}
+
+/// The machines in the inventory today, counted by what the console shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub machines: usize,
+    pub active: usize,
+    pub disconnected: usize,
+    pub never: usize,
+    /// With an agent, its signatures outdated.
+    pub outdated: usize,
+    /// With an agent, not protected (disconnected, outdated or not scanned lately).
+    pub unprotected: usize,
+}
+
+impl Counts {
+    fn of(lines: &[MachineLine]) -> Counts {
+        let mut c = Counts::default();
+        for l in lines.iter().filter(|l| l.counted) {
+            c.machines += 1;
+            match l.state {
+                AgentState::Active => c.active += 1,
+                AgentState::Disconnected => c.disconnected += 1,
+                AgentState::NeverConnected => {
+                    c.never += 1;
+                    continue;
+                }
+            }
+            c.outdated += usize::from(l.outdated);
+            c.unprotected += usize::from(!l.covered);
+        }
+        c
+    }
 }
 
 fn line(m: PrMachine, policy: &Policy, now: i64, day: NaiveDate) -> MachineLine {
@@ -125,8 +159,9 @@ pub async fn console(app: &App, actor: Actor<'_>) -> Result<Console, AppError> {
     let machines: Vec<MachineLine> =
         app.store.pr_machines(scope.agency()).await?.into_iter().map(|m| line(m, &policy, now, day)).collect();
     let (by_agency, total) = tally(&machines);
+    let counts = Counts::of(&machines);
     let (_, open_detections) = app.store.pr_detections(scope.agency(), true, 0, 0).await?;
-    Ok(Console { scope, policy, machines, by_agency, total, open_detections })
+    Ok(Console { scope, policy, machines, by_agency, total, counts, open_detections })
 }
 
 /// One machine, if the actor's.
@@ -335,9 +370,8 @@ pub(crate) async fn alert_note(app: &App, machine: &str, agency: &str, what: &[&
 pub async fn alert_silent(app: &App) -> Result<usize, AppError> {
     let policy = app.store.pr_policy().await?;
     let now = app.store.now();
-    let before = now - i64::from(policy.disconnected_alert_minutes) * 60_000_000;
     let mut n = 0;
-    for (id, machine, agency, last_seen) in app.store.pr_silent(before).await? {
+    for (id, machine, agency, last_seen) in app.store.pr_silent(policy.alarm_before(now)).await? {
         let since = egov_kernel::vn::micros_to_page(last_seen);
         let note = alert_note(app, &machine, &agency, &[&since]).await?;
         let mut w = app.store.begin_write().await?;

@@ -140,6 +140,9 @@ async fn coverage_equals_a_hand_count_of_the_fixture_inventory() {
     assert_eq!(state(ids[3]).state, egov_protection::AgentState::Disconnected);
     assert_eq!(state(ids[4]).state, egov_protection::AgentState::NeverConnected);
     assert!(state(ids[1]).outdated && !state(ids[0]).outdated);
+    // a, b, c active; d disconnected; e never; f active (g retired: not counted)
+    let n = c.counts;
+    assert_eq!((n.machines, n.active, n.disconnected, n.never, n.outdated, n.unprotected), (6, 4, 1, 1, 1, 3));
     // the day's figures are kept, and read back as a series
     keep_coverage(&app).await.unwrap();
     let s = series(&app, op, None, 2026).await.unwrap();

@@ -222,14 +222,14 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, page: usize, forms: Fo
             x: 40.0 + 20.0 * i as f64,
         })
         .collect();
-    let count = |f: &dyn Fn(&MachineLine) -> bool| c.machines.iter().filter(|l| l.counted && f(l)).count();
+    let n = c.counts;
     let counts = vec![
-        ("pr.count.machines", count(&|_| true)),
-        ("pr.state.active", count(&|l| l.state == AgentState::Active)),
-        ("pr.state.disconnected", count(&|l| l.state == AgentState::Disconnected)),
-        ("pr.state.never", count(&|l| l.state == AgentState::NeverConnected)),
-        ("pr.count.outdated", count(&|l| l.outdated && l.state != AgentState::NeverConnected)),
-        ("pr.count.unscanned", count(&|l| l.state != AgentState::NeverConnected && !l.covered)),
+        ("pr.count.machines", n.machines),
+        ("pr.state.active", n.active),
+        ("pr.state.disconnected", n.disconnected),
+        ("pr.state.never", n.never),
+        ("pr.count.outdated", n.outdated),
+        ("pr.count.unscanned", n.unprotected),
     ];
     let pages = c.machines.len().div_ceil(PER_PAGE).max(1);
     let page = page.clamp(1, pages);
