@@ -3,5 +3,6 @@
 pub mod anchor;
 pub mod bench_data;
 pub mod demo;
+pub mod demo_protection;
 pub mod deploy;
 pub mod providers;

@@ -262,6 +262,17 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "the demo's gateway was not made"),
         }
+        // the information-security console with a month behind it, with the demo year only
+        if demo_year_dossiers > 0 {
+            match egov::demo_protection::protection(&state.app).await {
+                Ok(agents) if agents.is_empty() => {}
+                Ok(agents) => {
+                    println!("demo information-security console: {base}/quan-tri/an-toan-thong-tin");
+                    egov::demo_protection::keep_beating(state.app.clone(), agents);
+                }
+                Err(e) => tracing::warn!(error = %e, "the demo's security console was not made"),
+            }
+        }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.
     // The audit chain's head, signed, outside the database: at start,

@@ -40,6 +40,22 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // and the information-security console, machines in every state and a month kept
+    let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let get = |path: &str| http.get(format!("{}{path}", run.base)).bearer_auth(&token).send();
+    let c: serde_json::Value = get("/api/v1/protection/machines").await.unwrap().json().await.unwrap();
+    let states: std::collections::BTreeSet<&str> =
+        c["machines"].as_array().unwrap().iter().filter_map(|m| m["state"].as_str()).collect();
+    assert_eq!(states.into_iter().collect::<Vec<_>>(), ["active", "disconnected", "never_connected"], "{c}");
+    assert!(c["machines"].as_array().unwrap().iter().any(|m| m["outdated"] == true && m["state"] == "active"));
+    assert_eq!(c["open_detections"], 1);
+    let mut kept = 0;
+    for y in [year - 1, year] {
+        let days: serde_json::Value =
+            get(&format!("/api/v1/protection/coverage?year={y}")).await.unwrap().json().await.unwrap();
+        kept += days.as_array().unwrap().len();
+    }
+    assert!(kept >= 31, "a month behind today: {kept} days");
     let (status, lines) = run.term();
     assert!(status.success(), "exit status {status}");
     // structured logs: JSON lines, the request's id on its line
