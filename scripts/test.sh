@@ -27,6 +27,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # upload scanning and the anti-malware agent: a throw-away clamd per test,
 # with a signature database the test makes (nothing downloaded)
 [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
+# the network module's link counters: a throw-away snmpd per test
+[ -x /usr/sbin/snmpd ] || missing+=(snmpd)
 # the mail tests' SMTP server: aiosmtpd under Debian's own Python
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then
