@@ -66,6 +66,7 @@ pub async fn deliver_due<T: Transport>(
                 egov_mail::compose(&to, &job.dossier_code, k.as_str(), &job.note, public_url)
             }
             egov_store::MailKind::Security(a) => egov_mail::compose_alert(&to, a.as_str(), &job.note, public_url),
+            egov_store::MailKind::Network(a) => egov_mail::compose_alert(&to, a.as_str(), &job.note, public_url),
         };
         match transport.send(&mail).await {
             Ok(()) => {

@@ -19,6 +19,7 @@ mod error;
 pub mod files;
 pub mod gateway;
 pub mod jobs;
+pub mod network;
 pub mod protection;
 pub mod quality;
 pub mod sessions;
@@ -57,6 +58,9 @@ pub struct App {
     pub instance: Arc<str>,
     /// The data-exchange gateway's registry, held in memory.
     pub gateway: Arc<gateway::Gateway>,
+    /// The network's prober: the probes this instance holds, their results
+    /// not yet written.
+    pub prober: Arc<network::prober::Prober>,
 }
 
 /// The application's settings.
@@ -82,6 +86,9 @@ pub struct Config {
     pub gateway_journal: Option<PathBuf>,
     /// The malware scanner every upload passes through (none: not scanned).
     pub scanner: Option<protection::scan::Scanner>,
+    /// Certificates (PEM) the network's HTTPS probes trust besides the
+    /// system's: a private CA of the province's network.
+    pub network_roots: Vec<Vec<u8>>,
 }
 
 impl Default for Config {
@@ -95,6 +102,7 @@ impl Default for Config {
             seal_key: None,
             gateway_journal: None,
             scanner: None,
+            network_roots: Vec::new(),
         }
     }
 }
@@ -108,7 +116,9 @@ impl App {
         let gateway = Arc::new(gateway::Gateway::load(&store, config.gateway_journal.as_deref()).await?);
         let blobs = BlobStore::open(&config.blobs)?;
         let signin = Arc::new(signin::Providers::new(config.providers.clone())?);
+        let checker = network::check::Checker::new(&config.network_roots).map_err(AppError::Internal)?;
         Ok(App {
+            prober: Arc::new(network::prober::Prober::new(checker)),
             signin,
             store,
             blobs,

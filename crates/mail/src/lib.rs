@@ -141,6 +141,9 @@ pub fn kind_key(kind: &str) -> &'static str {
         "receive_at_counter" => "inbox.receive_at_counter",
         "security_detection" => "mail.alert.detection",
         "security_disconnected" => "mail.alert.disconnected",
+        "network_down" => "mail.alert.network_down",
+        "network_still_down" => "mail.alert.network_still_down",
+        "network_up" => "mail.alert.network_up",
         _ => "inbox.other",
     }
 }
@@ -183,24 +186,31 @@ pub fn compose(to: &str, code: &str, kind: &str, note: &str, public_url: Option<
     Mail { to: to.to_string(), subject: format!("{} {code}: {}", t(Lang::Vi, "mail.subject"), t(Lang::Vi, key)), body }
 }
 
-/// An alert to an administrator (information security): its kind's words
-/// and what it is about, Vietnamese, then English.
+/// Where an alert belongs: its subject's tag and the back-office page that
+/// shows it (the network's, or the information-security console).
+fn alert_place(kind: &str) -> (&'static str, &'static str) {
+    if kind.starts_with("network_") {
+        ("mail.alert.network_tag", "/quan-tri/mang")
+    } else {
+        ("mail.alert.tag", "/quan-tri/an-toan-thong-tin")
+    }
+}
+
+/// An alert to an administrator (information security, the data
+/// network): its kind's words and what it is about, Vietnamese, then English.
 pub fn compose_alert(to: &str, kind: &str, note: &str, public_url: Option<&str>) -> Mail {
     let key = kind_key(kind);
+    let (tag, path) = alert_place(kind);
     let body = bilingual(key, |lang, body| {
         body.push_str(note.trim());
         body.push('\n');
         if let Some(base) = public_url {
-            let console = format!("{}/quan-tri/an-toan-thong-tin", base.trim_end_matches('/'));
+            let console = format!("{}{path}", base.trim_end_matches('/'));
             body.push_str(&format!("{}: {console}\n", t(lang, "mail.alert.console")));
         }
     });
     let first = note.lines().next().unwrap_or("").chars().take(120).collect::<String>();
-    Mail {
-        to: to.to_string(),
-        subject: format!("[{}] {}: {first}", t(Lang::Vi, "mail.alert.tag"), t(Lang::Vi, key)),
-        body,
-    }
+    Mail { to: to.to_string(), subject: format!("[{}] {}: {first}", t(Lang::Vi, tag), t(Lang::Vi, key)), body }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod capacity;
 pub mod site;
 pub mod span;
+pub mod wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -50,6 +50,7 @@ pub struct MailJob {
 pub enum MailKind {
     Dossier(EventKind),
     Security(egov_protection::Alert),
+    Network(egov_network::NetAlert),
 }
 
 impl MailKind {
@@ -57,11 +58,15 @@ impl MailKind {
         match self {
             MailKind::Dossier(k) => k.as_str(),
             MailKind::Security(a) => a.as_str(),
+            MailKind::Network(a) => a.as_str(),
         }
     }
     fn parse(s: &str) -> Result<MailKind> {
-        match egov_protection::Alert::parse(s) {
-            Some(a) => Ok(MailKind::Security(a)),
+        if let Some(a) = egov_protection::Alert::parse(s) {
+            return Ok(MailKind::Security(a));
+        }
+        match egov_network::NetAlert::parse(s) {
+            Some(a) => Ok(MailKind::Network(a)),
             None => crate::dossier::event_kind(s).map(MailKind::Dossier),
         }
     }
@@ -236,5 +241,30 @@ impl Store {
         }
         out.sort_by_key(|(m, _)| m.as_str());
         Ok((entries, out))
+    }
+}
+
+impl crate::WriteTx {
+    /// Leaves an alert of `kind` in the outbox of every administrator it
+    /// concerns — the system administrators, and those of `agency` — in
+    /// this transaction: mailed when e-mail is on and they have an address.
+    /// How many were addressed.
+    pub(crate) async fn admin_alert(&mut self, kind: &str, agency: Option<&str>, note: &str) -> Result<u64> {
+        let now = self.now();
+        let mail = i64::from(self.mail);
+        let n = sqlx::query(&format!(
+            "INSERT INTO inbox (user_id, dossier_code, kind, note, created_at, mail_state, mail_next_at) \
+             SELECT u.id, '', $1, $2, $3, CASE WHEN {mail} = 1 AND COALESCE(u.email, '') <> '' THEN 'pending' ELSE 'none' END, $3 \
+             FROM users u WHERE u.active = 1 AND u.kind IN ('official', 'system') AND EXISTS (SELECT 1 FROM user_roles r \
+             WHERE r.user_id = u.id AND (r.role = 'system_admin' OR (r.role = 'agency_admin' AND u.agency_id = $4)))"
+        ))
+        .bind(kind)
+        .bind(note)
+        .bind(now)
+        .bind(agency.unwrap_or(""))
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        Ok(n)
     }
 }

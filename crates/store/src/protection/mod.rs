@@ -414,22 +414,7 @@ impl WriteTx {
     /// transaction: mailed when e-mail is on and they have an address.
     /// How many were addressed.
     pub async fn pr_alert(&mut self, alert: egov_protection::Alert, agency: Option<&str>, note: &str) -> Result<u64> {
-        let now = self.now();
-        let mail = i64::from(self.mail);
-        let n = sqlx::query(&format!(
-            "INSERT INTO inbox (user_id, dossier_code, kind, note, created_at, mail_state, mail_next_at) \
-             SELECT u.id, '', $1, $2, $3, CASE WHEN {mail} = 1 AND COALESCE(u.email, '') <> '' THEN 'pending' ELSE 'none' END, $3 \
-             FROM users u WHERE u.active = 1 AND u.kind IN ('official', 'system') AND EXISTS (SELECT 1 FROM user_roles r \
-             WHERE r.user_id = u.id AND (r.role = 'system_admin' OR (r.role = 'agency_admin' AND u.agency_id = $4)))"
-        ))
-        .bind(alert.as_str())
-        .bind(note)
-        .bind(now)
-        .bind(agency.unwrap_or(""))
-        .execute(self.conn())
-        .await?
-        .rows_affected();
-        Ok(n)
+        self.admin_alert(alert.as_str(), agency, note).await
     }
 
     /// Marks a silent machine's disconnection as said, unless it was heard
