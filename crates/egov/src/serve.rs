@@ -112,6 +112,10 @@ pub(crate) struct ServeArgs {
     /// Enrolments of anti-malware agents allowed per address in 10 minutes.
     #[arg(long, env = "EGOV_AGENT_ENROLMENTS", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     agent_enrolments: u32,
+    /// A file of PEM certificates the network's HTTPS probes trust besides
+    /// the system's (the province network's private CA).
+    #[arg(long, env = "EGOV_NETWORK_CA")]
+    network_ca: Option<std::path::PathBuf>,
 }
 
 /// Runs the web server until a shutdown signal, then drains it.
@@ -145,7 +149,15 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         clamd,
         clamd_fail_open,
         agent_enrolments,
+        network_ca,
     } = args;
+    let network_roots = match &network_ca {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| format!("--network-ca {}: {e}", path.display()))?;
+            split_pem(&pem).map_err(|e| format!("--network-ca {}: {e}", path.display()))?
+        }
+        None => Vec::new(),
+    };
     let scanner = match clamd {
         Some(a) => Some(egov_app::protection::scan::Scanner {
             clamd: egov_clamd::Clamd::new(a.parse().map_err(|e| format!("--clamd: {e}"))?),
@@ -225,6 +237,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             seal_key: Some(seal_key(&anchor.key_path(&db))?),
             gateway_journal: (gateway_log_durability == "process").then(|| db.data.clone()),
             scanner,
+            network_roots,
             ..Default::default()
         },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {
@@ -310,4 +323,22 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The certificates of a PEM file, each as its own PEM block.
+fn split_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let text = std::str::from_utf8(pem).map_err(|_| "not a PEM file".to_string())?;
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let end_marker = "-----END CERTIFICATE-----";
+        let end =
+            rest[start..].find(end_marker).ok_or("a certificate without its end line")? + start + end_marker.len();
+        out.push(rest.as_bytes()[start..end].to_vec());
+        rest = &rest[end..];
+    }
+    if out.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    Ok(out)
 }

@@ -37,6 +37,7 @@ register![
     demo_idp,   // the demonstration identity provider (demo mode only)
     gateway,    // the data-exchange gateway (LGSP): registry, access rights, message log
     protection, // anti-malware agents, the information-security console, upload scanning
+    network,    // the specialised data network: probes, uptime, outages, link capacity, status page
 ];
 
 use std::sync::Arc;

@@ -11,7 +11,7 @@ pub mod report;
 
 use egov_network::capacity::{self, Sample, Verdict};
 use egov_network::{NetAlert, NetPolicy, NewProbe, NewSite, ProbeInput, SiteInput, Target};
-use egov_store::network::{Link, NewLink, Probe, Site, SnmpSource};
+use egov_store::network::{Link, NewLink, Probe, Site, SiteCount, SnmpSource};
 use egov_store::StoreError;
 
 use crate::protection::Scope;
@@ -42,6 +42,41 @@ fn agency_of(scope: &Scope) -> Option<&str> {
 
 fn problems(ps: Vec<egov_network::Problem>) -> Vec<FieldError> {
     ps.into_iter().map(|p| FieldError::new(p.field, p.key)).collect()
+}
+
+/// The sites in the actor's scope, by name, with their probes counted.
+pub async fn sites(app: &App, actor: Actor<'_>) -> Result<Vec<SiteCount>, AppError> {
+    let scope = scope(actor)?;
+    Ok(app.store.net_sites(agency_of(&scope)).await?)
+}
+
+/// A site with all it holds.
+#[derive(Debug, Clone)]
+pub struct SiteDetail {
+    pub site: SiteCount,
+    pub probes: Vec<Probe>,
+    pub links: Vec<Link>,
+    /// Maintenance windows not yet over, and those of the last 90 days.
+    pub maintenance: Vec<egov_store::network::Maintenance>,
+}
+
+/// A site, its probes, links and maintenance windows, if the actor's.
+pub async fn site_detail(app: &App, actor: Actor<'_>, id: i64) -> Result<SiteDetail, AppError> {
+    let s = site(app, actor, id).await?;
+    let probes = app.store.net_probes(Some(id)).await?;
+    let down = probes.iter().filter(|p| p.state.tracker.down).count() as i64;
+    let links = app.store.net_links(Some(id)).await?;
+    let now = app.store.now();
+    let maintenance = app.store.net_maintenance(Some(id), now - 90 * egov_network::DAY, i64::MAX).await?;
+    Ok(SiteDetail { site: SiteCount { probes: probes.len() as i64, down, site: s }, probes, links, maintenance })
+}
+
+/// This instance's prober, for the department (system administrators).
+pub fn prober_status(app: &App, actor: Actor<'_>) -> Result<prober::ProberStatus, AppError> {
+    if scope(actor)? != Scope::All {
+        return Err(AppError::Forbidden);
+    }
+    Ok(app.prober.status(&app.instance))
 }
 
 /// A site, if the actor's.
@@ -261,7 +296,8 @@ pub async fn link(app: &App, actor: Actor<'_>, id: i64) -> Result<(Link, Site), 
     Ok((l, s))
 }
 
-/// Imports a link's samples from CSV, all or nothing: how many, or the bad lines.
+/// Imports a link's samples from CSV, all or nothing: how many, or the bad
+/// lines (a text with no sample at all is refused).
 pub async fn import_samples(
     app: &App,
     actor: Actor<'_>,
@@ -270,6 +306,7 @@ pub async fn import_samples(
 ) -> Result<Result<usize, Vec<usize>>, AppError> {
     link(app, actor, link_id).await?;
     let samples = match capacity::parse_samples(csv, egov_kernel::vn::to_micros) {
+        Ok(s) if s.is_empty() => return Err(AppError::Invalid(vec![FieldError::new("body", "err.net.no_samples")])),
         Ok(s) => s,
         Err(lines) => return Ok(Err(lines)),
     };

@@ -237,12 +237,13 @@ pub async fn uptime(app: &App, actor: Actor<'_>, period: Period, group: Group) -
 }
 
 /// The unit that stands for `code` on `day`: itself, or what it was merged
-/// into (followed along `succeeded_by` while the unit had ended by then).
+/// into (followed along `succeeded_by` while the unit had ended by then:
+/// its last day, `effective_to`, before `day`).
 pub fn successor(units: &[egov_directory::AdminUnit], code: &str, day: NaiveDate) -> String {
     let mut code = code.to_string();
     for _ in 0..8 {
         match units.iter().find(|u| u.code.as_str() == code) {
-            Some(u) if u.effective_to.is_some_and(|t| t <= day) => match &u.succeeded_by {
+            Some(u) if u.effective_to.is_some_and(|t| t < day) => match &u.succeeded_by {
                 Some(next) => code = next.as_str().to_string(),
                 None => break,
             },
@@ -259,6 +260,42 @@ pub(crate) fn daily(f: &Facts, site: i64, today: NaiveDate, days: u32) -> Vec<(N
         .filter_map(|back| today.checked_sub_days(chrono::Days::new(u64::from(back))))
         .map(|d| (d, f.site_uptime(site, Period::Day(d).span())))
         .collect()
+}
+
+/// The uptime of every site in the actor's scope taken together, day by
+/// day over the `days` days ending today.
+pub async fn scope_daily(app: &App, actor: Actor<'_>, days: u32) -> Result<Vec<(NaiveDate, Uptime)>, AppError> {
+    let scope = scope(actor)?;
+    let today = app.now().date();
+    let from = today.checked_sub_days(chrono::Days::new(u64::from(days.max(1) - 1))).unwrap_or(today);
+    let span = Span::new(Period::Day(from).span().from, Period::Day(today).span().to);
+    let f = Facts::load(app, agency_of(&scope), span).await?;
+    let mut out: Vec<(NaiveDate, Uptime)> = Vec::new();
+    for s in &f.sites {
+        for (i, (d, u)) in daily(&f, s.id, today, days).into_iter().enumerate() {
+            match out.get_mut(i) {
+                Some((_, sum)) => sum.add(u),
+                None => out.push((d, u)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A site's uptime day by day over the `days` days ending today.
+pub async fn site_daily(
+    app: &App,
+    actor: Actor<'_>,
+    site: i64,
+    days: u32,
+) -> Result<Vec<(NaiveDate, Uptime)>, AppError> {
+    // the actor's site, checked; the figures need no other
+    super::site(app, actor, site).await?;
+    let today = app.now().date();
+    let from = today.checked_sub_days(chrono::Days::new(u64::from(days.max(1) - 1))).unwrap_or(today);
+    let span = Span::new(Period::Day(from).span().from, Period::Day(today).span().to);
+    let f = Facts::load(app, None, span).await?;
+    Ok(daily(&f, site, today, days))
 }
 
 /// A line of the public status page.

@@ -385,6 +385,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     assert_eq!(web.get_with(&path("dossier-status"), &headers).await.status, 403);
     // the security console with a machine, its agent's heartbeat and a detection
     let machine = crate::protection::console_fixture(&app).await;
+    let net_site = crate::network::fixture(&app).await;
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),
@@ -396,6 +397,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         "/dang-ky".into(),
         "/lich".into(),
         "/chat-luong".into(),
+        "/trang-thai".into(),
     ];
     let citizen =
         vec!["/ho-so-cua-toi".to_string(), "/hop-thu".into(), "/thu-tuc/1.000894/nop".into(), format!("/ho-so/{code}")];
@@ -417,6 +419,8 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         "/quan-tri/lien-thong".into(),
         "/quan-tri/an-toan-thong-tin".into(),
         format!("/quan-tri/an-toan-thong-tin/may/{machine}"),
+        "/quan-tri/mang".into(),
+        format!("/quan-tri/mang/diem/{net_site}"),
     ];
     let receiver = vec![
         "/quan-tri/ho-so".to_string(),
@@ -461,7 +465,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 68);
+    assert_eq!(audited, 74);
 }
 
 /// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu

@@ -26,6 +26,7 @@ mod hardening;
 mod identity;
 mod journeys;
 mod mail;
+mod network;
 mod process;
 mod protection;
 mod protection_agent;
