@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
+mod network;
+
 const PASSWORD: &str = "cluster-password";
 
 /// Two instances started at once on a fresh PostgreSQL database (they
