@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::{start_server_full, token, Args, Server};
 
 /// CPU seconds the process has used (user + system), from /proc/PID/stat.
-fn cpu_seconds(pid: u32) -> Result<f64, String> {
+pub(crate) fn cpu_seconds(pid: u32) -> Result<f64, String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
     // the fields after the command's closing parenthesis; utime and stime are the 14th and 15th
     let rest = stat.rsplit_once(')').ok_or("bad stat")?.1;

@@ -12,6 +12,7 @@ mod catalog_gen;
 mod gateway;
 mod instances;
 mod load;
+mod probes;
 mod scan;
 
 use std::process::{Child, Command, Stdio};
@@ -35,12 +36,15 @@ struct Args {
     agents: usize,
     /// `scan`: random body signatures clamd holds besides EICAR's.
     signatures: usize,
+    /// `probes`: how many targets, and their interval in seconds.
+    targets: usize,
+    interval: u64,
 }
 
 fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
-        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N]")?;
+        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N] [--targets N] [--interval S]")?;
     let mut a = Args {
         procedures: 6000,
         seconds: 10,
@@ -51,6 +55,8 @@ fn parse_args() -> Result<(String, Args), String> {
         rounds: 1,
         agents: 5000,
         signatures: 100_000,
+        targets: 3000,
+        interval: 60,
     };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -65,6 +71,8 @@ fn parse_args() -> Result<(String, Args), String> {
             "--rounds" => a.rounds = n.max(1),
             "--agents" => a.agents = n as usize,
             "--signatures" => a.signatures = n as usize,
+            "--targets" => a.targets = n as usize,
+            "--interval" => a.interval = n.max(10),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -291,6 +299,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "gateway" => gateway::gateway(a).await,
         Ok((cmd, a)) if cmd == "agents" => agents::agents(a).await,
         Ok((cmd, a)) if cmd == "scan" => scan::scan(a).await,
+        Ok((cmd, a)) if cmd == "probes" => probes::probes(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

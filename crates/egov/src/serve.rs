@@ -285,6 +285,15 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 }
                 Err(e) => tracing::warn!(error = %e, "the demo's security console was not made"),
             }
+            // the data network with a month behind it, its devices beating while the server runs
+            match egov::demo_network::network(&state.app, &base).await {
+                Ok(secrets) if secrets.is_empty() => {}
+                Ok(secrets) => {
+                    println!("demo data network: {base}/quan-tri/mang, public status: {base}/trang-thai");
+                    egov::demo_network::keep_pushing(state.app.clone(), secrets);
+                }
+                Err(e) => tracing::warn!(error = %e, "the demo's data network was not made"),
+            }
         }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.

@@ -56,6 +56,19 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
         kept += days.as_array().unwrap().len();
     }
     assert!(kept >= 31, "a month behind today: {kept} days");
+    // and the data network: five points, a month of history with its outages, a link over the rule
+    let sites: serde_json::Value = get("/api/v1/network/sites").await.unwrap().json().await.unwrap();
+    assert_eq!(sites.as_array().unwrap().len(), 5, "{sites}");
+    let mut ended = 0;
+    for y in [year - 1, year] {
+        let outages: serde_json::Value =
+            get(&format!("/api/v1/network/outages?period={y}")).await.unwrap().json().await.unwrap();
+        ended += outages.as_array().unwrap().iter().filter(|o| o["ended_at"].is_string()).count();
+    }
+    assert_eq!(ended, 3, "the month's three outages, over");
+    let status: serde_json::Value =
+        http.get(format!("{}/api/v1/network/status", run.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(status.as_array().unwrap().len(), 4, "the public points: {status}");
     let (status, lines) = run.term();
     assert!(status.success(), "exit status {status}");
     // structured logs: JSON lines, the request's id on its line

@@ -310,6 +310,18 @@ impl WriteTx {
         r.as_ref().map(probe).transpose()
     }
 
+    /// Sets when a probe has been watched from: monitoring history brought
+    /// in from elsewhere (the demo's month) begins before the probe was
+    /// added here.
+    pub async fn net_watched_since(&mut self, id: i64, since: i64) -> Result<()> {
+        sqlx::query("UPDATE net_probes SET created_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(since)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Pauses a probe or starts it again.
     pub async fn net_pause_probe(&mut self, id: i64, paused: bool, actor: &str) -> Result<()> {
         sqlx::query("UPDATE net_probes SET paused = $2 WHERE id = $1")
