@@ -18,6 +18,7 @@ pub mod dossiers;
 mod error;
 pub mod files;
 pub mod gateway;
+pub mod incidents;
 pub mod jobs;
 pub mod network;
 pub mod protection;

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod dossiers;
 pub mod gateway;
 pub mod identity;
+pub mod incidents;
 pub mod network;
 pub mod platform;
 pub mod protection;

@@ -38,6 +38,7 @@ register![
     gateway,    // the data-exchange gateway (LGSP): registry, access rights, message log
     protection, // anti-malware agents, the information-security console, upload scanning
     network,    // the specialised data network: probes, uptime, outages, link capacity, status page
+    incidents,  // information-security incidents: systems and levels, the register, reports owed
 ];
 
 use std::sync::Arc;

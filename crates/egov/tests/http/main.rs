@@ -24,6 +24,7 @@ mod gateway_federation;
 mod gateway_process;
 mod hardening;
 mod identity;
+mod incidents;
 mod journeys;
 mod mail;
 mod network;

@@ -1,0 +1,396 @@
+//! Information-security incidents (issue 19, part 4): the same scopes as
+//! the security console (the department every agency's, an agency's
+//! administrators their own); the systems' inventory; incidents reported
+//! by an agency or raised from a detection or an outage, classified (the
+//! serious test from the affected systems' levels), moved through their
+//! phases, assigned, their timeline; the reports owed with their deadlines
+//! on the working-day calendar, by the legal basis in force on the day of
+//! discovery; the reports sent; the year's statistics.
+
+use chrono::NaiveDate;
+use egov_incident::regime::{self, Milestones, Owed};
+use egov_incident::stats::{self, YearStats};
+use egov_incident::{Harms, Kind, Phase, Regime, ReportKind, Severity, SystemInput};
+use egov_store::incidents::{Action, Incident, NewIncident, SentReport, Source, SystemRow};
+use egov_store::StoreError;
+
+use crate::protection::Scope;
+use crate::{Actor, App, AppError, FieldError, Refusal};
+
+fn scope(actor: Actor<'_>) -> Result<Scope, AppError> {
+    Scope::of(actor).ok_or(AppError::Forbidden)
+}
+
+fn agency_of(scope: &Scope) -> Option<&str> {
+    match scope {
+        Scope::All => None,
+        Scope::Agency(a) => Some(a),
+    }
+}
+
+/// Whether the incidents' pages are shown to the actor.
+pub fn may_view(actor: Actor<'_>) -> bool {
+    Scope::of(actor).is_some()
+}
+
+/// The legal bases' rules: those kept, or Decision 05/2017 when none is.
+pub async fn regimes(app: &App) -> Result<Vec<Regime>, AppError> {
+    let kept = app.store.inc_regimes().await?;
+    Ok(if kept.is_empty() { vec![Regime::decision_05_2017()] } else { kept })
+}
+
+/// Keeps a legal basis's rules (system administrators).
+pub async fn save_regime(app: &App, actor: Actor<'_>, r: &Regime) -> Result<(), AppError> {
+    if scope(actor)? != Scope::All {
+        return Err(AppError::Forbidden);
+    }
+    AppError::invalid(r.check().into_iter().map(|p| FieldError::new(p.field, p.key)).collect())?;
+    let mut w = app.store.begin_write().await?;
+    w.inc_save_regime(r, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// The systems in scope.
+pub async fn systems(app: &App, actor: Actor<'_>) -> Result<Vec<SystemRow>, AppError> {
+    let scope = scope(actor)?;
+    Ok(app.store.inc_systems(agency_of(&scope)).await?)
+}
+
+/// Adds a system (`id` none) or changes one; its id.
+pub async fn save_system(app: &App, actor: Actor<'_>, id: Option<i64>, input: &SystemInput) -> Result<i64, AppError> {
+    let scope = scope(actor)?;
+    if let Some(id) = id {
+        let s = app.store.inc_system(id).await?.ok_or(AppError::NotFound)?;
+        if !scope.covers(&s.s.owner_agency) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let s = input.check();
+    let mut errs: Vec<FieldError> = match &s {
+        Ok(_) => Vec::new(),
+        Err(ps) => ps.iter().map(|p| FieldError::new(p.field, p.key)).collect(),
+    };
+    let agency = input.owner_agency.trim();
+    if !agency.is_empty() && (!scope.covers(agency) || app.store.agency(agency).await?.is_none()) {
+        errs.push(FieldError::new("owner_agency", "err.option"));
+    }
+    let s = match s {
+        Ok(s) if errs.is_empty() => s,
+        _ => return Err(AppError::Invalid(errs)),
+    };
+    let mut w = app.store.begin_write().await?;
+    let id = w.inc_save_system(id, &s, &actor.audit_name()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::Invalid(vec![FieldError::new("name", "err.inc.duplicate")]),
+        e => e.into(),
+    })?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// An incident as a form or the API gives it (parsed at the boundary:
+/// the instant of discovery and the days are given typed or not at all).
+#[derive(Debug, Clone, Default)]
+pub struct IncidentInput {
+    pub agency_id: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub severity: String,
+    pub harms: Harms,
+    pub beyond_capacity_on: Option<NaiveDate>,
+    /// None: the field was not an instant.
+    pub discovered_at: Option<i64>,
+    pub systems: Vec<i64>,
+}
+
+/// The serious test on an incident's systems.
+async fn is_serious(app: &App, systems: &[i64], harms: Harms, beyond: bool) -> Result<bool, AppError> {
+    let mut levels = Vec::new();
+    for id in systems {
+        if let Some(s) = app.store.inc_system(*id).await? {
+            levels.push((s.s.level(), s.s.national));
+        }
+    }
+    Ok(egov_incident::serious(&levels, harms, beyond))
+}
+
+async fn checked(
+    app: &App,
+    scope: &Scope,
+    i: &IncidentInput,
+    source: Source,
+    source_ref: &str,
+) -> Result<NewIncident, AppError> {
+    let mut errs = Vec::new();
+    let text = |errs: &mut Vec<FieldError>, field: &'static str, s: &str, max: usize, required: bool| {
+        let s = s.trim();
+        if required && s.is_empty() {
+            errs.push(FieldError::new(field, "err.required"));
+        } else if s.chars().count() > max {
+            errs.push(FieldError::new(field, "err.too_long"));
+        }
+        s.to_string()
+    };
+    let agency = text(&mut errs, "agency_id", &i.agency_id, 32, true);
+    if !agency.is_empty() && (!scope.covers(&agency) || app.store.agency(&agency).await?.is_none()) {
+        errs.push(FieldError::new("agency_id", "err.option"));
+    }
+    let title = text(&mut errs, "title", &i.title, 300, true);
+    let description = text(&mut errs, "description", &i.description, 10_000, false);
+    let kind = Kind::parse(i.kind.trim());
+    if kind.is_none() {
+        errs.push(FieldError::new("kind", "err.option"));
+    }
+    let severity = Severity::parse(i.severity.trim());
+    if severity.is_none() {
+        errs.push(FieldError::new("severity", "err.option"));
+    }
+    let now = app.store.now();
+    match i.discovered_at {
+        None => errs.push(FieldError::new("discovered_at", "err.inc.when")),
+        Some(t) if t > now => errs.push(FieldError::new("discovered_at", "err.inc.future")),
+        Some(_) => {}
+    }
+    for s in &i.systems {
+        if app.store.inc_system(*s).await?.is_none() {
+            errs.push(FieldError::new("systems", "err.option"));
+            break;
+        }
+    }
+    AppError::invalid(errs)?;
+    let (Some(kind), Some(severity), Some(discovered_at)) = (kind, severity, i.discovered_at) else {
+        return Err(AppError::Internal("checked above".into()));
+    };
+    let day = egov_kernel::vn::from_micros(discovered_at).map(|t| t.date()).unwrap_or_default();
+    let regimes = regimes(app).await?;
+    let regime = Regime::for_day(&regimes, day)
+        .ok_or_else(|| AppError::refused(Refusal::Conflict, "err.inc.no_regime", "no legal basis in force that day"))?;
+    let mut systems = i.systems.clone();
+    systems.sort_unstable();
+    systems.dedup();
+    Ok(NewIncident {
+        serious: is_serious(app, &systems, i.harms, i.beyond_capacity_on.is_some()).await?,
+        agency_id: agency,
+        title,
+        description,
+        kind,
+        severity,
+        harms: i.harms,
+        beyond_capacity_on: i.beyond_capacity_on,
+        discovered_at,
+        systems,
+        source,
+        source_ref: source_ref.to_string(),
+        regime: regime.code.clone(),
+    })
+}
+
+/// Reports an incident; its id.
+pub async fn report(app: &App, actor: Actor<'_>, i: &IncidentInput) -> Result<i64, AppError> {
+    let scope = scope(actor)?;
+    let n = checked(app, &scope, i, Source::Report, "").await?;
+    let mut w = app.store.begin_write().await?;
+    let id = w.inc_create(&n, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// Raises an incident from a detection of the security console (its
+/// machine's agency, discovered when it was found); its id.
+pub async fn from_detection(app: &App, actor: Actor<'_>, detection: i64) -> Result<i64, AppError> {
+    let scope = scope(actor)?;
+    let mut w = app.store.begin_write().await?;
+    let d = w.pr_detection(detection).await?.ok_or(AppError::NotFound)?;
+    drop(w);
+    if !scope.covers(&d.agency_id) || d.agency_id.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let i = IncidentInput {
+        agency_id: d.agency_id.clone(),
+        title: format!("{} — {}", d.d.signature, d.machine_name),
+        description: d.d.path.clone(),
+        kind: Kind::Malware.as_str().into(),
+        severity: Severity::Medium.as_str().into(),
+        discovered_at: Some(d.d.found_at.min(app.store.now())),
+        ..Default::default()
+    };
+    let n = checked(app, &scope, &i, Source::Detection, &format!("detection:{detection}")).await?;
+    let mut w = app.store.begin_write().await?;
+    let id = w.inc_create(&n, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// An incident with what follows from it now.
+#[derive(Debug, Clone)]
+pub struct IncidentView {
+    pub i: Incident,
+    pub actions: Vec<Action>,
+    pub reports: Vec<SentReport>,
+    pub owed: Vec<Owed>,
+    pub recipients: Vec<String>,
+}
+
+/// An incident, if the actor's.
+pub async fn incident(app: &App, actor: Actor<'_>, id: i64) -> Result<IncidentView, AppError> {
+    let scope = scope(actor)?;
+    let i = app.store.inc_incident(id).await?.ok_or(AppError::NotFound)?;
+    if !scope.covers(&i.n.agency_id) {
+        return Err(AppError::NotFound);
+    }
+    let actions = app.store.inc_actions(id).await?;
+    let reports = app.store.inc_reports(Some(id), &i.n.agency_id).await?;
+    let regimes = regimes(app).await?;
+    let regime = regimes.iter().find(|r| r.code == i.n.regime).cloned().unwrap_or_else(Regime::decision_05_2017);
+    let owed = owed_of(app, &regime, &i, &reports)?;
+    Ok(IncidentView { i, actions, reports, owed, recipients: regime.recipients })
+}
+
+fn owed_of(app: &App, regime: &Regime, i: &Incident, reports: &[SentReport]) -> Result<Vec<Owed>, AppError> {
+    let discovered = egov_kernel::vn::from_micros(i.n.discovered_at).map(|t| t.date()).unwrap_or_default();
+    let m = Milestones { discovered, beyond_capacity: i.n.beyond_capacity_on, response_ended: i.response_ended_on };
+    let sent: Vec<(ReportKind, NaiveDate)> = reports.iter().map(|r| (r.kind, r.sent_on)).collect();
+    let cal = app.calendar.get();
+    regime::owed(regime, m, &sent, app.now().date(), &cal.1).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Incidents in scope discovered in a year, newest first, with the reports each owes.
+pub async fn incidents(app: &App, actor: Actor<'_>, year: i32) -> Result<Vec<(Incident, Vec<Owed>)>, AppError> {
+    let scope = scope(actor)?;
+    let (from, to) = year_span(year)?;
+    let regimes = regimes(app).await?;
+    let mut out = Vec::new();
+    for i in app.store.inc_incidents(agency_of(&scope), from, to).await? {
+        let reports = app.store.inc_reports(Some(i.id), &i.n.agency_id).await?;
+        let regime = regimes.iter().find(|r| r.code == i.n.regime).cloned().unwrap_or_else(Regime::decision_05_2017);
+        let owed = owed_of(app, &regime, &i, &reports)?;
+        out.push((i, owed));
+    }
+    Ok(out)
+}
+
+fn year_span(year: i32) -> Result<(i64, i64), AppError> {
+    let d = |y| NaiveDate::from_ymd_opt(y, 1, 1).map(egov_kernel::vn::day_start_micros).ok_or(AppError::NotFound);
+    Ok((d(year)?, d(year + 1)?))
+}
+
+/// What an official does to an incident.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Moves it to a phase (with the root cause and lessons when it closes;
+    /// the day the response ended when it is recovered or closed).
+    Phase { to: Phase, root_cause: String, lessons: String, response_ended_on: Option<NaiveDate> },
+    /// Finds it beyond the unit's capacity (on a day): the initial report falls due.
+    BeyondCapacity(NaiveDate),
+    /// Hands it to a member of the response team (by username).
+    Assign(String),
+    /// A note in its timeline.
+    Note(String),
+}
+
+/// Takes one step of an incident's response.
+pub async fn step(app: &App, actor: Actor<'_>, id: i64, s: Step) -> Result<(), AppError> {
+    let view = incident(app, actor, id).await?;
+    let before = view.i.clone();
+    let mut after = before.clone();
+    let now = app.store.now();
+    let (what, note) = match s {
+        Step::Phase { to, root_cause, lessons, response_ended_on } => {
+            if root_cause.chars().count() > 5000 || lessons.chars().count() > 5000 {
+                return Err(AppError::Invalid(vec![FieldError::new("root_cause", "err.too_long")]));
+            }
+            let closing = view.reports.iter().any(|r| r.kind == ReportKind::Closing);
+            let to = egov_incident::advance(before.phase, to, &root_cause, closing)
+                .map_err(|e| AppError::refused(Refusal::Conflict, e.key(), format!("{e:?}")))?;
+            after.phase = to;
+            if to == Phase::Contained && after.contained_at.is_none() {
+                after.contained_at = Some(now);
+            }
+            if matches!(to, Phase::Recovered | Phase::Closed) {
+                after.response_ended_on = response_ended_on.or(after.response_ended_on).or(Some(app.now().date()));
+            }
+            if to == Phase::Closed {
+                after.closed_at = Some(now);
+                after.root_cause = root_cause.trim().to_string();
+                after.lessons = lessons.trim().to_string();
+            }
+            (format!("phase:{}", to.as_str()), after.root_cause.clone())
+        }
+        Step::BeyondCapacity(day) => {
+            after.n.beyond_capacity_on = Some(day);
+            after.n.serious = is_serious(app, &after.n.systems, after.n.harms, true).await?;
+            ("beyond_capacity".to_string(), day.to_string())
+        }
+        Step::Assign(user) => {
+            let user = user.trim().to_string();
+            if app.store.user_id_of(&user).await?.is_none() {
+                return Err(AppError::Invalid(vec![FieldError::new("assignee", "err.option")]));
+            }
+            after.assignee = Some(user.clone());
+            ("assigned".to_string(), user)
+        }
+        Step::Note(n) => {
+            let n = n.trim().to_string();
+            if n.is_empty() || n.chars().count() > 5000 {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "note",
+                    if n.is_empty() { "err.required" } else { "err.too_long" },
+                )]));
+            }
+            ("note".to_string(), n)
+        }
+    };
+    let mut w = app.store.begin_write().await?;
+    w.inc_update(&before, &after, &actor.audit_name(), &what, &note).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::refused(Refusal::Conflict, "err.inc.changed", "changed meanwhile"),
+        e => e.into(),
+    })?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Records one of an incident's reports as sent today, to the regime's recipients; its id.
+pub async fn send(app: &App, actor: Actor<'_>, id: i64, kind: ReportKind, body: &str) -> Result<i64, AppError> {
+    let view = incident(app, actor, id).await?;
+    if kind == ReportKind::Periodic {
+        return Err(AppError::Invalid(vec![FieldError::new("kind", "err.option")]));
+    }
+    if body.chars().count() > 20_000 {
+        return Err(AppError::Invalid(vec![FieldError::new("body", "err.too_long")]));
+    }
+    let mut w = app.store.begin_write().await?;
+    let rid = w
+        .inc_send_report(
+            Some(id),
+            &view.i.n.agency_id,
+            kind,
+            app.now().date(),
+            &view.recipients,
+            body.trim(),
+            &actor.audit_name(),
+        )
+        .await?;
+    w.commit().await?;
+    Ok(rid)
+}
+
+/// The year's statistics of the incidents in scope.
+pub async fn year_stats(app: &App, actor: Actor<'_>, year: i32) -> Result<YearStats, AppError> {
+    let list = incidents(app, actor, year).await?;
+    let facts: Vec<stats::Facts> = list
+        .iter()
+        .map(|(i, _)| stats::Facts {
+            kind: i.n.kind,
+            severity: i.n.severity,
+            serious: i.n.serious,
+            discovered_at: i.n.discovered_at,
+            contained_at: i.contained_at,
+            closed_at: i.closed_at,
+        })
+        .collect();
+    Ok(stats::year(&facts))
+}
+
+#[cfg(test)]
+mod tests;
