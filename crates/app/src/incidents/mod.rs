@@ -222,6 +222,91 @@ pub async fn from_detection(app: &App, actor: Actor<'_>, detection: i64) -> Resu
     Ok(id)
 }
 
+/// Raises an incident from an outage of the data network (its site's
+/// agency — or the committee of its commune — discovered when it began); its id.
+pub async fn from_outage(app: &App, actor: Actor<'_>, outage: i64) -> Result<i64, AppError> {
+    let scope = scope(actor)?;
+    let o = app.store.net_outage(outage).await?.ok_or(AppError::NotFound)?;
+    let site = crate::network::site(app, actor, o.site_id).await?;
+    let agency = match &site.s.agency_id {
+        Some(a) => a.clone(),
+        None => app
+            .store
+            .agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.unit_code.as_str() == site.s.unit_code)
+            .map(|a| a.id.as_str().to_string())
+            .ok_or_else(|| {
+                AppError::refused(Refusal::Conflict, "err.inc.no_agency", "no agency serves the site's unit")
+            })?,
+    };
+    let i = IncidentInput {
+        agency_id: agency,
+        title: format!("{} — {}", site.s.name, egov_kernel::vn::micros_to_page(o.started_at)),
+        description: o.cause.clone(),
+        kind: Kind::Outage.as_str().into(),
+        severity: Severity::Medium.as_str().into(),
+        harms: Harms { outage: true, ..Default::default() },
+        discovered_at: Some(o.started_at.min(app.store.now())),
+        ..Default::default()
+    };
+    let n = checked(app, &scope, &i, Source::Outage, &format!("outage:{outage}")).await?;
+    let mut w = app.store.begin_write().await?;
+    let id = w.inc_create(&n, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// The periodic reports (form 05) an agency owes in a year, by the legal
+/// basis in force at the year's end (or today): deadlines, reports sent, lateness.
+pub async fn periodic(
+    app: &App,
+    actor: Actor<'_>,
+    agency: &str,
+    year: i32,
+) -> Result<(Vec<Owed>, Vec<SentReport>), AppError> {
+    let scope = scope(actor)?;
+    if !scope.covers(agency) || app.store.agency(agency).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let regimes = regimes(app).await?;
+    let today = app.now().date();
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::NotFound)?;
+    let regime = Regime::for_day(&regimes, end.min(today).max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end)))
+        .cloned()
+        .unwrap_or_else(Regime::decision_05_2017);
+    let sent: Vec<SentReport> = app
+        .store
+        .inc_reports(None, agency)
+        .await?
+        .into_iter()
+        .filter(|r| chrono::Datelike::year(&r.sent_on) == year)
+        .collect();
+    let days: Vec<NaiveDate> = sent.iter().map(|r| r.sent_on).collect();
+    Ok((regime::periodic(&regime, year, &days, today), sent))
+}
+
+/// Records an agency's periodic report (form 05) as sent today; its id.
+pub async fn send_periodic(app: &App, actor: Actor<'_>, agency: &str, body: &str) -> Result<i64, AppError> {
+    let scope = scope(actor)?;
+    if !scope.covers(agency) || app.store.agency(agency).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if body.chars().count() > 20_000 {
+        return Err(AppError::Invalid(vec![FieldError::new("body", "err.too_long")]));
+    }
+    let today = app.now().date();
+    let regimes = regimes(app).await?;
+    let recipients = Regime::for_day(&regimes, today).map(|r| r.recipients.clone()).unwrap_or_default();
+    let mut w = app.store.begin_write().await?;
+    let id = w
+        .inc_send_report(None, agency, ReportKind::Periodic, today, &recipients, body.trim(), &actor.audit_name())
+        .await?;
+    w.commit().await?;
+    Ok(id)
+}
+
 /// An incident with what follows from it now.
 #[derive(Debug, Clone)]
 pub struct IncidentView {

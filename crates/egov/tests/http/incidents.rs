@@ -127,3 +127,96 @@ async fn an_incident_is_reported_classified_answered_and_counted_each_agency_see
     assert!(d["title"].as_str().unwrap().contains("Win.Test.EICAR_HDB-1"));
     assert_eq!(app.store.count_where("audit_log", "action LIKE 'incidents.%'").await.unwrap(), 14);
 }
+
+#[tokio::test]
+async fn periodic_reports_are_due_before_20_june_and_15_december_and_outages_raise_incidents() {
+    let app = spawn().await;
+    let agency = app.as_user("demo.agency-admin").await; // H72.50.01
+    let p = agency.get("/api/v1/incidents/periodic?year=2026").await.json();
+    let due: Vec<(&str, bool)> = p["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["due"].as_str().unwrap(), d["late"].as_bool().unwrap()))
+        .collect();
+    let today = vn_today();
+    assert_eq!(due, [("2026-06-19", true), ("2026-12-14", today.as_str() > "2026-12-14")], "{p}");
+    assert_eq!(agency.post_json("/api/v1/incidents/periodic", r#"{"body": "Báo cáo 6 tháng"}"#).await.status, 201);
+    let p = agency.get("/api/v1/incidents/periodic?year=2026").await.json();
+    assert_eq!(p["deadlines"][0]["sent"].as_str(), Some(today.as_str()), "{p}");
+    assert_eq!(agency.get("/api/v1/incidents/periodic?year=2026&agency=H72.11").await.status, 404);
+    // an outage of the data network raises an incident of the site's commune committee
+    let admin = app.as_user("demo.admin").await;
+    let site =
+        serde_json::json!({"name": "Phường Tân Ninh", "kind": "commune", "unit_code": "25441", "access_level": "II"});
+    let id = admin.post_json("/api/v1/network/sites", &site.to_string()).await.json()["id"].as_i64().unwrap();
+    let probe = serde_json::json!({"name": "Loa", "kind": "push", "interval_s": 60});
+    let pid = admin.post_json(&format!("/api/v1/network/sites/{id}/probes"), &probe.to_string()).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    let started = app.store.now() - 60_000_000;
+    let mut w = app.store.begin_write().await.unwrap();
+    let t = egov_network::Tracker { failures: 3, first_failure: Some(started), down: true };
+    let r = egov_store::network::Record {
+        probe_id: pid,
+        site_id: id,
+        slot: 1,
+        planned: started,
+        at: started,
+        outcome: egov_network::Outcome::down(0, "no heartbeat in the interval"),
+        change: egov_network::Change::WentDown,
+        tracker: t,
+        cert_expires_at: None,
+    };
+    w.net_record(&[r]).await.unwrap();
+    w.commit().await.unwrap();
+    let outage = admin.get(&format!("/api/v1/network/outages?site={id}")).await.json()[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        agency.post_json(&format!("/api/v1/incidents/from-outage/{outage}"), "").await.status,
+        404,
+        "not the committee's site"
+    );
+    let r = admin.post_json(&format!("/api/v1/incidents/from-outage/{outage}"), "").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let d = admin.get(&format!("/api/v1/incidents/{}", r.json()["id"])).await.json();
+    assert_eq!(
+        (d["agency_id"].as_str(), d["kind"].as_str(), d["source"].as_str()),
+        (Some("H72.50.01"), Some("outage"), Some("outage"))
+    );
+    assert_eq!(d["harms"]["outage"], true);
+}
+
+#[tokio::test]
+async fn a_new_legal_basis_with_its_dates_governs_the_incidents_discovered_under_it() {
+    let app = spawn().await;
+    let admin = app.as_user("demo.admin").await;
+    let mut rules = admin.get("/api/v1/incidents/regimes").await.json();
+    assert_eq!(rules[0]["code"], "QD05-2017");
+    // the old decision ends on 30 June 2026; the new law counts the notification in 3 calendar days
+    rules[0]["effective_to"] = "2026-06-30".into();
+    assert_eq!(admin.put_json("/api/v1/incidents/regimes/QD05-2017", &rules[0].to_string()).await.status, 204);
+    let mut new = rules[0].clone();
+    new["code"] = "LAT-ANM-2025".into();
+    new["basis"] = "Luật An ninh mạng 116/2025/QH15".into();
+    new["effective_from"] = "2026-07-01".into();
+    new["effective_to"] = serde_json::Value::Null;
+    new["rules"][0] =
+        serde_json::json!({"report": "notification", "anchor": "discovery", "count": "calendar", "days": 3});
+    let agency = app.as_user("demo.agency-admin").await;
+    assert_eq!(agency.put_json("/api/v1/incidents/regimes/LAT-ANM-2025", &new.to_string()).await.status, 403);
+    assert_eq!(admin.put_json("/api/v1/incidents/regimes/OTHER", &new.to_string()).await.status, 422);
+    assert_eq!(admin.put_json("/api/v1/incidents/regimes/LAT-ANM-2025", &new.to_string()).await.status, 204);
+    let report = |when: &str| {
+        serde_json::json!({"agency_id": "H72.50.01", "title": "Lộ lọt dữ liệu", "kind": "data_leak", "severity": "high", "discovered_at": when})
+            .to_string()
+    };
+    let before = agency.post_json("/api/v1/incidents", &report("2026-06-26T09:00")).await.json()["id"].clone();
+    let after = agency.post_json("/api/v1/incidents", &report("2026-11-27T09:00")).await.json()["id"].clone();
+    let b = agency.get(&format!("/api/v1/incidents/{before}")).await.json();
+    let a = agency.get(&format!("/api/v1/incidents/{after}")).await.json();
+    // Friday 26 June under the decision: five working days, Friday 3 July; Friday 27 November
+    // under the law: three calendar days, Monday 30 November
+    assert_eq!((b["regime"].as_str(), b["reports"][0]["due"].as_str()), (Some("QD05-2017"), Some("2026-07-03")));
+    assert_eq!((a["regime"].as_str(), a["reports"][0]["due"].as_str()), (Some("LAT-ANM-2025"), Some("2026-11-30")));
+    assert_eq!(app.store.count_where("audit_log", "action = 'incidents.regime'").await.unwrap(), 2);
+}

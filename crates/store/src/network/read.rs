@@ -85,6 +85,11 @@ impl Store {
         rows.iter().map(outage).collect()
     }
 
+    pub async fn net_outage(&self, id: i64) -> Result<Option<Outage>> {
+        let r = sqlx::query("SELECT * FROM net_outages WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        r.as_ref().map(outage).transpose()
+    }
+
     /// Maintenance windows of a site (or every site) that overlap `[from, to)`.
     pub async fn net_maintenance(&self, site_id: Option<i64>, from: i64, to: i64) -> Result<Vec<Maintenance>> {
         let rows = sqlx::query(

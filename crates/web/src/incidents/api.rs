@@ -224,6 +224,17 @@ async fn from_detection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     .await
 }
 
+/// Raises an incident from an outage of the data network.
+#[utoipa::path(post, operation_id = "incidents_from_outage", path = "/api/v1/incidents/from-outage/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "no agency serves the site's unit")))]
+async fn from_outage(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let id = inc::from_outage(&state.app, Actor::User(p), id).await?;
+        Ok((StatusCode::CREATED, Json(IncCreated { id })).into_response())
+    })
+    .await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OwedDoc {
     /// `notification`, `initial`, `progress`, `response_plan`, `support_request`, `closing` or `periodic`.
@@ -443,8 +454,8 @@ pub struct SendRequest {
     /// `notification`, `initial`, `progress`, `response_plan`, `support_request` or `closing`.
     #[schema(example = "notification")]
     kind: String,
+    /// The report's text: at most 20,000 characters (longer is refused with 422).
     #[serde(default)]
-    #[schema(max_length = 20000)]
     body: String,
 }
 
@@ -509,12 +520,221 @@ async fn stats(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuer
     .await
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodicQuery {
+    /// The agency (absent: the caller's own).
+    #[param(max_length = 32)]
+    agency: Option<String>,
+    #[param(minimum = 2000, maximum = 2100)]
+    year: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodicDoc {
+    agency_id: String,
+    year: i32,
+    /// Each deadline (the last day allowed) with the report that answers it.
+    deadlines: Vec<OwedDoc>,
+    /// The reports sent in the year: their ids and days.
+    sent: Vec<SentDoc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SentDoc {
+    id: i64,
+    sent_on: String,
+    sent_by: String,
+}
+
+fn agency_for(p: &egov_identity::Principal, given: Option<&str>) -> Result<String, WebError> {
+    match (given, &p.agency_id) {
+        (Some(a), _) => Ok(a.trim().to_string()),
+        (None, Some(a)) => Ok(a.as_str().to_string()),
+        (None, None) => Err(WebError::BadRequest("agency: the caller has none of their own".into())),
+    }
+}
+
+/// An agency's periodic reports (form 05) of a year: due before 20 June and 15 December.
+#[utoipa::path(get, operation_id = "incidents_periodic", path = "/api/v1/incidents/periodic", params(PeriodicQuery), security(("bearer" = [])), responses((status = 200, body = PeriodicDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn periodic(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PeriodicQuery>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let year = year_of(&state, q.year)?;
+        let agency = agency_for(p, q.agency.as_deref())?;
+        let (owed, sent) = inc::periodic(&state.app, Actor::User(p), &agency, year).await?;
+        Ok(Json(PeriodicDoc {
+            agency_id: agency,
+            year,
+            deadlines: owed.iter().map(owed_doc).collect(),
+            sent: sent.iter().map(|r| SentDoc { id: r.id, sent_on: r.sent_on.to_string(), sent_by: r.sent_by.clone() }).collect(),
+        })
+        .into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodicRequest {
+    /// The agency (absent: the caller's own).
+    #[schema(max_length = 32)]
+    agency_id: Option<String>,
+    /// The report's text: at most 20,000 characters (counted after the
+    /// server's cleaning of control characters; longer is refused with 422).
+    #[serde(default)]
+    body: String,
+}
+
+/// Records an agency's periodic report (form 05) as sent today.
+#[utoipa::path(post, operation_id = "incidents_send_periodic", path = "/api/v1/incidents/periodic", request_body = PeriodicRequest, security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn send_periodic(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: PeriodicRequest = json(&body)?;
+        let agency = agency_for(p, r.agency_id.as_deref())?;
+        let id = inc::send_periodic(&state.app, Actor::User(p), &agency, &r.body).await?;
+        Ok((StatusCode::CREATED, Json(IncCreated { id })).into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    /// `notification`, `initial`, `progress`, `response_plan`, `support_request` or `closing`.
+    report: String,
+    /// `discovery`, `beyond_capacity` or `response_end`.
+    anchor: String,
+    /// `working` (days of the calendar) or `calendar`.
+    count: String,
+    #[schema(minimum = 0, maximum = 365)]
+    days: u32,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct MonthDay {
+    #[schema(minimum = 1, maximum = 12)]
+    month: u32,
+    #[schema(minimum = 1, maximum = 31)]
+    day: u32,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RegimeDoc {
+    #[schema(max_length = 40, example = "QD05-2017")]
+    code: String,
+    #[schema(max_length = 500)]
+    basis: String,
+    #[schema(example = "2017-03-16")]
+    effective_from: String,
+    effective_to: Option<String>,
+    rules: Vec<RuleDoc>,
+    /// The periodic report is due before these days of each year.
+    periodic_before: Vec<MonthDay>,
+    recipients: Vec<String>,
+}
+
+fn regime_doc(r: &egov_incident::Regime) -> RegimeDoc {
+    let anchor = |a: egov_incident::Anchor| match a {
+        egov_incident::Anchor::Discovery => "discovery",
+        egov_incident::Anchor::BeyondCapacity => "beyond_capacity",
+        egov_incident::Anchor::ResponseEnd => "response_end",
+    };
+    RegimeDoc {
+        code: r.code.clone(),
+        basis: r.basis.clone(),
+        effective_from: r.effective_from.to_string(),
+        effective_to: r.effective_to.map(|d| d.to_string()),
+        rules: r
+            .rules
+            .iter()
+            .map(|x| RuleDoc {
+                report: x.report.as_str().into(),
+                anchor: anchor(x.anchor).into(),
+                count: if x.count == egov_incident::DayCount::Working { "working" } else { "calendar" }.into(),
+                days: x.days,
+            })
+            .collect(),
+        periodic_before: r.periodic_before.iter().map(|&(month, day)| MonthDay { month, day }).collect(),
+        recipients: r.recipients.clone(),
+    }
+}
+
+fn regime_of(d: RegimeDoc) -> Result<egov_incident::Regime, WebError> {
+    let bad = |f: &'static str| WebError::Invalid(vec![egov_app::FieldError::new(f, "err.option")]);
+    let mut rules = Vec::new();
+    for x in d.rules {
+        rules.push(egov_incident::Rule {
+            report: ReportKind::parse(&x.report).filter(|k| *k != ReportKind::Periodic).ok_or_else(|| bad("rules"))?,
+            anchor: match x.anchor.as_str() {
+                "discovery" => egov_incident::Anchor::Discovery,
+                "beyond_capacity" => egov_incident::Anchor::BeyondCapacity,
+                "response_end" => egov_incident::Anchor::ResponseEnd,
+                _ => return Err(bad("rules")),
+            },
+            count: match x.count.as_str() {
+                "working" => egov_incident::DayCount::Working,
+                "calendar" => egov_incident::DayCount::Calendar,
+                _ => return Err(bad("rules")),
+            },
+            days: x.days,
+        });
+    }
+    Ok(egov_incident::Regime {
+        code: d.code.trim().to_string(),
+        basis: d.basis.trim().to_string(),
+        effective_from: day(&d.effective_from, "effective_from")?,
+        effective_to: d.effective_to.as_deref().map(|t| day(t, "effective_to")).transpose()?,
+        rules,
+        periodic_before: d.periodic_before.iter().map(|p| (p.month, p.day)).collect(),
+        recipients: d.recipients.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+    })
+}
+
+/// The legal bases' rules for the reports owed, with their dates (Decision 05/2017 until another is kept).
+#[utoipa::path(get, operation_id = "incidents_regimes", path = "/api/v1/incidents/regimes", security(("bearer" = [])), responses((status = 200, body = [RegimeDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+async fn regimes(State(state): State<AppState>, ctx: Ctx) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        if !inc::may_view(Actor::User(p)) {
+            return Err(WebError::Forbidden);
+        }
+        let list = inc::regimes(&state.app).await?;
+        Ok(Json(list.iter().map(regime_doc).collect::<Vec<_>>()).into_response())
+    })
+    .await
+}
+
+/// Keeps a legal basis's rules (system administrators): the code in the
+/// address and the body's must agree; a new law is a new code with its dates.
+#[utoipa::path(put, operation_id = "incidents_put_regime", path = "/api/v1/incidents/regimes/{code}", params(("code" = String, Path)), request_body = RegimeDoc, security(("bearer" = [])), responses((status = 204, description = "kept"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn put_regime(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let d: RegimeDoc = json(&body)?;
+        if d.code.trim() != code.trim() {
+            return Err(WebError::Invalid(vec![egov_app::FieldError::new("code", "err.option")]));
+        }
+        let r = regime_of(d)?;
+        inc::save_regime(&state.app, Actor::User(p), &r).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/incidents", get(list).post(report))
         .route("/api/v1/incidents/systems", get(systems).post(add_system))
         .route("/api/v1/incidents/stats", get(stats))
         .route("/api/v1/incidents/from-detection/{id}", post(from_detection))
+        .route("/api/v1/incidents/from-outage/{id}", post(from_outage))
+        .route("/api/v1/incidents/periodic", get(periodic).post(send_periodic))
+        .route("/api/v1/incidents/regimes", get(regimes))
+        .route("/api/v1/incidents/regimes/{code}", axum::routing::put(put_regime))
         .route("/api/v1/incidents/{id}", get(one))
         .route("/api/v1/incidents/{id}/steps", post(step))
         .route("/api/v1/incidents/{id}/reports", post(send))
@@ -522,7 +742,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(systems, add_system, report, from_detection, list, one, step, send, stats),
+    paths(systems, add_system, report, from_detection, from_outage, list, one, step, send, stats, periodic, send_periodic, regimes, put_regime),
     components(schemas(
         IncCreated,
         SystemRequest,
@@ -537,7 +757,13 @@ pub(crate) fn routes() -> Router<AppState> {
         StepRequest,
         SendRequest,
         HoursDoc,
-        StatsDoc
+        StatsDoc,
+        PeriodicDoc,
+        SentDoc,
+        PeriodicRequest,
+        RuleDoc,
+        MonthDay,
+        RegimeDoc
     ))
 )]
 pub(crate) struct Api;
