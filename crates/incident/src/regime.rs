@@ -98,6 +98,9 @@ pub struct Regime {
     pub periodic_before: Vec<(u32, u32)>,
     /// Whom the reports go to (names change: data).
     pub recipients: Vec<String>,
+    /// The forms' numbers its reports are made on.
+    #[serde(default)]
+    pub forms: Vec<(ReportKind, String)>,
 }
 
 impl Regime {
@@ -125,7 +128,17 @@ impl Regime {
                 "Sở Khoa học và Công nghệ (đơn vị chuyên trách của tỉnh)".into(),
                 "Cơ quan điều phối quốc gia về ứng cứu sự cố".into(),
             ],
+            forms: vec![
+                (ReportKind::Initial, "03".into()),
+                (ReportKind::Closing, "04".into()),
+                (ReportKind::Periodic, "05".into()),
+            ],
         }
+    }
+
+    /// The form a report is made on: its number and the regime's basis.
+    pub fn form(&self, report: ReportKind) -> Option<(String, String)> {
+        self.forms.iter().find(|(k, _)| *k == report).map(|(_, n)| (n.clone(), self.basis.clone()))
     }
 
     pub fn in_force_on(&self, day: NaiveDate) -> bool {

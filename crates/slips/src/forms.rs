@@ -92,7 +92,7 @@ pub struct Letterhead {
     pub place: String,
 }
 
-fn masthead(h: &Letterhead) -> Vec<Line> {
+pub(crate) fn masthead(h: &Letterhead) -> Vec<Line> {
     let mut left = Vec::new();
     if let Some(p) = &h.parent {
         left.push((p.to_uppercase(), false));
@@ -110,7 +110,7 @@ fn masthead(h: &Letterhead) -> Vec<Line> {
     ]
 }
 
-fn date_line(h: &Letterhead, at: NaiveDateTime) -> Line {
+pub(crate) fn date_line(h: &Letterhead, at: NaiveDateTime) -> Line {
     Line::Right(format!("{}, ngày {:02} tháng {:02} năm {}", h.place, at.day(), at.month(), at.year()))
 }
 

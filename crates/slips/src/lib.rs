@@ -8,6 +8,7 @@
 //! subset to the glyphs used.
 
 pub mod forms;
+pub mod report;
 pub use forms::*;
 
 use std::collections::BTreeMap;

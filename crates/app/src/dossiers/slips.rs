@@ -17,7 +17,7 @@ use crate::{App, AppError};
 
 /// The masthead and date line of an agency's documents: its parent's name
 /// above its own, the province (or city) its unit lies in as the place.
-async fn letterhead(app: &App, agency: &str) -> Result<Letterhead, AppError> {
+pub(crate) async fn letterhead(app: &App, agency: &str) -> Result<Letterhead, AppError> {
     let a = app.store.agency(agency).await?;
     let parent = match a.as_ref().and_then(|a| a.parent_id.clone()) {
         Some(p) => app.store.agency(p.as_str()).await?.map(|p| p.name_vi),

@@ -17,6 +17,15 @@ use egov_store::StoreError;
 use crate::protection::Scope;
 use crate::{Actor, App, AppError, FieldError, Refusal};
 
+pub mod pdf;
+
+fn signer(actor: Actor<'_>) -> String {
+    match actor {
+        Actor::User(p) => p.full_name.clone(),
+        Actor::Operator => "egov".into(),
+    }
+}
+
 fn scope(actor: Actor<'_>) -> Result<Scope, AppError> {
     Scope::of(actor).ok_or(AppError::Forbidden)
 }
@@ -298,10 +307,25 @@ pub async fn send_periodic(app: &App, actor: Actor<'_>, agency: &str, body: &str
     }
     let today = app.now().date();
     let regimes = regimes(app).await?;
-    let recipients = Regime::for_day(&regimes, today).map(|r| r.recipients.clone()).unwrap_or_default();
+    let regime = Regime::for_day(&regimes, today).cloned().unwrap_or_else(Regime::decision_05_2017);
+    let (from, to) = year_span(chrono::Datelike::year(&today))?;
+    let facts: Vec<stats::Facts> =
+        app.store.inc_incidents(Some(agency), from, to).await?.iter().map(facts_of).collect();
+    let figures = stats::year(&facts);
+    let form = regime.form(ReportKind::Periodic);
+    let doc = pdf::periodic_report(app, agency, form, &regime.recipients, body, &figures, &signer(actor)).await?;
     let mut w = app.store.begin_write().await?;
     let id = w
-        .inc_send_report(None, agency, ReportKind::Periodic, today, &recipients, body.trim(), &actor.audit_name())
+        .inc_send_report(
+            None,
+            agency,
+            ReportKind::Periodic,
+            today,
+            &regime.recipients,
+            body.trim(),
+            &doc,
+            &actor.audit_name(),
+        )
         .await?;
     w.commit().await?;
     Ok(id)
@@ -315,6 +339,7 @@ pub struct IncidentView {
     pub reports: Vec<SentReport>,
     pub owed: Vec<Owed>,
     pub recipients: Vec<String>,
+    pub regime: Regime,
 }
 
 /// An incident, if the actor's.
@@ -329,7 +354,7 @@ pub async fn incident(app: &App, actor: Actor<'_>, id: i64) -> Result<IncidentVi
     let regimes = regimes(app).await?;
     let regime = regimes.iter().find(|r| r.code == i.n.regime).cloned().unwrap_or_else(Regime::decision_05_2017);
     let owed = owed_of(app, &regime, &i, &reports)?;
-    Ok(IncidentView { i, actions, reports, owed, recipients: regime.recipients })
+    Ok(IncidentView { i, actions, reports, owed, recipients: regime.recipients.clone(), regime })
 }
 
 fn owed_of(app: &App, regime: &Regime, i: &Incident, reports: &[SentReport]) -> Result<Vec<Owed>, AppError> {
@@ -444,6 +469,9 @@ pub async fn send(app: &App, actor: Actor<'_>, id: i64, kind: ReportKind, body: 
     if body.chars().count() > 20_000 {
         return Err(AppError::Invalid(vec![FieldError::new("body", "err.too_long")]));
     }
+    let form = view.regime.form(kind);
+    let doc =
+        pdf::incident_report(app, &view.i, kind, form, &view.recipients, body, &view.actions, &signer(actor)).await?;
     let mut w = app.store.begin_write().await?;
     let rid = w
         .inc_send_report(
@@ -453,6 +481,7 @@ pub async fn send(app: &App, actor: Actor<'_>, id: i64, kind: ReportKind, body: 
             app.now().date(),
             &view.recipients,
             body.trim(),
+            &doc,
             &actor.audit_name(),
         )
         .await?;
@@ -460,20 +489,35 @@ pub async fn send(app: &App, actor: Actor<'_>, id: i64, kind: ReportKind, body: 
     Ok(rid)
 }
 
+/// A report's PDF as sent, if the actor's: its document, digest and signature.
+pub async fn report_pdf(
+    app: &App,
+    actor: Actor<'_>,
+    report: i64,
+) -> Result<egov_store::incidents::SignedPdf, AppError> {
+    let scope = scope(actor)?;
+    let (_, agency, doc) = app.store.inc_report_pdf(report).await?.ok_or(AppError::NotFound)?;
+    if !scope.covers(&agency) || doc.pdf.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(doc)
+}
+
+fn facts_of(i: &Incident) -> stats::Facts {
+    stats::Facts {
+        kind: i.n.kind,
+        severity: i.n.severity,
+        serious: i.n.serious,
+        discovered_at: i.n.discovered_at,
+        contained_at: i.contained_at,
+        closed_at: i.closed_at,
+    }
+}
+
 /// The year's statistics of the incidents in scope.
 pub async fn year_stats(app: &App, actor: Actor<'_>, year: i32) -> Result<YearStats, AppError> {
     let list = incidents(app, actor, year).await?;
-    let facts: Vec<stats::Facts> = list
-        .iter()
-        .map(|(i, _)| stats::Facts {
-            kind: i.n.kind,
-            severity: i.n.severity,
-            serious: i.n.serious,
-            discovered_at: i.n.discovered_at,
-            contained_at: i.contained_at,
-            closed_at: i.closed_at,
-        })
-        .collect();
+    let facts: Vec<stats::Facts> = list.iter().map(|(i, _)| facts_of(i)).collect();
     Ok(stats::year(&facts))
 }
 

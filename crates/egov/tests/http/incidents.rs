@@ -7,7 +7,9 @@ use crate::common::*;
 
 #[tokio::test]
 async fn an_incident_is_reported_classified_answered_and_counted_each_agency_seeing_its_own() {
-    let app = spawn().await;
+    let mut settings = egov_web::Settings { local_citizen_accounts: true, ..Default::default() };
+    settings.app.seal_key = Some(egov_app::gateway::SealKey([9u8; 32]));
+    let app = spawn_with(settings).await;
     let admin = app.as_user("demo.admin").await; // the department
     let agency = app.as_user("demo.agency-admin").await; // H72.50.01
     let sys = |name: &str, agency: &str, level: u8| {
@@ -90,6 +92,40 @@ async fn an_incident_is_reported_classified_answered_and_counted_each_agency_see
         assert_eq!(r.status, 201, "{kind}: {}", r.text);
     }
     assert_eq!(agency.post_json(&format!("/api/v1/incidents/{id}/steps"), &close).await.status, 204);
+    // each report as the PDF sent: form 03 for the initial report, its digest signed with the instance's key
+    let sent = app.store.inc_reports(Some(id), "H72.50.01").await.unwrap();
+    let initial = sent.iter().find(|r| r.kind == egov_incident::ReportKind::Initial).unwrap().id;
+    let r = agency.get(&format!("/api/v1/incidents/reports/{initial}/pdf")).await;
+    assert_eq!((r.status, r.header("content-type")), (200, "application/pdf"));
+    let bytes = agency.get_bytes(&format!("/api/v1/incidents/reports/{initial}/pdf")).await;
+    let text = pdf_text(&bytes);
+    for needle in [
+        "Mẫu số 03",
+        "BÁO CÁO BAN ĐẦU SỰ CỐ AN TOÀN THÔNG TIN MẠNG",
+        "Kính gửi",
+        "Hệ thống một cửa điện tử",
+        "Cấp độ 4",
+        "Tấn công từ chối dịch vụ",
+        "Sự cố nghiêm trọng",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    use sha2::Digest;
+    let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+    assert_eq!(r.header("x-egov-sha256"), egov_kernel::hex(&digest));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]).verifying_key();
+    assert_eq!(r.header("x-egov-signer-key"), egov_kernel::hex(key.as_bytes()));
+    let sig: [u8; 64] = egov_kernel::unhex(r.header("x-egov-signature")).unwrap();
+    assert!(key.verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok(), "the signature checks");
+    let mut spoiled = digest;
+    spoiled[0] ^= 1;
+    assert!(key.verify_strict(&spoiled, &ed25519_dalek::Signature::from_bytes(&sig)).is_err());
+    assert!(text.contains(&egov_kernel::hex(key.as_bytes())), "the key printed on the document");
+    // another agency's report is not theirs to read
+    assert_eq!(
+        app.as_user("demo.receiver").await.get(&format!("/api/v1/incidents/reports/{initial}/pdf")).await.status,
+        403
+    );
     let d = agency.get(&format!("/api/v1/incidents/{id}")).await.json();
     assert_eq!(d["phase"], "closed");
     assert_eq!(d["assignee"], "demo.admin");

@@ -9,7 +9,18 @@ use egov_incident::{Harms, InfoSystem, Kind, Phase, Regime, ReportKind, Security
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("incidents": 27 "0027_incidents");
+pub const MIGRATIONS: &[Migration] =
+    crate::migrations!("incidents": 27 "0027_incidents", 28 "0028_incident_reports_pdf");
+
+/// A report's document as sent: the PDF, its digest, the signature of the
+/// digest and the key that made it (hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedPdf {
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+    pub signature: Option<String>,
+    pub signer_key: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemRow {
@@ -380,11 +391,13 @@ impl WriteTx {
         sent_on: NaiveDate,
         recipients: &[String],
         body: &str,
+        pdf: &SignedPdf,
         actor: &str,
     ) -> Result<i64> {
+        use base64::Engine;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO inc_reports (incident_id, agency_id, kind, sent_on, sent_at, sent_by, recipients, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO inc_reports (incident_id, agency_id, kind, sent_on, sent_at, sent_by, recipients, body, pdf, pdf_sha256, \
+             signature, signer_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(incident)
         .bind(agency)
@@ -394,12 +407,17 @@ impl WriteTx {
         .bind(actor)
         .bind(json(&recipients)?)
         .bind(body)
+        .bind(base64::engine::general_purpose::STANDARD.encode(&pdf.pdf))
+        .bind(&pdf.sha256)
+        .bind(&pdf.signature)
+        .bind(&pdf.signer_key)
         .fetch_one(self.conn())
         .await?;
         if let Some(i) = incident {
             self.inc_action(i, actor, &format!("report:{}", kind.as_str()), "").await?;
         }
-        let after = serde_json::json!({ "incident": incident, "agency": agency, "kind": kind.as_str(), "sent_on": sent_on.to_string() });
+        let after = serde_json::json!({ "incident": incident, "agency": agency, "kind": kind.as_str(), "sent_on": sent_on.to_string(),
+            "sha256": pdf.sha256, "signature": pdf.signature });
         self.audit(egov_audit::Event::new(actor, "incidents.send", format!("report:{id}"), None::<&()>, Some(&after)));
         Ok(id)
     }
@@ -471,6 +489,32 @@ impl Store {
                 Ok(Action { at: get(r, "at")?, actor: get(r, "actor")?, what: get(r, "what")?, note: get(r, "note")? })
             })
             .collect()
+    }
+
+    /// A report's document as sent, with its incident and agency.
+    pub async fn inc_report_pdf(&self, id: i64) -> Result<Option<(Option<i64>, String, SignedPdf)>> {
+        use base64::Engine;
+        let r = sqlx::query(
+            "SELECT incident_id, agency_id, pdf, pdf_sha256, signature, signer_key FROM inc_reports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = r else { return Ok(None) };
+        let pdf: Option<String> = get(&r, "pdf")?;
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(pdf.unwrap_or_default())
+            .map_err(|e| corrupt("a report's PDF", &e.to_string()))?;
+        Ok(Some((
+            get(&r, "incident_id")?,
+            get(&r, "agency_id")?,
+            SignedPdf {
+                pdf,
+                sha256: get::<Option<String>>(&r, "pdf_sha256")?.unwrap_or_default(),
+                signature: get(&r, "signature")?,
+                signer_key: get(&r, "signer_key")?,
+            },
+        )))
     }
 
     /// Reports sent: an incident's, or (none) an agency's periodic ones.

@@ -635,6 +635,18 @@ pub struct RegimeDoc {
     /// The periodic report is due before these days of each year.
     periodic_before: Vec<MonthDay>,
     recipients: Vec<String>,
+    /// The forms' numbers the reports are made on.
+    #[serde(default)]
+    forms: Vec<FormDoc>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct FormDoc {
+    /// A report kind, as in `rules`, or `periodic`.
+    report: String,
+    #[schema(max_length = 20, example = "03")]
+    number: String,
 }
 
 fn regime_doc(r: &egov_incident::Regime) -> RegimeDoc {
@@ -660,6 +672,7 @@ fn regime_doc(r: &egov_incident::Regime) -> RegimeDoc {
             .collect(),
         periodic_before: r.periodic_before.iter().map(|&(month, day)| MonthDay { month, day }).collect(),
         recipients: r.recipients.clone(),
+        forms: r.forms.iter().map(|(k, n)| FormDoc { report: k.as_str().into(), number: n.clone() }).collect(),
     }
 }
 
@@ -691,6 +704,11 @@ fn regime_of(d: RegimeDoc) -> Result<egov_incident::Regime, WebError> {
         rules,
         periodic_before: d.periodic_before.iter().map(|p| (p.month, p.day)).collect(),
         recipients: d.recipients.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+        forms: d
+            .forms
+            .iter()
+            .map(|f| ReportKind::parse(&f.report).map(|k| (k, f.number.trim().to_string())).ok_or_else(|| bad("forms")))
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -725,6 +743,35 @@ async fn put_regime(State(state): State<AppState>, ctx: Ctx, Path(code): Path<St
     .await
 }
 
+/// A report as it was sent: the PDF, with its SHA-256 and the instance's
+/// Ed25519 signature of that digest in headers (`X-Egov-Sha256`,
+/// `X-Egov-Signature`, `X-Egov-Signer-Key`, hex).
+#[utoipa::path(get, operation_id = "incidents_report_pdf", path = "/api/v1/incidents/reports/{id}/pdf", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, description = "the report", content_type = "application/pdf", body = Vec<u8>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn report_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let doc = inc::report_pdf(&state.app, Actor::User(p), id).await?;
+        let mut headers = vec![
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"bao-cao-su-co-{id}.pdf\"")),
+        ];
+        let extra = [("x-egov-sha256", Some(doc.sha256.clone())), ("x-egov-signature", doc.signature.clone()), ("x-egov-signer-key", doc.signer_key.clone())];
+        let mut r = (StatusCode::OK, doc.pdf).into_response();
+        for (k, v) in headers.drain(..) {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
+                r.headers_mut().insert(k, v);
+            }
+        }
+        for (k, v) in extra {
+            if let Some(v) = v.and_then(|v| axum::http::HeaderValue::from_str(&v).ok()) {
+                r.headers_mut().insert(axum::http::HeaderName::from_static(k), v);
+            }
+        }
+        Ok(r)
+    })
+    .await
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/incidents", get(list).post(report))
@@ -734,6 +781,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/incidents/from-outage/{id}", post(from_outage))
         .route("/api/v1/incidents/periodic", get(periodic).post(send_periodic))
         .route("/api/v1/incidents/regimes", get(regimes))
+        .route("/api/v1/incidents/reports/{id}/pdf", get(report_pdf))
         .route("/api/v1/incidents/regimes/{code}", axum::routing::put(put_regime))
         .route("/api/v1/incidents/{id}", get(one))
         .route("/api/v1/incidents/{id}/steps", post(step))
@@ -742,7 +790,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(systems, add_system, report, from_detection, from_outage, list, one, step, send, stats, periodic, send_periodic, regimes, put_regime),
+    paths(systems, add_system, report, from_detection, from_outage, list, one, step, send, stats, periodic, send_periodic, regimes, put_regime, report_pdf),
     components(schemas(
         IncCreated,
         SystemRequest,
@@ -763,6 +811,7 @@ pub(crate) fn routes() -> Router<AppState> {
         PeriodicRequest,
         RuleDoc,
         MonthDay,
+        FormDoc,
         RegimeDoc
     ))
 )]
