@@ -195,6 +195,28 @@ async fn checked(
     })
 }
 
+/// Every problem an incident's fields have, without recording it (a form
+/// that found problems of its own shows them all at once).
+pub async fn problems(app: &App, actor: Actor<'_>, i: &IncidentInput) -> Result<Vec<FieldError>, AppError> {
+    let scope = scope(actor)?;
+    match checked(app, &scope, i, Source::Report, "").await {
+        Ok(_) => Ok(Vec::new()),
+        Err(AppError::Invalid(errs)) => Ok(errs),
+        Err(e) => Err(e),
+    }
+}
+
+/// Who took a step, as people read it: an official's full name (the
+/// timeline keeps the audit log's `user:ID`), else as kept.
+pub async fn who(app: &App, actor: &str) -> Result<String, AppError> {
+    if let Some(id) = actor.strip_prefix("user:").and_then(|n| n.parse::<i64>().ok()) {
+        if let Some(p) = app.store.principal(egov_identity::UserId::new(id)).await? {
+            return Ok(p.full_name);
+        }
+    }
+    Ok(actor.to_string())
+}
+
 /// Reports an incident; its id.
 pub async fn report(app: &App, actor: Actor<'_>, i: &IncidentInput) -> Result<i64, AppError> {
     let scope = scope(actor)?;

@@ -386,6 +386,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     // the security console with a machine, its agent's heartbeat and a detection
     let machine = crate::protection::console_fixture(&app).await;
     let net_site = crate::network::fixture(&app).await;
+    let incident = crate::incidents::fixture(&app).await;
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),
@@ -421,6 +422,8 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         format!("/quan-tri/an-toan-thong-tin/may/{machine}"),
         "/quan-tri/mang".into(),
         format!("/quan-tri/mang/diem/{net_site}"),
+        "/quan-tri/su-co".into(),
+        format!("/quan-tri/su-co/{incident}"),
     ];
     let receiver = vec![
         "/quan-tri/ho-so".to_string(),
@@ -465,7 +468,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 74);
+    assert_eq!(audited, 78);
 }
 
 /// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu

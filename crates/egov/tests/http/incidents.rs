@@ -256,3 +256,90 @@ async fn a_new_legal_basis_with_its_dates_governs_the_incidents_discovered_under
     assert_eq!((a["regime"].as_str(), a["reports"][0]["due"].as_str()), (Some("LAT-ANM-2025"), Some("2026-11-30")));
     assert_eq!(app.store.count_where("audit_log", "action = 'incidents.regime'").await.unwrap(), 2);
 }
+
+/// An incident reported on the register's page, and its page: for the pages' checks. Its id.
+pub async fn fixture(app: &TestApp) -> i64 {
+    let admin = app.as_user("demo.admin").await;
+    let s = serde_json::json!({"name": "Cổng dịch vụ công tỉnh", "owner_agency": "H72.11", "proposed_level": 3, "approved_level": 3, "approval_decision": "QĐ 12/QĐ-UBND"});
+    let sys = admin.post_json("/api/v1/incidents/systems", &s.to_string()).await.json()["id"].as_i64().unwrap();
+    let i = serde_json::json!({"agency_id": "H72.11", "title": "Mã độc trên máy chủ cổng", "kind": "malware", "severity": "high",
+        "harms": {"outage": true}, "discovered_at": "2026-11-30T08:00", "systems": [sys]});
+    let id = admin.post_json("/api/v1/incidents", &i.to_string()).await.json()["id"].as_i64().unwrap();
+    let step = serde_json::json!({"step": "phase", "to": "contained"}).to_string();
+    assert_eq!(admin.post_json(&format!("/api/v1/incidents/{id}/steps"), &step).await.status, 204);
+    assert_eq!(
+        admin.post_json(&format!("/api/v1/incidents/{id}/reports"), r#"{"kind": "notification"}"#).await.status,
+        201
+    );
+    id
+}
+
+#[tokio::test]
+async fn the_register_s_form_comes_back_with_every_error_and_an_incident_s_page_takes_its_steps() {
+    let app = spawn().await;
+    let id = fixture(&app).await;
+    let page = app.client();
+    page.login("demo.admin", DEMO_PASSWORD).await;
+    let p = page.get("/quan-tri/su-co").await;
+    assert_eq!(p.status, 200);
+    assert!(p.text.contains("Mã độc trên máy chủ cổng") && p.text.contains("Cổng dịch vụ công tỉnh"), "{}", p.text);
+    // no title, no kind, no time of discovery: every error at once, the description kept
+    let r = page
+        .post_form(
+            "/quan-tri/su-co",
+            &[
+                ("csrf", &p.csrf()),
+                ("agency_id", "H72.11"),
+                ("title", ""),
+                ("kind", ""),
+                ("severity", "high"),
+                ("description", "Máy chủ chậm bất thường"),
+                ("outage", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text.contains("value=\"Máy chủ chậm bất thường\"")
+            && r.text.contains("id=\"h-outage\" name=\"outage\" value=\"1\" checked"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.text.matches("class=\"error\"").count(), 3, "{}", r.text);
+    // the incident's page: the reports owed, the timeline in words, a step taken, a report sent
+    let i = page.get(&format!("/quan-tri/su-co/{id}")).await;
+    assert_eq!(i.status, 200);
+    assert!(
+        i.text.contains("Thông báo sự cố")
+            && i.text.contains("Chuyển bước: Đã ngăn chặn")
+            && i.text.contains("Võ Thị Hệ Thống"),
+        "{}",
+        i.text
+    );
+    assert!(!i.text.contains("phase:contained") && !i.text.contains("user:"), "words, not codes: {}", i.text);
+    let r = page
+        .post_form(
+            &format!("/quan-tri/su-co/{id}/buoc"),
+            &[("csrf", &i.csrf()), ("step", "phase"), ("to", "closed"), ("root_cause", "")],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.text.contains("Nhập nguyên nhân gốc"), "{}", r.text);
+    let r = page
+        .post_form(
+            &format!("/quan-tri/su-co/{id}/bao-cao"),
+            &[("csrf", &i.csrf()), ("kind", "progress"), ("body", "Đã cô lập máy chủ")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let i = page.get(&format!("/quan-tri/su-co/{id}")).await;
+    let rid = app.store.inc_reports(Some(id), "H72.11").await.unwrap().last().unwrap().id;
+    assert!(i.text.contains(&format!("/quan-tri/su-co/bao-cao/{rid}")), "{}", i.text);
+    let pdf = page.get_bytes(&format!("/quan-tri/su-co/bao-cao/{rid}")).await;
+    assert!(pdf_text(&pdf).contains("Đã cô lập máy chủ"));
+    // an agency's administrator sees none of the department's
+    let agency = app.client();
+    agency.login("demo.agency-admin", DEMO_PASSWORD).await;
+    assert_eq!(agency.get(&format!("/quan-tri/su-co/{id}")).await.status, 404);
+    assert_eq!(agency.get(&format!("/quan-tri/su-co/bao-cao/{rid}")).await.status, 404);
+}
