@@ -3,6 +3,7 @@
 pub mod anchor;
 pub mod bench_data;
 pub mod demo;
+pub mod demo_incidents;
 pub mod demo_network;
 pub mod demo_protection;
 pub mod deploy;

@@ -294,6 +294,11 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 }
                 Err(e) => tracing::warn!(error = %e, "the demo's data network was not made"),
             }
+            // the register of security incidents: one closed with its reports, one open, one late
+            match egov::demo_incidents::incidents(&state.app).await {
+                Ok(()) => println!("demo security incidents: {base}/quan-tri/su-co"),
+                Err(e) => tracing::warn!(error = %e, "the demo's incidents were not made"),
+            }
         }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.

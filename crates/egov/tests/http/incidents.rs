@@ -337,6 +337,22 @@ async fn the_register_s_form_comes_back_with_every_error_and_an_incident_s_page_
     assert!(i.text.contains(&format!("/quan-tri/su-co/bao-cao/{rid}")), "{}", i.text);
     let pdf = page.get_bytes(&format!("/quan-tri/su-co/bao-cao/{rid}")).await;
     assert!(pdf_text(&pdf).contains("Đã cô lập máy chủ"));
+    // the year as a workbook and as a printable PDF, read back
+    let bytes = page.get_bytes("/quan-tri/su-co.xlsx?nam=2026").await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Danh sách sự cố", "Số liệu năm", "Hệ thống thông tin"]);
+    let list = wb.worksheet_range("Danh sách sự cố").unwrap();
+    assert_eq!(list.get((1, 1)).map(|c| c.to_string()), Some("Mã độc trên máy chủ cổng".to_string()));
+    let figures = wb.worksheet_range("Số liệu năm").unwrap();
+    assert_eq!(figures.get((1, 0)).map(|c| c.to_string()), Some("Mã độc".to_string()));
+    assert_eq!(figures.get((1, 3)), Some(&calamine::Data::Float(1.0)), "one high-severity malware incident");
+    let text = pdf_text(&page.get_bytes("/quan-tri/su-co.pdf?nam=2026").await);
+    assert!(text.contains("Sự cố an toàn thông tin mạng 2026") && text.contains("Mã độc"), "{text}");
+    assert_eq!(
+        app.as_user("demo.admin").await.get("/api/v1/incidents/report.xlsx?year=2026").await.header("content-type"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     // an agency's administrator sees none of the department's
     let agency = app.client();
     agency.login("demo.agency-admin", DEMO_PASSWORD).await;

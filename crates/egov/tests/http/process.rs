@@ -69,6 +69,15 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
     let status: serde_json::Value =
         http.get(format!("{}/api/v1/network/status", run.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(status.as_array().unwrap().len(), 4, "the public points: {status}");
+    // and the register of incidents: one closed with its signed reports, one late
+    let mut list = Vec::new();
+    for y in [year - 1, year] {
+        let l: serde_json::Value = get(&format!("/api/v1/incidents?year={y}")).await.unwrap().json().await.unwrap();
+        list.extend(l.as_array().unwrap().iter().cloned());
+    }
+    let phases: Vec<&str> = list.iter().filter_map(|i| i["phase"].as_str()).collect();
+    assert_eq!(phases.len(), 3, "{list:?}");
+    assert!(phases.contains(&"closed") && list.iter().any(|i| i["late"] == true), "{list:?}");
     let (status, lines) = run.term();
     assert!(status.success(), "exit status {status}");
     // structured logs: JSON lines, the request's id on its line

@@ -790,7 +790,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(systems, add_system, report, from_detection, from_outage, list, one, step, send, stats, periodic, send_periodic, regimes, put_regime, report_pdf),
+    paths(systems, add_system, report, from_detection, from_outage, list, one, step, send, stats, periodic, send_periodic, regimes, put_regime, report_pdf, super::export::workbook_api),
     components(schemas(
         IncCreated,
         SystemRequest,

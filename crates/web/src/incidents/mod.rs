@@ -3,6 +3,7 @@
 //! its tables; the back office's register and each incident's page.
 
 pub(crate) mod api;
+pub(crate) mod export;
 pub(crate) mod incident;
 pub(crate) mod messages;
 pub(crate) mod pages;
@@ -30,5 +31,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(pages::routes())
+    api::routes().merge(pages::routes()).merge(export::routes())
 }
