@@ -139,7 +139,7 @@ pub async fn incidents(app: &egov_app::App) -> Result<(), String> {
             "defacement",
             "medium",
             Harms::default(),
-            9,
+            15,
             vec![web],
         ),
     )
