@@ -26,6 +26,8 @@ pub mod quality;
 pub mod sessions;
 pub mod signin;
 pub mod staff;
+#[cfg(test)]
+mod testing;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -186,16 +186,33 @@ pub async fn incident_report(
             ..Default::default()
         });
     }
+    let doc = Document { head, form, kind, subtitle: format!("Mã sự cố: {}", code(i)), to, sections, signer };
+    sealed(app, doc)
+}
+
+/// What a report's document holds besides the common parts.
+struct Document<'a> {
+    head: egov_slips::Letterhead,
+    form: Option<(String, String)>,
+    kind: ReportKind,
+    subtitle: String,
+    to: &'a [String],
+    sections: Vec<Section>,
+    signer: &'a str,
+}
+
+/// The document laid out, rendered and sealed.
+fn sealed(app: &App, d: Document<'_>) -> Result<SignedPdf, AppError> {
     let r = Report {
-        head,
-        form,
-        title: title(kind).into(),
-        subtitle: format!("Mã sự cố: {}", code(i)),
-        to: to.to_vec(),
-        sections,
+        head: d.head,
+        form: d.form,
+        title: title(d.kind).into(),
+        subtitle: d.subtitle,
+        to: d.to.to_vec(),
+        sections: d.sections,
         issued: app.now(),
         signer_title: "ĐẠI DIỆN ĐƠN VỊ".into(),
-        signer: signer.to_string(),
+        signer: d.signer.to_string(),
         seal_line: seal_line(app),
     };
     let bytes = egov_slips::render(&egov_slips::report::report(&r)).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -237,18 +254,5 @@ pub async fn periodic_report(
             ..Default::default()
         });
     }
-    let r = Report {
-        head,
-        form,
-        title: title(ReportKind::Periodic).into(),
-        subtitle: String::new(),
-        to: to.to_vec(),
-        sections,
-        issued: app.now(),
-        signer_title: "ĐẠI DIỆN ĐƠN VỊ".into(),
-        signer: signer.to_string(),
-        seal_line: seal_line(app),
-    };
-    let bytes = egov_slips::render(&egov_slips::report::report(&r)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(seal(app, bytes))
+    sealed(app, Document { head, form, kind: ReportKind::Periodic, subtitle: String::new(), to, sections, signer })
 }

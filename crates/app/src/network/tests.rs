@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use egov_directory::{AdminUnit, Agency, AgencyId, AgencyKind, UnitCode, UnitLevel};
+use egov_directory::{AdminUnit, AgencyId, UnitCode, UnitLevel};
 use egov_identity::{AccountKind, Role};
 use egov_kernel::Clock;
 use egov_network::{NetPolicy, ProbeInput, SiteInput, SECOND};
@@ -16,7 +16,7 @@ use egov_store::Store;
 
 use super::report::{self, Group, Period};
 use super::*;
-use crate::{Actor, App, Config};
+use crate::{Actor, App};
 
 const DAY_: NaiveDate = match NaiveDate::from_ymd_opt(2026, 12, 1) {
     Some(d) => d,
@@ -24,32 +24,7 @@ const DAY_: NaiveDate = match NaiveDate::from_ymd_opt(2026, 12, 1) {
 };
 
 async fn app(clock: Clock, roots: Vec<Vec<u8>>) -> (App, std::path::PathBuf) {
-    let mut b = [0u8; 8];
-    getrandom::getrandom(&mut b).unwrap();
-    let dir = std::env::temp_dir().join(format!("egov-net-{}", egov_kernel::hex(&b)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let s = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
-    use egov_store::*;
-    let all = [
-        platform::MIGRATIONS,
-        identity::MIGRATIONS,
-        calendar::MIGRATIONS,
-        dossiers::MIGRATIONS,
-        quality::MIGRATIONS,
-        signin::MIGRATIONS,
-        gateway::MIGRATIONS,
-        protection::MIGRATIONS,
-        network::MIGRATIONS,
-    ];
-    let migrations: Vec<_> = all.iter().flat_map(|m| m.iter()).cloned().collect();
-    s.migrate(&migrations).await.unwrap();
-    let config = Config {
-        clock,
-        blobs: egov_store::BlobSpec::Folder(dir.join("files")),
-        network_roots: roots,
-        ..Default::default()
-    };
-    let app = App::new(s, config).await.unwrap();
+    let (app, dir) = crate::testing::app_with(clock, |c| c.network_roots = roots).await;
     let mut w = app.store.begin_write().await.unwrap();
     let unit = |code: &str, name: &str, level, to: Option<NaiveDate>, by: Option<&str>| AdminUnit {
         code: UnitCode::parse(code, level).unwrap(),
@@ -62,29 +37,16 @@ async fn app(clock: Clock, roots: Vec<Vec<u8>>) -> (App, std::path::PathBuf) {
     };
     w.upsert_unit(&unit("72", "Tây Ninh", UnitLevel::Province, None, None)).await.unwrap();
     w.upsert_unit(&unit("25432", "Xã Tân Hà", UnitLevel::Commune, None, None)).await.unwrap();
-    // merged into Tân Hà on 1 July 2025
+    // merged into Tân Hà on 1 July 2025 (its last day the 30th of June)
     w.upsert_unit(&unit(
         "25435",
         "Xã Tân Đông",
         UnitLevel::Commune,
-        NaiveDate::from_ymd_opt(2025, 7, 1),
+        NaiveDate::from_ymd_opt(2025, 6, 30),
         Some("25432"),
     ))
     .await
     .unwrap();
-    for id in ["H72.11", "H72.12"] {
-        let a = Agency {
-            id: AgencyId::parse(id).unwrap(),
-            name_vi: format!("Sở {id}"),
-            name_en: format!("Department {id}"),
-            kind: AgencyKind::Department,
-            parent_id: None,
-            unit_code: UnitCode::parse("72", UnitLevel::Province).unwrap(),
-            effective_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
-            effective_to: None,
-        };
-        w.upsert_agency(&a).await.unwrap();
-    }
     w.create_user(&egov_store::NewUser {
         username: "qt.mang".into(),
         kind: AccountKind::Official,
