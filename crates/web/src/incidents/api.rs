@@ -284,6 +284,23 @@ fn year_of(state: &AppState, y: Option<i32>) -> Result<i32, WebError> {
     }
 }
 
+fn summary(i: &egov_store::incidents::Incident, owed: &[Owed]) -> IncidentSummary {
+    IncidentSummary {
+        id: i.id,
+        agency_id: i.n.agency_id.clone(),
+        title: i.n.title.clone(),
+        kind: i.n.kind.as_str().into(),
+        severity: i.n.severity.as_str().into(),
+        serious: i.n.serious,
+        phase: i.phase.as_str().into(),
+        discovered_at: instant(i.n.discovered_at),
+        source: i.n.source.as_str().into(),
+        assignee: i.assignee.clone(),
+        late: owed.iter().any(|o| o.late),
+        reports: owed.iter().map(owed_doc).collect(),
+    }
+}
+
 /// Incidents discovered in a year, newest first, with the reports each owes.
 #[utoipa::path(get, operation_id = "incidents_list", path = "/api/v1/incidents", params(YearQuery), security(("bearer" = [])), responses((status = 200, body = [IncidentSummary]), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Response {
@@ -291,23 +308,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery
         let p = ctx.api_principal()?;
         let year = year_of(&state, q.year)?;
         let list = inc::incidents(&state.app, Actor::User(p), year).await?;
-        let docs: Vec<IncidentSummary> = list
-            .iter()
-            .map(|(i, owed)| IncidentSummary {
-                id: i.id,
-                agency_id: i.n.agency_id.clone(),
-                title: i.n.title.clone(),
-                kind: i.n.kind.as_str().into(),
-                severity: i.n.severity.as_str().into(),
-                serious: i.n.serious,
-                phase: i.phase.as_str().into(),
-                discovered_at: instant(i.n.discovered_at),
-                source: i.n.source.as_str().into(),
-                assignee: i.assignee.clone(),
-                late: owed.iter().any(|o| o.late),
-                reports: owed.iter().map(owed_doc).collect(),
-            })
-            .collect();
+        let docs: Vec<IncidentSummary> = list.iter().map(|(i, owed)| summary(i, owed)).collect();
         Ok(Json(docs).into_response())
     })
     .await
@@ -351,20 +352,7 @@ async fn one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Re
         let i = &v.i;
         let h = i.n.harms;
         Ok(Json(IncidentDoc {
-            summary: IncidentSummary {
-                id: i.id,
-                agency_id: i.n.agency_id.clone(),
-                title: i.n.title.clone(),
-                kind: i.n.kind.as_str().into(),
-                severity: i.n.severity.as_str().into(),
-                serious: i.n.serious,
-                phase: i.phase.as_str().into(),
-                discovered_at: instant(i.n.discovered_at),
-                source: i.n.source.as_str().into(),
-                assignee: i.assignee.clone(),
-                late: v.owed.iter().any(|o| o.late),
-                reports: v.owed.iter().map(owed_doc).collect(),
-            },
+            summary: summary(i, &v.owed),
             description: i.n.description.clone(),
             harms: HarmsDoc { outage: h.outage, secret_leak: h.secret_leak, data_lost: h.data_lost, loss_of_control: h.loss_of_control, cascading: h.cascading },
             beyond_capacity_on: i.n.beyond_capacity_on.map(|d| d.to_string()),
