@@ -42,6 +42,11 @@ pub fn may_view(actor: Actor<'_>) -> bool {
     Scope::of(actor).is_some()
 }
 
+/// Whether the actor may keep the legal bases' rules (system administrators).
+pub fn may_keep_regimes(actor: Actor<'_>) -> bool {
+    Scope::of(actor) == Some(Scope::All)
+}
+
 /// The legal bases' rules: those kept, or Decision 05/2017 when none is.
 pub async fn regimes(app: &App) -> Result<Vec<Regime>, AppError> {
     let kept = app.store.inc_regimes().await?;
@@ -50,7 +55,8 @@ pub async fn regimes(app: &App) -> Result<Vec<Regime>, AppError> {
 
 /// Keeps a legal basis's rules (system administrators).
 pub async fn save_regime(app: &App, actor: Actor<'_>, r: &Regime) -> Result<(), AppError> {
-    if scope(actor)? != Scope::All {
+    scope(actor)?;
+    if !may_keep_regimes(actor) {
         return Err(AppError::Forbidden);
     }
     AppError::invalid(r.check().into_iter().map(|p| FieldError::new(p.field, p.key)).collect())?;
@@ -229,7 +235,7 @@ pub async fn report(app: &App, actor: Actor<'_>, i: &IncidentInput) -> Result<i6
 
 /// Raises an incident from a detection of the security console (its
 /// machine's agency, discovered when it was found); its id.
-pub async fn from_detection(app: &App, actor: Actor<'_>, detection: i64) -> Result<i64, AppError> {
+pub async fn from_detection(app: &App, actor: Actor<'_>, detection: i64) -> Result<Raised, AppError> {
     let scope = scope(actor)?;
     let mut w = app.store.begin_write().await?;
     let d = w.pr_detection(detection).await?.ok_or(AppError::NotFound)?;
@@ -246,16 +252,12 @@ pub async fn from_detection(app: &App, actor: Actor<'_>, detection: i64) -> Resu
         discovered_at: Some(d.d.found_at.min(app.store.now())),
         ..Default::default()
     };
-    let n = checked(app, &scope, &i, Source::Detection, &format!("detection:{detection}")).await?;
-    let mut w = app.store.begin_write().await?;
-    let id = w.inc_create(&n, &actor.audit_name()).await?;
-    w.commit().await?;
-    Ok(id)
+    raise(app, actor, &scope, &i, Source::Detection, &format!("detection:{detection}")).await
 }
 
 /// Raises an incident from an outage of the data network (its site's
 /// agency — or the committee of its commune — discovered when it began); its id.
-pub async fn from_outage(app: &App, actor: Actor<'_>, outage: i64) -> Result<i64, AppError> {
+pub async fn from_outage(app: &App, actor: Actor<'_>, outage: i64) -> Result<Raised, AppError> {
     let scope = scope(actor)?;
     let o = app.store.net_outage(outage).await?.ok_or(AppError::NotFound)?;
     let site = crate::network::site(app, actor, o.site_id).await?;
@@ -282,11 +284,38 @@ pub async fn from_outage(app: &App, actor: Actor<'_>, outage: i64) -> Result<i64
         discovered_at: Some(o.started_at.min(app.store.now())),
         ..Default::default()
     };
-    let n = checked(app, &scope, &i, Source::Outage, &format!("outage:{outage}")).await?;
+    raise(app, actor, &scope, &i, Source::Outage, &format!("outage:{outage}")).await
+}
+
+/// An incident raised from a detection or an outage: its id, and whether
+/// it is new (asking again finds the one raised before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Raised {
+    pub id: i64,
+    pub new: bool,
+}
+
+async fn raise(
+    app: &App,
+    actor: Actor<'_>,
+    scope: &Scope,
+    i: &IncidentInput,
+    source: Source,
+    source_ref: &str,
+) -> Result<Raised, AppError> {
     let mut w = app.store.begin_write().await?;
+    if let Some(id) = w.inc_by_source(source_ref).await? {
+        return Ok(Raised { id, new: false });
+    }
+    drop(w);
+    let n = checked(app, scope, i, source, source_ref).await?;
+    let mut w = app.store.begin_write().await?;
+    if let Some(id) = w.inc_by_source(source_ref).await? {
+        return Ok(Raised { id, new: false });
+    }
     let id = w.inc_create(&n, &actor.audit_name()).await?;
     w.commit().await?;
-    Ok(id)
+    Ok(Raised { id, new: true })
 }
 
 /// The periodic reports (form 05) an agency owes in a year, by the legal

@@ -158,6 +158,8 @@ async fn an_incident_is_reported_classified_answered_and_counted_each_agency_see
     let det = admin.get("/api/v1/protection/detections").await.json()["detections"][0]["id"].as_i64().unwrap();
     let r = agency.post_json(&format!("/api/v1/incidents/from-detection/{det}"), "").await;
     assert_eq!(r.status, 201, "{}", r.text);
+    let again = agency.post_json(&format!("/api/v1/incidents/from-detection/{det}"), "").await;
+    assert_eq!((again.status, &again.json()["id"]), (200, &r.json()["id"]), "raised once: {}", again.text);
     let d = agency.get(&format!("/api/v1/incidents/{}", r.json()["id"])).await.json();
     assert_eq!((d["kind"].as_str(), d["source"].as_str()), (Some("malware"), Some("detection")));
     assert!(d["title"].as_str().unwrap().contains("Win.Test.EICAR_HDB-1"));
@@ -214,6 +216,19 @@ async fn periodic_reports_are_due_before_20_june_and_15_december_and_outages_rai
     );
     let r = admin.post_json(&format!("/api/v1/incidents/from-outage/{outage}"), "").await;
     assert_eq!(r.status, 201, "{}", r.text);
+    // the site's page offers the same as a button; pressed, it shows the incident raised before
+    let page = app.client();
+    page.login("demo.admin", DEMO_PASSWORD).await;
+    let site_page = page.get(&format!("/quan-tri/mang/diem/{id}")).await;
+    let button = format!("/quan-tri/su-co/tu-mat-ket-noi/{outage}");
+    assert!(site_page.text.contains(&button), "{}", site_page.text);
+    let pressed = page.post_form(&button, &[("csrf", &site_page.csrf())]).await;
+    assert_eq!(
+        (pressed.status, pressed.header("location").to_string()),
+        (303, format!("/quan-tri/su-co/{}", r.json()["id"])),
+        "{}",
+        pressed.text
+    );
     let d = admin.get(&format!("/api/v1/incidents/{}", r.json()["id"])).await.json();
     assert_eq!(
         (d["agency_id"].as_str(), d["kind"].as_str(), d["source"].as_str()),
@@ -358,4 +373,111 @@ async fn the_register_s_form_comes_back_with_every_error_and_an_incident_s_page_
     agency.login("demo.agency-admin", DEMO_PASSWORD).await;
     assert_eq!(agency.get(&format!("/quan-tri/su-co/{id}")).await.status, 404);
     assert_eq!(agency.get(&format!("/quan-tri/su-co/bao-cao/{rid}")).await.status, 404);
+}
+
+#[tokio::test]
+async fn the_periodic_report_and_the_legal_bases_have_their_page_and_the_console_raises_incidents() {
+    let app = spawn().await;
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let p = admin.get("/quan-tri/su-co/dinh-ky?don-vi=H72.11&nam=2026").await;
+    assert_eq!(p.status, 200);
+    // the deadlines of Decision 05/2017: the days before 20 June and 15 December
+    assert!(
+        p.text.contains("Quyết định 05/2017/QĐ-TTg") && p.text.contains("19/06/2026") && p.text.contains("14/12/2026"),
+        "{}",
+        p.text
+    );
+    assert!(p.text.contains("action=\"/quan-tri/su-co/can-cu\""), "a system administrator keeps the bases");
+    // too long a report: refused, the text kept
+    let long = "x".repeat(20_001);
+    let r = admin
+        .post_form("/quan-tri/su-co/dinh-ky", &[("csrf", &p.csrf()), ("agency_id", "H72.11"), ("body", &long)])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Nội dung quá dài") && r.text.contains(&long));
+    let r = admin
+        .post_form(
+            "/quan-tri/su-co/dinh-ky",
+            &[
+                ("csrf", &p.csrf()),
+                ("agency_id", "H72.11"),
+                ("body", "Sáu tháng cuối năm: không có sự cố nghiêm trọng"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let rid = app.store.inc_reports(None, "H72.11").await.unwrap().last().unwrap().id;
+    let p = admin.get("/quan-tri/su-co/dinh-ky?don-vi=H72.11&nam=2026").await;
+    assert!(p.text.contains(&format!("/quan-tri/su-co/bao-cao/{rid}")), "{}", p.text);
+    let text = pdf_text(&admin.get_bytes(&format!("/quan-tri/su-co/bao-cao/{rid}")).await);
+    assert!(text.contains("Sáu tháng cuối năm") && text.contains("Mẫu số 05"), "{text}");
+    // a new basis: every error of the form at once, what was typed kept
+    let base = |code: &str, basis: &str, to: &str, days: &str, periodic: &str| -> Vec<(String, String)> {
+        [
+            ("code", code),
+            ("basis", basis),
+            ("effective_from", "2026-07-01"),
+            ("effective_to", to),
+            ("days_notification", days),
+            ("anchor_notification", "discovery"),
+            ("count_notification", "calendar"),
+            ("days_closing", "5"),
+            ("anchor_closing", "response_end"),
+            ("count_closing", "working"),
+            ("form_periodic", "05"),
+            ("periodic_before", periodic),
+            ("recipients", "Bộ Công an (A05)\nSở Khoa học và Công nghệ"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+        v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    let mut bad = base("LAT-ANM-2025", "", "2026-01-01", "ba", "31/02");
+    bad.push(("csrf".into(), p.csrf()));
+    let r = admin.post_form("/quan-tri/su-co/can-cu", &pairs(&bad)).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text.matches("class=\"error\"").count(), 4, "basis, end, days, periodic: {}", r.text);
+    assert!(r.text.contains("value=\"ba\"") && r.text.contains("value=\"31/02\""), "{}", r.text);
+    let mut good = base("LAT-ANM-2025", "Luật An ninh mạng 116/2025/QH15", "", "3", "20/06, 15/12");
+    good.push(("csrf".into(), p.csrf()));
+    let r = admin.post_form("/quan-tri/su-co/can-cu", &pairs(&good)).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let kept = app.as_user("demo.admin").await.get("/api/v1/incidents/regimes").await.json();
+    let law = kept.as_array().unwrap().iter().find(|r| r["code"] == "LAT-ANM-2025").unwrap().clone();
+    assert_eq!(
+        law["rules"][0],
+        serde_json::json!({"report": "notification", "anchor": "discovery", "count": "calendar", "days": 3})
+    );
+    assert_eq!(law["recipients"], serde_json::json!(["Bộ Công an (A05)", "Sở Khoa học và Công nghệ"]));
+    let p = admin.get("/quan-tri/su-co/dinh-ky").await;
+    assert!(p.text.contains("Luật An ninh mạng 116/2025/QH15") && p.text.contains("3 ngày lịch"), "{}", p.text);
+    // an agency's administrator reads the bases and may not keep them
+    let agency = app.client();
+    agency.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let p = agency.get("/quan-tri/su-co/dinh-ky").await;
+    assert!(p.text.contains("Luật An ninh mạng") && !p.text.contains("/quan-tri/su-co/can-cu"), "{}", p.text);
+    let mut theirs = good.clone();
+    theirs.retain(|(k, _)| k != "csrf");
+    theirs.push(("csrf".into(), p.csrf()));
+    assert_eq!(agency.post_form("/quan-tri/su-co/can-cu", &pairs(&theirs)).await.status, 403);
+    // the console's button on a detection: an incident raised once, shown on its page
+    let _machine = crate::protection::console_fixture(&app).await;
+    let det = app.as_user("demo.admin").await.get("/api/v1/protection/detections").await.json()["detections"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let console = admin.get("/quan-tri/an-toan-thong-tin").await;
+    let button = format!("/quan-tri/su-co/tu-phat-hien/{det}");
+    assert!(console.text.contains(&button), "{}", console.text);
+    let first = admin.post_form(&button, &[("csrf", &console.csrf())]).await;
+    assert_eq!(first.status, 303, "{}", first.text);
+    let at = first.header("location").to_string();
+    let id: i64 = at.trim_start_matches("/quan-tri/su-co/").trim_end_matches("?luu=1").parse().unwrap();
+    let again = admin.post_form(&button, &[("csrf", &console.csrf())]).await;
+    assert_eq!(again.header("location"), format!("/quan-tri/su-co/{id}"));
+    assert!(admin.get(&at).await.text.contains("Win.Test.EICAR_HDB-1"));
+    assert_eq!(admin.post_form(&button, &[("csrf", "forged")]).await.status, 403);
 }

@@ -9,8 +9,7 @@ use egov_incident::{Harms, InfoSystem, Kind, Phase, Regime, ReportKind, Security
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] =
-    crate::migrations!("incidents": 27 "0027_incidents", 28 "0028_incident_reports_pdf");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("incidents": 27 "0027_incidents", 28 "0028_incident_reports_pdf", 29 "0029_incident_source_once");
 
 /// A report's document as sent: the PDF, its digest, the signature of the
 /// digest and the key that made it (hex).
@@ -325,6 +324,14 @@ impl WriteTx {
                 .fetch_all(self.conn())
                 .await?;
         incident(&r, systems).map(Some)
+    }
+
+    /// The incident raised from a source (`detection:7`, `outage:3`), if one was.
+    pub async fn inc_by_source(&mut self, source_ref: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM inc_incidents WHERE source_ref = $1 AND source_ref <> ''")
+            .bind(source_ref)
+            .fetch_optional(self.conn())
+            .await?)
     }
 
     /// Keeps an incident's classification and response as the caller

@@ -213,24 +213,26 @@ async fn report(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
     .await
 }
 
-/// Raises an incident from a detection of the information-security console.
-#[utoipa::path(post, operation_id = "incidents_from_detection", path = "/api/v1/incidents/from-detection/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+/// Raises an incident from a detection of the information-security console
+/// (201); asked again, answers the incident raised before (200).
+#[utoipa::path(post, operation_id = "incidents_from_detection", path = "/api/v1/incidents/from-detection/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 200, body = IncCreated, description = "raised before"), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 async fn from_detection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let id = inc::from_detection(&state.app, Actor::User(p), id).await?;
-        Ok((StatusCode::CREATED, Json(IncCreated { id })).into_response())
+        let r = inc::from_detection(&state.app, Actor::User(p), id).await?;
+        Ok((if r.new { StatusCode::CREATED } else { StatusCode::OK }, Json(IncCreated { id: r.id })).into_response())
     })
     .await
 }
 
-/// Raises an incident from an outage of the data network.
-#[utoipa::path(post, operation_id = "incidents_from_outage", path = "/api/v1/incidents/from-outage/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "no agency serves the site's unit")))]
+/// Raises an incident from an outage of the data network (201); asked
+/// again, answers the incident raised before (200).
+#[utoipa::path(post, operation_id = "incidents_from_outage", path = "/api/v1/incidents/from-outage/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 201, body = IncCreated), (status = 200, body = IncCreated, description = "raised before"), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "no agency serves the site's unit")))]
 async fn from_outage(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let id = inc::from_outage(&state.app, Actor::User(p), id).await?;
-        Ok((StatusCode::CREATED, Json(IncCreated { id })).into_response())
+        let r = inc::from_outage(&state.app, Actor::User(p), id).await?;
+        Ok((if r.new { StatusCode::CREATED } else { StatusCode::OK }, Json(IncCreated { id: r.id })).into_response())
     })
     .await
 }

@@ -17,7 +17,7 @@ use egov_i18n::t;
 use egov_identity::Principal;
 use egov_incident::{Phase, ReportKind};
 
-use super::pages::{kind_key, phase_key, reader, report_key, severity_key};
+use super::pages::{day, kind_key, phase_key, reader, report_key, severity_key};
 use crate::ctx::Ctx;
 use crate::views::{or_login, render, FormState, Layout};
 use crate::{AppState, WebError};
@@ -77,10 +77,6 @@ fn what_words(what: &str, lang: egov_i18n::Lang) -> String {
         _ => "inc.what.note",
     })
     .to_string()
-}
-
-fn day(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into())
 }
 
 async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, form: FormState, status: StatusCode, saved: Option<&'static str>) -> Result<Response, WebError> {

@@ -7,6 +7,7 @@ pub(crate) mod export;
 pub(crate) mod incident;
 pub(crate) mod messages;
 pub(crate) mod pages;
+pub(crate) mod periodic;
 
 use axum::Router;
 

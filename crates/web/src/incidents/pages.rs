@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -78,7 +78,7 @@ pub(crate) fn report_key(r: ReportKind) -> &'static str {
     }
 }
 
-fn day(d: Option<chrono::NaiveDate>) -> String {
+pub(crate) fn day(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into())
 }
 
@@ -327,9 +327,40 @@ async fn add_system(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashM
     or_login(&ctx, r)
 }
 
+/// An incident raised from a detection or an outage (or the one raised
+/// before), shown on its page.
+fn raised(r: inc::Raised) -> Response {
+    Redirect::to(&format!("{BASE}/{}{}", r.id, if r.new { "?luu=1" } else { "" })).into_response()
+}
+
+/// The security console's button on a detection.
+async fn from_detection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = reader(&ctx)?;
+        Ok(raised(inc::from_detection(&state.app, Actor::User(p), id).await?))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
+/// The network pages' button on an outage.
+async fn from_outage(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = reader(&ctx)?;
+        Ok(raised(inc::from_outage(&state.app, Actor::User(p), id).await?))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(BASE, get(register).post(add))
+        .route("/quan-tri/su-co/tu-phat-hien/{id}", post(from_detection))
+        .route("/quan-tri/su-co/tu-mat-ket-noi/{id}", post(from_outage))
         .route("/quan-tri/su-co/he-thong", post(add_system))
         .merge(super::incident::routes())
+        .merge(super::periodic::routes())
 }

@@ -96,6 +96,7 @@ pub struct DayBar {
 }
 
 pub struct OutageRow {
+    pub id: i64,
     pub site_id: i64,
     pub site: String,
     pub probe: String,
@@ -171,6 +172,7 @@ pub(crate) async fn names(state: &AppState, lang: Lang) -> Result<(HashMap<Strin
 pub(crate) fn outage_rows(list: Vec<report::OutageLine>, lang: Lang) -> Vec<OutageRow> {
     list.into_iter()
         .map(|o| OutageRow {
+            id: o.id,
             site_id: o.site_id,
             site: o.site,
             probe: o.probe,
