@@ -92,6 +92,9 @@ pub struct Config {
     /// Certificates (PEM) the network's HTTPS probes trust besides the
     /// system's: a private CA of the province's network.
     pub network_roots: Vec<Vec<u8>>,
+    /// The key and certificate reports are signed with inside their PDFs
+    /// (PAdES); none: the PDFs carry only the detached seal.
+    pub signer: Option<Arc<egov_sign::Signer>>,
 }
 
 impl Default for Config {
@@ -106,6 +109,7 @@ impl Default for Config {
             gateway_journal: None,
             scanner: None,
             network_roots: Vec::new(),
+            signer: None,
         }
     }
 }

@@ -8,3 +8,4 @@ pub mod demo_network;
 pub mod demo_protection;
 pub mod deploy;
 pub mod providers;
+pub mod signing;

@@ -116,6 +116,14 @@ pub(crate) struct ServeArgs {
     /// the system's (the province network's private CA).
     #[arg(long, env = "EGOV_NETWORK_CA")]
     network_ca: Option<std::path::PathBuf>,
+    /// The certificate reports are signed with inside their PDFs (PEM: the
+    /// signer's, then its CA's), with `--sign-key`. Default: one egov makes
+    /// at first start, self-signed, in DATA/report-signing.crt.
+    #[arg(long, env = "EGOV_SIGN_CERT", requires = "sign_key")]
+    sign_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM: PKCS #8 RSA or ECDSA P-256, or PKCS #1 RSA).
+    #[arg(long, env = "EGOV_SIGN_KEY", requires = "sign_cert")]
+    sign_key: Option<std::path::PathBuf>,
 }
 
 /// Runs the web server until a shutdown signal, then drains it.
@@ -150,7 +158,10 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         clamd_fail_open,
         agent_enrolments,
         network_ca,
+        sign_cert,
+        sign_key,
     } = args;
+    let signer = egov::signing::report_signer(sign_cert.as_deref(), sign_key.as_deref(), &db.data, chrono::Utc::now())?;
     let network_roots = match &network_ca {
         Some(path) => {
             let pem = std::fs::read(path).map_err(|e| format!("--network-ca {}: {e}", path.display()))?;
@@ -238,6 +249,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             gateway_journal: (gateway_log_durability == "process").then(|| db.data.clone()),
             scanner,
             network_roots,
+            signer: Some(std::sync::Arc::new(signer)),
             ..Default::default()
         },
         mail: mail.smtp_url.map(|smtp_url| egov_web::MailSettings {

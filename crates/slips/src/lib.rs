@@ -9,11 +9,13 @@
 
 pub mod forms;
 pub mod report;
+mod signed;
 pub use forms::*;
+pub use signed::SignatureField;
 
 use std::collections::BTreeMap;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::types::{CidFontType, FontFlags, SigFlags, SystemInfo};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 const REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
@@ -44,6 +46,8 @@ pub enum SlipError {
     Font(String),
     #[error("QR code: {0}")]
     Qr(String),
+    #[error("signature: {0}")]
+    Sign(String),
 }
 
 /// One line of a slip.
@@ -397,6 +401,21 @@ fn layout(slip: &Slip, faces: &[Face<'_>; 2]) -> Placed {
 
 /// Renders a document as a PDF of as many pages as it needs.
 pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
+    build(slip, None)
+}
+
+/// Renders a document as a signed PDF: `sign` is given the bytes the
+/// signature covers (in two parts) and answers the signature's DER
+/// (a detached CMS, at most `field.room` bytes).
+pub fn render_signed(
+    slip: &Slip,
+    field: &SignatureField,
+    sign: impl FnOnce(&[&[u8]]) -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, SlipError> {
+    signed::fill(build(slip, Some(field))?, field.room, sign)
+}
+
+fn build(slip: &Slip, signature: Option<&SignatureField>) -> Result<Vec<u8>, SlipError> {
     let mut faces = [Face::new(REGULAR)?, Face::new(BOLD)?];
     let (runs, rules, pages, qr_at) = layout(slip, &faces);
     let (width, height) = (slip.size.width, slip.size.height);
@@ -450,12 +469,25 @@ pub fn render(slip: &Slip) -> Result<Vec<u8>, SlipError> {
         }
     }
 
-    pdf.catalog(catalog).pages(tree);
     let page_refs: Vec<(Ref, Ref)> = (0..pages).map(|_| (alloc(), alloc())).collect();
+    let sig_refs = signature.map(|f| (alloc(), alloc(), f));
+    {
+        let mut cat = pdf.catalog(catalog);
+        cat.pages(tree);
+        if let Some((widget, _, _)) = sig_refs {
+            cat.form().fields([widget]).sig_flags(SigFlags::SIGNATURES_EXIST | SigFlags::APPEND_ONLY);
+        }
+    }
     pdf.pages(tree).kids(page_refs.iter().map(|(p, _)| *p)).count(pages as i32);
-    for ((page, stream), content) in page_refs.iter().zip(contents) {
+    if let (Some((widget, sig, f)), Some((first, _))) = (sig_refs, page_refs.first()) {
+        signed::write(&mut pdf, widget, sig, *first, f);
+    }
+    for (i, ((page, stream), content)) in page_refs.iter().zip(contents).enumerate() {
         let mut p = pdf.page(*page);
         p.media_box(Rect::new(0.0, 0.0, width, height)).parent(tree).contents(*stream);
+        if let (0, Some((widget, _, _))) = (i, sig_refs) {
+            p.annotations([widget]);
+        }
         {
             let mut res = p.resources();
             let mut fonts = res.fonts();

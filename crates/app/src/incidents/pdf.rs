@@ -1,8 +1,10 @@
 //! Each report as the PDF that is sent: in the layout of an administrative
 //! document (the form's number where the legal basis gives one), made when
-//! the report is sent and kept as sent, its SHA-256 signed with the
-//! instance's Ed25519 key (the key that seals the gateway's log) — a
-//! signature anyone holding the public key can check against the bytes.
+//! the report is sent and kept as sent. It is signed inside, as PDF
+//! readers check (PAdES: a CMS signature with the instance's certificate —
+//! the organisation's from a licensed CA in production, one egov made
+//! itself otherwise), and its SHA-256 is also sealed with the instance's
+//! Ed25519 key (the key that seals the gateway's log).
 
 use egov_incident::{Kind, Phase, ReportKind, Severity};
 use egov_slips::report::{Report, Section, Table};
@@ -77,15 +79,23 @@ pub fn seal(app: &App, pdf: Vec<u8>) -> SignedPdf {
 }
 
 fn seal_line(app: &App) -> String {
-    match &app.config.seal_key {
-        Some(k) => {
-            let key = ed25519_dalek::SigningKey::from_bytes(&k.0);
-            format!(
-                "Văn bản điện tử do hệ thống egov lập và ký số (Ed25519) trên mã băm SHA-256 của tệp; khóa công khai: {}.",
-                egov_kernel::hex(key.verifying_key().as_bytes())
-            )
-        }
-        None => "Văn bản điện tử do hệ thống egov lập (máy chủ chưa có khóa ký: chưa ký số).".into(),
+    let inside = app
+        .config
+        .signer
+        .as_ref()
+        .map(|s| format!("Văn bản điện tử do hệ thống egov lập, ký số trong tệp bởi «{}»", s.name()));
+    let seal = app.config.seal_key.as_ref().map(|k| {
+        let key = ed25519_dalek::SigningKey::from_bytes(&k.0);
+        format!(
+            "mã băm SHA-256 của tệp niêm phong bằng khóa Ed25519 {}",
+            egov_kernel::hex(key.verifying_key().as_bytes())
+        )
+    });
+    match (inside, seal) {
+        (Some(i), Some(s)) => format!("{i}; {s}."),
+        (Some(i), None) => format!("{i}."),
+        (None, Some(s)) => format!("Văn bản điện tử do hệ thống egov lập; {s}."),
+        (None, None) => "Văn bản điện tử do hệ thống egov lập (máy chủ chưa có khóa ký: chưa ký số).".into(),
     }
 }
 
@@ -190,6 +200,11 @@ pub async fn incident_report(
     sealed(app, doc)
 }
 
+/// A PDF date of the province's time: `D:20261201093000+07'00'`.
+fn pdf_time(t: chrono::NaiveDateTime) -> String {
+    format!("D:{}+07'00'", t.format("%Y%m%d%H%M%S"))
+}
+
 /// What a report's document holds besides the common parts.
 struct Document<'a> {
     head: egov_slips::Letterhead,
@@ -215,7 +230,21 @@ fn sealed(app: &App, d: Document<'_>) -> Result<SignedPdf, AppError> {
         signer: d.signer.to_string(),
         seal_line: seal_line(app),
     };
-    let bytes = egov_slips::render(&egov_slips::report::report(&r)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let slip = egov_slips::report::report(&r);
+    let bytes = match &app.config.signer {
+        Some(s) => {
+            let field = egov_slips::SignatureField {
+                name: s.name().to_string(),
+                reason: format!("{}: {}", title(d.kind), d.signer),
+                location: r.head.agency.clone(),
+                time: pdf_time(app.now()),
+                room: s.reserve(),
+            };
+            egov_slips::render_signed(&slip, &field, |parts| s.cms(parts).map_err(|e| e.to_string()))
+        }
+        None => egov_slips::render(&slip),
+    }
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(seal(app, bytes))
 }
 

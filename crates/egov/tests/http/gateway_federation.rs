@@ -17,13 +17,13 @@ const CLIENT: &str = "VN-TN/GOV/H72.12/erp";
 const SERVICE: &str = "VN-HN/GOV/H01/hotich/status";
 
 /// A certificate authority of the test.
-struct Ca {
+pub(crate) struct Ca {
     issuer: Issuer<'static, KeyPair>,
-    pem: String,
+    pub(crate) pem: String,
 }
 
 impl Ca {
-    fn new(name: &str) -> Ca {
+    pub(crate) fn new(name: &str) -> Ca {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name.push(DnType::CommonName, name);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -34,7 +34,7 @@ impl Ca {
 
     /// A certificate for 127.0.0.1 and localhost, for servers and clients:
     /// (certificate PEM, key PEM).
-    fn issue(&self, name: &str) -> (String, String) {
+    pub(crate) fn issue(&self, name: &str) -> (String, String) {
         let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
         params.subject_alt_names.push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
         params.distinguished_name.push(DnType::CommonName, name);

@@ -9,6 +9,11 @@ use crate::common::*;
 async fn an_incident_is_reported_classified_answered_and_counted_each_agency_seeing_its_own() {
     let mut settings = egov_web::Settings { local_citizen_accounts: true, ..Default::default() };
     settings.app.seal_key = Some(egov_app::gateway::SealKey([9u8; 32]));
+    // the department's certificate from the province's (test) CA signs inside the PDFs
+    let ca = crate::gateway_federation::Ca::new("CA thử nghiệm của tỉnh");
+    let (cert, key) = ca.issue("Sở Khoa học và Công nghệ tỉnh thử nghiệm");
+    let signer = egov_sign::Signer::from_pem(&key, &format!("{cert}{}", ca.pem)).unwrap();
+    settings.app.signer = Some(std::sync::Arc::new(signer));
     let app = spawn_with(settings).await;
     let admin = app.as_user("demo.admin").await; // the department
     let agency = app.as_user("demo.agency-admin").await; // H72.50.01
@@ -121,6 +126,22 @@ async fn an_incident_is_reported_classified_answered_and_counted_each_agency_see
     spoiled[0] ^= 1;
     assert!(key.verify_strict(&spoiled, &ed25519_dalek::Signature::from_bytes(&sig)).is_err());
     assert!(text.contains(&egov_kernel::hex(key.as_bytes())), "the key printed on the document");
+    // signed inside, as a PDF reader checks it (poppler's pdfsig): the whole file, by the department
+    let check = pdfsig(&bytes);
+    for needle in [
+        "Signer Certificate Common Name: Sở Khoa học và Công nghệ tỉnh thử nghiệm",
+        "Signature Type: ETSI.CAdES.detached",
+        "Total document signed",
+        "Signature Validation: Signature is Valid.",
+    ] {
+        assert!(check.contains(needle), "{needle}: {check}");
+    }
+    // one byte changed in what was signed (the header's version: the file still reads)
+    assert!(bytes.starts_with(b"%PDF-1."));
+    let mut altered = bytes.clone();
+    altered[7] = if altered[7] == b'4' { b'5' } else { b'4' };
+    let check = pdfsig(&altered);
+    assert!(!check.contains("Signature is Valid.") && check.contains("Signature Validation:"), "{check}");
     // another agency's report is not theirs to read
     assert_eq!(
         app.as_user("demo.receiver").await.get(&format!("/api/v1/incidents/reports/{initial}/pdf")).await.status,

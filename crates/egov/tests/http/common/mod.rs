@@ -101,6 +101,15 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     format!("{}\n{}", String::from_utf8_lossy(&info.stdout), String::from_utf8_lossy(&out.stdout))
 }
 
+/// What poppler's `pdfsig` says of a PDF's signatures (whatever its exit code).
+pub fn pdfsig(bytes: &[u8]) -> String {
+    let file = std::env::temp_dir().join(format!("egov-sig-{}.pdf", random_name()));
+    std::fs::write(&file, bytes).expect("write the PDF");
+    let out = std::process::Command::new(tool("pdfsig")).arg(&file).output().expect("pdfsig");
+    let _ = std::fs::remove_file(&file);
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
 /// Today in Vietnam (YYYY-MM-DD), as archives and reports date things.
 pub fn vn_today() -> String {
     chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive().to_string()
