@@ -201,9 +201,9 @@ impl Prober {
     /// Writes the buffered results in one transaction, with the outages and
     /// alerts they make; on failure they stay for the next try. How many.
     pub async fn flush(&self, app: &App) -> Result<usize, AppError> {
-        let batch: Vec<Record> = {
+        let (batch, dropped_before): (Vec<Record>, u64) = {
             let g = self.lock();
-            g.buffer.iter().take(2_000).cloned().collect()
+            (g.buffer.iter().take(2_000).cloned().collect(), g.dropped)
         };
         if batch.is_empty() {
             return Ok(0);
@@ -228,9 +228,9 @@ impl Prober {
             app.mail_wake.notify_one();
         }
         let mut g = self.lock();
-        let n = batch.len().min(g.buffer.len());
+        let n = written_still_buffered(batch.len(), g.dropped - dropped_before, g.buffer.len());
         g.buffer.drain(..n);
-        Ok(n)
+        Ok(batch.len())
     }
 
     /// One round for a test or the command line, as the loop does it:
@@ -333,4 +333,27 @@ impl Prober {
 fn first_slot(p: &Probe, now: i64) -> i64 {
     let (n, _) = egov_network::slot(now, p.p.interval_s, egov_network::offset(p.id, p.p.interval_s));
     (n + 1).max(p.state.last_slot + 1)
+}
+
+/// How many of a written batch are still at the buffer's front: those the
+/// buffer dropped from its front while the batch was written were the
+/// batch's oldest, already gone; the rest of the buffer came after.
+fn written_still_buffered(batch: usize, dropped_since: u64, buffered: usize) -> usize {
+    let gone = usize::try_from(dropped_since).unwrap_or(usize::MAX);
+    batch.saturating_sub(gone).min(buffered)
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use super::written_still_buffered;
+
+    #[test]
+    fn results_dropped_while_a_batch_is_written_are_not_drained_twice() {
+        // 2,000 written; meanwhile the full buffer dropped 300 from its front (the batch's
+        // oldest): only 1,700 of the batch are still there, and the 300 newest stay
+        assert_eq!(written_still_buffered(2_000, 300, 200_000), 1_700);
+        assert_eq!(written_still_buffered(2_000, 0, 2_500), 2_000);
+        assert_eq!(written_still_buffered(2_000, 5_000, 200_000), 0);
+        assert_eq!(written_still_buffered(10, 0, 4), 4);
+    }
 }
