@@ -89,6 +89,21 @@ impl AdminUnit {
     }
 }
 
+/// The unit a code names on a day: itself if in force, else the one it was
+/// merged into (followed as far as needed); none if the code is unknown or
+/// its line ends without a unit in force.
+pub fn unit_on<'a>(units: &'a [AdminUnit], code: &str, day: NaiveDate) -> Option<&'a AdminUnit> {
+    let mut u = units.iter().find(|u| u.code.as_str() == code)?;
+    for _ in 0..units.len() {
+        if u.is_active_on(day) {
+            return Some(u);
+        }
+        let next = u.succeeded_by.as_ref()?;
+        u = units.iter().find(|x| &x.code == next)?;
+    }
+    None
+}
+
 /// The kinds of agency in a province.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -513,6 +528,20 @@ mod tests {
         assert_eq!(units[2].succeeded_by.as_ref().unwrap().as_str(), "25480");
         assert!(!units[2].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
         assert!(units[1].is_active_on(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
+    }
+
+    #[test]
+    fn a_code_names_on_a_day_itself_or_the_unit_it_was_merged_into() {
+        let csv = format!("{GOOD}25482,Xã Cũ Hơn,commune,72,1990-01-01,1999-12-31,25481\n");
+        let units = parse_units_csv(csv.as_bytes()).unwrap();
+        let on =
+            |c: &str, y, m, d| unit_on(&units, c, NaiveDate::from_ymd_opt(y, m, d).unwrap()).map(|u| u.code.as_str());
+        assert_eq!(on("25481", 2025, 6, 30), Some("25481"));
+        assert_eq!(on("25481", 2025, 7, 1), Some("25480"));
+        assert_eq!(on("25482", 2026, 1, 1), Some("25480"), "two merges followed");
+        assert_eq!(on("25482", 1995, 1, 1), Some("25482"));
+        assert_eq!(on("25480", 2020, 1, 1), None, "not yet in force, and merged into nothing");
+        assert_eq!(on("99999", 2026, 1, 1), None);
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub async fn incidents(app: &egov_app::App) -> Result<(), String> {
         |agency: &str, title: &str, kind: &str, severity: &str, harms: Harms, days_ago: i64, systems: Vec<i64>| {
             IncidentInput {
                 agency_id: agency.into(),
+                unit_code: String::new(),
                 title: title.into(),
                 description: String::new(),
                 kind: kind.into(),

@@ -108,6 +108,8 @@ pub async fn save_system(app: &App, actor: Actor<'_>, id: Option<i64>, input: &S
 #[derive(Debug, Clone, Default)]
 pub struct IncidentInput {
     pub agency_id: String,
+    /// The administrative unit where it happened; empty: the agency's.
+    pub unit_code: String,
     pub title: String,
     pub description: String,
     pub kind: String,
@@ -148,9 +150,15 @@ async fn checked(
         s.to_string()
     };
     let agency = text(&mut errs, "agency_id", &i.agency_id, 32, true);
-    if !agency.is_empty() && (!scope.covers(&agency) || app.store.agency(&agency).await?.is_none()) {
-        errs.push(FieldError::new("agency_id", "err.option"));
-    }
+    let agency_unit = match app.store.agency(&agency).await? {
+        Some(a) if scope.covers(&agency) => Some(a.unit_code.as_str().to_string()),
+        _ => {
+            if !agency.is_empty() {
+                errs.push(FieldError::new("agency_id", "err.option"));
+            }
+            None
+        }
+    };
     let title = text(&mut errs, "title", &i.title, 300, true);
     let description = text(&mut errs, "description", &i.description, 10_000, false);
     let kind = Kind::parse(i.kind.trim());
@@ -167,6 +175,21 @@ async fn checked(
         Some(t) if t > now => errs.push(FieldError::new("discovered_at", "err.inc.future")),
         Some(_) => {}
     }
+    let unit_code = match i.unit_code.trim() {
+        "" => agency_unit.unwrap_or_default(),
+        code => {
+            let units = app.store.units().await?;
+            let day = i.discovered_at.and_then(egov_kernel::vn::from_micros).map(|t| t.date());
+            match units.iter().find(|u| u.code.as_str() == code) {
+                None => errs.push(FieldError::new("unit_code", "err.option")),
+                Some(u) if day.is_some_and(|d| !u.is_active_on(d)) => {
+                    errs.push(FieldError::new("unit_code", "err.inc.unit_not_then"))
+                }
+                Some(_) => {}
+            }
+            code.to_string()
+        }
+    };
     for s in &i.systems {
         if app.store.inc_system(*s).await?.is_none() {
             errs.push(FieldError::new("systems", "err.option"));
@@ -187,6 +210,7 @@ async fn checked(
     Ok(NewIncident {
         serious: is_serious(app, &systems, i.harms, i.beyond_capacity_on.is_some()).await?,
         agency_id: agency,
+        unit_code,
         title,
         description,
         kind,
@@ -274,8 +298,13 @@ pub async fn from_outage(app: &App, actor: Actor<'_>, outage: i64) -> Result<Rai
                 AppError::refused(Refusal::Conflict, "err.inc.no_agency", "no agency serves the site's unit")
             })?,
     };
+    // a merged commune's site: the commune it became on the outage's day
+    let day = egov_kernel::vn::from_micros(o.started_at).map(|t| t.date()).unwrap_or_default();
+    let units = app.store.units().await?;
+    let unit_code = egov_directory::unit_on(&units, &site.s.unit_code, day).map(|u| u.code.as_str().to_string());
     let i = IncidentInput {
         agency_id: agency,
+        unit_code: unit_code.unwrap_or_default(),
         title: format!("{} — {}", site.s.name, egov_kernel::vn::micros_to_page(o.started_at)),
         description: o.cause.clone(),
         kind: Kind::Outage.as_str().into(),

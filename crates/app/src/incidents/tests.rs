@@ -54,6 +54,7 @@ async fn an_incident_is_classified_reported_on_time_and_closed_only_after_its_cl
     let v = incident(&app, me, id).await.unwrap();
     assert!(!v.i.n.serious, "handled alone so far");
     assert_eq!(v.i.n.regime, "QD05-2017");
+    assert_eq!(v.i.n.unit_code, "72", "the agency's unit when none is given");
     // another agency's administrator does not see it
     let a12 = admin_of("H72.12");
     assert!(matches!(incident(&app, Actor::User(&a12), id).await, Err(AppError::NotFound)));

@@ -256,6 +256,28 @@ async fn periodic_reports_are_due_before_20_june_and_15_december_and_outages_rai
         (Some("H72.50.01"), Some("outage"), Some("outage"))
     );
     assert_eq!(d["harms"]["outage"], true);
+    assert_eq!(d["unit_code"], "25441", "the site's commune");
+    // where it happened: a commune in force on the day of discovery (An Hòa was merged into
+    // Trảng Bàng on 1 July 2025), else the agency's own unit
+    let at = |unit: &str| {
+        serde_json::json!({"agency_id": "H72.11", "unit_code": unit, "title": "Mất kết nối", "kind": "outage", "severity": "low", "discovered_at": "2026-11-27T08:30"})
+            .to_string()
+    };
+    for gone in ["25451", "99999"] {
+        let r = admin.post_json("/api/v1/incidents", &at(gone)).await;
+        assert_eq!(
+            (r.status, r.json()["errors"][0]["pointer"].as_str()),
+            (422, Some("unit_code")),
+            "{gone}: {}",
+            r.text
+        );
+    }
+    let r = admin.post_json("/api/v1/incidents", &at("25441")).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let there = r.json()["id"].as_i64().unwrap();
+    assert_eq!(admin.get(&format!("/api/v1/incidents/{there}")).await.json()["unit_code"], "25441");
+    let theirs = admin.post_json("/api/v1/incidents", &at("")).await.json()["id"].as_i64().unwrap();
+    assert_eq!(admin.get(&format!("/api/v1/incidents/{theirs}")).await.json()["unit_code"], "72", "the agency's");
 }
 
 #[tokio::test]

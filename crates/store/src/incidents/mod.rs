@@ -9,7 +9,7 @@ use egov_incident::{Harms, InfoSystem, Kind, Phase, Regime, ReportKind, Security
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("incidents": 27 "0027_incidents", 28 "0028_incident_reports_pdf", 29 "0029_incident_source_once");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("incidents": 27 "0027_incidents", 28 "0028_incident_reports_pdf", 29 "0029_incident_source_once", 30 "0030_incident_unit");
 
 /// A report's document as sent: the PDF, its digest, the signature of the
 /// digest and the key that made it (hex).
@@ -56,6 +56,8 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewIncident {
     pub agency_id: String,
+    /// The administrative unit where it happened (a commune's or the province's code).
+    pub unit_code: String,
     pub title: String,
     pub description: String,
     pub kind: Kind,
@@ -149,6 +151,7 @@ fn incident(r: &sqlx::any::AnyRow, systems: Vec<i64>) -> Result<Incident> {
         id: get(r, "id")?,
         n: NewIncident {
             agency_id: get(r, "agency_id")?,
+            unit_code: get(r, "unit_code")?,
             title: get(r, "title")?,
             description: get(r, "description")?,
             kind: Kind::parse(&kind).ok_or_else(|| corrupt("a kind", &kind))?,
@@ -264,8 +267,8 @@ impl WriteTx {
         let now = self.now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO inc_incidents (agency_id, title, description, kind, severity, harms, beyond_capacity_on, serious, phase, \
-             discovered_at, reported_at, reported_by, source, source_ref, regime) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reported', $9, $10, $11, $12, $13, $14) RETURNING id",
+             discovered_at, reported_at, reported_by, source, source_ref, regime, unit_code) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reported', $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(&n.agency_id)
         .bind(&n.title)
@@ -281,6 +284,7 @@ impl WriteTx {
         .bind(n.source.as_str())
         .bind(&n.source_ref)
         .bind(&n.regime)
+        .bind(&n.unit_code)
         .fetch_one(self.conn())
         .await?;
         self.inc_set_systems(id, &n.systems).await?;

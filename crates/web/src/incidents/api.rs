@@ -161,6 +161,10 @@ pub struct HarmsDoc {
 pub struct IncidentRequest {
     #[schema(max_length = 32, example = "H72.11")]
     agency_id: String,
+    /// The administrative unit where it happened (a commune's 5 digits or
+    /// the province's 2), in force on the day of discovery; absent: the agency's.
+    #[schema(max_length = 5, example = "25441")]
+    unit_code: Option<String>,
     #[schema(max_length = 300)]
     title: String,
     #[serde(default)]
@@ -198,6 +202,7 @@ async fn report(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
         let h = r.harms.unwrap_or_default();
         let input = IncidentInput {
             agency_id: r.agency_id,
+            unit_code: r.unit_code.unwrap_or_default(),
             title: r.title,
             description: r.description,
             kind: r.kind,
@@ -255,6 +260,8 @@ fn owed_doc(o: &Owed) -> OwedDoc {
 pub struct IncidentSummary {
     id: i64,
     agency_id: String,
+    /// The administrative unit where it happened.
+    unit_code: String,
     title: String,
     kind: String,
     severity: String,
@@ -290,6 +297,7 @@ fn summary(i: &egov_store::incidents::Incident, owed: &[Owed]) -> IncidentSummar
     IncidentSummary {
         id: i.id,
         agency_id: i.n.agency_id.clone(),
+        unit_code: i.n.unit_code.clone(),
         title: i.n.title.clone(),
         kind: i.n.kind.as_str().into(),
         severity: i.n.severity.as_str().into(),

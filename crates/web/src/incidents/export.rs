@@ -24,17 +24,20 @@ async fn tables(state: &AppState, actor: Actor<'_>, year: i32, lang: Lang) -> Re
     let h = |keys: &[&'static str]| keys.iter().map(|k| t(lang, k).to_string()).collect::<Vec<_>>();
     let sheet = |key: &'static str| t(lang, key).chars().take(31).collect::<String>();
     let list = inc::incidents(&state.app, actor, year).await?;
+    let (agencies, units) = crate::network::pages::names(state, lang).await?;
+    let name = |m: &HashMap<String, String>, k: &str| Cell::Text(m.get(k).cloned().unwrap_or_else(|| k.to_string()));
     let at = |m: i64| egov_kernel::vn::from_micros(m).map_or(Cell::Empty, Cell::DateTime);
     let incidents = Table {
         name: sheet("inc.list"),
-        headers: h(&["inc.code", "inc.name", "inc.agency", "inc.kind", "inc.severity", "inc.serious", "inc.phase", "inc.discovered", "inc.reports"]),
+        headers: h(&["inc.code", "inc.name", "inc.agency", "inc.unit", "inc.kind", "inc.severity", "inc.serious", "inc.phase", "inc.discovered", "inc.reports"]),
         rows: list
             .iter()
             .map(|(i, owed)| {
                 vec![
                     Cell::Text(inc::pdf::code(i)),
                     Cell::Text(i.n.title.clone()),
-                    Cell::Text(i.n.agency_id.clone()),
+                    name(&agencies, &i.n.agency_id),
+                    name(&units, &i.n.unit_code),
                     Cell::Text(t(lang, kind_key(i.n.kind)).into()),
                     Cell::Text(t(lang, severity_key(i.n.severity)).into()),
                     Cell::Text(t(lang, if i.n.serious { "net.yes" } else { "net.no" }).into()),

@@ -83,9 +83,10 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, form: FormSta
     let lang = ctx.lang;
     let v = inc::incident(&state.app, Actor::User(p), id).await?;
     let i = &v.i;
-    let (agencies, _) = crate::network::pages::names(state, lang).await?;
+    let (agencies, units) = crate::network::pages::names(state, lang).await?;
     let mut facts = vec![
         ("inc.agency", agencies.get(&i.n.agency_id).cloned().unwrap_or_else(|| i.n.agency_id.clone())),
+        ("inc.unit", units.get(&i.n.unit_code).cloned().unwrap_or_else(|| "—".into())),
         ("inc.kind", t(lang, kind_key(i.n.kind)).to_string()),
         ("inc.severity", t(lang, severity_key(i.n.severity)).to_string()),
         ("inc.phase", t(lang, phase_key(i.phase)).to_string()),

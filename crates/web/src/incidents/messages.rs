@@ -156,5 +156,8 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("inc.same_day", "Ngay trong ngày", "The same day"),
     ("inc.open_ended", "chưa có ngày hết hiệu lực", "no end date"),
     ("inc.before", "Trước các ngày", "Before"),
+    ("inc.unit", "Địa bàn (đơn vị hành chính)", "Where (administrative unit)"),
+    ("inc.unit.agency", "Địa bàn của đơn vị báo cáo", "The reporting agency's"),
+    ("err.inc.unit_not_then", "Đơn vị hành chính này không còn (hoặc chưa có) vào ngày phát hiện.", "This administrative unit did not exist on the day of discovery."),
     ("inc.raise", "Lập hồ sơ sự cố", "Raise an incident"),
 ];

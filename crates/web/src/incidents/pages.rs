@@ -119,6 +119,7 @@ struct Register {
     to_close: String,
     systems: Vec<SystemRow>,
     agencies: Vec<(String, String)>,
+    units: Vec<(String, String)>,
     system_options: Vec<(i64, String, bool)>,
     kinds: Vec<(&'static str, &'static str)>,
     severities: Vec<(&'static str, &'static str)>,
@@ -146,6 +147,17 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, year: i32, forms: Form
     let lang = ctx.lang;
     let actor = Actor::User(p);
     let (agency_names, _) = crate::network::pages::names(state, lang).await?;
+    let today = state.app.now().date();
+    let mut units: Vec<(String, String)> = state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| u.is_active_on(today))
+        .map(|u| (u.code.as_str().to_string(), u.name))
+        .collect();
+    // the province first, then its communes by name
+    units.sort_by(|a, b| (a.0.len(), &a.1).cmp(&(b.0.len(), &b.1)));
     let list = inc::incidents(&state.app, actor, year).await?;
     let rows = list
         .iter()
@@ -197,6 +209,7 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, year: i32, forms: Form
         to_close: hours(s.to_close.mean, lang),
         systems,
         agencies,
+        units,
         system_options,
         kinds: Kind::ALL.iter().map(|k| (k.as_str(), kind_key(*k))).collect(),
         severities: Severity::ALL.iter().map(|s| (s.as_str(), severity_key(*s))).collect(),
@@ -223,7 +236,7 @@ async fn register(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashM
     or_login(&ctx, r)
 }
 
-const INCIDENT_FIELDS: [&str; 8] = ["agency_id", "title", "description", "kind", "severity", "discovered_at", "beyond_capacity_on", "systems"];
+const INCIDENT_FIELDS: [&str; 9] = ["agency_id", "unit_code", "title", "description", "kind", "severity", "discovered_at", "beyond_capacity_on", "systems"];
 const HARMS: [&str; 5] = ["outage", "secret_leak", "data_lost", "loss_of_control", "cascading"];
 
 async fn add(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
@@ -257,6 +270,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
         };
         let input = IncidentInput {
             agency_id: form.v("agency_id").into(),
+            unit_code: form.v("unit_code").into(),
             title: form.v("title").into(),
             description: form.v("description").into(),
             kind: form.v("kind").into(),
