@@ -29,6 +29,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
 # the network module's link counters: a throw-away snmpd per test
 [ -x /usr/sbin/snmpd ] || missing+=(snmpd)
+# commune radio: a real MP3 made by an encoder, read back by egov's decoder
+command -v lame >/dev/null 2>&1 || missing+=(lame)
 # the mail tests' SMTP server: aiosmtpd under Debian's own Python
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod network;
 pub mod protection;
 pub mod quality;
+pub mod radio;
 pub mod sessions;
 pub mod signin;
 pub mod staff;
@@ -64,6 +65,8 @@ pub struct App {
     /// The network's prober: the probes this instance holds, their results
     /// not yet written.
     pub prober: Arc<network::prober::Prober>,
+    /// Commune radio's emergency fan-out and audio kept in memory.
+    pub radio: Arc<radio::hub::Hub>,
 }
 
 /// The application's settings.
@@ -126,6 +129,7 @@ impl App {
         let checker = network::check::Checker::new(&config.network_roots).map_err(AppError::Internal)?;
         Ok(App {
             prober: Arc::new(network::prober::Prober::new(checker)),
+            radio: Arc::new(radio::hub::Hub::new()),
             signin,
             store,
             blobs,

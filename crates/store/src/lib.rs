@@ -17,6 +17,7 @@ pub mod network;
 pub mod platform;
 pub mod protection;
 pub mod quality;
+pub mod radio;
 pub mod signin;
 
 pub(crate) use dossiers::{dossier, group, outbox, worklist};

@@ -30,6 +30,9 @@ pub enum WebError {
     /// A multipart body over its route's limit: the message names the limits.
     #[error("upload too large")]
     UploadTooLarge,
+    /// A byte range outside the file (416).
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable,
     /// Too many requests from one address: try again after so many seconds.
     #[error("throttled for {0} s")]
     Throttled(u64),
@@ -108,6 +111,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge | WebError::UploadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
             WebError::Store(egov_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::Store(egov_store::StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(egov_store::StoreError::Blobs(_)) => StatusCode::SERVICE_UNAVAILABLE,
@@ -125,6 +129,7 @@ impl WebError {
             WebError::Refused(_, key, _) => return key,
             WebError::Invalid(_) => return "form.has_errors",
             WebError::UploadTooLarge => return "err.upload.too_large",
+            WebError::RangeNotSatisfiable => return "err.page.range",
             _ => {}
         }
         match self.status() {

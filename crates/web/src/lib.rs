@@ -39,6 +39,7 @@ register![
     protection, // anti-malware agents, the information-security console, upload scanning
     network,    // the specialised data network: probes, uptime, outages, link capacity, status page
     incidents,  // information-security incidents: systems and levels, the register, reports owed
+    radio,      // commune radio: stations, devices and their protocol, bulletins, emergencies
 ];
 
 use std::sync::Arc;

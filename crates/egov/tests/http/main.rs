@@ -33,6 +33,7 @@ mod protection;
 mod protection_agent;
 mod public;
 mod quality;
+mod radio;
 mod signin;
 mod signin_op;
 mod slips;

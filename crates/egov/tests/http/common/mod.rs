@@ -485,6 +485,11 @@ impl Client {
         self.send(self.http.post(format!("{}{}", self.base, path)).multipart(form)).await
     }
 
+    /// A PUT of raw bytes of a type (an audio file, say).
+    pub async fn put_bytes(&self, path: &str, body: Vec<u8>, content_type: &str) -> Resp {
+        self.send(self.http.put(format!("{}{}", self.base, path)).header("content-type", content_type).body(body)).await
+    }
+
     pub async fn put_json(&self, path: &str, body: &str) -> Resp {
         self.send(
             self.http

@@ -1,0 +1,297 @@
+//! Issue 20, commune radio: bulletins take only audio that decodes; a
+//! simulated device follows the protocol (enrolment, playlist, audio by
+//! ranges, status, playbacks) and the figures equal a hand count; an
+//! emergency reaches a thousand connected devices, a device that comes back
+//! while it is valid, and not one that comes back after; a merged
+//! commune's playbacks count under the old unit before the merger and the
+//! new one after.
+
+use std::time::Duration;
+
+use egov_radio_sim::{Device, Playback};
+use sha2::Digest;
+
+use crate::common::*;
+
+fn lame_mp3(seconds: u32) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("egov-radio-{}", random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("t.wav"), egov_audio::tone_wav(seconds, 22_050, 440.0)).unwrap();
+    let out = std::process::Command::new(tool("lame"))
+        .args(["--quiet", "-b", "64"])
+        .arg(dir.join("t.wav"))
+        .arg(dir.join("t.mp3"))
+        .output()
+        .expect("lame");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mp3 = std::fs::read(dir.join("t.mp3")).unwrap();
+    std::fs::remove_dir_all(dir).ok();
+    mp3
+}
+
+async fn put_audio(c: &Client, id: i64, bytes: Vec<u8>, kind: &str) -> Resp {
+    c.put_bytes(&format!("/api/v1/radio/bulletins/{id}/audio"), bytes, kind).await
+}
+
+fn vn_now() -> chrono::NaiveDateTime {
+    egov_kernel::Clock::system().now()
+}
+
+fn minute(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+#[tokio::test]
+async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlist() {
+    let app = spawn().await;
+    let admin = app.as_user("demo.admin").await; // the department
+    let commune = app.as_user("demo.agency-admin").await; // Tân Ninh ward's committee (25441)
+    let st =
+        serde_json::json!({"name": "Đài truyền thanh phường Tân Ninh", "unit_code": "25441", "kind": "ip", "staff": 2});
+    let r = commune.post_json("/api/v1/radio/stations", &st.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let station = r.json()["id"].as_i64().unwrap();
+    let elsewhere = serde_json::json!({"name": "Đài xã khác", "unit_code": "25449", "kind": "ip"});
+    let r = commune.post_json("/api/v1/radio/stations", &elsewhere.to_string()).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("unit_code")), "not its commune");
+    // a slot that begins within the next hours
+    let now = vn_now();
+    let h = (chrono::Timelike::hour(&now) + 2) % 24;
+    let slots = serde_json::json!({"slots": [{"start": format!("{h:02}:00"), "end": format!("{h:02}:30")}]});
+    assert_eq!(
+        commune.put_json(&format!("/api/v1/radio/stations/{station}/slots"), &slots.to_string()).await.status,
+        204
+    );
+    let bad = serde_json::json!({"slots": [{"start": "06:00", "end": "07:00"}, {"start": "06:30", "end": "08:00"}]});
+    let r = commune.put_json(&format!("/api/v1/radio/stations/{station}/slots"), &bad.to_string()).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("slots")));
+    let dev = serde_json::json!({"serial": "LOA-TN-001", "name": "Cụm loa khu phố 1", "location": "Ngã ba chợ"});
+    let device = commune.post_json(&format!("/api/v1/radio/stations/{station}/devices"), &dev.to_string()).await.json()
+        ["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        commune.post_json(&format!("/api/v1/radio/stations/{station}/devices"), &dev.to_string()).await.status,
+        422
+    );
+    let code = commune.post_json(&format!("/api/v1/radio/devices/{device}/enrolment"), "").await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // the commune's bulletin for its own commune: the commune's level
+    let b = serde_json::json!({"title": "Lịch tiêm chủng tháng 12", "text": "Trạm y tế phường tiêm chủng vào sáng thứ Bảy.",
+        "category": "health", "priority": "normal", "target": "communes", "communes": ["25441"], "valid_to": minute(now + chrono::Duration::days(3))});
+    let r = commune.post_json("/api/v1/radio/bulletins", &b.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(commune.get(&format!("/api/v1/radio/bulletins/{id}")).await.json()["level"], "commune");
+    // a renamed text file is refused, saying why; a WAV and then a real MP3 decode
+    let r = put_audio(&commune, id, "Thông báo: họp dân lúc 8 giờ.".as_bytes().to_vec(), "audio/mpeg").await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("audio")), "{}", r.text);
+    assert!(r.json()["errors"][0]["detail"].as_str().unwrap().contains("MP3"), "{}", r.text);
+    assert_eq!(put_audio(&commune, id, egov_audio::tone_wav(3, 8000, 440.0), "audio/wav").await.status, 204);
+    let d = commune.get(&format!("/api/v1/radio/bulletins/{id}")).await.json();
+    assert_eq!((d["audio_format"].as_str(), d["audio_duration_ms"].as_i64()), (Some("wav"), Some(3000)));
+    let mp3 = lame_mp3(4);
+    assert_eq!(put_audio(&commune, id, mp3.clone(), "audio/mpeg").await.status, 204);
+    let d = commune.get(&format!("/api/v1/radio/bulletins/{id}")).await.json();
+    let ms = d["audio_duration_ms"].as_i64().unwrap();
+    assert!(d["audio_format"] == "mp3" && (3_900..=4_150).contains(&ms), "{d}");
+    // its author may not approve it; the department does
+    let decide = |what: &str| serde_json::json!({"decision": what}).to_string();
+    let r = commune.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide("approve")).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(
+        admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide("approve")).await.status,
+        204
+    );
+    assert_eq!(
+        admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide("approve")).await.status,
+        409
+    );
+    assert_eq!(put_audio(&commune, id, mp3.clone(), "audio/mpeg").await.status, 409, "approved: its audio stays");
+
+    // the device: enrols once, reads its playlist, downloads by ranges, reports
+    let http = reqwest::Client::new();
+    let dev = Device::enrol(&http, &app.base, &code).await.unwrap();
+    assert_eq!(dev.id, device);
+    assert!(Device::enrol(&http, &app.base, &code).await.is_err(), "a code serves once");
+    let plays = dev.playlist(24).await.unwrap();
+    assert_eq!(plays.len(), 1, "{plays:?}");
+    assert!(plays[0].bulletin_id == id && plays[0].at.ends_with(&format!("{h:02}:00:00")), "{plays:?}");
+    let path = &plays[0].audio;
+    let f = dev.audio(path, Some((0, 99)), None).await.unwrap();
+    assert_eq!(f.status, 206);
+    assert_eq!(f.body.len(), 100);
+    assert_eq!(f.headers["content-range"], format!("bytes 0-99/{}", mp3.len()).as_str());
+    assert_eq!(f.body, mp3[..100]);
+    let whole = dev.download(path, plays[0].size as u64, 4096).await.unwrap();
+    assert_eq!(egov_kernel::hex(&sha2::Sha256::digest(&whole)), plays[0].sha256);
+    let etag = format!("\"{}\"", plays[0].sha256);
+    assert_eq!(dev.audio(path, None, Some(&etag)).await.unwrap().status, 304);
+    let past = mp3.len() as u64 + 10;
+    assert_eq!(dev.audio(path, Some((past, past + 5)), None).await.unwrap().status, 416);
+    dev.status(Some(id), 70, "").await.unwrap();
+    let p = |rid: &str, started: u64, completed: bool| Playback {
+        report_id: rid.into(),
+        bulletin_id: id,
+        started_seconds_ago: started,
+        ended_seconds_ago: started - 240,
+        completed,
+    };
+    assert_eq!(dev.report(&[p("r-1", 900, true), p("r-2", 600, false)]).await.unwrap(), 2);
+    assert_eq!(dev.report(&[p("r-1", 900, true)]).await.unwrap(), 0, "sent again: kept once");
+    // the month's figures: two plays of 4 minutes, one completed, in Tân Ninh
+    let month = vn_now().format("%Y-%m").to_string();
+    let s = admin.get(&format!("/api/v1/radio/stats?month={month}")).await.json();
+    assert_eq!((s["total"]["plays"].as_u64(), s["total"]["completed"].as_u64()), (Some(2), Some(1)), "{s}");
+    assert_eq!(s["total"]["hours"].as_f64(), Some(0.13), "8 minutes");
+    assert_eq!(s["by_unit"][0]["key"], "25441");
+    assert_eq!((s["devices"].as_u64(), s["online"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(s["by_category"]["health"], 1);
+    // another device's key is not this one's
+    let other = Device::with_key(&http, &app.base, 0, "not-a-key");
+    assert!(other.playlist(6).await.is_err());
+    assert_eq!(app.store.count_where("audit_log", "action LIKE 'radio.%'").await.unwrap(), 9);
+}
+
+#[tokio::test]
+async fn an_emergency_reaches_a_thousand_connected_devices_and_late_comers_while_it_is_valid() {
+    let clock = egov_web::Clock::fixed(vn_now());
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    settings.agent_enrol_limit = egov_web::Limit { max: 10_000, window: Duration::from_secs(600) };
+    // a thousand devices behind one address (a commune's NAT, here the test)
+    settings.limits.max_per_address = 2_000;
+    let app = spawn_with(settings).await;
+    let admin = app.as_user("demo.admin").await;
+    let st = serde_json::json!({"name": "Đài truyền thanh phường Trảng Bàng", "unit_code": "25449", "kind": "ip"});
+    let station = admin.post_json("/api/v1/radio/stations", &st.to_string()).await.json()["id"].as_i64().unwrap();
+    let http = reqwest::Client::new();
+    let mut devices = Vec::new();
+    for chunk in (0..1_002).collect::<Vec<u32>>().chunks(50) {
+        let made = futures_util::future::join_all(chunk.iter().map(|i| {
+            let (admin, http, base) = (&admin, &http, app.base.clone());
+            async move {
+                let d = serde_json::json!({"serial": format!("LOA-TB-{i:04}"), "name": format!("Cụm loa {i}")});
+                let id =
+                    admin.post_json(&format!("/api/v1/radio/stations/{station}/devices"), &d.to_string()).await.json()
+                        ["id"]
+                        .as_i64()
+                        .unwrap();
+                let code = admin.post_json(&format!("/api/v1/radio/devices/{id}/enrolment"), "").await.json()["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                Device::enrol(http, &base, &code).await.unwrap()
+            }
+        }))
+        .await;
+        devices.extend(made);
+    }
+    let (late, expired_late) = (devices.pop().unwrap(), devices.pop().unwrap());
+    // a thousand devices hold the stream open
+    let mut streams = Vec::new();
+    for chunk in devices.chunks(100) {
+        streams.extend(
+            futures_util::future::join_all(chunk.iter().map(|d| d.listen())).await.into_iter().map(Result::unwrap),
+        );
+    }
+    assert_eq!(streams.len(), 1_000);
+    let now = clock.now();
+    let b = serde_json::json!({"title": "Cảnh báo lũ quét", "text": "Người dân ven suối di chuyển ngay đến nơi an toàn.",
+        "category": "disaster", "priority": "emergency", "target": "province", "valid_to": minute(now + chrono::Duration::hours(2))});
+    let id = admin.post_json("/api/v1/radio/bulletins", &b.to_string()).await.json()["id"].as_i64().unwrap();
+    let decide = serde_json::json!({"decision": "approve"}).to_string();
+    assert_eq!(
+        admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide).await.status,
+        409,
+        "no audio yet"
+    );
+    assert_eq!(put_audio(&admin, id, egov_audio::tone_wav(2, 8000, 880.0), "audio/wav").await.status, 204);
+    // an emergency's author may send it at once
+    assert_eq!(admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide).await.status, 204);
+    let got = futures_util::future::join_all(streams.iter_mut().zip(&devices).map(|(s, d)| async move {
+        let e = s.next_within(Duration::from_secs(60)).await.unwrap()?;
+        d.received(e.bulletin_id).await.unwrap();
+        Some(e.bulletin_id)
+    }))
+    .await;
+    assert_eq!(got.iter().filter(|g| **g == Some(id)).count(), 1_000, "every connected device");
+    // a device that was offline gets it on coming back, while it is valid
+    let mut s = late.listen().await.unwrap();
+    assert_eq!(s.next_within(Duration::from_secs(10)).await.unwrap().map(|e| e.bulletin_id), Some(id));
+    late.received(id).await.unwrap();
+    // and one that comes back after it expired does not
+    clock.set(now + chrono::Duration::hours(3));
+    let mut s = expired_late.listen().await.unwrap();
+    assert_eq!(s.next_within(Duration::from_secs(2)).await.unwrap(), None);
+    let month = now.format("%Y-%m").to_string();
+    let f = admin.get(&format!("/api/v1/radio/stats?month={month}")).await.json();
+    assert_eq!(f["emergencies"][0]["delivered"], 1_001, "{f}");
+}
+
+#[tokio::test]
+async fn a_merged_commune_s_stations_and_playbacks_count_under_the_old_unit_then_the_new() {
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(at("2025-06-20 09:00"));
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    let app = spawn_with(settings).await;
+    let units = app.store.units().await.unwrap();
+    let old = units.iter().find(|u| u.code.as_str() == "25451").unwrap();
+    let new = old.succeeded_by.as_ref().unwrap().as_str().to_string();
+    let admin = app.as_user("demo.admin").await;
+    // before the merger: An Hòa commune's station
+    let st = serde_json::json!({"name": "Đài truyền thanh xã An Hòa", "unit_code": "25451", "kind": "wired"});
+    let r = admin.post_json("/api/v1/radio/stations", &st.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let station = r.json()["id"].as_i64().unwrap();
+    let d = serde_json::json!({"serial": "LOA-AH-1", "name": "Cụm loa ấp 1"});
+    let device = admin.post_json(&format!("/api/v1/radio/stations/{station}/devices"), &d.to_string()).await.json()
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let code = admin.post_json(&format!("/api/v1/radio/devices/{device}/enrolment"), "").await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dev = Device::enrol(&reqwest::Client::new(), &app.base, &code).await.unwrap();
+    let b = serde_json::json!({"title": "Phòng chống sốt xuất huyết", "text": "Diệt lăng quăng.", "category": "health",
+        "priority": "emergency", "target": "province", "valid_to": "2025-12-31T00:00"});
+    let r = admin.post_json("/api/v1/radio/bulletins", &b.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(put_audio(&admin, id, egov_audio::tone_wav(1, 8000, 440.0), "audio/wav").await.status, 204);
+    let decide = serde_json::json!({"decision": "approve"}).to_string();
+    assert_eq!(admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide).await.status, 204);
+    let play = |rid: &str| Playback {
+        report_id: rid.into(),
+        bulletin_id: id,
+        started_seconds_ago: 120,
+        ended_seconds_ago: 60,
+        completed: true,
+    };
+    assert_eq!(dev.report(&[play("june")]).await.unwrap(), 1);
+    // after the merger on 1 July: the same station, now under the new ward
+    clock.set(at("2025-07-10 09:00"));
+    assert_eq!(dev.report(&[play("july")]).await.unwrap(), 1);
+    let june = admin.get("/api/v1/radio/stats?month=2025-06").await.json();
+    let july = admin.get("/api/v1/radio/stats?month=2025-07").await.json();
+    let units_of = |s: &serde_json::Value| {
+        s["by_unit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["key"].as_str().unwrap().to_string(), u["plays"].as_u64().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(units_of(&june), [("25451".to_string(), 1)]);
+    assert_eq!(units_of(&july), [(new.clone(), 1)]);
+    let list = admin.get("/api/v1/radio/stations").await.json();
+    assert_eq!((list[0]["unit_code"].as_str(), list[0]["unit_today"].as_str()), (Some("25451"), Some(new.as_str())));
+    // a new station cannot be put in a commune that is gone
+    let gone = serde_json::json!({"name": "Đài mới", "unit_code": "25451", "kind": "ip"});
+    let r = admin.post_json("/api/v1/radio/stations", &gone.to_string()).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("unit_code")));
+}
