@@ -241,6 +241,25 @@ pub struct Writing<'a> {
     pub owner: Option<&'a str>,
     pub input: &'a BulletinInput,
     pub audio: Option<&'a [u8]>,
+    /// Audio uploaded with an earlier try of the same form (its digest):
+    /// kept, so a form sent back for another field's error loses nothing.
+    pub kept_audio: Option<&'a str>,
+}
+
+/// Keeps an upload's audio if it decodes (content-addressed, so the same
+/// file is kept once): its facts, for a form to show and send back.
+pub async fn keep_audio(app: &App, actor: Actor<'_>, bytes: &[u8]) -> Result<AudioMeta, AppError> {
+    scope(actor)?;
+    if bytes.len() > MAX_AUDIO {
+        return Err(AppError::Invalid(vec![FieldError::new("audio", "err.radio.audio_size")]));
+    }
+    let info = egov_audio::probe(bytes)
+        .map_err(|e| AppError::Invalid(vec![FieldError::with_detail("audio", "err.radio.audio", e.to_string())]))?;
+    let meta = audio_meta(&info, bytes);
+    let mut w = app.store.begin_write().await?;
+    w.radio_put_audio(&meta, bytes).await?;
+    w.commit().await?;
+    Ok(meta)
 }
 
 /// Records a bulletin, pending approval by its level; its id. Every field's
@@ -326,7 +345,10 @@ pub async fn create_bulletin(app: &App, actor: Actor<'_>, wr: &Writing<'_>) -> R
             w.radio_put_audio(&meta, bytes).await?;
             Some(meta.sha256)
         }
-        None => None,
+        None => match wr.kept_audio.filter(|s| !s.is_empty()) {
+            Some(s) if app.store.radio_audio_meta(s).await?.is_some() => Some(s.to_string()),
+            _ => None,
+        },
     };
     let id = w.radio_create_bulletin(&owner, &b, level, sha.as_deref(), &actor.audit_name()).await?;
     w.commit().await?;

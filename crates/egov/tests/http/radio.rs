@@ -41,6 +41,29 @@ fn minute(t: chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// A station with slots and a device, and an approved bulletin with its
+/// audio that plays there and on the public page: for the pages' checks. The station's id.
+pub async fn fixture(app: &TestApp) -> i64 {
+    let admin = app.as_user("demo.admin").await;
+    let st =
+        serde_json::json!({"name": "Đài truyền thanh phường Tân Ninh", "unit_code": "25441", "kind": "ip", "staff": 2});
+    let station = admin.post_json("/api/v1/radio/stations", &st.to_string()).await.json()["id"].as_i64().unwrap();
+    let slots = serde_json::json!({"slots": [{"start": "06:00", "end": "06:30"}, {"start": "17:00", "end": "17:30"}]});
+    assert_eq!(
+        admin.put_json(&format!("/api/v1/radio/stations/{station}/slots"), &slots.to_string()).await.status,
+        204
+    );
+    let d = serde_json::json!({"serial": "LOA-TN-1", "name": "Cụm loa chợ", "location": "Chợ Tân Ninh"});
+    admin.post_json(&format!("/api/v1/radio/stations/{station}/devices"), &d.to_string()).await;
+    let b = serde_json::json!({"title": "Cảnh báo mưa lớn", "text": "Mưa lớn kéo dài, người dân chú ý an toàn.", "category": "disaster",
+        "priority": "emergency", "target": "province", "valid_to": minute(vn_now() + chrono::Duration::days(3))});
+    let id = admin.post_json("/api/v1/radio/bulletins", &b.to_string()).await.json()["id"].as_i64().unwrap();
+    assert_eq!(put_audio(&admin, id, egov_audio::tone_wav(2, 8000, 440.0), "audio/wav").await.status, 204);
+    let decide = serde_json::json!({"decision": "approve"}).to_string();
+    assert_eq!(admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide).await.status, 204);
+    station
+}
+
 #[tokio::test]
 async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlist() {
     let app = spawn().await;
@@ -294,4 +317,126 @@ async fn a_merged_commune_s_stations_and_playbacks_count_under_the_old_unit_then
     let gone = serde_json::json!({"name": "Đài mới", "unit_code": "25451", "kind": "ip"});
     let r = admin.post_json("/api/v1/radio/stations", &gone.to_string()).await;
     assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("unit_code")));
+}
+
+#[tokio::test]
+async fn the_back_office_keeps_an_upload_through_a_form_s_errors_and_the_public_page_plays_the_bulletin() {
+    let app = spawn().await;
+    let commune = app.client();
+    commune.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let p = commune.get("/quan-tri/truyen-thanh").await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let until = minute(vn_now() + chrono::Duration::days(2));
+    let wav = egov_audio::tone_wav(2, 8000, 440.0);
+    // no title: every error at once, the audio received and kept, the commune still ticked
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", p.csrf())
+        .text("title", "")
+        .text("text", "Họp tổ dân phố lúc 19 giờ tối thứ Sáu.")
+        .text("category", "news")
+        .text("priority", "normal")
+        .text("target", "communes")
+        .text("commune_25441", "1")
+        .text("valid_to", until.clone())
+        .part("audio", reqwest::multipart::Part::bytes(wav.clone()).file_name("hop-to-dan-pho.wav"));
+    let r = commune.post_multipart("/quan-tri/truyen-thanh/ban-tin", form).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"audio-kept\"") && r.text.contains("0:02 (WAV)"), "{}", r.text);
+    assert!(r.text.contains("name=\"commune_25441\" value=\"1\" checked"), "{}", r.text);
+    assert_eq!(r.text.matches("class=\"error\"").count(), 1, "{}", r.text);
+    let sha = egov_kernel::hex(&sha2::Sha256::digest(&wav));
+    assert!(r.text.contains(&format!("name=\"kept_audio\" value=\"{sha}\"")));
+    // a renamed text file as the audio: refused, saying why
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", p.csrf())
+        .text("title", "Họp tổ dân phố")
+        .text("text", "x")
+        .text("category", "news")
+        .text("priority", "normal")
+        .text("target", "communes")
+        .text("commune_25441", "1")
+        .text("valid_to", until.clone())
+        .part("audio", reqwest::multipart::Part::bytes(b"not audio at all".to_vec()).file_name("thong-bao.mp3"));
+    let r = commune.post_multipart("/quan-tri/truyen-thanh/ban-tin", form).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Tệp âm thanh không đọc được"), "{}", r.text);
+    // sent again with the title, the kept audio and no file: written
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", p.csrf())
+        .text("title", "Họp tổ dân phố")
+        .text("text", "Họp tổ dân phố lúc 19 giờ tối thứ Sáu.")
+        .text("category", "news")
+        .text("priority", "normal")
+        .text("target", "communes")
+        .text("commune_25441", "1")
+        .text("valid_to", until)
+        .text("kept_audio", sha.clone());
+    let r = commune.post_multipart("/quan-tri/truyen-thanh/ban-tin", form).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let id = app.store.radio_bulletins(10).await.unwrap()[0].id;
+    // the department approves it on its page
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let d = admin.get("/quan-tri/truyen-thanh").await;
+    let action = format!("/quan-tri/truyen-thanh/ban-tin/{id}/quyet-dinh");
+    assert!(d.text.contains(&action), "{}", d.text);
+    let r = admin.post_form(&action, &[("csrf", &d.csrf()), ("decision", "approve")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    // the public page: the title, a player and the transcript; the audio by ranges
+    let public = app.client().get("/truyen-thanh?xa=25441").await;
+    assert!(
+        public.text.contains("Họp tổ dân phố")
+            && public.text.contains(&format!("src=\"/truyen-thanh/am-thanh/{id}\""))
+            && public.text.contains("Họp tổ dân phố lúc 19 giờ tối thứ Sáu."),
+        "{}",
+        public.text
+    );
+    let r = app.client().get_with(&format!("/truyen-thanh/am-thanh/{id}"), &[("range", "bytes=0-43")]).await;
+    assert_eq!((r.status, r.header("content-type")), (206, "audio/wav"));
+    // a station, its slots and a device with its one-time code, on the pages
+    let r = commune
+        .post_form(
+            "/quan-tri/truyen-thanh/dai",
+            &[("csrf", &p.csrf()), ("name", ""), ("unit_code", "25441"), ("kind", "ip")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("name=\"unit_code\"") && r.text.contains("value=\"25441\" selected"), "{}", r.text);
+    let r = commune
+        .post_form(
+            "/quan-tri/truyen-thanh/dai",
+            &[("csrf", &p.csrf()), ("name", "Đài phường Tân Ninh"), ("unit_code", "25441"), ("kind", "ip")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let station =
+        r.header("location").trim_start_matches("/quan-tri/truyen-thanh/dai/").trim_end_matches("?luu=1").to_string();
+    let s = commune.get(&format!("/quan-tri/truyen-thanh/dai/{station}")).await;
+    let r = commune
+        .post_form(
+            &format!("/quan-tri/truyen-thanh/dai/{station}/khung-gio"),
+            &[("csrf", &s.csrf()), ("slots", "06:00-06:30\n17:00-16:00")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("17:00-16:00"), "the slots typed come back: {}", r.text);
+    let r = commune
+        .post_form(
+            &format!("/quan-tri/truyen-thanh/dai/{station}/khung-gio"),
+            &[("csrf", &s.csrf()), ("slots", "06:00-06:30\n17:00-17:30")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = commune
+        .post_form(
+            &format!("/quan-tri/truyen-thanh/dai/{station}/thiet-bi"),
+            &[("csrf", &s.csrf()), ("serial", "LOA-01"), ("device_name", "Cụm loa chợ")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let device = app.store.radio_devices(None).await.unwrap()[0].id;
+    let r = commune.post_form(&format!("/quan-tri/truyen-thanh/thiet-bi/{device}/ma"), &[("csrf", &s.csrf())]).await;
+    assert_eq!(r.status, 200);
+    let code = r.text.split("<code>").nth(1).and_then(|x| x.split("</code>").next()).unwrap().to_string();
+    assert!(Device::enrol(&reqwest::Client::new(), &app.base, &code).await.is_ok());
 }

@@ -139,6 +139,23 @@ impl Store {
         Ok(Some((get(&r, "format")?, bytes)))
     }
 
+    /// An audio file's facts, by its digest.
+    pub async fn radio_audio_meta(&self, sha256: &str) -> Result<Option<super::AudioMeta>> {
+        let r = sqlx::query("SELECT sha256, format, duration_ms, size FROM radio_audio WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        r.map(|r| {
+            Ok(super::AudioMeta {
+                sha256: get(&r, "sha256")?,
+                format: get(&r, "format")?,
+                duration_ms: get(&r, "duration_ms")?,
+                size: get(&r, "size")?,
+            })
+        })
+        .transpose()
+    }
+
     /// The commune's order among clashing bulletins of a station.
     pub async fn radio_ranks(&self, station_id: i64) -> Result<Vec<(i64, i32)>> {
         let rows = sqlx::query("SELECT bulletin_id, rank FROM radio_ranks WHERE station_id = $1")

@@ -436,7 +436,7 @@ async fn add_bulletin(State(state): State<AppState>, ctx: Ctx, body: axum::body:
             valid_from: r.valid_from.as_deref().and_then(minute),
             valid_to: minute(&r.valid_to),
         };
-        let id = ra::create_bulletin(&state.app, Actor::User(p), &Writing { owner: r.agency_id.as_deref(), input: &input, audio: None }).await?;
+        let id = ra::create_bulletin(&state.app, Actor::User(p), &Writing { owner: r.agency_id.as_deref(), input: &input, audio: None, kept_audio: None }).await?;
         Ok((StatusCode::CREATED, Json(RadioCreated { id })).into_response())
     })
     .await
@@ -444,7 +444,7 @@ async fn add_bulletin(State(state): State<AppState>, ctx: Ctx, body: axum::body:
 
 /// A pending bulletin's audio: MP3 or WAV, at most 20 MB, decoded in full
 /// (a file that does not decode is refused, 422, saying why).
-#[utoipa::path(put, operation_id = "radio_put_audio", path = "/api/v1/radio/bulletins/{id}/audio", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "audio/mpeg"), security(("bearer" = [])), responses((status = 204, description = "kept"), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "not pending"), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(put, operation_id = "radio_put_audio", path = "/api/v1/radio/bulletins/{id}/audio", params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the audio file (`audio/mpeg` or `audio/wav` are taken alike: the bytes decide)"), security(("bearer" = [])), responses((status = 204, description = "kept"), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "not pending"), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn put_audio(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, _h: HeaderMap, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -490,7 +490,7 @@ pub struct StatsQuery {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct TallyDoc {
+pub struct RadioTally {
     /// A commune's code, or a station's id, or `total`.
     key: String,
     plays: usize,
@@ -499,7 +499,7 @@ pub struct TallyDoc {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DeliveryDoc {
+pub struct RadioDelivery {
     bulletin_id: i64,
     title: String,
     /// Devices that acknowledged it.
@@ -510,23 +510,23 @@ pub struct DeliveryDoc {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct StatsDoc {
+pub struct RadioStats {
     month: String,
-    total: TallyDoc,
+    total: RadioTally,
     /// Per commune, as the day of each playback named it.
-    by_unit: Vec<TallyDoc>,
-    by_station: Vec<TallyDoc>,
+    by_unit: Vec<RadioTally>,
+    by_station: Vec<RadioTally>,
     /// Bulletins approved in the month, by category and by priority.
     by_category: std::collections::BTreeMap<String, usize>,
     by_priority: std::collections::BTreeMap<String, usize>,
-    emergencies: Vec<DeliveryDoc>,
+    emergencies: Vec<RadioDelivery>,
     devices: usize,
     online: usize,
 }
 
 /// A month's figures: playbacks and completion per commune and station,
 /// hours broadcast, bulletins by category and priority, emergency delivery.
-#[utoipa::path(get, operation_id = "radio_stats", path = "/api/v1/radio/stats", params(StatsQuery), security(("bearer" = [])), responses((status = 200, body = StatsDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "radio_stats", path = "/api/v1/radio/stats", params(StatsQuery), security(("bearer" = [])), responses((status = 200, body = RadioStats), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn stats(State(state): State<AppState>, ctx: Ctx, Query(q): Query<StatsQuery>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -539,13 +539,13 @@ async fn stats(State(state): State<AppState>, ctx: Ctx, Query(q): Query<StatsQue
         };
         let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
         let f = egov_app::radio::stats::figures(&state.app, Actor::User(p), first, last).await?;
-        let tally = |key: String, t: &egov_app::radio::stats::Tally| TallyDoc {
+        let tally = |key: String, t: &egov_app::radio::stats::Tally| RadioTally {
             key,
             plays: t.plays,
             completed: t.completed,
             hours: (t.ms as f64 / 3_600_000.0 * 100.0).round() / 100.0,
         };
-        Ok(Json(StatsDoc {
+        Ok(Json(RadioStats {
             month: first.format("%Y-%m").to_string(),
             total: tally("total".into(), &f.total),
             by_unit: f.by_unit.iter().map(|(k, t)| tally(k.clone(), t)).collect(),
@@ -555,7 +555,7 @@ async fn stats(State(state): State<AppState>, ctx: Ctx, Query(q): Query<StatsQue
             emergencies: f
                 .emergencies
                 .iter()
-                .map(|d| DeliveryDoc { bulletin_id: d.bulletin_id, title: d.title.clone(), delivered: d.delivered, median_ms: d.median_ms, last_ms: d.last_ms })
+                .map(|d| RadioDelivery { bulletin_id: d.bulletin_id, title: d.title.clone(), delivered: d.delivered, median_ms: d.median_ms, last_ms: d.last_ms })
                 .collect(),
             devices: f.devices,
             online: f.online,
@@ -606,9 +606,9 @@ impl utoipa::Modify for DeviceKey {
     ),
     components(schemas(
         RadioCreated, StationDoc, StationRequest, StationsImported, SlotDoc, SlotsRequest, PlannedDoc, ProgrammeDoc,
-        DeviceRequest, EnrolmentCode, BulletinDoc, BulletinRequest, DecisionRequest, TallyDoc, DeliveryDoc, StatsDoc,
+        DeviceRequest, EnrolmentCode, BulletinDoc, BulletinRequest, DecisionRequest, RadioTally, RadioDelivery, RadioStats,
         super::device::DeviceEnrolment, super::device::DeviceCredentials, super::device::PlayDoc, super::device::Playlist,
-        super::device::DeviceStatus, super::device::PlaybackDoc, super::device::Playbacks, super::device::Recorded,
+        super::device::DeviceStatus, super::device::PlaybackDoc, super::device::Playbacks, super::device::PlaybacksRecorded,
         super::device::EmergencyDoc
     ))
 )]

@@ -167,36 +167,43 @@ async fn audio(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
         let (format, bytes, sha) = device::audio(&state.app, &d, id).await?;
-        let etag = format!("\"{sha}\"");
-        let mime = egov_audio::AudioFormat::parse(&format).map_or("application/octet-stream", |f| f.mime());
-        let mut h = HeaderMap::new();
-        h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|e| WebError::BadRequest(e.to_string()))?);
-        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-        if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
-            return Ok((StatusCode::NOT_MODIFIED, h).into_response());
-        }
-        let len = bytes.len() as u64;
-        let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-        match asked.map(|a| range(a, len)) {
-            None | Some(Some(None)) => Ok((StatusCode::OK, h, Arc::unwrap_or_clone(bytes)).into_response()),
-            Some(Some(Some((a, b)))) => {
-                let cr = format!("bytes {a}-{b}/{len}");
-                h.insert(header::CONTENT_RANGE, HeaderValue::from_str(&cr).map_err(|e| WebError::BadRequest(e.to_string()))?);
-                let part = bytes[a as usize..=b as usize].to_vec();
-                Ok((StatusCode::PARTIAL_CONTENT, h, part).into_response())
-            }
-            Some(None) => {
-                let mut r = WebError::RangeNotSatisfiable.problem(ctx.lang);
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                    r.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                Ok(r)
-            }
-        }
+        serve_audio(&ctx, &headers, &format, &sha, bytes)
     })
     .await
+}
+
+/// An audio file as HTTP serves a file that never changes under its
+/// digest: `ETag`, `If-None-Match` (304), `Range` (206, or 416 with
+/// `Content-Range: bytes */LEN`).
+pub(crate) fn serve_audio(ctx: &Ctx, headers: &HeaderMap, format: &str, sha: &str, bytes: Arc<Vec<u8>>) -> Result<Response, WebError> {
+    let etag = format!("\"{sha}\"");
+    let mime = egov_audio::AudioFormat::parse(format).map_or("application/octet-stream", |f| f.mime());
+    let mut h = HeaderMap::new();
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(|e| WebError::BadRequest(e.to_string()))?);
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
+    }
+    let len = bytes.len() as u64;
+    let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    match asked.map(|a| range(a, len)) {
+        None | Some(Some(None)) => Ok((StatusCode::OK, h, Arc::unwrap_or_clone(bytes)).into_response()),
+        Some(Some(Some((a, b)))) => {
+            let cr = format!("bytes {a}-{b}/{len}");
+            h.insert(header::CONTENT_RANGE, HeaderValue::from_str(&cr).map_err(|e| WebError::BadRequest(e.to_string()))?);
+            let part = bytes[a as usize..=b as usize].to_vec();
+            Ok((StatusCode::PARTIAL_CONTENT, h, part).into_response())
+        }
+        Some(None) => {
+            let mut r = WebError::RangeNotSatisfiable.problem(ctx.lang);
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            Ok(r)
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -248,13 +255,13 @@ pub struct Playbacks {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Recorded {
+pub struct PlaybacksRecorded {
     /// How many were new.
     recorded: usize,
 }
 
 /// Playbacks the device reports.
-#[utoipa::path(post, operation_id = "radio_device_playbacks", path = "/api/v1/radio/device/playbacks", request_body = Playbacks, security(("device" = [])), responses((status = 200, body = Recorded), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "radio_device_playbacks", path = "/api/v1/radio/device/playbacks", request_body = Playbacks, security(("device" = [])), responses((status = 200, body = PlaybacksRecorded), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn playbacks(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
@@ -274,7 +281,7 @@ async fn playbacks(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
             })
             .collect();
         let recorded = device::playbacks(&state.app, &d, &list).await?;
-        Ok(Json(Recorded { recorded }).into_response())
+        Ok(Json(PlaybacksRecorded { recorded }).into_response())
     })
     .await
 }
