@@ -13,6 +13,7 @@ mod gateway;
 mod instances;
 mod load;
 mod probes;
+mod radio;
 mod scan;
 
 use std::process::{Child, Command, Stdio};
@@ -69,7 +70,7 @@ fn parse_args() -> Result<(String, Args), String> {
             "--max-size" => a.max_size = n,
             "--min-size" => a.min_size = n,
             "--rounds" => a.rounds = n.max(1),
-            "--agents" => a.agents = n as usize,
+            "--agents" | "--devices" => a.agents = n as usize,
             "--signatures" => a.signatures = n as usize,
             "--targets" => a.targets = n as usize,
             "--interval" => a.interval = n.max(10),
@@ -300,6 +301,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "agents" => agents::agents(a).await,
         Ok((cmd, a)) if cmd == "scan" => scan::scan(a).await,
         Ok((cmd, a)) if cmd == "probes" => probes::probes(a).await,
+        Ok((cmd, a)) if cmd == "radio" => radio::radio(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

@@ -311,6 +311,15 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 Ok(()) => println!("demo security incidents: {base}/quan-tri/su-co"),
                 Err(e) => tracing::warn!(error = %e, "the demo's incidents were not made"),
             }
+            // commune radio: stations, devices reporting, bulletins of each priority, two weeks played
+            match egov::demo_radio::radio(&state.app).await {
+                Ok(keys) if keys.is_empty() => {}
+                Ok(keys) => {
+                    println!("demo commune radio: {base}/quan-tri/truyen-thanh, public: {base}/truyen-thanh");
+                    egov::demo_radio::keep_reporting(state.app.clone(), keys);
+                }
+                Err(e) => tracing::warn!(error = %e, "the demo's commune radio was not made"),
+            }
         }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.

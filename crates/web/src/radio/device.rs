@@ -28,7 +28,15 @@ use crate::{AppState, WebError};
 
 pub const DEVICE_KEY: &str = "x-device-key";
 
+/// The device a key is; its calls counted against the agents' limit (per
+/// device, 30 a minute by default), but for audio ranges and the held stream.
 async fn calling_device(state: &AppState, headers: &HeaderMap) -> Result<egov_store::radio::Device, WebError> {
+    let d = keyed_device(state, headers).await?;
+    state.agent_throttle.check(&format!("radio-device:{}", d.id), std::time::Instant::now()).map_err(WebError::Throttled)?;
+    Ok(d)
+}
+
+async fn keyed_device(state: &AppState, headers: &HeaderMap) -> Result<egov_store::radio::Device, WebError> {
     let key = headers.get(DEVICE_KEY).and_then(|v| v.to_str().ok()).ok_or(WebError::Unauthorized)?;
     if key.len() > 200 {
         return Err(WebError::Unauthorized);
@@ -103,7 +111,7 @@ pub struct Playlist {
 
 /// The device's playlist for the coming hours: emergencies valid now first
 /// (play at once), then each slot's bulletins, priority ones first.
-#[utoipa::path(get, operation_id = "radio_device_playlist", path = "/api/v1/radio/device/playlist", params(PlaylistQuery), security(("device" = [])), responses((status = 200, body = Playlist), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "radio_device_playlist", path = "/api/v1/radio/device/playlist", params(PlaylistQuery), security(("device" = [])), responses((status = 200, body = Playlist), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn playlist(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Query(q): Query<PlaylistQuery>) -> Response {
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
@@ -165,7 +173,7 @@ fn range(h: &str, len: u64) -> Option<Option<(u64, u64)>> {
 #[utoipa::path(get, operation_id = "radio_device_audio", path = "/api/v1/radio/device/audio/{id}", params(("id" = i64, Path), ("Range" = Option<String>, Header, description = "bytes=START-END")), security(("device" = [])), responses((status = 200, description = "the audio", content_type = "audio/mpeg", body = Vec<u8>), (status = 206, description = "the range asked", content_type = "audio/mpeg", body = Vec<u8>), (status = 304, description = "not changed"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 416, body = crate::error::Problem, description = "a range outside the file")))]
 async fn audio(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
-        let d = calling_device(&state, &headers).await?;
+        let d = keyed_device(&state, &headers).await?;
         let (format, bytes, sha) = device::audio(&state.app, &d, id).await?;
         serve_audio(&ctx, &headers, &format, &sha, bytes)
     })
@@ -220,7 +228,7 @@ pub struct DeviceStatus {
 }
 
 /// The device's status (it is online while it reports; every minute or so).
-#[utoipa::path(post, operation_id = "radio_device_status", path = "/api/v1/radio/device/status", request_body = DeviceStatus, security(("device" = [])), responses((status = 204, description = "kept"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "radio_device_status", path = "/api/v1/radio/device/status", request_body = DeviceStatus, security(("device" = [])), responses((status = 204, description = "kept"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn status(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
@@ -261,7 +269,7 @@ pub struct PlaybacksRecorded {
 }
 
 /// Playbacks the device reports.
-#[utoipa::path(post, operation_id = "radio_device_playbacks", path = "/api/v1/radio/device/playbacks", request_body = Playbacks, security(("device" = [])), responses((status = 200, body = PlaybacksRecorded), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "radio_device_playbacks", path = "/api/v1/radio/device/playbacks", request_body = Playbacks, security(("device" = [])), responses((status = 200, body = PlaybacksRecorded), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn playbacks(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
@@ -339,7 +347,7 @@ struct Held {
 #[utoipa::path(get, operation_id = "radio_device_emergencies", path = "/api/v1/radio/device/emergencies", security(("device" = [])), responses((status = 200, description = "server-sent events, one `emergency` event each", content_type = "text/event-stream", body = String), (status = 401, body = crate::error::Problem)))]
 async fn emergencies(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
     answer(&ctx, async {
-        let d = calling_device(&state, &headers).await?;
+        let d = keyed_device(&state, &headers).await?;
         let listener = Listener::of(&state.app, &d).await?;
         // subscribed before the backlog is read: nothing approved in between is missed
         let rx = state.app.radio.subscribe();
@@ -373,7 +381,7 @@ async fn emergencies(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
 }
 
 /// The device received (and played) an emergency.
-#[utoipa::path(post, operation_id = "radio_device_received", path = "/api/v1/radio/device/emergencies/{id}/received", params(("id" = i64, Path)), security(("device" = [])), responses((status = 204, description = "kept"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "radio_device_received", path = "/api/v1/radio/device/emergencies/{id}/received", params(("id" = i64, Path)), security(("device" = [])), responses((status = 204, description = "kept"), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn received(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
         let d = calling_device(&state, &headers).await?;
