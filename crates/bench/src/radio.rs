@@ -35,6 +35,27 @@ pub(crate) async fn radio(a: Args) -> Result<(), String> {
         (n + 1000).to_string(),
     ]
     .into();
+    // side by side in this run: what any connection costs the server — a fresh one, with N
+    // connections kept alive idle after one request each
+    {
+        let idle = start_server_full(None, &extra).await?;
+        let pid = idle.child.id();
+        let client = reqwest::Client::builder().pool_max_idle_per_host(n + 10).build().map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let rss0 = rss_kb(pid)?;
+        // all at once: each request in flight on a connection of its own, then kept
+        let r =
+            futures_util::future::join_all((0..n).map(|_| client.get(format!("{}/healthz", idle.base)).send())).await;
+        if r.iter().any(|r| r.is_err()) {
+            return Err("healthz failed".into());
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let rss1 = rss_kb(pid)?;
+        println!(
+            "idle connections: {rss0} kB, {rss1} kB with {n} kept alive: {:.1} KB a connection",
+            (rss1.saturating_sub(rss0)) as f64 / n as f64
+        );
+    }
     let server = start_server_full(None, &extra).await?;
     let pid = server.child.id();
     let admin = token(&server, "demo.admin").await?;

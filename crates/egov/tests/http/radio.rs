@@ -172,6 +172,30 @@ async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlis
     assert_eq!(s["by_unit"][0]["key"], "25441");
     assert_eq!((s["devices"].as_u64(), s["online"].as_u64()), (Some(1), Some(1)));
     assert_eq!(s["by_category"]["health"], 1);
+    // what the central system collects, valid against egov's published schema (which can fail it)
+    let schema = app.client().get("/api/v1/radio/export.schema.json").await.json();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let export = admin.get(&format!("/api/v1/radio/export.json?month={month}")).await.json();
+    let errors: Vec<String> = validator.iter_errors(&export).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{export}");
+    assert_eq!(
+        (export["broadcast"][0]["plays"].as_u64(), export["bulletins"][0]["id"].as_i64()),
+        (Some(2), Some(id)),
+        "{export}"
+    );
+    assert_eq!(export["stations"][0]["commune_code"], "25441");
+    let mut bad = export.clone();
+    bad["broadcast"][0]["plays"] = serde_json::json!(-1);
+    assert!(!validator.is_valid(&bad));
+    assert_eq!(commune.get(&format!("/api/v1/radio/export.json?month={month}")).await.status, 403, "the department's");
+    // the month's workbook, read back
+    let bytes = admin.get_bytes(&format!("/api/v1/radio/report.xlsx?month={month}")).await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = wb.sheet_names();
+    let communes = wb.worksheet_range(&sheets[0]).unwrap();
+    assert_eq!(communes.get((1, 0)).map(|c| c.to_string()), Some("Phường Tân Ninh".to_string()), "{sheets:?}");
+    assert_eq!(communes.get((1, 1)), Some(&calamine::Data::Float(2.0)));
     // another device's key is not this one's
     let other = Device::with_key(&http, &app.base, 0, "not-a-key");
     assert!(other.playlist(6).await.is_err());

@@ -600,7 +600,7 @@ impl utoipa::Modify for DeviceKey {
     modifiers(&DeviceKey),
     paths(
         stations, add_station, put_station, import, put_slots, programme, add_device, enrolment, bulletins, bulletin,
-        add_bulletin, put_audio, decide, stats,
+        add_bulletin, put_audio, decide, stats, super::export::workbook_api, super::export::export, super::export::schema,
         super::device::enrol, super::device::playlist, super::device::audio, super::device::status,
         super::device::playbacks, super::device::emergencies, super::device::received
     ),

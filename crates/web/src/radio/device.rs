@@ -339,6 +339,13 @@ struct Held {
     rx: tokio::sync::broadcast::Receiver<Arc<Alert>>,
 }
 
+/// The emergencies a device has not acknowledged, read again (after the
+/// stream fell behind the broadcast).
+async fn reload(app: egov_app::App, device_id: i64) -> Option<VecDeque<Alert>> {
+    let dev = app.store.radio_device(device_id).await.ok().flatten()?;
+    device::pending(&app, &dev).await.ok().map(Into::into)
+}
+
 /// Held open: each emergency for the device as an `emergency` event (its
 /// id the bulletin's; data an `EmergencyDoc`), those still valid and not
 /// acknowledged first, then each the moment it is approved; a comment
@@ -368,8 +375,9 @@ async fn emergencies(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
                         }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let dev = h.app.store.radio_device(h.listener.device_id).await.ok().flatten()?;
-                        h.backlog = device::pending(&h.app, &dev).await.ok()?.into();
+                        // boxed: the stream's state is sized for its largest await, held as
+                        // long as the device listens; the rare reload must not size it
+                        h.backlog = Box::pin(reload(h.app.clone(), h.listener.device_id)).await?;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 }

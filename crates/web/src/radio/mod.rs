@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod device;
+pub(crate) mod export;
 pub(crate) mod messages;
 pub(crate) mod pages;
 pub(crate) mod public;
@@ -34,5 +35,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(pages::routes()).merge(public::routes())
+    api::routes().merge(pages::routes()).merge(public::routes()).merge(export::routes())
 }

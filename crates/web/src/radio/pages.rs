@@ -43,6 +43,9 @@ pub struct TallyRow {
     pub plays: usize,
     pub completed: String,
     pub hours: String,
+    /// The bar's length in the chart (of 440) and its line.
+    pub bar: u32,
+    pub y: u32,
 }
 
 pub struct BulletinRow {
@@ -81,6 +84,7 @@ struct Dashboard {
     month: String,
     facts: Vec<(&'static str, String)>,
     by_unit: Vec<TallyRow>,
+    chart_height: u32,
     deliveries: Vec<DeliveryRow>,
     bulletins: Vec<BulletinRow>,
     stations: Vec<StationRow>,
@@ -199,8 +203,20 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, month: NaiveDate, form
         by_unit: f
             .by_unit
             .iter()
-            .map(|(u, x)| TallyRow { name: name(u), plays: x.plays, completed: pct(x.completed, x.plays), hours: hours(x.ms) })
+            .enumerate()
+            .map(|(i, (u, x))| {
+                let most = f.by_unit.values().map(|t| t.ms).max().unwrap_or(1).max(1);
+                TallyRow {
+                    name: name(u),
+                    plays: x.plays,
+                    completed: pct(x.completed, x.plays),
+                    hours: hours(x.ms),
+                    bar: u32::try_from(x.ms * 440 / most).unwrap_or(0),
+                    y: 10 + 28 * u32::try_from(i).unwrap_or(0),
+                }
+            })
             .collect(),
+        chart_height: 20 + 28 * u32::try_from(f.by_unit.len()).unwrap_or(0),
         deliveries: f
             .emergencies
             .iter()
