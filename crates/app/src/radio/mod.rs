@@ -210,6 +210,36 @@ pub async fn set_slots(app: &App, actor: Actor<'_>, station: i64, slots: &[Slot]
     Ok(())
 }
 
+/// The commune's order among a station's clashing bulletins: these first,
+/// in this order (within their priority: a priority bulletin stays before
+/// a normal one); an empty list forgets the order.
+pub async fn set_order(app: &App, actor: Actor<'_>, station: i64, bulletins: &[i64]) -> Result<(), AppError> {
+    station_kept(app, actor, station).await?;
+    let mut seen = std::collections::HashSet::new();
+    if bulletins.len() > 500 || !bulletins.iter().all(|b| seen.insert(*b)) {
+        return Err(AppError::Invalid(vec![FieldError::new("bulletins", "err.option")]));
+    }
+    for b in bulletins {
+        if app.store.radio_bulletin(*b).await?.is_none() {
+            return Err(AppError::Invalid(vec![FieldError::new("bulletins", "err.option")]));
+        }
+    }
+    let mut w = app.store.begin_write().await?;
+    w.radio_set_order(station, bulletins, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Puts one bulletin first in the commune's order at a station (a clash
+/// resolved from the station's page): the others keep theirs after it.
+pub async fn play_first(app: &App, actor: Actor<'_>, station: i64, bulletin: i64) -> Result<(), AppError> {
+    let mut ranks = app.store.radio_ranks(station).await?;
+    ranks.sort_by_key(|(_, r)| *r);
+    let mut order = vec![bulletin];
+    order.extend(ranks.into_iter().map(|(b, _)| b).filter(|b| *b != bulletin));
+    set_order(app, actor, station, &order).await
+}
+
 /// Adds a device to a station; its id.
 pub async fn add_device(app: &App, actor: Actor<'_>, station: i64, d: &DeviceInput) -> Result<i64, AppError> {
     station_kept(app, actor, station).await?;

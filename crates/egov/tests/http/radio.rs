@@ -196,10 +196,29 @@ async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlis
     let communes = wb.worksheet_range(&sheets[0]).unwrap();
     assert_eq!(communes.get((1, 0)).map(|c| c.to_string()), Some("Phường Tân Ninh".to_string()), "{sheets:?}");
     assert_eq!(communes.get((1, 1)), Some(&calamine::Data::Float(2.0)));
+    // a second bulletin: by approval it plays after the first; the commune orders it first
+    let b2 = serde_json::json!({"title": "Thu gom rác", "text": "Lịch thu gom rác mới.", "category": "news", "priority": "normal",
+        "target": "communes", "communes": ["25441"], "valid_to": minute(now + chrono::Duration::days(3))});
+    let id2 = commune.post_json("/api/v1/radio/bulletins", &b2.to_string()).await.json()["id"].as_i64().unwrap();
+    assert_eq!(put_audio(&commune, id2, egov_audio::tone_wav(2, 8000, 330.0), "audio/wav").await.status, 204);
+    assert_eq!(
+        admin.post_json(&format!("/api/v1/radio/bulletins/{id2}/decision"), &decide("approve")).await.status,
+        204
+    );
+    let first_two = |p: serde_json::Value| -> Vec<i64> {
+        p["plays"].as_array().unwrap().iter().take(2).map(|x| x["bulletin_id"].as_i64().unwrap()).collect()
+    };
+    let programme = format!("/api/v1/radio/stations/{station}/programme?day={}&days=2", now.date());
+    assert_eq!(first_two(commune.get(&programme).await.json()), [id, id2]);
+    let order = |ids: &[i64]| serde_json::json!({ "bulletins": ids }).to_string();
+    let r = commune.put_json(&format!("/api/v1/radio/stations/{station}/order"), &order(&[id2, 999_999])).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(commune.put_json(&format!("/api/v1/radio/stations/{station}/order"), &order(&[id2])).await.status, 204);
+    assert_eq!(first_two(commune.get(&programme).await.json()), [id2, id]);
     // another device's key is not this one's
     let other = Device::with_key(&http, &app.base, 0, "not-a-key");
     assert!(other.playlist(6).await.is_err());
-    assert_eq!(app.store.count_where("audit_log", "action LIKE 'radio.%'").await.unwrap(), 9);
+    assert_eq!(app.store.count_where("audit_log", "action LIKE 'radio.%'").await.unwrap(), 13);
 }
 
 #[tokio::test]

@@ -257,6 +257,29 @@ impl WriteTx {
         Ok(())
     }
 
+    /// The commune's order of bulletins at a station (those first, in this
+    /// order, among bulletins of one priority; the rest after, by approval).
+    pub async fn radio_set_order(&mut self, station_id: i64, bulletins: &[i64], actor: &str) -> Result<()> {
+        sqlx::query("DELETE FROM radio_ranks WHERE station_id = $1").bind(station_id).execute(self.conn()).await?;
+        let n = bulletins.len() as i64;
+        for (i, b) in bulletins.iter().enumerate() {
+            sqlx::query("INSERT INTO radio_ranks (station_id, bulletin_id, rank) VALUES ($1, $2, $3)")
+                .bind(station_id)
+                .bind(b)
+                .bind(i as i64 - n)
+                .execute(self.conn())
+                .await?;
+        }
+        self.audit(egov_audit::Event::new(
+            actor,
+            "radio.order",
+            format!("radio-station:{station_id}"),
+            None::<&()>,
+            Some(&bulletins),
+        ));
+        Ok(())
+    }
+
     /// Adds a device to a station; none if its serial is taken.
     pub async fn radio_add_device(
         &mut self,

@@ -190,6 +190,30 @@ async fn put_slots(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
     .await
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRequest {
+    /// Bulletins to play first at this station, in this order, within their
+    /// priority (the commune resolving a clash); empty: forget the order.
+    #[schema(max_items = 500)]
+    bulletins: Vec<i64>,
+}
+
+/// The commune's order among a station's clashing bulletins.
+#[utoipa::path(put, operation_id = "radio_put_order", path = "/api/v1/radio/stations/{id}/order", params(("id" = i64, Path)), request_body = OrderRequest, security(("bearer" = [])), responses((status = 204, description = "kept"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn put_order(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: OrderRequest = json(&body)?;
+        if r.bulletins.len() > 500 {
+            return Err(WebError::BadRequest("bulletins: at most 500".into()));
+        }
+        ra::set_order(&state.app, Actor::User(p), id, &r.bulletins).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProgrammeQuery {
@@ -485,7 +509,7 @@ async fn decide(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, bo
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// A month (`YYYY-MM`; absent: this month).
-    #[param(example = "2026-12", pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[param(example = "2026-12", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     month: Option<String>,
 }
 
@@ -572,6 +596,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/radio/stations/{id}", put(put_station))
         .route("/api/v1/radio/stations/{id}/slots", put(put_slots))
         .route("/api/v1/radio/stations/{id}/programme", get(programme))
+        .route("/api/v1/radio/stations/{id}/order", put(put_order))
         .route("/api/v1/radio/stations/{id}/devices", post(add_device))
         .route("/api/v1/radio/devices/{id}/enrolment", post(enrolment))
         .route("/api/v1/radio/bulletins", get(bulletins).post(add_bulletin))
@@ -599,13 +624,13 @@ impl utoipa::Modify for DeviceKey {
 #[openapi(
     modifiers(&DeviceKey),
     paths(
-        stations, add_station, put_station, import, put_slots, programme, add_device, enrolment, bulletins, bulletin,
+        stations, add_station, put_station, import, put_slots, programme, put_order, add_device, enrolment, bulletins, bulletin,
         add_bulletin, put_audio, decide, stats, super::export::workbook_api, super::export::export, super::export::schema,
         super::device::enrol, super::device::playlist, super::device::audio, super::device::status,
         super::device::playbacks, super::device::emergencies, super::device::received
     ),
     components(schemas(
-        RadioCreated, StationDoc, StationRequest, StationsImported, SlotDoc, SlotsRequest, PlannedDoc, ProgrammeDoc,
+        RadioCreated, OrderRequest, StationDoc, StationRequest, StationsImported, SlotDoc, SlotsRequest, PlannedDoc, ProgrammeDoc,
         DeviceRequest, EnrolmentCode, BulletinDoc, BulletinRequest, DecisionRequest, RadioTally, RadioDelivery, RadioStats,
         super::device::DeviceEnrolment, super::device::DeviceCredentials, super::device::PlayDoc, super::device::Playlist,
         super::device::DeviceStatus, super::device::PlaybackDoc, super::device::Playbacks, super::device::PlaybacksRecorded,

@@ -130,7 +130,7 @@ async fn workbook(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashM
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
     /// A month (`YYYY-MM`; absent: this month).
-    #[param(example = "2026-12", pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[param(example = "2026-12", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     month: Option<String>,
 }
 

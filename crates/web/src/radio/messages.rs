@@ -35,6 +35,8 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("radio.export", "Tải bảng tính của tháng (XLSX)", "Download the month's workbook (XLSX)"),
     ("radio.chart", "Số giờ phát theo xã, phường", "Hours broadcast per commune"),
     ("radio.chart.desc", "Số giờ phát trong tháng của từng xã, phường; số liệu chi tiết ở bảng dưới.", "Hours broadcast in the month per commune; the figures are in the table below."),
+    ("radio.clashes.hint", "Xã, phường quyết định bản tin nào phát trước khi khung giờ không đủ (Thông tư 39/2020).", "The commune decides which bulletin plays first when a slot is too short (Circular 39/2020)."),
+    ("radio.first", "Phát trước", "Play first"),
     ("radio.saved", "Đã lưu.", "Saved."),
     ("radio.month", "Tháng", "Month"),
     ("radio.figures", "Số liệu tháng", "Figures of the month"),

@@ -24,6 +24,7 @@ use crate::views::{or_login, render, FormState, Layout};
 use crate::{AppState, WebError};
 
 pub struct PlayRow {
+    pub bulletin: i64,
     pub at: String,
     pub title: String,
     pub priority: &'static str,
@@ -100,6 +101,7 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, sta
         plays: plays
             .iter()
             .map(|x| PlayRow {
+                bulletin: x.bulletin,
                 at: x.at.format("%d/%m %H:%M:%S").to_string(),
                 title: title(x.bulletin),
                 priority: priority_key(x.priority),
@@ -108,7 +110,7 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, sta
             .collect(),
         clashes: clashes
             .iter()
-            .map(|c| PlayRow { at: c.slot.format("%d/%m %H:%M").to_string(), title: title(c.bulletin), priority: "", length: String::new() })
+            .map(|c| PlayRow { bulletin: c.bulletin, at: c.slot.format("%d/%m %H:%M").to_string(), title: title(c.bulletin), priority: "", length: String::new() })
             .collect(),
         devices: state
             .store
@@ -211,6 +213,19 @@ async fn add_device(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     or_login(&ctx, r)
 }
 
+/// A clash resolved: this bulletin first at this station.
+async fn first(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = reader(&ctx)?;
+        let b = f.get("bulletin").and_then(|b| b.parse().ok()).ok_or_else(|| WebError::BadRequest("bulletin".into()))?;
+        ra::play_first(&state.app, Actor::User(p), id, b).await?;
+        Ok(Redirect::to(&format!("/quan-tri/truyen-thanh/dai/{id}?luu=1#prog-h")).into_response())
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
 async fn code(State(state): State<AppState>, ctx: Ctx, Path(device): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
@@ -229,5 +244,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/quan-tri/truyen-thanh/dai/{id}", get(page))
         .route("/quan-tri/truyen-thanh/dai/{id}/khung-gio", post(slots))
         .route("/quan-tri/truyen-thanh/dai/{id}/thiet-bi", post(add_device))
+        .route("/quan-tri/truyen-thanh/dai/{id}/thu-tu", post(first))
         .route("/quan-tri/truyen-thanh/thiet-bi/{id}/ma", post(code))
 }
