@@ -280,12 +280,7 @@ pub struct Writing<'a> {
 /// file is kept once): its facts, for a form to show and send back.
 pub async fn keep_audio(app: &App, actor: Actor<'_>, bytes: &[u8]) -> Result<AudioMeta, AppError> {
     scope(actor)?;
-    if bytes.len() > MAX_AUDIO {
-        return Err(AppError::Invalid(vec![FieldError::new("audio", "err.radio.audio_size")]));
-    }
-    let info = egov_audio::probe(bytes)
-        .map_err(|e| AppError::Invalid(vec![FieldError::with_detail("audio", "err.radio.audio", e.to_string())]))?;
-    let meta = audio_meta(&info, bytes);
+    let meta = decoded(bytes)?;
     let mut w = app.store.begin_write().await?;
     w.radio_put_audio(&meta, bytes).await?;
     w.commit().await?;
@@ -395,6 +390,17 @@ fn audio_meta(info: &egov_audio::AudioInfo, bytes: &[u8]) -> AudioMeta {
     }
 }
 
+/// An upload's audio facts if it is within the limit and decodes in full,
+/// else the field's problem saying why.
+fn decoded(bytes: &[u8]) -> Result<AudioMeta, AppError> {
+    if bytes.len() > MAX_AUDIO {
+        return Err(AppError::Invalid(vec![FieldError::new("audio", "err.radio.audio_size")]));
+    }
+    let info = egov_audio::probe(bytes)
+        .map_err(|e| AppError::Invalid(vec![FieldError::with_detail("audio", "err.radio.audio", e.to_string())]))?;
+    Ok(audio_meta(&info, bytes))
+}
+
 /// Gives a pending bulletin its audio (or another): decoded in full first.
 pub async fn attach_audio(app: &App, actor: Actor<'_>, id: i64, bytes: &[u8]) -> Result<(), AppError> {
     let scope = scope(actor)?;
@@ -405,12 +411,7 @@ pub async fn attach_audio(app: &App, actor: Actor<'_>, id: i64, bytes: &[u8]) ->
     if b.state != State::Pending {
         return Err(AppError::refused(Refusal::Conflict, "err.radio.state", "only a pending bulletin's audio changes"));
     }
-    if bytes.len() > MAX_AUDIO {
-        return Err(AppError::Invalid(vec![FieldError::new("audio", "err.radio.audio_size")]));
-    }
-    let info = egov_audio::probe(bytes)
-        .map_err(|e| AppError::Invalid(vec![FieldError::with_detail("audio", "err.radio.audio", e.to_string())]))?;
-    let meta = audio_meta(&info, bytes);
+    let meta = decoded(bytes)?;
     let mut w = app.store.begin_write().await?;
     w.radio_put_audio(&meta, bytes).await?;
     w.radio_set_audio(id, &meta.sha256, &actor.audit_name()).await?;

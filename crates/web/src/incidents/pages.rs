@@ -219,7 +219,7 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, year: i32, forms: Form
     Ok(render(status, &page))
 }
 
-fn year_of(state: &AppState, q: &HashMap<String, String>) -> i32 {
+pub(crate) fn year_of(state: &AppState, q: &HashMap<String, String>) -> i32 {
     q.get("nam")
         .and_then(|y| y.parse().ok())
         .filter(|y| (2000..=2100).contains(y))

@@ -20,7 +20,7 @@ use egov_i18n::{t, Lang};
 use egov_identity::Principal;
 use egov_incident::{Anchor, DayCount, Regime, ReportKind, Rule};
 
-use super::pages::{day, reader, report_key};
+use super::pages::{day, reader, report_key, year_of};
 use crate::ctx::Ctx;
 use crate::views::{or_login, render, FormState, Layout};
 use crate::{AppState, WebError};
@@ -201,13 +201,6 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, year: i32, agency: Opt
         regime_form,
     };
     Ok(render(status, &page))
-}
-
-fn year_of(state: &AppState, q: &HashMap<String, String>) -> i32 {
-    q.get("nam")
-        .and_then(|y| y.parse().ok())
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| chrono::Datelike::year(&state.app.now()))
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Response {

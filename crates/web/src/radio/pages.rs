@@ -29,7 +29,7 @@ use crate::{AppState, WebError};
 
 const BASE: &str = "/quan-tri/truyen-thanh";
 
-fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
+pub(crate) fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
     let p = ctx.principal()?;
     if ra::may_view(Actor::User(p)) {
         Ok(p)

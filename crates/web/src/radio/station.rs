@@ -17,7 +17,7 @@ use egov_app::Actor;
 use egov_i18n::t;
 use egov_identity::Principal;
 
-use super::pages::{device_input, parse_slots};
+use super::pages::{device_input, parse_slots, reader};
 use super::public::{clock_len, priority_key};
 use crate::ctx::Ctx;
 use crate::views::{or_login, render, FormState, Layout};
@@ -135,15 +135,6 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, sta
         device_form: s.device_form,
     };
     Ok(render(status, &page))
-}
-
-fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
-    let p = ctx.principal()?;
-    if ra::may_view(Actor::User(p)) {
-        Ok(p)
-    } else {
-        Err(WebError::Forbidden)
-    }
 }
 
 fn shown(state: &AppState, q: &HashMap<String, String>) -> Shown {
