@@ -184,10 +184,12 @@ pub async fn gateway(a: Args) -> Result<(), String> {
         }
         for ((name, _, _), r) in targets.iter().zip(&results) {
             println!(
-                "{label} {name}: {:.0} req/s, p50 {}, p99 {}, errors {} ({connections} connections, {} × {} s)",
+                "{label} {name}: {:.0} req/s, p50 {}, p90 {}, p99 {}, p99.9 {}, errors {} ({connections} connections, {} × {} s)",
                 r.rps(),
                 us(r.p(0.5)),
+                us(r.p(0.9)),
                 us(r.p(0.99)),
+                us(r.p(0.999)),
                 r.errors,
                 a.rounds,
                 a.seconds

@@ -154,9 +154,14 @@ impl AppState {
 }
 
 /// What every handler can reach: the application (its use cases' context,
-/// reached through `Deref`), the web settings and the throttles.
+/// reached through `Deref`), the web settings and the throttles. One
+/// reference-counted pointer: each request clones it (axum's `State`), so
+/// that is one count, not one for each part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What an [`AppState`] points to.
+pub struct Shared {
     pub app: egov_app::App,
     pub settings: Arc<Settings>,
     pub lookup_throttle: Arc<throttle::Throttle>,
@@ -175,6 +180,13 @@ pub struct AppState {
 }
 
 impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Shared {
     type Target = egov_app::App;
     fn deref(&self) -> &egov_app::App {
         &self.app
@@ -198,7 +210,7 @@ impl AppState {
         let origins: Vec<String> =
             settings.app.providers.iter().map(|p| ctx::origin_of(&p.issuer)).filter(|o| !o.is_empty()).collect();
         let page_csp = ctx::page_csp(&origins);
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             app,
             settings: Arc::new(settings),
             lookup_throttle,
@@ -208,7 +220,7 @@ impl AppState {
             agent_throttle,
             page_csp,
             draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-        })
+        })))
     }
 
     /// The sign-in throttle and session lifetime, for the application layer.

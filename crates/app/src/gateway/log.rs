@@ -32,7 +32,7 @@ pub(super) enum Written {
 }
 
 /// Exchanges written in one transaction at most.
-const LOG_BATCH: usize = 256;
+const LOG_BATCH: usize = 1024;
 
 /// About how many bytes one transaction takes at most (bodies of services
 /// that log in full are large: a transaction of hundreds of megabytes would
@@ -55,23 +55,24 @@ pub(super) async fn write_log(
 ) {
     while let Some(first) = rx.recv().await {
         // nobody waits for a journaled exchange's commit: those arriving
-        // within a short while share one transaction
-        let gather = matches!(first.1, Written::Journaled(_)).then(|| tokio::time::Instant::now() + JOURNALED_GATHER);
+        // within a short while share one transaction. The writer sleeps
+        // meanwhile rather than waiting on the queue, which would wake it
+        // for each exchange queued.
+        let mut gather =
+            matches!(first.1, Written::Journaled(_)).then(|| tokio::time::Instant::now() + JOURNALED_GATHER);
         let mut taken = weight(&first.0);
         let mut batch = vec![first];
         while batch.len() < LOG_BATCH && taken < LOG_BATCH_BYTES {
-            let next = match rx.try_recv() {
-                Ok(next) => next,
-                Err(_) => match gather {
-                    Some(until) => match tokio::time::timeout_at(until, rx.recv()).await {
-                        Ok(Some(next)) => next,
-                        _ => break,
-                    },
+            match rx.try_recv() {
+                Ok(next) => {
+                    taken += weight(&next.0);
+                    batch.push(next);
+                }
+                Err(_) => match gather.take() {
+                    Some(until) => tokio::time::sleep_until(until).await,
                     None => break,
                 },
-            };
-            taken += weight(&next.0);
-            batch.push(next);
+            }
         }
         let (logged, written): (Vec<Logged>, Vec<Written>) = batch.into_iter().unzip();
         let last = written.iter().filter_map(|w| if let Written::Journaled(n) = w { Some(*n) } else { None }).max();

@@ -245,17 +245,32 @@ pub(crate) async fn refuse(state: &AppState, mut e: Exchange, err: GatewayError,
 
 /// The protocol's request hash: base64 of SHA-512 over the SHA-512 of the
 /// request's method, path and passed headers (sorted, one `name: value` a
-/// line) and the SHA-512 of its body.
+/// line) and the SHA-512 of its body. The lines are hashed as they are
+/// compared, never written out.
 fn request_hash(method: &str, target: &str, headers: &HeaderMap, body_sha512: &[u8]) -> String {
-    let mut lines: Vec<String> = headers
+    let mut lines: Vec<(&str, std::borrow::Cow<'_, str>)> = headers
         .iter()
         .filter(|(n, _)| !filtered(n))
-        .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+        .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes())))
         .collect();
-    lines.sort();
-    let head = Sha512::digest(format!("{method} {target}\n{}", lines.join("\n")).as_bytes());
+    fn bytes<'a>((n, v): &'a (&str, std::borrow::Cow<'_, str>)) -> impl Iterator<Item = u8> + 'a {
+        n.as_bytes().iter().chain(b": ").chain(v.as_bytes()).copied()
+    }
+    lines.sort_by(|a, b| bytes(a).cmp(bytes(b)));
+    let mut head = Sha512::new();
+    for part in [method.as_bytes(), b" ", target.as_bytes(), b"\n"] {
+        head.update(part);
+    }
+    for (i, (n, v)) in lines.iter().enumerate() {
+        if i > 0 {
+            head.update(b"\n");
+        }
+        head.update(n.as_bytes());
+        head.update(b": ");
+        head.update(v.as_bytes());
+    }
     let mut h = Sha512::new();
-    h.update(head);
+    h.update(head.finalize());
     h.update(body_sha512);
     base64::engine::general_purpose::STANDARD.encode(h.finalize())
 }
@@ -614,4 +629,40 @@ pub(crate) async fn pass(state: AppState, req: Request, exchange: Exchange, targ
     *resp.status_mut() = status;
     *resp.headers_mut() = out;
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The recipe written out: the lines made, sorted as text and joined.
+    fn written_out(method: &str, target: &str, headers: &HeaderMap, body_sha512: &[u8]) -> String {
+        let mut lines: Vec<String> = headers
+            .iter()
+            .filter(|(n, _)| !filtered(n))
+            .map(|(n, v)| format!("{}: {}", n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+            .collect();
+        lines.sort();
+        let head = Sha512::digest(format!("{method} {target}\n{}", lines.join("\n")).as_bytes());
+        let mut h = Sha512::new();
+        h.update(head);
+        h.update(body_sha512);
+        base64::engine::general_purpose::STANDARD.encode(h.finalize())
+    }
+
+    #[test]
+    fn the_request_hash_is_the_recipes() {
+        let mut headers = HeaderMap::new();
+        // "a-b" sorts before "a" as a line ('-' < ':'), after it as a name
+        for (n, v) in [("a", "1"), ("a-b", "2"), ("x-road-client", "VN/GOV/1/x"), ("host", "h"), ("accept", "*/*")] {
+            headers.append(HeaderName::from_static(n), HeaderValue::from_static(v));
+        }
+        headers.append(HeaderName::from_static("a"), HeaderValue::from_static("0"));
+        headers.append(HeaderName::from_static("z"), HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let body = Sha512::digest(b"body");
+        let ours = request_hash("POST", "/p?q=1", &headers, &body);
+        assert_eq!(ours, written_out("POST", "/p?q=1", &headers, &body));
+        assert_ne!(ours, request_hash("POST", "/p?q=2", &headers, &body));
+        assert_eq!(request_hash("GET", "/", &HeaderMap::new(), &[]), written_out("GET", "/", &HeaderMap::new(), &[]));
+    }
 }
