@@ -34,6 +34,7 @@ pub(crate) async fn app_with(clock: Clock, config: impl FnOnce(&mut Config)) -> 
         protection::MIGRATIONS,
         network::MIGRATIONS,
         incidents::MIGRATIONS,
+        radio::MIGRATIONS,
     ];
     let migrations: Vec<_> = all.iter().flat_map(|m| m.iter()).cloned().collect();
     s.migrate(&migrations).await.unwrap();

@@ -483,3 +483,30 @@ async fn the_back_office_keeps_an_upload_through_a_form_s_errors_and_the_public_
     let code = r.text.split("<code>").nth(1).and_then(|x| x.split("</code>").next()).unwrap().to_string();
     assert!(Device::enrol(&reqwest::Client::new(), &app.base, &code).await.is_ok());
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_devices_online_by_day_from_the_quarter_hour_notes() {
+    let app = spawn().await;
+    let station = fixture(&app).await;
+    let admin = app.as_user("demo.admin").await;
+    // notes of a week ago, as the job writes them each quarter: 1 of 1
+    // device online, then none
+    let week_ago = vn_now() - chrono::Duration::days(7);
+    let at = egov_kernel::vn::to_micros(week_ago.date().and_hms_opt(9, 0, 0).unwrap());
+    let note = |at: i64, online: i64| egov_store::radio::Presence { at, station_id: station, devices: 1, online };
+    let mut w = app.store.begin_write().await.unwrap();
+    w.radio_put_presence(&[note(at, 1), note(at + 900_000_000, 0)]).await.unwrap();
+    w.commit().await.unwrap();
+    let page = admin.get(&format!("/quan-tri/truyen-thanh?thang={}", week_ago.format("%Y-%m"))).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Thiết bị trực tuyến theo ngày"), "the section");
+    let section = page.text.split("id=\"pres-h\"").nth(1).expect("the section").split("</table>").next().unwrap();
+    let day = week_ago.format("%d/%m/%Y").to_string();
+    assert!(
+        section.contains(&format!("<th scope=\"row\">{day}</th><td>1</td><td>0,5</td><td>0</td>")),
+        "a week ago: 1 device, 0.5 online on average, 0 at the fewest: {section}"
+    );
+    // a month before any note says there is none
+    let page = admin.get("/quan-tri/truyen-thanh?thang=2020-01").await;
+    assert!(page.text.contains("Chưa có ghi nhận thiết bị trực tuyến"));
+}

@@ -12,9 +12,9 @@ use egov_radio::{Bulletin, Category, NewStation, Priority, Slot, State, StationK
 use crate::{get, Migration, Result, StoreError, WriteTx};
 
 mod read;
-pub use read::PlaybackRow;
+pub use read::{PlaybackRow, Presence};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("radio": 31 "0031_radio");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("radio": 31 "0031_radio", 32 "0032_radio_presence");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Station {

@@ -199,3 +199,72 @@ impl Store {
         rows.iter().map(|r| Ok((get(r, "device_id")?, get(r, "delivered_at")?))).collect()
     }
 }
+
+/// One station's devices at a quarter hour, and how many were online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Presence {
+    pub at: i64,
+    pub station_id: i64,
+    pub devices: i64,
+    pub online: i64,
+}
+
+impl Store {
+    /// Notes, at `at`, each station's devices and those heard from since
+    /// `heard_since`; a quarter noted already is left as it was. How many
+    /// stations were noted.
+    pub async fn radio_note_presence(&self, at: i64, heard_since: i64) -> Result<u64> {
+        let r = sqlx::query(
+            "INSERT INTO radio_presence (at, station_id, devices, online) \
+             SELECT $1, s.id, COUNT(d.id), COUNT(CASE WHEN d.last_seen >= $2 THEN 1 END) \
+             FROM radio_stations s LEFT JOIN radio_devices d ON d.station_id = s.id WHERE 1 = 1 GROUP BY s.id \
+             ON CONFLICT (at, station_id) DO NOTHING",
+        )
+        .bind(at)
+        .bind(heard_since)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// What was noted in `[from, to)`, in time order.
+    pub async fn radio_presence(&self, from: i64, to: i64) -> Result<Vec<Presence>> {
+        let rows = sqlx::query(
+            "SELECT at, station_id, devices, online FROM radio_presence WHERE at >= $1 AND at < $2 ORDER BY at, station_id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Presence {
+                    at: get(r, "at")?,
+                    station_id: get(r, "station_id")?,
+                    devices: get(r, "devices")?,
+                    online: get(r, "online")?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl crate::WriteTx {
+    /// Keeps notes of devices online made elsewhere (a demo's past, an
+    /// import); a quarter noted already is left as it was.
+    pub async fn radio_put_presence(&mut self, notes: &[Presence]) -> Result<()> {
+        for n in notes {
+            sqlx::query(
+                "INSERT INTO radio_presence (at, station_id, devices, online) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (at, station_id) DO NOTHING",
+            )
+            .bind(n.at)
+            .bind(n.station_id)
+            .bind(n.devices)
+            .bind(n.online)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -30,7 +30,7 @@ pub const MODULE: Module = Module {
     ],
     messages: &[messages::MESSAGES],
     migrations: egov_store::radio::MIGRATIONS,
-    jobs: &[egov_app::radio::hub::FANOUT],
+    jobs: &[egov_app::radio::hub::FANOUT, egov_app::radio::stats::PRESENCE],
     passthrough: None,
 };
 

@@ -48,6 +48,16 @@ pub struct TallyRow {
     pub y: u32,
 }
 
+/// A day's devices online, and its bar in the chart (of 440).
+pub struct PresenceRow {
+    pub day: String,
+    pub devices: i64,
+    pub average: String,
+    pub fewest: i64,
+    pub bar: u32,
+    pub y: u32,
+}
+
 pub struct BulletinRow {
     pub id: i64,
     pub title: String,
@@ -85,6 +95,8 @@ struct Dashboard {
     facts: Vec<(&'static str, String)>,
     by_unit: Vec<TallyRow>,
     chart_height: u32,
+    presence: Vec<PresenceRow>,
+    presence_height: u32,
     deliveries: Vec<DeliveryRow>,
     bulletins: Vec<BulletinRow>,
     stations: Vec<StationRow>,
@@ -217,6 +229,20 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, month: NaiveDate, form
             })
             .collect(),
         chart_height: 20 + 28 * u32::try_from(f.by_unit.len()).unwrap_or(0),
+        presence: f
+            .presence
+            .iter()
+            .enumerate()
+            .map(|(i, d)| PresenceRow {
+                day: d.day.format("%d/%m/%Y").to_string(),
+                devices: d.devices,
+                average: tenths(lang, d.online_tenths),
+                fewest: d.fewest_online,
+                bar: u32::try_from(d.online_tenths * 44 / d.devices.max(1)).unwrap_or(0).min(440),
+                y: 10 + 28 * u32::try_from(i).unwrap_or(0),
+            })
+            .collect(),
+        presence_height: 20 + 28 * u32::try_from(f.presence.len()).unwrap_or(0),
         deliveries: f
             .emergencies
             .iter()
@@ -408,4 +434,10 @@ pub(crate) fn parse_slots(text: &str) -> Result<Vec<Slot>, usize> {
 pub(crate) fn device_input(f: &HashMap<String, String>) -> DeviceInput {
     let v = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     DeviceInput { serial: v("serial"), name: v("device_name"), location: v("location") }
+}
+
+/// A count in tenths, as the language writes it ("2,5" / "2.5").
+fn tenths(lang: egov_i18n::Lang, n: i64) -> String {
+    let sep = if lang == egov_i18n::Lang::Vi { ',' } else { '.' };
+    format!("{}{sep}{}", n / 10, n % 10)
 }
