@@ -196,6 +196,8 @@ async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlis
     let communes = wb.worksheet_range(&sheets[0]).unwrap();
     assert_eq!(communes.get((1, 0)).map(|c| c.to_string()), Some("Phường Tân Ninh".to_string()), "{sheets:?}");
     assert_eq!(communes.get((1, 1)), Some(&calamine::Data::Float(2.0)));
+    let listed = wb.worksheet_range(&sheets[2]).unwrap();
+    assert_eq!(listed.get((1, 3)).map(|c| c.to_string()), Some("Đã duyệt".to_string()), "the state in words");
     // a second bulletin: by approval it plays after the first; the commune orders it first
     let b2 = serde_json::json!({"title": "Thu gom rác", "text": "Lịch thu gom rác mới.", "category": "news", "priority": "normal",
         "target": "communes", "communes": ["25441"], "valid_to": minute(now + chrono::Duration::days(3))});
@@ -506,7 +508,43 @@ async fn the_dashboard_shows_devices_online_by_day_from_the_quarter_hour_notes()
         section.contains(&format!("<th scope=\"row\">{day}</th><td>1</td><td>0,5</td><td>0</td>")),
         "a week ago: 1 device, 0.5 online on average, 0 at the fewest: {section}"
     );
+    // and in the month's workbook, its last sheet
+    let bytes = admin.get_bytes(&format!("/api/v1/radio/report.xlsx?month={}", week_ago.format("%Y-%m"))).await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = wb.sheet_names();
+    assert_eq!(sheets.last().map(String::as_str), Some("Thiết bị trực tuyến theo ngày"), "{sheets:?}");
+    let presence = wb.worksheet_range(&sheets[sheets.len() - 1]).unwrap();
+    let line = (1..presence.height())
+        .find(|&r| presence.get((r, 0)).map(|c| c.to_string()) == Some(week_ago.date().to_string()))
+        .expect("a week ago's line");
+    assert_eq!(presence.get((line, 2)), Some(&calamine::Data::Float(0.5)));
     // a month before any note says there is none
     let page = admin.get("/quan-tri/truyen-thanh?thang=2020-01").await;
     assert!(page.text.contains("Chưa có ghi nhận thiết bị trực tuyến"));
+}
+
+#[tokio::test]
+async fn stations_are_imported_from_csv_on_the_page_all_or_nothing_with_each_line_s_problem_in_words() {
+    let app = spawn().await;
+    let admin = app.client();
+    admin.login("demo.admin", DEMO_PASSWORD).await;
+    let p = admin.get("/quan-tri/truyen-thanh").await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let header = "name,unit_code,kind,status,staff,address\n";
+    let bad = format!("{header}Đài phường Tân Ninh,25441,ip,operating,2,Chợ\n,25441,satellite,operating,1,\n");
+    let csrf = p.csrf();
+    let r = admin.post_form("/quan-tri/truyen-thanh/dai/nhap", &[("csrf", &csrf), ("document", &bad)]).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let errors = r.text.split("id=\"imp-err\"").nth(1).expect("the problems").split("</ul>").next().unwrap();
+    assert!(errors.contains("Dòng 3, Đài truyền thanh:") && errors.contains("Dòng 3, Loại đài:"), "{errors}");
+    assert!(!errors.contains("unit_code") && !errors.contains("Dòng 2"), "words, and only the bad line: {errors}");
+    assert!(r.text.contains("Đài phường Tân Ninh,25441,ip"), "what was sent is kept");
+    assert!(app.store.radio_stations().await.unwrap().is_empty(), "nothing imported");
+    // corrected: both lines in
+    let good = format!("{header}Đài phường Tân Ninh,25441,ip,operating,2,Chợ\nĐài FM Tân Ninh,25441,fm,operating,1,\n");
+    let r = admin.post_form("/quan-tri/truyen-thanh/dai/nhap", &[("csrf", &csrf), ("document", &good)]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let names: Vec<String> = app.store.radio_stations().await.unwrap().into_iter().map(|s| s.s.name).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
 }

@@ -83,7 +83,7 @@ async fn tables(state: &AppState, actor: Actor<'_>, first: NaiveDate, last: Naiv
                     Cell::Text(b.b.title.clone()),
                     Cell::Text(t(lang, category_key(b.b.category)).into()),
                     Cell::Text(t(lang, priority_key(b.b.priority)).into()),
-                    Cell::Text(b.state.as_str().into()),
+                    Cell::Text(t(lang, super::pages::state_key(b.state)).into()),
                     Cell::DateTime(b.b.valid_to),
                     b.audio.as_ref().map_or(Cell::Empty, |a| Cell::Number(a.duration_ms as f64 / 1000.0)),
                 ]
@@ -99,7 +99,23 @@ async fn tables(state: &AppState, actor: Actor<'_>, first: NaiveDate, last: Naiv
             .map(|d| vec![Cell::Text(d.title.clone()), Cell::Number(d.delivered as f64), Cell::Number(d.median_ms as f64 / 1000.0), Cell::Number(d.last_ms as f64 / 1000.0)])
             .collect(),
     };
-    Ok(vec![by_unit, by_station, bulletins, emergencies])
+    let presence = Table {
+        name: sheet("radio.presence"),
+        headers: h(&["radio.presence.day", "radio.presence.devices", "radio.presence.average", "radio.presence.fewest"]),
+        rows: f
+            .presence
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Text(d.day.to_string()),
+                    Cell::Number(d.devices as f64),
+                    Cell::Number(d.online_tenths as f64 / 10.0),
+                    Cell::Number(d.fewest_online as f64),
+                ]
+            })
+            .collect(),
+    };
+    Ok(vec![by_unit, by_station, bulletins, emergencies, presence])
 }
 
 fn xlsx(bytes: Vec<u8>, first: NaiveDate) -> Response {

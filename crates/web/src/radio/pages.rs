@@ -108,9 +108,11 @@ struct Dashboard {
     kept_audio: Option<(String, String)>,
     form: FormState,
     station_form: FormState,
+    import: String,
+    import_errors: Vec<String>,
 }
 
-fn state_key(s: egov_radio::State) -> &'static str {
+pub(crate) fn state_key(s: egov_radio::State) -> &'static str {
     match s {
         egov_radio::State::Pending => "radio.state.pending",
         egov_radio::State::Approved => "radio.state.approved",
@@ -144,6 +146,9 @@ struct Forms {
     bulletin: FormState,
     station: FormState,
     kept_audio: Option<(String, String)>,
+    /// The stations' CSV as sent, and each of its problems in words.
+    import: String,
+    import_errors: Vec<String>,
 }
 
 async fn communes(state: &AppState) -> Result<(Vec<(String, String)>, HashMap<String, String>), WebError> {
@@ -263,6 +268,8 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, month: NaiveDate, form
         kept_audio: forms.kept_audio,
         form,
         station_form: forms.station,
+        import: forms.import,
+        import_errors: forms.import_errors,
     };
     Ok(render(status, &page))
 }
@@ -414,7 +421,53 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(&format!("{BASE}/ban-tin"), post(write).layer(DefaultBodyLimit::max(egov_app::radio::MAX_AUDIO + 64 * 1024)))
         .route(&format!("{BASE}/ban-tin/{{id}}/quyet-dinh"), post(decide))
         .route(&format!("{BASE}/dai"), post(add_station))
+        .route(&format!("{BASE}/dai/nhap"), post(import_stations))
         .merge(super::station::routes())
+}
+
+/// A problem of an imported line in words: `line N/field` (or `file`) and
+/// its message, the field named as the form names it.
+fn import_problem(lang: egov_i18n::Lang, field: &str, key: &'static str) -> String {
+    let (line, column) = match field.strip_prefix("line ") {
+        Some(rest) => match rest.split_once('/') {
+            Some((n, c)) => (Some(n), Some(c)),
+            None => (Some(rest), None),
+        },
+        None => (None, None),
+    };
+    let label = column.map(|c| match c {
+        "name" => t(lang, "radio.station"),
+        "unit_code" => t(lang, "radio.commune"),
+        "kind" => t(lang, "radio.kind"),
+        "staff" => t(lang, "radio.staff"),
+        "address" => t(lang, "radio.address"),
+        _ => t(lang, "radio.import.status"),
+    });
+    match (line, label) {
+        (Some(n), Some(l)) => format!("{} {n}, {l}: {}", t(lang, "radio.import.line"), t(lang, key)),
+        (Some(n), None) => format!("{} {n}: {}", t(lang, "radio.import.line"), t(lang, key)),
+        _ => t(lang, key).to_string(),
+    }
+}
+
+async fn import_stations(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
+    let r = async {
+        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        let p = reader(&ctx)?.clone();
+        let document = f.get("document").cloned().unwrap_or_default();
+        match ra::import_stations(&state.app, Actor::User(&p), &document).await {
+            Ok(_) => Ok(Redirect::to(&format!("{BASE}?luu=1#st-h")).into_response()),
+            Err(egov_app::AppError::Invalid(errs)) => {
+                let import_errors = errs.iter().map(|e| import_problem(ctx.lang, &e.field, e.key)).collect();
+                let month = month_of(&state, &HashMap::new());
+                let forms = Forms { import: document, import_errors, ..Default::default() };
+                show(&state, &ctx, &p, month, forms, StatusCode::UNPROCESSABLE_ENTITY, None).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
 }
 
 /// `HH:MM-HH:MM` per line: the slots, or the line that is not one.
