@@ -2,7 +2,8 @@
 //! some hours — emergency bulletins at once, then in each slot the priority
 //! bulletins first and the normal ones after, each valid at the slot's
 //! start, as many as fit; those that do not fit are the slot's clashes,
-//! shown to the commune (which may order them: `rank`).
+//! shown to the commune (which may order them: `rank`). A normal bulletin
+//! the commune placed in chosen slots (`slots`) plays in those alone.
 
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,18 @@ pub struct Playable {
     pub valid_from: NaiveDateTime,
     pub valid_to: NaiveDateTime,
     pub duration_ms: u64,
+    /// The daily slots (their starts) the commune chose for a normal
+    /// bulletin at this station; empty: any slot (placed automatically).
+    pub slots: Vec<NaiveTime>,
+}
+
+impl Playable {
+    /// Whether the bulletin may play in the slot that starts at `start`:
+    /// a priority bulletin in every slot, a normal one in those chosen for
+    /// it (every slot when none was chosen).
+    pub fn fits_slot(&self, start: NaiveTime) -> bool {
+        self.priority != Priority::Normal || self.slots.is_empty() || self.slots.contains(&start)
+    }
 }
 
 /// One play of a bulletin: when it starts, in which slot (none: at once).
@@ -95,8 +108,11 @@ pub fn playlist(
             if start < from || start >= to {
                 continue;
             }
-            let mut here: Vec<&Playable> =
-                bulletins.iter().filter(|b| b.priority != Priority::Emergency).filter(|b| valid(b, start)).collect();
+            let mut here: Vec<&Playable> = bulletins
+                .iter()
+                .filter(|b| b.priority != Priority::Emergency)
+                .filter(|b| valid(b, start) && b.fits_slot(s.start))
+                .collect();
             here.sort_by_key(|b| (std::cmp::Reverse(b.priority), b.rank, b.approved_at, b.id));
             let mut cursor = start;
             for b in here {

@@ -66,6 +66,7 @@ fn the_playlist_plays_emergencies_at_once_then_priority_first_in_each_slot() {
         valid_from: at(from),
         valid_to: at(to),
         duration_ms: secs * 1000,
+        slots: Vec::new(),
     };
     let bulletins = vec![
         p(1, Priority::Normal, 0, "2026-12-01 06:00", "2026-12-01 00:00", "2026-12-03 00:00", 600),
@@ -104,6 +105,54 @@ fn the_playlist_plays_emergencies_at_once_then_priority_first_in_each_slot() {
     let overlapping = [Slot { start: hm("06:00"), end: hm("07:00") }, Slot { start: hm("06:30"), end: hm("08:00") }];
     assert_eq!(Slot::check(&overlapping)[0].key, "err.radio.slot_overlap");
     let _ = NaiveDate::from_ymd_opt(2026, 1, 1);
+}
+
+#[test]
+fn a_normal_bulletin_placed_by_the_commune_plays_in_its_chosen_slots_alone() {
+    let p = |id, priority, slots: Vec<NaiveTime>| Playable {
+        id,
+        priority,
+        rank: 0,
+        approved_at: at("2026-12-01 06:00"),
+        valid_from: at("2026-12-01 00:00"),
+        valid_to: at("2026-12-03 00:00"),
+        duration_ms: 60_000 * u64::try_from(id).unwrap_or(1),
+        slots,
+    };
+    let slots = [
+        Slot { start: hm("06:00"), end: hm("06:30") },
+        Slot { start: hm("11:00"), end: hm("11:30") },
+        Slot { start: hm("17:00"), end: hm("17:30") },
+    ];
+    let bulletins = vec![
+        // placed by the commune in the evening slot
+        p(1, Priority::Normal, vec![hm("17:00")]),
+        // placed in two slots
+        p(2, Priority::Normal, vec![hm("06:00"), hm("11:00")]),
+        // not placed: every slot
+        p(3, Priority::Normal, vec![]),
+        // a priority bulletin's placement does not narrow it: first in every slot
+        p(4, Priority::Priority, vec![hm("06:00")]),
+    ];
+    let (plays, clashes) = playlist(&bulletins, &slots, at("2026-12-01 00:00"), at("2026-12-02 00:00"));
+    let got: Vec<(i64, String)> = plays.iter().map(|x| (x.bulletin, x.at.format("%H:%M").to_string())).collect();
+    assert_eq!(
+        got,
+        [
+            (4, "06:00".to_string()),
+            (2, "06:04".into()),
+            (3, "06:06".into()),
+            (4, "11:00".into()),
+            (2, "11:04".into()),
+            (3, "11:06".into()),
+            (4, "17:00".into()),
+            (1, "17:04".into()),
+            (3, "17:05".into()),
+        ]
+    );
+    assert!(clashes.is_empty());
+    assert!(!bulletins[0].fits_slot(hm("06:00")) && bulletins[0].fits_slot(hm("17:00")));
+    assert!(bulletins[2].fits_slot(hm("11:00")) && bulletins[3].fits_slot(hm("17:00")));
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub mod device;
 pub mod hub;
 pub mod stats;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use egov_directory::AgencyKind;
 use egov_radio::bulletin::Level;
 use egov_radio::{BulletinInput, Decision, DeviceInput, Priority, Slot, State, StationInput, Target};
@@ -238,6 +238,62 @@ pub async fn play_first(app: &App, actor: Actor<'_>, station: i64, bulletin: i64
     let mut order = vec![bulletin];
     order.extend(ranks.into_iter().map(|(b, _)| b).filter(|b| *b != bulletin));
     set_order(app, actor, station, &order).await
+}
+
+/// The normal bulletins that reach a station and are still valid, each
+/// with the daily slots the commune chose for it there (none: any slot).
+pub async fn placements(
+    app: &App,
+    actor: Actor<'_>,
+    station: i64,
+) -> Result<Vec<(BulletinRow, Vec<NaiveTime>)>, AppError> {
+    let s = station_kept(app, actor, station).await?;
+    let units = app.store.units().await?;
+    let unit = unit_on(&units, &s.s.unit_code, app.now().date());
+    let placed = app.store.radio_placements(station).await?;
+    Ok(app
+        .store
+        .radio_live(app.store.now())
+        .await?
+        .into_iter()
+        .filter(|b| b.b.priority == Priority::Normal && b.b.target.reaches(station, &unit))
+        .map(|b| {
+            let chosen = placed.iter().filter(|(id, _)| *id == b.id).map(|(_, t)| *t).collect();
+            (b, chosen)
+        })
+        .collect())
+}
+
+/// The commune places a normal bulletin in chosen daily slots of its
+/// station (by their starts; none: any slot, placed automatically).
+pub async fn place(
+    app: &App,
+    actor: Actor<'_>,
+    station: i64,
+    bulletin: i64,
+    starts: &[NaiveTime],
+) -> Result<(), AppError> {
+    let s = station_kept(app, actor, station).await?;
+    let b = app.store.radio_bulletin(bulletin).await?.ok_or(AppError::NotFound)?;
+    let units = app.store.units().await?;
+    let mut errs = Vec::new();
+    if b.b.priority != Priority::Normal {
+        errs.push(FieldError::new("bulletin", "err.radio.place_normal"));
+    } else if !b.b.target.reaches(station, &unit_on(&units, &s.s.unit_code, app.now().date())) {
+        errs.push(FieldError::new("bulletin", "err.radio.place_target"));
+    }
+    let slots = app.store.radio_slots(station).await?;
+    let mut chosen: Vec<NaiveTime> = starts.to_vec();
+    chosen.sort();
+    chosen.dedup();
+    if chosen.iter().any(|t| !slots.iter().any(|s| s.start == *t)) {
+        errs.push(FieldError::new("slots", "err.option"));
+    }
+    AppError::invalid(errs)?;
+    let mut w = app.store.begin_write().await?;
+    w.radio_set_placement(station, bulletin, &chosen, &actor.audit_name()).await?;
+    w.commit().await?;
+    Ok(())
 }
 
 /// Adds a device to a station; its id.
@@ -512,6 +568,7 @@ pub async fn programme(
     let unit = unit_on(&units, &station.s.unit_code, from.date());
     let slots = app.store.radio_slots(station.id).await?;
     let ranks = app.store.radio_ranks(station.id).await?;
+    let placed = app.store.radio_placements(station.id).await?;
     let live = app.store.radio_live(egov_kernel::vn::to_micros(from)).await?;
     let playable: Vec<egov_radio::Playable> = live
         .iter()
@@ -526,6 +583,7 @@ pub async fn programme(
                 valid_from: b.b.valid_from,
                 valid_to: b.b.valid_to,
                 duration_ms: u64::try_from(audio.duration_ms).unwrap_or(0),
+                slots: placed.iter().filter(|(id, _)| *id == b.id).map(|(_, t)| *t).collect(),
             })
         })
         .collect();

@@ -388,6 +388,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     let net_site = crate::network::fixture(&app).await;
     let incident = crate::incidents::fixture(&app).await;
     let station = crate::radio::fixture(&app).await;
+    crate::radio::normal_bulletin(&app, "Lịch thu gom rác").await; // the station page's placement form
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),

@@ -64,6 +64,20 @@ pub async fn fixture(app: &TestApp) -> i64 {
     station
 }
 
+/// A normal bulletin for Tân Ninh ward (25441), written by its committee,
+/// approved by the department, valid 3 days: its id.
+pub async fn normal_bulletin(app: &TestApp, title: &str) -> i64 {
+    let b = serde_json::json!({"title": title, "text": "Lịch thu gom rác mới từ tháng 12.", "category": "news",
+        "priority": "normal", "target": "communes", "communes": ["25441"], "valid_to": minute(vn_now() + chrono::Duration::days(3))});
+    let commune = app.as_user("demo.agency-admin").await;
+    let id = commune.post_json("/api/v1/radio/bulletins", &b.to_string()).await.json()["id"].as_i64().unwrap();
+    assert_eq!(put_audio(&commune, id, egov_audio::tone_wav(2, 8000, 330.0), "audio/wav").await.status, 204);
+    let decide = serde_json::json!({"decision": "approve"}).to_string();
+    let admin = app.as_user("demo.admin").await;
+    assert_eq!(admin.post_json(&format!("/api/v1/radio/bulletins/{id}/decision"), &decide).await.status, 204);
+    id
+}
+
 #[tokio::test]
 async fn bulletins_take_only_audio_that_decodes_and_a_device_follows_its_playlist() {
     let app = spawn().await;
@@ -547,4 +561,89 @@ async fn stations_are_imported_from_csv_on_the_page_all_or_nothing_with_each_lin
     assert_eq!(r.status, 303, "{}", r.text);
     let names: Vec<String> = app.store.radio_stations().await.unwrap().into_iter().map(|s| s.s.name).collect();
     assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[tokio::test]
+async fn the_commune_places_a_normal_bulletin_in_chosen_slots_on_the_page_and_through_the_api() {
+    let app = spawn().await;
+    let station = fixture(&app).await; // slots 06:00–06:30 and 17:00–17:30, an emergency
+    let admin = app.as_user("demo.admin").await;
+    let api = app.as_user("demo.agency-admin").await; // Tân Ninh ward's committee
+    let now = vn_now();
+    let id = normal_bulletin(&app, "Lịch thu gom rác").await;
+    let tomorrow = now.date() + chrono::Duration::days(1);
+    let programme = format!("/api/v1/radio/stations/{station}/programme?day={tomorrow}");
+    let slots_of = |p: serde_json::Value| -> Vec<String> {
+        p["plays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["bulletin_id"].as_i64() == Some(id))
+            .map(|x| x["slot"].as_str().unwrap()[11..16].to_string())
+            .collect()
+    };
+    assert_eq!(slots_of(admin.get(&programme).await.json()), ["06:00", "17:00"], "not placed: every slot");
+
+    // the commune's official, on the station's page: the bulletin is placed automatically
+    let official = app.client();
+    official.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let page = format!("/quan-tri/truyen-thanh/dai/{station}");
+    let p = official.get(&page).await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    let section = p.text.split("id=\"place-h\"").nth(1).expect("the placement section");
+    assert!(section.contains("Lịch thu gom rác") && section.contains("Đang tự xếp vào mọi khung giờ."), "{section}");
+    assert!(
+        !section.split("id=\"slots-h\"").next().unwrap().contains("Cảnh báo mưa lớn"),
+        "an emergency is not placed"
+    );
+    let csrf = p.csrf();
+    let post = format!("{page}/xep");
+    let bid = id.to_string();
+    // a slot the station does not have: every error shown, what was ticked kept, nothing stored
+    let r =
+        official.post_form(&post, &[("csrf", &csrf), ("bulletin", &bid), ("slot", "06:00"), ("slot", "09:00")]).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Lựa chọn không hợp lệ."), "{}", r.text);
+    let ticked = r.text.split(&format!("id=\"pl-err-{id}\"")).nth(1).expect("the error beside the bulletin");
+    assert!(ticked.split("</fieldset>").next().unwrap().contains("value=\"06:00\" checked"), "{ticked}");
+    assert!(app.store.radio_placements(station).await.unwrap().is_empty());
+    // the evening slot alone
+    let r = official.post_form(&post, &[("csrf", &csrf), ("bulletin", &bid), ("slot", "17:00")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(slots_of(admin.get(&programme).await.json()), ["17:00"]);
+    let p = official.get(&page).await;
+    let mine = p.text.split(&format!("id=\"pl-t-{id}\"")).nth(1).unwrap().split("</fieldset>").next().unwrap();
+    assert!(mine.contains("value=\"17:00\" checked") && !mine.contains("value=\"06:00\" checked"), "{mine}");
+
+    // the same through the API
+    let list = api.get(&format!("/api/v1/radio/stations/{station}/placements")).await.json();
+    assert_eq!(list, serde_json::json!([{"bulletin_id": id, "title": "Lịch thu gom rác", "slots": ["17:00"]}]));
+    let put = |ids: i64| format!("/api/v1/radio/stations/{station}/placements/{ids}");
+    let body = |s: &[&str]| serde_json::json!({ "slots": s }).to_string();
+    assert_eq!(api.put_json(&put(id), &body(&["06:00", "17:00"])).await.status, 204);
+    assert_eq!(slots_of(admin.get(&programme).await.json()), ["06:00", "17:00"]);
+    let r = api.put_json(&put(id), &body(&["6 giờ"])).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("slots[0]")), "{}", r.text);
+    let all = admin.get("/api/v1/radio/bulletins").await.json();
+    let urgent = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["priority"] == "emergency")
+        .and_then(|b| b["id"].as_i64())
+        .expect("the fixture's emergency");
+    let r = api.put_json(&put(urgent), &body(&["06:00"])).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("bulletin")), "{}", r.text);
+    assert_eq!(api.put_json(&put(999_999), &body(&[])).await.status, 404);
+    // the station's slots replaced: a placement in a slot that is gone goes with it
+    let slots = serde_json::json!({"slots": [{"start": "06:00", "end": "06:30"}, {"start": "18:00", "end": "18:30"}]});
+    assert_eq!(api.put_json(&format!("/api/v1/radio/stations/{station}/slots"), &slots.to_string()).await.status, 204);
+    let kept: Vec<String> =
+        app.store.radio_placements(station).await.unwrap().iter().map(|(_, t)| t.format("%H:%M").to_string()).collect();
+    assert_eq!(kept, ["06:00"]);
+    assert_eq!(slots_of(admin.get(&programme).await.json()), ["06:00"]);
+    // nothing chosen: automatic again
+    assert_eq!(api.put_json(&put(id), &body(&[])).await.status, 204);
+    assert_eq!(slots_of(admin.get(&programme).await.json()), ["06:00", "18:00"]);
+    assert_eq!(app.store.count_where("audit_log", "action = 'radio.placement'").await.unwrap(), 3);
 }

@@ -14,7 +14,8 @@ use crate::{get, Migration, Result, StoreError, WriteTx};
 mod read;
 pub use read::{PlaybackRow, Presence};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("radio": 31 "0031_radio", 32 "0032_radio_presence");
+pub const MIGRATIONS: &[Migration] =
+    crate::migrations!("radio": 31 "0031_radio", 32 "0032_radio_presence", 33 "0033_radio_placements");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Station {
@@ -245,12 +246,53 @@ impl WriteTx {
                 .execute(self.conn())
                 .await?;
         }
+        // a placement in a slot that is gone goes with it
+        sqlx::query(
+            "DELETE FROM radio_placements WHERE station_id = $1 AND NOT EXISTS (SELECT 1 FROM radio_slots s \
+             WHERE s.station_id = radio_placements.station_id AND s.start_min = radio_placements.start_min)",
+        )
+        .bind(station_id)
+        .execute(self.conn())
+        .await?;
         let after: Vec<String> =
             slots.iter().map(|s| format!("{}–{}", s.start.format("%H:%M"), s.end.format("%H:%M"))).collect();
         self.audit(egov_audit::Event::new(
             actor,
             "radio.slots",
             format!("radio-station:{station_id}"),
+            None::<&()>,
+            Some(&after),
+        ));
+        Ok(())
+    }
+
+    /// The daily slots (their starts) the commune chose for a bulletin at
+    /// its station; none: any slot.
+    pub async fn radio_set_placement(
+        &mut self,
+        station_id: i64,
+        bulletin_id: i64,
+        starts: &[NaiveTime],
+        actor: &str,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM radio_placements WHERE station_id = $1 AND bulletin_id = $2")
+            .bind(station_id)
+            .bind(bulletin_id)
+            .execute(self.conn())
+            .await?;
+        for t in starts {
+            sqlx::query("INSERT INTO radio_placements (station_id, bulletin_id, start_min) VALUES ($1, $2, $3)")
+                .bind(station_id)
+                .bind(bulletin_id)
+                .bind(minutes(*t))
+                .execute(self.conn())
+                .await?;
+        }
+        let after: Vec<String> = starts.iter().map(|t| t.format("%H:%M").to_string()).collect();
+        self.audit(egov_audit::Event::new(
+            actor,
+            "radio.placement",
+            format!("radio-station:{station_id}/bulletin:{bulletin_id}"),
             None::<&()>,
             Some(&after),
         ));

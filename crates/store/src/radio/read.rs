@@ -165,6 +165,18 @@ impl Store {
         rows.iter().map(|r| Ok((get(r, "bulletin_id")?, i32::try_from(get::<i64>(r, "rank")?).unwrap_or(0)))).collect()
     }
 
+    /// The slots the commune chose for bulletins at a station: (bulletin,
+    /// slot start), in order of start.
+    pub async fn radio_placements(&self, station_id: i64) -> Result<Vec<(i64, chrono::NaiveTime)>> {
+        let rows = sqlx::query(
+            "SELECT bulletin_id, start_min FROM radio_placements WHERE station_id = $1 ORDER BY bulletin_id, start_min",
+        )
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((get(r, "bulletin_id")?, slot_time(get(r, "start_min")?)))).collect()
+    }
+
     /// Playbacks that started in `[from, to)` (micros).
     pub async fn radio_playbacks(&self, from: i64, to: i64) -> Result<Vec<PlaybackRow>> {
         let rows =

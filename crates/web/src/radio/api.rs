@@ -154,9 +154,9 @@ async fn import(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes
 #[serde(deny_unknown_fields)]
 pub struct SlotDoc {
     /// `HH:MM`
-    #[schema(example = "06:00")]
+    #[schema(example = "06:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     start: String,
-    #[schema(example = "06:30")]
+    #[schema(example = "06:30", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     end: String,
 }
 
@@ -209,6 +209,74 @@ async fn put_order(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
             return Err(WebError::BadRequest("bulletins: at most 500".into()));
         }
         ra::set_order(&state.app, Actor::User(p), id, &r.bulletins).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementRequest {
+    /// The starts (`HH:MM`) of the station's daily slots this normal
+    /// bulletin plays in; empty: any slot (placed automatically).
+    #[schema(schema_with = slot_starts, example = json!(["06:00", "17:00"]))]
+    slots: Vec<String>,
+}
+
+/// At most 24 times, each `HH:MM`.
+fn slot_starts() -> utoipa::openapi::Array {
+    use utoipa::openapi::{schema::Type, ArrayBuilder, ObjectBuilder};
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")))
+        .max_items(Some(24))
+        .build()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlacementDoc {
+    bulletin_id: i64,
+    title: String,
+    /// The chosen slots' starts (`HH:MM`); empty: any slot.
+    slots: Vec<String>,
+}
+
+/// The valid normal bulletins that reach a station, each with the slots
+/// the commune chose for it there.
+#[utoipa::path(get, operation_id = "radio_placements", path = "/api/v1/radio/stations/{id}/placements", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = Vec<PlacementDoc>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn placements(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let list = ra::placements(&state.app, Actor::User(p), id).await?;
+        let docs: Vec<PlacementDoc> = list
+            .into_iter()
+            .map(|(b, chosen)| PlacementDoc {
+                bulletin_id: b.id,
+                title: b.b.title,
+                slots: chosen.iter().map(|t| t.format("%H:%M").to_string()).collect(),
+            })
+            .collect();
+        Ok(Json(docs).into_response())
+    })
+    .await
+}
+
+/// The commune places a normal bulletin in chosen daily slots of its station.
+#[utoipa::path(put, operation_id = "radio_put_placement", path = "/api/v1/radio/stations/{id}/placements/{bulletin}", params(("id" = i64, Path), ("bulletin" = i64, Path)), request_body = PlacementRequest, security(("bearer" = [])), responses((status = 204, description = "kept"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn put_placement(State(state): State<AppState>, ctx: Ctx, Path((id, bulletin)): Path<(i64, i64)>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: PlacementRequest = json(&body)?;
+        if r.slots.len() > 24 {
+            return Err(WebError::BadRequest("slots: at most 24".into()));
+        }
+        let mut starts = Vec::new();
+        for (i, s) in r.slots.iter().enumerate() {
+            match NaiveTime::parse_from_str(s.trim(), "%H:%M") {
+                Ok(t) => starts.push(t),
+                Err(_) => return Err(WebError::Invalid(vec![egov_app::FieldError::new(format!("slots[{i}]"), "err.radio.time")])),
+            }
+        }
+        ra::place(&state.app, Actor::User(p), id, bulletin, &starts).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     })
     .await
@@ -597,6 +665,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/radio/stations/{id}/slots", put(put_slots))
         .route("/api/v1/radio/stations/{id}/programme", get(programme))
         .route("/api/v1/radio/stations/{id}/order", put(put_order))
+        .route("/api/v1/radio/stations/{id}/placements", get(placements))
+        .route("/api/v1/radio/stations/{id}/placements/{bulletin}", put(put_placement))
         .route("/api/v1/radio/stations/{id}/devices", post(add_device))
         .route("/api/v1/radio/devices/{id}/enrolment", post(enrolment))
         .route("/api/v1/radio/bulletins", get(bulletins).post(add_bulletin))
@@ -624,13 +694,13 @@ impl utoipa::Modify for DeviceKey {
 #[openapi(
     modifiers(&DeviceKey),
     paths(
-        stations, add_station, put_station, import, put_slots, programme, put_order, add_device, enrolment, bulletins, bulletin,
+        stations, add_station, put_station, import, put_slots, programme, put_order, placements, put_placement, add_device, enrolment, bulletins, bulletin,
         add_bulletin, put_audio, decide, stats, super::export::workbook_api, super::export::export, super::export::schema,
         super::device::enrol, super::device::playlist, super::device::audio, super::device::status,
         super::device::playbacks, super::device::emergencies, super::device::received
     ),
     components(schemas(
-        RadioCreated, OrderRequest, StationDoc, StationRequest, StationsImported, SlotDoc, SlotsRequest, PlannedDoc, ProgrammeDoc,
+        RadioCreated, OrderRequest, PlacementRequest, PlacementDoc, StationDoc, StationRequest, StationsImported, SlotDoc, SlotsRequest, PlannedDoc, ProgrammeDoc,
         DeviceRequest, EnrolmentCode, BulletinDoc, BulletinRequest, DecisionRequest, RadioTally, RadioDelivery, RadioStats,
         super::device::DeviceEnrolment, super::device::DeviceCredentials, super::device::PlayDoc, super::device::Playlist,
         super::device::DeviceStatus, super::device::PlaybackDoc, super::device::Playbacks, super::device::PlaybacksRecorded,

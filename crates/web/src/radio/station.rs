@@ -1,6 +1,7 @@
 //! One station's page, `/quan-tri/truyen-thanh/dai/{id}`: its programme for
 //! a day or a week (what plays when, in which slot, and what did not fit),
-//! its daily slots (a form), its devices (a form adds one; a button shows
+//! the commune's placement of normal bulletins in chosen slots (a form a
+//! bulletin), its daily slots (a form), its devices (a form adds one; a button shows
 //! a device's one-time enrolment code, once).
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use egov_app::radio as ra;
 use egov_app::Actor;
 use egov_i18n::t;
@@ -29,6 +30,16 @@ pub struct PlayRow {
     pub title: String,
     pub priority: &'static str,
     pub length: String,
+}
+
+/// A normal bulletin reaching the station, with a checkbox a slot.
+pub struct PlaceRow {
+    pub bulletin: i64,
+    pub title: String,
+    /// (value `HH:MM`, label `HH:MM–HH:MM`, checked)
+    pub slots: Vec<(String, String, bool)>,
+    pub auto: bool,
+    pub error: Option<String>,
 }
 
 pub struct DeviceRow {
@@ -52,6 +63,8 @@ struct StationPage {
     days: u32,
     plays: Vec<PlayRow>,
     clashes: Vec<PlayRow>,
+    placements: Vec<PlaceRow>,
+    has_slots: bool,
     devices: Vec<DeviceRow>,
     code: Option<(String, String)>,
     slots_form: FormState,
@@ -64,6 +77,8 @@ struct Shown {
     slots_form: FormState,
     device_form: FormState,
     code: Option<(String, String)>,
+    /// A placement sent back: its bulletin, the slots ticked, the errors.
+    place: Option<(i64, Vec<NaiveTime>, Vec<String>)>,
 }
 
 async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, status: StatusCode, saved: Option<&'static str>) -> Result<Response, WebError> {
@@ -79,9 +94,32 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, sta
     let unit = ra::unit_on(&units, &station.s.unit_code, today);
     let unit_name = units.iter().find(|u| u.code.as_str() == unit).map_or(unit.clone(), |u| u.name.clone());
     let now = state.store.now();
+    let slots = state.store.radio_slots(id).await?;
+    let placements = ra::placements(&state.app, Actor::User(p), id)
+        .await?
+        .into_iter()
+        .map(|(b, chosen)| {
+            let (chosen, error) = match &s.place {
+                Some((pb, ticked, errs)) if *pb == b.id => (ticked.clone(), Some(errs.join(" "))),
+                _ => (chosen, None),
+            };
+            PlaceRow {
+                bulletin: b.id,
+                title: b.b.title.clone(),
+                auto: chosen.is_empty(),
+                slots: slots
+                    .iter()
+                    .map(|x| {
+                        let v = x.start.format("%H:%M").to_string();
+                        (v.clone(), format!("{v}–{}", x.end.format("%H:%M")), chosen.contains(&x.start))
+                    })
+                    .collect(),
+                error,
+            }
+        })
+        .collect();
     let mut slots_form = s.slots_form;
     if slots_form.values.is_empty() {
-        let slots = state.store.radio_slots(id).await?;
         let text: Vec<String> = slots.iter().map(|s| format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M"))).collect();
         slots_form.values.insert("slots".into(), text.join("\n"));
     }
@@ -112,6 +150,8 @@ async fn show(state: &AppState, ctx: &Ctx, p: &Principal, id: i64, s: Shown, sta
             .iter()
             .map(|c| PlayRow { bulletin: c.bulletin, at: c.slot.format("%d/%m %H:%M").to_string(), title: title(c.bulletin), priority: "", length: String::new() })
             .collect(),
+        placements,
+        has_slots: !slots.is_empty(),
         devices: state
             .store
             .radio_devices(Some(id))
@@ -144,7 +184,7 @@ fn shown(state: &AppState, q: &HashMap<String, String>) -> Shown {
         .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
         .unwrap_or_else(|| state.app.now().date());
     let days = q.get("so-ngay").and_then(|d| d.parse().ok()).filter(|d| (1..=7).contains(d)).unwrap_or(1);
-    Shown { day, days, slots_form: FormState::default(), device_form: FormState::default(), code: None }
+    Shown { day, days, slots_form: FormState::default(), device_form: FormState::default(), code: None, place: None }
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -217,6 +257,40 @@ async fn first(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, For
     or_login(&ctx, r)
 }
 
+/// The commune places a normal bulletin in the slots ticked (none: any).
+async fn place(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<Vec<(String, String)>>) -> Response {
+    let r = async {
+        let one = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        ctx.check_csrf(one("csrf").unwrap_or(""))?;
+        let p = reader(&ctx)?.clone();
+        let b: i64 = one("bulletin").and_then(|b| b.parse().ok()).ok_or_else(|| WebError::BadRequest("bulletin".into()))?;
+        let mut ticked = Vec::new();
+        let mut unreadable = false;
+        for (_, v) in f.iter().filter(|(n, _)| n == "slot").take(48) {
+            match NaiveTime::parse_from_str(v.trim(), "%H:%M") {
+                Ok(t) => ticked.push(t),
+                Err(_) => unreadable = true,
+            }
+        }
+        let result = if unreadable {
+            Err(egov_app::AppError::Invalid(vec![egov_app::FieldError::new("slots", "err.radio.time")]))
+        } else {
+            ra::place(&state.app, Actor::User(&p), id, b, &ticked).await
+        };
+        match result {
+            Ok(()) => Ok(Redirect::to(&format!("/quan-tri/truyen-thanh/dai/{id}?luu=1#place-h")).into_response()),
+            Err(egov_app::AppError::Invalid(errs)) => {
+                let words = errs.iter().map(|e| t(ctx.lang, e.key).to_string()).collect();
+                let s = Shown { place: Some((b, ticked, words)), ..shown(&state, &HashMap::new()) };
+                show(&state, &ctx, &p, id, s, StatusCode::UNPROCESSABLE_ENTITY, None).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
 async fn code(State(state): State<AppState>, ctx: Ctx, Path(device): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
@@ -236,5 +310,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/quan-tri/truyen-thanh/dai/{id}/khung-gio", post(slots))
         .route("/quan-tri/truyen-thanh/dai/{id}/thiet-bi", post(add_device))
         .route("/quan-tri/truyen-thanh/dai/{id}/thu-tu", post(first))
+        .route("/quan-tri/truyen-thanh/dai/{id}/xep", post(place))
         .route("/quan-tri/truyen-thanh/thiet-bi/{id}/ma", post(code))
 }
