@@ -248,6 +248,25 @@ fn clean_query(req: &mut Request, path: &str, query: String) -> String {
     cleaned
 }
 
+/// The headers the middleware gives an API answer, for one served outside
+/// it (`lean`): a request id, and the security headers. Logs the answer.
+pub(crate) fn lean_api_headers(
+    state: &AppState,
+    peer: SocketAddr,
+    request: &HeaderMap,
+    status: u16,
+    h: &mut HeaderMap,
+) {
+    let request_id = REQUEST_IDS.fetch_add(1, Ordering::Relaxed);
+    let client = crate::forwarded::client(peer.ip(), request, &state.settings.trusted_proxies);
+    let https = client.https || state.settings.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    if let Ok(v) = HeaderValue::from_str(&request_id.to_string()) {
+        h.insert("x-request-id", v);
+    }
+    security_headers(h, true, https, &state.page_csp);
+    tracing::info!(id = request_id, status, addr = %client.ip, "served lean");
+}
+
 /// The headers every answer carries. A handler that set its own content
 /// security policy keeps it (and then says itself whether it may be framed):
 /// the demonstration provider's page posting back to its client, the

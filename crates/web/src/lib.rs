@@ -8,6 +8,7 @@ mod contract;
 mod ctx;
 mod error;
 mod forwarded;
+pub mod lean;
 pub mod module;
 pub mod modules;
 mod openapi;
@@ -297,15 +298,17 @@ pub async fn serve(
                 |_| false,
                 stopped,
                 Some(f.tls.clone()),
+                None,
             )))
         }
         _ => None,
     };
+    let lean = lean::Lean { state: state.clone(), routes: modules::lean_routes(), stop: stop_rx.clone() };
     let stop = async move {
         stop.await;
         let _ = stop_tx.send(true);
     };
-    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), stop, None).await;
+    let r = server::run(listener, router(state), limits, move |ip| trusted.contains(ip), stop, None, Some(lean)).await;
     if let Some(f) = federation {
         let _ = f.await;
     }

@@ -32,6 +32,11 @@ pub struct Module {
     /// error rewritten (the gateway's proxy, whose requests and answers are
     /// other systems').
     pub passthrough: Option<fn() -> Router<AppState>>,
+    /// Routes also served on the bare connection when a connection's first
+    /// request asks for them (`lean`): held streams, whose every kept byte
+    /// counts. Each is in `routes` too, for the same request on a kept-alive
+    /// connection.
+    pub lean: &'static [crate::lean::LeanRoute],
 }
 
 /// Which menu an entry is in.

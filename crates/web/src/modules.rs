@@ -14,6 +14,11 @@ pub fn migrations() -> Vec<egov_store::Migration> {
     MODULES.iter().flat_map(|m| m.migrations.iter().copied()).collect()
 }
 
+/// Every module's routes served on the bare connection (`lean`).
+pub fn lean_routes() -> Vec<&'static crate::lean::LeanRoute> {
+    MODULES.iter().flat_map(|m| m.lean.iter()).collect()
+}
+
 /// Every module's background jobs.
 pub fn jobs() -> Vec<egov_app::jobs::Job> {
     MODULES.iter().flat_map(|m| m.jobs.iter().copied()).collect()

@@ -104,7 +104,9 @@ pub struct PeerCertificate(pub String);
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the
 /// open requests finish. With `tls`, each connection is a TLS one whose
-/// handshake must end within the header deadline.
+/// handshake must end within the header deadline. With `lean` (plain
+/// connections only), a connection whose first request is a lean route's
+/// is served on the bare socket (see `lean`); its stream ends at shutdown.
 pub async fn run(
     listener: tokio::net::TcpListener,
     router: Router,
@@ -112,7 +114,9 @@ pub async fn run(
     exempt: impl Fn(IpAddr) -> bool + Send + 'static,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    lean: Option<crate::lean::Lean>,
 ) -> std::io::Result<()> {
+    let lean = lean.filter(|l| tls.is_none() && !l.routes.is_empty());
     let counts = Arc::new(Mutex::new(Counts::default()));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -140,9 +144,19 @@ pub async fn run(
         let router = router.clone();
         let body_idle = limits.body_idle_timeout;
         let (http, watcher, tls, handshake) = (http.clone(), graceful.watcher(), tls.clone(), limits.header_timeout);
+        let lean = lean.clone();
         tokio::spawn(async move {
             let _slot = slot;
             let Some(tls) = tls else {
+                if let Some(lean) = lean {
+                    match crate::lean::pick(&stream, &lean.routes, handshake).await {
+                        crate::lean::Pick::Lean(route) => {
+                            return crate::lean::serve(route, lean, stream, peer, handshake).await
+                        }
+                        crate::lean::Pick::Gone => return,
+                        crate::lean::Pick::Hyper => {}
+                    }
+                }
                 return serve_one(&http, watcher, stream, router, peer, None, body_idle).await;
             };
             match tokio::time::timeout(handshake, tls.accept(stream)).await {

@@ -647,3 +647,91 @@ async fn the_commune_places_a_normal_bulletin_in_chosen_slots_on_the_page_and_th
     assert_eq!(slots_of(admin.get(&programme).await.json()), ["06:00", "18:00"]);
     assert_eq!(app.store.count_where("audit_log", "action = 'radio.placement'").await.unwrap(), 3);
 }
+
+/// Reads from a raw connection until `needle` has come (or 10 s): all read.
+async fn read_until(s: &mut tokio::net::TcpStream, got: &mut Vec<u8>, needle: &str) -> String {
+    use tokio::io::AsyncReadExt;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(got).contains(needle) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let mut buf = [0u8; 4096];
+        match tokio::time::timeout(left, s.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
+            other => panic!("{needle:?} did not come ({other:?}): {}", String::from_utf8_lossy(got)),
+        }
+    }
+    String::from_utf8_lossy(got).into_owned()
+}
+
+/// The emergency event in what a stream sent: `event: …` to its blank line.
+fn event_in(text: &str) -> String {
+    let from = text.find("event: emergency").expect("an emergency event");
+    let len = text[from..].find("\n\n").expect("the event's end") + 2;
+    text[from..from + len].to_string()
+}
+
+#[tokio::test]
+async fn the_stream_asked_first_on_a_connection_is_served_lean_with_the_same_bytes_as_on_a_kept_alive_one() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn().await;
+    let station = fixture(&app).await; // an approved emergency, valid 3 days, for the whole province
+    let admin = app.as_user("demo.admin").await;
+    let device = app.store.radio_devices(Some(station)).await.unwrap()[0].id;
+    let code = admin.post_json(&format!("/api/v1/radio/devices/{device}/enrolment"), "").await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dev = Device::enrol(&reqwest::Client::new(), &app.base, &code).await.unwrap();
+    let ask = |path: &str, key: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: egov\r\nX-Device-Key: {key}\r\nAccept: text/event-stream\r\n\r\n")
+    };
+    // the connection's first request: served on the bare connection, closed after
+    let mut lean = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    lean.write_all(ask("/api/v1/radio/device/emergencies", &dev.key).as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let text = read_until(&mut lean, &mut got, "\n\n\r\n").await.to_lowercase();
+    let head = text.split("\r\n\r\n").next().unwrap();
+    for h in [
+        "http/1.1 200 ok",
+        "content-type: text/event-stream",
+        "transfer-encoding: chunked",
+        "connection: close",
+        "x-content-type-options: nosniff",
+        "x-request-id: ",
+    ] {
+        assert!(head.contains(h), "{h} in {head}");
+    }
+    let lean_event = event_in(&String::from_utf8_lossy(&got));
+    assert!(lean_event.contains("\"title\":\"Cảnh báo mưa lớn\""), "{lean_event}");
+    // the device goes away: the server lets the connection go
+    drop(lean);
+    // the same request after another on a kept-alive connection: hyper's, the same event
+    let mut kept = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    kept.write_all(ask("/api/v1/radio/device/playlist?hours=1", &dev.key).as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    read_until(&mut kept, &mut got, "\"plays\"").await;
+    kept.write_all(ask("/api/v1/radio/device/emergencies", &dev.key).as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let text = read_until(&mut kept, &mut got, "\n\n\r\n").await;
+    let head = text.to_lowercase().split("\r\n\r\n").next().unwrap().to_string();
+    assert!(head.starts_with("http/1.1 200") && !head.contains("connection: close"), "{head}");
+    assert_eq!(event_in(&text), lean_event, "the same bytes either way");
+    // a wrong key, as a first request: the API's problem, in words, and the connection closed
+    let mut bad = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    bad.write_all(ask("/api/v1/radio/device/emergencies", "not-a-key").as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let text = read_until(&mut bad, &mut got, "}").await;
+    assert!(text.starts_with("HTTP/1.1 401"), "{text}");
+    assert!(text.to_lowercase().contains("content-type: application/problem+json"), "{text}");
+    let body: serde_json::Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["status"], 401);
+    assert!(body["title"].as_str().is_some_and(|t| t.chars().any(char::is_whitespace)), "words: {body}");
+    let mut rest = [0u8; 16];
+    use tokio::io::AsyncReadExt;
+    assert_eq!(tokio::time::timeout(Duration::from_secs(5), bad.read(&mut rest)).await.unwrap().unwrap(), 0, "closed");
+    // the simulator, on its own connection, reads the lean stream
+    let own = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let mut s = Device::with_key(&own, &app.base, dev.id, &dev.key).listen().await.unwrap();
+    let e = s.next_within(Duration::from_secs(10)).await.unwrap().expect("the emergency");
+    assert_eq!(e.title, "Cảnh báo mưa lớn");
+}

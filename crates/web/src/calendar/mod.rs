@@ -21,6 +21,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::calendar::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_CALENDAR],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

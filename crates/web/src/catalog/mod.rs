@@ -23,6 +23,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::catalog::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_CATALOG],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -30,6 +30,7 @@ pub const MODULE: Module = Module {
     migrations: &[],
     jobs: &[],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

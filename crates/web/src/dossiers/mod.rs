@@ -27,6 +27,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::dossiers::MIGRATIONS,
     jobs: &[egov_app::jobs::SWEEP_FILES],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -31,6 +31,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::gateway::MIGRATIONS,
     jobs: &[egov_app::jobs::REFRESH_GATEWAY, egov_app::jobs::SEAL_GATEWAY_LOG],
     passthrough: Some(proxy::routes),
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -24,6 +24,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::identity::MIGRATIONS,
     jobs: &[egov_app::jobs::SWEEP_CREDENTIALS],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -29,6 +29,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::incidents::MIGRATIONS,
     jobs: &[],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -36,6 +36,7 @@ pub const MODULE: Module = Module {
         egov_app::network::POLL_LINKS,
     ],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

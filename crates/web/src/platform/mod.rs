@@ -24,6 +24,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::platform::MIGRATIONS,
     jobs: &[],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -27,6 +27,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::protection::MIGRATIONS,
     jobs: &[egov_app::protection::KEEP_COVERAGE, egov_app::protection::ALERT_SILENT],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

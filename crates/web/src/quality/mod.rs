@@ -20,6 +20,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::quality::MIGRATIONS,
     jobs: &[egov_app::jobs::KEEP_QUALITY],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {

@@ -326,10 +326,19 @@ fn emergency_doc(a: &Alert) -> EmergencyDoc {
     }
 }
 
-fn event(a: &Alert) -> Event {
-    let data = serde_json::to_string(&emergency_doc(a)).unwrap_or_default();
-    Event::default().event("emergency").id(a.bulletin_id.to_string()).data(data)
+/// An emergency as its event's id and data (an `EmergencyDoc`).
+fn event_parts(a: &Alert) -> (i64, String) {
+    (a.bulletin_id, serde_json::to_string(&emergency_doc(a)).unwrap_or_default())
 }
+
+/// An emergency event as it is written on the wire, byte for byte what
+/// `Sse` writes for the same event.
+fn event_text((id, data): &(i64, String)) -> String {
+    format!("event: emergency\nid: {id}\ndata: {data}\n\n")
+}
+
+/// A comment every 15 s keeps a held stream's connection alive.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 struct Held {
     app: egov_app::App,
@@ -346,46 +355,124 @@ async fn reload(app: egov_app::App, device_id: i64) -> Option<VecDeque<Alert>> {
     device::pending(&app, &dev).await.ok().map(Into::into)
 }
 
+/// The device a key is, listening: subscribed before its backlog is read,
+/// so that nothing approved in between is missed.
+async fn hold(state: &AppState, headers: &HeaderMap) -> Result<Held, WebError> {
+    let d = keyed_device(state, headers).await?;
+    let listener = Listener::of(&state.app, &d).await?;
+    let rx = state.app.radio.subscribe();
+    let backlog: VecDeque<Alert> = device::pending(&state.app, &d).await?.into();
+    Ok(Held { app: state.app.clone(), listener, backlog, sent: HashSet::new(), rx })
+}
+
+/// The next emergency for the held device: its backlog first, then each
+/// approved for it; once each. None: the stream ends.
+async fn next_event(h: &mut Held) -> Option<(i64, String)> {
+    loop {
+        if let Some(a) = h.backlog.pop_front() {
+            if h.sent.insert(a.bulletin_id) {
+                return Some(event_parts(&a));
+            }
+            continue;
+        }
+        match h.rx.recv().await {
+            Ok(a) => {
+                if h.listener.wants(&a, h.app.store.now()) && h.sent.insert(a.bulletin_id) {
+                    return Some(event_parts(&a));
+                }
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                // boxed: the stream's state is sized for its largest await, held as
+                // long as the device listens; the rare reload must not size it
+                h.backlog = Box::pin(reload(h.app.clone(), h.listener.device_id)).await?;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        }
+    }
+}
+
 /// Held open: each emergency for the device as an `emergency` event (its
 /// id the bulletin's; data an `EmergencyDoc`), those still valid and not
 /// acknowledged first, then each the moment it is approved; a comment
 /// every 15 s keeps the connection alive. Interrupt what plays, play it,
 /// then acknowledge it (`POST …/emergencies/{id}/received`).
+///
+/// Asked as a connection's first request, it is served on the bare
+/// connection (`lean`, see `LEAN`), which then closes; the same bytes.
 #[utoipa::path(get, operation_id = "radio_device_emergencies", path = "/api/v1/radio/device/emergencies", security(("device" = [])), responses((status = 200, description = "server-sent events, one `emergency` event each", content_type = "text/event-stream", body = String), (status = 401, body = crate::error::Problem)))]
 async fn emergencies(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
     answer(&ctx, async {
-        let d = keyed_device(&state, &headers).await?;
-        let listener = Listener::of(&state.app, &d).await?;
-        // subscribed before the backlog is read: nothing approved in between is missed
-        let rx = state.app.radio.subscribe();
-        let backlog: VecDeque<Alert> = device::pending(&state.app, &d).await?.into();
-        let held = Held { app: state.app.clone(), listener, backlog, sent: HashSet::new(), rx };
+        let held = hold(&state, &headers).await?;
         let stream = futures_util::stream::unfold(held, |mut h| async move {
-            loop {
-                if let Some(a) = h.backlog.pop_front() {
-                    if h.sent.insert(a.bulletin_id) {
-                        return Some((Ok::<Event, Infallible>(event(&a)), h));
-                    }
-                    continue;
-                }
-                match h.rx.recv().await {
-                    Ok(a) => {
-                        if h.listener.wants(&a, h.app.store.now()) && h.sent.insert(a.bulletin_id) {
-                            return Some((Ok(event(&a)), h));
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // boxed: the stream's state is sized for its largest await, held as
-                        // long as the device listens; the rare reload must not size it
-                        h.backlog = Box::pin(reload(h.app.clone(), h.listener.device_id)).await?;
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            }
+            let (id, data) = next_event(&mut h).await?;
+            Some((Ok::<Event, Infallible>(Event::default().event("emergency").id(id.to_string()).data(data)), h))
         });
-        Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))).into_response())
+        Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)).into_response())
     })
     .await
+}
+
+/// The held stream on the bare connection: what each of thousands of
+/// devices holds costs its socket, its task and `Held`, not hyper's
+/// buffers (BENCHMARKS.md, "Commune radio").
+pub(crate) const LEAN: &[crate::lean::LeanRoute] =
+    &[crate::lean::LeanRoute { method: "GET", path: "/api/v1/radio/device/emergencies", serve: lean_emergencies }];
+
+fn lean_emergencies(state: AppState, req: crate::lean::LeanRequest) -> futures_util::future::BoxFuture<'static, ()> {
+    Box::pin(emergencies_lean(state, req))
+}
+
+async fn emergencies_lean(state: AppState, mut req: crate::lean::LeanRequest) {
+    use crate::lean;
+    let held = hold(&state, &req.headers).await;
+    let mut held = match held {
+        Ok(h) => h,
+        Err(e) => {
+            let lang = req
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(egov_i18n::Lang::from_accept_language)
+                .unwrap_or_default();
+            let mut resp = e.problem(lang);
+            let status = resp.status().as_u16();
+            crate::ctx::lean_api_headers(&state, req.peer, &req.headers, status, resp.headers_mut());
+            lean::answer(&mut req, resp).await;
+            return;
+        }
+    };
+    let mut h = HeaderMap::new();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    crate::ctx::lean_api_headers(&state, req.peer, &req.headers, 200, &mut h);
+    // what is held from here on: the socket, the task, `Held`
+    req.headers = HeaderMap::new();
+    drop(state);
+    if lean::begin(&mut req, StatusCode::OK, &h).await.is_err() {
+        return;
+    }
+    drop(h);
+    let crate::lean::LeanRequest { stream, stop, .. } = &mut req;
+    loop {
+        tokio::select! {
+            e = next_event(&mut held) => match e {
+                Some(e) => {
+                    if lean::chunk(stream, event_text(&e).as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+                None => break,
+            },
+            _ = tokio::time::sleep(KEEP_ALIVE) => {
+                if lean::chunk(stream, b":\n\n").await.is_err() {
+                    return;
+                }
+            }
+            _ = lean::closed(stream) => return,
+            _ = lean::stopped(stop) => break,
+        }
+    }
+    lean::end(stream).await;
 }
 
 /// The device received (and played) an emergency.
@@ -413,6 +500,18 @@ pub(crate) fn routes() -> Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::range;
+
+    #[tokio::test]
+    async fn the_lean_stream_writes_an_event_as_sse_does() {
+        use axum::response::sse::{Event, Sse};
+        use axum::response::IntoResponse;
+        use http_body_util::BodyExt;
+        let e = (42, r#"{"bulletin_id":42,"title":"Bão số 9"}"#.to_string());
+        let one = Event::default().event("emergency").id(e.0.to_string()).data(e.1.clone());
+        let sse = Sse::new(futures_util::stream::iter([Ok::<_, std::convert::Infallible>(one)])).into_response();
+        let bytes = sse.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(String::from_utf8_lossy(&bytes), super::event_text(&e));
+    }
 
     #[test]
     fn ranges_are_read_as_rfc_9110_says() {

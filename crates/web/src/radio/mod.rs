@@ -32,6 +32,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::radio::MIGRATIONS,
     jobs: &[egov_app::radio::hub::FANOUT, egov_app::radio::stats::PRESENCE],
     passthrough: None,
+    lean: device::LEAN,
 };
 
 fn routes() -> Router<AppState> {

@@ -21,6 +21,7 @@ pub const MODULE: Module = Module {
     migrations: egov_store::signin::MIGRATIONS,
     jobs: &[],
     passthrough: None,
+    lean: &[],
 };
 
 fn routes() -> Router<AppState> {
