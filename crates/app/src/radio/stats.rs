@@ -45,6 +45,8 @@ pub struct Figures {
     pub online: usize,
     /// Devices online over the period, a line a day that has notes.
     pub presence: Vec<DayPresence>,
+    /// The same, station by station.
+    pub presence_by_station: BTreeMap<i64, Vec<DayPresence>>,
 }
 
 /// The devices of one day, from its quarter-hour notes (every station's
@@ -159,7 +161,13 @@ pub async fn figures(app: &App, actor: Actor<'_>, from: NaiveDate, to: NaiveDate
     let devices = app.store.radio_devices(None).await?;
     f.devices = devices.len();
     f.online = devices.iter().filter(|d| d.last_seen.is_some_and(|t| now - t < super::ONLINE_MICROS)).count();
-    f.presence = by_day(&app.store.radio_presence(start, end).await?);
+    let notes = app.store.radio_presence(start, end).await?;
+    f.presence = by_day(&notes);
+    let mut stations: BTreeMap<i64, Vec<egov_store::radio::Presence>> = BTreeMap::new();
+    for n in notes {
+        stations.entry(n.station_id).or_default().push(n);
+    }
+    f.presence_by_station = stations.into_iter().map(|(id, notes)| (id, by_day(&notes))).collect();
     Ok(f)
 }
 

@@ -533,6 +533,21 @@ async fn the_dashboard_shows_devices_online_by_day_from_the_quarter_hour_notes()
         .find(|&r| presence.get((r, 0)).map(|c| c.to_string()) == Some(week_ago.date().to_string()))
         .expect("a week ago's line");
     assert_eq!(presence.get((line, 2)), Some(&calamine::Data::Float(0.5)));
+    // and in what the central system collects, station by station, valid against the schema
+    let month = week_ago.format("%Y-%m").to_string();
+    let export = admin.get(&format!("/api/v1/radio/export.json?month={month}")).await.json();
+    let schema = app.client().get("/api/v1/radio/export.schema.json").await.json();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let errors: Vec<String> = validator.iter_errors(&export).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{export}");
+    assert_eq!(
+        export["presence"],
+        serde_json::json!([{"station_id": station, "day": week_ago.date().to_string(), "quarters": 2, "devices": 1,
+            "online_average": 0.5, "fewest_online": 0}])
+    );
+    let mut bad = export.clone();
+    bad["presence"][0]["quarters"] = serde_json::json!(0);
+    assert!(!validator.is_valid(&bad), "a day has at least one note");
     // a month before any note says there is none
     let page = admin.get("/quan-tri/truyen-thanh?thang=2020-01").await;
     assert!(page.text.contains("Chưa có ghi nhận thiết bị trực tuyến"));

@@ -223,9 +223,19 @@ async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQu
             .iter()
             .map(|d| serde_json::json!({"bulletin_id": d.bulletin_id, "devices_reached": d.delivered, "median_ms": d.median_ms.max(0), "last_ms": d.last_ms.max(0)}))
             .collect();
+        let presence: Vec<serde_json::Value> = f
+            .presence_by_station
+            .iter()
+            .flat_map(|(id, days)| {
+                days.iter().map(move |d| {
+                    serde_json::json!({"station_id": id, "day": d.day.to_string(), "quarters": d.quarters, "devices": d.devices,
+                        "online_average": d.online_tenths as f64 / 10.0, "fewest_online": d.fewest_online})
+                })
+            })
+            .collect();
         Ok(Json(serde_json::json!({
             "format": "egov-radio-export",
-            "version": 1,
+            "version": 2,
             "province": {"code": province.map_or("00", |u| u.code.as_str()), "name": province.map_or_else(String::new, |u| u.name.clone())},
             "month": first.format("%Y-%m").to_string(),
             "generated_at": iso(state.app.now()),
@@ -233,6 +243,7 @@ async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQu
             "bulletins": bulletins,
             "broadcast": broadcast,
             "emergencies": emergencies,
+            "presence": presence,
         }))
         .into_response())
     })
