@@ -21,6 +21,7 @@ pub mod gateway;
 pub mod incidents;
 pub mod jobs;
 pub mod network;
+pub mod news;
 pub mod protection;
 pub mod quality;
 pub mod radio;

@@ -5,6 +5,7 @@ pub mod bench_data;
 pub mod demo;
 pub mod demo_incidents;
 pub mod demo_network;
+pub mod demo_news;
 pub mod demo_protection;
 pub mod demo_radio;
 pub mod deploy;

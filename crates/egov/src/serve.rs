@@ -320,6 +320,11 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 }
                 Err(e) => tracing::warn!(error = %e, "the demo's commune radio was not made"),
             }
+            // news: articles in each category, one in English too, one scheduled, one with the editor
+            match egov::demo_news::news(&state.app).await {
+                Ok(()) => println!("demo news: {base}/tin-tuc"),
+                Err(e) => tracing::warn!(error = %e, "the demo's news was not made"),
+            }
         }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.

@@ -14,6 +14,7 @@ pub mod gateway;
 pub mod identity;
 pub mod incidents;
 pub mod network;
+pub mod news;
 pub mod platform;
 pub mod protection;
 pub mod quality;

@@ -41,6 +41,7 @@ register![
     network,    // the specialised data network: probes, uptime, outages, link capacity, status page
     incidents,  // information-security incidents: systems and levels, the register, reports owed
     radio,      // commune radio: stations, devices and their protocol, bulletins, emergencies
+    news,       // the news portal: articles and translations, the editorial workflow, feeds
 ];
 
 use std::sync::Arc;

@@ -251,8 +251,9 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    // every exchange is in the log, chained
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // every exchange is in the log, chained (the log's writer commits
+    // answered exchanges a moment after: wait until it has written them all)
+    settled_log(&app).await;
     let log = ok(app.cli(&["gateway", "log", "--limit", "100000"]));
     let records: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let mut prev = egov_gateway::log::GENESIS.to_string();
@@ -302,6 +303,9 @@ async fn calls_through_the_gateway_are_allowed_by_grants_refused_with_x_road_err
     assert_eq!(ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key])), "nothing new to seal");
     assert_eq!(b.call("GET", SERVICE, "/dossiers/2", vec![]).await.status(), 200);
     assert_eq!(b.call("GET", SERVICE, "/dossiers/3", vec![]).await.status(), 200);
+    while app.store.count_where("gw_log", "1 = 1").await.unwrap() < records.len() as i64 + 2 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     ok(app.cli(&["gateway", "seal", "--audit-anchor-key", &key]));
     let public = ok(app.cli(&["audit", "public-key", "--audit-anchor-key", &key]));
     let today = vn_today();
@@ -655,4 +659,22 @@ async fn an_exchange_the_log_cannot_take_is_never_answered_whole() {
     assert!(!whole().await, "answered whole, though the log could not take it");
     app.store.execute_raw("ALTER TABLE gw_log_away RENAME TO gw_log").await.unwrap();
     assert!(whole().await, "answered again once the log takes exchanges");
+}
+
+/// Waits until the message log stops growing (its writer gathers answered
+/// exchanges for a moment before it commits them): 300 ms without a new
+/// record, within 10 s.
+async fn settled_log(app: &TestApp) {
+    let start = Instant::now();
+    let mut last = (-1, Instant::now());
+    loop {
+        let n = app.store.count_where("gw_log", "1 = 1").await.unwrap();
+        if n != last.0 {
+            last = (n, Instant::now());
+        } else if last.1.elapsed() > Duration::from_millis(300) {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the log kept growing for 10 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -28,6 +28,7 @@ mod incidents;
 mod journeys;
 mod mail;
 mod network;
+mod news;
 mod process;
 mod protection;
 mod protection_agent;

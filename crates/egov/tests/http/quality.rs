@@ -345,9 +345,10 @@ async fn kept_sums_equal_a_count_from_scratch_after_random_activity() {
     // a week later nothing was written, yet open dossiers turned late: still equal
     clock.set(clock.now() + chrono::Duration::days(7));
     assert_kept_equals_scratch(&app.store, clock.now(), "a week later").await;
-    // the submissions no action touched yet are kept by the background keeper
+    // the submissions no action touched yet are kept by the keeper (the
+    // server's job runs it every 15 s: it may have taken them already)
     let pending = app.store.keep_pending(1000).await.unwrap();
-    assert!(pending > 0, "some submissions had no action yet");
+    eprintln!("{pending} submissions were still to keep");
     assert_eq!(app.store.keep_pending(1000).await.unwrap(), 0);
     assert_kept_equals_scratch(&app.store, clock.now(), "all kept").await;
     // and the sums kept step by step are the sums rebuilt from the histories

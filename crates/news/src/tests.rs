@@ -1,0 +1,98 @@
+use chrono::NaiveDateTime;
+
+use crate::workflow::shows;
+use crate::*;
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+#[test]
+fn a_body_keeps_the_rich_text_subset_and_loses_everything_that_runs() {
+    let dirty = r#"<h2 onclick="steal()">Tiêu đề</h2><script>alert(1)</script>
+<p style="width: expression(alert(1))">Đoạn <a href="javascript:alert(1)">xấu</a> và <a href="https://tayninh.gov.vn/a" onmouseover="x()">tốt</a></p>
+<svg><script>alert(2)</script><circle r="1"/></svg><img src="x" onerror="alert(3)" alt="Ảnh">
+<iframe src="https://evil.example"></iframe><table><tr><th scope="col">A</th></tr></table>
+<a href="data:text/html;base64,PHNjcmlwdD4=">data</a><style>p{color:red}</style><ul><li>một</li></ul>"#;
+    let clean = sanitise(dirty);
+    for gone in [
+        "<script",
+        "onclick",
+        "onmouseover",
+        "onerror",
+        "javascript:",
+        "<svg",
+        "<circle",
+        "expression",
+        "style",
+        "<iframe",
+        "data:text",
+    ] {
+        assert!(!clean.contains(gone), "{gone} in {clean}");
+    }
+    for kept in [
+        "<h2>Tiêu đề</h2>",
+        "href=\"https://tayninh.gov.vn/a\"",
+        "rel=\"noopener noreferrer\"",
+        "<img src=\"x\" alt=\"Ảnh\">",
+        "<th scope=\"col\">A</th>",
+        "<li>một</li>",
+    ] {
+        assert!(clean.contains(kept), "{kept} not in {clean}");
+    }
+    assert_eq!(body::text_of("<p>Tin &amp; bài</p><p>hai</p>"), "Tin & bài hai");
+}
+
+#[test]
+fn an_article_says_every_problem_at_once_and_comes_out_clean() {
+    let bad = ArticleInput {
+        language: "fr".into(),
+        body: "<script>x</script>".into(),
+        category: "x".into(),
+        has_image: true,
+        ..Default::default()
+    };
+    let fields: Vec<&str> = bad.check(&["tin-hoat-dong"]).unwrap_err().iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["language", "title", "summary", "body", "category", "image_alt"]);
+    let ok = ArticleInput {
+        language: "vi".into(),
+        title: " Chuyển đổi số năm 2026 ".into(),
+        summary: "Tóm tắt".into(),
+        body: "<p onclick='x'>Nội dung</p>".into(),
+        category: "tin-hoat-dong".into(),
+        tags: "chuyển đổi số,  dữ liệu ,,".into(),
+        ..Default::default()
+    };
+    let a = ok.check(&["tin-hoat-dong"]).unwrap();
+    assert_eq!(
+        (a.title.as_str(), a.body.as_str(), a.tags.clone()),
+        ("Chuyển đổi số năm 2026", "<p>Nội dung</p>", vec!["chuyển đổi số".to_string(), "dữ liệu".into()])
+    );
+    assert_eq!(slug(&a.title), "chuyen-doi-so-nam-2026");
+    assert_eq!(slug("Đường (ĐT.782) — 10%!"), "duong-dt-782-10");
+}
+
+#[test]
+fn the_workflow_goes_writer_editor_publisher_and_says_who_may_not() {
+    let now = at("2026-12-01 08:00");
+    let s = next(State::Draft, Desk::Writer, &Step::Submit).unwrap();
+    assert_eq!(s, State::Review);
+    assert_eq!(next(s, Desk::Writer, &Step::Approve).unwrap_err().key, "err.news.desk");
+    assert_eq!(next(s, Desk::Editor, &Step::SendBack { note: " ".into() }).unwrap_err().field, "note");
+    assert_eq!(next(s, Desk::Editor, &Step::SendBack { note: "Sửa tiêu đề".into() }).unwrap(), State::Draft);
+    let s = next(s, Desk::Editor, &Step::Approve).unwrap();
+    assert_eq!(next(s, Desk::Editor, &Step::Publish { at: now }).unwrap_err().key, "err.news.desk");
+    let s = next(s, Desk::Publisher, &Step::Publish { at: now }).unwrap();
+    assert_eq!(s, State::Published);
+    assert_eq!(next(s, Desk::Publisher, &Step::Submit).unwrap_err().key, "err.news.state");
+    assert_eq!(next(s, Desk::Publisher, &Step::Unpublish { at: now, reason: "".into() }).unwrap_err().field, "reason");
+    let down = next(s, Desk::Publisher, &Step::Unpublish { at: now, reason: "Thông tin đã cũ".into() }).unwrap();
+    assert_eq!(next(down, Desk::Publisher, &Step::Publish { at: now }).unwrap(), State::Published, "published again");
+    // shown from its publication until its unpublication
+    let (p, u) = (Some(at("2026-12-02 07:00")), Some(at("2026-12-05 00:00")));
+    assert!(!shows(State::Published, p, None, at("2026-12-02 06:59")));
+    assert!(shows(State::Published, p, None, at("2026-12-02 07:00")));
+    assert!(shows(State::Unpublished, p, u, at("2026-12-04 23:59")), "until its unpublication");
+    assert!(!shows(State::Unpublished, p, u, at("2026-12-05 00:00")));
+    assert!(!shows(State::Approved, p, None, at("2026-12-03 00:00")));
+}

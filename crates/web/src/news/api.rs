@@ -1,0 +1,287 @@
+//! The newsroom's API (`/api/v1/news/…`, bearer tokens): an agency's
+//! articles, written in Vietnamese or English (a translation linked to its
+//! original), each revision kept, moved through the workflow — writer,
+//! editor, publisher — with scheduled publication and unpublication.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use egov_app::news as na;
+use egov_app::Actor;
+use egov_news::{ArticleInput, Step};
+use egov_store::news::Article;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ctx::Ctx;
+use crate::radio::api::{answer, instant, json};
+use crate::{AppState, WebError};
+
+#[derive(Serialize, ToSchema)]
+pub struct NewsCreated {
+    id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryDoc {
+    code: String,
+    name_vi: String,
+    name_en: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ArticleDoc {
+    id: i64,
+    agency_code: String,
+    /// `vi` or `en`.
+    language: String,
+    /// The other language's version, if there is one.
+    translation_id: Option<i64>,
+    title: String,
+    summary: String,
+    /// HTML in the safe subset, as kept (sanitised).
+    body: String,
+    category: String,
+    tags: Vec<String>,
+    image_alt: String,
+    author: String,
+    /// `draft`, `review`, `approved`, `published` or `unpublished`.
+    state: String,
+    /// Why it was sent back, if it was.
+    note: String,
+    /// Vietnam time.
+    publish_at: Option<String>,
+    unpublish_at: Option<String>,
+    unpublish_reason: String,
+    revision: i64,
+    /// Whether the portal shows it now.
+    shown: bool,
+    /// Its address on the portal.
+    url: String,
+}
+
+pub(crate) fn url_of(a: &Article) -> String {
+    format!("/tin-tuc/{}/{}", a.id, egov_news::slug(&a.a.title))
+}
+
+fn doc(state: &AppState, a: Article) -> ArticleDoc {
+    ArticleDoc {
+        shown: na::shown_now(&state.app, &a),
+        url: url_of(&a),
+        id: a.id,
+        agency_code: a.agency_code,
+        language: a.a.language.as_str().into(),
+        translation_id: a.translation_id,
+        title: a.a.title,
+        summary: a.a.summary,
+        body: a.a.body,
+        category: a.a.category,
+        tags: a.a.tags,
+        image_alt: a.a.image_alt,
+        author: a.author,
+        state: a.state.as_str().into(),
+        note: a.note,
+        publish_at: a.publish_at.map(instant),
+        unpublish_at: a.unpublish_at.map(instant),
+        unpublish_reason: a.unpublish_reason,
+        revision: a.revision,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleRequest {
+    #[schema(pattern = "^(vi|en)$", example = "vi")]
+    language: String,
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    title: String,
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    summary: String,
+    /// HTML: headings, paragraphs, lists, links, images, tables, emphasis,
+    /// quotes; anything else (scripts, event handlers, `javascript:`
+    /// addresses, SVG, styles) is removed when it is saved.
+    #[schema(min_length = 1, max_length = 200000, example = "<p>Sở Khoa học và Công nghệ…</p>")]
+    body: String,
+    /// A category's code (`GET /api/v1/news/categories`).
+    #[schema(max_length = 60, example = "chuyen-doi-so")]
+    category: String,
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    tags: Vec<String>,
+    /// The featured image's alternative text.
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    image_alt: String,
+    /// Written as the other language's version of this article.
+    #[serde(default)]
+    translation_of: Option<i64>,
+}
+
+fn input(r: &ArticleRequest) -> ArticleInput {
+    ArticleInput {
+        language: r.language.clone(),
+        title: r.title.clone(),
+        summary: r.summary.clone(),
+        body: r.body.clone(),
+        category: r.category.clone(),
+        tags: r.tags.iter().map(|t| t.replace(',', " ")).collect::<Vec<_>>().join(","),
+        image_alt: r.image_alt.clone(),
+        has_image: false,
+    }
+}
+
+/// The categories (data), in their order.
+#[utoipa::path(get, operation_id = "news_categories", path = "/api/v1/news/categories", responses((status = 200, body = [CategoryDoc])))]
+async fn categories(State(state): State<AppState>, ctx: Ctx) -> Response {
+    answer(&ctx, async {
+        let list = state.store.news_categories().await?;
+        Ok(Json(
+            list.into_iter().map(|c| CategoryDoc { code: c.code, name_vi: c.name_vi, name_en: c.name_en }).collect::<Vec<_>>(),
+        )
+        .into_response())
+    })
+    .await
+}
+
+/// The articles of the caller's newsroom (every agency's for a system
+/// administrator), newest change first.
+#[utoipa::path(get, operation_id = "news_articles", path = "/api/v1/news/articles", security(("bearer" = [])), responses((status = 200, body = [ArticleDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+async fn articles(State(state): State<AppState>, ctx: Ctx) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let list = na::articles(&state.app, Actor::User(p)).await?;
+        Ok(Json(list.into_iter().map(|a| doc(&state, a)).collect::<Vec<_>>()).into_response())
+    })
+    .await
+}
+
+/// Writes a draft for the caller's agency (or the other language's version
+/// of an article, linked to it both ways).
+#[utoipa::path(post, operation_id = "news_write", path = "/api/v1/news/articles", request_body = ArticleRequest, security(("bearer" = [])), responses((status = 201, body = NewsCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn write(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: ArticleRequest = json(&body)?;
+        let id = na::write(&state.app, Actor::User(p), &input(&r), r.translation_of).await?;
+        Ok((StatusCode::CREATED, Json(NewsCreated { id })).into_response())
+    })
+    .await
+}
+
+/// One article of the caller's newsroom.
+#[utoipa::path(get, operation_id = "news_article", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = ArticleDoc), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let (a, _) = na::article(&state.app, Actor::User(p), id).await?;
+        Ok(Json(doc(&state, a)).into_response())
+    })
+    .await
+}
+
+/// A new revision of an article not yet published (a draft stays one; one
+/// with the editor or the publisher goes back to the editor).
+#[utoipa::path(put, operation_id = "news_edit", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), request_body = ArticleRequest, security(("bearer" = [])), responses((status = 204, description = "kept, as a new revision"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: ArticleRequest = json(&body)?;
+        na::edit(&state.app, Actor::User(p), id, &input(&r)).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// `submit` (writer), `send_back` (editor, publisher; with a note),
+    /// `approve` (editor), `publish` (publisher; at a time), `unpublish`
+    /// (publisher; at a time, with a reason).
+    #[schema(pattern = "^(submit|send_back|approve|publish|unpublish)$")]
+    step: String,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    note: String,
+    /// Vietnam time, `YYYY-MM-DDTHH:MM`; absent: now.
+    #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$", example = "2026-12-02T07:00")]
+    at: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StepDone {
+    /// The article's state now.
+    state: String,
+}
+
+/// Moves an article on in the editorial workflow.
+#[utoipa::path(post, operation_id = "news_step", path = "/api/v1/news/articles/{id}/steps", params(("id" = i64, Path)), request_body = StepRequest, security(("bearer" = [])), responses((status = 200, body = StepDone), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: StepRequest = json(&body)?;
+        na::article(&state.app, Actor::User(p), id).await?;
+        let at = na::when(&state.app, r.at.as_deref())?;
+        let s = match r.step.as_str() {
+            "submit" => Step::Submit,
+            "send_back" => Step::SendBack { note: r.note },
+            "approve" => Step::Approve,
+            "publish" => Step::Publish { at },
+            "unpublish" => Step::Unpublish { at, reason: r.reason },
+            _ => return Err(WebError::BadRequest("step: one of submit, send_back, approve, publish, unpublish".into())),
+        };
+        let now = na::step(&state.app, Actor::User(p), id, &s).await?;
+        Ok(Json(StepDone { state: now.as_str().into() }).into_response())
+    })
+    .await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionDoc {
+    n: i64,
+    title: String,
+    summary: String,
+    body: String,
+    saved_by: String,
+    /// Vietnam time.
+    saved_at: String,
+}
+
+/// Every revision of an article, oldest first.
+#[utoipa::path(get, operation_id = "news_revisions", path = "/api/v1/news/articles/{id}/revisions", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = [RevisionDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        na::article(&state.app, Actor::User(p), id).await?;
+        let list = state.store.news_revisions(id).await?;
+        Ok(Json(
+            list.into_iter()
+                .map(|r| RevisionDoc { n: r.n, title: r.a.title, summary: r.a.summary, body: r.a.body, saved_by: r.saved_by, saved_at: instant(r.saved_at) })
+                .collect::<Vec<_>>(),
+        )
+        .into_response())
+    })
+    .await
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/news/categories", get(categories))
+        .route("/api/v1/news/articles", get(articles).post(write))
+        .route("/api/v1/news/articles/{id}", get(article).put(edit))
+        .route("/api/v1/news/articles/{id}/steps", post(step))
+        .route("/api/v1/news/articles/{id}/revisions", get(revisions))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(categories, articles, write, article, edit, step, revisions),
+    components(schemas(NewsCreated, CategoryDoc, ArticleDoc, ArticleRequest, StepRequest, StepDone, RevisionDoc))
+)]
+pub struct Api;

@@ -1,0 +1,29 @@
+//! The news portal (issue 21): the newsroom's API (articles, their
+//! translations, the editorial workflow, revisions), the public pages and
+//! the feeds.
+
+pub(crate) mod api;
+pub(crate) mod feeds;
+pub(crate) mod messages;
+pub(crate) mod public;
+
+use axum::Router;
+
+use crate::module::{Menu, Module, NavEntry};
+use crate::AppState;
+
+pub const MODULE: Module = Module {
+    name: "news",
+    routes,
+    openapi: || <api::Api as utoipa::OpenApi>::openapi(),
+    nav: &[NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone }],
+    messages: &[messages::MESSAGES],
+    migrations: egov_store::news::MIGRATIONS,
+    jobs: &[],
+    passthrough: None,
+    lean: &[],
+};
+
+fn routes() -> Router<AppState> {
+    api::routes().merge(public::routes()).merge(feeds::routes())
+}
