@@ -38,3 +38,27 @@ pub fn openapi_document() -> serde_json::Value {
     crate::contract::apply(&mut doc);
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    /// Schemas are merged by name: two modules naming different schemas
+    /// alike would have one answer with the other's (as nearly happened
+    /// with two `StepRequest`s).
+    #[test]
+    fn no_two_modules_name_different_schemas_alike() {
+        let mut seen: std::collections::HashMap<String, (&str, serde_json::Value)> = Default::default();
+        for m in crate::modules::MODULES {
+            let Some(c) = (m.openapi)().components else { continue };
+            for (name, schema) in c.schemas {
+                let v = serde_json::to_value(&schema).unwrap();
+                match seen.get(&name) {
+                    Some((other, prev)) => assert_eq!(prev, &v, "the schema {name} is {other}'s and {}'s", m.name),
+                    None => {
+                        seen.insert(name, (m.name, v));
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50, "{}", seen.len());
+    }
+}

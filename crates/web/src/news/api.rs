@@ -25,14 +25,14 @@ pub struct NewsCreated {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CategoryDoc {
+pub struct NewsCategoryDoc {
     code: String,
     name_vi: String,
     name_en: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ArticleDoc {
+pub struct NewsArticleDoc {
     id: i64,
     agency_code: String,
     /// `vi` or `en`.
@@ -66,8 +66,8 @@ pub(crate) fn url_of(a: &Article) -> String {
     format!("/tin-tuc/{}/{}", a.id, egov_news::slug(&a.a.title))
 }
 
-fn doc(state: &AppState, a: Article) -> ArticleDoc {
-    ArticleDoc {
+fn doc(state: &AppState, a: Article) -> NewsArticleDoc {
+    NewsArticleDoc {
         shown: na::shown_now(&state.app, &a),
         url: url_of(&a),
         id: a.id,
@@ -92,7 +92,7 @@ fn doc(state: &AppState, a: Article) -> ArticleDoc {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ArticleRequest {
+pub struct NewsArticleRequest {
     #[schema(pattern = "^(vi|en)$", example = "vi")]
     language: String,
     #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
@@ -119,7 +119,16 @@ pub struct ArticleRequest {
     translation_of: Option<i64>,
 }
 
-fn input(r: &ArticleRequest) -> ArticleInput {
+/// What the schema says of sizes, said with 400 like any breach of it.
+fn fits(r: &NewsArticleRequest) -> Result<(), WebError> {
+    let n = |s: &str| s.chars().count();
+    if n(&r.title) > 300 || n(&r.summary) > 1000 || n(&r.body) > 200_000 || n(&r.category) > 60 || n(&r.image_alt) > 300 || r.tags.len() > 20 {
+        return Err(WebError::BadRequest("a field is longer than the schema allows".into()));
+    }
+    Ok(())
+}
+
+fn input(r: &NewsArticleRequest) -> ArticleInput {
     ArticleInput {
         language: r.language.clone(),
         title: r.title.clone(),
@@ -133,12 +142,12 @@ fn input(r: &ArticleRequest) -> ArticleInput {
 }
 
 /// The categories (data), in their order.
-#[utoipa::path(get, operation_id = "news_categories", path = "/api/v1/news/categories", responses((status = 200, body = [CategoryDoc])))]
+#[utoipa::path(get, operation_id = "news_categories", path = "/api/v1/news/categories", responses((status = 200, body = [NewsCategoryDoc])))]
 async fn categories(State(state): State<AppState>, ctx: Ctx) -> Response {
     answer(&ctx, async {
         let list = state.store.news_categories().await?;
         Ok(Json(
-            list.into_iter().map(|c| CategoryDoc { code: c.code, name_vi: c.name_vi, name_en: c.name_en }).collect::<Vec<_>>(),
+            list.into_iter().map(|c| NewsCategoryDoc { code: c.code, name_vi: c.name_vi, name_en: c.name_en }).collect::<Vec<_>>(),
         )
         .into_response())
     })
@@ -147,7 +156,7 @@ async fn categories(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// The articles of the caller's newsroom (every agency's for a system
 /// administrator), newest change first.
-#[utoipa::path(get, operation_id = "news_articles", path = "/api/v1/news/articles", security(("bearer" = [])), responses((status = 200, body = [ArticleDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "news_articles", path = "/api/v1/news/articles", security(("bearer" = [])), responses((status = 200, body = [NewsArticleDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 async fn articles(State(state): State<AppState>, ctx: Ctx) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -159,11 +168,12 @@ async fn articles(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// Writes a draft for the caller's agency (or the other language's version
 /// of an article, linked to it both ways).
-#[utoipa::path(post, operation_id = "news_write", path = "/api/v1/news/articles", request_body = ArticleRequest, security(("bearer" = [])), responses((status = 201, body = NewsCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "news_write", path = "/api/v1/news/articles", request_body = NewsArticleRequest, security(("bearer" = [])), responses((status = 201, body = NewsCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn write(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: ArticleRequest = json(&body)?;
+        let r: NewsArticleRequest = json(&body)?;
+        fits(&r)?;
         let id = na::write(&state.app, Actor::User(p), &input(&r), r.translation_of).await?;
         Ok((StatusCode::CREATED, Json(NewsCreated { id })).into_response())
     })
@@ -171,7 +181,7 @@ async fn write(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes)
 }
 
 /// One article of the caller's newsroom.
-#[utoipa::path(get, operation_id = "news_article", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = ArticleDoc), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "news_article", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = NewsArticleDoc), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -183,11 +193,12 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
 
 /// A new revision of an article not yet published (a draft stays one; one
 /// with the editor or the publisher goes back to the editor).
-#[utoipa::path(put, operation_id = "news_edit", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), request_body = ArticleRequest, security(("bearer" = [])), responses((status = 204, description = "kept, as a new revision"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(put, operation_id = "news_edit", path = "/api/v1/news/articles/{id}", params(("id" = i64, Path)), request_body = NewsArticleRequest, security(("bearer" = [])), responses((status = 204, description = "kept, as a new revision"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: ArticleRequest = json(&body)?;
+        let r: NewsArticleRequest = json(&body)?;
+        fits(&r)?;
         na::edit(&state.app, Actor::User(p), id, &input(&r)).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     })
@@ -196,36 +207,57 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StepRequest {
+pub struct NewsStepRequest {
     /// `submit` (writer), `send_back` (editor, publisher; with a note),
     /// `approve` (editor), `publish` (publisher; at a time), `unpublish`
     /// (publisher; at a time, with a reason).
     #[schema(pattern = "^(submit|send_back|approve|publish|unpublish)$")]
     step: String,
+    /// For `send_back`: why (at most 2,000 characters).
     #[serde(default)]
-    #[schema(max_length = 2000)]
     note: String,
     /// Vietnam time, `YYYY-MM-DDTHH:MM`; absent: now.
     #[serde(default)]
     #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$", example = "2026-12-02T07:00")]
     at: Option<String>,
+    /// For `unpublish`: why (at most 2,000 characters).
     #[serde(default)]
-    #[schema(max_length = 2000)]
     reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct StepDone {
+pub struct NewsStepDone {
     /// The article's state now.
     state: String,
 }
 
 /// Moves an article on in the editorial workflow.
-#[utoipa::path(post, operation_id = "news_step", path = "/api/v1/news/articles/{id}/steps", params(("id" = i64, Path)), request_body = StepRequest, security(("bearer" = [])), responses((status = 200, body = StepDone), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "news_step", path = "/api/v1/news/articles/{id}/steps", params(("id" = i64, Path)), request_body = NewsStepRequest, security(("bearer" = [])), responses((status = 200, body = NewsStepDone), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: StepRequest = json(&body)?;
+        let r: NewsStepRequest = json(&body)?;
+        // the sizes are rules, not the schema's: text is cleaned of control
+        // characters before it is read, so a count here is not the sender's
+        let long: Vec<egov_app::FieldError> = [("note", &r.note), ("reason", &r.reason)]
+            .into_iter()
+            .filter(|(_, v)| v.chars().count() > 2000)
+            .map(|(f, _)| egov_app::FieldError::new(f, "err.too_long"))
+            .collect();
+        if !long.is_empty() {
+            return Err(WebError::Invalid(long));
+        }
+        let shaped = |t: &str| {
+            t.len() == 16 && t.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                10 => b == b'T',
+                13 => b == b':',
+                _ => b.is_ascii_digit(),
+            })
+        };
+        if r.at.as_deref().is_some_and(|t| !shaped(t)) {
+            return Err(WebError::BadRequest("at: YYYY-MM-DDTHH:MM".into()));
+        }
         na::article(&state.app, Actor::User(p), id).await?;
         let at = na::when(&state.app, r.at.as_deref())?;
         let s = match r.step.as_str() {
@@ -237,13 +269,13 @@ async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body
             _ => return Err(WebError::BadRequest("step: one of submit, send_back, approve, publish, unpublish".into())),
         };
         let now = na::step(&state.app, Actor::User(p), id, &s).await?;
-        Ok(Json(StepDone { state: now.as_str().into() }).into_response())
+        Ok(Json(NewsStepDone { state: now.as_str().into() }).into_response())
     })
     .await
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct RevisionDoc {
+pub struct NewsRevisionDoc {
     n: i64,
     title: String,
     summary: String,
@@ -254,7 +286,7 @@ pub struct RevisionDoc {
 }
 
 /// Every revision of an article, oldest first.
-#[utoipa::path(get, operation_id = "news_revisions", path = "/api/v1/news/articles/{id}/revisions", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = [RevisionDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "news_revisions", path = "/api/v1/news/articles/{id}/revisions", params(("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = [NewsRevisionDoc]), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -262,7 +294,7 @@ async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         let list = state.store.news_revisions(id).await?;
         Ok(Json(
             list.into_iter()
-                .map(|r| RevisionDoc { n: r.n, title: r.a.title, summary: r.a.summary, body: r.a.body, saved_by: r.saved_by, saved_at: instant(r.saved_at) })
+                .map(|r| NewsRevisionDoc { n: r.n, title: r.a.title, summary: r.a.summary, body: r.a.body, saved_by: r.saved_by, saved_at: instant(r.saved_at) })
                 .collect::<Vec<_>>(),
         )
         .into_response())
@@ -282,6 +314,6 @@ pub(crate) fn routes() -> Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(categories, articles, write, article, edit, step, revisions),
-    components(schemas(NewsCreated, CategoryDoc, ArticleDoc, ArticleRequest, StepRequest, StepDone, RevisionDoc))
+    components(schemas(NewsCreated, NewsCategoryDoc, NewsArticleDoc, NewsArticleRequest, NewsStepRequest, NewsStepDone, NewsRevisionDoc))
 )]
 pub struct Api;
