@@ -46,7 +46,8 @@ pub struct ArticleInput {
     pub tags: String,
     /// The featured image's alternative text: required when there is one.
     pub image_alt: String,
-    pub has_image: bool,
+    /// The featured image (an uploaded image's id), if any.
+    pub image: Option<i64>,
 }
 
 /// An article checked: trimmed, its body sanitised, its tags split.
@@ -59,6 +60,9 @@ pub struct NewArticle {
     pub category: String,
     pub tags: Vec<String>,
     pub image_alt: String,
+    /// The featured image, an uploaded image's id.
+    #[serde(default)]
+    pub image: Option<i64>,
 }
 
 fn text(out: &mut Vec<Problem>, field: &'static str, value: &str, max: usize, required: bool) {
@@ -98,7 +102,7 @@ impl ArticleInput {
         if tags.len() > 20 || tags.iter().any(|t| t.chars().count() > 60) {
             out.push(Problem { field: "tags", key: "err.news.tags" });
         }
-        if self.has_image && self.image_alt.trim().is_empty() {
+        if self.image.is_some() && self.image_alt.trim().is_empty() {
             out.push(Problem { field: "image_alt", key: "err.news.alt" });
         }
         text(&mut out, "image_alt", &self.image_alt, 300, false);
@@ -111,6 +115,7 @@ impl ArticleInput {
                 category: self.category.trim().to_string(),
                 tags,
                 image_alt: self.image_alt.trim().to_string(),
+                image: self.image,
             }),
             _ => Err(out),
         }

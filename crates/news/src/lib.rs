@@ -6,6 +6,9 @@
 
 pub mod article;
 pub mod body;
+pub mod compare;
+pub mod image;
+pub mod index;
 pub mod workflow;
 
 pub use article::{slug, ArticleInput, Language, NewArticle};

@@ -49,7 +49,7 @@ fn an_article_says_every_problem_at_once_and_comes_out_clean() {
         language: "fr".into(),
         body: "<script>x</script>".into(),
         category: "x".into(),
-        has_image: true,
+        image: Some(1),
         ..Default::default()
     };
     let fields: Vec<&str> = bad.check(&["tin-hoat-dong"]).unwrap_err().iter().map(|p| p.field).collect();
@@ -95,4 +95,83 @@ fn the_workflow_goes_writer_editor_publisher_and_says_who_may_not() {
     assert!(shows(State::Unpublished, p, u, at("2026-12-04 23:59")), "until its unpublication");
     assert!(!shows(State::Unpublished, p, u, at("2026-12-05 00:00")));
     assert!(!shows(State::Approved, p, None, at("2026-12-03 00:00")));
+}
+
+fn sample() -> NewArticle {
+    NewArticle {
+        language: Language::Vi,
+        title: "Chuyển đổi số năm 2026".into(),
+        summary: "Tỉnh đẩy mạnh".into(),
+        body: "<p>Đoạn một.</p><h2>Kết quả</h2><ul><li>Một</li><li>Hai</li></ul>".into(),
+        category: "chuyen-doi-so".into(),
+        tags: vec!["Dữ liệu số".into()],
+        image_alt: String::new(),
+        image: None,
+    }
+}
+
+#[test]
+fn an_article_is_found_by_its_words_folded_as_the_catalog_folds_them() {
+    let f = crate::index::folded(&sample());
+    assert!(f.starts_with("chuyen doi so nam 2026 tinh"), "{f}");
+    assert_eq!(f.matches("so ").count(), 1, "each word once: {f}");
+    for q in ["CHUYEN ĐỔI", "dữ liệu", "ket qua", "chuy"] {
+        assert!(crate::index::matches(&f, &crate::index::words(q)), "{q}");
+    }
+    for q in ["chuyen khoan", "hai ba"] {
+        assert!(!crate::index::matches(&f, &crate::index::words(q)), "{q}");
+    }
+    assert_eq!(crate::index::tag_key("Dữ liệu số"), "du-lieu-so");
+    assert_eq!(crate::index::words("  ").len(), 0);
+    assert_eq!(crate::index::words("a b c d e f g h i j").len(), 8);
+}
+
+#[test]
+fn two_revisions_compare_block_by_block() {
+    use crate::compare::{compare, lines, Line};
+    let labels = ["Tiêu đề", "Tóm tắt", "Chuyên mục", "Thẻ", "Ảnh"];
+    let old = sample();
+    let mut new = old.clone();
+    new.title = "Chuyển đổi số 2026".into();
+    new.body = "<p>Đoạn một.</p><h2>Kết quả</h2><ul><li>Một</li><li>Ba</li></ul>".into();
+    let (a, b) = (lines(&old, labels), lines(&new, labels));
+    assert_eq!(a[5..], ["Đoạn một.", "Kết quả", "Một", "Hai"]);
+    let d = compare(&a, &b);
+    let removed: Vec<&Line> = d.iter().filter(|l| matches!(l, Line::Removed(_))).collect();
+    let added: Vec<&Line> = d.iter().filter(|l| matches!(l, Line::Added(_))).collect();
+    assert_eq!(removed, [&Line::Removed("Tiêu đề: Chuyển đổi số năm 2026".into()), &Line::Removed("Hai".into())]);
+    assert_eq!(added, [&Line::Added("Tiêu đề: Chuyển đổi số 2026".into()), &Line::Added("Ba".into())]);
+    assert_eq!(d.iter().filter(|l| matches!(l, Line::Same(_))).count(), 7);
+}
+
+#[test]
+fn an_image_is_read_from_its_bytes_and_made_into_the_sizes_served() {
+    // a 1,200 × 600 PNG with a transparent half
+    let img = ::image::RgbaImage::from_fn(1200, 600, |x, _| {
+        if x < 600 {
+            ::image::Rgba([200, 30, 30, 255])
+        } else {
+            ::image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), ::image::ImageFormat::Png).unwrap();
+    let ((w, h), sizes) = crate::image::sizes(&png).unwrap();
+    assert_eq!((w, h), (1200, 600));
+    let got: Vec<(u32, u32)> = sizes.iter().map(|s| (s.width, s.height)).collect();
+    assert_eq!(got, [(480, 240), (960, 480), (1200, 600)]);
+    for s in &sizes {
+        let back = ::image::load_from_memory(&s.bytes).unwrap();
+        assert_eq!(::image::guess_format(&s.bytes).unwrap(), ::image::ImageFormat::Jpeg);
+        assert_eq!((back.width(), back.height()), (s.width, s.height));
+        // the transparent half is white, the other red
+        let px = back.to_rgb8();
+        let (left, right) = (px.get_pixel(10, 10).0, px.get_pixel(s.width - 10, 10).0);
+        assert!(left[0] > 150 && left[1] < 80, "{left:?}");
+        assert!(right.iter().all(|c| *c > 240), "{right:?}");
+    }
+    // what is not an image, whatever it is called, is refused; so is a broken one
+    assert_eq!(crate::image::sizes(b"<svg onload=alert(1)></svg>").unwrap_err().key, "err.news.image");
+    assert_eq!(crate::image::sizes(b"GIF89a\x01\x00\x01\x00").unwrap_err().key, "err.news.image");
+    assert_eq!(crate::image::sizes(&png[..200]).unwrap_err().key, "err.news.image_broken");
 }

@@ -23,6 +23,11 @@ pub const SESSION_COOKIE: &str = "egov_session";
 pub const CSRF_COOKIE: &str = "egov_csrf";
 pub const LANG_COOKIE: &str = "egov_lang";
 
+/// Marks an answer a shared cache may keep (a public page, the same for
+/// every visitor not signed in): the middleware sets no cookie on it.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedCache;
+
 /// How the principal was identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVia {
@@ -184,8 +189,11 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             resp = uniform_error(&ctx, is_api, resp).await;
         }
         let secure = state.settings.cookie_secure;
+        // a page shared caches may keep sets no cookie: its CSRF token waits
+        // for a page with a form
+        let shared = resp.extensions().get::<SharedCache>().is_some();
         let h = resp.headers_mut();
-        if let Some(c) = new_csrf_cookie {
+        if let Some(c) = new_csrf_cookie.filter(|_| !shared) {
             h.append(SET_COOKIE, set_cookie(CSRF_COOKIE, &c, None, secure));
         }
         if let Some(l) = explicit_lang {

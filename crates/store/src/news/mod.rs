@@ -5,7 +5,10 @@ use egov_news::{Language, NewArticle, State};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal");
+
+mod portal;
+pub use portal::{Image, ImageSize, Shown};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
@@ -32,6 +35,8 @@ pub struct Article {
     pub created_at: i64,
     pub updated_at: i64,
     pub revision: i64,
+    /// The publisher features it on the portal's home.
+    pub featured: bool,
 }
 
 /// One revision: the article as it was saved then.
@@ -57,7 +62,7 @@ fn corrupt(what: &str, v: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}: {v}"))
 }
 
-fn article(r: &sqlx::any::AnyRow) -> Result<Article> {
+pub(crate) fn article(r: &sqlx::any::AnyRow) -> Result<Article> {
     let (language, state, tags): (String, String, String) = (get(r, "language")?, get(r, "state")?, get(r, "tags")?);
     Ok(Article {
         id: get(r, "id")?,
@@ -71,6 +76,7 @@ fn article(r: &sqlx::any::AnyRow) -> Result<Article> {
             category: get(r, "category")?,
             tags: serde_json::from_str(&tags).map_err(|_| corrupt("an article's tags", &tags))?,
             image_alt: get(r, "image_alt")?,
+            image: get(r, "image_id")?,
         },
         author: get(r, "author")?,
         state: State::parse(&state).ok_or_else(|| corrupt("an article's state", &state))?,
@@ -81,11 +87,12 @@ fn article(r: &sqlx::any::AnyRow) -> Result<Article> {
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
         revision: get(r, "revision")?,
+        featured: get::<i64>(r, "featured")? != 0,
     })
 }
 
 /// The condition of an article shown at `$1` (micros).
-const SHOWN: &str =
+pub(crate) const SHOWN: &str =
     "state IN ('published', 'unpublished') AND publish_at <= $1 AND (unpublish_at IS NULL OR unpublish_at > $1)";
 
 impl Store {
@@ -123,38 +130,6 @@ impl Store {
             }
         };
         rows.iter().map(article).collect()
-    }
-
-    /// The articles shown at `now` (micros) in a language, of a category
-    /// (any: none), newest publication first: a page of them, and how many
-    /// there are in all.
-    pub async fn news_shown(
-        &self,
-        now: i64,
-        language: Language,
-        category: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<Article>, i64)> {
-        let cat = category.unwrap_or("");
-        let filter = format!("{SHOWN} AND language = $2 AND ($3 = '' OR category = $3)");
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM news_articles WHERE {filter}"))
-            .bind(now)
-            .bind(language.as_str())
-            .bind(cat)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows = sqlx::query(&format!(
-            "SELECT * FROM news_articles WHERE {filter} ORDER BY publish_at DESC, id DESC LIMIT $4 OFFSET $5"
-        ))
-        .bind(now)
-        .bind(language.as_str())
-        .bind(cat)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok((rows.iter().map(article).collect::<Result<_>>()?, total))
     }
 
     pub async fn news_revisions(&self, id: i64) -> Result<Vec<Revision>> {
@@ -199,7 +174,7 @@ impl WriteTx {
                 let n = before.revision + 1;
                 sqlx::query(
                     "UPDATE news_articles SET language = $2, title = $3, summary = $4, body = $5, category = $6, tags = $7, \
-                     image_alt = $8, state = $9, updated_at = $10, revision = $11 WHERE id = $1",
+                     image_alt = $8, state = $9, updated_at = $10, revision = $11, image_id = $12 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(a.language.as_str())
@@ -212,6 +187,7 @@ impl WriteTx {
                 .bind(state.as_str())
                 .bind(now)
                 .bind(n)
+                .bind(a.image)
                 .execute(self.conn())
                 .await?;
                 (id, n, Some(before.a))
@@ -219,8 +195,8 @@ impl WriteTx {
             None => {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO news_articles (agency_code, language, title, summary, body, category, tags, image_alt, \
-                     author, state, created_at, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) \
-                     RETURNING id",
+                     author, state, created_at, updated_at, revision, image_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12) RETURNING id",
                 )
                 .bind(agency)
                 .bind(a.language.as_str())
@@ -233,6 +209,7 @@ impl WriteTx {
                 .bind(actor)
                 .bind(state.as_str())
                 .bind(now)
+                .bind(a.image)
                 .fetch_one(self.conn())
                 .await?;
                 (id, 1, None)
@@ -248,6 +225,7 @@ impl WriteTx {
         .bind(now)
         .execute(self.conn())
         .await?;
+        self.news_index(id, a, n).await?;
         self.audit(egov_audit::Event::new(
             actor,
             "news.article",
@@ -267,6 +245,7 @@ impl WriteTx {
                 .execute(self.conn())
                 .await?;
         }
+        self.news_changed().await?;
         self.audit(egov_audit::Event::new(
             actor,
             "news.translation",
@@ -294,6 +273,7 @@ impl WriteTx {
         .await?;
         let after = serde_json::json!({"step": step, "state": m.state.as_str(), "note": m.note, "publish_at": m.publish_at,
             "unpublish_at": m.unpublish_at, "reason": m.unpublish_reason});
+        self.news_changed().await?;
         self.audit(egov_audit::Event::new(actor, "news.step", format!("news-article:{id}"), None::<&()>, Some(&after)));
         Ok(())
     }

@@ -46,6 +46,10 @@ pub struct NewsArticleDoc {
     category: String,
     tags: Vec<String>,
     image_alt: String,
+    /// The featured image (`POST /api/v1/news/images`), if any.
+    image: Option<i64>,
+    /// Featured on the portal's home.
+    featured: bool,
     author: String,
     /// `draft`, `review`, `approved`, `published` or `unpublished`.
     state: String,
@@ -80,6 +84,8 @@ fn doc(state: &AppState, a: Article) -> NewsArticleDoc {
         category: a.a.category,
         tags: a.a.tags,
         image_alt: a.a.image_alt,
+        image: a.a.image,
+        featured: a.featured,
         author: a.author,
         state: a.state.as_str().into(),
         note: a.note,
@@ -114,6 +120,10 @@ pub struct NewsArticleRequest {
     #[serde(default)]
     #[schema(max_length = 300)]
     image_alt: String,
+    /// The featured image: an image uploaded by this newsroom
+    /// (`POST /api/v1/news/images`); its alternative text is then required.
+    #[serde(default)]
+    image: Option<i64>,
     /// Written as the other language's version of this article.
     #[serde(default)]
     translation_of: Option<i64>,
@@ -137,7 +147,7 @@ fn input(r: &NewsArticleRequest) -> ArticleInput {
         category: r.category.clone(),
         tags: r.tags.iter().map(|t| t.replace(',', " ")).collect::<Vec<_>>().join(","),
         image_alt: r.image_alt.clone(),
-        has_image: false,
+        image: r.image,
     }
 }
 
@@ -302,8 +312,71 @@ async fn revisions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     .await
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct NewsImageDoc {
+    id: i64,
+    /// The picture as uploaded, in pixels.
+    width: i64,
+    height: i64,
+    /// Where each size is served (JPEG), narrowest first.
+    sizes: Vec<NewsImageSizeDoc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewsImageSizeDoc {
+    width: i64,
+    height: i64,
+    url: String,
+}
+
+pub(crate) fn image_doc(img: egov_store::news::Image) -> NewsImageDoc {
+    NewsImageDoc {
+        id: img.id,
+        width: img.width,
+        height: img.height,
+        sizes: img
+            .sizes
+            .iter()
+            .map(|s| NewsImageSizeDoc { width: s.width, height: s.height, url: format!("/tin-tuc/anh/{}/{}.jpg", img.id, s.width) })
+            .collect(),
+    }
+}
+
+/// Uploads a featured image for the caller's newsroom: JPEG, PNG or WebP,
+/// its kind read from its bytes; kept in the sizes the portal serves.
+#[utoipa::path(post, operation_id = "news_image_upload", path = "/api/v1/news/images", request_body(content = Vec<u8>, content_type = "application/octet-stream"), security(("bearer" = [])), responses((status = 201, body = NewsImageDoc), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn upload(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let id = na::upload_image(&state.app, Actor::User(p), None, body.to_vec()).await?;
+        let img = na::image(&state.app, id).await?;
+        Ok((StatusCode::CREATED, Json(image_doc(img))).into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewsFeatureRequest {
+    featured: bool,
+}
+
+/// The publisher features an article on the portal's home, or stops.
+#[utoipa::path(put, operation_id = "news_feature", path = "/api/v1/news/articles/{id}/featured", params(("id" = i64, Path)), request_body = NewsFeatureRequest, security(("bearer" = [])), responses((status = 204, description = "done"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+async fn feature(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
+    answer(&ctx, async {
+        let p = ctx.api_principal()?;
+        let r: NewsFeatureRequest = json(&body)?;
+        na::feature(&state.app, Actor::User(p), id, r.featured).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/news/images", post(upload))
+        .route("/api/v1/news/articles/{id}/featured", axum::routing::put(feature))
         .route("/api/v1/news/categories", get(categories))
         .route("/api/v1/news/articles", get(articles).post(write))
         .route("/api/v1/news/articles/{id}", get(article).put(edit))
@@ -313,7 +386,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(categories, articles, write, article, edit, step, revisions),
-    components(schemas(NewsCreated, NewsCategoryDoc, NewsArticleDoc, NewsArticleRequest, NewsStepRequest, NewsStepDone, NewsRevisionDoc))
+    paths(categories, articles, write, article, edit, step, revisions, upload, feature),
+    components(schemas(NewsImageDoc, NewsImageSizeDoc, NewsFeatureRequest, NewsCreated, NewsCategoryDoc, NewsArticleDoc, NewsArticleRequest, NewsStepRequest, NewsStepDone, NewsRevisionDoc))
 )]
 pub struct Api;

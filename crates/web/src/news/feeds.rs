@@ -50,7 +50,11 @@ async fn feed(state: &AppState, ctx: &Ctx, headers: &HeaderMap, q: &HashMap<Stri
     };
     let language = language_of(ctx.lang);
     let now = egov_kernel::vn::to_micros(state.app.now());
-    let (items, _) = state.store.news_shown(now, language, category.as_ref().map(|c| c.0.as_str()), 30, 0).await?;
+    let shown = egov_store::news::Shown {
+        category: category.as_ref().map(|c| c.0.as_str()),
+        ..egov_store::news::Shown::all(Some(language))
+    };
+    let (items, _) = state.store.news_shown(now, &shown, 30, 0).await?;
     let site = t(ctx.lang, "site.name");
     let title = match &category {
         Some((_, name)) => format!("{name} · {site}"),
@@ -145,6 +149,51 @@ fn language_lang(l: Language) -> egov_i18n::Lang {
     }
 }
 
+/// The sitemap (sitemaps.org 0.9): the news pages in both languages, each
+/// category's, and every article shown, with when it last changed; an
+/// article with a translation names it (`xhtml:link` alternates).
+async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    let origin = crate::signin::pages::origin(&state, &headers);
+    let articles = egov_app::news::sitemap(&state.app).await?;
+    let categories = state.store.news_categories().await?;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let newest = articles.iter().map(|a| a.updated_at.max(a.publish_at.unwrap_or(0))).max();
+    for lang in ["vi", "en"] {
+        out.push_str(&format!("<url><loc>{}</loc>", xml(&format!("{origin}/tin-tuc?lang={lang}"))));
+        if let Some(m) = newest {
+            out.push_str(&format!("<lastmod>{}</lastmod>", rfc3339(Some(m))));
+        }
+        out.push_str("<changefreq>hourly</changefreq><priority>1.0</priority></url>\n");
+        for c in &categories {
+            out.push_str(&format!(
+                "<url><loc>{}</loc><changefreq>daily</changefreq><priority>0.6</priority></url>\n",
+                xml(&format!("{origin}/tin-tuc?chuyen-muc={}&lang={lang}", c.code))
+            ));
+        }
+    }
+    for a in &articles {
+        let loc = format!("{origin}{}", super::api::url_of(a));
+        out.push_str(&format!("<url><loc>{}</loc><lastmod>{}</lastmod>", xml(&loc), rfc3339(Some(a.updated_at.max(a.publish_at.unwrap_or(0))))));
+        if let Some(t) = a.translation_id.and_then(|t| articles.iter().find(|x| x.id == t)) {
+            for x in [a, t] {
+                out.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    x.a.language.as_str(),
+                    xml(&format!("{origin}{}", super::api::url_of(x)))
+                ));
+            }
+        }
+        out.push_str("<priority>0.8</priority></url>\n");
+    }
+    out.push_str("</urlset>\n");
+    Ok(answer(out, "application/xml; charset=utf-8"))
+}
+
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/tin-tuc/rss.xml", get(rss)).route("/tin-tuc/atom.xml", get(atom))
+    Router::new()
+        .route("/tin-tuc/rss.xml", get(rss))
+        .route("/tin-tuc/atom.xml", get(atom))
+        .route("/sitemap.xml", get(sitemap))
 }

@@ -3,6 +3,7 @@
 //! the feeds.
 
 pub(crate) mod api;
+pub(crate) mod cache;
 pub(crate) mod feeds;
 pub(crate) mod messages;
 pub(crate) mod public;
@@ -19,7 +20,7 @@ pub const MODULE: Module = Module {
     nav: &[NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone }],
     messages: &[messages::MESSAGES],
     migrations: egov_store::news::MIGRATIONS,
-    jobs: &[],
+    jobs: &[egov_app::news::INDEX],
     passthrough: None,
     lean: &[],
 };

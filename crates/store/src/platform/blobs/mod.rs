@@ -19,6 +19,10 @@ use folder::Folder;
 pub use s3::S3Spec;
 use s3::S3;
 
+/// The tables whose `blob_key` names blobs: a blob no row of them names is
+/// an orphan.
+const NAMED_BY: &[&str] = &["dossier_files", "news_image_sizes"];
+
 /// A stored blob: its key (where it lives), size and SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blob {
@@ -299,11 +303,11 @@ pub struct SweepReport {
 }
 
 impl crate::Store {
-    /// Every file a dossier names: its blob key and digest (what a backup
-    /// copies and a restore checks).
+    /// Every file a row names (a dossier's file, a news image's size): its
+    /// blob key and digest (what a backup copies and a restore checks).
     pub async fn named_files(&self) -> Result<Vec<(String, String)>> {
-        let rows =
-            sqlx::query("SELECT blob_key, sha256 FROM dossier_files ORDER BY blob_key").fetch_all(&self.pool).await?;
+        let sql = NAMED_BY.iter().map(|t| format!("SELECT blob_key, sha256 FROM {t}")).collect::<Vec<_>>().join(" UNION ALL ");
+        let rows = sqlx::query(&format!("{sql} ORDER BY blob_key")).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok((crate::get(r, "blob_key")?, crate::get(r, "sha256")?))).collect()
     }
 
@@ -318,7 +322,8 @@ impl crate::Store {
         Ok(())
     }
 
-    /// Removes the files that no dossier names and that are older than
+    /// Removes the files that no row names (a dossier's file, a news
+    /// image's size) and that are older than
     /// `min_age`: those of submissions that failed or were cut short by a
     /// crash before their commit. Recent files are left alone, since a
     /// submission in flight writes its files before its row.
@@ -337,7 +342,12 @@ impl crate::Store {
                 Default::default()
             } else {
                 let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
-                let sql = format!("SELECT blob_key FROM dossier_files WHERE blob_key IN ({})", marks.join(", "));
+                let marks = marks.join(", ");
+                let sql = NAMED_BY
+                    .iter()
+                    .map(|t| format!("SELECT blob_key FROM {t} WHERE blob_key IN ({marks})"))
+                    .collect::<Vec<_>>()
+                    .join(" UNION ");
                 let mut q = sqlx::query_scalar::<_, String>(&sql);
                 for k in &keys {
                     q = q.bind(*k);

@@ -8,10 +8,15 @@
 
 use chrono::NaiveDateTime;
 use egov_identity::Role;
-use egov_news::{next, ArticleInput, Desk, Language, State, Step};
+use egov_news::{next, ArticleInput, Desk, State, Step};
 use egov_store::news::{Article, Moved};
 
 use crate::{Actor, App, AppError, FieldError, Refusal};
+
+mod portal;
+pub use portal::{
+    feature, featured, image, latest_by_category, listing, sections, sitemap, upload_image, version, Filter, INDEX,
+};
 
 /// How many articles a public page lists.
 pub const PAGE: i64 = 12;
@@ -41,7 +46,7 @@ pub fn desk(actor: Actor<'_>, agency: &str) -> Option<Desk> {
 }
 
 /// The agency an actor writes for: its own.
-fn own_agency(actor: Actor<'_>) -> Result<String, AppError> {
+pub(crate) fn own_agency(actor: Actor<'_>) -> Result<String, AppError> {
     match actor {
         Actor::User(p) if p.is_official() => {
             p.agency_id.as_ref().map(|a| a.as_str().to_string()).ok_or(AppError::Forbidden)
@@ -54,14 +59,25 @@ fn invalid(problems: Vec<egov_news::Problem>) -> AppError {
     AppError::Invalid(problems.into_iter().map(|p| FieldError::new(p.field, p.key)).collect())
 }
 
-async fn checked(app: &App, input: &ArticleInput) -> Result<egov_news::NewArticle, AppError> {
+/// The article checked, every problem at once; its image must be one
+/// uploaded for `agency`'s newsroom.
+async fn checked(app: &App, input: &ArticleInput, agency: &str) -> Result<egov_news::NewArticle, AppError> {
     let cats = app.store.news_categories().await?;
     let codes: Vec<&str> = cats.iter().map(|c| c.code.as_str()).collect();
+    let mut problems = input.check(&codes).err().unwrap_or_default();
+    if let Some(i) = input.image {
+        if app.store.news_image(i).await?.is_none_or(|img| img.agency_code != agency) {
+            problems.push(egov_news::Problem { field: "image", key: "err.option" });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
     input.check(&codes).map_err(invalid)
 }
 
 /// An article the actor works on (its agency's newsroom), with the desk.
-async fn held(app: &App, actor: Actor<'_>, id: i64) -> Result<(Article, Desk), AppError> {
+pub(crate) async fn held(app: &App, actor: Actor<'_>, id: i64) -> Result<(Article, Desk), AppError> {
     let a = app.store.news_article(id).await?.ok_or(AppError::NotFound)?;
     let d = desk(actor, &a.agency_code).ok_or(AppError::NotFound)?;
     Ok((a, d))
@@ -89,7 +105,11 @@ pub async fn write_in(
     translation_of: Option<i64>,
 ) -> Result<i64, AppError> {
     desk(actor, agency).ok_or(AppError::Forbidden)?;
-    let a = checked(app, input).await?;
+    let home = match translation_of {
+        Some(t) => app.store.news_article(t).await?.map_or_else(|| agency.to_string(), |o| o.agency_code),
+        None => agency.to_string(),
+    };
+    let a = checked(app, input, &home).await?;
     let original = match translation_of {
         Some(t) => {
             let (o, _) = held(app, actor, t).await?;
@@ -125,7 +145,7 @@ pub async fn edit(app: &App, actor: Actor<'_>, id: i64, input: &ArticleInput) ->
             return Err(AppError::refused(Refusal::Conflict, "err.news.published", ""))
         }
     };
-    let a = checked(app, input).await?;
+    let a = checked(app, input, &old.agency_code).await?;
     if old.translation_id.is_some() && a.language != old.a.language {
         return Err(AppError::Invalid(vec![FieldError::new("language", "err.news.same_language")]));
     }
@@ -210,20 +230,6 @@ pub async fn public(app: &App, id: i64) -> Result<(Article, Option<Article>), Ap
         None => None,
     };
     Ok((a, t))
-}
-
-/// A page (from 1) of the articles shown in a language, of a category
-/// (any: none): the page's articles and how many pages there are.
-pub async fn listing(
-    app: &App,
-    language: Language,
-    category: Option<&str>,
-    page: i64,
-) -> Result<(Vec<Article>, i64), AppError> {
-    let page = page.max(1);
-    let now = egov_kernel::vn::to_micros(app.now());
-    let (list, total) = app.store.news_shown(now, language, category, PAGE, (page - 1) * PAGE).await?;
-    Ok((list, ((total + PAGE - 1) / PAGE).max(1)))
 }
 
 /// When a step's time is given as text (`YYYY-MM-DDTHH:MM`), or now.
