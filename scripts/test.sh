@@ -31,6 +31,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/sbin/snmpd ] || missing+=(snmpd)
 # commune radio: a real MP3 made by an encoder, read back by egov's decoder
 command -v lame >/dev/null 2>&1 || missing+=(lame)
+# the news portal's sitemap, checked against the sitemaps.org schema
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 # the mail tests' SMTP server: aiosmtpd under Debian's own Python
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -28,7 +28,9 @@ pub fn lines(a: &NewArticle, labels: [&str; 5]) -> Vec<String> {
         format!("{}: {}", labels[4], a.image_alt),
     ];
     let mut blocks = a.body.clone();
-    for end in ["</p>", "</h2>", "</h3>", "</h4>", "</li>", "</tr>", "</caption>", "</figcaption>", "</blockquote>", "<br>"] {
+    for end in
+        ["</p>", "</h2>", "</h3>", "</h4>", "</li>", "</tr>", "</caption>", "</figcaption>", "</blockquote>", "<br>"]
+    {
         blocks = blocks.replace(end, &format!("{end}\n"));
     }
     out.extend(blocks.lines().map(crate::body::text_of).filter(|l| !l.is_empty()));

@@ -9,7 +9,11 @@ use crate::{slug, NewArticle};
 pub fn folded(a: &NewArticle) -> String {
     let all = format!("{} {} {} {}", a.title, a.summary, crate::body::text_of(&a.body), a.tags.join(" "));
     let mut seen = std::collections::HashSet::new();
-    egov_catalog::search::fold(&all).split(' ').filter(|w| !w.is_empty() && seen.insert(*w)).collect::<Vec<_>>().join(" ")
+    egov_catalog::search::fold(&all)
+        .split(' ')
+        .filter(|w| !w.is_empty() && seen.insert(*w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A search's words, folded: at most 8, each of at most 40 characters.

@@ -13,7 +13,7 @@ pub mod workflow;
 
 pub use article::{slug, ArticleInput, Language, NewArticle};
 pub use body::sanitise;
-pub use workflow::{next, Desk, State, Step};
+pub use workflow::{next, open_steps, Desk, State, Step};
 
 /// A problem of one field: its name and the i18n key of its message.
 #[derive(Debug, Clone, PartialEq, Eq)]

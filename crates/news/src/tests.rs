@@ -175,3 +175,15 @@ fn an_image_is_read_from_its_bytes_and_made_into_the_sizes_served() {
     assert_eq!(crate::image::sizes(b"GIF89a\x01\x00\x01\x00").unwrap_err().key, "err.news.image");
     assert_eq!(crate::image::sizes(&png[..200]).unwrap_err().key, "err.news.image_broken");
 }
+
+#[test]
+fn the_steps_offered_are_those_the_workflow_allows() {
+    use crate::workflow::open_steps;
+    assert_eq!(open_steps(State::Draft, Desk::Writer), ["submit"]);
+    assert_eq!(open_steps(State::Review, Desk::Writer), Vec::<&str>::new());
+    assert_eq!(open_steps(State::Review, Desk::Editor), ["send_back", "approve"]);
+    assert_eq!(open_steps(State::Approved, Desk::Editor), Vec::<&str>::new());
+    assert_eq!(open_steps(State::Approved, Desk::Publisher), ["send_back", "publish"]);
+    assert_eq!(open_steps(State::Published, Desk::Publisher), ["unpublish"]);
+    assert_eq!(open_steps(State::Unpublished, Desk::Publisher), ["publish"]);
+}

@@ -118,3 +118,17 @@ pub fn shows(
         && publish_at.is_some_and(|p| p <= now)
         && unpublish_at.is_none_or(|u| now < u)
 }
+
+/// The steps open at `desk` on an article in `state` (their names), for a
+/// page to offer: exactly those [`next`] allows, given what each needs.
+pub fn open_steps(state: State, desk: Desk) -> Vec<&'static str> {
+    let at = NaiveDateTime::default();
+    let filled = [
+        Step::Submit,
+        Step::SendBack { note: "-".into() },
+        Step::Approve,
+        Step::Publish { at },
+        Step::Unpublish { at, reason: "-".into() },
+    ];
+    filled.iter().filter(|s| next(state, desk, s).is_ok()).map(Step::name).collect()
+}

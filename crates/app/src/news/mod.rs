@@ -45,6 +45,12 @@ pub fn desk(actor: Actor<'_>, agency: &str) -> Option<Desk> {
     })
 }
 
+/// Whether the actor has a newsroom: an official of an agency, or a
+/// system administrator (every agency's).
+pub fn may_write(actor: Actor<'_>) -> bool {
+    actor.is_system() || own_agency(actor).is_ok_and(|a| desk(actor, &a).is_some())
+}
+
 /// The agency an actor writes for: its own.
 pub(crate) fn own_agency(actor: Actor<'_>) -> Result<String, AppError> {
     match actor {

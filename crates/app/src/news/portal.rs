@@ -54,7 +54,11 @@ pub async fn featured(app: &App, language: Language) -> Result<Vec<Article>, App
 
 /// The latest `n` articles of each category (those with any), in the
 /// categories' order.
-pub async fn latest_by_category(app: &App, language: Language, n: i64) -> Result<Vec<(String, Vec<Article>)>, AppError> {
+pub async fn latest_by_category(
+    app: &App,
+    language: Language,
+    n: i64,
+) -> Result<Vec<(String, Vec<Article>)>, AppError> {
     let mut out = Vec::new();
     for c in app.store.news_categories().await? {
         let shown = Shown { category: Some(&c.code), ..Shown::all(Some(language)) };
@@ -133,7 +137,8 @@ pub async fn upload_image(app: &App, actor: Actor<'_>, agency: Option<&str>, byt
         });
     }
     let mut tx = app.store.begin_write().await?;
-    let id = tx.news_image_add(&agency, (i64::from(w), i64::from(h)), &sizes, &actor.audit_name(), app.store.now()).await?;
+    let id =
+        tx.news_image_add(&agency, (i64::from(w), i64::from(h)), &sizes, &actor.audit_name(), app.store.now()).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -6,14 +6,14 @@
 
 use crate::common::*;
 
-fn article(language: &str, title: &str, body: &str) -> serde_json::Value {
+pub fn article(language: &str, title: &str, body: &str) -> serde_json::Value {
     serde_json::json!({"language": language, "title": title, "summary": format!("Tóm tắt: {title}"), "body": body,
         "category": "chuyen-doi-so", "tags": ["chuyển đổi số", "dữ liệu"]})
 }
 
 /// Writes an article as the commune's writer, has it approved by its editor
 /// and published by its publisher at `at` (none: now). Its id.
-async fn published(app: &TestApp, body: serde_json::Value, at: Option<&str>) -> i64 {
+pub async fn published(app: &TestApp, body: serde_json::Value, at: Option<&str>) -> i64 {
     let writer = app.as_user("demo.specialist").await;
     let r = writer.post_json("/api/v1/news/articles", &body.to_string()).await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -44,7 +44,7 @@ pub async fn fixture(app: &TestApp) -> (String, String) {
     (format!("/tin-tuc/{vi}/chuyen-doi-so-nam-2026"), format!("/tin-tuc/{en_id}/digital-transformation-in-2026"))
 }
 
-async fn step(app: &TestApp, who: &str, id: i64, body: serde_json::Value, status: u16) -> Resp {
+pub async fn step(app: &TestApp, who: &str, id: i64, body: serde_json::Value, status: u16) -> Resp {
     let r = app.as_user(who).await.post_json(&format!("/api/v1/news/articles/{id}/steps"), &body.to_string()).await;
     assert_eq!(r.status, status, "{who} {body}: {}", r.text);
     r
@@ -129,6 +129,7 @@ async fn publication_waits_for_its_time_and_an_unpublished_article_leaves_pages_
     clock.set(chrono::NaiveDateTime::parse_from_str("2026-12-02 07:00", "%Y-%m-%d %H:%M").unwrap());
     assert_eq!(reader.get(&url).await.status, 200, "on time");
     assert!(reader.get("/tin-tuc").await.text.contains("Lịch tiếp công dân"));
+    assert!(reader.get("/sitemap.xml").await.text.contains(&url), "in the sitemap while shown");
     // the publisher takes it down, saying why
     let r = step(&app, "demo.agency-admin", id, serde_json::json!({"step": "unpublish"}), 422).await;
     assert_eq!(r.json()["errors"][0]["pointer"], "reason");
@@ -138,6 +139,9 @@ async fn publication_waits_for_its_time_and_an_unpublished_article_leaves_pages_
     assert_eq!(reader.get(&url).await.status, 404);
     assert!(!reader.get("/tin-tuc").await.text.contains("Lịch tiếp công dân"));
     assert!(!reader.get("/tin-tuc/rss.xml").await.text.contains("Lịch tiếp công dân"));
+    let sitemap = reader.get("/sitemap.xml").await;
+    crate::news_portal::valid_sitemap(&sitemap.text);
+    assert!(!sitemap.text.contains(&url), "gone from the sitemap");
     assert!(!reader.get("/tin-tuc/atom.xml").await.text.contains("Lịch tiếp công dân"));
     let d = app.as_user("demo.agency-admin").await.get(&format!("/api/v1/news/articles/{id}")).await.json();
     assert_eq!(

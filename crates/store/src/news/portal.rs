@@ -139,7 +139,8 @@ impl Store {
     }
 
     pub async fn news_image(&self, id: i64) -> Result<Option<Image>> {
-        let Some(r) = sqlx::query("SELECT * FROM news_images WHERE id = $1").bind(id).fetch_optional(&self.pool).await?
+        let Some(r) =
+            sqlx::query("SELECT * FROM news_images WHERE id = $1").bind(id).fetch_optional(&self.pool).await?
         else {
             return Ok(None);
         };
@@ -187,7 +188,8 @@ impl WriteTx {
             .execute(self.conn())
             .await?;
         sqlx::query("DELETE FROM news_tags WHERE article_id = $1").bind(id).execute(self.conn()).await?;
-        let mut keys: Vec<String> = a.tags.iter().map(|t| egov_news::index::tag_key(t)).filter(|k| !k.is_empty()).collect();
+        let mut keys: Vec<String> =
+            a.tags.iter().map(|t| egov_news::index::tag_key(t)).filter(|k| !k.is_empty()).collect();
         keys.sort();
         keys.dedup();
         for k in keys {
@@ -208,7 +210,13 @@ impl WriteTx {
             .execute(self.conn())
             .await?;
         self.news_changed().await?;
-        self.audit(egov_audit::Event::new(actor, "news.feature", format!("news-article:{id}"), None::<&()>, Some(&featured)));
+        self.audit(egov_audit::Event::new(
+            actor,
+            "news.feature",
+            format!("news-article:{id}"),
+            None::<&()>,
+            Some(&featured),
+        ));
         Ok(())
     }
 

@@ -150,14 +150,14 @@ fn language_lang(l: Language) -> egov_i18n::Lang {
 }
 
 /// The sitemap (sitemaps.org 0.9): the news pages in both languages, each
-/// category's, and every article shown, with when it last changed; an
-/// article with a translation names it (`xhtml:link` alternates).
+/// category's, and every article shown, with when it last changed (an
+/// article's translation is named by its page's `hreflang` link).
 async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     let origin = crate::signin::pages::origin(&state, &headers);
     let articles = egov_app::news::sitemap(&state.app).await?;
     let categories = state.store.news_categories().await?;
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let newest = articles.iter().map(|a| a.updated_at.max(a.publish_at.unwrap_or(0))).max();
     for lang in ["vi", "en"] {
@@ -176,15 +176,6 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
     for a in &articles {
         let loc = format!("{origin}{}", super::api::url_of(a));
         out.push_str(&format!("<url><loc>{}</loc><lastmod>{}</lastmod>", xml(&loc), rfc3339(Some(a.updated_at.max(a.publish_at.unwrap_or(0))))));
-        if let Some(t) = a.translation_id.and_then(|t| articles.iter().find(|x| x.id == t)) {
-            for x in [a, t] {
-                out.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    x.a.language.as_str(),
-                    xml(&format!("{origin}{}", super::api::url_of(x)))
-                ));
-            }
-        }
         out.push_str("<priority>0.8</priority></url>\n");
     }
     out.push_str("</urlset>\n");

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod cache;
 pub(crate) mod feeds;
 pub(crate) mod messages;
+pub(crate) mod newsroom;
 pub(crate) mod public;
 
 use axum::Router;
@@ -17,7 +18,16 @@ pub const MODULE: Module = Module {
     name: "news",
     routes,
     openapi: || <api::Api as utoipa::OpenApi>::openapi(),
-    nav: &[NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone }],
+    nav: &[
+        NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone },
+        NavEntry {
+            menu: Menu::BackOffice,
+            href: "/quan-tri/tin-tuc",
+            label: "nav.admin.news",
+            order: 72,
+            shown: |p| p.is_some_and(|p| egov_app::news::may_write(egov_app::Actor::User(p))),
+        },
+    ],
     messages: &[messages::MESSAGES],
     migrations: egov_store::news::MIGRATIONS,
     jobs: &[egov_app::news::INDEX],
@@ -26,5 +36,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(public::routes()).merge(feeds::routes())
+    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes())
 }

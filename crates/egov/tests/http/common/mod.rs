@@ -446,6 +446,25 @@ impl Client {
 
     /// A JSON POST with extra headers.
     /// A POST of a body of any type (a CSV file, say).
+    /// A POST of bytes (an image, a file) with this client's cookies and token.
+    pub async fn post_with_body_bytes(&self, path: &str, body: Vec<u8>, content_type: &str) -> Resp {
+        let req = self.http.post(format!("{}{}", self.base, path)).header("content-type", content_type).body(body);
+        self.send(req).await
+    }
+
+    /// A GET whose body is bytes: status, headers and body.
+    pub async fn get_raw(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let resp = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("request");
+        let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
+        (status, headers, resp.bytes().await.expect("body").to_vec())
+    }
+
     pub async fn post_with_body(&self, path: &str, body: &str, content_type: &str) -> Resp {
         let req = self
             .http

@@ -306,7 +306,11 @@ impl crate::Store {
     /// Every file a row names (a dossier's file, a news image's size): its
     /// blob key and digest (what a backup copies and a restore checks).
     pub async fn named_files(&self) -> Result<Vec<(String, String)>> {
-        let sql = NAMED_BY.iter().map(|t| format!("SELECT blob_key, sha256 FROM {t}")).collect::<Vec<_>>().join(" UNION ALL ");
+        let sql = NAMED_BY
+            .iter()
+            .map(|t| format!("SELECT blob_key, sha256 FROM {t}"))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let rows = sqlx::query(&format!("{sql} ORDER BY blob_key")).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok((crate::get(r, "blob_key")?, crate::get(r, "sha256")?))).collect()
     }

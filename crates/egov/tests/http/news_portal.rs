@@ -1,0 +1,303 @@
+//! Issue 21, the portal's finding aids and the newsroom's pages: search
+//! folded as the catalog folds, tag and agency pages, featured articles,
+//! the sitemap validated against its schema, conditional requests answered
+//! 304, featured images uploaded once and served in sizes, and the back
+//! office's pages from a writer's draft (every error at once, the image
+//! kept) to the publisher, with two revisions compared.
+
+use crate::common::*;
+use crate::news::{article, published};
+
+/// Validates a sitemap against the sitemaps.org 0.9 schema with xmllint.
+pub fn valid_sitemap(xml: &str) {
+    let file = std::env::temp_dir().join(format!("egov-sitemap-{}.xml", random_name()));
+    std::fs::write(&file, xml).expect("write the sitemap");
+    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sitemap-0.9.xsd");
+    let out = std::process::Command::new(tool("xmllint"))
+        .args(["--noout", "--schema", xsd])
+        .arg(&file)
+        .output()
+        .expect("xmllint");
+    let _ = std::fs::remove_file(&file);
+    assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).expect("png");
+    out
+}
+
+#[tokio::test]
+async fn the_portal_finds_articles_by_folded_words_tags_and_agency_and_features_the_chosen() {
+    let app = spawn().await;
+    let mut first = article("vi", "Hạ tầng dữ liệu của tỉnh", "<p>Kho dữ liệu dùng chung được nâng cấp.</p>");
+    first["tags"] = serde_json::json!(["Dữ liệu mở"]);
+    let a = published(&app, first, None).await;
+    let mut second = article("vi", "Hội thảo khoa học kỹ thuật", "<p>Các nhà khoa học trao đổi.</p>");
+    second["tags"] = serde_json::json!(["hội thảo"]);
+    let b = published(&app, second, None).await;
+    let reader = app.client();
+    let search = |q: &str| format!("/tin-tuc?q={}", form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
+    // accents, case and the ky/ki spelling folded away; every word must be there
+    let r = reader.get(&search("HA TANG du lieu")).await;
+    assert!(r.text.contains("Hạ tầng dữ liệu của tỉnh") && !r.text.contains("Hội thảo khoa học"), "{}", r.text);
+    assert!(r.text.contains("Số bài tìm thấy: 1"));
+    let r = reader.get(&search("khoa hoc ki thuat")).await;
+    assert!(r.text.contains("Hội thảo khoa học kỹ thuật") && !r.text.contains("Hạ tầng dữ liệu"));
+    let r = reader.get(&search("du lieu hoi thao")).await;
+    assert!(r.text.contains("Số bài tìm thấy: 0"), "both words in one article only");
+    // a tag's page, named as the tag is written
+    let r = reader.get("/tin-tuc/the/du-lieu-mo").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text.contains("Từ khóa: Dữ liệu mở")
+            && r.text.contains("Hạ tầng dữ liệu")
+            && !r.text.contains("Hội thảo khoa học")
+    );
+    assert_eq!(reader.get("/tin-tuc/the/Du-Lieu").await.status, 404, "one address per tag");
+    let page = reader.get(&format!("/tin-tuc/{a}/ha-tang-du-lieu-cua-tinh")).await;
+    assert!(page.text.contains("href=\"/tin-tuc/the/du-lieu-mo\""), "the article links its tags");
+    // the agency's section
+    let writer = app.as_user("demo.specialist").await;
+    let agency =
+        writer.get(&format!("/api/v1/news/articles/{a}")).await.json()["agency_code"].as_str().unwrap().to_string();
+    let r = reader.get(&format!("/tin-tuc?co-quan={agency}")).await;
+    assert!(r.text.contains("Tin của") && r.text.contains("Hạ tầng dữ liệu") && r.text.contains("Hội thảo khoa học"));
+    // the publisher features one: it heads the home page
+    let body = serde_json::json!({"featured": true}).to_string();
+    assert_eq!(writer.put_json(&format!("/api/v1/news/articles/{b}/featured"), &body).await.status, 403);
+    let publisher = app.as_user("demo.agency-admin").await;
+    assert_eq!(publisher.put_json(&format!("/api/v1/news/articles/{b}/featured"), &body).await.status, 204);
+    let home = reader.get("/tin-tuc").await.text;
+    let featured = home.split("id=\"feat-h\"").nth(1).and_then(|s| s.split("</section>").next()).expect("featured");
+    assert!(featured.contains("Hội thảo khoa học kỹ thuật") && !featured.contains("Hạ tầng dữ liệu"));
+    // the sitemap names both, and is what its schema says
+    let sitemap = reader.get("/sitemap.xml").await;
+    assert_eq!(sitemap.header("content-type"), "application/xml; charset=utf-8");
+    valid_sitemap(&sitemap.text);
+    assert!(sitemap.text.contains(&format!("/tin-tuc/{a}/ha-tang-du-lieu-cua-tinh</loc>")));
+    assert!(sitemap.text.contains(&format!("/tin-tuc/{b}/hoi-thao-khoa-hoc-ki-thuat</loc>")));
+    // the schema check can fail: a priority out of range is caught
+    let broken = sitemap.text.replacen("<priority>0.8</priority>", "<priority>2</priority>", 1);
+    let caught = std::panic::catch_unwind(|| valid_sitemap(&broken));
+    assert!(caught.is_err(), "xmllint refuses a priority of 2");
+}
+
+#[tokio::test]
+async fn a_page_not_changed_since_is_answered_304_and_a_change_or_a_time_passing_renews_it() {
+    let start = chrono::NaiveDateTime::parse_from_str("2026-12-01 08:00", "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(start);
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    let app = spawn_with(settings).await;
+    let (vi, _) = crate::news::fixture(&app).await;
+    let reader = app.client();
+    for path in ["/tin-tuc", vi.as_str(), "/tin-tuc/the/du-lieu"] {
+        let r = reader.get(path).await;
+        assert_eq!(r.status, 200, "{path}");
+        let tag = r.header("etag").to_string();
+        assert!(tag.starts_with("\"n"), "{path}: {tag}");
+        assert_eq!(r.header("cache-control"), "public, max-age=60");
+        assert_eq!(r.header("vary"), "Cookie");
+        assert!(r.headers.get("set-cookie").is_none(), "a page a cache keeps sets no cookie");
+        let again = reader.get_with(path, &[("if-none-match", &tag)]).await;
+        assert_eq!((again.status, again.text.as_str()), (304, ""), "{path}");
+        assert_eq!(again.header("etag"), tag);
+        let other = reader.get_with(path, &[("if-none-match", "\"n000\"")]).await;
+        assert_eq!(other.status, 200, "another tag: the page");
+    }
+    // the other language is another page
+    let vi_tag = reader.get("/tin-tuc").await.header("etag").to_string();
+    assert_ne!(reader.get("/tin-tuc?lang=en").await.header("etag"), vi_tag);
+    // a publication scheduled: the same page until its time, then a new one
+    let later = published(&app, article("vi", "Thông báo lịch nghỉ", "<p>Nghỉ.</p>"), Some("2026-12-01T10:00")).await;
+    let r = reader.get_with("/tin-tuc?lang=vi", &[("if-none-match", &vi_tag)]).await;
+    assert_eq!(r.status, 200, "the workflow's steps changed the version");
+    let tag = r.header("etag").to_string();
+    assert!(!r.text.contains("Thông báo lịch nghỉ"));
+    assert_eq!(reader.get_with("/tin-tuc?lang=vi", &[("if-none-match", &tag)]).await.status, 304);
+    clock.set(chrono::NaiveDateTime::parse_from_str("2026-12-01 10:00", "%Y-%m-%d %H:%M").unwrap());
+    let r = reader.get_with("/tin-tuc?lang=vi", &[("if-none-match", &tag)]).await;
+    assert_eq!(r.status, 200, "its time came");
+    assert!(r.text.contains("Thông báo lịch nghỉ"), "article {later}");
+    // a signed-in person's page names them: never kept, no tag
+    let official = app.client();
+    official.login("demo.specialist", DEMO_PASSWORD).await;
+    let r = official.get("/tin-tuc").await;
+    assert_eq!(r.header("cache-control"), "private, no-cache");
+    assert!(r.headers.get("etag").is_none());
+}
+
+#[tokio::test]
+async fn an_image_is_uploaded_once_checked_by_its_bytes_and_served_in_sizes_for_a_year() {
+    let app = spawn().await;
+    let writer = app.as_user("demo.specialist").await;
+    let r = writer.post_with_body_bytes("/api/v1/news/images", png(1200, 800), "image/png").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let img = r.json();
+    let sizes: Vec<(i64, i64)> = img["sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["width"].as_i64().unwrap(), s["height"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(sizes, [(480, 320), (960, 640), (1200, 800)]);
+    let id = img["id"].as_i64().unwrap();
+    // what is not a picture is refused whatever it claims to be
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec();
+    let r = writer.post_with_body_bytes("/api/v1/news/images", svg, "image/jpeg").await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("image")), "{}", r.text);
+    assert_eq!(app.client().post_with_body_bytes("/api/v1/news/images", png(20, 20), "image/png").await.status, 401);
+    // an article with the image needs its alternative text
+    let mut a = article("vi", "Ảnh hội nghị", "<p>Hội nghị.</p>");
+    a["image"] = id.into();
+    let r = writer.post_json("/api/v1/news/articles", &a.to_string()).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("image_alt")));
+    a["image"] = 999_999.into();
+    a["image_alt"] = "Toàn cảnh hội nghị".into();
+    let r = writer.post_json("/api/v1/news/articles", &a.to_string()).await;
+    assert_eq!((r.status, r.json()["errors"][0]["pointer"].as_str()), (422, Some("image")), "no such image");
+    a["image"] = id.into();
+    let art = published(&app, a, None).await;
+    let page = app.client().get(&format!("/tin-tuc/{art}/anh-hoi-nghi")).await;
+    assert!(page.text.contains(&format!("srcset=\"/tin-tuc/anh/{id}/480.jpg 480w, /tin-tuc/anh/{id}/960.jpg 960w, /tin-tuc/anh/{id}/1200.jpg 1200w\"")), "{}", page.text);
+    assert!(page.text.contains("alt=\"Toàn cảnh hội nghị\""));
+    assert!(
+        page.text.contains("<meta property=\"og:image\" content=\"http://")
+            && page.text.contains(&format!("/tin-tuc/anh/{id}/1200.jpg\">"))
+    );
+    // each size: a JPEG of that width, kept a year
+    let r = app.client().get_raw(&format!("/tin-tuc/anh/{id}/480.jpg")).await;
+    assert_eq!(r.0, 200);
+    assert_eq!(r.1.get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(r.1.get("cache-control").unwrap(), "public, max-age=31536000, immutable");
+    let back = image::load_from_memory(&r.2).expect("a JPEG");
+    assert_eq!((back.width(), back.height()), (480, 320));
+    assert_eq!(image::guess_format(&r.2).unwrap(), image::ImageFormat::Jpeg);
+    assert_eq!(app.client().get(&format!("/tin-tuc/anh/{id}/481.jpg")).await.status, 404);
+}
+
+#[tokio::test]
+async fn the_newsroom_pages_take_a_draft_from_writer_to_publisher_and_compare_revisions() {
+    let app = spawn().await;
+    let writer = app.client();
+    writer.login("demo.specialist", DEMO_PASSWORD).await;
+    let form = writer.get("/quan-tri/tin-tuc/moi").await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    let csrf = form.csrf();
+    // every problem at once; what was typed and the picture uploaded are kept
+    let bad = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("language", "vi")
+        .text("title", "")
+        .text("summary", "Tóm tắt đã gõ")
+        .text("body", "<script>alert(1)</script>")
+        .text("category", "chuyen-doi-so")
+        .text("tags", "a")
+        .text("image_alt", "")
+        .part("image", reqwest::multipart::Part::bytes(png(640, 480)).file_name("anh.png"));
+    let r = writer.post_multipart("/quan-tri/tin-tuc/moi", bad).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    for needle in ["href=\"#title\"", "href=\"#body\"", "href=\"#image_alt\"", "Tóm tắt đã gõ", "name=\"image_id\""]
+    {
+        assert!(r.text.contains(needle), "{needle}: {}", r.text);
+    }
+    let image_id =
+        r.text.split("name=\"image_id\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    // a file that is not a picture: said at the image, the rest kept
+    let not_image = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("language", "vi")
+        .text("title", "Bài có ảnh")
+        .text("summary", "Tóm tắt")
+        .text("body", "<p>Nội dung</p>")
+        .text("category", "chuyen-doi-so")
+        .part("image", reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("anh.jpg"));
+    let r = writer.post_multipart("/quan-tri/tin-tuc/moi", not_image).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("href=\"#image\"") && r.text.contains("Bài có ảnh"));
+    let good = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("language", "vi")
+        .text("title", "Bài có ảnh")
+        .text("summary", "Tóm tắt")
+        .text("body", "<p>Đoạn một.</p><p>Đoạn hai.</p>")
+        .text("category", "chuyen-doi-so")
+        .text("tags", "ảnh, hội nghị")
+        .text("image_id", image_id.clone())
+        .text("image_alt", "Ảnh toàn cảnh");
+    let r = writer.post_multipart("/quan-tri/tin-tuc/moi", good).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page_url = r.location().split('?').next().unwrap().to_string();
+    let id: i64 = page_url.rsplit('/').next().unwrap().parse().unwrap();
+    let api = app.as_user("demo.specialist").await;
+    assert_eq!(api.get(&format!("/api/v1/news/articles/{id}")).await.json()["image"].as_i64(), image_id.parse().ok());
+    // a second revision, then the two compared
+    let edit = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("language", "vi")
+        .text("title", "Bài có ảnh (sửa)")
+        .text("summary", "Tóm tắt")
+        .text("body", "<p>Đoạn một.</p><p>Đoạn ba.</p>")
+        .text("category", "chuyen-doi-so")
+        .text("tags", "ảnh, hội nghị")
+        .text("image_id", image_id.clone())
+        .text("image_alt", "Ảnh toàn cảnh");
+    assert_eq!(writer.post_multipart(&page_url, edit).await.status, 303);
+    let cmp = writer.get(&format!("{page_url}/so-sanh?tu=1&den=2")).await;
+    assert_eq!(cmp.status, 200);
+    for needle in [
+        "<del><span class=\"sr\">Bỏ: </span>Tiêu đề: Bài có ảnh</del>",
+        "<ins><span class=\"sr\">Thêm: </span>Tiêu đề: Bài có ảnh (sửa)</ins>",
+        "<del><span class=\"sr\">Bỏ: </span>Đoạn hai.</del>",
+        "<li class=\"same\">Đoạn một.</li>",
+    ] {
+        assert!(cmp.text.contains(needle), "{needle}: {}", cmp.text);
+    }
+    assert_eq!(writer.get(&format!("{page_url}/so-sanh?tu=1&den=9")).await.status, 404);
+    // the writer sends it on; the editor sends it back without a note: said
+    let page = writer.get(&page_url).await;
+    assert!(page.text.contains("value=\"submit\"") && !page.text.contains("value=\"approve\""));
+    let r = writer.post_form(&format!("{page_url}/buoc"), &[("csrf", &csrf), ("step", "submit")]).await;
+    assert_eq!(r.status, 303);
+    let editor = app.client();
+    editor.login("demo.approver", DEMO_PASSWORD).await;
+    let page = editor.get(&page_url).await;
+    assert!(page.text.contains("value=\"approve\"") && page.text.contains("value=\"send_back\""), "{}", page.text);
+    let ecsrf = page.csrf();
+    let r =
+        editor.post_form(&format!("{page_url}/buoc"), &[("csrf", &ecsrf), ("step", "send_back"), ("note", "")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("href=\"#note\""), "{}", r.text);
+    let r = editor.post_form(&format!("{page_url}/buoc"), &[("csrf", &ecsrf), ("step", "approve")]).await;
+    assert_eq!(r.status, 303);
+    // the writer may not publish; the publisher does, at a time
+    let r = writer.post_form(&format!("{page_url}/buoc"), &[("csrf", &csrf), ("step", "publish"), ("at", "")]).await;
+    assert_eq!(r.status, 403);
+    let publisher = app.client();
+    publisher.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let pcsrf = publisher.get(&page_url).await.csrf();
+    let r = publisher
+        .post_form(&format!("{page_url}/buoc"), &[("csrf", &pcsrf), ("step", "publish"), ("at", "2026-13-45T99:00")])
+        .await;
+    assert_eq!(r.status, 422, "a time that does not exist");
+    let r =
+        publisher.post_form(&format!("{page_url}/buoc"), &[("csrf", &pcsrf), ("step", "publish"), ("at", "")]).await;
+    assert_eq!(r.status, 303);
+    let r = publisher.post_form(&format!("{page_url}/noi-bat"), &[("csrf", &pcsrf), ("on", "1")]).await;
+    assert_eq!(r.status, 303);
+    let doc = api.get(&format!("/api/v1/news/articles/{id}")).await.json();
+    assert_eq!(
+        (doc["state"].as_str(), doc["featured"].as_bool(), doc["shown"].as_bool()),
+        (Some("published"), Some(true), Some(true))
+    );
+    let list = writer.get("/quan-tri/tin-tuc?trang-thai=published").await;
+    assert!(list.text.contains("Bài có ảnh (sửa)"));
+    assert!(!writer.get("/quan-tri/tin-tuc?trang-thai=draft").await.text.contains("Bài có ảnh (sửa)"));
+    // a citizen has no newsroom
+    let citizen = app.client();
+    citizen.login("demo.citizen", DEMO_PASSWORD).await;
+    assert_eq!(citizen.get("/quan-tri/tin-tuc").await.status, 403);
+}
