@@ -1,7 +1,9 @@
 //! The demo's news (`serve --demo`): the department's articles in each
 //! category, published over the last weeks, one with its English version,
-//! one scheduled for tomorrow and one still with the editor. Made through
-//! the use cases, as the department's newsroom.
+//! one scheduled for tomorrow and one still with the editor; the first two
+//! with a featured picture (drawn illustrations, `demo/*.jpg`), the first
+//! featured on the home page. Made through the use cases, as the
+//! department's newsroom.
 
 use egov_app::news as na;
 use egov_app::Actor;
@@ -62,9 +64,22 @@ pub async fn news(app: &egov_app::App) -> Result<(), String> {
         }
         Ok::<(), egov_app::AppError>(())
     };
+    let pictures = [
+        (include_bytes!("../demo/ruong-lua.jpg").as_slice(), "Tranh minh họa: cánh đồng dưới trời xanh"),
+        (include_bytes!("../demo/hoang-hon.jpg").as_slice(), "Tranh minh họa: đồi núi lúc hoàng hôn"),
+    ];
+    let mut images = Vec::new();
+    for (bytes, alt) in pictures {
+        images.push((na::upload_image(app, op, Some(DOST), bytes.to_vec()).await.map_err(fail)?, alt));
+    }
     let mut first = None;
     for (i, (category, title, summary, body)) in ARTICLES.iter().enumerate() {
-        let id = na::write_in(app, op, DOST, &input("vi", category, title, summary, body), None).await.map_err(fail)?;
+        let mut a = input("vi", category, title, summary, body);
+        if let Some((image, alt)) = images.get(i) {
+            a.image = Some(*image);
+            a.image_alt = (*alt).into();
+        }
+        let id = na::write_in(app, op, DOST, &a, None).await.map_err(fail)?;
         publish(id, 2 + 5 * i as i64).await.map_err(fail)?;
         first.get_or_insert(id);
     }
@@ -76,8 +91,16 @@ pub async fn news(app: &egov_app::App) -> Result<(), String> {
         "From December, people and businesses file, follow and receive results on the province's public service portal.",
         "<p>The Department of Science and Technology says every eligible procedure is now offered fully online.</p><h2>What is new</h2><ul><li>Filing and paying online.</li><li>Following a dossier by its code.</li><li>Rating the service once the result is received.</li></ul>",
     );
+    let en = ArticleInput {
+        image: images.first().map(|i| i.0),
+        image_alt: "An illustration: fields under a blue sky".into(),
+        ..en
+    };
     let en = na::write_in(app, op, DOST, &en, first).await.map_err(fail)?;
     publish(en, 2).await.map_err(fail)?;
+    for id in first.into_iter().chain([en]) {
+        na::feature(app, op, id, true).await.map_err(fail)?;
+    }
     // scheduled for tomorrow morning, and one with the editor
     let later = input(
         "vi",

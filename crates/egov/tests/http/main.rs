@@ -29,6 +29,7 @@ mod journeys;
 mod mail;
 mod network;
 mod news;
+mod news_journey;
 mod news_portal;
 mod process;
 mod protection;
