@@ -68,6 +68,8 @@ pub struct App {
     pub prober: Arc<network::prober::Prober>,
     /// Commune radio's emergency fan-out and audio kept in memory.
     pub radio: Arc<radio::hub::Hub>,
+    /// The news portal's version, kept a second.
+    pub news: Arc<news::Portal>,
 }
 
 /// The application's settings.
@@ -131,6 +133,7 @@ impl App {
         Ok(App {
             prober: Arc::new(network::prober::Prober::new(checker)),
             radio: Arc::new(radio::hub::Hub::new()),
+            news: Arc::new(news::Portal::default()),
             signin,
             store,
             blobs,

@@ -4,9 +4,10 @@
 //! full mode; answers of 1 KB, 100 KB and 10 MB, one after the other in one
 //! run. Needs nginx (`apt-get install nginx`).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use crate::nginx::Nginx;
 use crate::{load, start_server_full, us, Args, Server};
 
 /// The upstream: `GET /bytes/{n}` answers n bytes (prepared once).
@@ -28,57 +29,18 @@ async fn upstream() -> Result<String, String> {
     Ok(format!("127.0.0.1:{}", addr.port()))
 }
 
-struct Nginx {
-    child: std::process::Child,
-    dir: std::path::PathBuf,
-    port: u16,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| e.to_string())
-}
-
 /// nginx as a plain reverse proxy in front of `upstream`, with keep-alive
 /// to it (as the gateway's client keeps its connections).
 async fn nginx(upstream: &str) -> Result<Nginx, String> {
-    let port = free_port()?;
-    let dir = std::env::temp_dir().join(format!("egov-bench-nginx-{port}"));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let conf = format!(
-        "worker_processes auto;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\ndaemon off;\n\
-         events {{ worker_connections 4096; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
-         upstream up {{ server {upstream}; keepalive 64; }}\n\
-         server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://up;\n\
-         proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n      proxy_buffering off;\n    }}\n  }}\n}}\n",
-        d = dir.display()
-    );
-    std::fs::write(dir.join("nginx.conf"), conf).map_err(|e| e.to_string())?;
-    let child = Command::new("/usr/sbin/nginx")
-        .arg("-p")
-        .arg(&dir)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("nginx (apt-get install nginx): {e}"))?;
-    let n = Nginx { child, dir, port };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(n);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err("nginx did not start".into())
+    Nginx::start(|port, d| {
+        format!(
+            "proxy_temp_path {d}/proxy;\n\
+             upstream up {{ server {upstream}; keepalive 64; }}\n\
+             server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://up;\n\
+             proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n      proxy_buffering off;\n    }}\n  }}\n"
+        )
+    })
+    .await
 }
 
 /// `egov ARGS` against a benchmark server's data folder; its output.

@@ -127,10 +127,13 @@ async fn run_requests(
                 let req = headers.iter().fold(req, |r, (k, v)| r.header(k, v));
                 match req.send().await {
                     // an answer counts once it is read whole
-                    Ok(r) if r.status().is_success() => match r.bytes().await {
-                        Ok(_) => lat.push(t.elapsed()),
-                        Err(_) => errors += 1,
-                    },
+                    // (a conditional request answered 304 is an answer too)
+                    Ok(r) if r.status().is_success() || r.status() == reqwest::StatusCode::NOT_MODIFIED => {
+                        match r.bytes().await {
+                            Ok(_) => lat.push(t.elapsed()),
+                            Err(_) => errors += 1,
+                        }
+                    }
                     Ok(r) => {
                         if errors == 0 {
                             eprintln!("first failure: {} {}", r.status(), r.text().await.unwrap_or_default());

@@ -12,6 +12,8 @@ mod catalog_gen;
 mod gateway;
 mod instances;
 mod load;
+mod news;
+mod nginx;
 mod probes;
 mod radio;
 mod scan;
@@ -40,12 +42,14 @@ struct Args {
     /// `probes`: how many targets, and their interval in seconds.
     targets: usize,
     interval: u64,
+    /// `news`: how many published articles.
+    articles: usize,
 }
 
 fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
-        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N] [--targets N] [--interval S]")?;
+        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N] [--targets N] [--interval S] [--articles N]")?;
     let mut a = Args {
         procedures: 6000,
         seconds: 10,
@@ -58,6 +62,7 @@ fn parse_args() -> Result<(String, Args), String> {
         signatures: 100_000,
         targets: 3000,
         interval: 60,
+        articles: 1000,
     };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -74,6 +79,7 @@ fn parse_args() -> Result<(String, Args), String> {
             "--signatures" => a.signatures = n as usize,
             "--targets" => a.targets = n as usize,
             "--interval" => a.interval = n.max(10),
+            "--articles" => a.articles = n.max(1) as usize,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -302,6 +308,7 @@ async fn main() -> std::process::ExitCode {
         Ok((cmd, a)) if cmd == "scan" => scan::scan(a).await,
         Ok((cmd, a)) if cmd == "probes" => probes::probes(a).await,
         Ok((cmd, a)) if cmd == "radio" => radio::radio(a).await,
+        Ok((cmd, a)) if cmd == "news" => news::news(a).await,
         Ok((cmd, _)) => Err(format!("unknown benchmark {cmd}")),
         Err(e) => Err(e),
     };

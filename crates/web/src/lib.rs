@@ -12,6 +12,7 @@ pub mod lean;
 pub mod module;
 pub mod modules;
 mod openapi;
+mod pagecache;
 mod server;
 mod throttle;
 mod views;
@@ -179,6 +180,8 @@ pub struct Shared {
     /// Set when the instance is asked to stop: `/readyz` answers 503 while
     /// requests are still served, so that a load balancer moves away first.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Public pages as rendered for visitors not signed in, by ETag.
+    pub pages: Arc<pagecache::PageCache>,
 }
 
 impl std::ops::Deref for AppState {
@@ -222,6 +225,7 @@ impl AppState {
             agent_throttle,
             page_csp,
             draining: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            pages: Arc::new(pagecache::PageCache::default()),
         })))
     }
 

@@ -15,7 +15,8 @@ use crate::{Actor, App, AppError, FieldError, Refusal};
 
 mod portal;
 pub use portal::{
-    feature, featured, image, latest_by_category, listing, sections, sitemap, upload_image, version, Filter, INDEX,
+    feature, featured, image, latest_by_category, listing, sections, sitemap, upload_image, version, Filter, Portal,
+    INDEX,
 };
 
 /// How many articles a public page lists.
@@ -137,6 +138,7 @@ pub async fn write_in(
         w.news_link(o, id, &actor.audit_name()).await?;
     }
     w.commit().await?;
+    app.news.changed();
     Ok(id)
 }
 
@@ -158,6 +160,7 @@ pub async fn edit(app: &App, actor: Actor<'_>, id: i64, input: &ArticleInput) ->
     let mut w = app.store.begin_write().await?;
     w.news_save(Some(id), &old.agency_code, &a, state, &actor.audit_name(), app.store.now()).await?;
     w.commit().await?;
+    app.news.changed();
     Ok(())
 }
 
@@ -203,6 +206,7 @@ pub async fn step(app: &App, actor: Actor<'_>, id: i64, step: &Step) -> Result<S
     let mut w = app.store.begin_write().await?;
     w.news_move(id, step.name(), &m, &actor.audit_name(), app.store.now()).await?;
     w.commit().await?;
+    app.news.changed();
     Ok(state)
 }
 

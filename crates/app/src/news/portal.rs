@@ -4,6 +4,8 @@
 //! publisher's and the writers' tools for it: featuring an article and
 //! uploading its image.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use egov_news::{Desk, Language};
@@ -92,10 +94,43 @@ pub async fn sitemap(app: &App) -> Result<Vec<Article>, AppError> {
     Ok(app.store.news_shown(now(app), &Shown::all(None), 50_000, 0).await?.0)
 }
 
+/// The portal's version as last read: read again when the clock has moved
+/// to another second or this instance changed the news since (another
+/// instance's change is seen within the second).
+#[derive(Default)]
+pub struct Portal {
+    /// Changes made through this instance.
+    changes: AtomicU64,
+    /// (the second, the changes then, the version)
+    last: Mutex<Option<(i64, u64, String)>>,
+}
+
+impl Portal {
+    /// This instance changed the news: the version is read again.
+    pub fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// A version of everything the portal shows now: the same version, the
-/// same pages.
+/// same pages. Read from the database at most once a second (and after
+/// every change made here), so that a conditional request costs no query.
 pub async fn version(app: &App) -> Result<String, AppError> {
-    Ok(app.store.news_version(now(app)).await?)
+    let now = now(app);
+    let second = now.div_euclid(1_000_000);
+    let changes = app.news.changes.load(Ordering::Relaxed);
+    if let Ok(last) = app.news.last.lock() {
+        if let Some((s, c, v)) = last.as_ref() {
+            if *s == second && *c == changes {
+                return Ok(v.clone());
+            }
+        }
+    }
+    let v = app.store.news_version(now).await?;
+    if let Ok(mut last) = app.news.last.lock() {
+        *last = Some((second, changes, v.clone()));
+    }
+    Ok(v)
 }
 
 /// The publisher features an article on the home page, or stops.
@@ -107,6 +142,7 @@ pub async fn feature(app: &App, actor: Actor<'_>, id: i64, on: bool) -> Result<(
     let mut w = app.store.begin_write().await?;
     w.news_feature(id, on, &actor.audit_name()).await?;
     w.commit().await?;
+    app.news.changed();
     Ok(())
 }
 
@@ -159,6 +195,7 @@ pub const INDEX: Job = Job {
                 let mut w = app.store.begin_write().await?;
                 w.news_index(a.id, &a.a, a.revision).await?;
                 w.commit().await?;
+                app.news.changed();
             }
             Ok(())
         })

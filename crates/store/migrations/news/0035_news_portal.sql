@@ -38,3 +38,6 @@ CREATE TABLE news_generation (
     n BIGINT NOT NULL
 );
 INSERT INTO news_generation (id, n) VALUES (1, 0);
+-- the version counts the publication and unpublication times passed
+CREATE INDEX news_articles_publish ON news_articles (publish_at);
+CREATE INDEX news_articles_unpublish ON news_articles (unpublish_at);

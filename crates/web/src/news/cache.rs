@@ -6,11 +6,12 @@
 //! `If-None-Match` that names it is answered 304 at once. Such a page may be
 //! kept a minute by a shared cache (`Vary: Cookie`: the language and the
 //! session are cookies), and sets no cookie. A signed-in person's pages
-//! name them: private, never stored.
+//! name them: private, never stored. A page rendered once for a tag is
+//! kept (`pagecache`) and served again for it without rendering.
 
 use std::sync::OnceLock;
 
-use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -31,9 +32,10 @@ fn build() -> &'static str {
     })
 }
 
-/// What a page's handler does: answer 304 now, or render and [`finish`].
+/// What a page's handler does: answer now (304, or the page kept for its
+/// tag), or render and [`finish`].
 pub enum Check {
-    NotModified(Response),
+    Answered(Response),
     Render(Option<HeaderValue>),
 }
 
@@ -60,16 +62,28 @@ pub async fn check(state: &AppState, ctx: &Ctx, headers: &HeaderMap) -> Result<C
     if matched {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         cacheable(&mut r, Some(tag));
-        return Ok(Check::NotModified(r));
+        return Ok(Check::Answered(r));
+    }
+    if let Some(page) = tag.to_str().ok().and_then(|t| state.pages.get(t)) {
+        let mut r = (StatusCode::OK, [(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page).into_response();
+        cacheable(&mut r, Some(tag));
+        return Ok(Check::Answered(r));
     }
     Ok(Check::Render(Some(tag)))
 }
 
-/// Gives a rendered page its caching headers.
-pub fn finish(mut r: Response, tag: Option<HeaderValue>) -> Response {
-    if r.status() == StatusCode::OK {
-        cacheable(&mut r, tag);
+/// Renders a page with its caching headers, and keeps it for its tag.
+pub fn finish<T: askama::Template>(state: &AppState, page: &T, tag: Option<HeaderValue>) -> Response {
+    let html = match page.render() {
+        Ok(html) => html,
+        Err(_) => return crate::views::render(StatusCode::OK, page),
+    };
+    let body = axum::body::Bytes::from(html);
+    if let Some(t) = tag.as_ref().and_then(|t| t.to_str().ok()) {
+        state.pages.put(t, body.clone());
     }
+    let mut r = (StatusCode::OK, [(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body).into_response();
+    cacheable(&mut r, tag);
     r
 }
 

@@ -20,7 +20,7 @@ use egov_store::news::Article;
 
 use super::cache;
 use crate::ctx::Ctx;
-use crate::views::{render, Layout};
+use crate::views::Layout;
 use crate::{AppState, WebError};
 
 pub(crate) fn language_of(lang: Lang) -> Language {
@@ -138,7 +138,7 @@ async fn listed(state: AppState, ctx: Ctx, headers: HeaderMap, q: HashMap<String
         None => None,
     };
     let c = match cache::check(&state, &ctx, &headers).await? {
-        cache::Check::NotModified(r) => return Ok(r),
+        cache::Check::Answered(r) => return Ok(r),
         cache::Check::Render(tag) => tag,
     };
     let language = language_of(ctx.lang);
@@ -219,7 +219,7 @@ async fn listed(state: AppState, ctx: Ctx, headers: HeaderMap, q: HashMap<String
         base,
         feed_query,
     };
-    Ok(cache::finish(render(StatusCode::OK, &p), c))
+    Ok(cache::finish(&state, &p, c))
 }
 
 async fn index(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
@@ -307,7 +307,7 @@ async fn article(
 ) -> Result<Response, WebError> {
     let id: i64 = params.get("id").and_then(|i| i.parse().ok()).ok_or(WebError::NotFound)?;
     let c = match cache::check(&state, &ctx, &headers).await? {
-        cache::Check::NotModified(r) => return Ok(r),
+        cache::Check::Answered(r) => return Ok(r),
         cache::Check::Render(tag) => tag,
     };
     let (a, t) = na::public(&state.app, id).await.map_err(|e| match e {
@@ -360,7 +360,7 @@ async fn article(
         url,
         layout,
     };
-    Ok(cache::finish(render(StatusCode::OK, &page), c))
+    Ok(cache::finish(&state, &page, c))
 }
 
 impl ArticlePage {
