@@ -187,3 +187,43 @@ fn the_steps_offered_are_those_the_workflow_allows() {
     assert_eq!(open_steps(State::Published, Desk::Publisher), ["unpublish"]);
     assert_eq!(open_steps(State::Unpublished, Desk::Publisher), ["publish"]);
 }
+
+#[test]
+fn a_spokesperson_entry_says_every_problem_and_a_delegation_is_written_and_limited() {
+    use crate::spokesperson::{current, late, EntryInput, Kind};
+    let bad = EntryInput {
+        kind: "delegated".into(),
+        phone: "12ab".into(),
+        email: "x@".into(),
+        appointed_at: "2026-13-01T08:00".into(),
+        ..Default::default()
+    };
+    let fields: Vec<&str> = bad.check().unwrap_err().iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["full_name", "title", "phone", "email", "appointed_at", "instrument", "scope", "ends_on"]);
+    let ok = EntryInput {
+        kind: "delegated".into(),
+        full_name: "Trần Văn Bình".into(),
+        title: "Phó Giám đốc Sở".into(),
+        phone: "+84 276 382 2222".into(),
+        email: "binh@tayninh.gov.vn".into(),
+        appointed_at: "2026-12-01T08:00".into(),
+        instrument: "Văn bản ủy quyền số 12/UQ-SKHCN".into(),
+        scope: "Sự cố mất điện tại trung tâm dữ liệu".into(),
+        ends_on: "2026-12-31".into(),
+    };
+    let e = ok.check().unwrap();
+    assert_eq!((e.kind, e.ends_on.map(|d| d.to_string())), (Kind::Delegated, Some("2026-12-31".into())));
+    let too_long = EntryInput { ends_on: "2027-06-01".into(), ..ok.clone() };
+    assert_eq!(too_long.check().unwrap_err()[0].field, "ends_on", "a delegation is for a limited time");
+    let appointed = EntryInput { kind: "appointed".into(), scope: "bỏ qua".into(), ends_on: String::new(), ..ok };
+    let a = appointed.check().unwrap();
+    assert_eq!((a.scope.as_str(), a.ends_on), ("", None));
+    // the 24 hours, and who speaks when
+    assert!(!late(at("2026-12-01 08:00"), at("2026-12-02 08:00")));
+    assert!(late(at("2026-12-01 08:00"), at("2026-12-02 08:01")));
+    assert!(current(&e, None, at("2026-12-31 23:59")) && !current(&e, None, at("2027-01-01 00:00")));
+    assert!(
+        !current(&a, Some(at("2026-12-10 00:00")), at("2026-12-10 00:00")) && current(&a, None, at("2030-01-01 00:00"))
+    );
+    assert!(!current(&a, None, at("2026-12-01 07:59")), "not before the appointment");
+}

@@ -302,3 +302,106 @@ async fn the_newsroom_pages_take_a_draft_from_writer_to_publisher_and_compare_re
     citizen.login("demo.citizen", DEMO_PASSWORD).await;
     assert_eq!(citizen.get("/quan-tri/tin-tuc").await.status, 403);
 }
+
+#[tokio::test]
+async fn spokespersons_are_published_as_recorded_and_the_register_says_what_was_late_or_missing() {
+    let now = chrono::NaiveDateTime::parse_from_str("2026-12-03 09:00", "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(now);
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    let app = spawn_with(settings).await;
+    let admin = app.client();
+    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/nguoi-phat-ngon").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("Cơ quan chưa có người phát ngôn"), "its own body has none yet");
+    let csrf = page.csrf();
+    // every problem at once, what was typed kept
+    let r = admin
+        .post_form(
+            "/quan-tri/nguoi-phat-ngon",
+            &[
+                ("csrf", &csrf),
+                ("kind", "delegated"),
+                ("full_name", "Trần Văn Bình"),
+                ("phone", "12"),
+                ("email", "binh"),
+                ("appointed_at", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    for field in ["title", "phone", "email", "appointed_at", "instrument", "scope", "ends_on"] {
+        assert!(r.text.contains(&format!("href=\"#{field}\"")), "{field}: {}", r.text);
+    }
+    assert!(r.text.contains("value=\"Trần Văn Bình\""));
+    // appointed two days ago, recorded now: published late; a delegation on time
+    let appointed = [
+        ("csrf", csrf.as_str()),
+        ("kind", "appointed"),
+        ("full_name", "Nguyễn Thị Lan"),
+        ("title", "Chủ tịch UBND xã"),
+        ("phone", "0276 3822 111"),
+        ("email", "lan@xa.tayninh.gov.vn"),
+        ("appointed_at", "2026-12-01T08:00"),
+        ("instrument", "Quyết định số 15/QĐ-UBND ngày 01/12/2026"),
+    ];
+    assert_eq!(admin.post_form("/quan-tri/nguoi-phat-ngon", &appointed).await.status, 303);
+    let delegated = [
+        ("csrf", csrf.as_str()),
+        ("kind", "delegated"),
+        ("full_name", "Lê Văn Hùng"),
+        ("title", "Phó Chủ tịch UBND xã"),
+        ("phone", "0276 3822 112"),
+        ("email", "hung@xa.tayninh.gov.vn"),
+        ("appointed_at", "2026-12-03T08:00"),
+        ("instrument", "Văn bản ủy quyền số 3/UQ-UBND"),
+        ("scope", "Sạt lở bờ kênh ấp 3"),
+        ("ends_on", "2026-12-10"),
+    ];
+    assert_eq!(admin.post_form("/quan-tri/nguoi-phat-ngon", &delegated).await.status, 303);
+    let register = admin.get("/quan-tri/nguoi-phat-ngon").await.text;
+    assert_eq!(register.matches("đăng quá 24 giờ</strong>").count(), 1, "{register}");
+    assert!(register.contains("Số người phát ngôn được đăng quá 24 giờ sau khi bổ nhiệm: 1"));
+    assert!(!register.contains("Cơ quan chưa có người phát ngôn"), "the body has its spokesperson now");
+    // the portal publishes both, with their contacts
+    let public = app.client().get("/nguoi-phat-ngon").await;
+    assert_eq!(public.status, 200);
+    for needle in [
+        "Nguyễn Thị Lan",
+        "href=\"tel:0276 3822 111\"",
+        "mailto:lan@xa.tayninh.gov.vn",
+        "Lê Văn Hùng",
+        "Sạt lở bờ kênh ấp 3",
+        "10/12/2026",
+    ] {
+        assert!(public.text.contains(needle), "{needle}: {}", public.text);
+    }
+    // a delegation ends with its last day; an appointment when ended, with a reason
+    clock.set(chrono::NaiveDateTime::parse_from_str("2026-12-11 00:00", "%Y-%m-%d %H:%M").unwrap());
+    let public = app.client().get("/nguoi-phat-ngon").await.text;
+    assert!(public.contains("Nguyễn Thị Lan") && !public.contains("Lê Văn Hùng"));
+    // (the session of a week ago has expired: signed in again)
+    let admin = app.client();
+    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/nguoi-phat-ngon").await;
+    let csrf = page.csrf();
+    let register = page.text;
+    let before = register.split(">Nguyễn Thị Lan<").next().unwrap_or_default();
+    let lan = before.rsplit("id=\"r-").next().unwrap_or_default().split('"').next().unwrap_or_default().to_string();
+    assert!(lan.parse::<i64>().is_ok(), "{lan}: {register}");
+    let r =
+        admin.post_form(&format!("/quan-tri/nguoi-phat-ngon/{lan}/ket-thuc"), &[("csrf", &csrf), ("reason", "")]).await;
+    assert_eq!(r.status, 422, "a reason is needed ({lan}): {}", r.text);
+    let r = admin
+        .post_form(&format!("/quan-tri/nguoi-phat-ngon/{lan}/ket-thuc"), &[("csrf", &csrf), ("reason", "Nghỉ hưu")])
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(!app.client().get("/nguoi-phat-ngon").await.text.contains("Nguyễn Thị Lan"));
+    assert!(admin.get("/quan-tri/nguoi-phat-ngon").await.text.contains("Cơ quan chưa có người phát ngôn"));
+    // another agency's administrator may not record for this one; a citizen sees no register
+    let writer = app.client();
+    writer.login("demo.specialist", DEMO_PASSWORD).await;
+    assert_eq!(writer.get("/quan-tri/nguoi-phat-ngon").await.status, 403);
+    assert!(app.count("audit_log").await > 0);
+}

@@ -5,10 +5,13 @@ use egov_news::{Language, NewArticle, State};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal");
+pub const MIGRATIONS: &[Migration] =
+    crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal", 36 "0036_spokespersons");
 
 mod portal;
+mod spokespersons;
 pub use portal::{Image, ImageSize, Shown};
+pub use spokespersons::Spokesperson;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {

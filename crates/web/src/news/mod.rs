@@ -8,6 +8,7 @@ pub(crate) mod feeds;
 pub(crate) mod messages;
 pub(crate) mod newsroom;
 pub(crate) mod public;
+pub(crate) mod spokespersons;
 
 use axum::Router;
 
@@ -20,6 +21,13 @@ pub const MODULE: Module = Module {
     openapi: || <api::Api as utoipa::OpenApi>::openapi(),
     nav: &[
         NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone },
+        NavEntry {
+            menu: Menu::BackOffice,
+            href: "/quan-tri/nguoi-phat-ngon",
+            label: "nav.admin.press",
+            order: 73,
+            shown: |p| p.is_some_and(|p| egov_app::news::spokespersons::may_view(egov_app::Actor::User(p))),
+        },
         NavEntry {
             menu: Menu::BackOffice,
             href: "/quan-tri/tin-tuc",
@@ -36,5 +44,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes())
+    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes()).merge(spokespersons::routes())
 }
