@@ -9,6 +9,7 @@ pub mod body;
 pub mod compare;
 pub mod image;
 pub mod index;
+pub mod press;
 pub mod spokesperson;
 pub mod workflow;
 

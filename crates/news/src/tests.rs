@@ -227,3 +227,76 @@ fn a_spokesperson_entry_says_every_problem_and_a_delegation_is_written_and_limit
     );
     assert!(!current(&a, None, at("2026-12-01 07:59")), "not before the appointment");
 }
+
+#[test]
+fn the_press_summary_counts_what_was_ordered_delivered_and_accepted_in_the_year() {
+    use crate::press::{summary, ContractInput, Delivery, DeliveryInput, OutletInput};
+    let bad = ContractInput {
+        items: "0".into(),
+        from: "2026-12-01".into(),
+        to: "2026-01-01".into(),
+        budget: "abc".into(),
+        ..Default::default()
+    };
+    let fields: Vec<&str> = bad.check().unwrap_err().iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["number", "subject", "items", "to", "budget"]);
+    assert_eq!(OutletInput { kind: "blog".into(), ..Default::default() }.check().unwrap_err().len(), 4);
+    assert_eq!(DeliveryInput::default().check().unwrap_err().len(), 3);
+    let c = |n: &str, subject: &str, items: &str, from: &str, to: &str| {
+        ContractInput {
+            number: n.into(),
+            subject: subject.into(),
+            items: items.into(),
+            from: from.into(),
+            to: to.into(),
+            budget: "10.000.000".into(),
+        }
+        .check()
+        .unwrap()
+    };
+    let contracts = vec![
+        (1, 7, c("01/HĐ", "Chuyển đổi số", "10", "2026-01-01", "2026-12-31")),
+        (2, 7, c("02/HĐ", "Chuyển đổi số", "5", "2026-06-01", "2027-05-31")),
+        (3, 7, c("03/HĐ", "Cải cách hành chính", "4", "2026-03-01", "2026-09-30")),
+        (4, 9, c("04/HĐ", "Chuyển đổi số", "6", "2026-01-01", "2026-12-31")),
+        (5, 9, c("05/HĐ", "Chuyển đổi số", "8", "2025-01-01", "2025-12-31")), // another year
+    ];
+    assert_eq!(contracts[0].2.budget, 10_000_000);
+    let d = |on: &str| Delivery {
+        title: "Bài".into(),
+        where_when: "https://bao.vn/a".into(),
+        delivered_on: chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap(),
+    };
+    let deliveries = vec![
+        (1, d("2026-02-01"), true),
+        (1, d("2026-03-01"), true),
+        (1, d("2026-04-01"), false),
+        (2, d("2026-07-01"), true),
+        (2, d("2027-01-15"), true), // next year's
+        (3, d("2026-05-01"), true),
+        (3, d("2026-06-01"), true),
+        (3, d("2026-07-01"), true),
+        (3, d("2026-08-01"), true),
+        (3, d("2026-08-15"), true), // more than ordered: due stays 0
+        (5, d("2025-05-01"), true),
+    ];
+    let s = summary(&contracts, &deliveries, 2026);
+    let got: Vec<(i64, &str, usize, i64, i64, i64, i64)> = s
+        .iter()
+        .map(|r| (r.outlet, r.subject.as_str(), r.contracts, r.ordered, r.delivered, r.accepted, r.due))
+        .collect();
+    // by hand: outlet 7 digital: contracts 1 and 2, 15 ordered, 4 delivered in 2026, 3 accepted
+    // (2 of contract 1, 1 of contract 2), due (10 - 2) + (5 - 1) = 12
+    assert_eq!(
+        got,
+        [
+            (7, "Chuyển đổi số", 2, 15, 4, 3, 12),
+            (7, "Cải cách hành chính", 1, 4, 5, 5, 0),
+            (9, "Chuyển đổi số", 1, 6, 0, 0, 6)
+        ]
+        .iter()
+        .map(|(o, s, c, a, b, x, y)| (*o, *s, *c, *a, *b, *x, *y))
+        .collect::<Vec<_>>()
+    );
+    assert_eq!(s[0].budget, 20_000_000);
+}

@@ -14,6 +14,7 @@ use egov_store::news::{Article, Moved};
 use crate::{Actor, App, AppError, FieldError, Refusal};
 
 mod portal;
+pub mod press;
 pub mod spokespersons;
 pub use portal::{
     feature, featured, image, latest_by_category, listing, sections, sitemap, upload_image, version, Filter, Portal,

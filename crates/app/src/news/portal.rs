@@ -187,7 +187,7 @@ pub async fn image(app: &App, id: i64) -> Result<Image, AppError> {
 /// Folds the words and keeps the tags of articles saved before the portal's
 /// index was (each later save keeps its own).
 pub const INDEX: Job = Job {
-    name: "news.index",
+    name: "news-index",
     every: Duration::from_secs(60),
     run: |app| {
         Box::pin(async move {

@@ -424,6 +424,38 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         ];
         assert_eq!(keeper.post_form("/quan-tri/nguoi-phat-ngon", &form).await.status, 303);
     }
+    // press cooperation: an outlet, a contract, an item delivered
+    let outlet = [
+        ("csrf", csrf.as_str()),
+        ("which", "outlet"),
+        ("name", "Báo Tây Ninh"),
+        ("kind", "newspaper"),
+        ("licence", "Giấy phép 123/GP"),
+        ("contact", "0276 3822 000"),
+    ];
+    assert_eq!(keeper.post_form("/quan-tri/bao-chi", &outlet).await.status, 303);
+    let page = keeper.get("/quan-tri/bao-chi").await.text;
+    let outlet_id = page
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains("\">Báo Tây Ninh<"))
+        .expect("outlet")
+        .split('"')
+        .next()
+        .expect("id")
+        .to_string();
+    let contract = [
+        ("csrf", csrf.as_str()),
+        ("which", "contract"),
+        ("outlet", outlet_id.as_str()),
+        ("number", "01/HĐ"),
+        ("subject", "Chuyển đổi số"),
+        ("items", "4"),
+        ("from", "2026-01-01"),
+        ("to", "2026-12-31"),
+        ("budget", "10000000"),
+    ];
+    assert_eq!(keeper.post_form("/quan-tri/bao-chi", &contract).await.status, 303);
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),
@@ -477,6 +509,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         format!("/quan-tri/tin-tuc/{draft_id}"),
         format!("/quan-tri/tin-tuc/{draft_id}/so-sanh?tu=1&den=2"),
         "/quan-tri/nguoi-phat-ngon".into(),
+        "/quan-tri/bao-chi?nam=2026".into(),
     ];
     let receiver = vec![
         "/quan-tri/ho-so".to_string(),
@@ -521,7 +554,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 110);
+    assert_eq!(audited, 112);
 }
 
 /// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu

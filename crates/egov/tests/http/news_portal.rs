@@ -405,3 +405,168 @@ async fn spokespersons_are_published_as_recorded_and_the_register_says_what_was_
     assert_eq!(writer.get("/quan-tri/nguoi-phat-ngon").await.status, 403);
     assert!(app.count("audit_log").await > 0);
 }
+
+#[tokio::test]
+async fn the_press_cooperation_summary_equals_a_hand_count_of_what_was_delivered_and_accepted() {
+    let now = chrono::NaiveDateTime::parse_from_str("2026-12-03 09:00", "%Y-%m-%d %H:%M").unwrap();
+    let clock = egov_web::Clock::fixed(now);
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    let app = spawn_with(settings).await;
+    let admin = app.client();
+    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let page = admin.get("/quan-tri/bao-chi?nam=2026").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let csrf = page.csrf();
+    let post = |form: Vec<(&'static str, String)>| {
+        let mut form = form;
+        form.push(("csrf", csrf.clone()));
+        form.push(("nam", "2026".into()));
+        let admin = &admin;
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            admin.post_form("/quan-tri/bao-chi", &pairs).await
+        }
+    };
+    // every problem of a form at once, its values kept
+    let r = post(vec![
+        ("which", "contract".into()),
+        ("subject", "Chuyển đổi số".into()),
+        ("items", "0".into()),
+        ("from", "2026-12-01".into()),
+        ("to", "2026-01-01".into()),
+        ("budget", "x".into()),
+    ])
+    .await;
+    assert_eq!(r.status, 422);
+    for f in ["contract-outlet", "contract-number", "contract-items", "contract-to", "contract-budget"] {
+        assert!(r.text.contains(&format!("href=\"#{f}\"")), "{f}: {}", r.text);
+    }
+    assert!(r.text.contains("value=\"Chuyển đổi số\""));
+    for (name, kind) in [("Báo Tây Ninh", "newspaper"), ("Đài Phát thanh và Truyền hình", "television")] {
+        let r = post(vec![
+            ("which", "outlet".into()),
+            ("name", name.into()),
+            ("kind", kind.into()),
+            ("licence", "Giấy phép 123/GP-BTTTT".into()),
+            ("in_province", "1".into()),
+            ("contact", "Phòng Thời sự, 0276 3822 000".into()),
+        ])
+        .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+    }
+    let page = admin.get("/quan-tri/bao-chi?nam=2026").await.text;
+    let option = |name: &str| {
+        page.split(&format!(">{name}</option>"))
+            .next()
+            .unwrap()
+            .rsplit("<option value=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (paper, tv) = (option("Báo Tây Ninh"), option("Đài Phát thanh và Truyền hình"));
+    let contract = |outlet: &str, n: &str, subject: &str, items: &str, from: &str, to: &str| {
+        vec![
+            ("which", "contract".into()),
+            ("outlet", outlet.to_string()),
+            ("number", n.to_string()),
+            ("subject", subject.to_string()),
+            ("items", items.to_string()),
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("budget", "10.000.000".into()),
+        ]
+    };
+    for c in [
+        contract(&paper, "01/HĐ", "Chuyển đổi số", "10", "2026-01-01", "2026-12-31"),
+        contract(&paper, "02/HĐ", "Chuyển đổi số", "5", "2026-06-01", "2027-05-31"),
+        contract(&tv, "03/HĐ", "Cải cách hành chính", "4", "2026-03-01", "2026-09-30"),
+    ] {
+        assert_eq!(post(c).await.status, 303);
+    }
+    let page = admin.get("/quan-tri/bao-chi?nam=2026").await.text;
+    let contract_id = |n: &str| {
+        let option = page
+            .split("<option value=\"")
+            .skip(1)
+            .find(|o| o.contains(&format!("\">{n} — ")))
+            .expect("the contract's option");
+        option.split('"').next().unwrap().to_string()
+    };
+    let (c1, c2, c3) = (contract_id("01/HĐ"), contract_id("02/HĐ"), contract_id("03/HĐ"));
+    // deliveries: (contract, day); which are accepted is said after
+    let items = [
+        (&c1, "2026-02-01"),
+        (&c1, "2026-03-01"),
+        (&c1, "2026-04-01"),
+        (&c2, "2026-07-01"),
+        (&c3, "2026-05-01"),
+        (&c3, "2026-06-01"),
+    ];
+    for (i, (c, on)) in items.iter().enumerate() {
+        let r = post(vec![
+            ("which", "delivery".into()),
+            ("contract", c.to_string()),
+            ("title", format!("Tin bài {i}")),
+            ("where_when", format!("https://baotayninh.vn/bai-{i}")),
+            ("delivered_on", on.to_string()),
+        ])
+        .await;
+        assert_eq!(r.status, 303, "{}", r.text);
+    }
+    let page = admin.get("/quan-tri/bao-chi?nam=2026").await.text;
+    // accept items 0, 1 (contract 1), 3 (contract 2), 4 (contract 3)
+    for i in [0, 1, 3, 4] {
+        let id = page
+            .split(&format!(">Tin bài {i}</th>"))
+            .next()
+            .unwrap()
+            .rsplit("id=\"d-")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = admin
+            .post_form(&format!("/quan-tri/bao-chi/giao-nop/{id}/nghiem-thu"), &[("csrf", &csrf), ("nam", "2026")])
+            .await;
+        assert_eq!(r.status, 303);
+    }
+    let page = admin.get("/quan-tri/bao-chi?nam=2026").await.text;
+    let summary = page.split("id=\"sum-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    // by hand: the paper on digital transformation: 2 contracts, 15 ordered, 4 delivered, 3 accepted,
+    // due (10 − 2) + (5 − 1) = 12, 20,000,000 đồng; the station: 1, 4, 2, 1, due 3, 10,000,000
+    let row = |outlet: &str, rest: &str| format!("<th scope=\"row\">{outlet}</th>{rest}");
+    assert!(
+        summary.contains(&row(
+            "Báo Tây Ninh",
+            "<td>Chuyển đổi số</td><td>2</td><td>15</td><td>4</td><td>3</td><td>12</td><td>20.000.000</td>"
+        )),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&row(
+            "Đài Phát thanh và Truyền hình",
+            "<td>Cải cách hành chính</td><td>1</td><td>4</td><td>2</td><td>1</td><td>3</td><td>10.000.000</td>"
+        )),
+        "{summary}"
+    );
+    assert!(summary.contains("<td>19</td><td>6</td><td>4</td><td>15</td><td>30.000.000</td>"), "totals: {summary}");
+    // 2027: only the contract reaching into it, nothing delivered then, 4 still due
+    let next = admin.get("/quan-tri/bao-chi?nam=2027").await.text;
+    let summary = next.split("id=\"sum-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(
+        summary
+            .contains(&row("Báo Tây Ninh", "<td>Chuyển đổi số</td><td>1</td><td>5</td><td>0</td><td>0</td><td>4</td>")),
+        "{summary}"
+    );
+    // a writer has no press desk
+    let writer = app.client();
+    writer.login("demo.specialist", DEMO_PASSWORD).await;
+    assert_eq!(writer.get("/quan-tri/bao-chi").await.status, 403);
+}

@@ -5,10 +5,10 @@ use egov_news::{Language, NewArticle, State};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] =
-    crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal", 36 "0036_spokespersons");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal", 36 "0036_spokespersons", 37 "0037_press_cooperation");
 
 mod portal;
+mod press;
 mod spokespersons;
 pub use portal::{Image, ImageSize, Shown};
 pub use spokespersons::Spokesperson;

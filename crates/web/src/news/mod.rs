@@ -7,6 +7,7 @@ pub(crate) mod cache;
 pub(crate) mod feeds;
 pub(crate) mod messages;
 pub(crate) mod newsroom;
+pub(crate) mod press;
 pub(crate) mod public;
 pub(crate) mod spokespersons;
 
@@ -30,6 +31,13 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             menu: Menu::BackOffice,
+            href: "/quan-tri/bao-chi",
+            label: "nav.admin.press_coop",
+            order: 74,
+            shown: |p| p.is_some_and(|p| egov_app::news::spokespersons::may_view(egov_app::Actor::User(p))),
+        },
+        NavEntry {
+            menu: Menu::BackOffice,
             href: "/quan-tri/tin-tuc",
             label: "nav.admin.news",
             order: 72,
@@ -44,5 +52,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes()).merge(spokespersons::routes())
+    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes()).merge(spokespersons::routes()).merge(press::routes())
 }
