@@ -85,6 +85,12 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// A form as it was posted (its CSRF token left out), to show again.
+    pub fn posted(fields: &HashMap<String, String>) -> FormState {
+        let values = fields.iter().filter(|(k, _)| *k != "csrf").map(|(k, v)| (k.clone(), v.clone())).collect();
+        FormState { values, ..FormState::default() }
+    }
+
     pub fn v(&self, name: &str) -> &str {
         self.values.get(name).map(String::as_str).unwrap_or("")
     }

@@ -22,6 +22,17 @@ pub fn valid_sitemap(xml: &str) {
     assert!(out.status.success(), "{}\n{xml}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A server on a fixed clock, and its agency administrator signed in.
+async fn agency_admin_at(at: &str) -> (TestApp, egov_web::Clock, Client) {
+    let clock = egov_web::Clock::fixed(chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").expect("a time"));
+    let mut settings = egov_web::Settings::default();
+    settings.app.clock = clock.clone();
+    let app = spawn_with(settings).await;
+    let admin = app.client();
+    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    (app, clock, admin)
+}
+
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
     let mut out = Vec::new();
@@ -305,13 +316,7 @@ async fn the_newsroom_pages_take_a_draft_from_writer_to_publisher_and_compare_re
 
 #[tokio::test]
 async fn spokespersons_are_published_as_recorded_and_the_register_says_what_was_late_or_missing() {
-    let now = chrono::NaiveDateTime::parse_from_str("2026-12-03 09:00", "%Y-%m-%d %H:%M").unwrap();
-    let clock = egov_web::Clock::fixed(now);
-    let mut settings = egov_web::Settings::default();
-    settings.app.clock = clock.clone();
-    let app = spawn_with(settings).await;
-    let admin = app.client();
-    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let (app, clock, admin) = agency_admin_at("2026-12-03 09:00").await;
     let page = admin.get("/quan-tri/nguoi-phat-ngon").await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert!(page.text.contains("Cơ quan chưa có người phát ngôn"), "its own body has none yet");
@@ -408,13 +413,7 @@ async fn spokespersons_are_published_as_recorded_and_the_register_says_what_was_
 
 #[tokio::test]
 async fn the_press_cooperation_summary_equals_a_hand_count_of_what_was_delivered_and_accepted() {
-    let now = chrono::NaiveDateTime::parse_from_str("2026-12-03 09:00", "%Y-%m-%d %H:%M").unwrap();
-    let clock = egov_web::Clock::fixed(now);
-    let mut settings = egov_web::Settings::default();
-    settings.app.clock = clock.clone();
-    let app = spawn_with(settings).await;
-    let admin = app.client();
-    admin.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let (app, _clock, admin) = agency_admin_at("2026-12-03 09:00").await;
     let page = admin.get("/quan-tri/bao-chi?nam=2026").await;
     assert_eq!(page.status, 200, "{}", page.text);
     let csrf = page.csrf();

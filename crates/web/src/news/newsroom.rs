@@ -274,12 +274,7 @@ async fn save(state: &AppState, ctx: &Ctx, id: Option<i64>, req: Request) -> Res
     let p = writer(ctx)?;
     let actor = Actor::User(p);
     let translation_of = f.get("translation_of").and_then(|i| i.trim().parse::<i64>().ok());
-    let mut form = FormState::default();
-    for (k, v) in &f {
-        if k != "csrf" {
-            form.values.insert(k.clone(), v.clone());
-        }
-    }
+    let mut form = FormState::posted(&f);
     let mut image = if f.contains_key("remove_image") { None } else { f.get("image_id").and_then(|i| i.parse().ok()) };
     if let Some(file) = files.remove("image") {
         // the image goes to the newsroom of the article (or of its original)

@@ -20,17 +20,9 @@ use egov_identity::Principal;
 use egov_news::press::{ContractInput, DeliveryInput, OutletInput};
 
 use crate::ctx::Ctx;
+use super::spokespersons::keeper;
 use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
-
-fn keeper(ctx: &Ctx) -> Result<&Principal, WebError> {
-    let p = ctx.principal()?;
-    if egov_app::news::spokespersons::may_view(Actor::User(p)) {
-        Ok(p)
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
 
 fn money(v: i64) -> String {
     let s = v.to_string();
@@ -275,12 +267,7 @@ async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
         match done {
             Ok(()) => Ok(Redirect::to(&format!("/quan-tri/bao-chi?nam={year}&luu=1")).into_response()),
             Err(AppError::Invalid(errs)) => {
-                let mut form = FormState::default();
-                for (k, val) in &f {
-                    if k != "csrf" {
-                        form.values.insert(k.clone(), val.clone());
-                    }
-                }
+                let mut form = FormState::posted(&f);
                 errs.iter().for_each(|e| form.add(&e.field, ctx.lang, e.key));
                 page(&state, &ctx, p, year, Back { which, form, saved: false }, StatusCode::UNPROCESSABLE_ENTITY).await
             }

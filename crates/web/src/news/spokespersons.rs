@@ -77,7 +77,9 @@ async fn rows(state: &AppState, ctx: &Ctx, lines: Vec<sp::Line>) -> Result<Vec<R
         .collect())
 }
 
-fn keeper(ctx: &Ctx) -> Result<&Principal, WebError> {
+/// The signed-in keeper of some agency's register (an agency's
+/// administrator, a system administrator), or why not.
+pub(crate) fn keeper(ctx: &Ctx) -> Result<&Principal, WebError> {
     let p = ctx.principal()?;
     if sp::may_view(Actor::User(p)) {
         Ok(p)
@@ -191,12 +193,7 @@ async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
         match sp::record(&state.app, Actor::User(p), &agency, &input).await {
             Ok(_) => Ok(Redirect::to("/quan-tri/nguoi-phat-ngon?luu=1").into_response()),
             Err(AppError::Invalid(errs)) => {
-                let mut form = FormState::default();
-                for (k, val) in &f {
-                    if k != "csrf" {
-                        form.values.insert(k.clone(), val.clone());
-                    }
-                }
+                let mut form = FormState::posted(&f);
                 errs.iter().for_each(|e| form.add(&e.field, ctx.lang, e.key));
                 admin_page(&state, &ctx, p, form, (false, None), StatusCode::UNPROCESSABLE_ENTITY).await
             }
