@@ -10,6 +10,7 @@ pub mod compare;
 pub mod image;
 pub mod index;
 pub mod press;
+pub mod press_info;
 pub mod spokesperson;
 pub mod workflow;
 

@@ -300,3 +300,62 @@ fn the_press_summary_counts_what_was_ordered_delivered_and_accepted_in_the_year(
     );
     assert_eq!(s[0].budget, 20_000_000);
 }
+
+#[test]
+fn the_yearly_press_report_counts_a_year_from_15_december_as_a_hand_count_does() {
+    use crate::press_info::{period, report_year, statement_on_time, yearly, Record};
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(report_year(d("2025-12-14")), 2025);
+    assert_eq!(report_year(d("2025-12-15")), 2026);
+    assert_eq!(report_year(d("2026-12-14")), 2026);
+    assert_eq!(period(2026), (d("2025-12-15"), d("2026-12-14")));
+    assert!(statement_on_time(at("2026-03-01 10:00"), Some(at("2026-03-02 10:00"))));
+    assert!(!statement_on_time(at("2026-03-01 10:00"), Some(at("2026-03-02 10:01"))));
+    assert!(!statement_on_time(at("2026-03-01 10:00"), None));
+    // a fixture crossing 15 December at both ends of the 2026 report year
+    let records = vec![
+        Record::Conference { id: 1, held_on: d("2025-12-14") }, // the 2025 report's
+        Record::Conference { id: 2, held_on: d("2025-12-15") }, // the first day of 2026's
+        Record::Conference { id: 3, held_on: d("2026-06-30") },
+        Record::Conference { id: 4, held_on: d("2026-12-14") }, // its last day
+        Record::Conference { id: 5, held_on: d("2026-12-15") }, // 2027's
+        Record::Briefing { id: 6, on: d("2026-01-10") },
+        Record::Request {
+            id: 7,
+            received: d("2025-12-20"),
+            deadline: d("2025-12-27"),
+            answered: Some(d("2025-12-26")),
+        },
+        Record::Request {
+            id: 8,
+            received: d("2026-04-01"),
+            deadline: d("2026-04-08"),
+            answered: Some(d("2026-04-10")),
+        },
+        Record::Request { id: 9, received: d("2026-12-10"), deadline: d("2026-12-17"), answered: None },
+        Record::Request {
+            id: 10,
+            received: d("2026-12-16"),
+            deadline: d("2026-12-23"),
+            answered: Some(d("2026-12-17")),
+        },
+        Record::Event { id: 11, known: at("2025-12-15 00:00"), first_statement: Some(at("2025-12-15 20:00")) },
+        Record::Event { id: 12, known: at("2026-08-01 09:00"), first_statement: Some(at("2026-08-03 09:00")) },
+        Record::Event { id: 13, known: at("2025-12-14 23:59"), first_statement: Some(at("2025-12-15 01:00")) },
+        Record::Correction { id: 14, requested_on: d("2026-12-14") },
+    ];
+    let y = yearly(&records, 2026);
+    // by hand: conferences 2, 3, 4; briefing 6; requests 7, 8, 9 (10 is 2027's), answered 7, 8,
+    // on time 7; events 11, 12 (13 became known on 14 Dec 2025), on time 11; correction 14
+    assert_eq!(y.conferences.ids, [2, 3, 4]);
+    assert_eq!(y.briefings.ids, [6]);
+    assert_eq!(
+        (y.requests.ids.clone(), y.answered.ids.clone(), y.answered_on_time.ids.clone()),
+        (vec![7, 8, 9], vec![7, 8], vec![7])
+    );
+    assert_eq!((y.events.ids.clone(), y.statements_on_time.ids.clone()), (vec![11, 12], vec![11]));
+    assert_eq!(y.corrections.ids, [14]);
+    assert_eq!((y.conferences.n, y.requests.n, y.events.n), (3, 3, 2));
+    let next = yearly(&records, 2027);
+    assert_eq!((next.conferences.ids, next.requests.ids), (vec![5], vec![10]));
+}
