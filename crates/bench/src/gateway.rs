@@ -132,7 +132,12 @@ pub async fn gateway(a: Args) -> Result<(), String> {
         for _ in 0..a.rounds {
             let mut round = Vec::new();
             for (_, url, h) in &targets {
-                round.push(load::run_headers(std::slice::from_ref(url), connections, dur, h).await);
+                let url = std::slice::from_ref(url);
+                round.push(if a.rate > 0 {
+                    load::run_rate(url, connections, dur, a.rate, h).await
+                } else {
+                    load::run_headers(url, connections, dur, h).await
+                });
             }
             rounds.push(round);
         }
@@ -146,8 +151,9 @@ pub async fn gateway(a: Args) -> Result<(), String> {
         }
         for ((name, _, _), r) in targets.iter().zip(&results) {
             println!(
-                "{label} {name}: {:.0} req/s, p50 {}, p90 {}, p99 {}, p99.9 {}, errors {} ({connections} connections, {} × {} s)",
+                "{label} {name}: {:.0} req/s{}, p50 {}, p90 {}, p99 {}, p99.9 {}, errors {} ({connections} connections, {} × {} s)",
                 r.rps(),
+                if a.rate > 0 { format!(" (scheduled {})", a.rate) } else { String::new() },
                 us(r.p(0.5)),
                 us(r.p(0.9)),
                 us(r.p(0.99)),

@@ -37,7 +37,25 @@ pub async fn run_headers(
     duration: Duration,
     headers: &[(String, String)],
 ) -> Result {
-    run_requests(urls, connections, duration, None, b"", headers).await
+    run_requests(urls, connections, duration, None, b"", headers, None).await
+}
+
+/// The same GETs sent on a schedule: `rate` requests a second in all, each
+/// connection its share at even intervals (open loop, as wrk2). A request
+/// whose planned time passed while the previous answer was awaited is sent at
+/// once and its latency counted from the planned time, so a stall is not
+/// hidden by the requests it kept from being sent; one sent after a wait is
+/// timed from its sending (the timer's millisecond granularity is not the
+/// server's).
+pub async fn run_rate(
+    urls: &[String],
+    connections: usize,
+    duration: Duration,
+    rate: u64,
+    headers: &[(String, String)],
+) -> Result {
+    let pace = Duration::from_secs_f64(connections as f64 / rate.max(1) as f64);
+    run_requests(urls, connections, duration, None, b"", headers, Some(pace)).await
 }
 
 /// The same GETs, signed in with a bearer token.
@@ -73,12 +91,13 @@ pub async fn run_parts(
     post: Option<(String, String)>,
     part: &[u8],
 ) -> Result {
-    run_requests(urls, connections, duration, post, part, &[]).await
+    run_requests(urls, connections, duration, post, part, &[], None).await
 }
 
 /// The loop of them all: GETs (with `headers`, and a bearer token when
 /// `post` has one and no body), or submissions of `post`'s body with two
-/// parts of the bytes `part`.
+/// parts of the bytes `part`; each connection's next request once the
+/// previous answer is read, or at its planned time when `pace` is given.
 async fn run_requests(
     urls: &[String],
     connections: usize,
@@ -86,6 +105,7 @@ async fn run_requests(
     post: Option<(String, String)>,
     part: &[u8],
     headers: &[(String, String)],
+    pace: Option<Duration>,
 ) -> Result {
     let part = std::sync::Arc::new(part.to_vec());
     let start = Instant::now();
@@ -107,10 +127,22 @@ async fn run_requests(
             if urls.is_empty() {
                 return (lat, errors);
             }
-            while Instant::now() < deadline {
+            // the connections' schedules spread evenly over one interval
+            let mut planned = pace.map(|p| start + p.mul_f64(c as f64 / connections as f64));
+            while planned.unwrap_or_else(Instant::now) < deadline {
                 let url = &urls[i % urls.len()];
                 i += 1;
-                let t = Instant::now();
+                let t = match planned {
+                    Some(at) if Instant::now() >= at => at,
+                    Some(at) => {
+                        tokio::time::sleep_until(at.into()).await;
+                        Instant::now()
+                    }
+                    None => Instant::now(),
+                };
+                if let (Some(at), Some(p)) = (planned.as_mut(), pace) {
+                    *at += p;
+                }
                 let req = match &post {
                     Some((token, body)) if body.is_empty() => client.get(url).bearer_auth(token),
                     Some((token, body)) => {

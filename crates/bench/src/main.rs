@@ -44,12 +44,15 @@ struct Args {
     interval: u64,
     /// `news`: how many published articles.
     articles: usize,
+    /// `gateway`: requests per second in all, sent on a schedule (open
+    /// loop, latency from each request's planned time); 0 = closed loop.
+    rate: u64,
 }
 
 fn parse_args() -> Result<(String, Args), String> {
     let mut it = std::env::args().skip(1);
     let cmd =
-        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N] [--targets N] [--interval S] [--articles N]")?;
+        it.next().ok_or("usage: egov-bench COMMAND [--procedures N] [--seconds S] [--connections C] [--seed S] [--min-size BYTES] [--max-size BYTES] [--rounds R] [--agents N] [--signatures N] [--targets N] [--interval S] [--articles N] [--rate R]")?;
     let mut a = Args {
         procedures: 6000,
         seconds: 10,
@@ -63,6 +66,7 @@ fn parse_args() -> Result<(String, Args), String> {
         targets: 3000,
         interval: 60,
         articles: 1000,
+        rate: 0,
     };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -80,6 +84,7 @@ fn parse_args() -> Result<(String, Args), String> {
             "--targets" => a.targets = n as usize,
             "--interval" => a.interval = n.max(10),
             "--articles" => a.articles = n.max(1) as usize,
+            "--rate" => a.rate = n,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }

@@ -359,3 +359,145 @@ fn the_yearly_press_report_counts_a_year_from_15_december_as_a_hand_count_does()
     let next = yearly(&records, 2027);
     assert_eq!((next.conferences.ids, next.requests.ids), (vec![5], vec![10]));
 }
+
+#[test]
+fn a_press_record_is_checked_by_its_kind_and_completed_once_after_it_began() {
+    use crate::press_info::{DoneInput, Entry, EntryInput, Record};
+    let p = |e: Result<Entry, Vec<Problem>>| e.err().unwrap_or_default().iter().map(|p| p.field).collect::<Vec<_>>();
+    let request = EntryInput {
+        kind: "request".into(),
+        subject: "Tiến độ dự án?".into(),
+        journalist: "Lê Văn B".into(),
+        outlet: "Báo Tây Ninh".into(),
+        on: "2026-04-01".into(),
+        deadline: "2026-04-08".into(),
+        ..Default::default()
+    };
+    let e = request.check().unwrap();
+    // every problem at once: no journalist, no outlet, a deadline before the request
+    let bad =
+        EntryInput { journalist: " ".into(), outlet: String::new(), deadline: "2026-03-31".into(), ..request.clone() };
+    assert_eq!(p(bad.check()), ["journalist", "outlet", "deadline"]);
+    assert_eq!(p(EntryInput { kind: "rumour".into(), ..Default::default() }.check()), ["kind"]);
+    assert_eq!(
+        p(EntryInput { kind: "event".into(), known_at: "2026-13-01T10:00".into(), ..Default::default() }.check()),
+        ["subject", "known_at"]
+    );
+    // an answer needs its text and who gave it, on or after the request
+    let done = |at: &str, text: &str, by: &str| DoneInput { at: at.into(), text: text.into(), by: by.into() };
+    let errs = |r: Result<crate::press_info::Done, Vec<Problem>>| {
+        r.err().unwrap_or_default().iter().map(|p| p.field).collect::<Vec<_>>()
+    };
+    assert_eq!(errs(e.complete(&done("2026-03-31", "", ""))), ["text", "by", "at"]);
+    let answered = e.complete(&done("2026-04-09", "Đúng tiến độ.", "Người phát ngôn")).unwrap();
+    assert_eq!(
+        e.record(7, Some(&answered)),
+        Some(Record::Request {
+            id: 7,
+            received: d("2026-04-01"),
+            deadline: d("2026-04-08"),
+            answered: Some(d("2026-04-09"))
+        })
+    );
+    // a briefing completes nothing; a conference counts only once held
+    let briefing = EntryInput {
+        kind: "briefing".into(),
+        subject: "Giao ban báo chí".into(),
+        on: "2026-05-05".into(),
+        ..Default::default()
+    };
+    assert_eq!(errs(briefing.check().unwrap().complete(&done("2026-05-05", "", ""))), ["at"]);
+    let conf = EntryInput {
+        kind: "conference".into(),
+        subject: "Họp báo quý II".into(),
+        on: "2026-06-20".into(),
+        ..Default::default()
+    };
+    let conf = conf.check().unwrap();
+    assert_eq!(conf.record(3, None), None);
+    let held = conf.complete(&done("2026-06-25", "", "")).unwrap();
+    assert_eq!(conf.record(3, Some(&held)), Some(Record::Conference { id: 3, held_on: d("2026-06-25") }));
+    // a first statement is a time, not a day
+    let event = EntryInput {
+        kind: "event".into(),
+        subject: "Lũ quét".into(),
+        known_at: "2026-08-01T09:00".into(),
+        ..Default::default()
+    };
+    let event = event.check().unwrap();
+    assert_eq!(errs(event.complete(&done("2026-08-01", "Đã có thông cáo.", "Chánh Văn phòng"))), ["at"]);
+    assert_eq!(errs(event.complete(&done("2026-08-01T08:59", "x", "y"))), ["at"]);
+    assert!(event.complete(&done("2026-08-01T20:00", "x", "y")).is_ok());
+}
+
+fn d(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn what_the_press_duties_owe_is_dated_and_said_overdue_once_past() {
+    use crate::press_info::{due, Done, Entry, Kind, Stretch};
+    let done = |s: &str| Some(Done { at: at(s), text: String::new(), by: String::new() });
+    let entries = vec![
+        (
+            1,
+            Entry::Request {
+                journalist: "A".into(),
+                outlet: "B".into(),
+                question: "?".into(),
+                received: d("2026-05-02"),
+                deadline: d("2026-05-09"),
+            },
+            None,
+        ),
+        (
+            2,
+            Entry::Request {
+                journalist: "A".into(),
+                outlet: "B".into(),
+                question: "?".into(),
+                received: d("2026-05-10"),
+                deadline: d("2026-05-20"),
+            },
+            None,
+        ),
+        (
+            3,
+            Entry::Request {
+                journalist: "A".into(),
+                outlet: "B".into(),
+                question: "?".into(),
+                received: d("2026-05-01"),
+                deadline: d("2026-05-03"),
+            },
+            done("2026-05-02 00:00"),
+        ),
+        (4, Entry::Event { subject: "Lũ".into(), known: at("2026-05-14 08:00") }, None),
+        (5, Entry::Event { subject: "Cháy".into(), known: at("2026-05-10 08:00") }, None),
+        (6, Entry::Correction { outlet: "B".into(), report: "Sai".into(), requested: d("2026-05-01") }, None),
+        (7, Entry::Conference { subject: "Q1".into(), planned: d("2026-03-20") }, done("2026-03-25 00:00")),
+        (8, Entry::Periodic { subject: "Tháng 1".into(), on: d("2026-01-31") }, None),
+        (9, Entry::Periodic { subject: "Tháng 3".into(), on: d("2026-03-30") }, None),
+        (10, Entry::Periodic { subject: "Tháng 5".into(), on: d("2026-05-05") }, None),
+    ];
+    let now = at("2026-05-15 07:00");
+    let owed: Vec<(Kind, Option<i64>, Option<Stretch>, bool)> =
+        due(&entries, now).into_iter().map(|d| (d.kind, d.id, d.stretch, d.overdue)).collect();
+    // by hand: overdue — request 1 (9 May), event 5 (11 May 08:00), February and April
+    // without periodic information, Q1 held so only Q2 is owed (by 30 June, not yet);
+    // due — event 4 (15 May 08:00), request 2 (20 May), Q2; correction 6 has no time
+    let month = |m| Some(Stretch::Month { year: 2026, month: m });
+    assert_eq!(
+        owed,
+        vec![
+            (Kind::Periodic, None, month(2), true),
+            (Kind::Periodic, None, month(4), true),
+            (Kind::Request, Some(1), None, true),
+            (Kind::Event, Some(5), None, true),
+            (Kind::Event, Some(4), None, false),
+            (Kind::Request, Some(2), None, false),
+            (Kind::Conference, None, Some(Stretch::Quarter { year: 2026, quarter: 2 }), false),
+            (Kind::Correction, Some(6), None, false),
+        ]
+    );
+}

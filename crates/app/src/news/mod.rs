@@ -15,6 +15,7 @@ use crate::{Actor, App, AppError, FieldError, Refusal};
 
 mod portal;
 pub mod press;
+pub mod press_info;
 pub mod spokespersons;
 pub use portal::{
     feature, featured, image, latest_by_category, listing, sections, sitemap, upload_image, version, Filter, Portal,

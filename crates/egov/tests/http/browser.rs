@@ -456,6 +456,17 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         ("budget", "10000000"),
     ];
     assert_eq!(keeper.post_form("/quan-tri/bao-chi", &contract).await.status, 303);
+    // press information: a journalist's request waiting for its answer
+    let request = [
+        ("csrf", csrf.as_str()),
+        ("kind", "request"),
+        ("subject", "Tiến độ số hóa hồ sơ?"),
+        ("journalist", "Lê Văn B"),
+        ("outlet", "Báo Tây Ninh"),
+        ("on", "2026-03-02"),
+        ("deadline", "2026-03-09"),
+    ];
+    assert_eq!(keeper.post_form("/quan-tri/thong-tin-bao-chi", &request).await.status, 303);
     let public = vec![
         "/".to_string(),
         "/thu-tuc".into(),
@@ -510,6 +521,8 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         format!("/quan-tri/tin-tuc/{draft_id}/so-sanh?tu=1&den=2"),
         "/quan-tri/nguoi-phat-ngon".into(),
         "/quan-tri/bao-chi?nam=2026".into(),
+        "/quan-tri/thong-tin-bao-chi?nam=2026".into(),
+        "/quan-tri/thong-tin-bao-chi?nam=2026&dem=requests".into(),
     ];
     let receiver = vec![
         "/quan-tri/ho-so".to_string(),
@@ -554,7 +567,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 112);
+    assert_eq!(audited, 116);
 }
 
 /// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu

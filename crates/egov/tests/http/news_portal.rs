@@ -556,6 +556,26 @@ async fn the_press_cooperation_summary_equals_a_hand_count_of_what_was_delivered
         "{summary}"
     );
     assert!(summary.contains("<td>19</td><td>6</td><td>4</td><td>15</td><td>30.000.000</td>"), "totals: {summary}");
+    // the same table as a workbook, read back
+    use calamine::Reader;
+    let bytes = admin.get_bytes("/quan-tri/bao-chi.xlsx?nam=2026").await;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Tổng hợp năm 2026").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(
+        rows.contains(
+            &["Báo Tây Ninh", "Chuyển đổi số", "2", "15", "4", "3", "12", "20000000"].map(String::from).to_vec()
+        ),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(
+            &["Đài Phát thanh và Truyền hình", "Cải cách hành chính", "1", "4", "2", "1", "3", "10000000"]
+                .map(String::from)
+                .to_vec()
+        ),
+        "{rows:?}"
+    );
     // 2027: only the contract reaching into it, nothing delivered then, 4 still due
     let next = admin.get("/quan-tri/bao-chi?nam=2027").await.text;
     let summary = next.split("id=\"sum-h\"").nth(1).unwrap().split("</section>").next().unwrap();

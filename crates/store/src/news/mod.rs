@@ -5,12 +5,14 @@ use egov_news::{Language, NewArticle, State};
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal", 36 "0036_spokespersons", 37 "0037_press_cooperation");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("news": 34 "0034_news", 35 "0035_news_portal", 36 "0036_spokespersons", 37 "0037_press_cooperation", 38 "0038_press_information");
 
 mod portal;
 mod press;
+mod press_info;
 mod spokespersons;
 pub use portal::{Image, ImageSize, Shown};
+pub use press_info::PressEntry;
 pub use spokespersons::Spokesperson;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

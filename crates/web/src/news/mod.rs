@@ -8,6 +8,8 @@ pub(crate) mod feeds;
 pub(crate) mod messages;
 pub(crate) mod newsroom;
 pub(crate) mod press;
+pub(crate) mod press_info;
+pub(crate) mod press_report;
 pub(crate) mod public;
 pub(crate) mod spokespersons;
 
@@ -19,7 +21,11 @@ use crate::AppState;
 pub const MODULE: Module = Module {
     name: "news",
     routes,
-    openapi: || <api::Api as utoipa::OpenApi>::openapi(),
+    openapi: || {
+        let mut doc = <api::Api as utoipa::OpenApi>::openapi();
+        doc.merge(<press_report::Api as utoipa::OpenApi>::openapi());
+        doc
+    },
     nav: &[
         NavEntry { menu: Menu::Site, href: "/tin-tuc", label: "nav.news", order: 15, shown: crate::module::everyone },
         NavEntry {
@@ -38,13 +44,20 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             menu: Menu::BackOffice,
+            href: "/quan-tri/thong-tin-bao-chi",
+            label: "nav.admin.press_info",
+            order: 75,
+            shown: |p| p.is_some_and(|p| egov_app::news::spokespersons::may_view(egov_app::Actor::User(p))),
+        },
+        NavEntry {
+            menu: Menu::BackOffice,
             href: "/quan-tri/tin-tuc",
             label: "nav.admin.news",
             order: 72,
             shown: |p| p.is_some_and(|p| egov_app::news::may_write(egov_app::Actor::User(p))),
         },
     ],
-    messages: &[messages::MESSAGES],
+    messages: &[messages::MESSAGES, messages::PRESS_INFO],
     migrations: egov_store::news::MIGRATIONS,
     jobs: &[egov_app::news::INDEX],
     passthrough: None,
@@ -52,5 +65,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes()).merge(spokespersons::routes()).merge(press::routes())
+    api::routes().merge(public::routes()).merge(feeds::routes()).merge(newsroom::routes()).merge(spokespersons::routes()).merge(press::routes()).merge(press_info::routes()).merge(press_report::routes())
 }

@@ -290,8 +290,48 @@ async fn accept(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
     or_login(&ctx, r)
 }
 
+/// `/quan-tri/bao-chi.xlsx?nam=`: the year's summary per outlet and
+/// subject as a workbook, for the department's yearly review.
+async fn summary_xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Response {
+    let r = async {
+        let p = keeper(&ctx)?;
+        let year = year_of(&state, &q);
+        let o = pr::overview(&state.app, Actor::User(p), year).await?;
+        let lang = ctx.lang;
+        let outlet = |id: i64| o.outlets.iter().find(|(i, _)| *i == id).map(|(_, x)| x.name.clone()).unwrap_or_default();
+        let n = |v: i64| egov_reports::Cell::Number(v as f64);
+        let keys = ["press.c.outlet", "press.c.subject", "press.contracts", "press.ordered", "press.delivered", "press.accepted", "press.due", "press.c.budget"];
+        let table = egov_reports::Table {
+            name: format!("{} {year}", t(lang, "press.summary")).chars().take(31).collect(),
+            headers: keys.iter().map(|k| t(lang, k).to_string()).collect(),
+            rows: o
+                .summary
+                .iter()
+                .map(|r| {
+                    vec![
+                        egov_reports::Cell::Text(outlet(r.outlet)),
+                        egov_reports::Cell::Text(r.subject.clone()),
+                        n(r.contracts as i64),
+                        n(r.ordered),
+                        n(r.delivered),
+                        n(r.accepted),
+                        n(r.due),
+                        n(r.budget),
+                    ]
+                })
+                .collect(),
+        };
+        let bytes = egov_reports::xlsx(&[table])?;
+        let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        Ok(crate::quality::pages::download(bytes, kind, format!("hop-tac-bao-chi_{year}.xlsx")))
+    }
+    .await;
+    or_login(&ctx, r)
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/quan-tri/bao-chi.xlsx", get(summary_xlsx))
         .route("/quan-tri/bao-chi", get(show).post(record))
         .route("/quan-tri/bao-chi/giao-nop/{id}/nghiem-thu", post(accept))
 }

@@ -593,7 +593,7 @@ async fn export_page(state: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<DashP
     build(state, ctx, f, tday, q).await
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
     use axum::response::IntoResponse;
     (
         [
