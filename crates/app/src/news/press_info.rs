@@ -27,21 +27,7 @@ fn scope(actor: Actor<'_>) -> Option<String> {
 
 /// Records an entry for `agency`: its id.
 pub async fn record(app: &App, actor: Actor<'_>, agency: &str, input: &EntryInput) -> Result<i64, AppError> {
-    if !may_keep(actor, agency) {
-        return Err(AppError::Forbidden);
-    }
-    let mut problems = Vec::new();
-    if app.store.agency(agency).await?.is_none() {
-        problems.push(FieldError::new("agency", "err.option"));
-    }
-    let e = input.check();
-    if let Err(ps) = &e {
-        problems.extend(ps.iter().map(|p| FieldError::new(p.field, p.key)));
-    }
-    let e = match e {
-        Ok(e) if problems.is_empty() => e,
-        _ => return Err(AppError::Invalid(problems)),
-    };
+    let e = super::spokespersons::for_agency(app, actor, agency, input.check()).await?;
     let mut w = app.store.begin_write().await?;
     let id = w.press_entry_add(agency, &e, &actor.audit_name(), app.store.now()).await?;
     w.commit().await?;

@@ -32,8 +32,14 @@ pub fn may_view(actor: Actor<'_>) -> bool {
     }
 }
 
-/// Records an entry for `agency`: its id. Published from now.
-pub async fn record(app: &App, actor: Actor<'_>, agency: &str, input: &EntryInput) -> Result<i64, AppError> {
+/// An entry for `agency` as its keeper may record it: checked, with an
+/// agency that is not in the directory said beside the entry's own problems.
+pub(super) async fn for_agency<T>(
+    app: &App,
+    actor: Actor<'_>,
+    agency: &str,
+    checked: Result<T, Vec<egov_news::Problem>>,
+) -> Result<T, AppError> {
     if !may_keep(actor, agency) {
         return Err(AppError::Forbidden);
     }
@@ -41,14 +47,18 @@ pub async fn record(app: &App, actor: Actor<'_>, agency: &str, input: &EntryInpu
     if app.store.agency(agency).await?.is_none() {
         problems.push(FieldError::new("agency", "err.option"));
     }
-    let e = input.check();
-    if let Err(ps) = &e {
+    if let Err(ps) = &checked {
         problems.extend(ps.iter().map(|p| FieldError::new(p.field, p.key)));
     }
-    let e = match e {
-        Ok(e) if problems.is_empty() => e,
-        _ => return Err(AppError::Invalid(problems)),
-    };
+    match checked {
+        Ok(e) if problems.is_empty() => Ok(e),
+        _ => Err(AppError::Invalid(problems)),
+    }
+}
+
+/// Records an entry for `agency`: its id. Published from now.
+pub async fn record(app: &App, actor: Actor<'_>, agency: &str, input: &EntryInput) -> Result<i64, AppError> {
+    let e = for_agency(app, actor, agency, input.check()).await?;
     let mut w = app.store.begin_write().await?;
     let id = w.spokesperson_add(agency, &e, &actor.audit_name(), app.store.now()).await?;
     w.commit().await?;

@@ -213,7 +213,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
 
 /// Completes an entry: a request answered, a conference held, an event's
 /// first statement made, a correction made.
-#[utoipa::path(post, operation_id = "press_entry_done", path = "/api/v1/press/entries/{id}/done", params(("id" = i64, Path)), request_body = PressDoneRequest, security(("bearer" = [])), responses((status = 204, description = "done"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "press_entry_done", path = "/api/v1/press/entries/{entry}/done", params(("entry" = i64, Path, description = "the entry's id (`POST /api/v1/press/entries`)")), request_body = PressDoneRequest, security(("bearer" = [])), responses((status = 204, description = "done"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
@@ -250,7 +250,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/quan-tri/thong-tin-bao-chi/bao-cao.pdf", get(pdf))
         .route("/quan-tri/thong-tin-bao-chi/bao-cao.xlsx", get(xlsx))
         .route("/api/v1/press/entries", post(add))
-        .route("/api/v1/press/entries/{id}/done", post(done))
+        .route("/api/v1/press/entries/{entry}/done", post(done))
         .route("/api/v1/press/report", get(report_api))
 }
 
