@@ -110,6 +110,23 @@ impl FormState {
     pub fn checked(&self, name: &str) -> bool {
         !self.v(name).is_empty()
     }
+    /// On a page of several forms, where `back` is the one that came back:
+    /// a field's error, only in that form.
+    pub fn err_in(&self, back: &str, which: &str, name: &str) -> Option<&str> {
+        if back == which {
+            self.err(name)
+        } else {
+            None
+        }
+    }
+    /// The same for a field's value.
+    pub fn v_in(&self, back: &str, which: &str, name: &str) -> &str {
+        if back == which {
+            self.v(name)
+        } else {
+            ""
+        }
+    }
 }
 
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {

@@ -90,19 +90,11 @@ struct PressPage {
 impl PressPage {
     /// A field's error, if its form is the one that came back.
     fn err(&self, which: &str, name: &str) -> Option<&str> {
-        if self.which == which {
-            self.form.err(name)
-        } else {
-            None
-        }
+        self.form.err_in(&self.which, which, name)
     }
     /// A field's value, if its form is the one that came back.
     fn val(&self, which: &str, name: &str) -> &str {
-        if self.which == which {
-            self.form.v(name)
-        } else {
-            ""
-        }
+        self.form.v_in(&self.which, which, name)
     }
     fn kinds(&self) -> Vec<(String, &'static str)> {
         egov_news::press::OutletKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_key(*k))).collect()

@@ -130,18 +130,10 @@ struct Page {
 
 impl Page {
     fn err(&self, which: &str, name: &str) -> Option<&str> {
-        if self.which == which {
-            self.form.err(name)
-        } else {
-            None
-        }
+        self.form.err_in(&self.which, which, name)
     }
     fn val(&self, which: &str, name: &str) -> &str {
-        if self.which == which {
-            self.form.v(name)
-        } else {
-            ""
-        }
+        self.form.v_in(&self.which, which, name)
     }
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
         Kind::ALL.iter().map(|k| (k.as_str(), kind_key(*k))).collect()

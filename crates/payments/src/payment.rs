@@ -1,0 +1,112 @@
+//! A payment request: what a dossier owes for a fee, when it is due, and
+//! its state — pending, then paid, failed or expired; a paid one refunded.
+//! One function per transition, each checking where it may start from.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Pending,
+    Paid,
+    Failed,
+    Expired,
+    Refunded,
+}
+
+impl State {
+    pub const ALL: [State; 5] = [State::Pending, State::Paid, State::Failed, State::Expired, State::Refunded];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Paid => "paid",
+            State::Failed => "failed",
+            State::Expired => "expired",
+            State::Refunded => "refunded",
+        }
+    }
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// When a fee must be paid, as the procedure says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    /// With the application: the dossier is received once it is paid.
+    AtSubmission,
+    /// Before the result is handed over.
+    BeforeResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a payment {from:?} cannot become {to:?}")]
+pub struct TransitionError {
+    pub from: State,
+    pub to: State,
+}
+
+fn go(from: State, to: State, allowed: &[State]) -> Result<State, TransitionError> {
+    if allowed.contains(&from) {
+        Ok(to)
+    } else {
+        Err(TransitionError { from, to })
+    }
+}
+
+/// Confirmed paid (by the provider's verified notice or query, the bank's
+/// statement, or an official): from pending, or after a failed attempt.
+/// An expired request is not paid silently: a late transfer is listed for
+/// an official to resolve.
+pub fn pay(from: State) -> Result<State, TransitionError> {
+    go(from, State::Paid, &[State::Pending, State::Failed])
+}
+
+/// The provider said the attempt failed; the citizen may try again.
+pub fn fail(from: State) -> Result<State, TransitionError> {
+    go(from, State::Failed, &[State::Pending, State::Failed])
+}
+
+/// Not paid by its time.
+pub fn expire(from: State) -> Result<State, TransitionError> {
+    go(from, State::Expired, &[State::Pending, State::Failed])
+}
+
+/// Paid back, with a reason (kept by the caller).
+pub fn refund(from: State) -> Result<State, TransitionError> {
+    go(from, State::Refunded, &[State::Paid])
+}
+
+/// A step of the dossier a fee may hold back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Receiving the dossier.
+    Reception,
+    /// Handing over the result.
+    Result,
+}
+
+/// Whether a fee in `state` holds `stage` back: one due with the
+/// application holds its reception; every fee holds the result until paid.
+pub fn holds(due: Due, state: State, stage: Stage) -> bool {
+    state != State::Paid && (stage == Stage::Result || due == Due::AtSubmission)
+}
+
+/// A transfer's amount against what is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    Exact,
+    /// Less than owed: by how much.
+    Short(u64),
+    /// More than owed: by how much.
+    Over(u64),
+}
+
+pub fn match_amount(owed: u64, paid: u64) -> Match {
+    match paid.cmp(&owed) {
+        std::cmp::Ordering::Equal => Match::Exact,
+        std::cmp::Ordering::Less => Match::Short(owed - paid),
+        std::cmp::Ordering::Greater => Match::Over(paid - owed),
+    }
+}

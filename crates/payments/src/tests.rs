@@ -1,0 +1,113 @@
+use crate::emv::{checked, crc16, objects, EmvError};
+use crate::payment::{expire, fail, holds, match_amount, pay, refund, Due, Match, Stage, State};
+use crate::vietqr::{purpose_text, QrError, Service, Transfer};
+use crate::words::in_words;
+
+/// The example NAPAS's VietQR specification publishes (a transfer of
+/// 120,000 đồng to account 0011001932418 at BIN 970415, "ung ho lu lut").
+const PUBLISHED: &str = "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA530370454061200005802VN62170813ung ho lu lut6304C15C";
+
+#[test]
+fn the_checksum_is_crc16_ccitt_false() {
+    // the catalogue's check value of CRC-16/CCITT-FALSE
+    assert_eq!(crc16(b"123456789"), 0x29B1);
+    assert_eq!(crc16(b""), 0xFFFF);
+}
+
+#[test]
+fn the_published_example_reads_and_is_written_back_byte_for_byte() {
+    let t = Transfer::parse(PUBLISHED).unwrap();
+    assert_eq!((t.bin(), t.account(), t.service()), ("970415", "0011001932418", Service::ToAccount));
+    assert_eq!((t.amount(), t.purpose()), (Some(120_000), "ung ho lu lut"));
+    assert_eq!(t.payload(), PUBLISHED);
+    // its objects, one level down, as the standard lays them out
+    let top = objects(checked(PUBLISHED).unwrap()).unwrap();
+    let tags: Vec<u8> = top.iter().map(|(t, _)| *t).collect();
+    assert_eq!(tags, [0, 1, 38, 53, 54, 58, 62]);
+}
+
+#[test]
+fn an_altered_payload_fails_its_checksum_and_a_wrong_field_is_named() {
+    let altered = PUBLISHED.replace("5406120000", "5406920000");
+    assert!(matches!(Transfer::parse(&altered), Err(QrError::Emv(EmvError::Checksum { .. }))));
+    assert_eq!(Transfer::parse("000201"), Err(QrError::Emv(EmvError::NoChecksum)));
+    // a well-formed payload in another currency: its checksum right, field 53 wrong
+    let usd = crate::emv::with_checksum(&checked(PUBLISHED).unwrap().replace("5303704", "5303840"));
+    assert_eq!(Transfer::parse(&usd), Err(QrError::Field("53")));
+}
+
+#[test]
+fn a_dossier_transfer_is_written_with_its_code_as_purpose_and_reads_back() {
+    let t =
+        Transfer::new("970436", "1012345678", Service::ToAccount, Some(1_200_000), "H72.50.01-261201-0007").unwrap();
+    let p = t.payload();
+    assert!(p.starts_with("000201010212"), "dynamic: one transaction with its amount");
+    assert!(p.contains("0010A000000727"));
+    assert!(p.contains("54071200000"));
+    assert!(p.contains("62250821H72.50.01-261201-0007"));
+    assert_eq!(Transfer::parse(&p).unwrap(), t);
+    // without an amount, a reusable code
+    let open = Transfer::new("970436", "1012345678", Service::ToCard, None, "").unwrap();
+    assert!(open.payload().starts_with("000201010211"));
+    assert_eq!(Transfer::parse(&open.payload()).unwrap(), open);
+}
+
+#[test]
+fn a_transfer_is_checked_field_by_field() {
+    let ok = |bin, acc, amount, purpose| Transfer::new(bin, acc, Service::ToAccount, amount, purpose);
+    assert_eq!(ok("97043", "1", None, ""), Err(QrError::Bin));
+    assert_eq!(ok("970436", "", None, ""), Err(QrError::Account));
+    assert_eq!(ok("970436", "12 34", None, ""), Err(QrError::Account));
+    assert_eq!(ok("970436", "1", Some(0), ""), Err(QrError::Amount));
+    assert_eq!(ok("970436", "1", None, "Lệ phí đăng ký kết hôn và cấp bản sao"), Err(QrError::Purpose));
+    assert_eq!(purpose_text("Lệ phí  đăng ký Đất"), "Le phi dang ky Dat");
+}
+
+#[test]
+fn amounts_are_written_in_words_as_a_receipt_reads_them() {
+    for (n, words) in [
+        (0, "Không đồng"),
+        (5, "Năm đồng"),
+        (10, "Mười đồng"),
+        (15, "Mười lăm đồng"),
+        (21, "Hai mươi mốt đồng"),
+        (24, "Hai mươi tư đồng"),
+        (25, "Hai mươi lăm đồng"),
+        (105, "Một trăm linh năm đồng"),
+        (110, "Một trăm mười đồng"),
+        (1_500, "Một nghìn năm trăm đồng"),
+        (50_000, "Năm mươi nghìn đồng"),
+        (120_000, "Một trăm hai mươi nghìn đồng"),
+        (1_200_000, "Một triệu hai trăm nghìn đồng"),
+        (1_005_000, "Một triệu không trăm linh năm nghìn đồng"),
+        (2_000_050, "Hai triệu không trăm năm mươi đồng"),
+        (1_000_000_000, "Một tỷ đồng"),
+        (3_021_004_015, "Ba tỷ không trăm hai mươi mốt triệu không trăm linh bốn nghìn không trăm mười lăm đồng"),
+    ] {
+        assert_eq!(in_words(n), words, "{n}");
+    }
+}
+
+#[test]
+fn a_payment_moves_only_as_its_states_allow() {
+    assert_eq!(pay(State::Pending), Ok(State::Paid));
+    assert_eq!(pay(State::Failed), Ok(State::Paid), "paid on a second attempt");
+    assert!(pay(State::Expired).is_err(), "a late transfer is resolved by an official");
+    assert!(pay(State::Paid).is_err(), "paid once");
+    assert_eq!(fail(State::Pending), Ok(State::Failed));
+    assert!(fail(State::Paid).is_err());
+    assert_eq!(expire(State::Pending), Ok(State::Expired));
+    assert!(expire(State::Paid).is_err());
+    assert_eq!(refund(State::Paid), Ok(State::Refunded));
+    assert!(refund(State::Pending).is_err());
+    assert!(holds(Due::BeforeResult, State::Pending, Stage::Result));
+    assert!(!holds(Due::BeforeResult, State::Pending, Stage::Reception), "received first, paid before the result");
+    assert!(holds(Due::AtSubmission, State::Failed, Stage::Reception));
+    assert!(!holds(Due::AtSubmission, State::Paid, Stage::Result));
+    assert_eq!(match_amount(100, 100), Match::Exact);
+    assert_eq!(match_amount(100, 60), Match::Short(40));
+    assert_eq!(match_amount(100, 130), Match::Over(30));
+    for s in State::ALL {
+        assert_eq!(State::parse(s.as_str()), Some(s));
+    }
+}
