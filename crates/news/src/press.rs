@@ -206,6 +206,12 @@ pub struct SummaryRow {
 /// outlet and subject (in that order), with the items delivered in the year
 /// and those of them accepted. `contracts`: (id, outlet, contract);
 /// `deliveries`: (contract id, delivery, accepted).
+/// What a contract still owes once `accepted` items were accepted (an
+/// item delivered but not accepted is still owed).
+pub fn remaining(c: &Contract, accepted: i64) -> i64 {
+    (c.items - accepted).max(0)
+}
+
 pub fn summary(contracts: &[(i64, i64, Contract)], deliveries: &[(i64, Delivery, bool)], year: i32) -> Vec<SummaryRow> {
     let mut rows: Vec<SummaryRow> = Vec::new();
     for (id, outlet, c) in contracts.iter().filter(|(_, _, c)| c.from.year() <= year && year <= c.to.year()) {
@@ -237,7 +243,7 @@ pub fn summary(contracts: &[(i64, i64, Contract)], deliveries: &[(i64, Delivery,
         r.ordered += c.items;
         r.delivered += delivered;
         r.accepted += accepted;
-        r.due += (c.items - accepted_by_end).max(0);
+        r.due += remaining(c, accepted_by_end);
         r.budget += c.budget;
     }
     rows.sort_by(|a, b| a.outlet.cmp(&b.outlet).then_with(|| a.subject.cmp(&b.subject)));

@@ -118,7 +118,7 @@ pub async fn overview(app: &App, actor: Actor<'_>, year: i32) -> Result<Overview
                 c: c.clone(),
                 delivered,
                 accepted,
-                due: (c.items - accepted).max(0),
+                due: egov_news::press::remaining(c, accepted),
             }
         })
         .collect();

@@ -352,7 +352,12 @@ async fn article(
         image,
         section: (
             format!("/tin-tuc?co-quan={}", enc(&a.agency_code)),
-            na::sections(&state.app, a.a.language).await?.into_iter().find(|s| s.0 == a.agency_code).map(|s| s.1).unwrap_or_default(),
+            state
+                .store
+                .agency(&a.agency_code)
+                .await?
+                .map(|ag| if a.a.language == Language::En { ag.name_en } else { ag.name_vi })
+                .unwrap_or_else(|| a.agency_code.clone()),
         ),
         og_locale: if a.a.language == Language::En { "en_US" } else { "vi_VN" },
         translation: t.as_ref().map(|t| (super::api::url_of(t), t.a.language.as_str())),
