@@ -6,6 +6,7 @@
 
 pub mod emv;
 pub mod payment;
+pub mod redirect;
 pub mod vietqr;
 pub mod words;
 

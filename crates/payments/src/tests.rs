@@ -111,3 +111,97 @@ fn a_payment_moves_only_as_its_states_allow() {
         assert_eq!(State::parse(s.as_str()), Some(s));
     }
 }
+
+mod redirect {
+    use crate::redirect::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn the_mac_is_hmac_sha512_as_rfc_4231_computes_it() {
+        // RFC 4231, test case 2
+        assert_eq!(
+            hmac_sha512(b"Jefe", b"what do ya want for nothing?"),
+            "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+        );
+    }
+
+    #[test]
+    fn the_signed_string_is_sorted_and_encoded_as_php_does() {
+        let p = pairs(&[
+            ("vnp_TxnRef", "H72-0007"),
+            ("vnp_Amount", "120000000"),
+            ("vnp_OrderInfo", "Le phi: ho so H72/0007"),
+            ("vnp_SecureHash", "ignored"),
+        ]);
+        assert_eq!(canonical(&p), "vnp_Amount=120000000&vnp_OrderInfo=Le+phi%3A+ho+so+H72%2F0007&vnp_TxnRef=H72-0007");
+        assert_eq!(urlencode("a-b_c.d~é"), "a-b_c.d%7E%C3%A9");
+    }
+
+    #[test]
+    fn a_signed_notice_reads_and_any_change_breaks_its_signature() {
+        let secret = b"RKWSRGSLSCSUGQWGJCKNSYSVJEVWRUAJ";
+        let mut p = pairs(&[
+            ("vnp_Amount", "120000000"),
+            ("vnp_BankCode", "NCB"),
+            ("vnp_PayDate", "20261201101500"),
+            ("vnp_ResponseCode", "00"),
+            ("vnp_TmnCode", "EGOVTEST"),
+            ("vnp_TransactionNo", "14226112"),
+            ("vnp_TransactionStatus", "00"),
+            ("vnp_TxnRef", "H72-0007-1"),
+        ]);
+        let hash = sign(secret, &p);
+        p.push(("vnp_SecureHash".into(), hash.to_uppercase()));
+        let n = Notice::verified(secret, &p).unwrap();
+        assert_eq!((n.reference.as_str(), n.amount_vnd, n.succeeded()), ("H72-0007-1", 1_200_000, true));
+        // an amount changed in the browser
+        let mut tampered = p.clone();
+        tampered[0].1 = "100".into();
+        assert_eq!(Notice::verified(secret, &tampered), Err(RedirectError::BadSignature));
+        // another merchant's secret, no signature at all
+        assert_eq!(Notice::verified(b"other", &p), Err(RedirectError::BadSignature));
+        assert_eq!(Notice::verified(secret, &p[..8]), Err(RedirectError::Unsigned));
+    }
+
+    #[test]
+    fn the_address_to_the_gateway_carries_the_order_and_verifies() {
+        let o = Order {
+            terminal: "EGOVTEST".into(),
+            reference: "H72-0007-1".into(),
+            amount_vnd: 50_000,
+            info: "Le phi ho so H72-0007".into(),
+            return_url: "https://dichvucong.example/thanh-toan/ve".into(),
+            client_ip: "203.0.113.5".into(),
+            created: "20261201101500".into(),
+            expires: "20261201103000".into(),
+            locale: "vn".into(),
+        };
+        let url = pay_url("https://gateway.example/pay", b"s3cret", &o);
+        let query = url.split_once('?').unwrap().1;
+        let params: Vec<(String, String)> = query
+            .split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                let v = v.replace('+', " ");
+                let mut out = Vec::new();
+                let b = v.as_bytes();
+                let mut i = 0;
+                while i < b.len() {
+                    if b[i] == b'%' {
+                        out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    } else {
+                        out.push(b[i]);
+                        i += 1;
+                    }
+                }
+                (k.to_string(), String::from_utf8(out).unwrap())
+            })
+            .collect();
+        assert!(params.contains(&("vnp_Amount".into(), "5000000".into())), "hundredths of a đồng");
+        assert!(verify(b"s3cret", &params).is_ok());
+    }
+}
