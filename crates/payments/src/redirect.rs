@@ -137,7 +137,7 @@ impl Notice {
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let hundredths: u64 =
             get("vnp_Amount").and_then(|a| a.parse().ok()).ok_or(RedirectError::Field("vnp_Amount"))?;
-        if hundredths % 100 != 0 {
+        if !hundredths.is_multiple_of(100) {
             return Err(RedirectError::Field("vnp_Amount"));
         }
         Ok(Notice {
