@@ -22,6 +22,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod network;
 pub mod news;
+pub mod payments;
 pub mod protection;
 pub mod quality;
 pub mod radio;

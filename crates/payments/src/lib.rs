@@ -4,11 +4,19 @@
 //! amount in Vietnamese words as a receipt writes it ([`words`]). No I/O,
 //! no clock.
 
+pub mod account;
 pub mod emv;
 pub mod payment;
 pub mod redirect;
 pub mod vietqr;
 pub mod words;
+
+/// A field's problem: the input's name and the i18n key of its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub key: &'static str,
+}
 
 #[cfg(test)]
 mod tests;

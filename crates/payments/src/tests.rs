@@ -205,3 +205,36 @@ mod redirect {
         assert!(verify(b"s3cret", &params).is_ok());
     }
 }
+
+#[test]
+fn an_account_is_checked_at_once_and_the_one_in_force_is_the_latest_begun() {
+    use crate::account::{in_force, AccountInput};
+    let input = AccountInput {
+        bin: "970436".into(),
+        account: "1012 345 678".into(),
+        holder: "UBND xã Tân Phong".into(),
+        service: "to_account".into(),
+        from: "2026-01-01".into(),
+    };
+    let a = input.check().unwrap();
+    assert_eq!(a.account, "1012345678", "spaces typed for reading are dropped");
+    let bad = AccountInput {
+        bin: "97043".into(),
+        account: "".into(),
+        holder: " ".into(),
+        service: "cash".into(),
+        from: "2026-02-30".into(),
+    };
+    let fields: Vec<&str> = bad.check().unwrap_err().iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["service", "bin", "account", "holder", "from"]);
+    let later =
+        AccountInput { account: "2020202020".into(), from: "2026-07-01".into(), ..input.clone() }.check().unwrap();
+    let accounts = vec![(1, a.clone()), (2, later)];
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(in_force(&accounts, day("2025-12-31")).map(|x| x.0), None);
+    assert_eq!(in_force(&accounts, day("2026-06-30")).map(|x| x.0), Some(1));
+    assert_eq!(in_force(&accounts, day("2026-07-01")).map(|x| x.0), Some(2));
+    // its transfer for a dossier reads back from the payload
+    let t = a.transfer(50_000, "H72.50.01-261201-0007").unwrap();
+    assert_eq!(Transfer::parse(&t.payload()).unwrap(), t);
+}

@@ -76,6 +76,16 @@ pub fn purpose_text(s: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A bank's BIN: six digits.
+pub fn valid_bin(bin: &str) -> bool {
+    bin.len() == 6 && bin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An account (or card) number: 1 to 19 letters or digits.
+pub fn valid_account(account: &str) -> bool {
+    !account.is_empty() && account.len() <= 19 && account.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 impl Transfer {
     /// A transfer to a bank account, checked: every field within VietQR's rules.
     pub fn new(
@@ -85,10 +95,10 @@ impl Transfer {
         amount: Option<u64>,
         purpose: &str,
     ) -> Result<Transfer, QrError> {
-        if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
+        if !valid_bin(bin) {
             return Err(QrError::Bin);
         }
-        if account.is_empty() || account.len() > 19 || !account.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !valid_account(account) {
             return Err(QrError::Account);
         }
         if amount.is_some_and(|a| a == 0 || a > 9_999_999_999_999) {

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod incidents;
 pub mod network;
 pub mod news;
+pub mod payments;
 pub mod platform;
 pub mod protection;
 pub mod quality;

@@ -43,6 +43,7 @@ register![
     incidents,  // information-security incidents: systems and levels, the register, reports owed
     radio,      // commune radio: stations, devices and their protocol, bulletins, emergencies
     news,       // the news portal: articles and translations, the editorial workflow, feeds
+    payments,   // fees and payments: the agencies' receiving accounts, VietQR codes
 ];
 
 use std::sync::Arc;

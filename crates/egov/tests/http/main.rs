@@ -31,6 +31,7 @@ mod network;
 mod news;
 mod news_journey;
 mod news_portal;
+mod payments;
 mod press_info;
 mod process;
 mod protection;
