@@ -24,16 +24,9 @@ use super::spokespersons::keeper;
 use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
+/// A budget (never negative: the domain checks it) as the pages write đồng.
 fn money(v: i64) -> String {
-    let s = v.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    egov_catalog::format_vnd(v.max(0) as u64)
 }
 
 pub struct SumRow {
