@@ -119,6 +119,18 @@ impl FormState {
             None
         }
     }
+    /// The error summary's items: each problem under its field's words
+    /// (`labels`: field → message key; the field's name if none), linked
+    /// to the input `#{prefix}{field}`.
+    pub fn summary(&self, lang: Lang, labels: &[(&str, &'static str)], prefix: &str) -> Vec<SummaryItem> {
+        self.errors
+            .iter()
+            .map(|(f, problem)| {
+                let label = labels.iter().find(|(k, _)| k == f).map_or(f.as_str(), |(_, key)| t(lang, key));
+                SummaryItem::new(&format!("{prefix}{f}"), label, problem)
+            })
+            .collect()
+    }
     /// The same for a field's value.
     pub fn v_in(&self, back: &str, which: &str, name: &str) -> &str {
         if back == which {
@@ -214,6 +226,24 @@ impl SummaryItem {
     pub fn new(id: &str, label: &str, problem: &str) -> SummaryItem {
         SummaryItem { href: format!("#{id}"), text: format!("{label}: {problem}") }
     }
+}
+
+/// The directory's agencies `keep` allows, as a form's choices: (code,
+/// name in the page's language).
+pub async fn agency_choices(
+    state: &crate::AppState,
+    lang: Lang,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, String)>, WebError> {
+    let en = lang.code() == "en";
+    Ok(state
+        .store
+        .agencies()
+        .await?
+        .into_iter()
+        .filter(|a| keep(a.id.as_str()))
+        .map(|a| (a.id.as_str().to_string(), if en { a.name_en } else { a.name_vi }))
+        .collect())
 }
 
 /// A page's title, prefixed "Lỗi: " / "Error: " when its form came back with errors.

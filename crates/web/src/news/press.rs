@@ -21,7 +21,7 @@ use egov_news::press::{ContractInput, DeliveryInput, OutletInput};
 
 use crate::ctx::Ctx;
 use super::spokespersons::keeper;
-use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
+use crate::views::{agency_choices, error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 /// A budget (never negative: the domain checks it) as the pages write đồng.
@@ -183,23 +183,9 @@ async fn page(state: &AppState, ctx: &Ctx, p: &Principal, year: i32, back: Back,
         .iter()
         .map(|(id, x)| (*id, x.name.clone(), kind_key(x.kind), x.licence.clone(), x.in_province, x.contact.clone()))
         .collect();
-    let en = ctx.lang.code() == "en";
-    let agencies = state
-        .store
-        .agencies()
-        .await?
-        .into_iter()
-        .filter(|a| egov_app::news::spokespersons::may_keep(Actor::User(p), a.id.as_str()))
-        .map(|a| (a.id.as_str().to_string(), if en { a.name_en } else { a.name_vi }))
-        .collect();
-    let summary_items = form
-        .errors
-        .iter()
-        .map(|(f, problem)| {
-            let label = LABELS.iter().find(|(k, _)| k == f).map_or(f.as_str(), |(_, key)| t(ctx.lang, key));
-            SummaryItem::new(&format!("{which}-{f}"), label, problem)
-        })
-        .collect();
+    let agencies =
+        agency_choices(state, ctx.lang, |a| egov_app::news::spokespersons::may_keep(Actor::User(p), a)).await?;
+    let summary_items = form.summary(ctx.lang, &LABELS, &format!("{which}-"));
     let layout = Layout::titled(ctx, error_title(ctx.lang, form.has_errors(), format!("{} {year}", t(ctx.lang, "press.coop"))));
     let page = PressPage { layout, year, summary, totals, contracts, deliveries, outlets, agencies, which, form, summary_items, saved };
     Ok(render(status, &page))

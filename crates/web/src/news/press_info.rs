@@ -22,7 +22,7 @@ use egov_news::press_info::{period, report_year, Count, DoneInput, Entry, EntryI
 
 use super::spokespersons::keeper;
 use crate::ctx::Ctx;
-use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
+use crate::views::{agency_choices, error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 /// The report's counts: their key (in addresses and the API), their words.
@@ -242,23 +242,8 @@ async fn page(
         }
     }
     let counts = COUNTS.iter().map(|(k, words)| (*k, *words, count(&o.counts, k).map_or(0, |c| c.n))).collect();
-    let en = lang.code() == "en";
-    let agencies = state
-        .store
-        .agencies()
-        .await?
-        .into_iter()
-        .filter(|a| egov_app::news::spokespersons::may_keep(Actor::User(p), a.id.as_str()))
-        .map(|a| (a.id.as_str().to_string(), if en { a.name_en } else { a.name_vi }))
-        .collect();
-    let summary_items = form
-        .errors
-        .iter()
-        .map(|(f, problem)| {
-            let label = LABELS.iter().find(|(k, _)| k == f).map_or(f.as_str(), |(_, key)| t(lang, key));
-            SummaryItem::new(&format!("{which}-{f}"), label, problem)
-        })
-        .collect();
+    let agencies = agency_choices(state, lang, |a| egov_app::news::spokespersons::may_keep(Actor::User(p), a)).await?;
+    let summary_items = form.summary(lang, &LABELS, &format!("{which}-"));
     let (from, to) = period(year);
     let layout = Layout::titled(ctx, error_title(lang, form.has_errors(), format!("{} {year}", t(lang, "pinfo.title"))));
     let page = Page {

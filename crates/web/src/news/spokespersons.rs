@@ -20,7 +20,7 @@ use egov_identity::Principal;
 use egov_news::spokesperson::{EntryInput, Kind};
 
 use crate::ctx::Ctx;
-use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
+use crate::views::{agency_choices, error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 /// An entry as a page shows it.
@@ -136,23 +136,8 @@ async fn admin_page(
 ) -> Result<Response, WebError> {
     let (lines, missing) = sp::register(&state.app, Actor::User(p)).await?;
     let late = lines.iter().filter(|l| l.late).count();
-    let en = ctx.lang.code() == "en";
-    let agencies = state
-        .store
-        .agencies()
-        .await?
-        .into_iter()
-        .filter(|a| sp::may_keep(Actor::User(p), a.id.as_str()))
-        .map(|a| (a.id.as_str().to_string(), if en { a.name_en } else { a.name_vi }))
-        .collect();
-    let summary = form
-        .errors
-        .iter()
-        .map(|(f, problem)| {
-            let label = LABELS.iter().find(|(k, _)| k == f).map_or(f.as_str(), |(_, key)| t(ctx.lang, key));
-            SummaryItem::new(f, label, problem)
-        })
-        .collect();
+    let agencies = agency_choices(state, ctx.lang, |a| sp::may_keep(Actor::User(p), a)).await?;
+    let summary = form.summary(ctx.lang, &LABELS, "");
     let bad = form.has_errors() || end_error.is_some();
     let layout = Layout::titled(ctx, error_title(ctx.lang, bad, t(ctx.lang, "press.register").to_string()));
     let page = AdminPage { layout, rows: rows(state, ctx, lines).await?, missing, late, agencies, form, summary, saved, end_error };

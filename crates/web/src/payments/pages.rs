@@ -19,7 +19,7 @@ use egov_payments::account::{bank_name, AccountInput};
 use egov_payments::vietqr::Service;
 
 use crate::ctx::Ctx;
-use crate::views::{error_title, or_login, render, FormState, Layout, SummaryItem};
+use crate::views::{agency_choices, error_title, or_login, render, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 pub struct Row {
@@ -97,19 +97,8 @@ async fn page(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState, saved
             in_force: current.is_some_and(|c| c.id == k.id),
         });
     }
-    let agencies = all
-        .iter()
-        .filter(|a| pa::may_keep(actor, a.id.as_str()))
-        .map(|a| (a.id.as_str().to_string(), if en { a.name_en.clone() } else { a.name_vi.clone() }))
-        .collect();
-    let summary_items = form
-        .errors
-        .iter()
-        .map(|(f, problem)| {
-            let label = LABELS.iter().find(|(k, _)| k == f).map_or(f.as_str(), |(_, key)| t(ctx.lang, key));
-            SummaryItem::new(f, label, problem)
-        })
-        .collect();
+    let agencies = agency_choices(state, ctx.lang, |a| pa::may_keep(actor, a)).await?;
+    let summary_items = form.summary(ctx.lang, &LABELS, "");
     let layout = Layout::titled(ctx, error_title(ctx.lang, form.has_errors(), t(ctx.lang, "pay.title").to_string()));
     Ok(render(status, &Page { layout, rows, agencies, form, summary_items, saved }))
 }
