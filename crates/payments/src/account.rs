@@ -97,7 +97,8 @@ impl Account {
     }
 }
 
-/// The account in force on `day`: the latest whose first day has come.
-pub fn in_force<T>(accounts: &[(T, Account)], day: NaiveDate) -> Option<&(T, Account)> {
-    accounts.iter().filter(|(_, a)| a.from <= day).max_by_key(|(_, a)| a.from)
+/// Of one agency's accounts (each item's account read by `account`), the
+/// one in force on `day`: the latest whose first day has come.
+pub fn in_force<T>(items: &[T], day: NaiveDate, account: impl Fn(&T) -> &Account) -> Option<&T> {
+    items.iter().filter(|i| account(i).from <= day).max_by_key(|i| account(i).from)
 }

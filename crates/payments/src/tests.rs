@@ -231,9 +231,10 @@ fn an_account_is_checked_at_once_and_the_one_in_force_is_the_latest_begun() {
         AccountInput { account: "2020202020".into(), from: "2026-07-01".into(), ..input.clone() }.check().unwrap();
     let accounts = vec![(1, a.clone()), (2, later)];
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    assert_eq!(in_force(&accounts, day("2025-12-31")).map(|x| x.0), None);
-    assert_eq!(in_force(&accounts, day("2026-06-30")).map(|x| x.0), Some(1));
-    assert_eq!(in_force(&accounts, day("2026-07-01")).map(|x| x.0), Some(2));
+    let on = |d: &str| in_force(&accounts, day(d), |x| &x.1).map(|x| x.0);
+    assert_eq!(on("2025-12-31"), None);
+    assert_eq!(on("2026-06-30"), Some(1));
+    assert_eq!(on("2026-07-01"), Some(2));
     // its transfer for a dossier reads back from the payload
     let t = a.transfer(50_000, "H72.50.01-261201-0007").unwrap();
     assert_eq!(Transfer::parse(&t.payload()).unwrap(), t);

@@ -1,11 +1,10 @@
 //! Payments (issue 22, begun): an agency's administrator records the
 //! agency's receiving accounts for bank transfers (a system administrator,
-//! any agency's); the account in force on a day; the VietQR transfer of an
-//! amount for a purpose into it.
+//! any agency's); the VietQR transfer of an amount for a purpose into one
+//! (which is in force on a day is the domain's `account::in_force`).
 
-use chrono::NaiveDate;
 use egov_identity::Action;
-use egov_payments::account::{in_force, AccountInput};
+use egov_payments::account::AccountInput;
 use egov_payments::vietqr::Transfer;
 use egov_store::payments::KeptAccount;
 
@@ -58,13 +57,6 @@ pub async fn add_account(app: &App, actor: Actor<'_>, agency: &str, input: &Acco
 pub async fn accounts(app: &App, actor: Actor<'_>) -> Result<Vec<KeptAccount>, AppError> {
     let own = scope(actor)?;
     Ok(app.store.payment_accounts(own.as_deref()).await?)
-}
-
-/// `agency`'s account in force on `day`, if it has one.
-pub async fn account_on(app: &App, agency: &str, day: NaiveDate) -> Result<Option<KeptAccount>, AppError> {
-    let list: Vec<(KeptAccount, egov_payments::account::Account)> =
-        app.store.payment_accounts(Some(agency)).await?.into_iter().map(|k| (k.clone(), k.a)).collect();
-    Ok(in_force(&list, day).map(|(k, _)| k.clone()))
 }
 
 /// The transfer of `amount` đồng for `purpose` into an account the actor

@@ -82,7 +82,9 @@ async fn page(state: &AppState, ctx: &Ctx, p: &Principal, form: FormState, saved
     };
     let mut rows = Vec::new();
     for k in &kept {
-        let current = pa::account_on(&state.app, &k.agency, today).await?;
+        // the accounts are all read: the one in force is found among its agency's
+        let same: Vec<&egov_store::payments::KeptAccount> = kept.iter().filter(|x| x.agency == k.agency).collect();
+        let current = egov_payments::account::in_force(&same, today, |x| &x.a);
         rows.push(Row {
             id: k.id,
             agency: name(&k.agency),
