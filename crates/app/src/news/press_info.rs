@@ -82,7 +82,9 @@ pub async fn overview(app: &App, actor: Actor<'_>, year: i32) -> Result<Overview
     let first = chrono::NaiveDate::from_ymd_opt(this_year, 1, 1).unwrap_or(from);
     let last = chrono::NaiveDate::from_ymd_opt(this_year, 12, 31).unwrap_or(to);
     let open = app.store.press_open(own.as_deref()).await?;
-    let mut seen = app.store.press_entries(own.as_deref(), first, last).await?;
+    // (a conference held this year may have been planned the year before)
+    let since = first.checked_sub_days(chrono::Days::new(366)).unwrap_or(first);
+    let mut seen = app.store.press_entries(own.as_deref(), since, last).await?;
     seen.retain(|e| e.done.is_some() || !e.entry.kind().completes());
     seen.extend(open.iter().cloned());
     let owed: Vec<_> = seen.into_iter().map(|e| (e.id, e.entry, e.done)).collect();
