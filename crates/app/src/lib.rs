@@ -102,6 +102,9 @@ pub struct Config {
     /// The key and certificate reports are signed with inside their PDFs
     /// (PAdES); none: the PDFs carry only the detached seal.
     pub signer: Option<Arc<egov_sign::Signer>>,
+    /// The secret the bank signs its transfer notifications with (HMAC-SHA256
+    /// of the body); none: the notification endpoint is closed.
+    pub bank_notice_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -116,6 +119,7 @@ impl Default for Config {
             gateway_journal: None,
             scanner: None,
             network_roots: Vec::new(),
+            bank_notice_secret: None,
             signer: None,
         }
     }

@@ -112,6 +112,41 @@ pub struct Fee {
     pub description_en: String,
     /// In đồng.
     pub amount_vnd: u64,
+    /// When it must be paid, as the procedure says (before the result when
+    /// a catalog written before this was known does not say).
+    #[serde(default)]
+    pub due: FeeDue,
+}
+
+/// When a fee must be paid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeDue {
+    /// With the application: the dossier is received once it is paid.
+    AtSubmission,
+    /// Before the result is handed over.
+    #[default]
+    BeforeResult,
+}
+
+impl FeeDue {
+    pub const ALL: [FeeDue; 2] = [FeeDue::AtSubmission, FeeDue::BeforeResult];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeDue::AtSubmission => "at_submission",
+            FeeDue::BeforeResult => "before_result",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FeeDue> {
+        FeeDue::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+    /// The i18n key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            FeeDue::AtSubmission => "fee.due.at_submission",
+            FeeDue::BeforeResult => "fee.due.before_result",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

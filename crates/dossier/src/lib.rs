@@ -165,6 +165,19 @@ pub struct Dossier {
     /// step (the specialist can forward it no further).
     #[serde(default)]
     pub at_approval: bool,
+    /// What its unpaid fees hold back: read from its payment requests by
+    /// whoever loads the dossier to act on it, never stored with it.
+    #[serde(skip)]
+    pub fees: FeeHolds,
+}
+
+/// What a dossier's unpaid fees hold back (the payments' `holds` rule).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeeHolds {
+    /// A fee due with the application is unpaid: the dossier is not accepted yet.
+    pub reception: bool,
+    /// A fee is unpaid: the result is not handed over yet.
+    pub result: bool,
 }
 
 /// Whose move a dossier waits for: the worklist it belongs on.
@@ -265,6 +278,7 @@ impl Dossier {
             requested: Vec::new(),
             requested_from: 0,
             at_approval: false,
+            fees: FeeHolds::default(),
         }
     }
 }
@@ -435,6 +449,10 @@ pub enum DossierError {
     AlreadyRated,
     #[error("a result is returned electronically (a document attached), on paper, or both")]
     NoResult,
+    #[error("a fee due with the application is not paid yet")]
+    FeeUnpaidAtSubmission,
+    #[error("a fee is not paid yet: the result is handed over once it is")]
+    FeeUnpaid,
 }
 
 impl DossierError {
@@ -458,6 +476,8 @@ impl DossierError {
             DossierError::BadRating => "err.dossier.rating",
             DossierError::AlreadyRated => "err.dossier.rated",
             DossierError::NoResult => "err.dossier.no_result",
+            DossierError::FeeUnpaidAtSubmission => "err.dossier.fee_unpaid_reception",
+            DossierError::FeeUnpaid => "err.dossier.fee_unpaid",
         }
     }
 }
@@ -629,6 +649,9 @@ pub fn apply(
     match cmd {
         Command::Submit => n.status = Status::Submitted,
         Command::Accept => {
+            if d.fees.reception {
+                return Err(DossierError::FeeUnpaidAtSubmission);
+            }
             n.status = Status::Accepted;
             n.due = Some(cal(rules.calendar.due(now, rules.processing_time))?);
         }
@@ -695,6 +718,9 @@ pub fn apply(
         Command::ReturnResult { electronic, paper } => {
             if !electronic && !paper {
                 return Err(DossierError::NoResult);
+            }
+            if d.fees.result {
+                return Err(DossierError::FeeUnpaid);
             }
             n.status = Status::ResultReturned;
             n.result = Some(ResultDelivery { electronic: *electronic, paper: *paper });

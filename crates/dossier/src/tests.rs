@@ -305,6 +305,8 @@ fn random_sequences_keep_every_invariant() {
                             | DossierError::NoReason
                             | DossierError::BadAssignee
                             | DossierError::NoResult
+                            | DossierError::FeeUnpaidAtSubmission
+                            | DossierError::FeeUnpaid
                             | DossierError::NewDueNotLater
                             | DossierError::ExtensionTooLong(_)
                             | DossierError::LastStep
@@ -444,4 +446,28 @@ fn each_move_waits_on_the_right_desk() {
     for w in Work::ALL {
         assert_eq!(Work::parse(w.as_str()), Some(w));
     }
+}
+
+#[test]
+fn unpaid_fees_hold_reception_and_the_result_with_a_clear_refusal() {
+    let cal = Calendar::new(&[], WorkingHours::default());
+    let rules =
+        Rules { calendar: &cal, processing_time: Span::WorkingDays(5), steps: 4, max_extension: Span::WorkingDays(30) };
+    let p = cast();
+    let receiver = &p[2];
+    let mut d = Dossier::draft(UserId::new(1), &ag(A));
+    d.status = Status::Submitted;
+    d.fees = FeeHolds { reception: true, result: true };
+    let now = at("2026-03-02 09:00");
+    assert_eq!(apply(&d, receiver, &Command::Accept, now, &rules), Err(DossierError::FeeUnpaidAtSubmission));
+    d.fees.reception = false;
+    assert!(apply(&d, receiver, &Command::Accept, now, &rules).is_ok());
+    d.status = Status::Approved;
+    let back = Command::ReturnResult { electronic: false, paper: true };
+    assert_eq!(apply(&d, receiver, &back, now, &rules), Err(DossierError::FeeUnpaid));
+    // the details come first: with nothing to hand over, that is what is said
+    let nothing = Command::ReturnResult { electronic: false, paper: false };
+    assert_eq!(apply(&d, receiver, &nothing, now, &rules), Err(DossierError::NoResult));
+    d.fees.result = false;
+    assert_eq!(apply(&d, receiver, &back, now, &rules).map(|n| n.status), Ok(Status::ResultReturned));
 }

@@ -228,6 +228,8 @@ fn live(
             files: Vec::new(),
             draft: None,
             filed_by: None,
+            // payments are not generated (yet)
+            fees: Vec::new(),
         },
         received,
         steps,

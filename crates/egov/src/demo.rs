@@ -322,7 +322,13 @@ pub fn catalog() -> CatalogDocument {
                 },
             ],
             fees: if fee > 0 {
-                vec![Fee { description_vi: "Lệ phí".into(), description_en: "Fee".into(), amount_vnd: fee }]
+                vec![Fee {
+                    description_vi: "Lệ phí".into(),
+                    description_en: "Fee".into(),
+                    amount_vnd: fee,
+                    // paid with the application where the whole procedure is online
+                    due: if c[3] == "full" { FeeDue::AtSubmission } else { FeeDue::BeforeResult },
+                }]
             } else {
                 vec![]
             },

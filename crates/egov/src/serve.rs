@@ -85,6 +85,11 @@ pub(crate) struct ServeArgs {
     /// a minute, on each instance (then 429 with Retry-After).
     #[arg(long, env = "EGOV_GATEWAY_CALLS_PER_MINUTE", default_value_t = 6000, value_parser = clap::value_parser!(u32).range(1..))]
     gateway_calls_per_minute: u32,
+    /// The secret the agencies' bank signs its transfer notifications with
+    /// (`POST /api/v1/payments/bank/notices`, HMAC-SHA256 of the body in
+    /// `X-Signature`); unset: that endpoint refuses every notification (403).
+    #[arg(long, env = "EGOV_BANK_NOTICE_SECRET", hide_env_values = true)]
+    bank_notice_secret: Option<String>,
     /// The gateway's federation (docs/gateway.md): a JSON file naming this
     /// instance, its TLS listener, certificate and key, the certificate
     /// authorities, and the peer instances' gateways and certificates.
@@ -151,6 +156,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         drain_seconds,
         job_lease_grace_seconds,
         gateway_calls_per_minute,
+        bank_notice_secret,
         gateway_federation,
         gateway_log_body_limit,
         gateway_log_durability,
@@ -249,6 +255,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             gateway_journal: (gateway_log_durability == "process").then(|| db.data.clone()),
             scanner,
             network_roots,
+            bank_notice_secret,
             signer: Some(std::sync::Arc::new(signer)),
             ..Default::default()
         },

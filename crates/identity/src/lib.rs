@@ -188,6 +188,11 @@ pub enum Action<'a> {
     /// Read a dossier: its owner (a citizen), the officials of the agency
     /// that received it or holds it now, system administrators.
     ReadDossier { owner: Option<UserId>, receiving: &'a str, current: &'a str },
+    /// Record a fee paid at the desk, resolve an agency's bank transfers:
+    /// its receiving officers (the one-stop desk).
+    CollectFees(&'a str),
+    /// Pay a fee back: the agency's approvers (its leaders).
+    RefundFees(&'a str),
 }
 
 impl Principal {
@@ -240,6 +245,8 @@ impl Principal {
                 self.in_agency(a) && self.has_role(Role::AgencyAdmin) && role != Role::SystemAdmin
             }
             Action::ReadDossier { receiving, current, .. } => self.in_agency(receiving) || self.in_agency(current),
+            Action::CollectFees(a) => self.in_agency(a) && self.has_role(Role::Receiver),
+            Action::RefundFees(a) => self.in_agency(a) && self.has_role(Role::Approver),
             Action::ManageCatalog
             | Action::ManageDirectory
             | Action::ManageCalendar

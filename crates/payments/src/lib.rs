@@ -7,6 +7,7 @@
 pub mod account;
 pub mod emv;
 pub mod payment;
+pub mod reconcile;
 pub mod redirect;
 pub mod vietqr;
 pub mod words;

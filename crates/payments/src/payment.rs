@@ -30,15 +30,8 @@ impl State {
     }
 }
 
-/// When a fee must be paid, as the procedure says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Due {
-    /// With the application: the dossier is received once it is paid.
-    AtSubmission,
-    /// Before the result is handed over.
-    BeforeResult,
-}
+/// When a fee must be paid, as the procedure says (the catalog's).
+pub use egov_catalog::FeeDue as Due;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a payment {from:?} cannot become {to:?}")]
@@ -108,5 +101,35 @@ pub fn match_amount(owed: u64, paid: u64) -> Match {
         std::cmp::Ordering::Equal => Match::Exact,
         std::cmp::Ordering::Less => Match::Short(owed - paid),
         std::cmp::Ordering::Greater => Match::Over(paid - owed),
+    }
+}
+
+/// How a fee was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// In cash or by card at the one-stop desk, recorded by the official.
+    Counter,
+    /// A bank transfer (VietQR), matched from the bank's statement or notification.
+    BankTransfer,
+    /// Through a redirect payment gateway, confirmed by its signed notice or a query.
+    Gateway,
+}
+
+impl Method {
+    pub const ALL: [Method; 3] = [Method::Counter, Method::BankTransfer, Method::Gateway];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Counter => "counter",
+            Method::BankTransfer => "bank_transfer",
+            Method::Gateway => "gateway",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+    /// Paid without coming to the desk (what Decision 766 counts as online).
+    pub fn online(self) -> bool {
+        self != Method::Counter
     }
 }

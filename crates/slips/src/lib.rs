@@ -563,6 +563,26 @@ fn embed_font(
     Ok((type0, remapper))
 }
 
+/// The QR code of `data` as an SVG image (a quiet zone of four modules,
+/// one path of dark squares), named for screen readers by `label`.
+pub fn qr_svg(data: &str, label: &str) -> Result<String, SlipError> {
+    let code = qrcode::QrCode::new(data.as_bytes()).map_err(|e| SlipError::Qr(e.to_string()))?;
+    let n = code.width();
+    let side = n + 8;
+    let mut path = String::new();
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            path.push_str(&format!("M{} {}h1v1h-1z", i % n + 4, i / n + 4));
+        }
+    }
+    let label = label.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" width=\"240\" height=\"240\" \
+         role=\"img\" aria-label=\"{label}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" \
+         fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
 /// Draws the QR code of `data` as a square of `side` points whose lower
 /// left corner is at (`x0`, `y0`), on white.
 fn draw_qr(content: &mut Content, data: &str, x0: f32, y0: f32, side: f32) -> Result<(), SlipError> {

@@ -114,10 +114,12 @@ pub async fn act(app: &App, p: &Principal, code: &str, req: Request, files: Acti
 /// The transaction of [`act`], its files already stored.
 async fn apply(app: &App, p: &Principal, code: &str, req: Request, files: &[DossierFile]) -> Result<Status, AppError> {
     let mut w = app.store.begin_write().await?;
-    let d = w.dossier(code).await?.ok_or(AppError::NotFound)?;
+    let mut d = w.dossier(code).await?.ok_or(AppError::NotFound)?;
     if !may_read(p, &d.state) {
         return Err(AppError::Forbidden);
     }
+    // what its unpaid fees hold back, read in this transaction
+    d.state.fees = crate::payments::holds(&w.payments_of(d.id).await?);
     let documents = app.catalog.get().procedures.get(d.procedure_code.as_str()).map(|p| p.documents.len()).unwrap_or(0);
     // a part of the procedure, or the answer to a document the open request asked for
     let pending: Vec<usize> = d.state.pending_documents().into_iter().map(|(j, _)| SUPPLEMENT_PART_BASE + j).collect();

@@ -167,6 +167,7 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         form_data: form,
         files: written.files.clone(),
         filed_by: p.signed_by.clone(),
+        fees: if draft { Vec::new() } else { crate::payments::owed(proc) },
     };
     let filed = if draft { save_draft(app, p, new, continuing).await } else { submit(app, p, new).await };
     written.settle(filed).await
@@ -223,6 +224,7 @@ pub async fn hold_uploads(app: &App, p: &Principal, filing: Filing) -> Result<Op
         form_data: form,
         files: written.files.clone(),
         filed_by: p.signed_by.clone(),
+        fees: Vec::new(),
     };
     let filed = written.settle(save_draft(app, p, new, continuing).await).await?;
     Ok(Some(filed.id))
@@ -363,9 +365,18 @@ pub async fn file_at_counter(
         files: Vec::new(),
         draft: None,
         filed_by: None,
+        fees: crate::payments::owed(proc),
     };
     let at = w.now();
-    let (_, code) = w.file_submission(&new, now.date(), at, Some(p.user_id), EventKind::ReceiveAtCounter).await?;
+    let (id, code) = w.file_submission(&new, now.date(), at, Some(p.user_id), EventKind::ReceiveAtCounter).await?;
+    // a fee due with the application is taken at the desk as it is received
+    let by = format!("user:{}", p.user_id);
+    for k in w.payments_of(id).await? {
+        if k.fee.due == egov_catalog::FeeDue::AtSubmission {
+            let counter = Some(egov_payments::payment::Method::Counter);
+            crate::payments::settle(&mut w, &k, egov_payments::payment::State::Paid, counter, None, None, &by).await?;
+        }
+    }
     w.commit().await?;
     app.mail_wake.notify_one();
     Ok((code, d))

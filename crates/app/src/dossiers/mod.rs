@@ -9,6 +9,7 @@ pub mod slips;
 
 pub use act::{act, rate, ActionFiles, Request};
 pub use file::{file, file_at_counter, hold_uploads, may_file, own_draft, prefill, CounterFiling, Filed, Filing};
+pub(crate) use read::may_read;
 pub use read::{
     available, history, inbox, latest_notice, public_status, read, worklist, worklists_of, Notice, NoticeForm,
     PublicStatus, PublicStep,

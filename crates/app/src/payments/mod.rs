@@ -3,6 +3,12 @@
 //! any agency's); the VietQR transfer of an amount for a purpose into one
 //! (which is in force on a day is the domain's `account::in_force`).
 
+pub mod bank;
+mod requests;
+
+pub(crate) use requests::settle;
+pub use requests::{collect_at_counter, holds, of_dossier, one, owed, refund, transfer};
+
 use egov_identity::Action;
 use egov_payments::account::AccountInput;
 use egov_payments::vietqr::Transfer;

@@ -18,6 +18,7 @@ mod contract;
 mod deploy_guide;
 mod directory;
 mod dossiers;
+mod fees;
 mod gateway;
 mod gateway_api;
 mod gateway_federation;

@@ -8,7 +8,7 @@ use egov_payments::vietqr::{Service, Transfer};
 use crate::common::*;
 
 /// The QR code of a PDF's first page, as zbarimg reads it.
-fn qr_of(pdf: &[u8]) -> String {
+pub fn qr_of(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("egov-qr-{}", random_name()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("qr.pdf");

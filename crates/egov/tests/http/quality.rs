@@ -386,6 +386,7 @@ async fn import(store: &egov_store::Store, agency: &str, received: &str, due: &s
         files: Vec::new(),
         draft: None,
         filed_by: None,
+        fees: Vec::new(),
     };
     let day = at(received).date();
     let mut w = store.begin_write().await.unwrap();

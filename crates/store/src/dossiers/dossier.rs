@@ -42,6 +42,8 @@ pub struct NewDossier {
     pub draft: Option<i64>,
     /// How the person filing proved who they are, when a provider vouched.
     pub filed_by: Option<egov_identity::SignedBy>,
+    /// What it owes, written as payment requests once it has a code.
+    pub fees: Vec<crate::payments::FeeOwed>,
 }
 
 /// What a dossier's file is.
@@ -226,6 +228,15 @@ impl WriteTx {
                 self.record_filer(*id, by).await?;
             }
         }
+        let owed: Vec<(i64, String, &str, &[crate::payments::FeeOwed])> = rows
+            .iter()
+            .zip(&ids)
+            .filter_map(|((d, code, _), id)| {
+                code.map(|c| (*id, c.to_string(), d.state.receiving_agency.as_str(), d.fees.as_slice()))
+            })
+            .collect();
+        let owed: Vec<_> = owed.iter().map(|(id, c, a, f)| (*id, c.as_str(), *a, *f)).collect();
+        self.payment_requests_add(&owed, now).await?;
         Ok(ids)
     }
 
@@ -296,6 +307,11 @@ impl WriteTx {
                 .bind(f.part_index)
                 .execute(self.conn())
                 .await?;
+        }
+        if let Some(c) = code {
+            let now = self.now();
+            let c = c.to_string();
+            self.payment_requests_add(&[(id, &c, d.state.receiving_agency.as_str(), &d.fees)], now).await?;
         }
         let files: Vec<(i64, &DossierFile)> = d.files.iter().map(|f| (id, f)).collect();
         self.add_dossier_files(&files).await

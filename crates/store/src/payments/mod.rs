@@ -7,7 +7,14 @@ use egov_payments::vietqr::Service;
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("payments": 39 "0039_payment_accounts");
+mod requests;
+mod transfers;
+
+pub use requests::{FeeOwed, KeptPayment, Settlement};
+pub use transfers::{KeptTransfer, NewTransfer};
+
+pub const MIGRATIONS: &[Migration] =
+    crate::migrations!("payments": 39 "0039_payment_accounts", 40 "0040_payment_requests", 41 "0041_bank_transfers");
 
 /// A receiving account as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -101,6 +101,7 @@ struct EditorPage {
     online: Vec<Choice>,
     agencies: Vec<Choice>,
     roles: Vec<Choice>,
+    fee_dues: Vec<Choice>,
     field_types: Vec<Choice>,
     doc_rows: Vec<usize>,
     fee_rows: Vec<usize>,
@@ -135,6 +136,11 @@ async fn editor_page(
         })
         .collect();
     let roles = Role::ALL[..3].iter().map(|r| choice(r.as_str(), t(ctx.lang, r.label_key()))).collect();
+    // the default (before the result) first: what a new row means
+    let fee_dues = [egov_catalog::FeeDue::BeforeResult, egov_catalog::FeeDue::AtSubmission]
+        .iter()
+        .map(|d| choice(d.as_str(), t(ctx.lang, d.label_key())))
+        .collect();
     let field_types = editor::FIELD_TYPES.iter().map(|ty| choice(ty, t(ctx.lang, field_type_key(ty)))).collect();
     let rows = |prefix: &str| (0..editor::rows_in(&form, prefix) + editor::SPARE).collect::<Vec<_>>();
     let title = if is_new {
@@ -150,6 +156,7 @@ async fn editor_page(
         online,
         agencies,
         roles,
+        fee_dues,
         field_types,
         doc_rows: rows("doc"),
         fee_rows: rows("fee"),

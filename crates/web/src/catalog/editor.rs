@@ -18,7 +18,7 @@ pub const SPARE: usize = 2;
 pub const LISTS: [(&str, &[&str]); 5] = [
     ("lb", &["number", "title", "from", "to"]),
     ("doc", &["name_vi", "name_en", "originals", "copies", "mandatory"]),
-    ("fee", &["vi", "en", "amount"]),
+    ("fee", &["vi", "en", "amount", "due"]),
     ("step", &["name_vi", "name_en", "role", "agency", "share"]),
     ("ff", &["name", "label_vi", "label_en", "type", "required", "options", "min", "max"]),
 ];
@@ -71,6 +71,7 @@ pub fn to_form(p: &Procedure) -> FormState {
         put(format!("fee{i}_vi"), x.description_vi.clone());
         put(format!("fee{i}_en"), x.description_en.clone());
         put(format!("fee{i}_amount"), x.amount_vnd.to_string());
+        put(format!("fee{i}_due"), x.due.as_str().into());
     }
     for (i, s) in p.process.iter().enumerate() {
         put(format!("step{i}_name_vi"), s.name_vi.clone());
@@ -180,7 +181,7 @@ impl Parser<'_> {
             .filter(|i| {
                 fields
                     .iter()
-                    .filter(|fl| !matches!(**fl, "mandatory" | "required" | "type" | "role"))
+                    .filter(|fl| !matches!(**fl, "mandatory" | "required" | "type" | "role" | "due"))
                     .any(|fl| !self.f.v(&format!("{prefix}{i}_{fl}")).trim().is_empty())
             })
             .collect()
@@ -318,6 +319,7 @@ impl Parser<'_> {
                 amount_vnd: self.num::<u64>(format!("fee{i}_amount"), None).unwrap_or(0),
                 description_vi: self.text(&format!("fee{i}_vi")),
                 description_en: self.text(&format!("fee{i}_en")),
+                due: FeeDue::parse(self.f.v(&format!("fee{i}_due"))).unwrap_or_default(),
             })
             .collect();
         (list, rows)

@@ -144,6 +144,8 @@ pub struct DocView {
 pub struct FeeView {
     pub description: String,
     pub amount: String,
+    /// When it is paid, in words.
+    pub due: String,
 }
 
 pub struct LegalView {
@@ -231,6 +233,7 @@ pub async fn procedure(
             .map(|f| FeeView {
                 description: pick(&f.description_vi, &f.description_en),
                 amount: format_vnd(f.amount_vnd),
+                due: t(ctx.lang, f.due.label_key()).to_string(),
             })
             .collect(),
         legal: p

@@ -317,6 +317,16 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
         "Hãy đính kèm kết quả bản điện tử, đánh dấu trả bản giấy, hoặc cả hai.",
         "Attach the electronic result, tick the paper result, or both.",
     ),
+    (
+        "err.dossier.fee_unpaid_reception",
+        "Hồ sơ chưa nộp phí, lệ phí phải nộp khi nộp hồ sơ: tiếp nhận sau khi đã nộp.",
+        "A fee due with the application is not paid yet: the dossier is accepted once it is.",
+    ),
+    (
+        "err.dossier.fee_unpaid",
+        "Hồ sơ còn phí, lệ phí chưa nộp: chỉ trả kết quả sau khi đã nộp đủ.",
+        "A fee is not paid yet: the result is handed over once every fee is paid.",
+    ),
     ("hoso.supplement", "Bổ sung hồ sơ", "Complete your dossier"),
     ("hoso.missing", "Cơ quan yêu cầu", "The agency asks for"),
     ("hoso.resubmit", "Nộp bổ sung", "Send the supplement"),

@@ -41,6 +41,8 @@ pub struct Line {
     pub applicant: String,
     pub status: String,
     pub due: String,
+    /// A fee is not paid yet.
+    pub unpaid: bool,
 }
 
 /// The links under a long list: "page p of n", previous and next.
@@ -110,10 +112,13 @@ async fn worklist(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQ
         .await?;
         let snap = state.catalog.get();
         let en = ctx.lang == Lang::En;
+        let codes: Vec<&str> = found.items.iter().map(|i| i.code.as_str()).collect();
+        let unpaid = state.store.unpaid_among(&codes).await?;
         let lines = found
             .items
             .into_iter()
             .map(|i| Line {
+                unpaid: unpaid.contains(&i.code),
                 procedure: snap
                     .procedures
                     .get(i.procedure_code.as_str())
@@ -193,6 +198,8 @@ struct OfficePage {
     filed_by: Option<String>,
     /// The documents to print: the receipt, the notices its steps issued, the control sheet.
     documents: Vec<(String, &'static str)>,
+    /// What it owes: the desk records a fee paid, an approver a refund.
+    fees: Vec<crate::payments::fees::FeeLine>,
 }
 
 impl OfficePage {
@@ -271,7 +278,9 @@ async fn office_page_kept(
     let filed_by = holder
         .filter(|h| h.full_name != d.applicant_name)
         .map(|h| format!("{} ({})", h.full_name, h.username));
+    let fees = crate::payments::fees::fee_lines(state, ctx.lang, p, code).await?;
     let page = OfficePage {
+        fees,
         files,
         layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
         code: code.to_string(),

@@ -395,6 +395,8 @@ struct DossierPage {
     files: Vec<crate::dossiers::documents::FileLink>,
     /// A paper result was (or is being) handed over.
     paper_result: bool,
+    /// What it owes, and how to pay it.
+    fees: Vec<crate::payments::fees::FeeLine>,
 }
 
 pub struct Supplement {
@@ -655,7 +657,9 @@ async fn dossier_page(
         } else {
             None
         };
+        let fees = crate::payments::fees::fee_lines(state, ctx.lang, p, &code).await?;
         let page = DossierPage {
+            fees,
             can_withdraw,
             withdraw_error,
             supplement,
