@@ -179,11 +179,11 @@ impl WriteTx {
     /// first.
     pub async fn payment_settle(&mut self, id: i64, s: &Settlement<'_>) -> Result<()> {
         let paid = s.to == State::Paid;
-        let n = sqlx::query(
+        let dossier: Option<i64> = sqlx::query_scalar(
             "UPDATE payment_requests SET state = $3, method = COALESCE($4, method), reference = COALESCE($5, reference), \
              payer = COALESCE($6, payer), paid_at = CASE WHEN $7 = 1 THEN $8 ELSE paid_at END, \
              confirmed_by = CASE WHEN $7 = 1 THEN $9 ELSE confirmed_by END, updated_at = $8 \
-             WHERE id = $1 AND state = $2",
+             WHERE id = $1 AND state = $2 RETURNING dossier_id",
         )
         .bind(id)
         .bind(s.from.as_str())
@@ -194,33 +194,28 @@ impl WriteTx {
         .bind(i32::from(paid))
         .bind(s.at)
         .bind(s.by)
-        .execute(self.conn())
-        .await?
-        .rows_affected();
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("payment"))
-        }
+        .fetch_optional(self.conn())
+        .await?;
+        // a fee paid online counts in the dossier's share of the quality index
+        let dossier = dossier.ok_or(StoreError::Conflict("payment"))?;
+        self.touch(&[dossier]);
+        Ok(())
     }
 
     /// Records a paid request paid back, with the reason.
     pub async fn payment_refund(&mut self, id: i64, reason: &str, by: &str, at: i64) -> Result<()> {
-        let n = sqlx::query(
+        let dossier: Option<i64> = sqlx::query_scalar(
             "UPDATE payment_requests SET state = 'refunded', refund_reason = $2, refunded_by = $3, refunded_at = $4, \
-             updated_at = $4 WHERE id = $1 AND state = 'paid'",
+             updated_at = $4 WHERE id = $1 AND state = 'paid' RETURNING dossier_id",
         )
         .bind(id)
         .bind(reason)
         .bind(by)
         .bind(at)
-        .execute(self.conn())
-        .await?
-        .rows_affected();
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("payment"))
-        }
+        .fetch_optional(self.conn())
+        .await?;
+        let dossier = dossier.ok_or(StoreError::Conflict("payment"))?;
+        self.touch(&[dossier]);
+        Ok(())
     }
 }

@@ -39,6 +39,8 @@ pub struct QualityRow {
     pub state: Dossier,
     /// Document parts attached as files.
     pub part_files: i64,
+    /// Its fees paid online (and not refunded).
+    pub fees_paid_online: i64,
     pub rating_total: Option<i64>,
     /// (when, action, status after, due after), in order.
     pub steps: Vec<(i64, EventKind, Status, Option<NaiveDateTime>)>,
@@ -61,8 +63,8 @@ impl QualityRow {
             online: self.state.channel == egov_dossier::Channel::Online,
             digitised_inputs: self.part_files > 0,
             electronic_result: self.state.result.is_some_and(|x| x.electronic),
-            // payments are not recorded yet
-            paid_online: false,
+            // a fee paid without coming to the desk (a bank transfer, a payment gateway)
+            paid_online: self.fees_paid_online > 0,
             rating_total: self.rating_total.and_then(|t| u32::try_from(t).ok()),
         };
         let steps: Vec<Step> = self
@@ -174,6 +176,8 @@ use egov_kernel::vn::day_start_micros;
 
 const ROW_COLS: &str = "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
      (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
+     (SELECT COUNT(*) FROM payment_requests p WHERE p.dossier_id = d.id AND p.state = 'paid' \
+      AND p.method IN ('bank_transfer', 'gateway')) AS fees_paid_online, \
      (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total";
 
 const TALLY_COLS: [&str; 10] = [
@@ -239,6 +243,7 @@ async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) 
             received_at: get(r, "received_at")?,
             state: serde_json::from_str(&get::<String>(r, "state")?).map_err(corrupt)?,
             part_files: get(r, "part_files")?,
+            fees_paid_online: get(r, "fees_paid_online")?,
             rating_total: get(r, "rating_total")?,
             steps: Vec::new(),
         });
