@@ -90,6 +90,11 @@ pub(crate) struct ServeArgs {
     /// `X-Signature`); unset: that endpoint refuses every notification (403).
     #[arg(long, env = "EGOV_BANK_NOTICE_SECRET", hide_env_values = true)]
     bank_notice_secret: Option<String>,
+    /// The redirect payment gateway (docs/payments.md): a JSON file with its
+    /// name, merchant terminal, secret, pay page, API, egov's public address
+    /// for the return, and the agencies it collects for.
+    #[arg(long, env = "EGOV_PAYMENT_GATEWAY")]
+    payment_gateway: Option<std::path::PathBuf>,
     /// The gateway's federation (docs/gateway.md): a JSON file naming this
     /// instance, its TLS listener, certificate and key, the certificate
     /// authorities, and the peer instances' gateways and certificates.
@@ -157,6 +162,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         job_lease_grace_seconds,
         gateway_calls_per_minute,
         bank_notice_secret,
+        payment_gateway,
         gateway_federation,
         gateway_log_body_limit,
         gateway_log_durability,
@@ -168,6 +174,13 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         sign_key,
     } = args;
     let signer = egov::signing::report_signer(sign_cert.as_deref(), sign_key.as_deref(), &db.data, chrono::Utc::now())?;
+    let payment_gateway = match &payment_gateway {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
     let network_roots = match &network_ca {
         Some(path) => {
             let pem = std::fs::read(path).map_err(|e| format!("--network-ca {}: {e}", path.display()))?;
@@ -256,6 +269,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             scanner,
             network_roots,
             bank_notice_secret,
+            payment_gateway,
             signer: Some(std::sync::Arc::new(signer)),
             ..Default::default()
         },

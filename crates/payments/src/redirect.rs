@@ -178,3 +178,115 @@ impl IpnAnswer {
         }
     }
 }
+
+/// The fields of a status query (`querydr`) whose values, joined by `|` in
+/// this order, are signed.
+pub const QUERY_SIGNED: [&str; 9] = [
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_TransactionDate",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+];
+
+/// The fields of a query's answer signed the same way.
+pub const ANSWER_SIGNED: [&str; 15] = [
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+    "vnp_PromotionCode",
+    "vnp_PromotionAmount",
+];
+
+/// The values of `fields` in `obj` (absent: empty), joined by `|`.
+pub fn piped(obj: &serde_json::Map<String, serde_json::Value>, fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| match obj.get(*f) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// A status query of the attempt `reference` made on `transaction_date`
+/// (`yyyyMMddHHmmss`), signed: the JSON body posted to the gateway's API.
+pub fn query_request(
+    secret: &[u8],
+    terminal: &str,
+    request_id: &str,
+    reference: &str,
+    transaction_date: &str,
+    now: &str,
+    ip: &str,
+) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in [
+        ("vnp_RequestId", request_id),
+        ("vnp_Version", "2.1.0"),
+        ("vnp_Command", "querydr"),
+        ("vnp_TmnCode", terminal),
+        ("vnp_TxnRef", reference),
+        ("vnp_OrderInfo", reference),
+        ("vnp_TransactionDate", transaction_date),
+        ("vnp_CreateDate", now),
+        ("vnp_IpAddr", ip),
+    ] {
+        m.insert(k.into(), serde_json::Value::String(v.into()));
+    }
+    let hash = hmac_sha512(secret, piped(&m, &QUERY_SIGNED).as_bytes());
+    m.insert("vnp_SecureHash".into(), serde_json::Value::String(hash));
+    serde_json::Value::Object(m)
+}
+
+/// Whether a JSON object carries the signature of `fields` under `secret`.
+pub fn piped_verified(secret: &[u8], obj: &serde_json::Map<String, serde_json::Value>, fields: &[&str]) -> bool {
+    let given = obj.get("vnp_SecureHash").and_then(|v| v.as_str()).unwrap_or("").to_ascii_lowercase();
+    let want = hmac_sha512(secret, piped(obj, fields).as_bytes());
+    given.len() == want.len() && given.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// A query's answer, its signature checked: what the gateway knows of the attempt.
+pub fn query_answer(secret: &[u8], body: &serde_json::Value) -> Result<Notice, RedirectError> {
+    let obj = body.as_object().ok_or(RedirectError::Field("body"))?;
+    if obj.get("vnp_SecureHash").is_none() {
+        return Err(RedirectError::Unsigned);
+    }
+    if !piped_verified(secret, obj, &ANSWER_SIGNED) {
+        return Err(RedirectError::BadSignature);
+    }
+    let get = |k: &str| match obj.get(k) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let hundredths: u64 = get("vnp_Amount").and_then(|a| a.parse().ok()).ok_or(RedirectError::Field("vnp_Amount"))?;
+    if !hundredths.is_multiple_of(100) {
+        return Err(RedirectError::Field("vnp_Amount"));
+    }
+    Ok(Notice {
+        reference: get("vnp_TxnRef").filter(|r| !r.is_empty()).ok_or(RedirectError::Field("vnp_TxnRef"))?,
+        amount_vnd: hundredths / 100,
+        response_code: get("vnp_ResponseCode").ok_or(RedirectError::Field("vnp_ResponseCode"))?,
+        transaction_status: get("vnp_TransactionStatus").unwrap_or_default(),
+        transaction_no: get("vnp_TransactionNo").unwrap_or_default(),
+        bank_code: get("vnp_BankCode").unwrap_or_default(),
+        pay_date: get("vnp_PayDate").unwrap_or_default(),
+    })
+}

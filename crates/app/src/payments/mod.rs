@@ -4,6 +4,7 @@
 //! (which is in force on a day is the domain's `account::in_force`).
 
 pub mod bank;
+pub mod gateway;
 mod requests;
 
 pub(crate) use requests::settle;

@@ -18,6 +18,7 @@ mod contract;
 mod deploy_guide;
 mod directory;
 mod dossiers;
+mod fee_gateway;
 mod fees;
 mod gateway;
 mod gateway_api;

@@ -7,14 +7,15 @@ use egov_payments::vietqr::Service;
 
 use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 
+mod attempts;
 mod requests;
 mod transfers;
 
+pub use attempts::KeptAttempt;
 pub use requests::{FeeOwed, KeptPayment, Settlement};
 pub use transfers::{KeptTransfer, NewTransfer};
 
-pub const MIGRATIONS: &[Migration] =
-    crate::migrations!("payments": 39 "0039_payment_accounts", 40 "0040_payment_requests", 41 "0041_bank_transfers");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("payments": 39 "0039_payment_accounts", 40 "0040_payment_requests", 41 "0041_bank_transfers", 42 "0042_payment_attempts");
 
 /// A receiving account as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]

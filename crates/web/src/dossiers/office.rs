@@ -200,6 +200,8 @@ struct OfficePage {
     documents: Vec<(String, &'static str)>,
     /// What it owes: the desk records a fee paid, an approver a refund.
     fees: Vec<crate::payments::fees::FeeLine>,
+    /// What the return from the payment gateway said.
+    payment_notice: Option<&'static str>,
 }
 
 impl OfficePage {
@@ -281,6 +283,7 @@ async fn office_page_kept(
     let fees = crate::payments::fees::fee_lines(state, ctx.lang, p, code).await?;
     let page = OfficePage {
         fees,
+        payment_notice: None,
         files,
         layout: Layout::titled(ctx, format!("{} {code}", t(ctx.lang, "hoso.title"))),
         code: code.to_string(),

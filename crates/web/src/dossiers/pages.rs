@@ -397,6 +397,8 @@ struct DossierPage {
     paper_result: bool,
     /// What it owes, and how to pay it.
     fees: Vec<crate::payments::fees::FeeLine>,
+    /// What the return from the payment gateway said.
+    payment_notice: Option<&'static str>,
 }
 
 pub struct Supplement {
@@ -660,6 +662,7 @@ async fn dossier_page(
         let fees = crate::payments::fees::fee_lines(state, ctx.lang, p, &code).await?;
         let page = DossierPage {
             fees,
+        payment_notice: crate::payments::fees::gateway_notice(&ctx.query),
             can_withdraw,
             withdraw_error,
             supplement,

@@ -38,6 +38,8 @@ pub struct FeeLine {
     pub transfer: Option<TransferView>,
     pub slip: String,
     pub receipt: Option<String>,
+    /// The citizen may pay it through the payment gateway: the form's address.
+    pub online: Option<String>,
     /// The desk may record it paid; an approver may refund it.
     pub can_collect: bool,
     pub can_refund: bool,
@@ -49,6 +51,18 @@ pub struct TransferView {
     pub account: String,
     pub holder: String,
     pub purpose: String,
+}
+
+/// What the return from the payment gateway said, from the dossier page's
+/// query (`thanh-toan=…`): the i18n key of a notice.
+pub fn gateway_notice(query: &str) -> Option<&'static str> {
+    let said = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "thanh-toan").map(|(_, v)| v.into_owned())?;
+    Some(match said.as_str() {
+        "da-nop" => "fee.gateway.paid",
+        "khong-thanh-cong" => "fee.gateway.failed",
+        "khong-xac-minh" => "fee.gateway.unverified",
+        _ => "fee.gateway.pending",
+    })
 }
 
 pub fn state_key(s: PayState) -> &'static str {
@@ -108,6 +122,9 @@ pub async fn fee_lines(state: &AppState, lang: Lang, p: &Principal, code: &str) 
             _ => String::new(),
         };
         let paid_once = matches!(k.state, PayState::Paid | PayState::Refunded);
+        let online = egov_app::payments::gateway::payable_online(&state.app, p, &k)
+            .await?
+            .then(|| format!("/ho-so/{code}/le-phi/{}/truc-tuyen", k.id));
         out.push(FeeLine {
             id: k.id,
             description: description(&k, lang),
@@ -118,6 +135,7 @@ pub async fn fee_lines(state: &AppState, lang: Lang, p: &Principal, code: &str) 
             refund_reason: k.refund_reason.clone().unwrap_or_default(),
             transfer,
             slip: format!("/ho-so/{code}/le-phi/{}/phieu.pdf", k.id),
+            online,
             receipt: paid_once.then(|| format!("/ho-so/{code}/le-phi/{}/bien-lai.pdf", k.id)),
             can_collect: matches!(k.state, PayState::Pending | PayState::Failed) && p.may(Action::CollectFees(&k.agency)),
             can_refund: k.state == PayState::Paid && p.may(Action::RefundFees(&k.agency)),

@@ -5,6 +5,7 @@ pub(crate) mod api;
 pub(crate) mod bank;
 pub(crate) mod bank_api;
 pub(crate) mod fees;
+pub(crate) mod gateway;
 pub(crate) mod receipts;
 pub(crate) mod requests_api;
 pub(crate) mod messages;
@@ -23,6 +24,7 @@ pub const MODULE: Module = Module {
         let mut doc = api::Api::openapi();
         doc.merge(requests_api::Api::openapi());
         doc.merge(bank_api::Api::openapi());
+        doc.merge(gateway::Api::openapi());
         doc
     },
     nav: &[
@@ -49,5 +51,5 @@ pub const MODULE: Module = Module {
 };
 
 fn routes() -> Router<AppState> {
-    api::routes().merge(pages::routes()).merge(fees::routes()).merge(requests_api::routes()).merge(bank::routes()).merge(bank_api::routes())
+    api::routes().merge(pages::routes()).merge(fees::routes()).merge(requests_api::routes()).merge(bank::routes()).merge(bank_api::routes()).merge(gateway::routes())
 }
