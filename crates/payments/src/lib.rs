@@ -12,6 +12,11 @@ pub mod redirect;
 pub mod vietqr;
 pub mod words;
 
+/// Whether two signatures (hex) are the same, compared in constant time.
+pub(crate) fn same_signature(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A field's problem: the input's name and the i18n key of its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Problem {

@@ -195,7 +195,7 @@ pub fn notice_signature(secret: &[u8], body: &[u8]) -> String {
 pub fn notice_verified(secret: &[u8], body: &[u8], signature: &str) -> bool {
     let want = notice_signature(secret, body);
     let got = signature.trim().to_ascii_lowercase();
-    want.len() == got.len() && want.bytes().zip(got.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    crate::same_signature(&want, &got)
 }
 
 #[cfg(test)]

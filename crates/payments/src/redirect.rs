@@ -63,7 +63,7 @@ pub fn verify(secret: &[u8], params: &[(String, String)]) -> Result<(), Redirect
     let given = params.iter().find(|(k, _)| k == "vnp_SecureHash").map(|(_, v)| v.to_ascii_lowercase());
     let given = given.ok_or(RedirectError::Unsigned)?;
     let want = sign(secret, params);
-    let same = given.len() == want.len() && given.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = crate::same_signature(&given, &want);
     if same {
         Ok(())
     } else {
@@ -134,7 +134,12 @@ impl Notice {
     /// Reads a return or a notification, its signature checked first.
     pub fn verified(secret: &[u8], params: &[(String, String)]) -> Result<Notice, RedirectError> {
         verify(secret, params)?;
-        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        Notice::read(|k| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    /// Its fields by name (a return's parameters, a query answer's members),
+    /// the signature already checked.
+    fn read(get: impl Fn(&str) -> Option<String>) -> Result<Notice, RedirectError> {
         let hundredths: u64 =
             get("vnp_Amount").and_then(|a| a.parse().ok()).ok_or(RedirectError::Field("vnp_Amount"))?;
         if !hundredths.is_multiple_of(100) {
@@ -259,7 +264,7 @@ pub fn query_request(
 pub fn piped_verified(secret: &[u8], obj: &serde_json::Map<String, serde_json::Value>, fields: &[&str]) -> bool {
     let given = obj.get("vnp_SecureHash").and_then(|v| v.as_str()).unwrap_or("").to_ascii_lowercase();
     let want = hmac_sha512(secret, piped(obj, fields).as_bytes());
-    given.len() == want.len() && given.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    crate::same_signature(&given, &want)
 }
 
 /// A query's answer, its signature checked: what the gateway knows of the attempt.
@@ -271,22 +276,9 @@ pub fn query_answer(secret: &[u8], body: &serde_json::Value) -> Result<Notice, R
     if !piped_verified(secret, obj, &ANSWER_SIGNED) {
         return Err(RedirectError::BadSignature);
     }
-    let get = |k: &str| match obj.get(k) {
+    Notice::read(|k| match obj.get(k) {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => None,
-    };
-    let hundredths: u64 = get("vnp_Amount").and_then(|a| a.parse().ok()).ok_or(RedirectError::Field("vnp_Amount"))?;
-    if !hundredths.is_multiple_of(100) {
-        return Err(RedirectError::Field("vnp_Amount"));
-    }
-    Ok(Notice {
-        reference: get("vnp_TxnRef").filter(|r| !r.is_empty()).ok_or(RedirectError::Field("vnp_TxnRef"))?,
-        amount_vnd: hundredths / 100,
-        response_code: get("vnp_ResponseCode").ok_or(RedirectError::Field("vnp_ResponseCode"))?,
-        transaction_status: get("vnp_TransactionStatus").unwrap_or_default(),
-        transaction_no: get("vnp_TransactionNo").unwrap_or_default(),
-        bank_code: get("vnp_BankCode").unwrap_or_default(),
-        pay_date: get("vnp_PayDate").unwrap_or_default(),
     })
 }

@@ -174,7 +174,10 @@ pub async fn returned(app: &App, params: &[(String, String)]) -> Result<Returned
         return Ok(Returned { dossier: None, verified, state: None });
     };
     if verified && a.state == "open" {
-        if let Some(n) = query(app, g, &a).await? {
+        // the gateway not answering leaves the attempt open: the page says
+        // egov is waiting, and the notification or a later return settles it
+        if let Ok(Some(n)) = query(app, g, &a).await {
+            // "01": not finished at the gateway yet
             if !n.response_code.is_empty() && n.response_code != "01" {
                 settle_from(app, g, &n).await?;
             }

@@ -300,14 +300,6 @@ async fn the_gateway_s_verified_word_alone_pays_a_fee_never_the_browser_s() {
     ]);
     assert_eq!(notify(&base, &unknown).await, r#"{"RspCode":"01","Message":"Order not found"}"#);
     // the dossiers paid online count in Decision 766's figure: a, b, c of the four
-    let today = vn_today();
-    let q = app.client().get(&format!("/api/v1/quality/index?from={today}&to={today}&agency=H72.50.01")).await.json();
-    let s = q["index"]["scores"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["indicator"] == "paid_online_dossiers")
-        .unwrap()
-        .clone();
-    assert!((s["rate"].as_f64().unwrap() - 0.75).abs() < 1e-9, "{s}");
+    let (rate, dossiers) = crate::fees::paid_online_today(&app).await;
+    assert!((rate - 0.75).abs() < 1e-9 && dossiers == 4, "{rate} of {dossiers}");
 }

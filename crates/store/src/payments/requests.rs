@@ -118,17 +118,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Requests of an agency (all agencies: `None`) in these states, newest first.
-    pub async fn payments_in(&self, agency: Option<&str>, states: &[State], limit: i64) -> Result<Vec<KeptPayment>> {
-        let list = states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT * FROM payment_requests WHERE ($1 = '' OR agency_code = $1) AND state IN ({list}) \
-             ORDER BY created_at DESC, id DESC LIMIT $2"
-        );
-        let rows = sqlx::query(&sql).bind(agency.unwrap_or("")).bind(limit).fetch_all(&self.pool).await?;
-        rows.iter().map(row).collect()
-    }
 }
 
 impl WriteTx {

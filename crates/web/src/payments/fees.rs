@@ -165,10 +165,7 @@ async fn fee_action(
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = ctx.principal()?;
-        let k = pa::one(&state.app, p, id).await?;
-        if k.dossier_code != code {
-            return Err(WebError::NotFound);
-        }
+        super::receipts::request(&state, &ctx, &code, id).await?;
         let refund = f.get("action").map(String::as_str) == Some("refund");
         let v = |n: &str| f.get(n).cloned().unwrap_or_default();
         let done = if refund {

@@ -30,10 +30,7 @@ async fn pay(
     let r = async {
         ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = ctx.principal()?;
-        let k = egov_app::payments::one(&state.app, p, id).await?;
-        if k.dossier_code != code {
-            return Err(WebError::NotFound);
-        }
+        super::receipts::request(&state, &ctx, &code, id).await?;
         let ip = ctx.addr.split(':').next().unwrap_or("127.0.0.1").to_string();
         let url = gateway::start(&state.app, p, id, &ip, ctx.lang == egov_i18n::Lang::En).await?;
         Ok(Redirect::to(&url).into_response())

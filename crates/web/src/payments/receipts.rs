@@ -20,7 +20,7 @@ use crate::{AppState, WebError};
 const VI: Lang = Lang::Vi;
 
 /// The request `id` of dossier `code`, for the signed-in reader.
-async fn request(state: &AppState, ctx: &Ctx, code: &str, id: i64) -> Result<KeptPayment, WebError> {
+pub(crate) async fn request(state: &AppState, ctx: &Ctx, code: &str, id: i64) -> Result<KeptPayment, WebError> {
     let p = ctx.principal()?;
     let k = pa::one(&state.app, p, id).await?;
     if k.dossier_code != code {
