@@ -130,6 +130,8 @@ pub async fn write(blobs: &BlobStore, uploads: Vec<(FilePurpose, Clean)>, synced
                 size: b.size as i64,
                 sha256: b.sha256,
                 blob_key: b.key,
+                reused_from: None,
+                digitised: None,
             }),
             Err(e) => failure = Some(e),
         }

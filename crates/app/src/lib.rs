@@ -26,6 +26,7 @@ pub mod payments;
 pub mod protection;
 pub mod quality;
 pub mod radio;
+pub mod results;
 pub mod sessions;
 pub mod signin;
 pub mod staff;

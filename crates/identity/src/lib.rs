@@ -193,6 +193,9 @@ pub enum Action<'a> {
     CollectFees(&'a str),
     /// Pay a fee back: the agency's approvers (its leaders).
     RefundFees(&'a str),
+    /// Mark a dossier's document part checked against its original
+    /// (digitised): the receiving agency's receiving officers and specialists.
+    DigitiseParts(&'a str),
 }
 
 impl Principal {
@@ -247,6 +250,9 @@ impl Principal {
             Action::ReadDossier { receiving, current, .. } => self.in_agency(receiving) || self.in_agency(current),
             Action::CollectFees(a) => self.in_agency(a) && self.has_role(Role::Receiver),
             Action::RefundFees(a) => self.in_agency(a) && self.has_role(Role::Approver),
+            Action::DigitiseParts(a) => {
+                self.in_agency(a) && (self.has_role(Role::Receiver) || self.has_role(Role::Specialist))
+            }
             Action::ManageCatalog
             | Action::ManageDirectory
             | Action::ManageCalendar

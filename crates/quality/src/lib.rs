@@ -33,6 +33,8 @@ pub struct DossierFacts {
     pub online: bool,
     pub electronic_result: bool,
     pub digitised_inputs: bool,
+    /// A part was taken from the citizen's store of digitised documents.
+    pub reused: bool,
     pub paid_online: bool,
     /// The citizen complained or rated the service as disliked.
     pub complaint: bool,
@@ -143,7 +145,8 @@ pub enum Indicator {
     OnlinePaymentProcedures,
     PaidOnlineDossiers,
     Digitisation,
-    /// Reuse of digitised data (not measured yet).
+    /// Reuse of digitised data: dossiers that took a part from the
+    /// citizen's store instead of handing it in again.
     DigitisedReuse,
     Satisfaction,
 }
@@ -288,6 +291,9 @@ pub struct Tally {
     pub paid_online: i64,
     /// Digitised inputs and an electronic result.
     pub digitised: i64,
+    /// A part taken from the citizen's store (digitised data reused).
+    #[serde(default)]
+    pub reused: i64,
     pub complaints: i64,
     /// Rated, and the sum of the ratings' totals (Circular 01/2018).
     pub rated: i64,
@@ -310,6 +316,7 @@ impl Tally {
             online: b(f.online),
             paid_online: b(f.paid_online),
             digitised: b(f.digitised_inputs && f.electronic_result),
+            reused: b(f.reused),
             complaints: b(f.complaint),
             rated: b(f.rating_total.is_some()),
             rating_sum: f.rating_total.map(i64::from).unwrap_or(0),
@@ -346,6 +353,7 @@ impl std::ops::AddAssign for Tally {
         self.online += o.online;
         self.paid_online += o.paid_online;
         self.digitised += o.digitised;
+        self.reused += o.reused;
         self.complaints += o.complaints;
         self.rated += o.rated;
         self.rating_sum += o.rating_sum;
@@ -363,6 +371,7 @@ impl std::ops::Neg for Tally {
             online: -self.online,
             paid_online: -self.paid_online,
             digitised: -self.digitised,
+            reused: -self.reused,
             complaints: -self.complaints,
             rated: -self.rated,
             rating_sum: -self.rating_sum,
@@ -396,7 +405,8 @@ pub fn index_of(config: &IndexConfig, t: &Tally, procedures: &[ProcedureFacts]) 
     let count = |f: &dyn Fn(&ProcedureFacts) -> bool| procedures.iter().filter(|p| f(p)).count() as i64;
     let rate_of = |i: Indicator| -> Option<f64> {
         match i {
-            Indicator::PublishedOnTime | Indicator::SyncedToPortal | Indicator::DigitisedReuse => None,
+            Indicator::PublishedOnTime | Indicator::SyncedToPortal => None,
+            Indicator::DigitisedReuse => ratio(t.reused, n),
             Indicator::OnTime => ratio(t.on_time, n),
             Indicator::OnlineProcedures => ratio(count(&|p| p.online), procedures.len() as i64),
             Indicator::OnlinePaymentProcedures => {
@@ -514,8 +524,12 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub online: bool,
-    /// Its inputs are digitised: the document parts are attached as files.
+    /// Its inputs are digitised: it has document parts, and each was
+    /// checked against its original by an official or taken from the
+    /// citizen's store.
     pub digitised_inputs: bool,
+    /// A part was taken from the citizen's store.
+    pub reused: bool,
     pub electronic_result: bool,
     pub paid_online: bool,
     /// The citizen's rating total (0–18), if rated.
@@ -562,6 +576,7 @@ pub fn facts(record: &Record, steps: &[Step]) -> Option<DossierFacts> {
         online: record.online,
         electronic_result: record.electronic_result,
         digitised_inputs: record.digitised_inputs,
+        reused: record.reused,
         paid_online: record.paid_online,
         complaint: record.rating_total.is_some_and(|t| t < 9),
         rating_total: record.rating_total,

@@ -18,6 +18,7 @@ fn base(received: &str, appointment: Option<&str>, finished: Option<&str>) -> Do
         online: false,
         electronic_result: false,
         digitised_inputs: false,
+        reused: false,
         paid_online: false,
         complaint: false,
         rating_total: None,
@@ -35,6 +36,7 @@ fn fixtures() -> Vec<DossierFacts> {
         online: true,
         paid_online: true,
         digitised_inputs: true,
+        reused: true,
         electronic_result: true,
         ..base("2026-03-02 08:00", Some("2026-03-05 08:00"), Some("2026-03-04 10:00"))
     };
@@ -113,14 +115,22 @@ fn the_index_of_the_fixtures_as_computed_by_hand() {
     // satisfaction = 1 − (3/7 late + 1/7 complaints) = 3/7; (3/7) / 0.9 × 18
     let s = score(Indicator::Satisfaction);
     assert!(close(s.rate.unwrap(), 3.0 / 7.0) && close(s.points, 3.0 / 7.0 / 0.9 * 18.0), "{s:?}");
+    // a part taken from the citizen's store: A of 7: (1/7) / 0.8 × 8 = 10/7
+    assert!(close(score(Indicator::DigitisedReuse).points, 10.0 / 7.0));
     // not measurable from egov's data yet: no rate, no points
-    for i in [Indicator::PublishedOnTime, Indicator::SyncedToPortal, Indicator::DigitisedReuse] {
+    for i in [Indicator::PublishedOnTime, Indicator::SyncedToPortal] {
         assert_eq!((score(i).rate, score(i).points), (None, 0.0));
     }
-    let total =
-        4.0 / 7.0 * 20.0 + 8.0 + 3.0 / 7.0 / 0.5 * 8.0 + 1.875 + 1.0 / 7.0 / 0.5 * 3.0 + 5.0 + 3.0 / 7.0 / 0.9 * 18.0;
+    let total = 4.0 / 7.0 * 20.0
+        + 8.0
+        + 3.0 / 7.0 / 0.5 * 8.0
+        + 1.875
+        + 1.0 / 7.0 / 0.5 * 3.0
+        + 5.0
+        + 10.0 / 7.0
+        + 3.0 / 7.0 / 0.9 * 18.0;
     assert!(close(ix.total, total), "{} vs {total}", ix.total);
-    assert!(close(ix.measured_max, 74.0));
+    assert!(close(ix.measured_max, 82.0));
     // mean processing time of A, B, C, D, F: (50 + 50 + 48 + 192 + 168) / 5 hours
     assert!(close(ix.average_hours.unwrap(), 101.6), "{:?}", ix.average_hours);
 }
@@ -184,6 +194,7 @@ fn facts_are_read_from_the_history() {
     let record = Record {
         online: true,
         digitised_inputs: true,
+        reused: false,
         electronic_result: true,
         paid_online: false,
         rating_total: Some(8),

@@ -20,6 +20,7 @@ pub mod platform;
 pub mod protection;
 pub mod quality;
 pub mod radio;
+pub mod results;
 pub mod signin;
 
 pub(crate) use dossiers::{dossier, group, outbox, worklist};

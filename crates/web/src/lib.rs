@@ -44,6 +44,7 @@ register![
     radio,      // commune radio: stations, devices and their protocol, bulletins, emergencies
     news,       // the news portal: articles and translations, the editorial workflow, feeds
     payments,   // fees and payments: the agencies' receiving accounts, VietQR codes
+    results,    // issued results: the registry, the public check, the citizen's store of documents
 ];
 
 use std::sync::Arc;

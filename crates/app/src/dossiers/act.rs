@@ -41,6 +41,8 @@ pub enum Request {
     Approve,
     ReturnResult {
         paper: bool,
+        /// The result's particulars for the registry, as typed.
+        issue: egov_results::IssueInput,
     },
     Apologize {
         new_due: NaiveDateTime,
@@ -127,12 +129,19 @@ async fn apply(app: &App, p: &Principal, code: &str, req: Request, files: &[Doss
     if let Some(f) = files.iter().find(|f| f.purpose == FilePurpose::Part && !known(f.part_index as usize)) {
         return Err(AppError::refused(Refusal::Unacceptable, "err.option", format!("part_{}", f.part_index)));
     }
+    let issue = match &req {
+        Request::ReturnResult { issue, .. } => Some(issue.clone()),
+        _ => None,
+    };
     let (cmd, note) = command(app, &mut w, &d, req, files).await?;
     let now = app.now();
     let next = app.with_rules(&d.procedure_code, |r| egov_dossier::apply(&d.state, p, &cmd, now, r))??;
     w.update_dossier(d.id, &next).await?;
     for f in files {
         w.add_dossier_file(d.id, f).await?;
+    }
+    if let Some(issue) = &issue {
+        crate::results::register(app, &mut w, p, &d, code, issue).await?;
     }
     let kind = EventKind::Command(cmd.kind());
     record(&mut w, p, &d, code, kind, &next, &note).await?;
@@ -222,7 +231,7 @@ async fn command(
         Request::Withdraw { reason } => (Command::Withdraw { reason: reason.clone() }, reason),
         Request::Stop { reason } => (Command::Stop { reason: reason.clone() }, reason),
         Request::Approve => (Command::Approve, String::new()),
-        Request::ReturnResult { paper } => {
+        Request::ReturnResult { paper, .. } => {
             let result = files.iter().find(|f| f.purpose == FilePurpose::Result);
             let note = result.map(|f| f.file_name.clone()).unwrap_or_default();
             (Command::ReturnResult { electronic: result.is_some(), paper }, note)

@@ -21,6 +21,9 @@ pub struct Filing {
     pub draft: bool,
     /// The id of the citizen's draft this continues.
     pub continuing: Option<i64>,
+    /// Parts taken from the citizen's store instead of uploaded: (part, the
+    /// store's file id).
+    pub reuse: Vec<(usize, i64)>,
 }
 
 /// A dossier filed: its row id (how a draft is found again), its code once
@@ -96,7 +99,7 @@ pub async fn prefill(
 /// submits it (numbered, group-committed). Files are on disk before the row
 /// that names them, and removed if that row is not written.
 pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, AppError> {
-    let Filing { procedure, agency, form, uploads, draft, continuing } = filing;
+    let Filing { procedure, agency, form, uploads, draft, continuing, reuse } = filing;
     let snap = app.catalog.get();
     let proc = snap
         .procedures
@@ -120,6 +123,11 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
     errs.extend(proc.check_form(&form).into_iter().map(|(f, k)| FieldError::new(format!("form.{f}"), k)));
     errs.extend(files::check(&uploads, proc.documents.len(), kept.iter().map(|f| f.size as usize).sum()));
     let sent: Vec<usize> = uploads.iter().map(|u| u.part).collect();
+    let (reused, reuse_errs) = crate::results::reused(app, p, &reuse, proc.documents.len(), &sent).await?;
+    errs.extend(reuse_errs);
+    // a part taken from the store replaces the draft's file of that part too
+    kept.retain(|f| !reused.iter().any(|r| r.part_index == f.part_index));
+    let sent: Vec<usize> = sent.into_iter().chain(reused.iter().map(|f| f.part_index as usize)).collect();
     // every file is scanned (malware sent as another type is recorded too)
     // but one past the size limit, refused anyway and maybe past clamd's
     let uploads: Vec<Upload> = uploads.into_iter().filter(|u| u.bytes.len() <= egov_dossier::MAX_FILE).collect();
@@ -152,7 +160,8 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         .unwrap_or_else(|| p.full_name.clone());
     // A draft's files are synced at once; a submission's with its batch.
     let written = files::write(&app.blobs, uploads, draft).await?;
-    let mut handed: Vec<usize> = written.files.iter().chain(&kept).map(|f| f.part_index as usize).collect();
+    let mut handed: Vec<usize> =
+        written.files.iter().chain(&kept).chain(&reused).map(|f| f.part_index as usize).collect();
     handed.sort_unstable();
     handed.dedup();
     let new = NewDossier {
@@ -165,7 +174,7 @@ pub async fn file(app: &App, p: &Principal, filing: Filing) -> Result<Filed, App
         parts: handed.into_iter().filter_map(|i| proc.documents.get(i)).map(|d| d.name_vi.clone()).collect(),
         draft: continuing,
         form_data: form,
-        files: written.files.clone(),
+        files: written.files.iter().chain(&reused).cloned().collect(),
         filed_by: p.signed_by.clone(),
         fees: if draft { Vec::new() } else { crate::payments::owed(proc) },
     };

@@ -41,6 +41,7 @@ mod protection_agent;
 mod public;
 mod quality;
 mod radio;
+mod results;
 mod signin;
 mod signin_op;
 mod slips;

@@ -22,6 +22,12 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
         approver.act_ok(c, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
     }
     citizen.act_ok(&d, serde_json::json!({"action": "withdraw", "reason": "Nộp nhầm"})).await;
+    // A's two parts checked against their originals at the desk (digitised); B's not.
+    let files = receiver.get(&format!("/api/v1/dossiers/{a}")).await.json()["files"].clone();
+    for f in files.as_array().unwrap().iter().filter(|f| f["purpose"] == "part") {
+        let r = receiver.post_json(&format!("/api/v1/dossiers/{a}/files/{}/digitised", f["id"]), "").await;
+        assert_eq!(r.status, 204, "{}", r.text);
+    }
     // A processed Monday 10:00 and returned with an electronic result: on time.
     clock.set(at("2026-03-02 10:00"));
     approver.act_ok(&a, serde_json::json!({"action": "approve"})).await;
@@ -57,7 +63,7 @@ async fn the_index_counts_on_time_late_and_withdrawn_dossiers_as_the_rule_says()
     assert!(close(&score("on_time")["rate"], 0.5) && close(&score("on_time")["points"], 10.0));
     // both online: full 8 points at the 50 % threshold
     assert!(close(&score("online_dossiers")["rate"], 1.0) && close(&score("online_dossiers")["points"], 8.0));
-    // digitised inputs and an electronic result: A only, (1/2) / 0.8 × 14
+    // digitised inputs (checked at the desk) and an electronic result: A only, (1/2) / 0.8 × 14
     assert!(close(&score("digitisation")["points"], 0.5 / 0.8 * 14.0));
     // satisfaction 1 − (1/2 late + 0 complaints) = 0.5; 0.5 / 0.9 × 18
     assert!(close(&score("satisfaction")["points"], 10.0));

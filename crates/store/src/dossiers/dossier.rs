@@ -78,6 +78,47 @@ pub struct DossierFile {
     pub sha256: String,
     #[serde(skip)]
     pub blob_key: String,
+    /// The file of the citizen's store it was taken from (reused, not uploaded).
+    #[serde(skip)]
+    pub reused_from: Option<i64>,
+    /// Checked against the original by an official: who and when (microseconds).
+    #[serde(skip)]
+    pub digitised: Option<(UserId, i64)>,
+}
+
+/// The columns [`file_row`] reads.
+pub(crate) const FILE_COLS: &str =
+    "id, purpose, part_index, file_name, content_type, size, sha256, blob_key, reused_from, digitised_by, digitised_at";
+
+/// A file from a row of [`FILE_COLS`].
+pub(crate) fn file_row(r: &sqlx::any::AnyRow) -> Result<DossierFile> {
+    let purpose: String = get(r, "purpose")?;
+    let by: Option<i64> = get(r, "digitised_by")?;
+    let at: Option<i64> = get(r, "digitised_at")?;
+    Ok(DossierFile {
+        id: get(r, "id")?,
+        purpose: match purpose.as_str() {
+            "part" => FilePurpose::Part,
+            "result" => FilePurpose::Result,
+            other => return Err(corrupt(format!("file purpose {other}"))),
+        },
+        part_index: get(r, "part_index")?,
+        file_name: get(r, "file_name")?,
+        content_type: get(r, "content_type")?,
+        size: get(r, "size")?,
+        sha256: get(r, "sha256")?,
+        blob_key: get(r, "blob_key")?,
+        reused_from: get(r, "reused_from")?,
+        digitised: by.zip(at).map(|(by, at)| (UserId::new(by), at)),
+    })
+}
+
+impl DossierFile {
+    /// Digitised data: checked against the original by an official, or
+    /// taken from the citizen's store (where only such files are).
+    pub fn is_digitised(&self) -> bool {
+        self.digitised.is_some() || self.reused_from.is_some()
+    }
 }
 
 /// A line of a dossier's history.
@@ -328,8 +369,8 @@ impl WriteTx {
         let now = self.now();
         for chunk in rows.chunks(60) {
             let sql = format!(
-                "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose) VALUES {}",
-                crate::batch::numbered(self.conn(), chunk.len(), 9)
+                "INSERT INTO dossier_files (dossier_id, part_index, file_name, content_type, size, sha256, blob_key, created_at, purpose, reused_from) VALUES {}",
+                crate::batch::numbered(self.conn(), chunk.len(), 10)
             );
             let mut q = sqlx::query(&sql);
             for (id, f) in chunk {
@@ -342,7 +383,8 @@ impl WriteTx {
                     .bind(&f.sha256)
                     .bind(&f.blob_key)
                     .bind(now)
-                    .bind(f.purpose.as_str());
+                    .bind(f.purpose.as_str())
+                    .bind(f.reused_from);
             }
             q.execute(self.conn()).await?;
         }
@@ -448,31 +490,13 @@ impl Store {
     }
 
     pub async fn dossier_files(&self, dossier_id: i64) -> Result<Vec<DossierFile>> {
-        let rows = sqlx::query(
-            "SELECT id, purpose, part_index, file_name, content_type, size, sha256, blob_key FROM dossier_files WHERE dossier_id = $1 ORDER BY purpose, part_index, id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {FILE_COLS} FROM dossier_files WHERE dossier_id = $1 ORDER BY purpose, part_index, id"
+        ))
         .bind(dossier_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let purpose: String = get(r, "purpose")?;
-                Ok(DossierFile {
-                    id: get(r, "id")?,
-                    purpose: match purpose.as_str() {
-                        "part" => FilePurpose::Part,
-                        "result" => FilePurpose::Result,
-                        other => return Err(corrupt(format!("file purpose {other}"))),
-                    },
-                    part_index: get(r, "part_index")?,
-                    file_name: get(r, "file_name")?,
-                    content_type: get(r, "content_type")?,
-                    size: get(r, "size")?,
-                    sha256: get(r, "sha256")?,
-                    blob_key: get(r, "blob_key")?,
-                })
-            })
-            .collect()
+        rows.iter().map(file_row).collect()
     }
 
     pub async fn dossier_events(&self, dossier_id: i64) -> Result<Vec<DossierEvent>> {

@@ -25,7 +25,7 @@ use crate::{get, Migration, Result, Store, StoreError, WriteTx};
 mod late;
 
 pub const MIGRATIONS: &[Migration] = crate::migrations!("quality":
-    11 "0011_quality", 12 "0012_quality_indexes", 13 "0013_late_by_day", 14 "0014_late_each_day");
+    11 "0011_quality", 12 "0012_quality_indexes", 13 "0013_late_by_day", 14 "0014_late_each_day", 44 "0044_quality_reuse");
 
 /// A dossier as the index sees it.
 #[derive(Debug, Clone)]
@@ -39,6 +39,11 @@ pub struct QualityRow {
     pub state: Dossier,
     /// Document parts attached as files.
     pub part_files: i64,
+    /// Of those, digitised: checked against the original by an official,
+    /// or taken from the citizen's store.
+    pub digitised_parts: i64,
+    /// Of those, taken from the citizen's store.
+    pub reused_parts: i64,
     /// Its fees paid online (and not refunded).
     pub fees_paid_online: i64,
     pub rating_total: Option<i64>,
@@ -61,7 +66,8 @@ impl QualityRow {
     pub fn facts(&self) -> Option<DossierFacts> {
         let record = Record {
             online: self.state.channel == egov_dossier::Channel::Online,
-            digitised_inputs: self.part_files > 0,
+            digitised_inputs: self.part_files > 0 && self.digitised_parts == self.part_files,
+            reused: self.reused_parts > 0,
             electronic_result: self.state.result.is_some_and(|x| x.electronic),
             // a fee paid without coming to the desk (a bank transfer, a payment gateway)
             paid_online: self.fees_paid_online > 0,
@@ -176,11 +182,15 @@ use egov_kernel::vn::day_start_micros;
 
 const ROW_COLS: &str = "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
      (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
+     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
+      AND (f.digitised_at IS NOT NULL OR f.reused_from IS NOT NULL)) AS digitised_parts, \
+     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
+      AND f.reused_from IS NOT NULL) AS reused_parts, \
      (SELECT COUNT(*) FROM payment_requests p WHERE p.dossier_id = d.id AND p.state = 'paid' \
       AND p.method IN ('bank_transfer', 'gateway')) AS fees_paid_online, \
      (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total";
 
-const TALLY_COLS: [&str; 10] = [
+const TALLY_COLS: [&str; 11] = [
     "counted",
     "on_time",
     "finished",
@@ -188,12 +198,13 @@ const TALLY_COLS: [&str; 10] = [
     "online",
     "paid_online",
     "digitised",
+    "reused",
     "complaints",
     "rated",
     "rating_sum",
 ];
 
-fn tally_values(t: &Tally) -> [i64; 10] {
+fn tally_values(t: &Tally) -> [i64; 11] {
     [
         t.counted,
         t.on_time,
@@ -202,6 +213,7 @@ fn tally_values(t: &Tally) -> [i64; 10] {
         t.online,
         t.paid_online,
         t.digitised,
+        t.reused,
         t.complaints,
         t.rated,
         t.rating_sum,
@@ -218,6 +230,7 @@ fn tally_of(r: &sqlx::any::AnyRow) -> Result<Tally> {
         online: v("online")?,
         paid_online: v("paid_online")?,
         digitised: v("digitised")?,
+        reused: v("reused")?,
         complaints: v("complaints")?,
         rated: v("rated")?,
         rating_sum: v("rating_sum")?,
@@ -243,6 +256,8 @@ async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) 
             received_at: get(r, "received_at")?,
             state: serde_json::from_str(&get::<String>(r, "state")?).map_err(corrupt)?,
             part_files: get(r, "part_files")?,
+            digitised_parts: get(r, "digitised_parts")?,
+            reused_parts: get(r, "reused_parts")?,
             fees_paid_online: get(r, "fees_paid_online")?,
             rating_total: get(r, "rating_total")?,
             steps: Vec::new(),
@@ -690,7 +705,7 @@ async fn write_shares(
         }
         q.execute(w.conn()).await?;
     }
-    const SHARE_COLS: usize = 19;
+    const SHARE_COLS: usize = 9 + TALLY_COLS.len();
     for chunk in shares.chunks(50) {
         let sql = format!(
             "INSERT INTO dossier_quality (dossier_id, code, day, agency, procedure_code, officer, late_minutes, running_until, appointment, {}) VALUES {}",
@@ -716,7 +731,7 @@ async fn write_shares(
         q.execute(w.conn()).await?;
     }
     let delta: Vec<(&SumsKey, &Tally)> = delta.iter().filter(|(_, t)| **t != Tally::default()).collect();
-    const SUMS_COLS: usize = 15;
+    const SUMS_COLS: usize = 5 + TALLY_COLS.len();
     let updates: Vec<String> = TALLY_COLS.iter().map(|c| format!("{c} = quality_sums.{c} + excluded.{c}")).collect();
     for chunk in delta.chunks(50) {
         let sql = format!(

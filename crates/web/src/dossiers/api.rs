@@ -56,6 +56,20 @@ pub struct CreateDossier {
     /// starting a new dossier; files given replace its files of the same parts.
     #[serde(default)]
     draft_id: Option<i64>,
+    /// Parts taken from your store of documents (`GET /api/v1/me/documents`)
+    /// instead of uploaded again; a file uploaded for the same part wins.
+    #[serde(default)]
+    reuse: Vec<ReusePart>,
+}
+
+/// A document part taken from the citizen's store.
+#[derive(Deserialize, ToSchema)]
+pub struct ReusePart {
+    /// The part's index in the procedure.
+    #[schema(minimum = 0, maximum = 999)]
+    part: u32,
+    /// The document's id in the store.
+    document: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -103,6 +117,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, req: axum::extract:
                 uploads,
                 draft: req.draft,
                 continuing: req.draft_id,
+                reuse: req.reuse.iter().map(|r| (r.part as usize, r.document)).collect(),
             },
         )
         .await?
@@ -622,10 +637,22 @@ pub enum ActionRequest {
     },
     Approve,
     /// The result goes out on paper (`paper`), electronically (a file in the
-    /// multipart part `result`), or both.
+    /// multipart part `result`), or both; it is registered with its kind of
+    /// document (default: the procedure's name), its number (default: the
+    /// dossier's code; unique in the agency, else 409) and its last valid
+    /// day (`YYYY-MM-DD`, none: no end).
     ReturnResult {
         #[serde(default)]
         paper: bool,
+        #[serde(default)]
+        #[schema(max_length = 200)]
+        result_type: String,
+        #[serde(default)]
+        #[schema(max_length = 64)]
+        result_number: String,
+        #[serde(default)]
+        #[schema(pattern = r"^$|^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+        valid_until: String,
     },
     /// `new_due`: "YYYY-MM-DD HH:MM", after the current due date and within the longest extension.
     Apologize {
@@ -655,7 +682,10 @@ impl ActionRequest {
             ActionRequest::Withdraw { reason } => R::Withdraw { reason },
             ActionRequest::Stop { reason } => R::Stop { reason },
             ActionRequest::Approve => R::Approve,
-            ActionRequest::ReturnResult { paper } => R::ReturnResult { paper },
+            ActionRequest::ReturnResult { paper, result_type, result_number, valid_until } => R::ReturnResult {
+                paper,
+                issue: egov_results::IssueInput { doc_type: result_type, number: result_number, valid_until },
+            },
             ActionRequest::Apologize { new_due, reason } => {
                 R::Apologize { new_due: crate::calendar::pages::parse_minute(&new_due)?, reason }
             }
@@ -706,7 +736,7 @@ pub async fn act(
         create, read, act, list, rate_api, counter, super::lookup::status, super::documents::receipt_pdf,
         super::documents::form_pdf, super::documents::register_pdf, super::documents::file
     ),
-    components(schemas(RequestedDocument, 
+    components(schemas(RequestedDocument, ReusePart,
         CreateDossier,
         Created,
         DossierView,

@@ -69,6 +69,11 @@ pub struct FileLink {
     pub name: String,
     /// Its size, for people: "84 KB".
     pub size: String,
+    /// A part's digitisation, in words: who checked it against the original
+    /// and when, or that it was taken from the citizen's store.
+    pub digitised: Option<String>,
+    /// Where to mark it checked against its original, when the reader may.
+    pub digitise: Option<String>,
 }
 
 /// The links to a dossier's files, the result first.
@@ -77,14 +82,28 @@ pub(crate) async fn file_links(
     lang: egov_i18n::Lang,
     code: &str,
     d: &egov_store::StoredDossier,
+    may_digitise: bool,
 ) -> Result<Vec<FileLink>, WebError> {
     let snap = state.catalog.get();
     let docs = snap.procedures.get(d.procedure_code.as_str()).map(|p| p.documents.clone()).unwrap_or_default();
     let mut files = state.store.dossier_files(d.id).await?;
     files.sort_by_key(|f| (f.purpose != egov_store::FilePurpose::Result, f.part_index, f.id));
-    Ok(files
-        .into_iter()
-        .map(|f| FileLink {
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let part = f.purpose == egov_store::FilePurpose::Part;
+        let digitised = match (f.reused_from, f.digitised) {
+            (Some(_), _) => Some(t(lang, "results.from_store").to_string()),
+            (None, Some((by, at))) => {
+                let who = state.store.principal(by).await?.map_or_else(|| format!("#{by}"), |u| u.full_name);
+                Some(format!("{} {who}, {}", t(lang, "results.digitised_by"), egov_kernel::vn::micros_to_page(at)))
+            }
+            (None, None) => None,
+        };
+        let digitise = (part && may_digitise && digitised.is_none())
+            .then(|| format!("/quan-tri/ho-so/{code}/tep/{}/so-hoa", f.id));
+        out.push(FileLink {
+            digitised,
+            digitise,
             href: format!("/api/v1/dossiers/{code}/files/{}", f.id),
             label: match f.purpose {
                 egov_store::FilePurpose::Result => t(lang, "file.result").to_string(),
@@ -101,8 +120,9 @@ pub(crate) async fn file_links(
             },
             name: egov_app::files::file_name_for(&f.file_name, &f.content_type),
             size: format!("{} KB", (f.size + 1023) / 1024),
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).

@@ -198,6 +198,8 @@ struct OfficePage {
     filed_by: Option<String>,
     /// The documents to print: the receipt, the notices its steps issued, the control sheet.
     documents: Vec<(String, &'static str)>,
+    /// What was typed in the result's particulars, kept when it comes back.
+    issue: ReturnTyped,
     /// What it owes: the desk records a fee paid, an approver a refund.
     fees: Vec<crate::payments::fees::FeeLine>,
     /// What the return from the payment gateway said.
@@ -210,14 +212,30 @@ impl OfficePage {
     }
 }
 
-async fn office_page(
+/// The result's particulars as typed on the return form, and the message of
+/// each field that broke a rule.
+#[derive(Default)]
+pub(crate) struct ReturnTyped {
+    pub doc_type: String,
+    pub number: String,
+    pub valid_until: String,
+    pub errors: Vec<(String, String)>,
+}
+
+impl ReturnTyped {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+pub(crate) async fn office_page(
     state: &AppState,
     ctx: &Ctx,
     code: &str,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    office_page_kept(state, ctx, code, error, status, String::new()).await
+    office_page_kept(state, ctx, code, error, status, String::new(), ReturnTyped::default()).await
 }
 
 /// The page, with the list of missing documents typed kept in its form.
@@ -228,6 +246,7 @@ async fn office_page_kept(
     error: Option<String>,
     status: StatusCode,
     missing_typed: String,
+    issue: ReturnTyped,
 ) -> Result<Response, WebError> {
     let p = official(ctx)?;
     let d = egov_app::dossiers::read(&state.app, p, code).await?;
@@ -272,7 +291,8 @@ async fn office_page_kept(
             )
         })
         .collect();
-    let files = crate::dossiers::documents::file_links(state, ctx.lang, code, &d).await?;
+    let may_digitise = p.may(Action::DigitiseParts(d.state.receiving_agency.as_str()));
+    let files = crate::dossiers::documents::file_links(state, ctx.lang, code, &d, may_digitise).await?;
     let holder = match d.state.owner {
         Some(o) => state.store.principal(o).await?,
         None => None,
@@ -282,6 +302,7 @@ async fn office_page_kept(
         .map(|h| format!("{} ({})", h.full_name, h.username));
     let fees = crate::payments::fees::fee_lines(state, ctx.lang, p, code).await?;
     let page = OfficePage {
+        issue,
         fees,
         payment_notice: None,
         files,
@@ -365,14 +386,20 @@ async fn act(
                 if d.state.supplements >= 1 && !f.contains_key("confirm_second") {
                     let msg = t(ctx.lang, "err.supplement.confirm_second").to_string();
                     let status = StatusCode::UNPROCESSABLE_ENTITY;
-                    return office_page_kept(&state, &ctx, &code, Some(msg), status, v("missing")).await;
+                    let kept = ReturnTyped::default();
+                    return office_page_kept(&state, &ctx, &code, Some(msg), status, v("missing"), kept).await;
                 }
                 ActionRequest::RequestSupplement { missing: lines(&v("missing")) }
             }
             "refuse" => ActionRequest::Refuse { reason: v("reason") },
             "stop" => ActionRequest::Stop { reason: v("reason") },
             "approve" => ActionRequest::Approve,
-            "return_result" => ActionRequest::ReturnResult { paper: f.contains_key("paper") },
+            "return_result" => ActionRequest::ReturnResult {
+                paper: f.contains_key("paper"),
+                result_type: v("result_type"),
+                result_number: v("result_number"),
+                valid_until: v("valid_until"),
+            },
             "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
             _ => return Err(WebError::BadRequest("action".into())),
         };
@@ -382,6 +409,18 @@ async fn act(
             Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
                 office_page(&state, &ctx, &code, Some(t(ctx.lang, key).to_string()), status).await
+            }
+            // the result's particulars: each message at its field, what was typed kept
+            Err(WebError::Invalid(errs)) => {
+                let kept = ReturnTyped {
+                    doc_type: v("result_type"),
+                    number: v("result_number"),
+                    valid_until: v("valid_until"),
+                    errors: errs.iter().map(|e| (e.field.clone(), crate::views::field_message(ctx.lang, e))).collect(),
+                };
+                let msg = Some(t(ctx.lang, "form.has_errors").to_string());
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                office_page_kept(&state, &ctx, &code, msg, status, String::new(), kept).await
             }
             Err(e) => Err(e),
         }

@@ -113,6 +113,10 @@ struct PartInput {
     error: Option<String>,
     /// The file a draft already has for it.
     have: Option<String>,
+    /// The documents of the citizen's store it may be taken from instead,
+    /// chosen in the field `reuse`.
+    store: Vec<Opt>,
+    reuse: String,
 }
 
 #[derive(Template)]
@@ -151,6 +155,8 @@ struct ApplyForm<'a> {
     draft: Option<i64>,
     /// Good files were just held in the draft despite another field's error.
     held: bool,
+    /// The documents chosen from the store, by part.
+    reuse: &'a [(usize, i64)],
 }
 
 async fn apply_page(
@@ -160,7 +166,8 @@ async fn apply_page(
     form: ApplyForm<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let ApplyForm { agency, values, errors, draft, held } = form;
+    let ApplyForm { agency, values, errors, draft, held, reuse } = form;
+    let store = crate::results::store_options(state, ctx, ctx.principal()?).await?;
     // A draft's files already attached, by part.
     let attached = match draft {
         Some(id) => state.store.dossier_files(id).await?,
@@ -196,6 +203,15 @@ async fn apply_page(
                 mandatory: d.mandatory,
                 error: err,
                 have,
+                reuse: format!("reuse_{i}"),
+                store: store
+                    .iter()
+                    .map(|(id, label)| Opt {
+                        value: id.to_string(),
+                        label: label.clone(),
+                        selected: reuse.contains(&(i, *id)),
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -247,12 +263,19 @@ async fn apply_form(
             // told at once, not after filling the form
             egov_app::dossiers::may_file(p, proc)?;
             let values = egov_app::dossiers::prefill(&state.app, p, proc).await?;
-            let form = ApplyForm { agency: "", values: &values, errors: &[], draft: None, held: false };
+            let form = ApplyForm { agency: "", values: &values, errors: &[], draft: None, held: false, reuse: &[] };
             return apply_page(&state, &ctx, &code, form, StatusCode::OK).await;
         };
         // Continue a draft: the citizen's own, still a draft, of this procedure.
         let d = egov_app::dossiers::own_draft(&state.app, p, id, &code).await?;
-        let form = ApplyForm { agency: &d.state.receiving_agency, values: &d.form_data, errors: &[], draft: Some(id), held: false };
+        let form = ApplyForm {
+            agency: &d.state.receiving_agency,
+            values: &d.form_data,
+            errors: &[],
+            draft: Some(id),
+            held: false,
+            reuse: &[],
+        };
         apply_page(&state, &ctx, &code, form, StatusCode::OK).await
     }
     .await;
@@ -275,6 +298,11 @@ async fn apply_submit(
         let continuing = fields.get("draft_id").and_then(|v| v.parse::<i64>().ok());
         let values: BTreeMap<String, String> =
             fields.iter().filter_map(|(k, v)| k.strip_prefix("f_").map(|n| (n.to_string(), v.clone()))).collect();
+        // a part taken from the store: `reuse_<part>` = the document's id
+        let reuse: Vec<(usize, i64)> = fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("reuse_")?.parse().ok()?, v.parse().ok()?)))
+            .collect();
         let filing = |uploads| Filing {
             procedure: code.clone(),
             agency: agency.clone(),
@@ -282,6 +310,7 @@ async fn apply_submit(
             uploads,
             draft,
             continuing,
+            reuse: reuse.clone(),
         };
         // kept to be held in a draft if another field is refused
         let sent = uploads.clone();
@@ -302,6 +331,7 @@ async fn apply_submit(
                     errors: &errs,
                     draft: held.or(continuing),
                     held: held.is_some(),
+                    reuse: &reuse,
                 };
                 apply_page(&state, &ctx, &code, form, StatusCode::UNPROCESSABLE_ENTITY).await
             }
@@ -613,7 +643,7 @@ async fn dossier_page(
                 }
             })
             .collect();
-        let files = crate::dossiers::documents::file_links(state, ctx.lang, &code, &d).await?;
+        let files = crate::dossiers::documents::file_links(state, ctx.lang, &code, &d, false).await?;
         let (rating_error, supplement_error, withdraw_error) = match error {
             Some(PageError::Rating(e, _)) => (Some(e), None, None),
             Some(PageError::Supplement(e, _)) => (None, Some(e), None),
