@@ -28,6 +28,15 @@ impl State {
     pub fn parse(s: &str) -> Option<State> {
         State::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// Still to be paid: pending, or after a failed attempt (the states
+    /// [`pay`] starts from).
+    pub fn awaiting(self) -> bool {
+        matches!(self, State::Pending | State::Failed)
+    }
+
+    /// The states [`State::awaiting`] holds for, for a store's lists.
+    pub const AWAITING: [State; 2] = [State::Pending, State::Failed];
 }
 
 /// When a fee must be paid, as the procedure says (the catalog's).
@@ -53,7 +62,7 @@ fn go(from: State, to: State, allowed: &[State]) -> Result<State, TransitionErro
 /// An expired request is not paid silently: a late transfer is listed for
 /// an official to resolve.
 pub fn pay(from: State) -> Result<State, TransitionError> {
-    go(from, State::Paid, &[State::Pending, State::Failed])
+    go(from, State::Paid, &State::AWAITING)
 }
 
 /// The provider said the attempt failed; the citizen may try again.
@@ -61,9 +70,10 @@ pub fn fail(from: State) -> Result<State, TransitionError> {
     go(from, State::Failed, &[State::Pending, State::Failed])
 }
 
-/// Not paid by its time.
+/// No longer owed unpaid: its dossier ended without a result (withdrawn,
+/// refused, stopped).
 pub fn expire(from: State) -> Result<State, TransitionError> {
-    go(from, State::Expired, &[State::Pending, State::Failed])
+    go(from, State::Expired, &State::AWAITING)
 }
 
 /// Paid back, with a reason (kept by the caller).

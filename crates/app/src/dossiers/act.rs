@@ -121,7 +121,8 @@ async fn apply(app: &App, p: &Principal, code: &str, req: Request, files: &[Doss
         return Err(AppError::Forbidden);
     }
     // what its unpaid fees hold back, read in this transaction
-    d.state.fees = crate::payments::holds(&w.payments_of(d.id).await?);
+    let owed = w.payments_of(d.id).await?;
+    d.state.fees = crate::payments::holds(&owed);
     let documents = app.catalog.get().procedures.get(d.procedure_code.as_str()).map(|p| p.documents.len()).unwrap_or(0);
     // a part of the procedure, or the answer to a document the open request asked for
     let pending: Vec<usize> = d.state.pending_documents().into_iter().map(|(j, _)| SUPPLEMENT_PART_BASE + j).collect();
@@ -142,6 +143,10 @@ async fn apply(app: &App, p: &Principal, code: &str, req: Request, files: &[Doss
     }
     if let Some(issue) = &issue {
         crate::results::register(app, &mut w, p, &d, code, issue).await?;
+    }
+    // a dossier that ended (withdrawn, refused, stopped) owes nothing more
+    if next.status.is_final() {
+        crate::payments::expire_unpaid(&mut w, p, &owed).await?;
     }
     let kind = EventKind::Command(cmd.kind());
     record(&mut w, p, &d, code, kind, &next, &note).await?;

@@ -60,7 +60,7 @@ async fn book(
     let found = if requests.is_empty() {
         Found::Nothing
     } else {
-        let unpaid = requests.iter().filter(|k| matches!(k.state, State::Pending | State::Failed));
+        let unpaid = requests.iter().filter(|k| k.state.awaiting());
         Found::Unpaid(unpaid.map(|k| Owed { id: k.id, amount: k.fee.amount }).collect())
     };
     let outcome = reconcile::classify(t.amount, seen, &found);

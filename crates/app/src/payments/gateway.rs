@@ -41,7 +41,7 @@ impl GatewayConfig {
 /// agency, it is unpaid, and `p` filed the dossier.
 pub async fn payable_online(app: &App, p: &Principal, k: &KeptPayment) -> Result<bool, AppError> {
     let Some(g) = &app.config.payment_gateway else { return Ok(false) };
-    if !g.serves(&k.agency) || !matches!(k.state, State::Pending | State::Failed) || !p.is_applicant() {
+    if !g.serves(&k.agency) || !k.state.awaiting() || !p.is_applicant() {
         return Ok(false);
     }
     let d = app.store.dossier(&k.dossier_code).await?.ok_or(AppError::NotFound)?;
@@ -103,7 +103,7 @@ async fn settle_from(app: &App, g: &GatewayConfig, n: &Notice) -> Result<IpnAnsw
     w.attempt_settle(a.id, attempt, &n.transaction_no, &by).await?;
     // the request follows while it awaits payment (paid meanwhile at the
     // desk or by transfer: the attempt alone is recorded, for a refund)
-    if matches!(k.state, State::Pending | State::Failed) {
+    if k.state.awaiting() {
         super::settle(&mut w, &k, to, Some(Method::Gateway), Some(&n.transaction_no), None, &by).await?;
     }
     w.commit().await?;

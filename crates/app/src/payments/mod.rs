@@ -7,8 +7,8 @@ pub mod bank;
 pub mod gateway;
 mod requests;
 
-pub(crate) use requests::settle;
 pub use requests::{collect_at_counter, holds, of_dossier, one, owed, refund, transfer};
+pub(crate) use requests::{expire_unpaid, settle};
 
 use egov_identity::Action;
 use egov_payments::account::AccountInput;

@@ -56,6 +56,15 @@ struct Facts<'a> {
 /// Moves `k` to `to` (the domain's transition from its state, checked
 /// here), with the method, reference and payer once paid; audited as
 /// `payment.<state>` by `by`.
+/// Expires a dossier's requests still awaiting payment, as it ends without
+/// a result (in the transaction that ends it): a fee no longer owed.
+pub(crate) async fn expire_unpaid(w: &mut WriteTx, p: &Principal, owed: &[KeptPayment]) -> Result<(), AppError> {
+    for k in owed.iter().filter(|k| k.state.awaiting()) {
+        settle(w, k, State::Expired, None, None, None, &format!("user:{}", p.user_id)).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn settle(
     w: &mut WriteTx,
     k: &KeptPayment,
@@ -173,7 +182,7 @@ pub async fn transfer(
     app: &App,
     k: &KeptPayment,
 ) -> Result<Option<(egov_store::payments::KeptAccount, egov_payments::vietqr::Transfer)>, AppError> {
-    if !matches!(k.state, State::Pending | State::Failed) {
+    if !k.state.awaiting() {
         return Ok(None);
     }
     let accounts = app.store.payment_accounts(Some(&k.agency)).await?;

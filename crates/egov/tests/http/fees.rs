@@ -362,3 +362,37 @@ async fn a_bank_statement_pays_what_matches_lists_the_rest_and_is_taken_whole_or
     assert_eq!(r.status, 200, "{}", r.text);
     assert!((paid_online_today(&app).await.0 - 0.5).abs() < 1e-9);
 }
+
+/// A dossier that ends without a result owes nothing more: its unpaid fee
+/// expires in the transaction that ends it, audited; a transfer arriving
+/// afterwards is listed for the desk, not booked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fee_expires_when_its_dossier_ends_without_a_result() {
+    let app = spawn().await;
+    record_account(&app).await;
+    let citizen = app.as_user("demo.citizen").await;
+    let (code, _) = owing(&app, &citizen).await;
+    let (paid_one, _) = owing(&app, &citizen).await;
+    let receiver = app.as_user("demo.receiver").await;
+    assert_eq!(fee_state(&receiver, &code).await.0, "pending");
+    citizen.act_ok(&code, serde_json::json!({"action": "withdraw", "reason": "Nộp nhầm"})).await;
+    assert_eq!(fee_state(&receiver, &code).await.0, "expired");
+    let audit = app.store.recent_audit(500).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.event.action == "payment.expired").count(), 1);
+    // the other dossier's fee, paid at the desk first, stays paid when it is refused later
+    let id = receiver.get(&format!("/api/v1/dossiers/{paid_one}/payments")).await.json()[0]["id"].as_i64().unwrap();
+    assert_eq!(receiver.post_json(&format!("/api/v1/payments/requests/{id}/collect"), "{}").await.status, 200);
+    receiver.act_ok(&paid_one, serde_json::json!({"action": "accept"})).await;
+    let approver = app.as_user("demo.approver").await;
+    approver.act_ok(&paid_one, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    app.as_user("demo.specialist").await.act_ok(&paid_one, serde_json::json!({"action": "forward"})).await;
+    approver.act_ok(&paid_one, serde_json::json!({"action": "refuse", "reason": "Không đủ điều kiện"})).await;
+    assert_eq!(fee_state(&receiver, &paid_one).await.0, "paid");
+    // a transfer for the withdrawn dossier now is not booked against it
+    let statement = format!("reference,time,amount,description\nFT77,2026-03-02 09:00:00,5000,{code}\n");
+    let r = receiver.post_with_body("/api/v1/payments/bank/statements", &statement, "text/csv").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(fee_state(&receiver, &code).await.0, "expired");
+    let listed = receiver.get("/api/v1/payments/bank/transfers").await.json();
+    assert!(listed.to_string().contains("FT77"), "{listed}");
+}

@@ -234,6 +234,21 @@ async fn a_result_is_registered_checked_by_its_code_and_reused_and_766_counts_it
     assert!(app.count("audit_log").await > audit);
 }
 
+/// Marks the first part of `code` checked, takes it to a result returned with
+/// an electronic copy, and gives the path of its public check (number and code).
+pub async fn returned(code: &str, receiver: &Client, approver: &Client, specialist: &Client) -> String {
+    let parts = part_ids(receiver, code).await;
+    let r = receiver.post_json(&format!("/api/v1/dossiers/{code}/files/{}/digitised", parts[0].1), "").await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    to_approval(code, receiver, approver, specialist).await;
+    let r = return_result(receiver, code, serde_json::json!({"action": "return_result", "valid_until": "2030-12-31"}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let l = receiver.get(&format!("/api/v1/results?q={code}")).await.json();
+    let code_printed = l["items"][0]["check_code"].as_str().expect("a check code").to_string();
+    format!("/kiem-tra-ket-qua?so={}&ma={code_printed}", urlencode(code))
+}
+
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -100,14 +100,15 @@ impl Store {
         r.as_ref().map(row).transpose()
     }
 
-    /// Of these dossiers, those with a request not paid (pending or failed):
-    /// what a worklist marks.
+    /// Of these dossiers, those with a request awaiting payment
+    /// (`State::awaiting`): what a worklist marks.
     pub async fn unpaid_among(&self, codes: &[&str]) -> Result<std::collections::HashSet<String>> {
         let mut out = std::collections::HashSet::new();
         for chunk in codes.chunks(200) {
             let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let awaiting = State::AWAITING.map(|s| format!("'{}'", s.as_str())).join(", ");
             let sql = format!(
-                "SELECT DISTINCT dossier_code FROM payment_requests WHERE state IN ('pending', 'failed') \
+                "SELECT DISTINCT dossier_code FROM payment_requests WHERE state IN ({awaiting}) \
                  AND dossier_code IN ({marks})"
             );
             let mut q = sqlx::query_scalar::<_, String>(&sql);

@@ -180,15 +180,26 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 
 use egov_kernel::vn::day_start_micros;
 
-const ROW_COLS: &str = "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
-     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
-     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
-      AND (f.digitised_at IS NOT NULL OR f.reused_from IS NOT NULL)) AS digitised_parts, \
-     (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
-      AND f.reused_from IS NOT NULL) AS reused_parts, \
-     (SELECT COUNT(*) FROM payment_requests p WHERE p.dossier_id = d.id AND p.state = 'paid' \
-      AND p.method IN ('bank_transfer', 'gateway')) AS fees_paid_online, \
-     (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total";
+/// The columns of a [`QualityRow`]: the dossier, its parts (checked,
+/// reused), its fees paid online as the domain says (`Method::online`).
+fn row_cols() -> String {
+    use egov_payments::payment::{Method, State};
+    let online: Vec<String> =
+        Method::ALL.into_iter().filter(|m| m.online()).map(|m| format!("'{}'", m.as_str())).collect();
+    format!(
+        "d.id, d.code, d.procedure_code, d.receiving_agency, d.received_at, d.state, \
+         (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part') AS part_files, \
+         (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
+          AND (f.digitised_at IS NOT NULL OR f.reused_from IS NOT NULL)) AS digitised_parts, \
+         (SELECT COUNT(*) FROM dossier_files f WHERE f.dossier_id = d.id AND f.purpose = 'part' \
+          AND f.reused_from IS NOT NULL) AS reused_parts, \
+         (SELECT COUNT(*) FROM payment_requests p WHERE p.dossier_id = d.id AND p.state = '{}' \
+          AND p.method IN ({})) AS fees_paid_online, \
+         (SELECT MAX(r.total) FROM ratings r WHERE r.dossier_id = d.id) AS rating_total",
+        State::Paid.as_str(),
+        online.join(", ")
+    )
+}
 
 const TALLY_COLS: [&str; 11] = [
     "counted",
@@ -240,7 +251,7 @@ fn tally_of(r: &sqlx::any::AnyRow) -> Result<Tally> {
 /// Reads dossier rows (chosen by `filter`, binding `binds` from `$1`) with
 /// their histories: two queries whatever their number.
 async fn read_rows(conn: &mut sqlx::AnyConnection, filter: &str, binds: &[i64]) -> Result<Vec<QualityRow>> {
-    let sql = format!("SELECT {ROW_COLS} FROM dossiers d WHERE {filter} ORDER BY d.id");
+    let sql = format!("SELECT {} FROM dossiers d WHERE {filter} ORDER BY d.id", row_cols());
     let mut q = sqlx::query(&sql);
     for b in binds {
         q = q.bind(*b);

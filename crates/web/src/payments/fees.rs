@@ -137,7 +137,7 @@ pub async fn fee_lines(state: &AppState, lang: Lang, p: &Principal, code: &str) 
             slip: format!("/ho-so/{code}/le-phi/{}/phieu.pdf", k.id),
             online,
             receipt: paid_once.then(|| format!("/ho-so/{code}/le-phi/{}/bien-lai.pdf", k.id)),
-            can_collect: matches!(k.state, PayState::Pending | PayState::Failed) && p.may(Action::CollectFees(&k.agency)),
+            can_collect: k.state.awaiting() && p.may(Action::CollectFees(&k.agency)),
             can_refund: k.state == PayState::Paid && p.may(Action::RefundFees(&k.agency)),
         });
     }

@@ -8,7 +8,6 @@ use axum::response::Response;
 use egov_app::payments as pa;
 use egov_i18n::{t, Lang};
 use egov_payments::account::bank_name;
-use egov_payments::payment::State as PayState;
 use egov_slips::Line;
 use egov_store::payments::KeptPayment;
 
@@ -73,7 +72,7 @@ pub(crate) async fn slip(State(state): State<AppState>, ctx: Ctx, Path((code, id
                 lines.push(Line::Text(tr("fee.slip.scan")));
                 Some(t.payload())
             }
-            None if matches!(k.state, PayState::Pending | PayState::Failed) => {
+            None if k.state.awaiting() => {
                 lines.push(Line::Text(tr("fee.slip.no_account")));
                 None
             }

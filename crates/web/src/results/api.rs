@@ -45,6 +45,7 @@ pub struct PublicResultDoc {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CheckParams {
     /// The result's number as printed on it.
     number: String,
@@ -119,6 +120,7 @@ pub struct ResultList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// A number, a dossier's code, or part of the holder's name (accents optional).
     #[serde(default)]
@@ -140,8 +142,12 @@ async fn list(State(state): State<AppState>, ctx: Ctx, q: Result<Query<ListParam
         let p = ctx.api_principal()?;
         let Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
         let search: String = q.q.as_deref().unwrap_or_default().chars().take(100).collect();
-        let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
-        let (items, total) = egov_app::results::search(&state.app, p, &search, page, q.per_page.unwrap_or(50)).await?;
+        let page = q.page.unwrap_or(1);
+        let per_page = q.per_page.unwrap_or(50);
+        if !(1..=1_000_000).contains(&page) || !(1..=200).contains(&per_page) {
+            return Err(WebError::BadRequest("page is 1 to 1000000, per_page 1 to 200".into()));
+        }
+        let (items, total) = egov_app::results::search(&state.app, p, &search, page, per_page).await?;
         Ok(Json(ResultList { items: items.into_iter().map(|k| doc(&state, k)).collect(), total }).into_response())
     })
     .await
