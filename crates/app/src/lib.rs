@@ -106,9 +106,9 @@ pub struct Config {
     /// The secret the bank signs its transfer notifications with (HMAC-SHA256
     /// of the body); none: the notification endpoint is closed.
     pub bank_notice_secret: Option<String>,
-    /// The redirect payment gateway citizens pay fees through (none: by
-    /// transfer and at the desk only).
-    pub payment_gateway: Option<payments::gateway::GatewayConfig>,
+    /// The redirect payment gateways citizens pay fees through, each for its
+    /// agencies (none: by transfer and at the desk only).
+    pub payment_gateways: Vec<payments::gateway::GatewayConfig>,
 }
 
 impl Default for Config {
@@ -124,7 +124,7 @@ impl Default for Config {
             scanner: None,
             network_roots: Vec::new(),
             bank_notice_secret: None,
-            payment_gateway: None,
+            payment_gateways: Vec::new(),
             signer: None,
         }
     }

@@ -90,9 +90,10 @@ pub(crate) struct ServeArgs {
     /// `X-Signature`); unset: that endpoint refuses every notification (403).
     #[arg(long, env = "EGOV_BANK_NOTICE_SECRET", hide_env_values = true)]
     bank_notice_secret: Option<String>,
-    /// The redirect payment gateway (docs/payments.md): a JSON file with its
-    /// name, merchant terminal, secret, pay page, API, egov's public address
-    /// for the return, and the agencies it collects for.
+    /// The redirect payment gateways (docs/payments.md): a JSON file with a
+    /// gateway (or a list of them), each with its name, protocol, merchant
+    /// terminal, secret, pay page, API, egov's public address for the
+    /// return, and the agencies it collects for.
     #[arg(long, env = "EGOV_PAYMENT_GATEWAY")]
     payment_gateway: Option<std::path::PathBuf>,
     /// The gateway's federation (docs/gateway.md): a JSON file naming this
@@ -174,12 +175,14 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         sign_key,
     } = args;
     let signer = egov::signing::report_signer(sign_cert.as_deref(), sign_key.as_deref(), &db.data, chrono::Utc::now())?;
-    let payment_gateway = match &payment_gateway {
+    let payment_gateways = match &payment_gateway {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+            let file: egov_app::payments::gateway::GatewayFile =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            file.into_list()
         }
-        None => None,
+        None => Vec::new(),
     };
     let network_roots = match &network_ca {
         Some(path) => {
@@ -269,7 +272,7 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             scanner,
             network_roots,
             bank_notice_secret,
-            payment_gateway,
+            payment_gateways,
             signer: Some(std::sync::Arc::new(signer)),
             ..Default::default()
         },

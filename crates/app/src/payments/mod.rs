@@ -5,6 +5,7 @@
 
 pub mod bank;
 pub mod gateway;
+pub mod provider;
 mod requests;
 
 pub use requests::{collect_at_counter, holds, of_dossier, one, owed, refund, transfer};

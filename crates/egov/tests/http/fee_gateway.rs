@@ -184,15 +184,16 @@ async fn the_gateway_s_verified_word_alone_pays_a_fee_never_the_browser_s() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (sim_base, sim) = simulator(&base).await;
     let mut settings = egov_web::Settings { local_citizen_accounts: true, ..Default::default() };
-    settings.app.payment_gateway = Some(egov_app::payments::gateway::GatewayConfig {
+    settings.app.payment_gateways = vec![egov_app::payments::gateway::GatewayConfig {
         name: "vnpay-sim".into(),
+        protocol: Default::default(),
         terminal: "EGOVTEST".into(),
         secret: SECRET.into(),
         pay_url: format!("{sim_base}/pay"),
         api_url: format!("{sim_base}/querydr"),
         return_base: base.clone(),
         agencies: vec!["H72.50.01".into()],
-    });
+    }];
     let app = spawn_on(listener, settings).await;
     let citizen = app.client();
     citizen.login("demo.citizen", DEMO_PASSWORD).await;
