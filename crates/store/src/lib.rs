@@ -74,6 +74,35 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A write's error, a uniqueness rule broken by a concurrent writer read as
+/// `Conflict(what)` (409), never as a database failure: a check before the
+/// write cannot see a transaction that has not committed yet.
+pub(crate) fn unique(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::Db(e),
+    }
+}
+
+#[cfg(test)]
+mod unique_tests {
+    use sqlx::Connection;
+
+    #[tokio::test]
+    async fn a_broken_uniqueness_rule_is_a_conflict_and_other_errors_stay_failures() {
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE t (a TEXT NOT NULL)").execute(&mut c).await.unwrap();
+        sqlx::query("CREATE UNIQUE INDEX t_a ON t (a)").execute(&mut c).await.unwrap();
+        let insert = "INSERT INTO t (a) VALUES ($1)";
+        sqlx::query(insert).bind("x").execute(&mut c).await.unwrap();
+        let again = sqlx::query(insert).bind("x").execute(&mut c).await.map_err(super::unique("a"));
+        assert!(matches!(again, Err(super::StoreError::Conflict("a"))), "{again:?}");
+        let null = sqlx::query("INSERT INTO t (a) VALUES (NULL)").execute(&mut c).await.map_err(super::unique("a"));
+        assert!(matches!(null, Err(super::StoreError::Db(_))), "{null:?}");
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

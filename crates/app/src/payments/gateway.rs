@@ -57,7 +57,14 @@ pub async fn start(app: &App, p: &Principal, id: i64, ip: &str, english: bool) -
         created: now,
         english,
     };
-    w.attempt_add(id, g.name(), &reference, k.fee.amount, &now.format("%Y%m%d%H%M%S").to_string()).await?;
+    let created = now.format("%Y%m%d%H%M%S").to_string();
+    w.attempt_add(id, g.name(), &reference, k.fee.amount, &created).await.map_err(|e| match e {
+        // another attempt for this fee began at the same instant
+        egov_store::StoreError::Conflict(_) => {
+            AppError::refused(Refusal::Conflict, "err.pay.online", reference.clone())
+        }
+        e => e.into(),
+    })?;
     w.audit(egov_audit::Event::new(
         format!("user:{}", p.user_id),
         "payment.attempt",
@@ -84,10 +91,27 @@ async fn settle_from(app: &App, g: &dyn Gateway, n: &Outcome) -> Result<IpnAnswe
     let by = format!("provider:{}", g.name());
     let (attempt, to) = if n.paid { ("paid", State::Paid) } else { ("failed", State::Failed) };
     w.attempt_settle(a.id, attempt, &n.transaction, &by).await?;
-    // the request follows while it awaits payment (paid meanwhile at the
-    // desk or by transfer: the attempt alone is recorded, for a refund)
+    // the request follows while it awaits payment; paid meanwhile at the
+    // desk or by transfer (or no longer owed), the money the gateway took is
+    // listed with the bank's transfers for the desk to pay back
     if k.state.awaiting() {
         super::settle(&mut w, &k, to, Some(Method::Gateway), Some(&n.transaction), None, &by).await?;
+    } else if n.paid {
+        let description = format!("{} {}: {}", g.name(), n.transaction, k.dossier_code);
+        w.bank_transfer_add(&egov_store::payments::NewTransfer {
+            reference: &format!("{}:{}", g.name(), n.transaction),
+            received_at: app.now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            amount: n.amount_vnd,
+            description: &description,
+            dossier_code: Some(&k.dossier_code),
+            agency: Some(&k.agency),
+            outcome: "duplicate",
+            difference: 0,
+            source: "gateway",
+            by: &by,
+            at: w.now(),
+        })
+        .await?;
     }
     w.commit().await?;
     Ok(IpnAnswer::Confirmed)

@@ -55,7 +55,14 @@ pub(crate) async fn register(
         check_code: &check_code,
         issued_by: p.user_id,
     })
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // the same number registered by a concurrent return that committed first
+        egov_store::StoreError::Conflict(_) => {
+            AppError::refused(Refusal::Conflict, "err.results.number_taken", issue.number.clone())
+        }
+        e => e.into(),
+    })?;
     w.audit(egov_audit::Event::new(
         format!("user:{}", p.user_id),
         "result.issued",

@@ -300,6 +300,28 @@ async fn the_gateway_s_verified_word_alone_pays_a_fee_never_the_browser_s() {
         ("vnp_TxnRef".into(), "999x1".into()),
     ]);
     assert_eq!(notify(&base, &unknown).await, r#"{"RspCode":"01","Message":"Order not found"}"#);
+    // 7. the gateway's true word for d arrives after the desk took the fee in cash: the attempt is
+    // recorded, the fee stays paid at the desk, and the gateway's money is listed for the desk to pay back
+    let receiver = app.as_user("demo.receiver").await;
+    assert_eq!(receiver.post_json(&format!("/api/v1/payments/requests/{id}/collect"), "{}").await.status, 200);
+    let true_word = sim.lock().unwrap().orders.get(&format!("{id}x1")).unwrap().return_params.clone();
+    assert_eq!(notify(&base, &true_word).await, r#"{"RspCode":"00","Message":"Confirm Success"}"#);
+    assert_eq!(
+        (fee(&api, &d).await["state"].as_str(), fee(&api, &d).await["method"].as_str()),
+        (Some("paid"), Some("counter"))
+    );
+    let listed = receiver.get("/api/v1/payments/bank/transfers").await.json();
+    let t = listed.as_array().unwrap().iter().find(|t| t["source"] == "gateway").cloned().unwrap_or_default();
+    assert_eq!(
+        (t["dossier_code"].as_str(), t["outcome"].as_str(), t["amount"].as_u64()),
+        (Some(d.as_str()), Some("duplicate"), Some(5000)),
+        "{listed}"
+    );
+    assert_eq!(
+        notify(&base, &true_word).await,
+        r#"{"RspCode":"02","Message":"Order already confirmed"}"#,
+        "listed once"
+    );
     // the dossiers paid online count in Decision 766's figure: a, b, c of the four
     let (rate, dossiers) = crate::fees::paid_online_today(&app).await;
     assert!((rate - 0.75).abs() < 1e-9 && dossiers == 4, "{rate} of {dossiers}");

@@ -53,7 +53,7 @@ impl WriteTx {
         created: &str,
     ) -> Result<i64> {
         let at = self.now();
-        Ok(sqlx::query_scalar(
+        sqlx::query_scalar(
             "INSERT INTO payment_attempts (payment_id, provider, reference, amount, created, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'open', $6) RETURNING id",
         )
@@ -64,7 +64,8 @@ impl WriteTx {
         .bind(created)
         .bind(at)
         .fetch_one(self.conn())
-        .await?)
+        .await
+        .map_err(crate::unique("attempt reference"))
     }
 
     pub async fn attempts_of(&mut self, payment_id: i64) -> Result<i64> {

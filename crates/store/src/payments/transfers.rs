@@ -17,7 +17,8 @@ pub struct NewTransfer<'a> {
     pub outcome: &'static str,
     /// Short or over by this much.
     pub difference: u64,
-    /// `statement` or `notice`.
+    /// `statement` or `notice`; `gateway` for a gateway's payment of a fee
+    /// paid another way meanwhile.
     pub source: &'static str,
     pub by: &'a str,
     pub at: i64,

@@ -153,7 +153,8 @@ impl WriteTx {
         .bind(n.issued_by.get())
         .bind(now)
         .fetch_one(self.conn())
-        .await?;
+        .await
+        .map_err(crate::unique("result number"))?;
         Ok(id)
     }
 

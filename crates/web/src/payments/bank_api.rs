@@ -62,7 +62,8 @@ pub struct TransferDoc {
     agency_code: Option<String>,
     outcome: String,
     difference: u64,
-    /// `statement` or `notice`.
+    /// `statement` or `notice` (the bank's), or `gateway` (a payment the
+    /// gateway took for a fee paid another way meanwhile, to pay back).
     source: String,
     resolution: Option<String>,
 }
