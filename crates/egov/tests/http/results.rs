@@ -195,10 +195,18 @@ async fn a_result_is_registered_checked_by_its_code_and_reused_and_766_counts_it
     assert!(r.text.contains("parts[1]"), "{}", r.text);
     assert_eq!(app.count("dossiers").await, before);
 
-    // C takes both parts from the store, and its result (registered under the dossier's code) comes back electronically
-    let r = citizen.post_multipart("/api/v1/dossiers", with_reuse(&[(0, form_doc), (1, id_doc)], &[])).await;
+    // C takes every part from the store — A's result (the marriage certificate) among them, as its
+    // third part — and its own result (registered under the dossier's code) comes back electronically
+    let reuse = [(0, form_doc), (1, id_doc), (2, result_doc)];
+    let r = citizen.post_multipart("/api/v1/dossiers", with_reuse(&reuse, &[])).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let c = r.json()["code"].as_str().unwrap().to_string();
+    let files = citizen.get(&format!("/api/v1/dossiers/{c}")).await.json()["files"].clone();
+    let third = files.as_array().unwrap().iter().find(|f| f["part_index"] == 2).expect("the result as a part").clone();
+    let result_bytes = citizen.get_bytes(res["file"].as_str().unwrap()).await;
+    assert_eq!(citizen.get_bytes(&format!("/api/v1/dossiers/{c}/files/{}", third["id"])).await, result_bytes);
+    let page = office.get(&format!("/quan-tri/ho-so/{c}")).await;
+    assert_eq!(page.text.matches("Lấy từ kho dữ liệu của công dân").count(), 3, "{}", page.text);
     to_approval(&c, &receiver, &approver, &specialist).await;
     assert_eq!(return_result(&receiver, &c, serde_json::json!({"action": "return_result"})).await.status, 200);
     let l = receiver.get(&format!("/api/v1/results?q={c}")).await.json();
@@ -217,7 +225,7 @@ async fn a_result_is_registered_checked_by_its_code_and_reused_and_766_counts_it
     assert!(store.as_array().unwrap().iter().any(|d| d["id"] == result_doc));
 
     // Decision 766 today at H72.50.01, by hand: A (both parts checked, an electronic result),
-    // B (one part from the store, one not checked; no result), C (both from the store, an
+    // B (one part from the store, one not checked; no result), C (all three from the store, an
     // electronic result), D2 (nothing checked, no result).
     // digitisation: A and C of 4; reuse: B and C of 4
     assert_eq!(rate_today(&app, "digitisation").await, (Some(0.5), 4));
