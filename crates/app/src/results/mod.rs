@@ -196,7 +196,7 @@ pub async fn mark_digitised(app: &App, p: &Principal, code: &str, file: i64) -> 
 /// new dossier (the same bytes, naming the file they came from); every
 /// choice that is not a document of the store, or not a part of the
 /// procedure, is said at its part. A part uploaded as well is taken from
-/// the upload.
+/// the upload; a part chosen twice, from its first choice.
 pub(crate) async fn reused(
     app: &App,
     p: &Principal,
@@ -210,7 +210,8 @@ pub(crate) async fn reused(
     let store = app.store.documents_of(p.user_id).await?;
     let (mut files, mut errs) = (Vec::new(), Vec::new());
     for &(part, id) in choices {
-        if uploaded.contains(&part) {
+        // an upload for the part wins; a part named twice takes its first choice
+        if uploaded.contains(&part) || files.iter().any(|f: &DossierFile| f.part_index == part as i64) {
             continue;
         }
         let Some(doc) = store.iter().find(|d| d.file.id == id).filter(|_| part < parts) else {

@@ -219,6 +219,21 @@ async fn a_result_is_registered_checked_by_its_code_and_reused_and_766_counts_it
             .await;
     assert_eq!(r.status, 409, "{}", r.text);
     assert_eq!(receiver.get(&format!("/api/v1/dossiers/{d2}")).await.json()["status"], "approved");
+    let page = office.get(&format!("/quan-tri/ho-so/{d2}")).await;
+    let form = [
+        ("csrf", page.csrf()),
+        ("action", "return_result".into()),
+        ("paper", "on".into()),
+        ("result_number", "12/2026/GCNKH".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = office.post_form(&format!("/quan-tri/ho-so/{d2}"), &form).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(
+        r.text.contains("Cơ quan đã cấp một giấy tờ khác có số này.") && r.text.contains("value=\"12/2026/GCNKH\""),
+        "{}",
+        r.text
+    );
     // the store lists each original once: never a part taken from it
     let store = citizen.get("/api/v1/me/documents").await.json();
     assert_eq!(store.as_array().unwrap().len(), 4, "A's result and parts, C's result: {store}");

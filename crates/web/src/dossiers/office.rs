@@ -404,23 +404,26 @@ async fn act(
             _ => return Err(WebError::BadRequest("action".into())),
         };
         let files = crate::dossiers::api::ActionFiles { result: files.remove("result"), parts: Vec::new() };
+        // the result's particulars as typed, kept when the form comes back
+        let typed = |errors: Vec<(String, String)>| ReturnTyped {
+            doc_type: v("result_type"),
+            number: v("result_number"),
+            valid_until: v("valid_until"),
+            errors,
+        };
         match perform(&state, &p, &code, req, files).await {
             Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
             Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
-                office_page(&state, &ctx, &code, Some(t(ctx.lang, key).to_string()), status).await
+                let msg = Some(t(ctx.lang, key).to_string());
+                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(Vec::new())).await
             }
-            // the result's particulars: each message at its field, what was typed kept
+            // the result's particulars: each message at its field
             Err(WebError::Invalid(errs)) => {
-                let kept = ReturnTyped {
-                    doc_type: v("result_type"),
-                    number: v("result_number"),
-                    valid_until: v("valid_until"),
-                    errors: errs.iter().map(|e| (e.field.clone(), crate::views::field_message(ctx.lang, e))).collect(),
-                };
+                let errors = errs.iter().map(|e| (e.field.clone(), crate::views::field_message(ctx.lang, e))).collect();
                 let msg = Some(t(ctx.lang, "form.has_errors").to_string());
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
-                office_page_kept(&state, &ctx, &code, msg, status, String::new(), kept).await
+                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(errors)).await
             }
             Err(e) => Err(e),
         }
