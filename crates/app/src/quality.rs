@@ -94,30 +94,75 @@ pub async fn view(
     Ok(app.store.quality_view(&q, app.now(), egov_store::Source::Kept).await?)
 }
 
+/// The agencies that take fees online today: those with a receiving
+/// account in force (the VietQR transfer on the dossier's page) and those a
+/// configured payment gateway collects for.
+#[derive(Debug, Clone, Default)]
+pub struct Payable {
+    /// A gateway collects for every agency.
+    pub all: bool,
+    pub agencies: std::collections::HashSet<String>,
+}
+
+impl Payable {
+    pub fn takes(&self, agency: &str) -> bool {
+        self.all || self.agencies.contains(agency)
+    }
+}
+
+/// Which agencies take fees online today, from the accounts recorded and
+/// the gateways configured.
+pub async fn payable(app: &App) -> Result<Payable, AppError> {
+    let today = app.now().date();
+    let accounts = app.store.payment_accounts(None).await?;
+    let mut out = Payable::default();
+    for a in &accounts {
+        let of_agency: Vec<&egov_store::payments::KeptAccount> =
+            accounts.iter().filter(|x| x.agency == a.agency).collect();
+        if egov_payments::account::in_force(&of_agency, today, |x| &x.a).is_some() {
+            out.agencies.insert(a.agency.clone());
+        }
+    }
+    for g in &app.config.payment_gateways {
+        out.all |= g.agencies.is_empty();
+        out.agencies.extend(g.agencies.iter().cloned());
+    }
+    Ok(out)
+}
+
 /// The procedures of a scope, as the index counts them: offered by one of
-/// its agencies (any, for the province) and among its procedures.
-fn procedure_facts(app: &App, agencies: Option<&[String]>, procedures: Option<&[String]>) -> Vec<ProcedureFacts> {
+/// its agencies (any, for the province) and among its procedures; a fee is
+/// payable online where one of the scope's agencies offering the procedure
+/// takes fees online.
+fn procedure_facts(
+    app: &App,
+    agencies: Option<&[String]>,
+    procedures: Option<&[String]>,
+    payable: &Payable,
+) -> Vec<ProcedureFacts> {
     let snap = app.catalog.get();
+    let in_scope = |a: &String| agencies.is_none_or(|x| x.contains(a));
     snap.procedures
         .values()
-        .filter(|p| agencies.is_none_or(|a| p.agencies.iter().any(|x| a.contains(x))))
+        .filter(|p| p.agencies.iter().any(in_scope))
         .filter(|p| procedures.is_none_or(|c| c.iter().any(|x| p.code == *x)))
         .map(|p| ProcedureFacts {
             online: matches!(p.online_level, OnlineLevel::Full | OnlineLevel::Partial),
             has_fee: p.fees.iter().any(|f| f.amount_vnd > 0),
-            // a procedure offered fully online is paid online
-            fee_payable_online: p.online_level == OnlineLevel::Full,
+            fee_payable_online: p.agencies.iter().filter(|a| in_scope(a)).any(|a| payable.takes(a)),
         })
         .collect()
 }
 
 /// The index of the sums of a view kept by `keep`, for the agencies given
-/// (all when `None`) and the scope's procedures.
+/// (all when `None`) and the scope's procedures; `payable` says which
+/// agencies take fees online ([`payable`]).
 pub fn index_where(
     app: &App,
     view: &egov_store::QualityView,
     agencies: Option<&[String]>,
     procedures: Option<&[String]>,
+    payable: &Payable,
     keep: &dyn Fn(&TallyKey) -> bool,
 ) -> egov_quality::Index {
     let t: Tally = view
@@ -126,5 +171,5 @@ pub fn index_where(
         .filter(|(k, _)| agencies.is_none_or(|a| a.contains(&k.agency)) && keep(k))
         .map(|(_, t)| *t)
         .sum();
-    index_of(&IndexConfig::decision_766(), &t, &procedure_facts(app, agencies, procedures))
+    index_of(&IndexConfig::decision_766(), &t, &procedure_facts(app, agencies, procedures, payable))
 }

@@ -396,3 +396,34 @@ async fn a_fee_expires_when_its_dossier_ends_without_a_result() {
     let listed = receiver.get("/api/v1/payments/bank/transfers").await.json();
     assert!(listed.to_string().contains("FT77"), "{listed}");
 }
+
+/// Decision 766's share of procedures whose fee is payable online, from
+/// what egov records: an agency takes fees online once it has a receiving
+/// account in force (or a gateway collects for it), not because a
+/// procedure is offered fully online.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedures_count_as_payable_online_where_their_agency_takes_fees_online() {
+    let app = spawn().await;
+    let rate = |agency: &'static str| {
+        let app = &app;
+        async move {
+            let today = vn_today();
+            let q = app.client().get(&format!("/api/v1/quality/index?from={today}&to={today}{agency}")).await.json();
+            let s = q["index"]["scores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["indicator"] == "online_payment_procedures")
+                .cloned();
+            s.unwrap()["rate"].as_f64().unwrap()
+        }
+    };
+    // no account, no gateway: none, whatever their online level
+    assert_eq!(rate("&agency=H72.50.01").await, 0.0);
+    assert_eq!(rate("").await, 0.0);
+    record_account(&app).await;
+    // every procedure with a fee that H72.50.01 offers
+    assert_eq!(rate("&agency=H72.50.01").await, 1.0);
+    // the demo catalog has 15 procedures with a fee, 9 of them the communes' (H72.50.01 offers those)
+    assert!((rate("").await - 9.0 / 15.0).abs() < 1e-9);
+}

@@ -173,7 +173,8 @@ pub async fn quality_index(State(state): State<AppState>, ctx: Ctx, Query(q): Qu
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         let scope = scope_of(&state.app, &s(&agency), &s(&unit), &s(&field), &s(&procedure)).await?;
         let v = view(&state.app, from, to, &scope).await?;
-        let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
+        let pay = egov_app::quality::payable(&state.app).await?;
+        let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &pay, &|_| true);
         Ok(Json(IndexView {
             from: from.to_string(),
             to: to.to_string(),

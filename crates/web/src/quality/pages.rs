@@ -293,10 +293,11 @@ async fn build(
     // officer; the scope, the trend and the rankings are cut from them.
     let v = view(&state.app, from, to, &scope).await?;
     let names = Names { agencies: state.store.agencies().await?, units: state.store.units().await?, lang: ctx.lang };
-    let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|_| true);
+    let pay = egov_app::quality::payable(&state.app).await?;
+    let ix = index_where(&state.app, &v, scope.agencies.as_deref(), scope.procedures.as_deref(), &pay, &|_| true);
     let satisfaction = satisfaction(state, ctx.lang, &v, &scope, &names).await?;
-    let trend = trend(state, &v, &scope, from, to, ctx.lang);
-    let (ranking, communes) = rankings(state, &v, &scope, &names);
+    let trend = trend(state, &v, &scope, &pay, from, to, ctx.lang);
+    let (ranking, communes) = rankings(state, &v, &scope, &pay, &names);
     let (bars, lines, raw_lines) = scores(ctx.lang, &ix);
     let mut scope_name = if !agency.is_empty() {
         names.agency(agency)
@@ -385,6 +386,7 @@ fn trend(
     state: &AppState,
     v: &egov_store::QualityView,
     scope: &Scoped,
+    pay: &egov_app::quality::Payable,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     lang: Lang,
@@ -400,7 +402,7 @@ fn trend(
         .enumerate()
         .map(|(i, (y, mo))| {
             let key = i64::from(*y) * 100 + i64::from(*mo);
-            let x = index_where(&state.app, v, scope.agencies.as_deref(), scope.procedures.as_deref(), &|k| k.month == key);
+            let x = index_where(&state.app, v, scope.agencies.as_deref(), scope.procedures.as_deref(), pay, &|k| k.month == key);
             Month {
                 label: format!("{mo:02}/{y}"),
                 short: if lang == Lang::En {
@@ -429,11 +431,12 @@ fn rankings(
     state: &AppState,
     v: &egov_store::QualityView,
     scope: &Scoped,
+    pay: &egov_app::quality::Payable,
     names: &Names,
 ) -> (Vec<Rank>, Vec<Rank>) {
     let procs = scope.procedures.as_deref();
     let rank = |query: String, name: String, note: Option<String>, ids: &[String]| {
-        let x = index_where(&state.app, v, Some(ids), procs, &|_| true);
+        let x = index_where(&state.app, v, Some(ids), procs, pay, &|_| true);
         let on_time = if x.dossiers > 0 { x.on_time as f64 / x.dossiers as f64 * 100.0 } else { 0.0 };
         let shown = Ranked {
             query,
