@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_incidents;
 pub mod demo_network;
 pub mod demo_news;
+pub mod demo_payments;
 pub mod demo_protection;
 pub mod demo_radio;
 pub mod deploy;

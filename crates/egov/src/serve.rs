@@ -344,6 +344,14 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 }
                 Err(e) => tracing::warn!(error = %e, "the demo's commune radio was not made"),
             }
+            // fees and results: two receiving accounts, a dossier owing its fee, a result returned
+            match egov::demo_payments::payments(&state.app).await {
+                Ok(Some(check)) => println!(
+                    "demo fees and results: {base}/quan-tri/thanh-toan, {base}/quan-tri/ket-qua, public check: {base}{check}"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "the demo's fees and results were not made"),
+            }
             // news: articles in each category, one in English too, one scheduled, one with the editor
             match egov::demo_news::news(&state.app).await {
                 Ok(()) => println!("demo news: {base}/tin-tuc"),

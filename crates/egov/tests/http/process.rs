@@ -31,7 +31,8 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
         .unwrap();
     // (the index counts the dossiers that count: not those withdrawn or still at the desk)
     let counted = index["index"]["dossiers"].as_u64().unwrap();
-    assert!((200..=300).contains(&counted), "the demo year: {index}");
+    // (and the two dossiers of the fees and results' demo)
+    assert!((200..=302).contains(&counted), "the demo year: {index}");
     let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let r = http
         .post(format!("{}/api/v1/auth/token", run.base))
@@ -78,6 +79,18 @@ async fn serve_demo_starts_logs_and_stops_cleanly_and_demo_loads_once() {
     let phases: Vec<&str> = list.iter().filter_map(|i| i["phase"].as_str()).collect();
     assert_eq!(phases.len(), 3, "{list:?}");
     assert!(phases.contains(&"closed") && list.iter().any(|i| i["late"] == true), "{list:?}");
+    // and fees and results: two receiving accounts, a result registered and checked publicly by its code
+    let accounts: serde_json::Value = get("/api/v1/payments/accounts").await.unwrap().json().await.unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 2, "{accounts}");
+    let results: serde_json::Value = get("/api/v1/results").await.unwrap().json().await.unwrap();
+    assert_eq!(results["items"][0]["number"], "01/2026/GCNKH", "{results}");
+    let code = results["items"][0]["check_code"].as_str().unwrap();
+    let check = http
+        .get(format!("{}/api/v1/results/check?number=01%2F2026%2FGCNKH&code={code}", run.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(check.status(), 200);
     let (status, lines) = run.term();
     assert!(status.success(), "exit status {status}");
     // structured logs: JSON lines, the request's id on its line
