@@ -9,6 +9,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub mod template;
+
 /// Which side of the target is good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +171,193 @@ pub fn verdict(
     }
 }
 
+/// The figures egov measures itself, each from its module's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Dossiers received online, % of those received in the year (Decision 766).
+    OnlineDossiers,
+    /// Dossiers on time, % (Decision 766).
+    OnTime,
+    /// Dossiers with a fee paid online, % (Decision 766).
+    PaidOnline,
+    /// Dossiers digitised with an electronic result, % (Decision 766).
+    Digitisation,
+    /// Decision 766's total, points of 100.
+    Index766,
+    /// Procedures offered online (fully or partly), %.
+    OnlineProcedures,
+    /// Machines of the inventory protected by a reporting anti-malware agent, %.
+    ProtectionCoverage,
+    /// Serious security incidents in the year.
+    SeriousIncidents,
+    /// The data network's availability over the communes' points, %.
+    NetworkAvailability,
+    /// Commune radio stations in service.
+    RadioStations,
+    /// Of those, IT-based (managed through the provincial system).
+    RadioStationsIt,
+    /// Data-sharing services published on the gateway.
+    GatewayServices,
+    /// Exchanges through the gateway, a month on average.
+    GatewayExchanges,
+    /// News articles published in the year.
+    NewsArticles,
+    /// Press conferences held in the year.
+    PressConferences,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 15] = [
+        Measure::OnlineDossiers,
+        Measure::OnTime,
+        Measure::PaidOnline,
+        Measure::Digitisation,
+        Measure::Index766,
+        Measure::OnlineProcedures,
+        Measure::ProtectionCoverage,
+        Measure::SeriousIncidents,
+        Measure::NetworkAvailability,
+        Measure::RadioStations,
+        Measure::RadioStationsIt,
+        Measure::GatewayServices,
+        Measure::GatewayExchanges,
+        Measure::NewsArticles,
+        Measure::PressConferences,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::OnlineDossiers => "online_dossiers",
+            Measure::OnTime => "on_time",
+            Measure::PaidOnline => "paid_online",
+            Measure::Digitisation => "digitisation",
+            Measure::Index766 => "index_766",
+            Measure::OnlineProcedures => "online_procedures",
+            Measure::ProtectionCoverage => "protection_coverage",
+            Measure::SeriousIncidents => "serious_incidents",
+            Measure::NetworkAvailability => "network_availability",
+            Measure::RadioStations => "radio_stations",
+            Measure::RadioStationsIt => "radio_stations_it",
+            Measure::GatewayServices => "gateway_services",
+            Measure::GatewayExchanges => "gateway_exchanges",
+            Measure::NewsArticles => "news_articles",
+            Measure::PressConferences => "press_conferences",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Its names in Vietnamese and English, as a plan writes them.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Measure::OnlineDossiers => ("Tỷ lệ hồ sơ nộp trực tuyến", "Dossiers filed online"),
+            Measure::OnTime => ("Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers on time"),
+            Measure::PaidOnline => ("Tỷ lệ hồ sơ thanh toán trực tuyến", "Dossiers paid online"),
+            Measure::Digitisation => ("Tỷ lệ số hóa hồ sơ, kết quả", "Dossiers and results digitised"),
+            Measure::Index766 => ("Điểm chỉ số phục vụ (QĐ 766)", "Service index (Decision 766)"),
+            Measure::OnlineProcedures => ("Tỷ lệ TTHC cung cấp trực tuyến", "Procedures offered online"),
+            Measure::ProtectionCoverage => ("Tỷ lệ máy được phòng chống mã độc", "Machines protected from malware"),
+            Measure::SeriousIncidents => ("Sự cố an toàn thông tin nghiêm trọng", "Serious security incidents"),
+            Measure::NetworkAvailability => ("Độ sẵn sàng mạng truyền số liệu", "Data network availability"),
+            Measure::RadioStations => ("Đài truyền thanh cấp xã", "Commune radio stations"),
+            Measure::RadioStationsIt => ("Đài truyền thanh ứng dụng CNTT", "IT-based radio stations"),
+            Measure::GatewayServices => ("Dịch vụ chia sẻ dữ liệu trên LGSP", "Data-sharing services published"),
+            Measure::GatewayExchanges => ("Lượt trao đổi dữ liệu mỗi tháng", "Data exchanges a month"),
+            Measure::NewsArticles => ("Tin bài đăng trên cổng", "News articles published"),
+            Measure::PressConferences => ("Họp báo đã tổ chức", "Press conferences held"),
+        }
+    }
+
+    /// What its value counts in.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Measure::OnlineDossiers
+            | Measure::OnTime
+            | Measure::PaidOnline
+            | Measure::Digitisation
+            | Measure::OnlineProcedures
+            | Measure::ProtectionCoverage
+            | Measure::NetworkAvailability => "%",
+            Measure::Index766 => "điểm",
+            Measure::SeriousIncidents => "sự cố",
+            Measure::RadioStations | Measure::RadioStationsIt => "đài",
+            Measure::GatewayServices => "dịch vụ",
+            Measure::GatewayExchanges => "lượt",
+            Measure::NewsArticles => "tin bài",
+            Measure::PressConferences => "cuộc",
+        }
+    }
+
+    /// How its value moves through the year.
+    pub fn course(self) -> Course {
+        match self {
+            Measure::SeriousIncidents
+            | Measure::RadioStations
+            | Measure::RadioStationsIt
+            | Measure::GatewayServices
+            | Measure::NewsArticles
+            | Measure::PressConferences => Course::Cumulative,
+            _ => Course::Level,
+        }
+    }
+
+    /// The template's example target and direction.
+    pub fn example_target(self) -> f64 {
+        match self {
+            Measure::OnlineDossiers => 50.0,
+            Measure::OnTime | Measure::ProtectionCoverage => 100.0,
+            Measure::PaidOnline => 50.0,
+            Measure::Digitisation => 80.0,
+            Measure::Index766 => 80.0,
+            Measure::OnlineProcedures => 80.0,
+            Measure::SeriousIncidents => 0.0,
+            Measure::NetworkAvailability => 99.0,
+            Measure::RadioStations => 192.0,
+            Measure::RadioStationsIt => 52.0,
+            Measure::GatewayServices => 20.0,
+            Measure::GatewayExchanges => 10000.0,
+            Measure::NewsArticles => 500.0,
+            Measure::PressConferences => 4.0,
+        }
+    }
+
+    pub fn example_direction(self) -> Direction {
+        match self {
+            Measure::SeriousIncidents => Direction::AtMost,
+            _ => Direction::AtLeast,
+        }
+    }
+}
+
+/// Where an indicator's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// egov measures it from its records.
+    Measured(Measure),
+    /// A unit reports it, with evidence, and an approver accepts it.
+    Reported,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Measured(m) => m.as_str(),
+            Source::Reported => "reported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        match s {
+            "reported" => Some(Source::Reported),
+            m => Measure::parse(m).map(Source::Measured),
+        }
+    }
+}
+
 /// A change of an indicator's target from a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Amendment {
@@ -254,10 +443,15 @@ mod tests {
     }
 
     #[test]
-    fn directions_read_back_from_their_names() {
+    fn directions_measures_and_sources_read_back_from_their_names() {
         for dir in Direction::ALL {
             assert_eq!(Direction::parse(dir.as_str()), Some(dir));
         }
         assert_eq!(Direction::parse("more"), None);
+        for m in Measure::ALL {
+            assert_eq!(Source::parse(m.as_str()), Some(Source::Measured(m)));
+        }
+        assert_eq!(Source::parse("reported"), Some(Source::Reported));
+        assert_eq!(Source::parse("guess"), None);
     }
 }
