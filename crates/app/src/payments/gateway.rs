@@ -32,7 +32,12 @@ pub async fn payable_online(app: &App, p: &Principal, k: &KeptPayment) -> Result
         return Ok(false);
     }
     let d = app.store.dossier(&k.dossier_code).await?.ok_or(AppError::NotFound)?;
-    Ok(d.state.owner == Some(p.user_id))
+    Ok(payable_online_by(app, p, k, d.state.owner))
+}
+
+/// [`payable_online`] with the dossier's owner already read.
+pub fn payable_online_by(app: &App, p: &Principal, k: &KeptPayment, owner: Option<egov_identity::UserId>) -> bool {
+    gateway_for(app, &k.agency).is_some() && k.state.awaiting() && p.is_applicant() && owner == Some(p.user_id)
 }
 
 /// Starts an attempt to pay request `id`: the gateway's address with the

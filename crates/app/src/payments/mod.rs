@@ -8,7 +8,7 @@ pub mod gateway;
 pub mod provider;
 mod requests;
 
-pub use requests::{collect_at_counter, holds, of_dossier, one, owed, refund, transfer};
+pub use requests::{collect_at_counter, holds, of_dossier, one, owed, refund, transfer, transfers};
 pub(crate) use requests::{expire_unpaid, settle};
 
 use egov_identity::Action;

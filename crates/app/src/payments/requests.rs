@@ -124,12 +124,19 @@ pub async fn collect_at_counter(
     let mut w = app.store.begin_write().await?;
     let k = w.payment_in_tx(id).await?.ok_or(AppError::NotFound)?;
     if !p.may(Action::CollectFees(&k.agency)) {
-        return Err(AppError::Forbidden);
+        return Err(refusal(&mut w, p, &k).await?);
     }
     settle(&mut w, &k, State::Paid, Some(Method::Counter), reference, None, &format!("user:{}", p.user_id)).await?;
     let k = w.payment_in_tx(id).await?.ok_or(AppError::NotFound)?;
     w.commit().await?;
     Ok(k)
+}
+
+/// Why `p` may not change `k`: forbidden to a reader of its dossier, not
+/// found for anyone else (a request's existence is the dossier's to show).
+async fn refusal(w: &mut WriteTx, p: &Principal, k: &KeptPayment) -> Result<AppError, AppError> {
+    let readable = w.dossier(&k.dossier_code).await?.is_some_and(|d| may_read(p, &d.state));
+    Ok(if readable { AppError::Forbidden } else { AppError::NotFound })
 }
 
 /// A paid fee paid back, with the reason, by an approver of the agency.
@@ -141,7 +148,7 @@ pub async fn refund(app: &App, p: &Principal, id: i64, reason: &str) -> Result<K
     let mut w = app.store.begin_write().await?;
     let k = w.payment_in_tx(id).await?.ok_or(AppError::NotFound)?;
     if !p.may(Action::RefundFees(&k.agency)) {
-        return Err(AppError::Forbidden);
+        return Err(refusal(&mut w, p, &k).await?);
     }
     payment::refund(k.state).map_err(|e| AppError::refused(Refusal::Conflict, "err.pay.state", e.to_string()))?;
     let by = format!("user:{}", p.user_id);
@@ -182,13 +189,34 @@ pub async fn transfer(
     app: &App,
     k: &KeptPayment,
 ) -> Result<Option<(egov_store::payments::KeptAccount, egov_payments::vietqr::Transfer)>, AppError> {
-    if !k.state.awaiting() {
-        return Ok(None);
+    Ok(transfers(app, std::slice::from_ref(k)).await?.pop().flatten())
+}
+
+/// [`transfer`] for each of `ks`, reading each agency's accounts once.
+pub async fn transfers(
+    app: &App,
+    ks: &[KeptPayment],
+) -> Result<Vec<Option<(egov_store::payments::KeptAccount, egov_payments::vietqr::Transfer)>>, AppError> {
+    let today = app.now().date();
+    let mut accounts: std::collections::HashMap<&str, Vec<egov_store::payments::KeptAccount>> = Default::default();
+    let mut out = Vec::with_capacity(ks.len());
+    for k in ks {
+        if !k.state.awaiting() {
+            out.push(None);
+            continue;
+        }
+        if !accounts.contains_key(k.agency.as_str()) {
+            accounts.insert(&k.agency, app.store.payment_accounts(Some(&k.agency)).await?);
+        }
+        let of_agency = accounts.get(k.agency.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let Some(a) = egov_payments::account::in_force(of_agency, today, |x| &x.a) else {
+            out.push(None);
+            continue;
+        };
+        let t =
+            a.a.transfer(k.fee.amount, &k.dossier_code)
+                .map_err(|e| AppError::Internal(format!("the transfer of payment {}: {e}", k.id)))?;
+        out.push(Some((a.clone(), t)));
     }
-    let accounts = app.store.payment_accounts(Some(&k.agency)).await?;
-    let Some(a) = egov_payments::account::in_force(&accounts, app.now().date(), |x| &x.a) else { return Ok(None) };
-    let t =
-        a.a.transfer(k.fee.amount, &k.dossier_code)
-            .map_err(|e| AppError::Internal(format!("the transfer of payment {}: {e}", k.id)))?;
-    Ok(Some((a.clone(), t)))
+    Ok(out)
 }

@@ -90,8 +90,15 @@ fn description(k: &KeptPayment, lang: Lang) -> String {
 /// The fees of dossier `code` for `p`, who may read it.
 pub async fn fee_lines(state: &AppState, lang: Lang, p: &Principal, code: &str) -> Result<Vec<FeeLine>, WebError> {
     let mut out = Vec::new();
-    for k in pa::of_dossier(&state.app, p, code).await? {
-        let transfer = match pa::transfer(&state.app, &k).await? {
+    let ks = pa::of_dossier(&state.app, p, code).await?;
+    // the dossier's owner and the agency's accounts read once, whatever the number of fees
+    let owner = match ks.is_empty() {
+        true => None,
+        false => state.store.dossier(code).await?.and_then(|d| d.state.owner),
+    };
+    let transfers = pa::transfers(&state.app, &ks).await?;
+    for (k, transfer) in ks.into_iter().zip(transfers) {
+        let transfer = match transfer {
             Some((a, tr)) => {
                 let bank = bank_name(&a.a.bin).map_or_else(|| a.a.bin.clone(), |b| b.to_string());
                 let label = format!(
@@ -122,8 +129,7 @@ pub async fn fee_lines(state: &AppState, lang: Lang, p: &Principal, code: &str) 
             _ => String::new(),
         };
         let paid_once = matches!(k.state, PayState::Paid | PayState::Refunded);
-        let online = egov_app::payments::gateway::payable_online(&state.app, p, &k)
-            .await?
+        let online = egov_app::payments::gateway::payable_online_by(&state.app, p, &k, owner)
             .then(|| format!("/ho-so/{code}/le-phi/{}/truc-tuyen", k.id));
         out.push(FeeLine {
             id: k.id,

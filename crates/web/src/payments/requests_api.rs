@@ -94,7 +94,6 @@ async fn collect(State(state): State<AppState>, ctx: Ctx, Path(payment): Path<i6
     answer(&ctx, async {
         let p = ctx.api_principal()?;
         let r: CollectRequest = json(&body)?;
-        pa::one(&state.app, p, payment).await?;
         let k = pa::collect_at_counter(&state.app, p, payment, r.reference.as_deref()).await?;
         Ok(Json(doc(&state, k).await?).into_response())
     })
@@ -107,7 +106,6 @@ async fn refund(State(state): State<AppState>, ctx: Ctx, Path(payment): Path<i64
     answer(&ctx, async {
         let p = ctx.api_principal()?;
         let r: RefundRequest = json(&body)?;
-        pa::one(&state.app, p, payment).await?;
         let k = pa::refund(&state.app, p, payment, &r.reason).await?;
         Ok(Json(doc(&state, k).await?).into_response())
     })
