@@ -84,6 +84,16 @@ pub(crate) fn unique(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     }
 }
 
+/// A guarded update's outcome: the one row it meant to change, or
+/// `Conflict(what)` when the guard (the state it was read in) no longer held.
+pub(crate) fn guarded(rows: u64, what: &'static str) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(what))
+    }
+}
+
 #[cfg(test)]
 mod unique_tests {
     use sqlx::Connection;

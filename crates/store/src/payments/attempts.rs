@@ -98,10 +98,6 @@ impl WriteTx {
         .execute(self.conn())
         .await?
         .rows_affected();
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("attempt"))
-        }
+        crate::guarded(n, "attempt")
     }
 }

@@ -132,11 +132,7 @@ impl WriteTx {
         .execute(self.conn())
         .await?
         .rows_affected();
-        if n == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict("transfer"))
-        }
+        crate::guarded(n, "transfer")
     }
 
     /// A dossier's requests by its code, inside the transaction.
