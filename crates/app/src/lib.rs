@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod network;
 pub mod news;
 pub mod payments;
+pub mod plan;
 pub mod protection;
 pub mod quality;
 pub mod radio;

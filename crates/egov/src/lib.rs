@@ -7,6 +7,7 @@ pub mod demo_incidents;
 pub mod demo_network;
 pub mod demo_news;
 pub mod demo_payments;
+pub mod demo_plan;
 pub mod demo_protection;
 pub mod demo_radio;
 pub mod deploy;

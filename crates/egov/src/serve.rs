@@ -357,6 +357,12 @@ pub(crate) async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
                 Ok(()) => println!("demo news: {base}/tin-tuc"),
                 Err(e) => tracing::warn!(error = %e, "the demo's news was not made"),
             }
+            // the year's IT plan: every measured figure, a target amended, a value reported and approved
+            match egov::demo_plan::plan(&state.app).await {
+                Ok(Some(year)) => println!("demo IT plan {year}: {base}/quan-tri/ke-hoach"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "the demo's IT plan was not made"),
+            }
         }
     }
     // The periodic jobs (caches, sweeps, the quality keeper) run with the server.

@@ -196,6 +196,15 @@ pub enum Action<'a> {
     /// Mark a dossier's document part checked against its original
     /// (digitised): the receiving agency's receiving officers and specialists.
     DigitiseParts(&'a str),
+    /// Read the year's IT plan, its progress and its report: any official
+    /// of the back office (the figures are the province's, not personal).
+    ReadPlan,
+    /// Set the plan, amend targets, approve or return reported values:
+    /// system administrators (the department).
+    KeepPlan,
+    /// Report the value of an indicator an agency is responsible for: its
+    /// administrators and approvers.
+    ReportIndicator(&'a str),
 }
 
 impl Principal {
@@ -253,7 +262,12 @@ impl Principal {
             Action::DigitiseParts(a) => {
                 self.in_agency(a) && (self.has_role(Role::Receiver) || self.has_role(Role::Specialist))
             }
-            Action::ManageCatalog
+            Action::ReadPlan => !self.roles.is_empty(),
+            Action::ReportIndicator(a) => {
+                self.in_agency(a) && (self.has_role(Role::AgencyAdmin) || self.has_role(Role::Approver))
+            }
+            Action::KeepPlan
+            | Action::ManageCatalog
             | Action::ManageDirectory
             | Action::ManageCalendar
             | Action::ReadAudit

@@ -374,6 +374,76 @@ pub fn target_on(planned: f64, amendments: &[Amendment], day: NaiveDate) -> (f64
     amendments.iter().filter(|a| a.from <= day).max_by_key(|a| a.from).map_or((planned, false), |a| (a.target, true))
 }
 
+/// A unit's reported value on its way: submitted, then approved (the only
+/// state that counts) or returned with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl ReportState {
+    pub const ALL: [ReportState; 3] = [ReportState::Submitted, ReportState::Approved, ReportState::Returned];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportState::Submitted => "submitted",
+            ReportState::Approved => "approved",
+            ReportState::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportState> {
+        ReportState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The one transition out of `Submitted`: to approved or returned.
+    pub fn decide(self, approve: bool) -> Option<ReportState> {
+        match self {
+            ReportState::Submitted => Some(if approve { ReportState::Approved } else { ReportState::Returned }),
+            _ => None,
+        }
+    }
+}
+
+/// The value a reported indicator has at the end of `day`: the latest
+/// approved report whose day is at most `day` (reports are of a value as of
+/// their day), or none.
+pub fn reported_on(reports: &[(NaiveDate, ReportState, f64)], day: NaiveDate) -> Option<f64> {
+    reports
+        .iter()
+        .filter(|(d, s, _)| *s == ReportState::Approved && *d <= day)
+        .max_by_key(|(d, _, _)| *d)
+        .map(|(_, _, v)| *v)
+}
+
+/// Figures are kept as whole millionths (exact in both databases).
+pub fn to_micro(x: f64) -> i64 {
+    (x * 1e6).round() as i64
+}
+
+pub fn from_micro(x: i64) -> f64 {
+    x as f64 / 1e6
+}
+
+/// The last day of each month of `year` up to `day` (the trend's points).
+pub fn month_ends(year: i32, day: NaiveDate) -> Vec<NaiveDate> {
+    (1..=12)
+        .filter_map(|m| {
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, m + 1, 1)
+            }?;
+            let end = next.pred_opt()?;
+            let first = NaiveDate::from_ymd_opt(year, m, 1)?;
+            (first <= day).then(|| end.min(day))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,5 +523,30 @@ mod tests {
         }
         assert_eq!(Source::parse("reported"), Some(Source::Reported));
         assert_eq!(Source::parse("guess"), None);
+    }
+
+    #[test]
+    fn only_approved_reports_count_and_the_latest_by_its_day() {
+        let r = vec![
+            (d("2026-03-31"), ReportState::Approved, 2.0),
+            (d("2026-06-30"), ReportState::Submitted, 9.0),
+            (d("2026-05-31"), ReportState::Returned, 7.0),
+            (d("2026-04-30"), ReportState::Approved, 3.0),
+        ];
+        assert_eq!(reported_on(&r, d("2026-03-30")), None);
+        assert_eq!(reported_on(&r, d("2026-04-15")), Some(2.0));
+        assert_eq!(reported_on(&r, d("2026-12-31")), Some(3.0), "a submitted or returned value never counts");
+        assert_eq!(ReportState::Submitted.decide(true), Some(ReportState::Approved));
+        assert_eq!(ReportState::Submitted.decide(false), Some(ReportState::Returned));
+        assert_eq!(ReportState::Approved.decide(false), None, "decided once");
+    }
+
+    #[test]
+    fn month_ends_stop_at_the_day() {
+        let m = month_ends(2026, d("2026-03-10"));
+        assert_eq!(m, vec![d("2026-01-31"), d("2026-02-28"), d("2026-03-10")]);
+        assert_eq!(month_ends(2026, d("2027-02-01")).len(), 12);
+        assert_eq!(month_ends(2026, d("2025-12-31")), Vec::<NaiveDate>::new());
+        assert_eq!(from_micro(to_micro(99.123456)), 99.123456);
     }
 }

@@ -1,9 +1,13 @@
 //! Tables as files people open: Excel workbooks (Vietnamese headers, real
 //! number and date cells, the header row frozen) and CSV (UTF-8 with a byte
 //! order mark, so that spreadsheet programs read Vietnamese right).
-//! Values in, bytes out: no I/O.
+//! Values in, bytes out: no I/O. Reports also as ODT documents (`odt`),
+//! and workbooks read back (`xlsx_rows`) for imports.
 
 use chrono::NaiveDateTime;
+
+mod odt;
+pub use odt::odt;
 
 /// A cell of a table.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +37,10 @@ pub enum ReportError {
     Csv(String),
     #[error("pdf: {0}")]
     Pdf(#[from] egov_slips::SlipError),
+    #[error("reading a workbook: {0}")]
+    Read(String),
+    #[error("document: {0}")]
+    Document(String),
 }
 
 /// A printable report: a title, facts (label and value) under it, then
@@ -92,8 +100,17 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
 
 /// A workbook with one sheet per table.
 pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
-    use rust_xlsxwriter::{Format, Workbook};
+    xlsx_made(tables, None)
+}
+
+/// A workbook with one sheet per table, made at `made` (its documented
+/// creation time: the same tables and time give the same bytes).
+pub fn xlsx_made(tables: &[Table], made: Option<chrono::NaiveDateTime>) -> Result<Vec<u8>, ReportError> {
+    use rust_xlsxwriter::{DocProperties, Format, Workbook};
     let mut wb = Workbook::new();
+    if let Some(made) = made {
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&made));
+    }
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     let number = Format::new().set_num_format("0.00");
@@ -121,6 +138,30 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, ReportError> {
         }
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// The first sheet of a workbook as rows of text (numbers as written,
+/// whole ones without a decimal point); an unreadable file is an error.
+pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReportError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| ReportError::Read(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| ReportError::Read("no sheet".into()))?
+        .map_err(|e: calamine::XlsxError| ReportError::Read(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match *c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+                    ref other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// One table as CSV, with a byte order mark; dates as `YYYY-MM-DD HH:MM`,

@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod network;
 pub mod news;
 pub mod payments;
+pub mod plan;
 pub mod platform;
 pub mod protection;
 pub mod quality;

@@ -45,6 +45,7 @@ register![
     news,       // the news portal: articles and translations, the editorial workflow, feeds
     payments,   // fees and payments: the agencies' receiving accounts, VietQR codes
     results,    // issued results: the registry, the public check, the citizen's store of documents
+    plan,       // the year's IT plan: indicators measured from the records, reported values, the year-end report
 ];
 
 use std::sync::Arc;

@@ -181,8 +181,23 @@ fn site_line<'a>(f: &Facts, s: &'a Site, span: Span) -> (&'a Site, Uptime, usize
 
 /// Uptime over a period, counted by `group`, for the sites in the actor's scope.
 pub async fn uptime(app: &App, actor: Actor<'_>, period: Period, group: Group) -> Result<Vec<UptimeLine>, AppError> {
+    let last = period.end_day().pred_opt().unwrap_or(period.first_day());
+    uptime_between(app, actor, period.first_day(), last, group).await
+}
+
+/// Uptime from `first` to `last` (inclusive days), counted by `group`.
+pub async fn uptime_between(
+    app: &App,
+    actor: Actor<'_>,
+    first: NaiveDate,
+    last: NaiveDate,
+    group: Group,
+) -> Result<Vec<UptimeLine>, AppError> {
     let scope = scope(actor)?;
-    let span = period.span();
+    let span = Span::new(
+        egov_kernel::vn::day_start_micros(first),
+        egov_kernel::vn::day_start_micros(last.succ_opt().unwrap_or(last)),
+    );
     let f = Facts::load(app, agency_of(&scope), span).await?;
     let site_line = |s| site_line(&f, s, span);
     Ok(match group {
@@ -205,7 +220,7 @@ pub async fn uptime(app: &App, actor: Actor<'_>, period: Period, group: Group) -
         Group::Commune | Group::Agency | Group::Province => {
             let units = app.store.units().await?;
             let agencies = app.store.agencies().await?;
-            let last_day = period.end_day().pred_opt().unwrap_or(period.first_day());
+            let last_day = last;
             let mut by: BTreeMap<String, (String, Uptime, usize)> = BTreeMap::new();
             for (s, u, n) in f.sites.iter().map(site_line) {
                 let (key, name) = match group {
