@@ -65,19 +65,12 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-/// The report as a PDF: tables flow over pages, their headers repeated.
+/// The report as a PDF: tables flow over pages, their headers repeated;
+/// each table's first column (names) takes half the width.
 pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
-    use egov_slips::Line;
-    let mut lines = vec![Line::Title(report.title.clone()), Line::Gap(6.0)];
-    for (label, value) in &report.facts {
-        lines.push(Line::Field(label.clone(), value.clone()));
-    }
-    for t in &report.tables {
-        lines.push(Line::Gap(6.0));
-        lines.push(Line::Heading(t.name.clone()));
+    render_pdf(report, &|t: &Table| {
         let n = t.headers.len().max(1);
-        // the first column (names) takes half the width, the figures share the rest
-        let widths: Vec<f32> = (0..n)
+        (0..n)
             .map(|i| {
                 if n == 1 {
                     1.0
@@ -87,7 +80,43 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
                     0.5 / (n - 1) as f32
                 }
             })
-            .collect();
+            .collect()
+    })
+}
+
+/// The report as a PDF whose columns are as wide as their words need: a
+/// column's share of the width follows its longest word (never cut when
+/// the words fit the page) and half its cells' mean length.
+pub fn pdf_fitted(report: &Report) -> Result<Vec<u8>, ReportError> {
+    render_pdf(report, &fitted_widths)
+}
+
+fn fitted_widths(t: &Table) -> Vec<f32> {
+    let n = t.headers.len().max(1);
+    let weights: Vec<f32> = (0..n)
+        .map(|i| {
+            let texts: Vec<String> = std::iter::once(t.headers.get(i).cloned().unwrap_or_default())
+                .chain(t.rows.iter().map(|r| r.get(i).map(cell_text).unwrap_or_default()))
+                .collect();
+            let longest = texts.iter().flat_map(|s| s.split_whitespace()).map(|w| w.chars().count()).max().unwrap_or(1);
+            let mean = texts.iter().map(|s| s.chars().count()).sum::<usize>() as f32 / texts.len().max(1) as f32;
+            (longest as f32 + 1.0).max(mean / 2.0)
+        })
+        .collect();
+    let total: f32 = weights.iter().sum::<f32>().max(1.0);
+    weights.iter().map(|w| w / total).collect()
+}
+
+fn render_pdf(report: &Report, widths_of: &dyn Fn(&Table) -> Vec<f32>) -> Result<Vec<u8>, ReportError> {
+    use egov_slips::Line;
+    let mut lines = vec![Line::Title(report.title.clone()), Line::Gap(6.0)];
+    for (label, value) in &report.facts {
+        lines.push(Line::Field(label.clone(), value.clone()));
+    }
+    for t in &report.tables {
+        lines.push(Line::Gap(6.0));
+        lines.push(Line::Heading(t.name.clone()));
+        let widths = widths_of(t);
         lines.push(Line::Row { cells: t.headers.clone(), widths: widths.clone(), header: true });
         for row in &t.rows {
             lines.push(Line::Row { cells: row.iter().map(cell_text).collect(), widths: widths.clone(), header: false });

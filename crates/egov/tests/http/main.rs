@@ -34,6 +34,7 @@ mod news;
 mod news_journey;
 mod news_portal;
 mod payments;
+mod plan;
 mod press_info;
 mod process;
 mod protection;

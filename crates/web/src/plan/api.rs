@@ -142,14 +142,14 @@ pub struct ProgressParams {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct PointDoc {
+pub struct PlanPointDoc {
     /// The month's last day counted.
     day: String,
     value: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct PartDoc {
+pub struct PlanPartDoc {
     /// The agency's id or the commune's code.
     key: String,
     name: String,
@@ -157,7 +157,7 @@ pub struct PartDoc {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct IndicatorDoc {
+pub struct PlanIndicatorDoc {
     id: i64,
     code: String,
     name: String,
@@ -177,19 +177,19 @@ pub struct IndicatorDoc {
     agency: String,
     /// `level` or `cumulative`.
     course: String,
-    trend: Vec<PointDoc>,
+    trend: Vec<PlanPointDoc>,
     previous: Option<f64>,
     /// `agency`, `commune`, or empty.
     parts_by: String,
-    parts: Vec<PartDoc>,
+    parts: Vec<PlanPartDoc>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ProgressDoc {
+pub struct PlanProgressDoc {
     year: i32,
     decision: String,
     on: String,
-    indicators: Vec<IndicatorDoc>,
+    indicators: Vec<PlanIndicatorDoc>,
 }
 
 /// Words for a part's key: an agency's or a commune's name.
@@ -218,7 +218,7 @@ impl Names {
 /// Every indicator of a year's plan at a day: the value, the target in
 /// force, the verdict; with `detail`, the monthly trend, the previous
 /// year's value and the parts.
-#[utoipa::path(get, operation_id = "plan_progress", path = "/api/v1/plans/{year}/progress", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ProgressParams), security(("bearer" = [])), responses((status = 200, body = ProgressDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "plan_progress", path = "/api/v1/plans/{year}/progress", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ProgressParams), security(("bearer" = [])), responses((status = 200, body = PlanProgressDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -238,7 +238,7 @@ async fn progress(
         let indicators = pr
             .lines
             .iter()
-            .map(|l| IndicatorDoc {
+            .map(|l| PlanIndicatorDoc {
                 id: l.indicator.id,
                 code: l.indicator.i.code.clone(),
                 name: super::name(lang, &l.indicator).to_string(),
@@ -256,17 +256,17 @@ async fn progress(
                     egov_plan::Course::Cumulative => "cumulative",
                 }
                 .into(),
-                trend: l.trend.iter().map(|(d, v)| PointDoc { day: d.to_string(), value: *v }).collect(),
+                trend: l.trend.iter().map(|(d, v)| PlanPointDoc { day: d.to_string(), value: *v }).collect(),
                 previous: l.previous,
                 parts_by: l.by.into(),
                 parts: l
                     .parts
                     .iter()
-                    .map(|(k, v)| PartDoc { key: k.clone(), name: names.of(lang, l.by, k), value: *v })
+                    .map(|(k, v)| PlanPartDoc { key: k.clone(), name: names.of(lang, l.by, k), value: *v })
                     .collect(),
             })
             .collect();
-        Ok(Json(ProgressDoc { year, decision: pr.plan.decision, on: day.to_string(), indicators }).into_response())
+        Ok(Json(PlanProgressDoc { year, decision: pr.plan.decision, on: day.to_string(), indicators }).into_response())
     })
     .await
 }
@@ -284,7 +284,7 @@ pub struct RecordsParams {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CountedDoc {
+pub struct PlanCountedDoc {
     /// The record's number in its module (a dossier's, an incident's, a
     /// machine's, a station's…), or for exchanges the month.
     id: String,
@@ -295,16 +295,16 @@ pub struct CountedDoc {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct RecordsDoc {
+pub struct PlanRecordsDoc {
     /// How many records the figure counts (the list holds at most 200).
     total: i64,
-    items: Vec<CountedDoc>,
+    items: Vec<PlanCountedDoc>,
 }
 
 /// The records an indicator's figure counts at a day (of an agency or a
 /// commune): the dossiers, machines, incidents, outages, stations,
 /// services, articles or conferences. A reported indicator counts none.
-#[utoipa::path(get, operation_id = "plan_records", path = "/api/v1/plans/indicators/{indicator}/records", params(("indicator" = i64, Path), RecordsParams), security(("bearer" = [])), responses((status = 200, body = RecordsDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "plan_records", path = "/api/v1/plans/indicators/{indicator}/records", params(("indicator" = i64, Path), RecordsParams), security(("bearer" = [])), responses((status = 200, body = PlanRecordsDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 async fn records(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -320,16 +320,16 @@ async fn records(
         let (_, items, total) = plan::records(&state.app, Actor::User(p), indicator, day, part).await?;
         let items = items
             .into_iter()
-            .map(|c| CountedDoc { id: c.id, label: c.label, agency: c.agency, unit: c.unit, at: c.at.map(instant) })
+            .map(|c| PlanCountedDoc { id: c.id, label: c.label, agency: c.agency, unit: c.unit, at: c.at.map(instant) })
             .collect();
-        Ok(Json(RecordsDoc { total, items }).into_response())
+        Ok(Json(PlanRecordsDoc { total, items }).into_response())
     })
     .await
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AmendmentRequest {
+pub struct PlanAmendmentRequest {
     /// The first day of the new target, `YYYY-MM-DD`, within the plan's year.
     #[schema(max_length = 10, example = "2026-07-01")]
     from: String,
@@ -340,28 +340,28 @@ pub struct AmendmentRequest {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub struct PlanItemCreated {
     id: i64,
 }
 
 /// Changes an indicator's target from a day (the department).
-#[utoipa::path(post, operation_id = "plan_amend", path = "/api/v1/plans/indicators/{indicator}/amendments", params(("indicator" = i64, Path)), request_body = AmendmentRequest, security(("bearer" = [])), responses((status = 201, body = Created), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "plan_amend", path = "/api/v1/plans/indicators/{indicator}/amendments", params(("indicator" = i64, Path)), request_body = PlanAmendmentRequest, security(("bearer" = [])), responses((status = 201, body = PlanItemCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn amend(State(state): State<AppState>, ctx: Ctx, Path(indicator): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: AmendmentRequest = json(&body)?;
+        let r: PlanAmendmentRequest = json(&body)?;
         let from = NaiveDate::parse_from_str(r.from.trim(), "%Y-%m-%d")
             .map_err(|_| WebError::Invalid(vec![egov_app::FieldError::new("from", "err.date")]))?;
         let a = Amendment { from, target: r.target, decision: r.decision.trim().to_string() };
         let id = plan::amend(&state.app, Actor::User(p), indicator, &a).await?;
-        Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+        Ok((StatusCode::CREATED, Json(PlanItemCreated { id })).into_response())
     })
     .await
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReportRequest {
+pub struct PlanReportRequest {
     /// The day the value is of, `YYYY-MM-DD`, within the plan's year.
     #[schema(max_length = 10, example = "2026-06-30")]
     as_of: String,
@@ -379,11 +379,11 @@ pub struct ReportRequest {
 
 /// Reports a value of an indicator the caller's agency is responsible for,
 /// with its evidence; it counts once the department approves it.
-#[utoipa::path(post, operation_id = "plan_report", path = "/api/v1/plans/indicators/{indicator}/reports", params(("indicator" = i64, Path)), request_body = ReportRequest, security(("bearer" = [])), responses((status = 201, body = Created), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "the indicator is measured, not reported"), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "plan_report", path = "/api/v1/plans/indicators/{indicator}/reports", params(("indicator" = i64, Path)), request_body = PlanReportRequest, security(("bearer" = [])), responses((status = 201, body = PlanItemCreated), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem, description = "the indicator is measured, not reported"), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn submit(State(state): State<AppState>, ctx: Ctx, Path(indicator): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: ReportRequest = json(&body)?;
+        let r: PlanReportRequest = json(&body)?;
         let as_of = NaiveDate::parse_from_str(r.as_of.trim(), "%Y-%m-%d")
             .map_err(|_| WebError::Invalid(vec![egov_app::FieldError::new("as_of", "err.date")]))?;
         let bytes = base64::engine::general_purpose::STANDARD
@@ -391,14 +391,14 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(indicator): Path<i
             .map_err(|_| WebError::Invalid(vec![egov_app::FieldError::new("evidence_base64", "err.file.type")]))?;
         let s = Submission { as_of, value: r.value, note: r.note, file_name: r.evidence_name, bytes };
         let id = plan::submit(&state.app, Actor::User(p), indicator, s).await?;
-        Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+        Ok((StatusCode::CREATED, Json(PlanItemCreated { id })).into_response())
     })
     .await
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
+pub struct PlanDecisionRequest {
     approve: bool,
     /// Why it is returned (required then).
     #[serde(default)]
@@ -407,11 +407,11 @@ pub struct DecisionRequest {
 }
 
 /// Approves or returns a submitted value (the department); decided once.
-#[utoipa::path(post, operation_id = "plan_decide", path = "/api/v1/plans/reports/{report}/decision", params(("report" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses((status = 204, description = "decided"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "plan_decide", path = "/api/v1/plans/reports/{report}/decision", params(("report" = i64, Path)), request_body = PlanDecisionRequest, security(("bearer" = [])), responses((status = 204, description = "decided"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn decide(State(state): State<AppState>, ctx: Ctx, Path(report): Path<i64>, body: axum::body::Bytes) -> Response {
     answer(&ctx, async {
         let p = ctx.api_principal()?;
-        let r: DecisionRequest = json(&body)?;
+        let r: PlanDecisionRequest = json(&body)?;
         plan::decide(&state.app, Actor::User(p), report, r.approve, &r.note).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     })
@@ -441,16 +441,16 @@ async fn evidence(State(state): State<AppState>, ctx: Ctx, Path(report): Path<i6
     components(schemas(
         PlanYears,
         PlanCreated,
-        PointDoc,
-        PartDoc,
-        IndicatorDoc,
-        ProgressDoc,
-        CountedDoc,
-        RecordsDoc,
-        AmendmentRequest,
-        Created,
-        ReportRequest,
-        DecisionRequest
+        PlanPointDoc,
+        PlanPartDoc,
+        PlanIndicatorDoc,
+        PlanProgressDoc,
+        PlanCountedDoc,
+        PlanRecordsDoc,
+        PlanAmendmentRequest,
+        PlanItemCreated,
+        PlanReportRequest,
+        PlanDecisionRequest
     ))
 )]
 pub struct Api;

@@ -169,7 +169,7 @@ pub(crate) async fn report_file(
         let stem = format!("bao-cao-ke-hoach-{year}-{}", lang.code());
         let made = day.and_hms_opt(23, 59, 0);
         let (bytes, kind) = match format.as_str() {
-            "pdf" => (egov_reports::pdf(&r)?, "application/pdf"),
+            "pdf" => (egov_reports::pdf_fitted(&r)?, "application/pdf"),
             "odt" => (egov_reports::odt(&r)?, "application/vnd.oasis.opendocument.text"),
             _ => {
                 let facts = Table {
