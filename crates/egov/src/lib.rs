@@ -2,6 +2,7 @@
 
 pub mod anchor;
 pub mod bench_data;
+pub mod bench_plan;
 pub mod demo;
 pub mod demo_incidents;
 pub mod demo_network;

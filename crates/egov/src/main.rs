@@ -148,6 +148,15 @@ enum Command {
         /// time): dossiers open then stay open. Now by default.
         #[arg(long)]
         now: Option<String>,
+        /// Machines in the inventory, with a day of coverage each day (the IT plan's figure).
+        #[arg(long, default_value_t = 0)]
+        machines: u64,
+        /// Probes of the data network, two a connection point, with their outages.
+        #[arg(long, default_value_t = 0)]
+        probes: u64,
+        /// Commune radio stations.
+        #[arg(long, default_value_t = 0)]
+        stations: u64,
     },
     /// The service-quality index's kept sums.
     Quality {
@@ -378,7 +387,7 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
         Command::Import { what } => import_cmd(what).await,
         Command::Catalog { what } => catalog_cmd(what).await,
         Command::Admin { what } => admin_cmd(what).await,
-        Command::BenchData { db, dossiers, seed, year, demo, now } => {
+        Command::BenchData { db, dossiers, seed, year, demo, now, machines, probes, stations } => {
             let now = match now {
                 Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M")
                     .map_err(|_| format!("--now: '{t}' is not YYYY-MM-DDTHH:MM"))?,
@@ -392,6 +401,12 @@ async fn run(cmd: Command) -> Result<ExitCode, String> {
             let n = egov::bench_data::generate(&store, dossiers, seed, year, now).await?;
             let secs = started.elapsed().as_secs_f64();
             println!("generated {n} dossiers in {secs:.1} s ({:.0} a second)", n as f64 / secs.max(1e-9));
+            if machines + probes + stations > 0 {
+                let started = std::time::Instant::now();
+                let p = egov::bench_plan::Province { machines, probes, stations };
+                let said = egov::bench_plan::generate(&store, p, seed, year, now).await?;
+                println!("generated {said} in {:.1} s", started.elapsed().as_secs_f64());
+            }
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }

@@ -124,14 +124,19 @@ pub(crate) struct Facts {
     pub maintenance: Vec<Maintenance>,
     /// The end of what is known: the period's end, or now.
     pub until: i64,
+    /// Each site's outages and its probes' creation (indexes into
+    /// `outages`, the earliest probe): a province's thousands of points
+    /// read their own, not every point's.
+    by_site: std::collections::HashMap<i64, (Vec<usize>, Option<i64>)>,
 }
 
 impl Facts {
     pub(crate) async fn load(app: &App, agency: Option<&str>, period: Span) -> Result<Facts, AppError> {
         let sites: Vec<Site> = app.store.net_sites(agency).await?.into_iter().map(|c| c.site).collect();
         let ids: std::collections::HashSet<i64> = sites.iter().map(|s| s.id).collect();
-        let probes = app.store.net_probes(None).await?.into_iter().filter(|p| ids.contains(&p.site_id)).collect();
-        let outages = app
+        let probes: Vec<Probe> =
+            app.store.net_probes(None).await?.into_iter().filter(|p| ids.contains(&p.site_id)).collect();
+        let outages: Vec<Outage> = app
             .store
             .net_outages(None, period.from, period.to)
             .await?
@@ -145,7 +150,15 @@ impl Facts {
             .into_iter()
             .filter(|m| ids.contains(&m.site_id))
             .collect();
-        Ok(Facts { sites, probes, outages, maintenance, until: app.store.now().min(period.to) })
+        let mut by_site: std::collections::HashMap<i64, (Vec<usize>, Option<i64>)> = std::collections::HashMap::new();
+        for (i, o) in outages.iter().enumerate() {
+            by_site.entry(o.site_id).or_default().0.push(i);
+        }
+        for p in &probes {
+            let e = by_site.entry(p.site_id).or_default();
+            e.1 = Some(e.1.map_or(p.created_at, |t: i64| t.min(p.created_at)));
+        }
+        Ok(Facts { sites, probes, outages, maintenance, until: app.store.now().min(period.to), by_site })
     }
 
     fn spans<'a>(outages: impl Iterator<Item = &'a Outage>, until: i64) -> Vec<Span> {
@@ -163,10 +176,11 @@ impl Facts {
 
     /// A site's uptime: watched from its first probe, down while any probe is.
     pub(crate) fn site_uptime(&self, site: i64, period: Span) -> Uptime {
-        let Some(since) = self.probes.iter().filter(|p| p.site_id == site).map(|p| p.created_at).min() else {
+        let Some((mine, Some(since))) = self.by_site.get(&site) else {
             return Uptime::default();
         };
-        let o = union(Facts::spans(self.outages.iter().filter(|o| o.site_id == site), self.until));
+        let since = *since;
+        let o = union(Facts::spans(mine.iter().map(|i| &self.outages[*i]), self.until));
         Uptime::of(&o, &self.maintenance_of(site), since, self.until, period)
     }
 
@@ -176,7 +190,10 @@ impl Facts {
 }
 
 fn site_line<'a>(f: &Facts, s: &'a Site, span: Span) -> (&'a Site, Uptime, usize) {
-    (s, f.site_uptime(s.id, span), f.begun_in(|o| o.site_id == s.id, span))
+    let begun = f.by_site.get(&s.id).map_or(0, |(mine, _)| {
+        mine.iter().map(|i| &f.outages[*i]).filter(|o| o.started_at >= span.from && o.started_at < span.to).count()
+    });
+    (s, f.site_uptime(s.id, span), begun)
 }
 
 /// Uptime over a period, counted by `group`, for the sites in the actor's scope.
@@ -193,13 +210,39 @@ pub async fn uptime_between(
     last: NaiveDate,
     group: Group,
 ) -> Result<Vec<UptimeLine>, AppError> {
+    Ok(uptime_by(app, actor, first, last, &[group]).await?.pop().unwrap_or_default())
+}
+
+/// Uptime from `first` to `last` counted by each of `groups`, the records
+/// read once for all.
+pub async fn uptime_by(
+    app: &App,
+    actor: Actor<'_>,
+    first: NaiveDate,
+    last: NaiveDate,
+    groups: &[Group],
+) -> Result<Vec<Vec<UptimeLine>>, AppError> {
     let scope = scope(actor)?;
     let span = Span::new(
         egov_kernel::vn::day_start_micros(first),
         egov_kernel::vn::day_start_micros(last.succ_opt().unwrap_or(last)),
     );
     let f = Facts::load(app, agency_of(&scope), span).await?;
-    let site_line = |s| site_line(&f, s, span);
+    let mut out = Vec::with_capacity(groups.len());
+    for group in groups {
+        out.push(lines_of(app, &f, span, last, *group).await?);
+    }
+    Ok(out)
+}
+
+async fn lines_of(
+    app: &App,
+    f: &Facts,
+    span: Span,
+    last: NaiveDate,
+    group: Group,
+) -> Result<Vec<UptimeLine>, AppError> {
+    let site_line = |s| site_line(f, s, span);
     Ok(match group {
         Group::Probe => f
             .probes

@@ -16,7 +16,7 @@ use egov_plan::Measure;
 use egov_quality::Indicator;
 use egov_store::plan::measures::{Counted, DossierFlag};
 
-use crate::network::report::{uptime_between, Group};
+use crate::network::report::{uptime_by, Group};
 use crate::quality::{index_where, Payable};
 use crate::{Actor, App, AppError};
 
@@ -181,17 +181,15 @@ pub async fn measure(
             Reading { value: Some(n as f64 / months as f64), ..Reading::default() }
         }
         Measure::NetworkAvailability => {
-            let province = uptime_between(app, Actor::Operator, first, last, Group::Province).await?;
-            let mut out =
-                Reading { value: province.first().and_then(|l| l.percent), by: "commune", ..Reading::default() };
-            if parts {
-                out.parts = uptime_between(app, Actor::Operator, first, last, Group::Commune)
-                    .await?
-                    .into_iter()
-                    .map(|l| (l.key, l.percent))
-                    .collect();
+            // the outages read once for the province and its communes
+            let groups: &[Group] = if parts { &[Group::Province, Group::Commune] } else { &[Group::Province] };
+            let mut lines = uptime_by(app, Actor::Operator, first, last, groups).await?.into_iter();
+            let province = lines.next().unwrap_or_default();
+            Reading {
+                value: province.first().and_then(|l| l.percent),
+                parts: lines.next().unwrap_or_default().into_iter().map(|l| (l.key, l.percent)).collect(),
+                by: "commune",
             }
-            out
         }
         Measure::RadioStations | Measure::RadioStationsIt | Measure::GatewayServices => {
             let by = if m == Measure::GatewayServices { "agency" } else { "commune" };

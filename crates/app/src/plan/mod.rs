@@ -304,7 +304,9 @@ pub async fn progress(app: &App, actor: Actor<'_>, year: i32, day: NaiveDate, d:
     let mut lines = Vec::with_capacity(indicators.len());
     let last = measure::period(year, day).map_or(day, |(_, l)| l);
     for i in indicators {
+        let started = std::time::Instant::now();
         let reading = value_at(app, &mut cache, &i, &reports, year, day, d.parts).await?;
+        tracing::debug!(indicator = %i.i.code, ms = started.elapsed().as_secs_f64() * 1e3, "measured");
         let (target, amended) = target_on(i.i.target, &i.amendments, last);
         let v = verdict(i.i.direction, i.i.course, target, reading.value, year, day);
         let mut trend = Vec::new();
