@@ -523,6 +523,24 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         format!("/ho-so/{fee_code}"),
         "/kho-du-lieu".into(),
     ];
+    // the year's IT plan from the template, a value reported for the department to approve
+    let (plan_measured, plan_reported) = {
+        let admin = app.as_user("demo.admin").await;
+        let template = app.client().get("/api/v1/plans/template.csv").await.text;
+        let r = admin
+            .post_with_body("/api/v1/plans/2026/import?decision=QĐ%2085/QĐ-UBND&adopted_on=2026-01-15", &template, "text/csv")
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let p = admin.get("/api/v1/plans/2026/progress").await.json();
+        let list = p["indicators"].as_array().expect("indicators").clone();
+        let id_of = |source: &str| list.iter().find(|i| i["source"] == source).expect(source)["id"].as_i64().expect("id");
+        let reported = id_of("reported");
+        let body = serde_json::json!({"as_of": "2026-06-30", "value": 2, "note": "Hai lớp", "evidence_name": "bien-ban.pdf",
+            "evidence_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PDF)});
+        let r = admin.post_json(&format!("/api/v1/plans/indicators/{reported}/reports"), &body.to_string()).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        (id_of("online_dossiers"), reported)
+    };
     let official = vec![
         "/quan-tri".to_string(),
         "/quan-tri/ho-so".into(),
@@ -558,6 +576,9 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         "/quan-tri/thong-tin-bao-chi?nam=2026&dem=requests".into(),
         "/quan-tri/thanh-toan".into(),
         "/quan-tri/ket-qua".into(),
+        "/quan-tri/ke-hoach?nam=2026".into(),
+        format!("/quan-tri/ke-hoach/chi-tieu/{plan_measured}"),
+        format!("/quan-tri/ke-hoach/chi-tieu/{plan_reported}"),
     ];
     let receiver = vec![
         "/quan-tri/ho-so".to_string(),
@@ -605,7 +626,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     }
     b.quit().await;
     assert!(problems.is_empty(), "{} problems on {audited} pages:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(audited, 134);
+    assert_eq!(audited, 140);
 }
 
 /// Issue 15, point 20: at 375 × 812 the header is the site's name and a menu

@@ -38,8 +38,9 @@ pub(crate) fn routes() -> Router<AppState> {
 /// A day given as `YYYY-MM-DD`, or the plan's default: today within the
 /// year, its last day after it.
 pub(crate) fn day_of(state: &AppState, year: i32, on: Option<&str>) -> Result<NaiveDate, WebError> {
-    match on.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| WebError::BadRequest("on: YYYY-MM-DD".into())),
+    match on.map(str::trim) {
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| WebError::Invalid(vec![egov_app::FieldError::new("on", "err.date")])),
         None => {
             let today = state.now().date();
             Ok(NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today)))
@@ -89,7 +90,7 @@ pub struct ImportParams {
     #[param(min_length = 1, max_length = 200, example = "QĐ 15/QĐ-UBND")]
     decision: String,
     /// `YYYY-MM-DD`.
-    #[param(example = "2026-01-15")]
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date, example = "2026-01-15")]
     adopted_on: String,
 }
 
@@ -115,7 +116,7 @@ async fn import(
         let year = year_ok(year)?;
         let Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
         let adopted_on = NaiveDate::parse_from_str(q.adopted_on.trim(), "%Y-%m-%d")
-            .map_err(|_| WebError::BadRequest("adopted_on: YYYY-MM-DD".into()))?;
+            .map_err(|_| WebError::Invalid(vec![egov_app::FieldError::new("adopted_on", "err.date")]))?;
         if !plan::may_keep(Actor::User(p)) {
             return Err(WebError::Forbidden);
         }
@@ -134,6 +135,7 @@ async fn import(
 pub struct ProgressParams {
     /// The day (`YYYY-MM-DD`): today within the year, its last day after it.
     #[serde(default)]
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     on: Option<String>,
     /// Also each month's value, the previous year's and the parts by
     /// agency or commune (slower).
@@ -218,7 +220,7 @@ impl Names {
 /// Every indicator of a year's plan at a day: the value, the target in
 /// force, the verdict; with `detail`, the monthly trend, the previous
 /// year's value and the parts.
-#[utoipa::path(get, operation_id = "plan_progress", path = "/api/v1/plans/{year}/progress", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ProgressParams), security(("bearer" = [])), responses((status = 200, body = PlanProgressDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "plan_progress", path = "/api/v1/plans/{year}/progress", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ProgressParams), security(("bearer" = [])), responses((status = 200, body = PlanProgressDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "a day that does not exist")))]
 async fn progress(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -276,6 +278,7 @@ async fn progress(
 pub struct RecordsParams {
     /// The day (`YYYY-MM-DD`): today within the year, its last day after it.
     #[serde(default)]
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     on: Option<String>,
     /// Only an agency's (its id) or a commune's (its code) records.
     #[serde(default)]
@@ -304,7 +307,7 @@ pub struct PlanRecordsDoc {
 /// The records an indicator's figure counts at a day (of an agency or a
 /// commune): the dossiers, machines, incidents, outages, stations,
 /// services, articles or conferences. A reported indicator counts none.
-#[utoipa::path(get, operation_id = "plan_records", path = "/api/v1/plans/indicators/{indicator}/records", params(("indicator" = i64, Path), RecordsParams), security(("bearer" = [])), responses((status = 200, body = PlanRecordsDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "plan_records", path = "/api/v1/plans/indicators/{indicator}/records", params(("indicator" = i64, Path), RecordsParams), security(("bearer" = [])), responses((status = 200, body = PlanRecordsDoc), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "a day that does not exist")))]
 async fn records(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -316,6 +319,9 @@ async fn records(
         let Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
         let i = state.store.plan_indicator(indicator).await?.ok_or(WebError::NotFound)?;
         let day = day_of(&state, i.year, q.on.as_deref())?;
+        if q.part.as_ref().is_some_and(|p| p.chars().count() > 60) {
+            return Err(WebError::BadRequest("part: at most 60 characters".into()));
+        }
         let part = q.part.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let (_, items, total) = plan::records(&state.app, Actor::User(p), indicator, day, part).await?;
         let items = items
@@ -331,7 +337,7 @@ async fn records(
 #[serde(deny_unknown_fields)]
 pub struct PlanAmendmentRequest {
     /// The first day of the new target, `YYYY-MM-DD`, within the plan's year.
-    #[schema(max_length = 10, example = "2026-07-01")]
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date, example = "2026-07-01")]
     from: String,
     target: f64,
     /// The decision that amended the plan.
@@ -363,7 +369,7 @@ async fn amend(State(state): State<AppState>, ctx: Ctx, Path(indicator): Path<i6
 #[serde(deny_unknown_fields)]
 pub struct PlanReportRequest {
     /// The day the value is of, `YYYY-MM-DD`, within the plan's year.
-    #[schema(max_length = 10, example = "2026-06-30")]
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date, example = "2026-06-30")]
     as_of: String,
     value: f64,
     #[serde(default)]

@@ -166,7 +166,7 @@ async fn show(
         .filter(|y| (2000..=2200).contains(y))
         .or_else(|| planned.first().copied())
         .unwrap_or_else(|| chrono::Datelike::year(&today));
-    let on = day_of(state, year, q.ngay.as_deref()).unwrap_or(today);
+    let on = day_of(state, year, q.ngay.as_deref().filter(|d| !d.trim().is_empty())).unwrap_or(today);
     let mut years: Vec<(i32, bool)> = planned.iter().map(|y| (*y, *y == year)).collect();
     if !planned.contains(&year) {
         years.insert(0, (year, true));
@@ -399,7 +399,7 @@ async fn indicator_page(
 ) -> Result<Response, WebError> {
     let lang = ctx.lang;
     let i = state.store.plan_indicator(id).await?.ok_or(WebError::NotFound)?;
-    let on = day_of(state, i.year, q.ngay.as_deref()).unwrap_or_else(|_| state.now().date());
+    let on = day_of(state, i.year, q.ngay.as_deref().filter(|d| !d.trim().is_empty())).unwrap_or_else(|_| state.now().date());
     let actor = Actor::User(p);
     let pr = plan::progress(&state.app, actor, i.year, on, Detail { trend: true, previous: false, parts: true }).await?;
     let l = pr.lines.iter().find(|l| l.indicator.id == id).ok_or(WebError::NotFound)?;

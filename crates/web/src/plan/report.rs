@@ -133,6 +133,7 @@ pub(crate) fn build(p: &Progress, names: &Names, lang: Lang) -> Report {
 pub struct ReportParams {
     /// The day the figures run to (`YYYY-MM-DD`): by default the year's last day, or today within it.
     #[serde(default)]
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", format = Date)]
     on: Option<String>,
     /// `vi` (default) or `en`.
     #[serde(default)]
@@ -141,7 +142,7 @@ pub struct ReportParams {
 }
 
 /// The year-end report of a plan: `pdf`, `odt` (editable) or `xlsx` (the figures).
-#[utoipa::path(get, operation_id = "plan_report_file", path = "/api/v1/plans/{year}/report/{format}", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ("format" = String, Path, pattern = "^(pdf|odt|xlsx)$"), ReportParams), security(("bearer" = [])), responses((status = 200, description = "application/pdf, application/vnd.oasis.opendocument.text or the XLSX workbook"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "plan_report_file", path = "/api/v1/plans/{year}/report/{format}", params(("year" = i32, Path, minimum = 2000, maximum = 2200), ("format" = String, Path, pattern = "^(pdf|odt|xlsx)$"), ReportParams), security(("bearer" = [])), responses((status = 200, description = "application/pdf, application/vnd.oasis.opendocument.text or the XLSX workbook"), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem, description = "a day that does not exist")))]
 pub(crate) async fn report_file(
     State(state): State<AppState>,
     ctx: Ctx,
