@@ -193,6 +193,16 @@ pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReportError> {
         .collect())
 }
 
+/// A CSV file's rows as text (a byte order mark dropped; the first row
+/// is the header, as written).
+pub fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    r.records()
+        .map(|rec| rec.map(|x| x.iter().map(String::from).collect()).map_err(|e| ReportError::Csv(e.to_string())))
+        .collect()
+}
+
 /// One table as CSV, with a byte order mark; dates as `YYYY-MM-DD HH:MM`,
 /// percentages as people write them (`57.1%`, which spreadsheets read as a
 /// percentage), other numbers to two decimals at most.

@@ -528,12 +528,17 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
         let admin = app.as_user("demo.admin").await;
         let template = app.client().get("/api/v1/plans/template.csv").await.text;
         let r = admin
-            .post_with_body("/api/v1/plans/2026/import?decision=QĐ%2085/QĐ-UBND&adopted_on=2026-01-15", &template, "text/csv")
+            .post_with_body(
+                "/api/v1/plans/2026/import?decision=QĐ%2085/QĐ-UBND&adopted_on=2026-01-15",
+                &template,
+                "text/csv",
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         let p = admin.get("/api/v1/plans/2026/progress").await.json();
         let list = p["indicators"].as_array().expect("indicators").clone();
-        let id_of = |source: &str| list.iter().find(|i| i["source"] == source).expect(source)["id"].as_i64().expect("id");
+        let id_of =
+            |source: &str| list.iter().find(|i| i["source"] == source).expect(source)["id"].as_i64().expect("id");
         let reported = id_of("reported");
         let body = serde_json::json!({"as_of": "2026-06-30", "value": 2, "note": "Hai lớp", "evidence_name": "bien-ban.pdf",
             "evidence_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PDF)});

@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/plans", get(years))
         .route("/api/v1/plans/template.csv", get(template_csv))
+        .route("/api/v1/plans/template.xlsx", get(template_xlsx))
         .route("/api/v1/plans/{year}/import", post(import))
         .route("/api/v1/plans/{year}/progress", get(progress))
         .route("/api/v1/plans/indicators/{indicator}/records", get(records))
@@ -81,6 +82,34 @@ async fn years(State(state): State<AppState>, ctx: Ctx) -> Response {
 async fn template_csv() -> Response {
     let body = format!("\u{feff}{}", egov_plan::template::template_csv());
     crate::quality::pages::download(body.into_bytes(), "text/csv; charset=utf-8", "mau-chi-tieu.csv".into())
+}
+
+/// The same template as an XLSX workbook (one sheet; targets as numbers).
+#[utoipa::path(get, operation_id = "plan_template_xlsx", path = "/api/v1/plans/template.xlsx", responses((status = 200, description = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn template_xlsx() -> Response {
+    let r = async {
+        let rows = egov_reports::csv_rows(egov_plan::template::template_csv().as_bytes())?;
+        let mut rows = rows.into_iter();
+        let headers = rows.next().unwrap_or_default();
+        let rows = rows
+            .map(|r| {
+                r.into_iter()
+                    .enumerate()
+                    .map(|(i, c)| match (i, c.parse::<f64>()) {
+                        (4, Ok(x)) => egov_reports::Cell::Number(x),
+                        _ => egov_reports::Cell::Text(c),
+                    })
+                    .collect()
+            })
+            .collect();
+        let table = egov_reports::Table { name: "Chỉ tiêu".into(), headers, rows };
+        let made = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+        let bytes = egov_reports::xlsx_made(&[table], made)?;
+        let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        Ok::<Response, WebError>(crate::quality::pages::download(bytes, kind, "mau-chi-tieu.xlsx".into()))
+    }
+    .await;
+    r.unwrap_or_else(|e| e.problem(Lang::Vi))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -443,7 +472,7 @@ async fn evidence(State(state): State<AppState>, ctx: Ctx, Path(report): Path<i6
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(years, template_csv, import, progress, records, amend, submit, decide, evidence, super::report::report_file),
+    paths(years, template_csv, template_xlsx, import, progress, records, amend, submit, decide, evidence, super::report::report_file),
     components(schemas(
         PlanYears,
         PlanCreated,
