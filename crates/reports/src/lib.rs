@@ -299,4 +299,40 @@ mod tests {
         t.name = "a/b".into();
         assert!(xlsx(&[t]).is_err());
     }
+
+    #[test]
+    fn the_same_report_gives_the_same_document_and_workbook_and_reads_back() {
+        let r = Report {
+            title: "Báo cáo".into(),
+            facts: vec![("Năm".into(), "2026".into())],
+            tables: vec![table()],
+            footer: "Hết".into(),
+        };
+        let (a, b) = (odt(&r).unwrap(), odt(&r).unwrap());
+        assert_eq!(a, b, "no date in the document");
+        // the media type first and stored, as the format asks
+        assert_eq!(&a[..4], b"PK\x03\x04");
+        assert_eq!(&a[30..38], b"mimetype");
+        assert!(a.windows(39).any(|w| w == b"application/vnd.oasis.opendocument.text"));
+        let made = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 0));
+        let w = xlsx_made(&[table()], made).unwrap();
+        assert_eq!(w, xlsx_made(&[table()], made).unwrap(), "a dated workbook is the same twice");
+        let rows = xlsx_rows(&w).unwrap();
+        assert_eq!(rows[0], ["Chỉ số", "Tỷ lệ", "Điểm", "Hạn trả", "Ghi chú"]);
+        assert_eq!(rows[1][0], "Hồ sơ giải quyết đúng hạn");
+        assert!(xlsx_rows(b"not a workbook").is_err());
+        assert_eq!(csv_rows("\u{feff}a,b\n\"1,5\",c\n".as_bytes()).unwrap(), [["a", "b"], ["1,5", "c"]]);
+    }
+
+    #[test]
+    fn fitted_columns_are_as_wide_as_their_longest_word() {
+        let t = Table {
+            name: "t".into(),
+            headers: vec!["Chỉ tiêu".into(), "Đánh giá".into()],
+            rows: vec![vec![Cell::Text("a b c".into()), Cell::Text("Exceeded".into())]],
+        };
+        let w = fitted_widths(&t);
+        assert!((w.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(w[1] > w[0], "{w:?}: 'Exceeded' needs more than 'Chỉ'/'tiêu'");
+    }
 }
