@@ -16,13 +16,14 @@ fn micros(s: &str) -> i64 {
     egov_kernel::vn::to_micros(at(s))
 }
 
-/// The fixture's plan: every measured figure but the catalogue's share of
-/// procedures online, and training courses reported by the ward.
+/// The fixture's plan: every figure egov measures, and training courses
+/// reported by the ward.
 const PLAN: &str = "\u{feff}code,name_vi,name_en,unit,target,direction,agency,source,course
 online,Tỷ lệ hồ sơ trực tuyến,Dossiers online,%,50,at_least,H72.11,online_dossiers,
 on_time,Tỷ lệ hồ sơ đúng hạn,Dossiers on time,%,90,at_least,H72.11,on_time,
 digitised,Tỷ lệ số hóa,Digitised,%,30,at_least,H72.11,digitisation,
 paid,Tỷ lệ thanh toán trực tuyến,Paid online,%,10,at_least,H72.11,paid_online,
+procedures,TTHC trực tuyến,Procedures online,%,80,at_least,H72.11,online_procedures,
 index,Chỉ số phục vụ,Service index,điểm,50,at_least,H72.11,index_766,
 coverage,Tỷ lệ máy được bảo vệ,Machines protected,%,90,at_least,H72.11,protection_coverage,
 serious,Sự cố nghiêm trọng,Serious incidents,sự cố,0,at_most,H72.11,serious_incidents,
@@ -81,7 +82,7 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         .post_with_body("/api/v1/plans/2026/import?decision=QĐ%2015/QĐ-UBND&adopted_on=2026-01-02", PLAN, "text/csv")
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    assert_eq!(r.json()["indicators"], 15);
+    assert_eq!(r.json()["indicators"], 16);
     // a year planned already is refused whole
     let again = admin
         .post_with_body("/api/v1/plans/2026/import?decision=QĐ%2016/QĐ-UBND&adopted_on=2026-01-03", PLAN, "text/csv")
@@ -105,6 +106,10 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     let probe = r.json()["id"].as_i64().unwrap();
     // the prober leaves it alone: its results are the fixture's below
     assert_eq!(admin.put_json(&format!("/api/v1/network/probes/{probe}"), r#"{"paused": true}"#).await.status, 204);
+    // the ward takes fees by transfer to its account
+    let account = r#"{"agency": "H72.50.01", "bin": "970415", "account": "113000123456", "holder": "UBND PHUONG TAN NINH", "from": "2020-01-01"}"#;
+    let r = signed(&app, &jobs, "demo.agency-admin").await.post_json("/api/v1/payments/accounts", account).await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let st = serde_json::json!({"name": "Đài phường Tân Ninh", "unit_code": "25441", "kind": "ip", "staff": 2});
     assert_eq!(admin.post_json("/api/v1/radio/stations", &st.to_string()).await.status, 201);
     let own = "VN-TN/GOV/H72/egov";
@@ -134,11 +139,18 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     let r = receiver.post_json("/api/v1/counter/dossiers", &counter.to_string()).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let c = r.json()["code"].as_str().unwrap().to_string();
-    for d in [&a, &b] {
-        receiver.act_ok(d, serde_json::json!({"action": "accept"})).await;
+    // D, a registration of parentage, its fee of 5,000 đồng paid by transfer the same morning
+    let r = citizen.post_multipart("/api/v1/dossiers", crate::fees::parentage()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let d = r.json()["code"].as_str().unwrap().to_string();
+    let statement = format!("reference,time,amount,description\nFT01,2026-03-02 08:30:00,5000,{d} nop phi\n");
+    let r = receiver.post_with_body("/api/v1/payments/bank/statements", &statement, "text/csv").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for x in [&a, &b, &d] {
+        receiver.act_ok(x, serde_json::json!({"action": "accept"})).await;
     }
-    for d in [&a, &b, &c] {
-        approver.act_ok(d, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
+    for x in [&a, &b, &c, &d] {
+        approver.act_ok(x, serde_json::json!({"action": "assign", "to": "demo.specialist"})).await;
     }
     // A's parts checked against their originals, and A returned with an electronic result: digitised
     let files = receiver.get(&format!("/api/v1/dossiers/{a}")).await.json()["files"].clone();
@@ -147,8 +159,8 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         assert_eq!(r.status, 204, "{}", r.text);
     }
     clock.set(at("2026-03-02 10:00"));
-    for d in [&a, &c] {
-        approver.act_ok(d, serde_json::json!({"action": "approve"})).await;
+    for x in [&a, &c, &d] {
+        approver.act_ok(x, serde_json::json!({"action": "approve"})).await;
     }
     let form = reqwest::multipart::Form::new()
         .text("action", r#"{"action": "return_result"}"#)
@@ -326,7 +338,15 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         let admin = &admin;
         let to = to.to_string();
         async move {
-            admin.get(&format!("/api/v1/quality/index?from=2026-01-01&to={to}")).await.json()["index"]["total"].clone()
+            let ix = admin.get(&format!("/api/v1/quality/index?from=2026-01-01&to={to}")).await.json()["index"].clone();
+            let score = ix["scores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["indicator"] == "online_procedures")
+                .unwrap()
+                .clone();
+            (ix["total"].as_f64().unwrap(), score["rate"].as_f64().unwrap())
         }
     };
     let h = 3600.0;
@@ -338,12 +358,18 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     ] {
         let p = progress(&admin, on).await;
         let v = |code: &str| p[code]["value"].clone();
-        // A and B online, C at the counter; A and C on time, B a day late; A digitised; none paid
-        close(&v("online"), 200.0 / 3.0, "online");
-        close(&v("on_time"), 200.0 / 3.0, "on time");
-        close(&v("digitised"), 100.0 / 3.0, "digitised");
-        close(&v("paid"), 0.0, "paid online");
-        close(&v("index"), quality(on).await.as_f64().unwrap(), "the quality index of the same period");
+        // A, B and D online, C at the counter; A, C and D on time, B a day late; A digitised; D paid by transfer
+        close(&v("online"), 75.0, "online");
+        close(&v("on_time"), 75.0, "on time");
+        close(&v("digitised"), 25.0, "digitised");
+        close(&v("paid"), 25.0, "paid online");
+        let (total, procedures) = quality(on).await;
+        close(&v("index"), total, "the quality index of the same period");
+        close(
+            &v("procedures"),
+            procedures * 100.0,
+            "the catalogue's procedures offered online, as the index counts them",
+        );
         close(&v("coverage"), coverage * 100.0, "coverage");
         close(&v("serious"), 1.0, "serious incidents");
         close(&v("network"), (watched - 24.0 * h) / watched * 100.0, "availability");
@@ -359,7 +385,7 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         let part = |code: &str, key: &str| {
             p[code]["parts"].as_array().unwrap().iter().find(|x| x["key"] == key).map(|x| x["value"].clone())
         };
-        close(&part("online", "H72.50.01").unwrap(), 200.0 / 3.0, "the ward's online share");
+        close(&part("online", "H72.50.01").unwrap(), 75.0, "the ward's online share");
         close(
             &part("coverage", "H72.50.01").unwrap(),
             if on == "2026-06-30" { 100.0 } else { 50.0 },
@@ -386,6 +412,7 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     assert_eq!(p["press"]["verdict"], "missed");
     assert_eq!(p["online"]["verdict"], "exceeded");
     assert_eq!(p["on_time"]["verdict"], "missed");
+    assert_eq!(p["paid"]["verdict"], "exceeded");
     // in the middle of the year the planned target was in force: 1 of 3 stations is behind the pace
     let mid = progress(&admin, "2026-06-30").await;
     assert_eq!(
@@ -410,9 +437,10 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     let mut codes: Vec<&str> =
         online["items"].as_array().unwrap().iter().map(|x| x["label"].as_str().unwrap()).collect();
     codes.sort();
-    let mut want = vec![a.as_str(), b.as_str()];
+    let mut want = vec![a.as_str(), b.as_str(), d.as_str()];
     want.sort();
-    assert_eq!((online["total"].as_i64(), codes), (Some(2), want));
+    assert_eq!((online["total"].as_i64(), codes), (Some(3), want));
+    assert_eq!(records("paid", "").await["items"][0]["label"], d.as_str());
     let serious = records("serious", "").await;
     assert_eq!(serious["items"][0]["id"], incident.to_string());
     assert_eq!(serious["total"], 1);
@@ -472,7 +500,7 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     let sheet = wb.worksheet_range("Kết quả thực hiện các chỉ tiêu").unwrap();
     let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
     for (code, name, target, value, verdict) in [
-        ("online", "Tỷ lệ hồ sơ trực tuyến", "≥ 50", "66.67", "Vượt chỉ tiêu"),
+        ("online", "Tỷ lệ hồ sơ trực tuyến", "≥ 50", "75", "Vượt chỉ tiêu"),
         ("serious", "Sự cố nghiêm trọng", "≤ 0", "1", "Không đạt"),
         ("stations_it", "Đài ứng dụng CNTT", "≥ 1", "1", "Đạt chỉ tiêu"),
         ("training", "Lớp tập huấn", "≥ 2", "2", "Đạt chỉ tiêu"),
