@@ -74,10 +74,11 @@ impl Store {
     pub async fn plan_articles(&self, from: i64, to: i64) -> Result<Vec<Counted>> {
         let rows = sqlx::query(
             "SELECT id, title AS label, agency_code AS agency, '' AS unit, publish_at AS at FROM news_articles \
-             WHERE state = 'published' AND publish_at >= $1 AND publish_at < $2 ORDER BY publish_at, id",
+             WHERE state = $3 AND publish_at >= $1 AND publish_at < $2 ORDER BY publish_at, id",
         )
         .bind(from)
         .bind(to)
+        .bind(egov_news::State::Published.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| counted(r, true)).collect()
@@ -87,11 +88,12 @@ impl Store {
     pub async fn plan_conferences(&self, from: i64, to: i64) -> Result<Vec<Counted>> {
         let rows = sqlx::query(
             "SELECT id, subject AS label, agency_code AS agency, '' AS unit, done_at AS at FROM news_press_entries \
-             WHERE kind = 'conference' AND done_at IS NOT NULL AND done_at >= $1 AND done_at < $2 \
+             WHERE kind = $3 AND done_at IS NOT NULL AND done_at >= $1 AND done_at < $2 \
              ORDER BY done_at, id",
         )
         .bind(from)
         .bind(to)
+        .bind(egov_news::press_info::Kind::Conference.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| counted(r, true)).collect()
@@ -110,8 +112,9 @@ impl Store {
     pub async fn plan_services(&self) -> Result<Vec<Counted>> {
         let rows = sqlx::query(
             "SELECT s.id, s.code AS label, COALESCE(b.agency_id, '') AS agency, '' AS unit FROM gw_services s \
-             JOIN gw_subsystems b ON b.id = s.subsystem_id WHERE b.state = 'Approved' ORDER BY s.id",
+             JOIN gw_subsystems b ON b.id = s.subsystem_id WHERE b.state = $1 ORDER BY s.id",
         )
+        .bind(egov_gateway::SubsystemState::Approved.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| counted(r, false)).collect()
@@ -122,9 +125,10 @@ impl Store {
     pub async fn plan_stations(&self, kind: Option<&str>) -> Result<Vec<Counted>> {
         let rows = sqlx::query(
             "SELECT id, name AS label, '' AS agency, unit_code AS unit FROM radio_stations \
-             WHERE status = 'operating' AND ($1 = '' OR kind = $1) ORDER BY unit_code, id",
+             WHERE status = $2 AND ($1 = '' OR kind = $1) ORDER BY unit_code, id",
         )
         .bind(kind.unwrap_or(""))
+        .bind(egov_radio::StationStatus::Operating.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| counted(r, false)).collect()

@@ -48,6 +48,24 @@ fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
     }
 }
 
+/// A form's day (`YYYY-MM-DD`), or its error at the field.
+fn date_in(form: &FormState, field: &str, errs: &mut Vec<egov_app::FieldError>) -> Option<NaiveDate> {
+    let d = NaiveDate::parse_from_str(form.v(field).trim(), "%Y-%m-%d").ok();
+    if d.is_none() {
+        errs.push(egov_app::FieldError::new(field, "err.date"));
+    }
+    d
+}
+
+/// A form's number (a decimal comma read as a point), or its error at the field.
+fn number_in(form: &FormState, field: &str, errs: &mut Vec<egov_app::FieldError>) -> Option<f64> {
+    let x = form.v(field).trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
+    if x.is_none() {
+        errs.push(egov_app::FieldError::new(field, "err.number"));
+    }
+    x
+}
+
 fn day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
@@ -250,14 +268,11 @@ async fn import(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respon
         let mut form = FormState::posted(&fields);
         let lang = ctx.lang;
         let year = form.v("year").trim().parse::<i32>().ok().filter(|y| (2000..=2200).contains(y));
-        let adopted = NaiveDate::parse_from_str(form.v("adopted_on").trim(), "%Y-%m-%d").ok();
         let mut errs = Vec::new();
         if year.is_none() {
             errs.push(egov_app::FieldError::new("year", "err.plan.year"));
         }
-        if adopted.is_none() {
-            errs.push(egov_app::FieldError::new("adopted_on", "err.date"));
-        }
+        let adopted = date_in(&form, "adopted_on", &mut errs);
         let bytes = files.get("file").map(|u| u.bytes.clone()).unwrap_or_default();
         if bytes.is_empty() {
             errs.push(egov_app::FieldError::new("file", "err.required"));
@@ -530,14 +545,8 @@ async fn amend(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, For
         let p = reader(&ctx)?.clone();
         let form = FormState::posted(&f);
         let mut errs = Vec::new();
-        let from = NaiveDate::parse_from_str(form.v("from").trim(), "%Y-%m-%d").ok();
-        if from.is_none() {
-            errs.push(egov_app::FieldError::new("from", "err.date"));
-        }
-        let target = form.v("target").trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
-        if target.is_none() {
-            errs.push(egov_app::FieldError::new("target", "err.number"));
-        }
+        let from = date_in(&form, "from", &mut errs);
+        let target = number_in(&form, "target", &mut errs);
         let r = match (from, target) {
             (Some(from), Some(target)) if errs.is_empty() => {
                 let a = Amendment { from, target, decision: form.v("decision").trim().to_string() };
@@ -561,14 +570,8 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         let p = reader(&ctx)?.clone();
         let form = FormState::posted(&fields);
         let mut errs = Vec::new();
-        let as_of = NaiveDate::parse_from_str(form.v("as_of").trim(), "%Y-%m-%d").ok();
-        if as_of.is_none() {
-            errs.push(egov_app::FieldError::new("as_of", "err.date"));
-        }
-        let value = form.v("value").trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite());
-        if value.is_none() {
-            errs.push(egov_app::FieldError::new("value", "err.number"));
-        }
+        let as_of = date_in(&form, "as_of", &mut errs);
+        let value = number_in(&form, "value", &mut errs);
         let upload = files.get("evidence");
         if upload.is_none() {
             errs.push(egov_app::FieldError::new("evidence", "err.required"));
