@@ -110,7 +110,7 @@ pub async fn restore(
         }
         Some(url) => {
             let probe = Store::connect(url).await.map_err(|e| e.to_string())?;
-            let used = probe.named_files().await.is_ok();
+            let used = probe.has_schema().await.map_err(|e| e.to_string())?;
             probe.close().await;
             if used {
                 return Err("the database is not empty: restore into a new one".into());

@@ -213,6 +213,14 @@ pub async fn uptime_between(
     Ok(uptime_by(app, actor, first, last, &[group]).await?.pop().unwrap_or_default())
 }
 
+/// The span of the days `first` to `last`, inclusive.
+fn days(first: NaiveDate, last: NaiveDate) -> Span {
+    Span::new(
+        egov_kernel::vn::day_start_micros(first),
+        egov_kernel::vn::day_start_micros(last.succ_opt().unwrap_or(last)),
+    )
+}
+
 /// Uptime from `first` to `last` counted by each of `groups`, the records
 /// read once for all.
 pub async fn uptime_by(
@@ -223,14 +231,32 @@ pub async fn uptime_by(
     groups: &[Group],
 ) -> Result<Vec<Vec<UptimeLine>>, AppError> {
     let scope = scope(actor)?;
-    let span = Span::new(
-        egov_kernel::vn::day_start_micros(first),
-        egov_kernel::vn::day_start_micros(last.succ_opt().unwrap_or(last)),
-    );
+    let span = days(first, last);
     let f = Facts::load(app, agency_of(&scope), span).await?;
     let mut out = Vec::with_capacity(groups.len());
     for group in groups {
         out.push(lines_of(app, &f, span, last, *group).await?);
+    }
+    Ok(out)
+}
+
+/// Uptime from `first` to each of `lasts` counted by `group` (a trend's
+/// months), the records read once, up to the latest: a shorter period
+/// clips the same outages, and an outage still open ends at its period's
+/// end or now, as it would read alone.
+pub async fn uptime_to_each(
+    app: &App,
+    actor: Actor<'_>,
+    first: NaiveDate,
+    lasts: &[NaiveDate],
+    group: Group,
+) -> Result<Vec<Vec<UptimeLine>>, AppError> {
+    let scope = scope(actor)?;
+    let Some(latest) = lasts.iter().max() else { return Ok(Vec::new()) };
+    let f = Facts::load(app, agency_of(&scope), days(first, *latest)).await?;
+    let mut out = Vec::with_capacity(lasts.len());
+    for last in lasts {
+        out.push(lines_of(app, &f, days(first, *last), *last, group).await?);
     }
     Ok(out)
 }

@@ -55,10 +55,11 @@ fn percent(n: i64, d: i64) -> Option<f64> {
 }
 
 /// Keeps what one request measures once: the 766 views by period, the
-/// payability of fees, the units.
+/// payability of fees, the units, the province's availability by period.
 #[derive(Default)]
 pub struct Cache {
     views: BTreeMap<(NaiveDate, NaiveDate), egov_store::QualityView>,
+    availability: BTreeMap<(NaiveDate, NaiveDate), Option<f64>>,
     payable: Option<Payable>,
     units: Option<Vec<egov_directory::AdminUnit>>,
 }
@@ -93,6 +94,24 @@ impl Cache {
         }
         Ok(self.units.clone().unwrap_or_default())
     }
+}
+
+/// Measures `m` at each of `days` of `year` ahead, where reading them
+/// together costs less than one by one: the network's availability at a
+/// trend's month ends from one read of the outages (the others are kept
+/// sums or small reads already).
+pub async fn prefetch(app: &App, cache: &mut Cache, m: Measure, year: i32, days: &[NaiveDate]) -> Result<(), AppError> {
+    if m != Measure::NetworkAvailability {
+        return Ok(());
+    }
+    let periods: Vec<(NaiveDate, NaiveDate)> = days.iter().filter_map(|d| period(year, *d)).collect();
+    let Some((first, _)) = periods.first().copied() else { return Ok(()) };
+    let lasts: Vec<NaiveDate> = periods.iter().map(|(_, l)| *l).collect();
+    let lines = crate::network::report::uptime_to_each(app, Actor::Operator, first, &lasts, Group::Province).await?;
+    for (last, province) in lasts.into_iter().zip(lines) {
+        cache.availability.insert((first, last), province.first().and_then(|l| l.percent));
+    }
+    Ok(())
 }
 
 /// Decision 766's indicator a measure reads, or the total.
@@ -180,6 +199,11 @@ pub async fn measure(
             let n = app.store.plan_exchanges(from, to).await?;
             Reading { value: Some(n as f64 / months as f64), ..Reading::default() }
         }
+        Measure::NetworkAvailability if !parts && cache.availability.contains_key(&(first, last)) => Reading {
+            value: cache.availability.get(&(first, last)).copied().flatten(),
+            by: "commune",
+            ..Reading::default()
+        },
         Measure::NetworkAvailability => {
             // the outages read once for the province and its communes
             let groups: &[Group] = if parts { &[Group::Province, Group::Commune] } else { &[Group::Province] };

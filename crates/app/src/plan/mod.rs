@@ -102,14 +102,39 @@ fn actor_name(actor: Actor<'_>) -> String {
     }
 }
 
+/// An amendment's decision: named, in at most 200 characters. (The pages
+/// run this and [`check_report`] themselves when a day or a number did not
+/// parse, so that every field's problem shows at once.)
+pub fn check_decision(decision: &str, errs: &mut Vec<FieldError>) {
+    if decision.trim().is_empty() || decision.chars().count() > 200 {
+        errs.push(FieldError::new("decision", "err.required"));
+    }
+}
+
+/// A report's note and evidence file: the note at most 2,000 characters,
+/// the file a PDF, JPEG or PNG by its content within the size allowed.
+/// Its media type when it is one.
+pub fn check_report(note: &str, bytes: &[u8], errs: &mut Vec<FieldError>) -> Option<&'static str> {
+    if note.chars().count() > 2000 {
+        errs.push(FieldError::new("note", "err.too_long"));
+    }
+    let content_type = egov_dossier::sniff(bytes);
+    if bytes.is_empty() {
+        errs.push(FieldError::new("evidence", "err.required"));
+    } else if bytes.len() > egov_dossier::MAX_FILE {
+        errs.push(FieldError::new("evidence", "err.file.too_big"));
+    } else if content_type.is_none() {
+        errs.push(FieldError::new("evidence", "err.file.type"));
+    }
+    content_type
+}
+
 /// Changes an indicator's target from a day within its year.
 pub async fn amend(app: &App, actor: Actor<'_>, indicator: i64, a: &Amendment) -> Result<i64, AppError> {
     require(actor, Action::KeepPlan)?;
     let i = app.store.plan_indicator(indicator).await?.ok_or(AppError::NotFound)?;
     let mut errs = Vec::new();
-    if a.decision.trim().is_empty() || a.decision.chars().count() > 200 {
-        errs.push(FieldError::new("decision", "err.required"));
-    }
+    check_decision(&a.decision, &mut errs);
     if measure::period(i.year, a.from).is_none_or(|(_, last)| a.from > last) || !a.target.is_finite() {
         errs.push(FieldError::new("from", "err.plan.in_year"));
     }
@@ -149,17 +174,7 @@ pub async fn submit(app: &App, actor: Actor<'_>, indicator: i64, s: Submission) 
     if !s.value.is_finite() || s.value.abs() > 1e12 {
         errs.push(FieldError::new("value", "err.number"));
     }
-    if s.note.chars().count() > 2000 {
-        errs.push(FieldError::new("note", "err.too_long"));
-    }
-    let content_type = egov_dossier::sniff(&s.bytes);
-    if s.bytes.is_empty() {
-        errs.push(FieldError::new("evidence", "err.required"));
-    } else if s.bytes.len() > egov_dossier::MAX_FILE {
-        errs.push(FieldError::new("evidence", "err.file.too_big"));
-    } else if content_type.is_none() {
-        errs.push(FieldError::new("evidence", "err.file.type"));
-    }
+    let content_type = check_report(&s.note, &s.bytes, &mut errs);
     AppError::invalid(errs)?;
     let who = actor_name(actor);
     if let Some(crate::protection::scan::Found::Infected(sig)) =
@@ -311,7 +326,11 @@ pub async fn progress(app: &App, actor: Actor<'_>, year: i32, day: NaiveDate, d:
         let v = verdict(i.i.direction, i.i.course, target, reading.value, year, day);
         let mut trend = Vec::new();
         if d.trend {
-            for end in month_ends(year, last) {
+            let ends = month_ends(year, last);
+            if let Source::Measured(m) = i.i.source {
+                measure::prefetch(app, &mut cache, m, year, &ends).await?;
+            }
+            for end in ends {
                 trend.push((end, value_at(app, &mut cache, &i, &reports, year, end, false).await?.value));
             }
         }

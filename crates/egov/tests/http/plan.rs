@@ -284,6 +284,24 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         PDF,
         "the evidence as uploaded"
     );
+    // the sweep of unreferenced files keeps it: a report's evidence is named
+    // in the schema's way (the sweep once removed it after an hour)
+    let swept = app.store.sweep_blobs(&app.blobs, std::time::Duration::ZERO).await.unwrap();
+    assert!(swept.kept >= 1, "{swept:?}");
+    assert_eq!(
+        admin.get_bytes(&format!("/api/v1/plans/reports/{first}/evidence")).await,
+        PDF,
+        "the evidence outlives the sweep"
+    );
+    assert!(
+        app.store
+            .named_files()
+            .await
+            .unwrap()
+            .iter()
+            .any(|(_, d)| *d == egov_kernel::hex(&<sha2::Sha256 as sha2::Digest>::digest(PDF))),
+        "and is backed up"
+    );
 
     // --- September: a second station (wired), an article, a conference, two exchanges; the IT stations' target amended
     clock.set(at("2026-09-01 09:00"));
@@ -396,6 +414,17 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
         close(&part("network", "25441").unwrap(), (watched - 24.0 * h) / watched * 100.0, "the ward's point");
         assert_eq!(p["network"]["parts_by"], "commune");
         assert_eq!(p["exchanges"]["trend"].as_array().unwrap().len(), months as usize);
+        // the network's trend by hand: watched from 2 January 08:00 to each
+        // month's end, down the day in March from then on
+        let trend = p["network"]["trend"].as_array().unwrap();
+        assert_eq!(trend.len(), months as usize);
+        for t in trend {
+            let day = t["day"].as_str().unwrap();
+            let next = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap().succ_opt().unwrap();
+            let watched = (micros(&format!("{next} 00:00")) - micros("2026-01-02 08:00")) as f64 / 1e6;
+            let down = if day < "2026-03-10" { 0.0 } else { 24.0 * h };
+            close(&t["value"], (watched - down) / watched * 100.0, &format!("availability to {day}"));
+        }
     }
     // the year's end: the amended target decides, the others settle
     let p = progress(&admin, "2026-12-31").await;
@@ -595,6 +624,24 @@ async fn a_plan_is_imported_whole_from_csv_or_xlsx_or_refused_with_every_bad_cel
     assert_eq!(r.status, 422, "{}", r.text);
     assert!(r.text.contains("Dòng 3, cột direction") && r.text.contains("Dòng 4, cột course"), "{}", r.text);
     assert!(r.text.contains("value=\"QĐ 9/QĐ-UBND\"") && r.text.contains("value=\"2026-01-09\""), "kept");
+    // an amendment's form: the day, the target and the decision refused at
+    // once, each said at its field, what was typed kept
+    let first = admin.get("/api/v1/plans/2027/progress?on=2027-01-05").await.json()["indicators"][0]["id"].clone();
+    let path = format!("/quan-tri/ke-hoach/chi-tieu/{first}");
+    let csrf = page.get(&path).await.csrf();
+    let r = page
+        .post_form(
+            &format!("{path}/dieu-chinh"),
+            &[("csrf", &csrf), ("from", "2027-02-30"), ("target", "nhiều"), ("decision", " ")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    for field in ["from", "target", "decision"] {
+        assert!(r.text.contains(&format!("id=\"amend-{field}-err\"")), "{field}: {}", r.text);
+    }
+    assert!(r.text.contains("Quyết định điều chỉnh") && r.text.contains("value=\"nhiều\""), "{}", r.text);
+    let after = admin.get("/api/v1/plans/2027/progress?on=2027-12-31").await.json()["indicators"][0].clone();
+    assert_eq!((after["id"].clone(), after["amended"].as_bool()), (first, Some(false)), "nothing amended");
 }
 
 fn bare(s: &str) -> String {

@@ -12,7 +12,7 @@ use egov_plan::{from_micro, to_micro, Amendment, Course, Direction, ReportState,
 
 use crate::{date, get, Migration, Result, Store, StoreError, WriteTx};
 
-pub const MIGRATIONS: &[Migration] = crate::migrations!("plan": 45 "0045_plan");
+pub const MIGRATIONS: &[Migration] = crate::migrations!("plan": 45 "0045_plan", 46 "0046_plan_evidence_blob");
 
 /// A year's plan.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -111,7 +111,7 @@ fn report_row(r: &sqlx::any::AnyRow) -> Result<KeptReport> {
         evidence: Evidence {
             name: get(r, "evidence_name")?,
             content_type: get(r, "evidence_type")?,
-            key: get(r, "evidence_key")?,
+            key: get(r, "evidence_blob_key")?,
             sha256: get(r, "evidence_sha256")?,
             size: get(r, "evidence_size")?,
         },
@@ -287,7 +287,7 @@ impl WriteTx {
     ) -> Result<i64> {
         let now = self.now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_reports (indicator_id, as_of, value, note, evidence_name, evidence_type, evidence_key, \
+            "INSERT INTO plan_reports (indicator_id, as_of, value, note, evidence_name, evidence_type, evidence_blob_key, \
              evidence_sha256, evidence_size, state, submitted_by, submitted_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )

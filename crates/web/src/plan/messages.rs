@@ -9,6 +9,7 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("plan.year", "Năm", "Year"),
     ("plan.as_of", "Số liệu đến hết ngày", "Figures to the end of"),
     ("plan.decision", "Quyết định ban hành", "Adopted by decision"),
+    ("plan.amend_decision", "Quyết định điều chỉnh", "Amended by decision"),
     ("plan.adopted_on", "Ngày ban hành", "Adopted on"),
     ("plan.none", "Năm này chưa có kế hoạch. Nhập kế hoạch từ tệp mẫu bên dưới.", "This year has no plan yet. Import one from the template below."),
     ("plan.chart", "Kết quả so với chỉ tiêu", "Results against targets"),

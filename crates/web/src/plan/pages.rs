@@ -92,6 +92,7 @@ fn with_errors(lang: Lang, form: &mut FormState, errs: &[egov_app::FieldError], 
         .map(|(f, m)| {
             let label = match f.as_str() {
                 "year" => t(lang, "plan.year"),
+                "decision" if prefix == "amend-" => t(lang, "plan.amend_decision"),
                 "decision" => t(lang, "plan.decision"),
                 "adopted_on" => t(lang, "plan.adopted_on"),
                 "file" => t(lang, "plan.file"),
@@ -552,7 +553,10 @@ async fn amend(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, For
                 let a = Amendment { from, target, decision: form.v("decision").trim().to_string() };
                 plan::amend(&state.app, Actor::User(&p), id, &a).await.map(|_| ())
             }
-            _ => Err(AppError::Invalid(errs)),
+            _ => {
+                plan::check_decision(form.v("decision"), &mut errs);
+                Err(AppError::Invalid(errs))
+            }
         };
         outcome(&state, &ctx, &p, id, "amend", form, r).await
     }
@@ -573,9 +577,6 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         let as_of = date_in(&form, "as_of", &mut errs);
         let value = number_in(&form, "value", &mut errs);
         let upload = files.get("evidence");
-        if upload.is_none() {
-            errs.push(egov_app::FieldError::new("evidence", "err.required"));
-        }
         let r = match (as_of, value, upload) {
             (Some(as_of), Some(value), Some(u)) if errs.is_empty() => {
                 let s = Submission {
@@ -587,7 +588,10 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
                 };
                 plan::submit(&state.app, Actor::User(&p), id, s).await.map(|_| ())
             }
-            _ => Err(AppError::Invalid(errs)),
+            _ => {
+                plan::check_report(form.v("note"), upload.map_or(&[][..], |u| u.bytes.as_slice()), &mut errs);
+                Err(AppError::Invalid(errs))
+            }
         };
         outcome(&state, &ctx, &p, id, "report", form, r).await
     }

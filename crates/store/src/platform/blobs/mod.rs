@@ -19,9 +19,25 @@ use folder::Folder;
 pub use s3::S3Spec;
 use s3::S3;
 
-/// The tables whose `blob_key` names blobs: a blob no row of them names is
-/// an orphan.
-const NAMED_BY: &[&str] = &["dossier_files", "news_image_sizes"];
+/// A column that names blobs: `blob_key`, or `<what>_blob_key` (its
+/// digest beside it in `sha256` or `<what>_sha256`). The sweep and the
+/// backups find such columns in the schema itself, so a module's table that
+/// keeps files needs no list of them: a blob no such column names is an
+/// orphan.
+fn names_blobs(column: &str) -> Option<String> {
+    if column == "blob_key" {
+        return Some("sha256".to_string());
+    }
+    column.strip_suffix("_blob_key").filter(|w| !w.is_empty()).map(|w| format!("{w}_sha256"))
+}
+
+/// A table's column that names blobs, and the column of their digests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Naming {
+    table: String,
+    key: String,
+    sha256: String,
+}
 
 /// A stored blob: its key (where it lives), size and SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,16 +319,66 @@ pub struct SweepReport {
 }
 
 impl crate::Store {
-    /// Every file a row names (a dossier's file, a news image's size): its
-    /// blob key and digest (what a backup copies and a restore checks).
+    /// The schema's columns that name blobs (see [`names_blobs`]), by table.
+    async fn namings(&self) -> Result<Vec<Naming>> {
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => {
+                "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' ORDER BY m.name, p.cid"
+            }
+            crate::Backend::Postgres => {
+                "SELECT c.table_name::text AS t, c.column_name::text AS c FROM information_schema.columns c \
+                 JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' \
+                 ORDER BY c.table_name, c.ordinal_position"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        let mut columns: Vec<(String, String)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            columns.push((crate::get(r, "t")?, crate::get(r, "c")?));
+        }
+        let has = |t: &str, c: &str| columns.iter().any(|(tt, cc)| tt == t && cc == c);
+        let mut out = Vec::new();
+        for (table, key) in &columns {
+            let Some(sha256) = names_blobs(key) else { continue };
+            if !has(table, &sha256) {
+                return Err(StoreError::Corrupt(format!("{table}.{key} names blobs without {sha256} beside it")));
+            }
+            out.push(Naming { table: table.clone(), key: key.clone(), sha256 });
+        }
+        Ok(out)
+    }
+
+    /// Every file a row names (a dossier's file, a news image's size, a
+    /// plan report's evidence…): its blob key and digest (what a backup
+    /// copies and a restore checks).
     pub async fn named_files(&self) -> Result<Vec<(String, String)>> {
-        let sql = NAMED_BY
+        let namings = self.namings().await?;
+        if namings.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = namings
             .iter()
-            .map(|t| format!("SELECT blob_key, sha256 FROM {t}"))
+            .map(|n| format!("SELECT \"{}\" AS k, \"{}\" AS d FROM \"{}\"", n.key, n.sha256, n.table))
             .collect::<Vec<_>>()
             .join(" UNION ALL ");
-        let rows = sqlx::query(&format!("{sql} ORDER BY blob_key")).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((crate::get(r, "blob_key")?, crate::get(r, "sha256")?))).collect()
+        let rows = sqlx::query(&format!("{sql} ORDER BY k")).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((crate::get(r, "k")?, crate::get(r, "d")?))).collect()
+    }
+
+    /// Whether the database holds egov's schema (a restore goes into one
+    /// that does not).
+    pub async fn has_schema(&self) -> Result<bool> {
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'",
+            crate::Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+            }
+        };
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&self.pool).await?;
+        Ok(n > 0)
     }
 
     /// A consistent copy of an SQLite database, taken while it serves
@@ -340,6 +406,11 @@ impl crate::Store {
         let candidates = blobs.older_than(cutoff).await?;
         let mut report = SweepReport::default();
         let mut doomed = Vec::new();
+        let namings = self.namings().await?;
+        if namings.is_empty() {
+            // no schema read: nothing is known to be an orphan
+            return Ok(report);
+        }
         for chunk in candidates.chunks(500) {
             let keys: Vec<&str> = chunk.iter().filter_map(|l| l.key.as_deref()).collect();
             let named: std::collections::HashSet<String> = if keys.is_empty() {
@@ -347,9 +418,9 @@ impl crate::Store {
             } else {
                 let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
                 let marks = marks.join(", ");
-                let sql = NAMED_BY
+                let sql = namings
                     .iter()
-                    .map(|t| format!("SELECT blob_key FROM {t} WHERE blob_key IN ({marks})"))
+                    .map(|n| format!("SELECT \"{0}\" FROM \"{1}\" WHERE \"{0}\" IN ({marks})", n.key, n.table))
                     .collect::<Vec<_>>()
                     .join(" UNION ");
                 let mut q = sqlx::query_scalar::<_, String>(&sql);
@@ -369,5 +440,19 @@ impl crate::Store {
         report.removed = doomed.len();
         blobs.remove(doomed).await?;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_blobs;
+
+    #[test]
+    fn a_column_names_blobs_by_its_name_and_says_where_its_digest_is() {
+        assert_eq!(names_blobs("blob_key").as_deref(), Some("sha256"));
+        assert_eq!(names_blobs("evidence_blob_key").as_deref(), Some("evidence_sha256"));
+        assert_eq!(names_blobs("_blob_key"), None);
+        assert_eq!(names_blobs("evidence_key"), None);
+        assert_eq!(names_blobs("blob_keys"), None);
     }
 }
