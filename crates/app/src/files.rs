@@ -201,3 +201,67 @@ mod tests {
         assert_eq!(errs, vec![FieldError::new("parts", "err.file.total")]);
     }
 }
+
+/// A file held for a form shown again: the hold's id and the file's name,
+/// which the page shows and sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Holds a file that came with a form another field made come back, for
+/// `owner` (a user's id): none when the file itself would be refused (not
+/// a PDF, JPEG or PNG by its content, or too big), which the form says
+/// instead. Written durably, then named by its hold; removed again if the
+/// hold is not written.
+pub async fn hold(app: &App, owner: &str, name: &str, bytes: Vec<u8>) -> Result<Option<Held>, AppError> {
+    let Some(content_type) = egov_dossier::sniff(&bytes).filter(|_| bytes.len() <= egov_dossier::MAX_FILE) else {
+        return Ok(None);
+    };
+    let name = file_name_for(name, content_type);
+    let blob = app.blobs.put(bytes, true).await?;
+    match app.store.hold_file(owner, &name, content_type, &blob).await {
+        Ok(id) => Ok(Some(Held { id, name })),
+        Err(e) => {
+            app.blobs.delete(&blob.key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// The file held as `id` for `owner`: its name and bytes (none: no such
+/// hold, another's, or let go).
+pub async fn held(app: &App, owner: &str, id: i64) -> Result<Option<(Held, Vec<u8>)>, AppError> {
+    let Some(h) = app.store.held_file(id, owner).await? else { return Ok(None) };
+    let bytes = app.blobs.get(&h.blob.key).await?;
+    Ok(Some((Held { id: h.id, name: h.name }, bytes)))
+}
+
+/// Lets go a hold whose form went through (its file is then the sweep's).
+pub async fn release(app: &App, owner: &str, id: i64) -> Result<(), AppError> {
+    app.store.release_held_file(id, owner).await?;
+    Ok(())
+}
+
+/// How long a hold lasts: a form left for longer is sent with its file
+/// chosen again.
+pub const HOLD_FOR: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Lets go the holds older than [`HOLD_FOR`] (their files are then the
+/// sweep's), every hour on one instance.
+pub const RELEASE_HELD: crate::jobs::Job = crate::jobs::Job {
+    name: "held-files",
+    every: std::time::Duration::from_secs(3600),
+    run: |app| {
+        Box::pin(async move {
+            let before = app.store.now() - HOLD_FOR.as_micros() as i64;
+            let n = app.store.release_held_files(before).await?;
+            if n > 0 {
+                tracing::info!(released = n, "held files let go");
+            }
+            Ok(())
+        })
+    },
+    runs: crate::jobs::Runs::OnOne,
+};

@@ -44,6 +44,7 @@ pub use gateway::{GwGrant, GwGrantee, GwRegistry, GwService, GwSubsystem};
 pub use identity::accounts::{NewUser, TokenInfo, UserSummary};
 pub use identity::staff::{StaffChange, StaffMember};
 pub use outbox::{MailJob, MailKind, MailState, OutboxEntry};
+pub use platform::held::HeldFile;
 pub use quality::{LateDossier, LateRead, QualityRow, QualityView, Scope as QualityScope, Source, SumsKey, TallyKey};
 pub use signin::{CitizenMatch, PendingLogin, ProviderSession, VerifiedPerson, NO_PASSWORD};
 pub use worklist::{Desk, Page, RegisterLine, Search, Worklist, WorklistItem, WorklistPage};

@@ -642,6 +642,58 @@ async fn a_plan_is_imported_whole_from_csv_or_xlsx_or_refused_with_every_bad_cel
     assert!(r.text.contains("Quyết định điều chỉnh") && r.text.contains("value=\"nhiều\""), "{}", r.text);
     let after = admin.get("/api/v1/plans/2027/progress?on=2027-12-31").await.json()["indicators"][0].clone();
     assert_eq!((after["id"].clone(), after["amended"].as_bool()), (first, Some(false)), "nothing amended");
+
+    // a report's form refused for its day: the good evidence held, not
+    // chosen again; sent back, it is the report's
+    let r =
+        admin.post_with_body("/api/v1/plans/2026/import?decision=QĐ%204&adopted_on=2026-01-02", PLAN, "text/csv").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let training = admin.get("/api/v1/plans/2026/progress?on=2026-06-30").await.json()["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "training")
+        .unwrap()["id"]
+        .clone();
+    let unit = app.client();
+    unit.login("demo.agency-admin", DEMO_PASSWORD).await;
+    let path = format!("/quan-tri/ke-hoach/chi-tieu/{training}");
+    let csrf = unit.get(&path).await.csrf();
+    let form = |as_of: &str, held: Option<&str>, file: bool| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("as_of", as_of.to_string())
+            .text("value", "2")
+            .text("note", "Biên bản tập huấn");
+        if let Some(h) = held {
+            f = f.text("held_evidence", h.to_string());
+        }
+        if file {
+            f = f.part("evidence", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("bien-ban.pdf"));
+        }
+        f
+    };
+    let r = unit.post_multipart(&format!("{path}/bao-cao"), form("2026-06-31", None, true)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"report-as_of-err\"") && !r.text.contains("id=\"report-evidence-err\""), "{}", r.text);
+    assert!(r.text.contains("Đã nhận tệp <strong>bien-ban.pdf</strong>"), "the file said held: {}", r.text);
+    let held = r.text.split("name=\"held_evidence\" value=\"").nth(1).and_then(|t| t.split('"').next()).unwrap();
+    let id: i64 = held.parse().unwrap();
+    assert!(app.store.held_file(id, "someone else").await.unwrap().is_none(), "a hold is its sender's alone");
+    // refused again for the day: still held, the same
+    let r = unit.post_multipart(&format!("{path}/bao-cao"), form("2026-13-01", Some(held), false)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains(&format!("name=\"held_evidence\" value=\"{held}\"")), "{}", r.text);
+    // a hold not one's own is no file
+    let r = unit.post_multipart(&format!("{path}/bao-cao"), form("2026-06-30", Some("999999"), false)).await;
+    assert!(r.status == 422 && r.text.contains("id=\"report-evidence-err\""), "{}", r.text);
+    let r = unit.post_multipart(&format!("{path}/bao-cao"), form("2026-06-30", Some(held), false)).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = unit.get(&path).await.text;
+    let report = page.split("/api/v1/plans/reports/").nth(1).and_then(|t| t.split('/').next()).unwrap().to_string();
+    assert_eq!(admin.get_bytes(&format!("/api/v1/plans/reports/{report}/evidence")).await, PDF, "the held file");
+    assert!(app.store.held_file(id, "").await.unwrap().is_none());
+    assert_eq!(app.count("held_files").await, 0, "the hold let go once used");
 }
 
 fn bare(s: &str) -> String {

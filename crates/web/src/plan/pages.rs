@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
+use egov_app::files::Held;
 use egov_app::plan::{self as plan, Detail, Submission};
 use egov_app::{Actor, AppError};
 use egov_i18n::{t, Lang};
@@ -569,30 +570,51 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         if !crate::dossiers::api::is_multipart(&req) {
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
-        let (fields, files) = crate::dossiers::api::read_parts(req).await?;
+        let (fields, mut files) = crate::dossiers::api::read_parts(req).await?;
         ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
         let p = reader(&ctx)?.clone();
-        let form = FormState::posted(&fields);
+        let owner = p.user_id.to_string();
+        let mut form = FormState::posted(&fields);
+        form.values.retain(|k, _| !k.starts_with("held_"));
         let mut errs = Vec::new();
         let as_of = date_in(&form, "as_of", &mut errs);
         let value = number_in(&form, "value", &mut errs);
-        let upload = files.get("evidence");
-        let r = match (as_of, value, upload) {
-            (Some(as_of), Some(value), Some(u)) if errs.is_empty() => {
+        // the file sent now, or the one held when the form came back
+        let evidence = match files.remove("evidence") {
+            Some(u) => Some((Held { id: 0, name: u.name }, u.bytes)),
+            None => match fields.get("held_evidence").and_then(|h| h.parse::<i64>().ok()) {
+                Some(h) => egov_app::files::held(&state.app, &owner, h).await?,
+                None => None,
+            },
+        };
+        let r = match (as_of, value, &evidence) {
+            (Some(as_of), Some(value), Some((f, bytes))) if errs.is_empty() => {
                 let s = Submission {
                     as_of,
                     value,
                     note: form.v("note").to_string(),
-                    file_name: u.name.clone(),
-                    bytes: u.bytes.clone(),
+                    file_name: f.name.clone(),
+                    bytes: bytes.clone(),
                 };
                 plan::submit(&state.app, Actor::User(&p), id, s).await.map(|_| ())
             }
             _ => {
-                plan::check_report(form.v("note"), upload.map_or(&[][..], |u| u.bytes.as_slice()), &mut errs);
+                plan::check_report(form.v("note"), evidence.as_ref().map_or(&[][..], |(_, b)| b.as_slice()), &mut errs);
                 Err(AppError::Invalid(errs))
             }
         };
+        match (&r, evidence) {
+            // a good file comes back held when another field is refused
+            (Err(AppError::Invalid(errs)), Some((f, bytes))) if !errs.iter().any(|e| e.field == "evidence") => {
+                let held = if f.id > 0 { Some(f) } else { egov_app::files::hold(&state.app, &owner, &f.name, bytes).await? };
+                if let Some(h) = held {
+                    form.values.insert("held_evidence".into(), h.id.to_string());
+                    form.values.insert("held_evidence_name".into(), h.name);
+                }
+            }
+            (Ok(()), Some((f, _))) if f.id > 0 => egov_app::files::release(&state.app, &owner, f.id).await?,
+            _ => {}
+        }
         outcome(&state, &ctx, &p, id, "report", form, r).await
     }
     .await;

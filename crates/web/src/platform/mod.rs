@@ -22,7 +22,7 @@ pub const MODULE: Module = Module {
     nav: NAV,
     messages: &[messages::MESSAGES],
     migrations: egov_store::platform::MIGRATIONS,
-    jobs: &[],
+    jobs: &[egov_app::files::RELEASE_HELD],
     passthrough: None,
     lean: &[],
 };
