@@ -579,40 +579,43 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         let mut errs = Vec::new();
         let as_of = date_in(&form, "as_of", &mut errs);
         let value = number_in(&form, "value", &mut errs);
-        // the file sent now, or the one held when the form came back
-        let evidence = match files.remove("evidence") {
-            Some(u) => Some((Held { id: 0, name: u.name }, u.bytes)),
+        // the file sent now, or the one held (its hold's id) when the form came back
+        let evidence: Option<(Option<i64>, String, Vec<u8>)> = match files.remove("evidence") {
+            Some(u) => Some((None, u.name, u.bytes)),
             None => match fields.get("held_evidence").and_then(|h| h.parse::<i64>().ok()) {
-                Some(h) => egov_app::files::held(&state.app, &owner, h).await?,
+                Some(h) => egov_app::files::held(&state.app, &owner, h).await?.map(|(f, b)| (Some(f.id), f.name, b)),
                 None => None,
             },
         };
         let r = match (as_of, value, &evidence) {
-            (Some(as_of), Some(value), Some((f, bytes))) if errs.is_empty() => {
+            (Some(as_of), Some(value), Some((_, name, bytes))) if errs.is_empty() => {
                 let s = Submission {
                     as_of,
                     value,
                     note: form.v("note").to_string(),
-                    file_name: f.name.clone(),
+                    file_name: name.clone(),
                     bytes: bytes.clone(),
                 };
                 plan::submit(&state.app, Actor::User(&p), id, s).await.map(|_| ())
             }
             _ => {
-                plan::check_report(form.v("note"), evidence.as_ref().map_or(&[][..], |(_, b)| b.as_slice()), &mut errs);
+                plan::check_report(form.v("note"), evidence.as_ref().map_or(&[][..], |(_, _, b)| b.as_slice()), &mut errs);
                 Err(AppError::Invalid(errs))
             }
         };
         match (&r, evidence) {
             // a good file comes back held when another field is refused
-            (Err(AppError::Invalid(errs)), Some((f, bytes))) if !errs.iter().any(|e| e.field == "evidence") => {
-                let held = if f.id > 0 { Some(f) } else { egov_app::files::hold(&state.app, &owner, &f.name, bytes).await? };
+            (Err(AppError::Invalid(errs)), Some((held, name, bytes))) if !errs.iter().any(|e| e.field == "evidence") => {
+                let held = match held {
+                    Some(id) => Some(Held { id, name }),
+                    None => egov_app::files::hold(&state.app, &owner, &name, bytes).await?,
+                };
                 if let Some(h) = held {
                     form.values.insert("held_evidence".into(), h.id.to_string());
                     form.values.insert("held_evidence_name".into(), h.name);
                 }
             }
-            (Ok(()), Some((f, _))) if f.id > 0 => egov_app::files::release(&state.app, &owner, f.id).await?,
+            (Ok(()), Some((Some(held), _, _))) => egov_app::files::release(&state.app, &owner, held).await?,
             _ => {}
         }
         outcome(&state, &ctx, &p, id, "report", form, r).await
