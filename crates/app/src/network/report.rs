@@ -287,8 +287,9 @@ async fn lines_of(
             f.sites.iter().map(site_line).map(|(s, u, n)| line(s.id.to_string(), s.s.name.clone(), u, n)).collect()
         }
         Group::Commune | Group::Agency | Group::Province => {
-            let units = app.store.units().await?;
-            let agencies = app.store.agencies().await?;
+            // the directory read only for the grouping that names its entries
+            let units = if group == Group::Commune { app.store.units().await? } else { Vec::new() };
+            let agencies = if group == Group::Agency { app.store.agencies().await? } else { Vec::new() };
             let last_day = last;
             let mut by: BTreeMap<String, (String, Uptime, usize)> = BTreeMap::new();
             for (s, u, n) in f.sites.iter().map(site_line) {
