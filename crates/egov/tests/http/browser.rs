@@ -359,20 +359,7 @@ async fn every_journey_page_passes_axe_in_both_languages_and_reflows_at_320_px()
     assert_eq!(r.status, 201, "{}", r.text);
     let at_counter = r.json()["code"].as_str().expect("code").to_string();
     // the gateway's page with figures to draw: egov's own services called, once refused
-    let own = "VN-TN/GOV/H72/egov";
-    let client = "VN-TN/GOV/H72.50.01/motcua";
-    for args in [
-        vec!["gateway", "publish-own", own, "--base", &app.base],
-        vec!["gateway", "add-subsystem", client, "--name", "Một cửa"],
-        vec!["gateway", "grant", "VN-TN/GOV/H72/egov/agencies", "--to", client],
-    ] {
-        assert!(app.cli(&args).status.success(), "{args:?}");
-    }
-    let key = String::from_utf8_lossy(&app.cli(&["gateway", "issue-key", client]).stdout)
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
+    let (own, client, key) = app.egov_on_the_gateway();
     let web = app.client();
     let path = |svc: &str| format!("/r1/{own}/{svc}");
     let headers = [("X-Road-Client", client), ("X-Road-Api-Key", key.as_str())];

@@ -112,20 +112,7 @@ async fn every_measured_indicator_equals_a_hand_count_of_a_fixture_year_at_its_e
     assert_eq!(r.status, 201, "{}", r.text);
     let st = serde_json::json!({"name": "Đài phường Tân Ninh", "unit_code": "25441", "kind": "ip", "staff": 2});
     assert_eq!(admin.post_json("/api/v1/radio/stations", &st.to_string()).await.status, 201);
-    let own = "VN-TN/GOV/H72/egov";
-    let client = "VN-TN/GOV/H72.50.01/motcua";
-    for args in [
-        vec!["gateway", "publish-own", own, "--base", &app.base],
-        vec!["gateway", "add-subsystem", client, "--name", "Một cửa"],
-        vec!["gateway", "grant", "VN-TN/GOV/H72/egov/agencies", "--to", client],
-    ] {
-        assert!(app.cli(&args).status.success(), "{args:?}");
-    }
-    let key = String::from_utf8_lossy(&app.cli(&["gateway", "issue-key", client]).stdout)
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
+    let (own, client, key) = app.egov_on_the_gateway();
     egov_app::plan::keep_readings(&jobs).await.unwrap();
 
     // --- March: three dossiers, a serious incident, an outage, an article, a conference, three exchanges

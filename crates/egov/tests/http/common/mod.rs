@@ -300,6 +300,27 @@ impl TestApp {
             .expect("run egov")
     }
 
+    /// egov's own services published on its gateway and the ward's one-stop
+    /// shop a client granted the directory of agencies, through the command
+    /// line: egov's subsystem, the client's, and the client's API key.
+    pub fn egov_on_the_gateway(&self) -> (&'static str, &'static str, String) {
+        let own = "VN-TN/GOV/H72/egov";
+        let client = "VN-TN/GOV/H72.50.01/motcua";
+        for args in [
+            vec!["gateway", "publish-own", own, "--base", &self.base],
+            vec!["gateway", "add-subsystem", client, "--name", "Một cửa"],
+            vec!["gateway", "grant", "VN-TN/GOV/H72/egov/agencies", "--to", client],
+        ] {
+            assert!(self.cli(&args).status.success(), "{args:?}");
+        }
+        let key = String::from_utf8_lossy(&self.cli(&["gateway", "issue-key", client]).stdout)
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        (own, client, key)
+    }
+
     /// Issues a bearer token for a user (a day long) through the use case the
     /// command line calls, without spawning it.
     pub async fn token(&self, username: &str) -> (i64, String) {
