@@ -53,6 +53,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A posted form's token (its field `csrf`) checked as [`Ctx::check_csrf`] does.
+    pub fn check_form(&self, fields: &std::collections::HashMap<String, String>) -> Result<(), WebError> {
+        self.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))
+    }
+
     /// Checks a submitted CSRF token in constant time.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         let (a, b) = (self.csrf.as_bytes(), submitted.as_bytes());

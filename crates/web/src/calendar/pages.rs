@@ -399,7 +399,7 @@ async fn save_hours(
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         manager(&ctx)?;
         let mut form = FormState { values: f.clone(), ..Default::default() };
         form.values.remove("csrf");

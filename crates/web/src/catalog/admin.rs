@@ -60,7 +60,7 @@ async fn import_form(ctx: Ctx) -> Response {
 
 async fn import(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = official(&ctx, Action::ManageCatalog)?;
         let document = f.get("document").cloned().unwrap_or_default();
         let result = egov_app::catalog::import(&state.store, egov_app::Actor::User(p), document.as_bytes()).await?;

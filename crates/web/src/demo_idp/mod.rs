@@ -119,7 +119,7 @@ async fn approve(
     ctx: Ctx,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.check_form(&f)?;
     let op = provider(&state)?;
     let auth = op.authorize(&f).map_err(|e| WebError::BadRequest(e.description))?;
     let subject = f.get("subject").map(String::as_str).unwrap_or("");

@@ -352,7 +352,7 @@ async fn act(
                 .map_err(|e| WebError::BadRequest(e.to_string()))?;
             (f, HashMap::new())
         };
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = official(&ctx)?.clone();
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         // refusing and stopping cannot be undone: asked again on a page of their own

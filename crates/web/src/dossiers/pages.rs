@@ -291,7 +291,7 @@ async fn apply_submit(
     let r = async {
         let (fields, files) = crate::dossiers::api::read_parts(req).await?;
         let uploads = crate::dossiers::api::action_files(files).parts;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = citizen(&ctx)?.clone();
         let agency = fields.get("agency").cloned().unwrap_or_default();
         let draft = fields.contains_key("save_draft");
@@ -505,7 +505,7 @@ async fn supplement_page(
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
         let (fields, files) = crate::dossiers::api::read_parts(req).await?;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = citizen(&ctx)?.clone();
         let files = crate::dossiers::api::action_files(files);
         match crate::dossiers::api::perform(&state, &p, &code, crate::dossiers::api::ActionRequest::Resubmit, files)

@@ -197,7 +197,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<S
 
 async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in ["ident", "name", "agency"] {
@@ -221,7 +221,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<Stri
 
 async fn decide(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         let to = match f.get("state").map(String::as_str) {
             Some("Approved") => SubsystemState::Approved,
@@ -238,7 +238,7 @@ async fn decide(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
 
 async fn maintenance(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         let on = f.get("on").map(String::as_str) == Some("on");
         let who = Actor::User(p).audit_name();

@@ -119,7 +119,7 @@ async fn add_staff(
 ) -> Response {
     let r = async {
         let fields: HashMap<String, String> = f.iter().cloned().collect();
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = official(&ctx, Action::ManageAgency(&id))?.clone();
         let mut form = FormState::default();
         for k in ["username", "full_name", "email"] {

@@ -273,7 +273,7 @@ async fn save(
     editing: Option<&str>,
     f: HashMap<String, String>,
 ) -> Result<Response, WebError> {
-    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.check_form(&f)?;
     let p = official(ctx, Action::ManageDirectory)?.clone();
     let (key, _) = record.key();
     let mut form = FormState::default();

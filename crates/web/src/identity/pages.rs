@@ -266,7 +266,7 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.check_form(&f)?;
     let mut dest = "/".to_string();
     if let (Some(d), Some(p)) = (&ctx.session_digest, &ctx.principal) {
         // a session begun at a provider ends there too (RP-initiated logout)

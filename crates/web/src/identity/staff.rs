@@ -124,7 +124,7 @@ async fn save(
 ) -> Response {
     let r = async {
         let fields: HashMap<String, String> = f.iter().cloned().collect();
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = official(&ctx, Action::ManageAgency(&agency))?.clone();
         let mut form = FormState::default();
         for k in ["full_name", "email", "active"] {
@@ -160,7 +160,7 @@ async fn new_password(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = official(&ctx, Action::ManageAgency(&agency))?.clone();
         let actor = egov_app::Actor::User(&p);
         let pw = f.get("password").map(String::as_str).unwrap_or("");

@@ -157,7 +157,7 @@ const STEP_FIELDS: [&str; 7] = ["step", "to", "root_cause", "lessons", "day", "a
 
 async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in STEP_FIELDS {
@@ -196,7 +196,7 @@ async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
 
 async fn send(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let kind = f.get("kind").and_then(|k| ReportKind::parse(k)).ok_or_else(|| WebError::BadRequest("kind".into()))?;
         let body = f.get("body").cloned().unwrap_or_default();

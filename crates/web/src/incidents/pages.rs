@@ -244,7 +244,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
         // repeated fields (the systems' checkboxes): read as pairs
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
         let f: HashMap<String, String> = pairs.iter().cloned().collect();
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in INCIDENT_FIELDS.iter().chain(HARMS.iter()) {
@@ -306,7 +306,7 @@ const SYSTEM_FIELDS: [&str; 8] =
 
 async fn add_system(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in SYSTEM_FIELDS.iter().chain(&["monitored", "national"]) {
@@ -350,7 +350,7 @@ fn raised(r: inc::Raised) -> Response {
 /// The security console's button on a detection.
 async fn from_detection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         Ok(raised(inc::from_detection(&state.app, Actor::User(p), id).await?))
     }
@@ -361,7 +361,7 @@ async fn from_detection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
 /// The network pages' button on an outage.
 async fn from_outage(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         Ok(raised(inc::from_outage(&state.app, Actor::User(p), id).await?))
     }

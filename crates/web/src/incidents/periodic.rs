@@ -216,7 +216,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<S
 
 async fn send(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let agency = f.get("agency_id").cloned().unwrap_or_default();
         let body = f.get("body").cloned().unwrap_or_default();
@@ -331,7 +331,7 @@ fn parse_regime(form: &FormState) -> Result<Regime, Vec<FieldError>> {
 
 async fn keep(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         if !inc::may_keep_regimes(Actor::User(&p)) {
             return Err(WebError::Forbidden);

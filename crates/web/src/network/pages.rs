@@ -346,7 +346,7 @@ pub(crate) fn site_form(f: &HashMap<String, String>) -> (FormState, SiteInput) {
 
 async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let (mut form, input) = site_form(&f);
         match net::save_site(&state.app, Actor::User(&p), None, &input).await {
@@ -366,7 +366,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<Stri
 
 async fn policy(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in ["remind_after_minutes", "raw_days"] {

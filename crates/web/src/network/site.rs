@@ -297,7 +297,7 @@ async fn submit<T>(
     keep: impl FnOnce(&mut Forms, Vec<egov_app::FieldError>, Lang),
     done: impl FnOnce(T, &mut Forms) -> bool,
 ) -> Result<Response, WebError> {
-    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.check_form(f)?;
     let p = reader(ctx)?.clone();
     match run(&p).await {
         Ok(v) => {
@@ -426,7 +426,7 @@ async fn link(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
 
 async fn samples(State(state): State<AppState>, ctx: Ctx, Path((id, link)): Path<(i64, i64)>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let (l, _) = net::link(&state.app, Actor::User(&p), link).await?;
         if l.site_id != id {

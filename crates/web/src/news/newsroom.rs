@@ -270,7 +270,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashM
 /// image if one came, and saves: a new article (`id` none) or a revision.
 async fn save(state: &AppState, ctx: &Ctx, id: Option<i64>, req: Request) -> Result<Response, WebError> {
     let (f, mut files) = crate::dossiers::api::read_parts(req).await?;
-    ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.check_form(&f)?;
     let p = writer(ctx)?;
     let actor = Actor::User(p);
     let translation_of = f.get("translation_of").and_then(|i| i.trim().parse::<i64>().ok());
@@ -335,7 +335,7 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, req:
 
 async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = writer(&ctx)?;
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         let mut step_form = FormState::default();
@@ -378,7 +378,7 @@ async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
 
 async fn feature(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = writer(&ctx)?;
         na::feature(&state.app, Actor::User(p), id, f.get("on").is_some_and(|v| v == "1")).await?;
         Ok(Redirect::to(&format!("/quan-tri/tin-tuc/{id}?luu=1")).into_response())

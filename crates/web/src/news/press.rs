@@ -207,7 +207,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<S
 /// One of the three forms (`which`: outlet, contract, delivery).
 async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         let actor = Actor::User(p);
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -251,7 +251,7 @@ async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
 
 async fn accept(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         pr::accept(&state.app, Actor::User(p), id).await?;
         let year = f.get("nam").cloned().unwrap_or_default();

@@ -288,7 +288,7 @@ fn again(f: &HashMap<String, String>) -> HashMap<String, String> {
 
 async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         let input = EntryInput {
@@ -326,7 +326,7 @@ async fn complete(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         let input = DoneInput { at: v("at"), text: v("text"), by: v("by") };

@@ -157,7 +157,7 @@ async fn admin(State(state): State<AppState>, ctx: Ctx, axum::extract::Query(q):
 
 async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         let input = EntryInput {
@@ -191,7 +191,7 @@ async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
 
 async fn end(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         match sp::end(&state.app, Actor::User(p), id, f.get("reason").map(String::as_str).unwrap_or("")).await {
             Ok(()) => Ok(Redirect::to("/quan-tri/nguoi-phat-ngon?luu=1").into_response()),

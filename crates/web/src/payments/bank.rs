@@ -167,7 +167,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
 async fn import(State(state): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> Response {
     let r = async {
         let (fields, files) = crate::dossiers::api::read_parts(req).await?;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = desk(&ctx)?;
         // the file when one was chosen, else what was pasted
         let text = match files.get("file") {
@@ -216,7 +216,7 @@ async fn resolve(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = desk(&ctx)?;
         let note = f.get("note").cloned().unwrap_or_default();
         let pay = match f.get("payment").map(|s| s.trim()).filter(|s| !s.is_empty()) {

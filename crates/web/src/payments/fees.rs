@@ -169,7 +169,7 @@ async fn fee_action(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = ctx.principal()?;
         super::receipts::request(&state, &ctx, &code, id).await?;
         let refund = f.get("action").map(String::as_str) == Some("refund");

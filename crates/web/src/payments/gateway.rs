@@ -28,7 +28,7 @@ async fn pay(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = ctx.principal()?;
         super::receipts::request(&state, &ctx, &code, id).await?;
         let ip = ctx.addr.split(':').next().unwrap_or("127.0.0.1").to_string();

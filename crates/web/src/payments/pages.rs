@@ -116,7 +116,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HashMap<S
 
 async fn record(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = keeper(&ctx)?;
         let v = |k: &str| f.get(k).cloned().unwrap_or_default();
         let input = AccountInput { bin: v("bin"), account: v("account"), holder: v("holder"), service: v("service"), from: v("from") };

@@ -265,7 +265,7 @@ async fn import(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respon
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
         let (fields, files) = crate::dossiers::api::read_parts(req).await?;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::posted(&fields);
         let lang = ctx.lang;
@@ -543,7 +543,7 @@ async fn outcome(
 
 async fn amend(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let form = FormState::posted(&f);
         let mut errs = Vec::new();
@@ -571,7 +571,7 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
         let (fields, mut files) = crate::dossiers::api::read_parts(req).await?;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = reader(&ctx)?.clone();
         let owner = p.user_id.to_string();
         let mut form = FormState::posted(&fields);
@@ -626,7 +626,7 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
 
 async fn decide(State(state): State<AppState>, ctx: Ctx, Path(report): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let rep = state.store.plan_report(report).await?.ok_or(WebError::NotFound)?;
         let form = FormState::posted(&f);

@@ -123,7 +123,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Quer
 
 async fn save(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let (mut form, input) = machine_form(&f);
         match pr::save_machine(&state.app, Actor::User(&p), Some(id), &input).await {
@@ -141,7 +141,7 @@ async fn save(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
 
 async fn enrolment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let (token, expires) = pr::issue_enrolment(&state.app, Actor::User(&p), id, pr::ENROLMENT_HOURS.0).await?;
         let token = Some((token, egov_kernel::vn::micros_to_page(expires)));
@@ -153,7 +153,7 @@ async fn enrolment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
 
 async fn revoke(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         pr::revoke(&state.app, Actor::User(p), id).await?;
         Ok(Redirect::to(&format!("/quan-tri/an-toan-thong-tin/may/{id}?luu=1")).into_response())

@@ -333,7 +333,7 @@ pub(crate) fn machine_form(f: &HashMap<String, String>) -> (FormState, MachineIn
 
 async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let (mut form, input) = machine_form(&f);
         match pr::save_machine(&state.app, Actor::User(&p), None, &input).await {
@@ -352,7 +352,7 @@ async fn add(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<Stri
 
 async fn import(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let document = f.get("document").cloned().unwrap_or_default();
         match pr::import(&state.app, Actor::User(&p), document.as_bytes()).await? {
@@ -374,7 +374,7 @@ async fn import(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<S
 
 async fn handle(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         let to = f
             .get("state")
@@ -391,7 +391,7 @@ async fn handle(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
 
 async fn policy(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         let keys = ["signature_max_age_days", "scan_within_days", "disconnected_alert_minutes"];

@@ -299,7 +299,7 @@ async fn write(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respons
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
         let (fields, files) = crate::dossiers::api::read_parts(req).await?;
-        ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&fields)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in BULLETIN_FIELDS {
@@ -373,7 +373,7 @@ async fn write(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respons
 
 async fn decide(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         let d = f.get("decision").and_then(|d| Decision::parse(d)).ok_or_else(|| WebError::BadRequest("decision".into()))?;
         ra::decide(&state.app, Actor::User(p), id, d, f.get("note").map(String::as_str).unwrap_or("")).await?;
@@ -387,7 +387,7 @@ const STATION_FIELDS: [&str; 6] = ["name", "unit_code", "kind", "status", "staff
 
 async fn add_station(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let mut form = FormState::default();
         for k in STATION_FIELDS {
@@ -452,7 +452,7 @@ fn import_problem(lang: egov_i18n::Lang, field: &str, key: &'static str) -> Stri
 
 async fn import_stations(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let document = f.get("document").cloned().unwrap_or_default();
         match ra::import_stations(&state.app, Actor::User(&p), &document).await {

@@ -198,7 +198,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Quer
 
 async fn slots(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let text = f.get("slots").cloned().unwrap_or_default();
         let mut form = FormState::default();
@@ -223,7 +223,7 @@ async fn slots(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, For
 
 async fn add_device(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let d = device_input(&f);
         match ra::add_device(&state.app, Actor::User(&p), id, &d).await {
@@ -247,7 +247,7 @@ async fn add_device(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 /// A clash resolved: this bulletin first at this station.
 async fn first(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?;
         let b = f.get("bulletin").and_then(|b| b.parse().ok()).ok_or_else(|| WebError::BadRequest("bulletin".into()))?;
         ra::play_first(&state.app, Actor::User(p), id, b).await?;
@@ -293,7 +293,7 @@ async fn place(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, For
 
 async fn code(State(state): State<AppState>, ctx: Ctx, Path(device): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = reader(&ctx)?.clone();
         let d = state.store.radio_device(device).await?.ok_or(WebError::NotFound)?;
         let code = ra::issue_enrolment(&state.app, Actor::User(&p), device).await?;

@@ -225,7 +225,7 @@ async fn digitise(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let r = async {
-        ctx.check_csrf(f.get("csrf").map(String::as_str).unwrap_or(""))?;
+        ctx.check_form(&f)?;
         let p = ctx.principal()?;
         match egov_app::results::mark_digitised(&state.app, p, &code, file).await.map_err(WebError::from) {
             Ok(()) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
