@@ -211,18 +211,17 @@ pub struct Held {
 }
 
 /// Holds a file that came with a form another field made come back, for
-/// `owner` (a user's id): none when the file itself would be refused (not
-/// a PDF, JPEG or PNG by its content, or too big), which the form says
-/// instead. Written durably, then named by its hold; removed again if the
-/// hold is not written.
-pub async fn hold(app: &App, owner: &str, name: &str, bytes: Vec<u8>) -> Result<Option<Held>, AppError> {
-    let Some(content_type) = egov_dossier::sniff(&bytes).filter(|_| bytes.len() <= egov_dossier::MAX_FILE) else {
-        return Ok(None);
-    };
-    let name = file_name_for(name, content_type);
+/// `owner` (a user's id), as `content_type` — what the form's own check of
+/// the file found it to be (a PDF by its content, a template that parsed…):
+/// a file that check refused is not held, the form says why instead.
+/// Written durably, then named by its hold; removed again if the hold is not
+/// written. Its name kept without folders or control characters.
+pub async fn hold(app: &App, owner: &str, name: &str, content_type: &str, bytes: Vec<u8>) -> Result<Held, AppError> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     let blob = app.blobs.put(bytes, true).await?;
     match app.store.hold_file(owner, &name, content_type, &blob).await {
-        Ok(id) => Ok(Some(Held { id, name })),
+        Ok(id) => Ok(Held { id, name }),
         Err(e) => {
             app.blobs.delete(&blob.key).await;
             Err(e.into())

@@ -254,3 +254,57 @@ pub fn error_title(lang: egov_i18n::Lang, has_errors: bool, title: String) -> St
         title
     }
 }
+
+/// A file a form carries: sent now, or held from when the form came back
+/// (the hold's id).
+pub struct FormFile {
+    pub held: Option<i64>,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The file a multipart form sent as `field`, or else the one held for
+/// `owner` that the form names in `held_<field>` (none: neither, or a hold
+/// that is not theirs or was let go).
+pub async fn sent_or_held(
+    app: &egov_app::App,
+    owner: &str,
+    files: &mut HashMap<String, egov_app::files::Upload>,
+    fields: &HashMap<String, String>,
+    field: &str,
+) -> Result<Option<FormFile>, WebError> {
+    if let Some(u) = files.remove(field) {
+        return Ok(Some(FormFile { held: None, name: u.name, bytes: u.bytes }));
+    }
+    let Some(id) = fields.get(&format!("held_{field}")).and_then(|h| h.trim().parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    Ok(egov_app::files::held(app, owner, id).await?.map(|(h, bytes)| FormFile {
+        held: Some(h.id),
+        name: h.name,
+        bytes,
+    }))
+}
+
+impl FormState {
+    /// Shows `file` on the form shown again as held (`held_<field>`, the
+    /// hold's id, and `held_<field>_name`), holding it first if it was sent
+    /// now: the person sends the form back without choosing it again.
+    /// `content_type` is what the form's own check found the file to be.
+    pub async fn hold(
+        &mut self,
+        app: &egov_app::App,
+        owner: &str,
+        field: &str,
+        file: FormFile,
+        content_type: &str,
+    ) -> Result<(), WebError> {
+        let h = match file.held {
+            Some(id) => egov_app::files::Held { id, name: file.name },
+            None => egov_app::files::hold(app, owner, &file.name, content_type, file.bytes).await?,
+        };
+        self.values.insert(format!("held_{field}"), h.id.to_string());
+        self.values.insert(format!("held_{field}_name"), h.name);
+        Ok(())
+    }
+}

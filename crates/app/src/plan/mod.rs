@@ -73,9 +73,7 @@ pub fn read_template(bytes: &[u8]) -> Result<Vec<IndicatorInput>, AppError> {
 pub async fn create(app: &App, actor: Actor<'_>, plan: &Plan, indicators: &[IndicatorInput]) -> Result<(), AppError> {
     require(actor, Action::KeepPlan)?;
     let mut errs = Vec::new();
-    if plan.decision.trim().is_empty() || plan.decision.chars().count() > 200 {
-        errs.push(FieldError::new("decision", "err.required"));
-    }
+    check_decision(&plan.decision, &mut errs);
     if !(2000..=2200).contains(&plan.year) {
         errs.push(FieldError::new("year", "err.plan.year"));
     }
@@ -102,7 +100,7 @@ fn actor_name(actor: Actor<'_>) -> String {
     }
 }
 
-/// An amendment's decision: named, in at most 200 characters. (The pages
+/// A plan's or an amendment's decision: named, in at most 200 characters. (The pages
 /// run this and [`check_report`] themselves when a day or a number did not
 /// parse, so that every field's problem shows at once.)
 pub fn check_decision(decision: &str, errs: &mut Vec<FieldError>) {

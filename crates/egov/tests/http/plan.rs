@@ -611,6 +611,35 @@ async fn a_plan_is_imported_whole_from_csv_or_xlsx_or_refused_with_every_bad_cel
     assert_eq!(r.status, 422, "{}", r.text);
     assert!(r.text.contains("Dòng 3, cột direction") && r.text.contains("Dòng 4, cột course"), "{}", r.text);
     assert!(r.text.contains("value=\"QĐ 9/QĐ-UBND\"") && r.text.contains("value=\"2026-01-09\""), "kept");
+    // a bad day and bad cells said at once; a good file with a bad day held,
+    // and the form sent back without choosing it again
+    let import = |file: Option<&str>, adopted: &str, held: Option<&str>| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf", dash.csrf())
+            .text("year", "2028")
+            .text("decision", "QĐ 10/QĐ-UBND")
+            .text("adopted_on", adopted.to_string());
+        if let Some(h) = held {
+            f = f.text("held_file", h.to_string());
+        }
+        if let Some(text) = file {
+            f = f.part("file", reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("chi-tieu.csv"));
+        }
+        f
+    };
+    let r = page.post_multipart("/quan-tri/ke-hoach/nhap", import(Some(bad), "2028-02-30", None)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"imp-adopted_on-err\"") && r.text.contains("Dòng 3, cột direction"), "{}", r.text);
+    assert!(!r.text.contains("name=\"held_file\""), "a file with bad cells is not held");
+    let r = page.post_multipart("/quan-tri/ke-hoach/nhap", import(Some(PLAN), "2028-02-30", None)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Đã nhận tệp <strong>chi-tieu.csv</strong>"), "{}", r.text);
+    let held =
+        r.text.split("name=\"held_file\" value=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_string();
+    let r = page.post_multipart("/quan-tri/ke-hoach/nhap", import(None, "2028-01-09", Some(&held))).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(admin.get("/api/v1/plans").await.json()["years"], serde_json::json!([2028, 2027]));
+    assert_eq!(app.count("held_files").await, 0, "the hold let go once used");
     // an amendment's form: the day, the target and the decision refused at
     // once, each said at its field, what was typed kept
     let first = admin.get("/api/v1/plans/2027/progress?on=2027-01-05").await.json()["indicators"][0]["id"].clone();

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use egov_app::files::Held;
 use egov_app::plan::{self as plan, Detail, Submission};
 use egov_app::{Actor, AppError};
 use egov_i18n::{t, Lang};
@@ -25,7 +24,7 @@ use egov_plan::{Amendment, Source, Verdict};
 use super::api::{day_of, Names};
 use super::{figure, name, source_words, target_words, verdict_key};
 use crate::ctx::Ctx;
-use crate::views::{field_message, or_login, render, FormState, Layout, SummaryItem};
+use crate::views::{field_message, or_login, render, sent_or_held, FormFile, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 pub const BASE: &str = "/quan-tri/ke-hoach";
@@ -259,15 +258,26 @@ async fn show(
     Ok(render(status, &page))
 }
 
+/// A template's media type: a workbook by its zip signature, else CSV.
+fn template_type(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"PK\x03\x04") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "text/csv"
+    }
+}
+
 async fn import(State(state): State<AppState>, ctx: Ctx, req: Request) -> Response {
     let r = async {
         if !crate::dossiers::api::is_multipart(&req) {
             return Err(WebError::BadRequest("multipart/form-data expected".into()));
         }
-        let (fields, files) = crate::dossiers::api::read_parts(req).await?;
+        let (fields, mut files) = crate::dossiers::api::read_parts(req).await?;
         ctx.check_form(&fields)?;
         let p = reader(&ctx)?.clone();
+        let owner = p.user_id.to_string();
         let mut form = FormState::posted(&fields);
+        form.values.retain(|k, _| !k.starts_with("held_"));
         let lang = ctx.lang;
         let year = form.v("year").trim().parse::<i32>().ok().filter(|y| (2000..=2200).contains(y));
         let mut errs = Vec::new();
@@ -275,20 +285,46 @@ async fn import(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respon
             errs.push(egov_app::FieldError::new("year", "err.plan.year"));
         }
         let adopted = date_in(&form, "adopted_on", &mut errs);
-        let bytes = files.get("file").map(|u| u.bytes.clone()).unwrap_or_default();
-        if bytes.is_empty() {
-            errs.push(egov_app::FieldError::new("file", "err.required"));
-        }
-        let outcome = match (year, adopted, errs.is_empty()) {
-            (Some(year), Some(adopted_on), true) => match plan::read_template(&bytes) {
-                Ok(list) => {
-                    let plan = egov_store::plan::Plan { year, decision: form.v("decision").trim().to_string(), adopted_on };
-                    plan::create(&state.app, Actor::User(&p), &plan, &list).await.map(|_| year)
+        // the file read whatever else is wrong: every problem said at once
+        let file = sent_or_held(&state.app, &owner, &mut files, &fields, "file").await?;
+        let list = match &file {
+            None => {
+                errs.push(egov_app::FieldError::new("file", "err.required"));
+                None
+            }
+            Some(f) => match plan::read_template(&f.bytes) {
+                Ok(list) => Some(list),
+                Err(AppError::Invalid(e)) => {
+                    errs.extend(e);
+                    None
                 }
-                Err(e) => Err(e),
+                Err(e) => return Err(e.into()),
             },
-            _ => Err(AppError::Invalid(errs)),
         };
+        let outcome = match (year, adopted, &list) {
+            (Some(year), Some(adopted_on), Some(list)) if errs.is_empty() => {
+                let plan = egov_store::plan::Plan { year, decision: form.v("decision").trim().to_string(), adopted_on };
+                plan::create(&state.app, Actor::User(&p), &plan, list).await.map(|_| year)
+            }
+            _ => {
+                plan::check_decision(form.v("decision"), &mut errs);
+                Err(AppError::Invalid(errs))
+            }
+        };
+        // a file that read well comes back held when something else is refused
+        let file_refused = |e: &[egov_app::FieldError]| e.iter().any(|e| e.field == "file" || e.field.starts_with("rows["));
+        match (&outcome, file) {
+            (Err(AppError::Invalid(e)), Some(f)) if list.is_some() && !file_refused(e) => {
+                let kind = template_type(&f.bytes);
+                form.hold(&state.app, &owner, "file", f, kind).await?
+            }
+            (Err(AppError::Store(egov_store::StoreError::Conflict(_))), Some(f)) => {
+                let kind = template_type(&f.bytes);
+                form.hold(&state.app, &owner, "file", f, kind).await?
+            }
+            (Ok(_), Some(FormFile { held: Some(held), .. })) => egov_app::files::release(&state.app, &owner, held).await?,
+            _ => {}
+        }
         let q = DashQuery { nam: year.map(|y| y.to_string()), ..DashQuery::default() };
         match outcome {
             Ok(year) => Ok(Redirect::to(&format!("{BASE}?nam={year}&luu=1")).into_response()),
@@ -579,43 +615,31 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         let mut errs = Vec::new();
         let as_of = date_in(&form, "as_of", &mut errs);
         let value = number_in(&form, "value", &mut errs);
-        // the file sent now, or the one held (its hold's id) when the form came back
-        let evidence: Option<(Option<i64>, String, Vec<u8>)> = match files.remove("evidence") {
-            Some(u) => Some((None, u.name, u.bytes)),
-            None => match fields.get("held_evidence").and_then(|h| h.parse::<i64>().ok()) {
-                Some(h) => egov_app::files::held(&state.app, &owner, h).await?.map(|(f, b)| (Some(f.id), f.name, b)),
-                None => None,
-            },
-        };
+        let evidence = sent_or_held(&state.app, &owner, &mut files, &fields, "evidence").await?;
         let r = match (as_of, value, &evidence) {
-            (Some(as_of), Some(value), Some((_, name, bytes))) if errs.is_empty() => {
+            (Some(as_of), Some(value), Some(f)) if errs.is_empty() => {
                 let s = Submission {
                     as_of,
                     value,
                     note: form.v("note").to_string(),
-                    file_name: name.clone(),
-                    bytes: bytes.clone(),
+                    file_name: f.name.clone(),
+                    bytes: f.bytes.clone(),
                 };
                 plan::submit(&state.app, Actor::User(&p), id, s).await.map(|_| ())
             }
             _ => {
-                plan::check_report(form.v("note"), evidence.as_ref().map_or(&[][..], |(_, _, b)| b.as_slice()), &mut errs);
+                plan::check_report(form.v("note"), evidence.as_ref().map_or(&[][..], |f| f.bytes.as_slice()), &mut errs);
                 Err(AppError::Invalid(errs))
             }
         };
         match (&r, evidence) {
             // a good file comes back held when another field is refused
-            (Err(AppError::Invalid(errs)), Some((held, name, bytes))) if !errs.iter().any(|e| e.field == "evidence") => {
-                let held = match held {
-                    Some(id) => Some(Held { id, name }),
-                    None => egov_app::files::hold(&state.app, &owner, &name, bytes).await?,
-                };
-                if let Some(h) = held {
-                    form.values.insert("held_evidence".into(), h.id.to_string());
-                    form.values.insert("held_evidence_name".into(), h.name);
+            (Err(AppError::Invalid(errs)), Some(f)) if !errs.iter().any(|e| e.field == "evidence") => {
+                if let Some(kind) = egov_dossier::sniff(&f.bytes) {
+                    form.hold(&state.app, &owner, "evidence", f, kind).await?;
                 }
             }
-            (Ok(()), Some((Some(held), _, _))) => egov_app::files::release(&state.app, &owner, held).await?,
+            (Ok(()), Some(FormFile { held: Some(held), .. })) => egov_app::files::release(&state.app, &owner, held).await?,
             _ => {}
         }
         outcome(&state, &ctx, &p, id, "report", form, r).await
