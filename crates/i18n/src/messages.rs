@@ -22,6 +22,12 @@ pub static MESSAGES: &[crate::Message] = &[
     ),
     ("err.required", "Vui lòng nhập mục này.", "Please fill in this field."),
     ("form.error_title", "Lỗi", "Error"),
+    ("form.file_held", "Đã nhận tệp", "File received:"),
+    (
+        "form.file_held_hint",
+        "Gửi lại biểu mẫu sẽ dùng tệp này; chọn tệp khác nếu muốn thay.",
+        "Sending the form again uses it; choose another file to replace it.",
+    ),
     ("table.region", "Bảng (cuộn ngang khi màn hình hẹp)", "Table (scrolls sideways on a narrow screen)"),
     ("err.too_long", "Nội dung quá dài.", "This is too long."),
     ("err.taken", "Giá trị này đã được sử dụng.", "This value is already taken."),

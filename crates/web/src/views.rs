@@ -286,6 +286,30 @@ pub async fn sent_or_held(
     }))
 }
 
+impl FormFile {
+    /// Holds the file for `owner` if it was sent now (as `content_type`,
+    /// what the form's own check found it to be); its hold either way.
+    pub async fn hold(
+        self,
+        app: &egov_app::App,
+        owner: &str,
+        content_type: &str,
+    ) -> Result<egov_app::files::Held, WebError> {
+        Ok(match self.held {
+            Some(id) => egov_app::files::Held { id, name: self.name },
+            None => egov_app::files::hold(app, owner, &self.name, content_type, self.bytes).await?,
+        })
+    }
+
+    /// Lets its hold go once the form went through.
+    pub async fn used(&self, app: &egov_app::App, owner: &str) -> Result<(), WebError> {
+        if let Some(id) = self.held {
+            egov_app::files::release(app, owner, id).await?;
+        }
+        Ok(())
+    }
+}
+
 impl FormState {
     /// Shows `file` on the form shown again as held (`held_<field>`, the
     /// hold's id, and `held_<field>_name`), holding it first if it was sent
@@ -299,10 +323,7 @@ impl FormState {
         file: FormFile,
         content_type: &str,
     ) -> Result<(), WebError> {
-        let h = match file.held {
-            Some(id) => egov_app::files::Held { id, name: file.name },
-            None => egov_app::files::hold(app, owner, &file.name, content_type, file.bytes).await?,
-        };
+        let h = file.hold(app, owner, content_type).await?;
         self.values.insert(format!("held_{field}"), h.id.to_string());
         self.values.insert(format!("held_{field}_name"), h.name);
         Ok(())

@@ -104,15 +104,21 @@ async fn a_result_is_registered_checked_by_its_code_and_reused_and_766_counts_it
     assert!(r.text.contains("Ngày hết hiệu lực không được trước ngày cấp."), "{}", r.text);
     assert!(r.text.contains("value=\"12/2026/GCNKH\"") && r.text.contains("value=\"2020-01-01\""), "kept: {}", r.text);
     assert!(r.text.contains("aria-invalid=\"true\""), "{}", r.text);
+    // the result file, good in itself, held: not chosen again
+    assert!(r.text.contains("Đã nhận tệp <strong>ket-qua.pdf</strong>"), "{}", r.text);
+    let held =
+        r.text.split("name=\"held_result\" value=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_string();
     let d = receiver.get(&format!("/api/v1/dossiers/{a}")).await.json();
     assert_eq!(d["status"], "approved", "nothing happened");
-    let r = return_result(
-        &receiver,
-        &a,
-        serde_json::json!({"action": "return_result", "result_type": "Giấy chứng nhận kết hôn", "result_number": "12/2026/GCNKH"}),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", page.csrf())
+        .text("action", "return_result")
+        .text("result_type", "Giấy chứng nhận kết hôn")
+        .text("result_number", "12/2026/GCNKH")
+        .text("held_result", held);
+    let r = office.post_multipart(&format!("/quan-tri/ho-so/{a}"), form).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(app.count("held_files").await, 0, "the hold let go once used");
 
     // the registry: found by number, by dossier and by the holder's name without accents
     for q in ["12/2026/GCNKH", a.as_str(), "nguyen van dan"] {

@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use egov_app::files::Upload;
+use egov_app::Refusal;
 use egov_dossier::CommandKind;
 use egov_i18n::{t, Lang};
 use egov_identity::{Action, Role};
@@ -220,6 +222,8 @@ pub(crate) struct ReturnTyped {
     pub number: String,
     pub valid_until: String,
     pub errors: Vec<(String, String)>,
+    /// The result file held while the form came back: its hold's id and name.
+    pub held: Option<(i64, String)>,
 }
 
 impl ReturnTyped {
@@ -403,27 +407,47 @@ async fn act(
             "apologize" => ActionRequest::Apologize { new_due: v("new_due").replace('T', " "), reason: v("reason") },
             _ => return Err(WebError::BadRequest("action".into())),
         };
-        let files = crate::dossiers::api::ActionFiles { result: files.remove("result"), parts: Vec::new() };
+        // the result file sent now, or held from when the form came back
+        let owner = p.user_id.to_string();
+        let result = crate::views::sent_or_held(&state.app, &owner, &mut files, &f, "result").await?;
+        let upload = result.as_ref().map(|r| Upload { part: 0, name: r.name.clone(), bytes: r.bytes.clone() });
+        let files = crate::dossiers::api::ActionFiles { result: upload, parts: Vec::new() };
         // the result's particulars as typed, kept when the form comes back
-        let typed = |errors: Vec<(String, String)>| ReturnTyped {
+        let typed = |errors: Vec<(String, String)>, held: Option<egov_app::files::Held>| ReturnTyped {
             doc_type: v("result_type"),
             number: v("result_number"),
             valid_until: v("valid_until"),
             errors,
+            held: held.map(|h| (h.id, h.name)),
+        };
+        // a result file refused for its particulars, not for itself, is held
+        let keep = |result: Option<crate::views::FormFile>| async {
+            match result.and_then(|r| egov_dossier::sniff(&r.bytes).map(|kind| (r, kind))) {
+                Some((r, kind)) if r.bytes.len() <= egov_dossier::MAX_FILE => r.hold(&state.app, &owner, kind).await.map(Some),
+                _ => Ok(None),
+            }
         };
         match perform(&state, &p, &code, req, files).await {
-            Ok(_) => Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response()),
+            Ok(_) => {
+                if let Some(r) = &result {
+                    r.used(&state.app, &owner).await?;
+                }
+                Ok(Redirect::to(&format!("/quan-tri/ho-so/{code}?ok=1")).into_response())
+            }
             Err(e @ WebError::Refused(..)) => {
                 let (status, key) = (e.status(), e.title_key());
                 let msg = Some(t(ctx.lang, key).to_string());
-                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(Vec::new())).await
+                // the number already taken: the file itself was good
+                let held = if matches!(e, WebError::Refused(Refusal::Conflict, ..)) { keep(result).await? } else { None };
+                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(Vec::new(), held)).await
             }
             // the result's particulars: each message at its field
             Err(WebError::Invalid(errs)) => {
                 let errors = errs.iter().map(|e| (e.field.clone(), crate::views::field_message(ctx.lang, e))).collect();
                 let msg = Some(t(ctx.lang, "form.has_errors").to_string());
                 let status = StatusCode::UNPROCESSABLE_ENTITY;
-                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(errors)).await
+                let held = keep(result).await?;
+                office_page_kept(&state, &ctx, &code, msg, status, String::new(), typed(errors, held)).await
             }
             Err(e) => Err(e),
         }

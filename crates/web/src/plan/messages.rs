@@ -83,8 +83,6 @@ pub const MESSAGES: &[egov_i18n::Message] = &[
     ("plan.note", "Ghi chú", "Note"),
     ("plan.evidence", "Tài liệu minh chứng", "Evidence"),
     ("plan.evidence_hint", "Tệp PDF, JPEG hoặc PNG, tối đa 10 MB.", "A PDF, JPEG or PNG file, 10 MB at most."),
-    ("plan.file_held", "Đã nhận tệp", "File received:"),
-    ("plan.file_held_hint", "Gửi lại biểu mẫu sẽ dùng tệp này; chọn tệp khác nếu muốn thay.", "Sending the form again uses it; choose another file to replace it."),
     ("plan.evidence_open", "Mở", "Open"),
     ("plan.state", "Trạng thái", "State"),
     ("plan.state.submitted", "Chờ phê duyệt", "Awaiting approval"),

@@ -24,7 +24,7 @@ use egov_plan::{Amendment, Source, Verdict};
 use super::api::{day_of, Names};
 use super::{figure, name, source_words, target_words, verdict_key};
 use crate::ctx::Ctx;
-use crate::views::{field_message, or_login, render, sent_or_held, FormFile, FormState, Layout, SummaryItem};
+use crate::views::{field_message, or_login, render, sent_or_held, FormState, Layout, SummaryItem};
 use crate::{AppState, WebError};
 
 pub const BASE: &str = "/quan-tri/ke-hoach";
@@ -322,7 +322,7 @@ async fn import(State(state): State<AppState>, ctx: Ctx, req: Request) -> Respon
                 let kind = template_type(&f.bytes);
                 form.hold(&state.app, &owner, "file", f, kind).await?
             }
-            (Ok(_), Some(FormFile { held: Some(held), .. })) => egov_app::files::release(&state.app, &owner, held).await?,
+            (Ok(_), Some(f)) => f.used(&state.app, &owner).await?,
             _ => {}
         }
         let q = DashQuery { nam: year.map(|y| y.to_string()), ..DashQuery::default() };
@@ -639,7 +639,7 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
                     form.hold(&state.app, &owner, "evidence", f, kind).await?;
                 }
             }
-            (Ok(()), Some(FormFile { held: Some(held), .. })) => egov_app::files::release(&state.app, &owner, held).await?,
+            (Ok(()), Some(f)) => f.used(&state.app, &owner).await?,
             _ => {}
         }
         outcome(&state, &ctx, &p, id, "report", form, r).await
