@@ -202,6 +202,13 @@ mod tests {
     }
 }
 
+/// What an attached document is by its content — a PDF, JPEG or PNG within
+/// the size allowed — or none: the check every file of a dossier or a
+/// report passes, before any scan.
+pub fn document_kind(bytes: &[u8]) -> Option<&'static str> {
+    egov_dossier::sniff(bytes).filter(|_| bytes.len() <= egov_dossier::MAX_FILE)
+}
+
 /// A file held for a form shown again: the hold's id and the file's name,
 /// which the page shows and sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]

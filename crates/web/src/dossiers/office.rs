@@ -422,9 +422,9 @@ async fn act(
         };
         // a result file refused for its particulars, not for itself, is held
         let keep = |result: Option<crate::views::FormFile>| async {
-            match result.and_then(|r| egov_dossier::sniff(&r.bytes).map(|kind| (r, kind))) {
-                Some((r, kind)) if r.bytes.len() <= egov_dossier::MAX_FILE => r.hold(&state.app, &owner, kind).await.map(Some),
-                _ => Ok(None),
+            match result.and_then(|r| egov_app::files::document_kind(&r.bytes).map(|kind| (r, kind))) {
+                Some((r, kind)) => r.hold(&state.app, &owner, kind).await.map(Some),
+                None => Ok(None),
             }
         };
         match perform(&state, &p, &code, req, files).await {

@@ -635,7 +635,7 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, re
         match (&r, evidence) {
             // a good file comes back held when another field is refused
             (Err(AppError::Invalid(errs)), Some(f)) if !errs.iter().any(|e| e.field == "evidence") => {
-                if let Some(kind) = egov_dossier::sniff(&f.bytes) {
+                if let Some(kind) = egov_app::files::document_kind(&f.bytes) {
                     form.hold(&state.app, &owner, "evidence", f, kind).await?;
                 }
             }
